@@ -1,0 +1,200 @@
+"""One typed settings object, read from the environment, with embedded defaults for a single box."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VERSION = "0.1.0"
+
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+
+
+class SettingsError(Exception):
+    """A setting is malformed or points at something unreachable; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Settings(BaseSettings):
+    """Everything THRUST reads from its environment. Unset means the embedded default."""
+
+    model_config = SettingsConfigDict(env_prefix="THRUST_", extra="ignore", case_sensitive=False)
+
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Folder for the SQLite file and generated secrets.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "THRUST_DATABASE_URL"),
+        description="SQLAlchemy URL; default is a SQLite file under the data folder.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "THRUST_REDIS_URL"),
+        description="Redis for Reflex state, the realtime bus and rate limits; default in-process.",
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("JWT_SECRET", "THRUST_JWT_SECRET"),
+        description="HMAC key for tokens; default is generated once into the data folder.",
+    )
+    public_url: str = Field(
+        default="http://localhost:3000",
+        description="Where browsers reach THRUST; the frontend, socket and /api/v1 share it.",
+    )
+    port: int = Field(default=3000, ge=1, le=65535, description="Port the app listens on.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Extra origins allowed to call the API with credentials (comma separated).",
+    )
+    admin_password: SecretStr | None = Field(
+        default=None, description="Password of the demo admin created by `seed`."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "THRUST_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "THRUST_OPENAI_BASE_URL")
+    )
+    openai_model: str = Field(
+        default="gpt-4o-mini",
+        validation_alias=AliasChoices("OPENAI_MODEL", "THRUST_OPENAI_MODEL"),
+    )
+    log_level: str = Field(default="INFO")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "is not a database URL (expected e.g. postgresql+psycopg://user@host/db)"
+            ) from exc
+        backend = url.get_backend_name()
+        if backend not in SUPPORTED_DATABASES:
+            raise ValueError(f"database '{backend}' is not supported (use sqlite or postgresql)")
+        if backend == "postgresql":
+            if not url.host and not url.query.get("host"):
+                raise ValueError("has no host")
+            if not url.database:
+                raise ValueError("has no database name")
+            # Always speak psycopg 3, whatever driver the URL names.
+            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    # -- derived values -------------------------------------------------------------------------
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in force: the configured one, or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'thrust.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.db_url.startswith("sqlite")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Origins allowed to send credentials: the public URL plus any extras, never `*`."""
+        return list(dict.fromkeys([self.public_url, *self.cors_origins]))
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def token_secret(self) -> str:
+        """The JWT signing key: from the environment, else generated once into the data folder."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return _secret_file(self.data_dir / "jwt_secret")
+
+
+VARIABLE_NAMES = {
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+    "jwt_secret": "JWT_SECRET",
+    "openai_api_key": "OPENAI_API_KEY",
+    "openai_base_url": "OPENAI_BASE_URL",
+    "openai_model": "OPENAI_MODEL",
+}
+
+
+def _secret_file(path: Path) -> str:
+    """Read a secret file, creating it (mode 0600) with fresh random bytes the first time."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    # O_EXCL: when two workers start together, one writes and the other reads the winner's key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning pydantic's report into one SettingsError naming the variable."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        variable = VARIABLE_NAMES.get(field, f"THRUST_{field.upper()}")
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(variable, message) from None
+    if settings.jwt_secret is not None and len(settings.jwt_secret.get_secret_value()) < 32:
+        raise SettingsError("JWT_SECRET", "must be at least 32 characters")
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests call `get_settings.cache_clear()` after changing env)."""
+    return load_settings()

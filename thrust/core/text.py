@@ -1,0 +1,29 @@
+"""Text folding shared by search and storage: lower case, no accents, phone digits only."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_DIGITS = re.compile(r"\D+")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and collapse spaces: 'Zoë  Ångström' -> 'zoe angstrom'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def digits(text: str) -> str:
+    """Only the digits of a phone number: '+91 98765-43210' -> '919876543210'."""
+    return _NON_DIGITS.sub("", text)
+
+
+def member_search_text(full_name: str, email: str | None, phone: str | None) -> str:
+    """The folded search key stored on a member: name, email and phone digits."""
+    parts = [fold(full_name), (email or "").casefold()]
+    if phone:
+        parts.append(digits(phone))
+    return " ".join(part for part in parts if part)[:400]

@@ -1,0 +1,410 @@
+"""Every table and enum of THRUST: the whole data model on one page, as the seed's Prisma schema."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from thrust.core.types import JSONDocument, UTCDateTime, utcnow
+
+# Table and index names follow the seed so that its SQL reads the same against our database.
+
+
+class Role(StrEnum):
+    """What a user account may do (the seed's RBAC table)."""
+
+    ADMIN = "ADMIN"
+    TRAINER = "TRAINER"
+    MEMBER = "MEMBER"
+
+
+class MembershipTier(StrEnum):
+    BASIC = "BASIC"
+    PREMIUM = "PREMIUM"
+    VIP = "VIP"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    FROZEN = "FROZEN"
+
+
+def _enum(enum: type[StrEnum], name: str) -> sa.Enum:
+    # Native enum types on PostgreSQL (as Prisma makes them), VARCHAR + CHECK on SQLite.
+    return sa.Enum(enum, name=name, values_callable=lambda e: [m.value for m in e], create_constraint=True)
+
+
+def _created() -> Any:
+    return Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False, server_default=sa.func.now()),
+    )
+
+
+def _updated() -> Any:
+    return Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False, server_default=sa.func.now(), onupdate=utcnow),
+    )
+
+
+def _fk(target: str, *, ondelete: str | None = None, nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default=None if nullable else ...,
+        sa_column=sa.Column(
+            sa.Uuid(), sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Users and sessions
+# --------------------------------------------------------------------------------------------
+
+
+class User(SQLModel, table=True):
+    """A login: staff (ADMIN, TRAINER) or a member's own account."""
+
+    __tablename__ = "users"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(
+        sa_column=sa.Column(sa.String(254), nullable=False, unique=True),
+        description="Lower-cased login email, unique.",
+    )
+    password_hash: str = Field(
+        sa_column=sa.Column(sa.String(100), nullable=False),
+        description="bcrypt hash; '!' means no usable password has been set yet.",
+    )
+    role: Role = Field(
+        default=Role.MEMBER,
+        sa_column=sa.Column(_enum(Role, "role"), nullable=False, server_default=Role.MEMBER.value),
+    )
+    full_name: str = Field(
+        default="",
+        sa_column=sa.Column(sa.String(120), nullable=False, server_default=""),
+        description="Display name (staff; members also carry it on their member profile).",
+    )
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+    is_active: bool = Field(
+        default=True,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true()),
+        description="False once an admin deactivates the account: it can no longer sign in.",
+    )
+    last_login_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    password_changed_at: datetime | None = Field(
+        default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)
+    )
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
+class AuthSession(SQLModel, table=True):
+    """One signed-in device: the family of rotating refresh tokens, revocable as a whole."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (sa.Index("auth_sessions_user_id_idx", "user_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = _fk("users.id", ondelete="CASCADE")
+    current_token_id: uuid.UUID = Field(
+        default_factory=uuid.uuid4,
+        sa_column=sa.Column(sa.Uuid(), nullable=False),
+        description="tokenId of the only refresh token of this family still usable.",
+    )
+    user_agent: str | None = Field(default=None, sa_column=sa.Column(sa.String(300), nullable=True))
+    ip_address: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), nullable=True))
+    expires_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    last_used_at: datetime = _created()
+    revoked_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    revoked_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(40), nullable=True))
+    created_at: datetime = _created()
+
+
+# --------------------------------------------------------------------------------------------
+# Gym
+# --------------------------------------------------------------------------------------------
+
+
+def default_opening_hours() -> dict[str, list[str] | None]:
+    """Mon–Fri 05:30–23:00, weekends 07:00–21:00; a day set to None is closed."""
+    weekday, weekend = ["05:30", "23:00"], ["07:00", "21:00"]
+    return {
+        "mon": weekday,
+        "tue": weekday,
+        "wed": weekday,
+        "thu": weekday,
+        "fri": weekday,
+        "sat": weekend,
+        "sun": weekend,
+    }
+
+
+class GymSettings(SQLModel, table=True):
+    """The gym's own settings: a single row (id 1)."""
+
+    __tablename__ = "gym_settings"
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="gym_settings_single_row"),
+        sa.CheckConstraint("max_capacity > 0", name="gym_settings_capacity_positive"),
+        sa.CheckConstraint(
+            "auto_checkout_hours >= 1 AND auto_checkout_hours <= 24",
+            name="gym_settings_auto_checkout_range",
+        ),
+    )
+
+    id: int = Field(default=1, sa_column=sa.Column(sa.Integer(), primary_key=True, autoincrement=False))
+    name: str = Field(default="THRUST Gym", sa_column=sa.Column(sa.String(120), nullable=False))
+    max_capacity: int = Field(
+        default=100, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="100")
+    )
+    timezone: str = Field(
+        default="UTC",
+        sa_column=sa.Column(sa.String(64), nullable=False, server_default="UTC"),
+        description="IANA zone for opening hours and daily charts, e.g. Europe/Berlin.",
+    )
+    auto_checkout_hours: int = Field(
+        default=4,
+        sa_column=sa.Column(sa.Integer(), nullable=False, server_default="4"),
+        description="Visits open longer than this are closed by the hourly job.",
+    )
+    opening_hours: dict[str, Any] = Field(
+        default_factory=default_opening_hours,
+        sa_column=sa.Column(JSONDocument, nullable=False),
+        description='{"mon": ["05:30", "23:00"], ..., "sun": null}',
+    )
+    updated_at: datetime = _updated()
+
+
+# --------------------------------------------------------------------------------------------
+# Members
+# --------------------------------------------------------------------------------------------
+
+
+class Member(SQLModel, table=True):
+    """A member's profile and membership; linked one-to-one to their user account."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        sa.Index("members_status_idx", "status"),
+        sa.Index("members_membership_end_idx", "membership_end"),
+        sa.Index("members_assigned_trainer_id_idx", "assigned_trainer_id"),
+        # The seed's raw-SQL indexes (PostgreSQL only).
+        sa.Index(
+            "members_search_idx",
+            # Written as PostgreSQL prints it back, so autogenerate sees no difference.
+            sa.text(
+                "to_tsvector('english'::regconfig, (full_name::text || ' '::text) "
+                "|| COALESCE(phone, ''::character varying)::text)"
+            ),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+        # The seed writes `membership_end > NOW()` into the predicate, which PostgreSQL refuses
+        # (index predicates must be immutable); the status filter keeps the index small enough.
+        sa.Index(
+            "members_expiring_idx",
+            "membership_end",
+            postgresql_where=sa.text("status = 'ACTIVE'"),
+        ).ddl_if(dialect="postgresql"),
+        sa.Index("members_trainer_status_idx", "assigned_trainer_id", "status").ddl_if(dialect="postgresql"),
+        # Partial, accent- and case-insensitive search: trigrams over a folded search key.
+        sa.Index(
+            "members_search_trgm_idx",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        sa.Index("members_full_name_idx", "full_name"),
+        sa.CheckConstraint("membership_end >= membership_start", name="members_end_after_start"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+    date_of_birth: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    gender: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
+    membership_tier: MembershipTier = Field(
+        default=MembershipTier.BASIC,
+        sa_column=sa.Column(
+            _enum(MembershipTier, "membership_tier"),
+            nullable=False,
+            server_default=MembershipTier.BASIC.value,
+        ),
+    )
+    membership_start: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    membership_end: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    status: MemberStatus = Field(
+        default=MemberStatus.ACTIVE,
+        sa_column=sa.Column(
+            _enum(MemberStatus, "member_status"), nullable=False, server_default=MemberStatus.ACTIVE.value
+        ),
+    )
+    assigned_trainer_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    search_text: str = Field(
+        default="",
+        sa_column=sa.Column(sa.String(400), nullable=False, server_default=""),
+        description="Name, email and phone folded to lower case without accents, for LIKE search.",
+    )
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
+# --------------------------------------------------------------------------------------------
+# Check-ins
+# --------------------------------------------------------------------------------------------
+
+
+class CheckIn(SQLModel, table=True):
+    """One visit: open while check_out_time is NULL."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        sa.Index("check_ins_member_id_idx", "member_id"),
+        sa.Index("check_ins_check_in_time_idx", "check_in_time"),
+        sa.Index("check_ins_check_out_time_idx", "check_out_time"),
+        # At most one open visit per member, enforced by the database on both engines.
+        sa.Index(
+            "check_ins_one_open_per_member",
+            "member_id",
+            unique=True,
+            postgresql_where=sa.text("check_out_time IS NULL"),
+            sqlite_where=sa.text("check_out_time IS NULL"),
+        ),
+        # The seed's index for counting who is inside now.
+        sa.Index(
+            "check_ins_active_idx",
+            "check_in_time",
+            postgresql_where=sa.text("check_out_time IS NULL"),
+            sqlite_where=sa.text("check_out_time IS NULL"),
+        ),
+        sa.CheckConstraint(
+            "check_out_time IS NULL OR check_out_time >= check_in_time",
+            name="check_ins_out_after_in",
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    member_id: uuid.UUID = _fk("members.id", ondelete="CASCADE")
+    check_in_time: datetime = Field(
+        default_factory=utcnow,
+        sa_column=sa.Column(UTCDateTime(), nullable=False, server_default=sa.func.now()),
+    )
+    check_out_time: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    auto_checked_out: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+        description="True when the hourly job closed the visit, not the front desk.",
+    )
+    checked_in_by: uuid.UUID | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    override_reason: str | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.String(300), nullable=True),
+        description="Why an admin let this member in past the gym's capacity.",
+    )
+    created_at: datetime = _created()
+
+
+# --------------------------------------------------------------------------------------------
+# Workout plans
+# --------------------------------------------------------------------------------------------
+
+
+class WorkoutPlan(SQLModel, table=True):
+    """A 4-week plan for one member, written by a trainer or generated by the AI planner."""
+
+    __tablename__ = "workout_plans"
+    __table_args__ = (
+        sa.Index("workout_plans_member_id_idx", "member_id"),
+        sa.Index("workout_plans_created_by_idx", "created_by"),
+        sa.Index("workout_plans_is_active_idx", "is_active"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    member_id: uuid.UUID = _fk("members.id", ondelete="CASCADE")
+    created_by: uuid.UUID = _fk("users.id")
+    title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    is_ai_generated: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    plan_data: dict[str, Any] = Field(
+        sa_column=sa.Column(JSONDocument, nullable=False),
+        description="{planSummary, weeks[{weekNumber, focus, days[...]}], nutritionTips, progressionNotes}",
+    )
+    input_params: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(JSONDocument, nullable=True)
+    )
+    is_active: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    created_at: datetime = _created()
+    updated_at: datetime = _updated()
+
+
+class WorkoutProgress(SQLModel, table=True):
+    """A member's record of one plan day: done or not, and what they actually did."""
+
+    __tablename__ = "workout_progress"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "week_number", "day_number", name="workout_progress_plan_day_key"),
+        sa.Index("workout_progress_plan_id_idx", "plan_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    plan_id: uuid.UUID = _fk("workout_plans.id", ondelete="CASCADE")
+    week_number: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    day_number: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    completed: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    completed_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
+    exercise_data: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=sa.Column(JSONDocument, nullable=True)
+    )
+    created_at: datetime = _created()
+
+
+class AIUsageLog(SQLModel, table=True):
+    """One call to the AI planner, for cost monitoring."""
+
+    __tablename__ = "ai_usage_logs"
+    __table_args__ = (
+        sa.Index("ai_usage_logs_user_id_idx", "user_id"),
+        sa.Index("ai_usage_logs_created_at_idx", "created_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(sa_column=sa.Column(sa.Uuid(), nullable=False))
+    endpoint: str = Field(sa_column=sa.Column(sa.String(60), nullable=False))
+    model: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
+    tokens_used: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    cost: float = Field(sa_column=sa.Column(sa.Float(), nullable=False), description="USD")
+    created_at: datetime = _created()
+
+
+ALL_TABLES = [
+    User.__table__,
+    AuthSession.__table__,
+    GymSettings.__table__,
+    Member.__table__,
+    CheckIn.__table__,
+    WorkoutPlan.__table__,
+    WorkoutProgress.__table__,
+    AIUsageLog.__table__,
+]
