@@ -1,0 +1,237 @@
+"""The layout every signed-in page shares: sidebar, header with gym name and user menu, dark mode."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+
+from thrust.ui import routes, styles
+from thrust.ui.state import ShellState
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    icon: str
+    route: str
+
+
+NAV_ITEMS = (
+    NavItem("Dashboard", "layout-dashboard", routes.DASHBOARD),
+    NavItem("Members", "users", routes.MEMBERS),
+    NavItem("Front desk", "scan-line", routes.FRONT_DESK),
+    NavItem("Live traffic", "activity", routes.LIVE),
+    NavItem("AI planner", "sparkles", routes.PLANNER),
+    NavItem("Settings", "settings", routes.SETTINGS),
+)
+
+
+def logo(size: str = "2rem") -> rx.Component:
+    return rx.image(src="/logo.svg", alt="THRUST logo", width=size, height=size, class_name="thrust-logo")
+
+
+def brand() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            logo(),
+            rx.text("THRUST", weight="bold", size="5", letter_spacing="0.08em"),
+            align="center",
+            spacing="2",
+        ),
+        href=routes.DASHBOARD,
+        underline="none",
+        color="inherit",
+    )
+
+
+def _nav_link(item: NavItem) -> rx.Component:
+    path = rx.State.router.url.path
+    active = (path == item.route) | (
+        (item.route != routes.DASHBOARD) & path.to(str).startswith(item.route + "/")
+    )
+    return rx.link(
+        rx.hstack(
+            rx.icon(item.icon, size=18),
+            rx.text(item.label, size="3", weight="medium"),
+            align="center",
+            spacing="3",
+            padding_x="0.75rem",
+            padding_y="0.55rem",
+            border_radius="var(--radius-3)",
+            width="100%",
+            background=rx.cond(active, styles.ACTIVE_BG, "transparent"),
+            color=rx.cond(active, styles.ACTIVE_FG, styles.MUTED),
+            _hover={"background": rx.cond(active, styles.ACTIVE_BG, styles.HOVER), "color": "var(--gray-12)"},
+        ),
+        href=item.route,
+        underline="none",
+        width="100%",
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
+            rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%"),
+            rx.spacer(),
+            rx.text(
+                "Self-hosted gym management",
+                size="1",
+                color=styles.MUTED,
+                padding_x="0.75rem",
+                padding_bottom="1rem",
+            ),
+            height="100%",
+            padding_x="0.75rem",
+            spacing="2",
+        ),
+        as_="nav",
+        aria_label="Main",
+        width=styles.SIDEBAR_WIDTH,
+        min_width=styles.SIDEBAR_WIDTH,
+        height="100vh",
+        position="sticky",
+        top="0",
+        background=styles.SURFACE,
+        border_right=styles.BORDER,
+        display=["none", "none", "block"],
+    )
+
+
+def _mobile_nav() -> rx.Component:
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="ghost", aria_label="Open navigation")
+            ),
+            rx.menu.content(
+                *[
+                    rx.menu.item(rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)), on_select=rx.redirect(item.route))
+                    for item in NAV_ITEMS
+                ]
+            ),
+        ),
+        display=["block", "block", "none"],
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback="?", size="2", radius="full", variant="soft"),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                aria_label="Account menu",
+                padding_x="0.25rem",
+            )
+        ),
+        rx.menu.content(
+            rx.box(rx.text("Not signed in", size="1", color=styles.MUTED), padding_x="0.75rem", padding_y="0.4rem"),
+            rx.menu.separator(),
+            rx.menu.item(
+                rx.hstack(rx.icon("log-in", size=16), rx.text("Sign in")), on_select=rx.redirect(routes.LOGIN)
+            ),
+            align="end",
+        ),
+    )
+
+
+def header(title: str) -> rx.Component:
+    return rx.hstack(
+        _mobile_nav(),
+        rx.vstack(
+            rx.text(ShellState.gym_name, size="1", color=styles.MUTED, weight="medium", id="gym-name"),
+            rx.heading(title, size="5", weight="bold"),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+            user_menu(),
+            align="center",
+            spacing="3",
+        ),
+        as_="header",
+        align="center",
+        width="100%",
+        height=styles.HEADER_HEIGHT,
+        padding_x="1.5rem",
+        border_bottom=styles.BORDER,
+        position="sticky",
+        top="0",
+        z_index="10",
+        background="var(--color-background)",
+    )
+
+
+def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Wrap a page body in the shell: sidebar on the left, header on top, content centred."""
+
+    def wrap(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def page() -> rx.Component:
+            return rx.hstack(
+                sidebar(),
+                rx.vstack(
+                    header(title),
+                    rx.box(
+                        body(),
+                        as_="main",
+                        width="100%",
+                        max_width=styles.CONTENT_MAX_WIDTH,
+                        padding=["1rem", "1.5rem", "2rem"],
+                    ),
+                    width="100%",
+                    spacing="0",
+                    align="center",
+                    min_height="100vh",
+                ),
+                spacing="0",
+                width="100%",
+                align="start",
+            )
+
+        page.__name__ = body.__name__
+        return page
+
+    return wrap
+
+
+def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Component:
+    """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
+    return rx.card(
+        rx.vstack(
+            rx.center(
+                rx.icon(icon, size=28, color="var(--accent-11)"),
+                width="3.5rem",
+                height="3.5rem",
+                border_radius="var(--radius-4)",
+                background="var(--accent-a3)",
+            ),
+            rx.heading(heading, size="6"),
+            rx.text(what, size="3", color=styles.MUTED, max_width="44rem"),
+            rx.vstack(
+                *[
+                    rx.hstack(
+                        rx.icon("circle-check", size=16, color="var(--accent-10)"),
+                        rx.text(point, size="2"),
+                        align="center",
+                        spacing="2",
+                    )
+                    for point in points
+                ],
+                spacing="2",
+                padding_top="0.5rem",
+            ),
+            rx.badge("Coming in a later release", variant="soft", color_scheme="gray", margin_top="0.5rem"),
+            spacing="3",
+            padding="1.5rem",
+            align="start",
+        ),
+        width="100%",
+        size="3",
+    )

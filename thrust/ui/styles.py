@@ -1,0 +1,28 @@
+"""Design tokens: one accent, one gray, spacing and sizes shared by every page."""
+
+from __future__ import annotations
+
+ACCENT = "orange"
+GRAY = "slate"
+RADIUS = "large"
+
+SIDEBAR_WIDTH = "15rem"
+HEADER_HEIGHT = "3.75rem"
+CONTENT_MAX_WIDTH = "80rem"
+
+FONT_STACK = (
+    "Inter, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+)
+
+BASE_STYLE = {
+    "font_family": FONT_STACK,
+    "-webkit-font-smoothing": "antialiased",
+}
+
+# Radix colour scale steps: 2 = subtle background, 3/4 = hover, 6 = border, 11 = low-contrast text.
+SURFACE = "var(--gray-2)"
+BORDER = "1px solid var(--gray-a5)"
+HOVER = "var(--gray-a3)"
+ACTIVE_BG = "var(--accent-a3)"
+ACTIVE_FG = "var(--accent-11)"
+MUTED = "var(--gray-11)"
