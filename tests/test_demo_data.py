@@ -1,0 +1,373 @@
+"""Demo data (`seed_demo_data`) on both engines, and the `seed` / `create-admin` commands end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+import thrust.demo_data as demo_data
+from tests.conftest import ROOT, migrate
+from thrust.core.db import build_engine
+from thrust.core.security import hash_password, verify_password
+from thrust.core.text import fold
+from thrust.demo_data import (
+    ADMIN_EMAIL,
+    DEFAULT_ADMIN_PASSWORD,
+    MEMBER_PASSWORD,
+    TRAINER_PASSWORD,
+    DemoDataError,
+    SeedReport,
+    seed_demo_data,
+)
+from thrust.models import CheckIn, GymSettings, Member, MemberStatus, Role, User
+
+N = 200
+SEED = 20261125
+OPEN_NOW = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)  # a Wednesday evening: the gym is open
+CLOSED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # the same Wednesday at 02:00: closed
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+GOOD_PASSWORD = "Tr4in-the-Grip!"
+
+
+@pytest.fixture(autouse=True)
+def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4 bcrypt rounds instead of 12 for in-process seeding: same hashes to verify, 60x cheaper."""
+    monkeypatch.setattr(demo_data, "hash_password", lambda password: hash_password(password, rounds=4))
+
+
+def _seed(db: Session, **kwargs: object) -> SeedReport:
+    options: dict[str, object] = {"members": N, "progress": False, "now": OPEN_NOW, "rng_seed": SEED}
+    options.update(kwargs)
+    return seed_demo_data(db, **options)  # type: ignore[arg-type]
+
+
+def _gym(db: Session) -> tuple[ZoneInfo, dict[str, list[str] | None]]:
+    gym = db.exec(select(GymSettings).where(GymSettings.id == 1)).one()
+    return ZoneInfo(gym.timezone), gym.opening_hours
+
+
+def _seconds(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def _local_seconds(moment: datetime, zone: ZoneInfo) -> tuple[date, int]:
+    local = moment.astimezone(zone)
+    return local.date(), local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+
+
+def _assert_inside_opening_hours(db: Session, now: datetime) -> None:
+    zone, hours = _gym(db)
+    visits = db.exec(select(CheckIn)).all()
+    assert visits
+    for visit in visits:
+        day, arrived = _local_seconds(visit.check_in_time, zone)
+        opening = hours[DAY_KEYS[day.weekday()]]
+        assert opening is not None, f"visit on a closed day: {visit.check_in_time}"
+        opens, closes = _seconds(opening[0]), _seconds(opening[1])
+        assert arrived >= opens
+        assert visit.check_in_time <= now
+        if visit.check_out_time is not None:
+            left_day, left = _local_seconds(visit.check_out_time, zone)
+            assert left_day == day and left <= closes
+            assert visit.check_in_time < visit.check_out_time <= now
+            minutes = (visit.check_out_time - visit.check_in_time).total_seconds() / 60
+            assert 30 <= minutes <= 150
+
+
+# --------------------------------------------------------------------------------------------
+# seed_demo_data, on both engines
+# --------------------------------------------------------------------------------------------
+
+
+def test_seed_creates_staff_members_and_a_month_of_visits(db: Session) -> None:
+    report = _seed(db)
+
+    roles = dict(db.execute(sa.select(User.role, sa.func.count()).group_by(User.role)).all())
+    assert roles == {Role.ADMIN: 1, Role.TRAINER: 5, Role.MEMBER: N}
+    assert db.execute(sa.select(sa.func.count()).select_from(Member)).scalar_one() == N
+    visits = db.execute(sa.select(sa.func.count()).select_from(CheckIn)).scalar_one()
+    assert 5 * N <= visits <= 30 * N
+    assert (report.members, report.trainers, report.check_ins) == (N, 5, visits)
+    assert set(report.trainer_emails) == set(db.exec(select(User.email).where(User.role == Role.TRAINER)))
+    assert all(email.endswith("@thrust.com") and email.isascii() for email in report.trainer_emails)
+
+    emails = db.exec(select(User.email).where(User.role == Role.MEMBER)).all()
+    assert len(set(emails)) == N
+    assert all(email == email.lower() and email.isascii() for email in emails)
+
+    # Every member's user account is a MEMBER login; trainers are assigned to most of them.
+    members = db.exec(select(Member)).all()
+    member_users = {u.id: u for u in db.exec(select(User).where(User.role == Role.MEMBER)).all()}
+    assert {m.user_id for m in members} == set(member_users)
+    assigned = sum(m.assigned_trainer_id is not None for m in members)
+    assert 0.5 * N < assigned < 0.9 * N
+
+
+def test_member_profiles_are_consistent(db: Session) -> None:
+    _seed(db)
+    today = OPEN_NOW.date()  # the default gym zone is UTC
+    members = db.exec(select(Member)).all()
+    statuses = defaultdict(int)
+    for m in members:
+        statuses[m.status] += 1
+        assert m.membership_start <= m.membership_end
+        assert 80 <= (m.membership_end - m.membership_start).days <= 370  # 3 to 12 months
+        if m.status == MemberStatus.INACTIVE:
+            assert today - timedelta(days=25) <= m.membership_end < today
+        else:
+            assert m.membership_end > today
+        age = (today - m.date_of_birth).days / 365.25
+        assert 16 <= age < 71
+        assert m.gender in {"male", "female", "other"}
+        assert m.phone and m.phone.startswith("+")
+        assert fold(m.full_name) in m.search_text
+    assert statuses[MemberStatus.ACTIVE] > 0.7 * N
+    assert 0.05 * N < statuses[MemberStatus.INACTIVE] < 0.25 * N
+    assert statuses[MemberStatus.FROZEN] > 0
+    # A mix of locales: some names carry accents, and the search key holds them folded.
+    accented = [m for m in members if fold(m.full_name) != m.full_name.lower()]
+    assert accented
+    assert all(m.full_name.lower() not in m.search_text for m in accented)
+
+
+def test_visits_respect_opening_hours_and_never_overlap(db: Session) -> None:
+    _seed(db)
+    _assert_inside_opening_hours(db, OPEN_NOW)
+
+    members = {m.id: m for m in db.exec(select(Member)).all()}
+    by_member: dict[object, list[CheckIn]] = defaultdict(list)
+    for visit in db.exec(select(CheckIn).order_by(CheckIn.check_in_time)).all():
+        by_member[visit.member_id].append(visit)
+    window_start = OPEN_NOW.date() - timedelta(days=30)
+    for member_id, visits in by_member.items():
+        member = members[member_id]
+        for earlier, later in pairwise(visits):
+            assert earlier.check_out_time is not None and earlier.check_out_time <= later.check_in_time
+        for visit in visits:
+            day = visit.check_in_time.date()
+            assert window_start <= day <= OPEN_NOW.date()
+            assert day >= member.membership_start
+            if member.status == MemberStatus.INACTIVE:
+                assert day <= member.membership_end
+            if member.status == MemberStatus.FROZEN:
+                assert day < window_start + timedelta(days=14)
+
+
+def test_a_handful_are_in_the_gym_now(db: Session) -> None:
+    report = _seed(db)
+    assert report.gym_open_now
+    open_visits = db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all()  # type: ignore[union-attr]
+    assert 15 <= len(open_visits) <= 40 and report.open_visits == len(open_visits)
+    assert len({v.member_id for v in open_visits}) == len(open_visits)
+    for visit in open_visits:
+        assert OPEN_NOW - timedelta(hours=2) <= visit.check_in_time <= OPEN_NOW
+        assert db.get(Member, visit.member_id).status == MemberStatus.ACTIVE  # type: ignore[union-attr]
+
+
+def test_nobody_is_in_a_closed_gym(db: Session) -> None:
+    report = _seed(db, now=CLOSED_NOW)
+    assert not report.gym_open_now and report.open_visits == 0
+    assert db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all() == []  # type: ignore[union-attr]
+    _assert_inside_opening_hours(db, CLOSED_NOW)
+
+
+def test_local_opening_hours_in_the_gyms_timezone(db: Session) -> None:
+    # 09:00-20:00 in India (UTC+05:30), closed on Sundays: nothing may fall outside, in local time.
+    gym = db.get(GymSettings, 1)
+    assert gym is not None
+    gym.timezone = "Asia/Kolkata"
+    gym.opening_hours = {key: ["09:00", "20:00"] for key in DAY_KEYS} | {"sun": None}
+    db.add(gym)
+    db.flush()
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # 17:30 in Kolkata: open
+    report = _seed(db, now=now, members=60)
+    assert report.gym_open_now and report.open_visits > 0
+    _assert_inside_opening_hours(db, now)
+    zone = ZoneInfo("Asia/Kolkata")
+    opened = datetime(2026, 11, 25, 9, 0, tzinfo=zone)
+    for visit in db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all():  # type: ignore[union-attr]
+        assert visit.check_in_time >= opened
+
+
+def test_refuses_a_database_with_users_unless_reset(db: Session) -> None:
+    _seed(db, members=20)
+    with pytest.raises(DemoDataError, match=r"already has 26 users; pass --reset to wipe it"):
+        _seed(db, members=20)
+
+    report = _seed(db, members=30, reset=True)
+    assert report.members == 30
+    assert db.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 36
+    assert db.execute(sa.select(sa.func.count()).select_from(Member)).scalar_one() == 30
+    assert db.get(GymSettings, 1) is not None  # configuration survives a reset
+
+
+def test_demo_passwords_verify(db: Session) -> None:
+    _seed(db, members=10)
+    by_role = {role: db.exec(select(User).where(User.role == role)).first() for role in Role}
+    admin = db.exec(select(User).where(User.email == ADMIN_EMAIL)).one()
+    assert admin.role == Role.ADMIN and admin.full_name == "Gym Admin"
+    assert verify_password(DEFAULT_ADMIN_PASSWORD, admin.password_hash)
+    assert verify_password(TRAINER_PASSWORD, by_role[Role.TRAINER].password_hash)  # type: ignore[union-attr]
+    assert verify_password(MEMBER_PASSWORD, by_role[Role.MEMBER].password_hash)  # type: ignore[union-attr]
+    assert not verify_password(MEMBER_PASSWORD, admin.password_hash)
+
+
+def test_custom_admin_password_and_weak_one(db: Session) -> None:
+    with pytest.raises(DemoDataError, match="too weak"):
+        _seed(db, members=5, admin_password="password")
+    report = _seed(db, members=5, admin_password=GOOD_PASSWORD)
+    assert not report.admin_password_is_default
+    admin = db.exec(select(User).where(User.email == ADMIN_EMAIL)).one()
+    assert verify_password(GOOD_PASSWORD, admin.password_hash)
+    assert not verify_password(DEFAULT_ADMIN_PASSWORD, admin.password_hash)
+
+
+def test_same_seed_same_data(db: Session) -> None:
+    _seed(db, members=15)
+    first = db.exec(select(Member.full_name).order_by(Member.id)).all()
+    _seed(db, members=15, reset=True)
+    assert db.exec(select(Member.full_name).order_by(Member.id)).all() == first
+
+
+# --------------------------------------------------------------------------------------------
+# The command line, as a user runs it (SQLite file, real subprocess)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = build_engine(url)
+    migrate(engine)
+    engine.dispose()
+    return url
+
+
+def _thrust(
+    url: str, tmp_path: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("THRUST_")}
+    environment |= {
+        "DATABASE_URL": url,
+        "THRUST_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "thrust", *args],
+        cwd=ROOT,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _users(url: str) -> dict[str, User]:
+    engine = build_engine(url)
+    try:
+        with Session(engine) as session:
+            return {user.email: user for user in session.exec(select(User)).all()}
+    finally:
+        engine.dispose()
+
+
+def test_cli_seed_then_refuse_then_if_empty(cli_db: str, tmp_path: Path) -> None:
+    first = _thrust(cli_db, tmp_path, "seed", "--members", "50", "--no-progress")
+    assert first.returncode == 0, first.stderr
+    assert ADMIN_EMAIL in first.stdout and DEFAULT_ADMIN_PASSWORD in first.stdout
+    assert "marcus.reid@thrust.com" in first.stdout and TRAINER_PASSWORD in first.stdout
+    assert MEMBER_PASSWORD in first.stdout
+    assert "warning:" in first.stderr and "change it" in first.stderr
+    assert len(_users(cli_db)) == 56
+
+    again = _thrust(cli_db, tmp_path, "seed", "--members", "50", "--no-progress")
+    assert again.returncode != 0
+    assert again.stderr.strip() == "error: The database already has 56 users; pass --reset to wipe it"
+    assert "Traceback" not in again.stderr + again.stdout
+
+    if_empty = _thrust(cli_db, tmp_path, "seed", "--if-empty", "--no-progress")
+    assert if_empty.returncode == 0, if_empty.stderr
+    assert "not seeding" in if_empty.stdout
+    assert len(_users(cli_db)) == 56
+
+
+def test_cli_seed_uses_thrust_admin_password(cli_db: str, tmp_path: Path) -> None:
+    weak = _thrust(
+        cli_db, tmp_path, "seed", "--members", "5", "--no-progress", env={"THRUST_ADMIN_PASSWORD": "admin"}
+    )
+    assert weak.returncode == 1
+    assert weak.stderr.startswith("error: THRUST_ADMIN_PASSWORD: Password must be at least 8 characters")
+    assert len(weak.stderr.strip().splitlines()) == 1
+    assert _users(cli_db) == {}
+
+    done = _thrust(
+        cli_db,
+        tmp_path,
+        "seed",
+        "--members",
+        "5",
+        "--no-progress",
+        env={"THRUST_ADMIN_PASSWORD": GOOD_PASSWORD},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warning:" not in done.stderr and GOOD_PASSWORD not in done.stdout
+    admin = _users(cli_db)[ADMIN_EMAIL]
+    assert verify_password(GOOD_PASSWORD, admin.password_hash)
+
+
+def test_cli_seed_on_an_unmigrated_database(tmp_path: Path) -> None:
+    result = _thrust(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path, "seed", "--no-progress")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the database has no THRUST tables yet")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_create_admin(cli_db: str, tmp_path: Path) -> None:
+    weak = _thrust(
+        cli_db, tmp_path, "create-admin", "--email", "x@y.com", "--password-stdin", stdin="password\n"
+    )
+    assert weak.returncode == 1
+    assert "error: Password must contain at least one uppercase letter" in weak.stderr
+    assert "error: Password must contain at least one number" in weak.stderr
+    assert "Traceback" not in weak.stderr
+    assert _users(cli_db) == {}
+
+    bad_email = _thrust(
+        cli_db, tmp_path, "create-admin", "--email", "not-an-email", "--password-stdin", stdin="x\n"
+    )
+    assert bad_email.returncode == 1 and bad_email.stderr.startswith("error: ")
+
+    created = _thrust(
+        cli_db,
+        tmp_path,
+        "create-admin",
+        "--email",
+        "X@Y.com",
+        "--name",
+        "Front Desk Lead",
+        "--password-stdin",
+        stdin=GOOD_PASSWORD + "\n",
+    )
+    assert created.returncode == 0, created.stderr
+    user = _users(cli_db)["x@y.com"]
+    assert user.role == Role.ADMIN and user.full_name == "Front Desk Lead"
+    assert verify_password(GOOD_PASSWORD, user.password_hash)
+
+    taken = _thrust(
+        cli_db, tmp_path, "create-admin", "--email", "x@y.com", "--password-stdin", stdin=GOOD_PASSWORD
+    )
+    assert taken.returncode == 1
+    assert "already exists" in taken.stderr and "Traceback" not in taken.stderr

@@ -1,0 +1,225 @@
+"""The `python -m thrust` command line: one function per command, errors as one `error:` line.
+
+To add a command, write `_cmd_<name>(args) -> int` and a `_register_<name>(commands)` that adds its
+subparser with `set_defaults(handler=_cmd_<name>)`, then list the register function in REGISTRARS.
+Commands call services; rules live there, not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from getpass import getpass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from thrust.auth.passwords import password_problems
+from thrust.core.errors import Conflict, DomainError, ValidationFailed
+from thrust.core.settings import SettingsError, get_settings
+from thrust.demo_data import DemoDataError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+MAX_SEED_MEMBERS = 1_000_000
+
+Commands = Any  # argparse's private _SubParsersAction
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message is printed as one `error:` line."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code (0 on success)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except ValidationFailed as exc:
+        # One line per broken rule, so every password problem is visible at once.
+        for problem in exc.details or []:
+            _error(problem.message)
+        if not exc.details:
+            _error(exc.message)
+        return EXIT_ERROR
+    except (CommandError, DemoDataError, DomainError, SettingsError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except SQLAlchemyError as exc:
+        _error(_database_problem(exc))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m thrust", description="THRUST gym management.")
+    commands = parser.add_subparsers(title="commands", metavar="<command>")
+    for register in REGISTRARS:
+        register(commands)
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def _database_problem(exc: SQLAlchemyError) -> str:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return f"the database has no THRUST tables yet; migrate it first (alembic upgrade head): {reason}"
+    return f"database error: {reason}"
+
+
+# --------------------------------------------------------------------------------------------
+# seed
+# --------------------------------------------------------------------------------------------
+
+
+def _member_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= MAX_SEED_MEMBERS:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED_MEMBERS:,}")
+    return value
+
+
+def _register_seed(commands: Commands) -> None:
+    seed = commands.add_parser(
+        "seed",
+        help="fill an empty database with demo staff, members and a month of visits",
+        description="Create the demo admin, 5 trainers, N members and their check-ins of the last 30 days.",
+    )
+    seed.add_argument("--members", type=_member_count, default=10_000, help="members to create (10000)")
+    when = seed.add_mutually_exclusive_group()
+    when.add_argument("--reset", action="store_true", help="delete all users, members and visits first")
+    when.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) if the database has users"
+    )
+    seed.add_argument("--no-progress", action="store_true", help="no progress bars")
+    seed.set_defaults(handler=_cmd_seed)
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from thrust.core.db import check_database, session_scope
+    from thrust.demo_data import (  # Faker itself is only imported once seeding starts
+        ADMIN_EMAIL,
+        DEFAULT_ADMIN_PASSWORD,
+        MEMBER_PASSWORD,
+        TRAINER_PASSWORD,
+        count_users,
+        seed_demo_data,
+    )
+
+    secret = get_settings().admin_password
+    admin_password = secret.get_secret_value() if secret is not None else None
+    if admin_password is not None and (problems := password_problems(admin_password)):
+        raise SettingsError("THRUST_ADMIN_PASSWORD", "; ".join(problems))
+    check_database()
+
+    with session_scope() as session:
+        if args.if_empty and (existing := count_users(session)):
+            print(f"The database already has {existing:,} users; not seeding.")
+            return EXIT_OK
+        report = seed_demo_data(
+            session,
+            members=args.members,
+            admin_password=admin_password,
+            reset=args.reset,
+            progress=not args.no_progress,
+        )
+
+    inside = (
+        f"{report.open_visits} in the gym now"
+        if report.gym_open_now
+        else "the gym is closed now, so nobody is checked in"
+    )
+    print(
+        f"Seeded {report.members:,} members, {report.check_ins:,} check-ins ({inside}) "
+        f"and {report.trainers} trainers in {report.elapsed:.1f} s."
+    )
+    print()
+    print("Demo logins:")
+    shown = "(THRUST_ADMIN_PASSWORD)" if admin_password is not None else DEFAULT_ADMIN_PASSWORD
+    example = f"e.g. {report.member_example}" if report.member_example else "any member's email"
+    width = max(len(login) for login in (ADMIN_EMAIL, example, *report.trainer_emails)) + 2
+    print(f"  admin     {ADMIN_EMAIL:<{width}}{shown}")
+    for n, email in enumerate(report.trainer_emails):
+        print(f"  {'trainers' if n == 0 else '':<9} {email:<{width}}{TRAINER_PASSWORD}")
+    print(f"  members   {example:<{width}}{MEMBER_PASSWORD}")
+    if admin_password is None:
+        print(
+            f"warning: {ADMIN_EMAIL} has the public demo password {DEFAULT_ADMIN_PASSWORD}; change it "
+            "before anyone else can reach this server (or set THRUST_ADMIN_PASSWORD and seed again)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
+# create-admin
+# --------------------------------------------------------------------------------------------
+
+
+def _register_create_admin(commands: Commands) -> None:
+    create = commands.add_parser(
+        "create-admin",
+        help="create an ADMIN login",
+        description="Create an ADMIN login; the password is asked for twice, or read from stdin.",
+    )
+    create.add_argument("--email", required=True, help="login email (stored lower-cased)")
+    create.add_argument("--name", default="Administrator", help="display name (Administrator)")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+    create.set_defaults(handler=_cmd_create_admin)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line.removesuffix("\n").removesuffix("\r")
+        if not password:
+            raise CommandError("no password on standard input")
+        return password
+    try:
+        password = getpass("Password: ")
+        if getpass("Repeat password: ") != password:
+            raise CommandError("the passwords do not match")
+    except EOFError:
+        raise CommandError("no password given (use --password-stdin to pipe one)") from None
+    return password
+
+
+def _cmd_create_admin(args: argparse.Namespace) -> int:
+    from thrust.auth.service import EMAIL_TAKEN, create_staff_account, get_user_by_email, normalize_email
+    from thrust.core.db import check_database, session_scope
+    from thrust.models import Role
+
+    check_database()
+    # Check the email before asking for a password, so nobody types one twice for nothing.
+    email = normalize_email(args.email)
+    with session_scope() as session:
+        if get_user_by_email(session, email) is not None:
+            raise Conflict(f"{EMAIL_TAKEN}: {email}")
+    password = _read_password(args.password_stdin)
+    with session_scope() as session:
+        user = create_staff_account(
+            session, email=email, password=password, full_name=args.name, role=Role.ADMIN
+        )
+        created = f"Created {user.role.value} {user.email} ({user.full_name})."
+    print(created)
+    return EXIT_OK
+
+
+REGISTRARS: list[Callable[[Commands], None]] = [_register_seed, _register_create_admin]
