@@ -9,8 +9,8 @@ import reflex as rx
 os.environ.setdefault("REFLEX_USE_NPM", "1")
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 
-from thrust.core.settings import SettingsError, get_settings  # noqa: E402
-from thrust.ui import styles  # noqa: E402
+from thrust.core.settings import SettingsError, get_settings
+from thrust.ui import styles
 
 try:
     settings = get_settings()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import warnings
 from logging.config import fileConfig
-from typing import Any
 
-from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import thrust.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from thrust.core.db import build_engine
+from alembic import context
+from thrust.core.db import build_engine, schema_filter
 from thrust.core.settings import get_settings
 
 config = context.config
@@ -24,19 +23,11 @@ target_metadata = SQLModel.metadata
 warnings.filterwarnings("ignore", message="autogenerate skipping metadata-specified expression-based index")
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Skip objects the models declare for another engine only (`.ddl_if(dialect=...)`)."""
-    ddl_if = getattr(obj, "_ddl_if", None)
-    if ddl_if is not None and ddl_if.dialect is not None:
-        return bool(context.get_context().dialect.name == ddl_if.dialect)
-    return True
-
-
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_object=include_object,
+        include_object=schema_filter(connection.dialect.name),
         compare_type=True,
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
@@ -48,7 +39,6 @@ def run_migrations_offline() -> None:
         url=get_settings().db_url,
         target_metadata=target_metadata,
         literal_binds=True,
-        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from alembic import command
 from thrust.core.db import build_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("THRUST_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ENGINES = ("sqlite", "postgresql")
+
+# Tests never read the developer's environment or touch ./data: each run gets its own data folder.
+for _name in list(os.environ):
+    if (_name.startswith("THRUST_") and not _name.startswith("THRUST_TEST_")) or _name in {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "JWT_SECRET",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+    }:
+        del os.environ[_name]
+os.environ["THRUST_DATA_DIR"] = tempfile.mkdtemp(prefix="thrust-test-data-")
 
 
 def alembic_config(connection: object | None = None) -> Config:

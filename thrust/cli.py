@@ -146,7 +146,8 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     )
     print(
         f"Seeded {report.members:,} members, {report.check_ins:,} check-ins ({inside}) "
-        f"and {report.trainers} trainers in {report.elapsed:.1f} s."
+        f"and {report.trainers} trainers in {report.elapsed:.1f} s; "
+        f"gym capacity {report.max_capacity:,}."
     )
     print()
     print("Demo logins:")
@@ -222,4 +223,75 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-REGISTRARS: list[Callable[[Commands], None]] = [_register_seed, _register_create_admin]
+# --------------------------------------------------------------------------------------------
+# check and serve
+# --------------------------------------------------------------------------------------------
+
+
+def _register_check(commands: Commands) -> None:
+    check = commands.add_parser(
+        "check",
+        help="validate the settings and reach the database (and Redis)",
+        description="Read every setting and connect to what they name; one line per problem.",
+    )
+    check.set_defaults(handler=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from thrust.launcher import preflight
+
+    settings = preflight()
+    database = settings.db_url.split("://", 1)[0]
+    redis = "Redis" if settings.redis_url else "in-process state (no Redis)"
+    print(f"Settings OK: {database} database reachable, {redis}, serving on {settings.public_url}")
+    return EXIT_OK
+
+
+def _register_serve(commands: Commands) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="check, migrate, load demo data into an empty database, and serve the app",
+        description="Start THRUST in production mode: pages, WebSocket and /api/v1 on one port.",
+    )
+    serve.add_argument(
+        "--members", type=_member_count, default=10_000, help="demo members for an empty database (10000)"
+    )
+    serve.add_argument("--no-demo", action="store_true", help="never load demo data")
+    serve.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from thrust import launcher
+    from thrust.core.db import session_scope
+
+    settings = launcher.preflight()
+    print("Migrating the database...", flush=True)
+    launcher.migrate_to_head()
+    with session_scope() as session:
+        empty = launcher.user_count(session) == 0
+    if empty and not args.no_demo:
+        seeded = _cmd_seed(
+            argparse.Namespace(members=args.members, reset=False, if_empty=True, no_progress=False)
+        )
+        if seeded != EXIT_OK:
+            return seeded
+    print(
+        f"Starting THRUST on {settings.public_url} (the first start builds the web frontend)...", flush=True
+    )
+    banner = [f"THRUST is running at {settings.public_url}"]
+    if launcher.demo_admin_uses_default_password():
+        banner.append(
+            f"Demo login: {launcher.DEMO_ADMIN_EMAIL} / {launcher.DEMO_ADMIN_PASSWORD} (change it!)"
+        )
+    elif empty and args.no_demo:
+        banner.append("No accounts yet: python -m thrust create-admin --email you@yourgym.com")
+    banner.append("Stop with Ctrl+C.")
+    return launcher.serve(settings, banner)
+
+
+REGISTRARS: list[Callable[[Commands], None]] = [
+    _register_seed,
+    _register_create_admin,
+    _register_check,
+    _register_serve,
+]

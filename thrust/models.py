@@ -276,6 +276,8 @@ class CheckIn(SQLModel, table=True):
         sa.Index("check_ins_member_id_idx", "member_id"),
         sa.Index("check_ins_check_in_time_idx", "check_in_time"),
         sa.Index("check_ins_check_out_time_idx", "check_out_time"),
+        # Deleting a staff account looks up the visits it checked in (ON DELETE SET NULL).
+        sa.Index("check_ins_checked_in_by_idx", "checked_in_by"),
         # At most one open visit per member, enforced by the database on both engines.
         sa.Index(
             "check_ins_one_open_per_member",

@@ -8,8 +8,9 @@ Create Date: 2026-11-25
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -227,6 +228,7 @@ def upgrade() -> None:
     )
     op.create_index("check_ins_check_in_time_idx", "check_ins", ["check_in_time"], unique=False)
     op.create_index("check_ins_check_out_time_idx", "check_ins", ["check_out_time"], unique=False)
+    op.create_index("check_ins_checked_in_by_idx", "check_ins", ["checked_in_by"], unique=False)
     op.create_index("check_ins_member_id_idx", "check_ins", ["member_id"], unique=False)
     op.create_index(
         "check_ins_one_open_per_member",
@@ -294,6 +296,7 @@ def downgrade() -> None:
         postgresql_where=sa.text("check_out_time IS NULL"),
         sqlite_where=sa.text("check_out_time IS NULL"),
     )
+    op.drop_index("check_ins_checked_in_by_idx", table_name="check_ins")
     op.drop_index("check_ins_member_id_idx", table_name="check_ins")
     op.drop_index("check_ins_check_out_time_idx", table_name="check_ins")
     op.drop_index("check_ins_check_in_time_idx", table_name="check_ins")

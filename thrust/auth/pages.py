@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.ui import styles
+from thrust.ui.forms import field
 from thrust.ui.shell import logo
 from thrust.ui.state import ShellState
 
@@ -33,8 +34,8 @@ def login_page() -> rx.Component:
             rx.card(
                 rx.form(
                     rx.vstack(
-                        rx.vstack(
-                            rx.text("Email", as_="label", html_for="email", size="2", weight="medium"),
+                        field(
+                            "Email",
                             rx.input(
                                 id="email",
                                 name="email",
@@ -45,11 +46,10 @@ def login_page() -> rx.Component:
                                 size="3",
                                 width="100%",
                             ),
-                            spacing="1",
-                            width="100%",
+                            control_id="email",
                         ),
-                        rx.vstack(
-                            rx.text("Password", as_="label", html_for="password", size="2", weight="medium"),
+                        field(
+                            "Password",
                             rx.input(
                                 id="password",
                                 name="password",
@@ -59,13 +59,16 @@ def login_page() -> rx.Component:
                                 size="3",
                                 width="100%",
                             ),
-                            spacing="1",
-                            width="100%",
+                            control_id="password",
                         ),
                         rx.cond(
                             LoginFormState.message != "",
                             rx.callout(
-                                LoginFormState.message, icon="info", color_scheme="gray", size="1", width="100%"
+                                LoginFormState.message,
+                                icon="info",
+                                color_scheme="gray",
+                                size="1",
+                                width="100%",
                             ),
                         ),
                         rx.button("Sign in", type="submit", size="3", width="100%"),

@@ -14,7 +14,9 @@ MIN_LENGTH = 8
 # ("Password1!", "Admin123!") is as guessable as the word itself.
 _COMMON_STEM_RANK = 10_000
 _MAX_PREDICTABLE_TAIL = 4
-_LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"})
+_LEET = str.maketrans(
+    {"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"}
+)
 _TAIL = re.compile(r"^(?P<stem>.*?)(?P<tail>[^a-z]*)$")
 
 

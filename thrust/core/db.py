@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -93,3 +93,14 @@ def check_database(engine: Engine | None = None) -> None:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         where = engine.url.render_as_string(hide_password=True)
         raise SettingsError("DATABASE_URL", f"cannot connect to {where}: {reason}") from None
+
+
+def schema_filter(dialect: str) -> Callable[..., bool]:
+    """Alembic's `include_object`: ignore objects the models declare for another engine only."""
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        # `.ddl_if(dialect=...)` on an Index is stored as `_ddl_if`; alembic does not read it itself.
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return ddl_if is None or ddl_if.dialect is None or ddl_if.dialect == dialect
+
+    return include

@@ -134,21 +134,26 @@ def install_error_handlers(api: FastAPI) -> None:
 # -- unknown /api/v1 paths --------------------------------------------------------------------------
 
 
-def _unmatched_api_route(api: FastAPI) -> APIRouter:
+def _unmatched_api_route(domain_routers: list[APIRouter]) -> APIRouter:
     """Answer unknown /api/v1 paths with JSON 404 (or 405) instead of the web app's HTML page."""
     router = APIRouter(include_in_schema=False)
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
+    def allowed_methods(path: str) -> set[str]:
+        # A route that matches the path but not the method makes this a 405, not a 404.
+        scope = {"type": "http", "path": path.removeprefix(API_PREFIX), "root_path": "", "headers": []}
+        allowed: set[str] = set()
+        for domain_router in domain_routers:
+            for route in domain_router.routes:
+                match, _ = route.matches({**scope, "method": "GET"})
+                if match is not Match.NONE:
+                    allowed |= set(getattr(route, "methods", None) or ())
+        return allowed
+
     @router.api_route(API_PREFIX + "/{path:path}", methods=methods)
     async def _unmatched(request: Request, path: str) -> JSONResponse:
-        allowed: set[str] = set()
-        for route in api.router.routes:
-            if getattr(route, "endpoint", None) is _unmatched:
-                continue
-            match, _ = route.matches(request.scope)
-            if match is Match.PARTIAL:
-                allowed |= set(getattr(route, "methods", ()) or ())
-        if allowed:
+        allowed = allowed_methods(request.url.path)
+        if allowed and request.method not in allowed:
             code, message = _HTTP_CODES[405]
             return error_response(request, 405, code, message, headers={"Allow": ", ".join(sorted(allowed))})
         code, message = _HTTP_CODES[404]
@@ -177,8 +182,9 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     install_error_handlers(api)
-    for router in routers:
+    domain_routers = list(routers)
+    for router in domain_routers:
         api.include_router(router, prefix=API_PREFIX)
-    api.include_router(_unmatched_api_route(api))
+    api.include_router(_unmatched_api_route(domain_routers))
     api.add_middleware(RequestIdMiddleware)
     return api

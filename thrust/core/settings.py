@@ -186,7 +186,10 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "settings"
-        variable = VARIABLE_NAMES.get(field, f"THRUST_{field.upper()}")
+        # pydantic reports an aliased field under the alias it read (e.g. DATABASE_URL).
+        variable = VARIABLE_NAMES.get(field.lower(), f"THRUST_{field.upper()}")
+        if field.upper() in VARIABLE_NAMES.values() or field.upper().startswith("THRUST_"):
+            variable = field.upper()
         message = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(variable, message) from None
     if settings.jwt_secret is not None and len(settings.jwt_secret.get_secret_value()) < 32:

@@ -73,7 +73,7 @@ def _nav_link(item: NavItem) -> rx.Component:
 
 
 def sidebar() -> rx.Component:
-    return rx.box(
+    return rx.el.nav(
         rx.vstack(
             rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
             rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%"),
@@ -89,7 +89,6 @@ def sidebar() -> rx.Component:
             padding_x="0.75rem",
             spacing="2",
         ),
-        as_="nav",
         aria_label="Main",
         width=styles.SIDEBAR_WIDTH,
         min_width=styles.SIDEBAR_WIDTH,
@@ -110,7 +109,10 @@ def _mobile_nav() -> rx.Component:
             ),
             rx.menu.content(
                 *[
-                    rx.menu.item(rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)), on_select=rx.redirect(item.route))
+                    rx.menu.item(
+                        rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)),
+                        on_select=rx.redirect(item.route),
+                    )
                     for item in NAV_ITEMS
                 ]
             ),
@@ -131,7 +133,11 @@ def user_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.box(rx.text("Not signed in", size="1", color=styles.MUTED), padding_x="0.75rem", padding_y="0.4rem"),
+            rx.box(
+                rx.text("Not signed in", size="1", color=styles.MUTED),
+                padding_x="0.75rem",
+                padding_y="0.4rem",
+            ),
             rx.menu.separator(),
             rx.menu.item(
                 rx.hstack(rx.icon("log-in", size=16), rx.text("Sign in")), on_select=rx.redirect(routes.LOGIN)
@@ -142,22 +148,25 @@ def user_menu() -> rx.Component:
 
 
 def header(title: str) -> rx.Component:
-    return rx.hstack(
-        _mobile_nav(),
-        rx.vstack(
-            rx.text(ShellState.gym_name, size="1", color=styles.MUTED, weight="medium", id="gym-name"),
-            rx.heading(title, size="5", weight="bold"),
-            spacing="0",
-        ),
-        rx.spacer(),
+    return rx.el.header(
         rx.hstack(
-            rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-            user_menu(),
+            _mobile_nav(),
+            rx.vstack(
+                rx.text(ShellState.gym_name, size="1", color=styles.MUTED, weight="medium", id="gym-name"),
+                rx.heading(title, size="5", weight="bold"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
+                user_menu(),
+                align="center",
+                spacing="3",
+            ),
             align="center",
-            spacing="3",
+            width="100%",
+            height="100%",
         ),
-        as_="header",
-        align="center",
         width="100%",
         height=styles.HEADER_HEIGHT,
         padding_x="1.5rem",
@@ -178,9 +187,8 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
                 sidebar(),
                 rx.vstack(
                     header(title),
-                    rx.box(
+                    rx.el.main(
                         body(),
-                        as_="main",
                         width="100%",
                         max_width=styles.CONTENT_MAX_WIDTH,
                         padding=["1rem", "1.5rem", "2rem"],

