@@ -1,0 +1,86 @@
+"""Who may do what: the seed's RBAC table, the acting user, and the one check every service calls."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from thrust.core.errors import PermissionDenied, Unauthorized
+from thrust.models import Role
+
+
+class Permission(StrEnum):
+    # The seed's permissions.
+    MEMBERS_VIEW_ALL = "members:view_all"
+    MEMBERS_VIEW_ASSIGNED = "members:view_assigned"
+    MEMBERS_CREATE = "members:create"
+    MEMBERS_EDIT_ALL = "members:edit_all"
+    MEMBERS_EDIT_ASSIGNED = "members:edit_assigned"
+    MEMBERS_DELETE = "members:delete"
+    WORKOUT_CREATE = "workout:create"
+    WORKOUT_EDIT = "workout:edit"
+    SETTINGS_MANAGE = "settings:manage"
+    # Ours, where the seed is silent: the front desk is staffed by admins and trainers; only
+    # admins manage staff accounts; everyone signed in may read the occupancy number.
+    CHECKINS_MANAGE = "checkins:manage"
+    CHECKINS_VIEW_NAMES = "checkins:view_names"
+    OCCUPANCY_VIEW = "occupancy:view"
+    STAFF_MANAGE = "staff:manage"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(
+        {
+            Permission.MEMBERS_VIEW_ALL,
+            Permission.MEMBERS_CREATE,
+            Permission.MEMBERS_EDIT_ALL,
+            Permission.MEMBERS_DELETE,
+            Permission.WORKOUT_CREATE,
+            Permission.WORKOUT_EDIT,
+            Permission.SETTINGS_MANAGE,
+            Permission.CHECKINS_MANAGE,
+            Permission.CHECKINS_VIEW_NAMES,
+            Permission.OCCUPANCY_VIEW,
+            Permission.STAFF_MANAGE,
+        }
+    ),
+    Role.TRAINER: frozenset(
+        {
+            Permission.MEMBERS_VIEW_ASSIGNED,
+            Permission.MEMBERS_EDIT_ASSIGNED,
+            Permission.WORKOUT_CREATE,
+            Permission.WORKOUT_EDIT,
+            Permission.CHECKINS_MANAGE,
+            Permission.CHECKINS_VIEW_NAMES,
+            Permission.OCCUPANCY_VIEW,
+        }
+    ),
+    Role.MEMBER: frozenset({Permission.OCCUPANCY_VIEW}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user a service acts for, as proven by a valid token of a live session."""
+
+    user_id: uuid.UUID
+    email: str
+    role: Role
+    session_id: uuid.UUID | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+def has_permission(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def require(actor: Actor | None, *permissions: Permission) -> Actor:
+    """Raise Unauthorized without an actor, PermissionDenied unless it holds any of the permissions."""
+    if actor is None:
+        raise Unauthorized()
+    if permissions and not any(actor.can(p) for p in permissions):
+        raise PermissionDenied()
+    return actor
