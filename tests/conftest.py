@@ -19,6 +19,7 @@ from alembic import command
 from thrust.core.db import build_engine
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.server"]
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("THRUST_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ENGINES = ("sqlite", "postgresql")

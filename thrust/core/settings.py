@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Extra origins allowed to call the API with credentials (comma separated).",
     )
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="Reverse proxies in front of THRUST whose X-Forwarded-For is trusted for client IPs.",
+    )
     admin_password: SecretStr | None = Field(
         default=None, description="Password of the demo admin created by `seed`."
     )
