@@ -394,3 +394,14 @@ def test_the_demo_gym_is_sized_for_its_busiest_hour(db: Session) -> None:
     peak = peak_occupancy([(None, None, i, o, None) for i, o in visits if o is not None])
     # Never overflowing in the history, and not absurdly oversized either.
     assert peak <= gym.max_capacity <= max(100, peak * 1.1 + 50)
+
+
+def test_each_member_remembers_its_latest_visit(db: Session) -> None:
+    _seed(db, members=40)
+    latest = dict(
+        db.exec(
+            select(CheckIn.member_id, sa.func.max(CheckIn.check_in_time)).group_by(CheckIn.member_id)
+        ).all()
+    )
+    members = db.exec(select(Member)).all()
+    assert members and all(m.last_visit_at == latest.get(m.id) for m in members)

@@ -93,6 +93,7 @@ MEMBER_COLUMNS = (
     "assigned_trainer_id",
     "search_text",
     "created_at",
+    "last_visit_at",
 )
 CHECK_IN_COLUMNS = ("id", "member_id", "check_in_time", "check_out_time", "created_at")
 # Children before parents, so foreign keys never block a reset.
@@ -214,6 +215,11 @@ def seed_demo_data(
     write(session, User.__table__, USER_COLUMNS, user_rows, "users", progress)
     stages["write users"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    last_visit: dict[Any, datetime] = {}
+    for row in (*visit_rows, *open_rows):  # (id, member_id, check_in_time, ...)
+        if row[2] > last_visit.get(row[1], row[2] - timedelta(seconds=1)):
+            last_visit[row[1]] = row[2]
+    member_rows = [(*row, last_visit.get(row[0])) for row in member_rows]
     write(session, Member.__table__, MEMBER_COLUMNS, member_rows, "members", progress)
     stages["write members"] = time.perf_counter() - mark
     mark = time.perf_counter()

@@ -221,6 +221,7 @@ class Member(SQLModel, table=True):
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
         sa.Index("members_full_name_idx", "full_name"),
+        sa.Index("members_last_visit_at_idx", "last_visit_at"),
         sa.CheckConstraint("membership_end >= membership_start", name="members_end_after_start"),
     )
 
@@ -258,6 +259,11 @@ class Member(SQLModel, table=True):
         default="",
         sa_column=sa.Column(sa.String(400), nullable=False, server_default=""),
         description="Name, email and phone folded to lower case without accents, for LIKE search.",
+    )
+    last_visit_at: datetime | None = Field(
+        default=None,
+        sa_column=sa.Column(UTCDateTime(), nullable=True),
+        description="Start of the latest visit, kept by check-in so lists can sort by it cheaply.",
     )
     created_at: datetime = _created()
     updated_at: datetime = _updated()
