@@ -1,0 +1,164 @@
+"""Reading untrusted input field by field, collecting every problem with a message a person understands."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from email_validator import EmailNotValidError, validate_email
+
+from thrust.core.errors import FieldProblem, ValidationFailed
+
+E = TypeVar("E", bound=StrEnum)
+
+MAX_TEXT = 2_000  # no free-text field of ours is longer; anything bigger is an attack or an accident
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-./]+$")
+
+
+class FieldReader:
+    """Reads fields from a mapping (an API body, a form, a CSV row) and remembers what was wrong.
+
+    Each reader returns None when the field is absent or invalid; call `raise_if_problems()` once at
+    the end so the user sees every problem at once. Field names are the camelCase names of the API,
+    which the UI's form inputs use too.
+    """
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.problems: list[FieldProblem] = []
+
+    # -- bookkeeping -------------------------------------------------------------------------------
+
+    def has(self, field: str) -> bool:
+        return field in self.data
+
+    def fail(self, field: str, message: str) -> None:
+        if not any(p.field == field for p in self.problems):  # the first problem of a field is enough
+            self.problems.append(FieldProblem(field, message))
+
+    def raise_if_problems(self) -> None:
+        if self.problems:
+            raise ValidationFailed(details=list(self.problems))
+
+    def _raw(self, field: str) -> Any:
+        value = self.data.get(field)
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        return value
+
+    # -- typed readers -----------------------------------------------------------------------------
+
+    def text(self, field: str, label: str, *, required: bool = False, max_length: int = 120) -> str | None:
+        value = self._raw(field)
+        if value is None:
+            if required:
+                self.fail(field, f"{label} is required")
+            return None
+        if not isinstance(value, str):
+            self.fail(field, f"{label} must be text")
+            return None
+        value = " ".join(value.split())
+        if len(value) > min(max_length, MAX_TEXT):
+            self.fail(field, f"{label} must be at most {max_length} characters")
+            return None
+        return value
+
+    def email(self, field: str = "email", *, required: bool = False) -> str | None:
+        value = self.text(field, "Email", required=required, max_length=254)
+        if value is None:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            self.fail(field, "Enter a valid email address, like name@example.com")
+            return None
+
+    def phone(self, field: str = "phone", *, required: bool = False) -> str | None:
+        value = self.text(field, "Phone", required=required, max_length=32)
+        if value is None:
+            return None
+        digit_count = sum(ch.isdigit() for ch in value)
+        if not _PHONE_CHARS.match(value) or not 7 <= digit_count <= 15:
+            self.fail(field, "Enter a phone number of 7 to 15 digits, like +1 555 123 4567")
+            return None
+        return value
+
+    def day(self, field: str, label: str, *, required: bool = False) -> date | None:
+        value = self._raw(field)
+        if value is None:
+            if required:
+                self.fail(field, f"{label} is required")
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str) and len(value) <= 10:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(field, f"{label} must be a date like 2026-01-31")
+        return None
+
+    def choice(self, field: str, label: str, enum: type[E], *, required: bool = False) -> E | None:
+        value = self._raw(field)
+        if value is None:
+            if required:
+                self.fail(field, f"{label} is required")
+            return None
+        if isinstance(value, str):
+            try:
+                return enum(value.upper())
+            except ValueError:
+                pass
+        options = ", ".join(member.value for member in enum)
+        self.fail(field, f"{label} must be one of {options}")
+        return None
+
+    def identifier(self, field: str, label: str, *, required: bool = False) -> uuid.UUID | None:
+        value = self._raw(field)
+        if value is None:
+            if required:
+                self.fail(field, f"{label} is required")
+            return None
+        if isinstance(value, uuid.UUID):
+            return value
+        if isinstance(value, str) and len(value) <= 40:
+            try:
+                return uuid.UUID(value)
+            except ValueError:
+                pass
+        self.fail(field, f"{label} is not a valid id")
+        return None
+
+    def integer(
+        self, field: str, label: str, *, minimum: int, maximum: int, required: bool = False
+    ) -> int | None:
+        value = self._raw(field)
+        if value is None:
+            if required:
+                self.fail(field, f"{label} is required")
+            return None
+        if isinstance(value, bool):
+            value = None
+        elif isinstance(value, str) and re.fullmatch(r"-?\d{1,9}", value):
+            value = int(value)
+        if not isinstance(value, int) or not minimum <= value <= maximum:
+            self.fail(field, f"{label} must be a whole number from {minimum} to {maximum}")
+            return None
+        return value
+
+    def flag(self, field: str, label: str) -> bool | None:
+        value = self._raw(field)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+            return value.lower() in {"true", "1", "yes", "on"}
+        self.fail(field, f"{label} must be true or false")
+        return None

@@ -1,0 +1,617 @@
+"""Members: directory search and filters, profiles, and the rules for creating, changing and deleting them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from thrust.auth.rbac import Actor, Permission, require
+from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from thrust.core.security import UNUSABLE_PASSWORD
+from thrust.core.text import digits, fold, member_search_text
+from thrust.core.types import utcnow
+from thrust.core.validation import FieldReader
+from thrust.gym.service import get_gym
+from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 25
+MAX_QUERY_LENGTH = 100
+MAX_EXPIRING_DAYS = 365
+GENDERS = ("male", "female", "other")
+OLDEST_AGE, YOUNGEST_AGE = 110, 5
+# Changing these belongs to the gym's business side, which the seed gives admins only.
+ADMIN_ONLY_FIELDS = ("membershipTier", "status", "assignedTrainerId")
+EMAIL_IN_USE = "Another account already uses this email"
+
+Trainer = aliased(User, name="trainer")
+E = TypeVar("E", bound=StrEnum)
+
+
+class SortKey(StrEnum):
+    NAME = "name"
+    MEMBERSHIP_END = "membershipEnd"
+    LAST_VISIT = "lastVisit"
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What the directory shows: a search, filters, an order and a page."""
+
+    query: str = ""
+    statuses: tuple[MemberStatus, ...] = ()
+    tiers: tuple[MembershipTier, ...] = ()
+    trainer_id: uuid.UUID | None = None
+    unassigned: bool = False
+    expiring_within_days: int | None = None
+    expired: bool = False
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+    page: int = 1
+    limit: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """One row of the directory."""
+
+    id: uuid.UUID
+    full_name: str
+    email: str
+    phone: str | None
+    membership_tier: MembershipTier
+    status: MemberStatus
+    membership_end: date
+    membership_cue: str
+    days_left: int
+    trainer_id: uuid.UUID | None
+    trainer_name: str | None
+    last_visit_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    rows: list[MemberSummary]
+    total: int
+    page: int
+    limit: int
+
+    @property
+    def total_pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+@dataclass(frozen=True)
+class Visit:
+    id: uuid.UUID
+    check_in_time: datetime
+    check_out_time: datetime | None
+    minutes: int | None
+    automatic: bool
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """A member's page: personal data, membership, trainer, recent visits and what the viewer may do."""
+
+    member: Member
+    email: str
+    trainer_name: str | None
+    membership_cue: str
+    days_left: int
+    visits_last_30_days: int
+    average_visit_minutes: int | None
+    visits: list[Visit]
+    visits_total: int
+    visits_page: int
+    can_edit: bool
+    can_edit_membership: bool
+    can_delete: bool
+    inside_now: bool = False
+    allowed_actions: list[str] = field(default_factory=list)
+
+
+# -- reading filters -------------------------------------------------------------------------------
+
+
+def _many(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value) and len(value) <= 10:
+        return list(value)
+    return ["\x00invalid"]
+
+
+def _choices(reader: FieldReader, value: Any, name: str, enum: type[E]) -> tuple[E, ...]:
+    """A comma-separated list (or list) of enum values, e.g. status=ACTIVE,FROZEN."""
+    chosen: list[E] = []
+    for item in _many(value):
+        try:
+            chosen.append(enum(item.strip().upper()))
+        except ValueError:
+            options = ", ".join(member.value for member in enum)
+            reader.fail(name, f"{name.capitalize()} must be one of {options}")
+    return tuple(dict.fromkeys(chosen))
+
+
+def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
+    """Validate the directory's query (API query string or UI state); ValidationFailed names bad fields."""
+    reader = FieldReader(raw)
+    query = raw.get("q") or ""
+    if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
+        reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
+        query = ""
+    statuses = _choices(reader, raw.get("status"), "status", MemberStatus)
+    tiers = _choices(reader, raw.get("tier"), "tier", MembershipTier)
+    trainer_raw = raw.get("trainerId")
+    unassigned = trainer_raw == "none"
+    trainer_id = None if unassigned else reader.identifier("trainerId", "Trainer")
+    expiring = reader.integer("expiringWithinDays", "Expiring within", minimum=0, maximum=MAX_EXPIRING_DAYS)
+    expired = bool(reader.flag("expired", "Expired"))
+    sort_raw = raw.get("sort") or SortKey.NAME.value
+    try:
+        sort = SortKey(sort_raw)
+    except ValueError:
+        reader.fail("sort", "Sort by name, membershipEnd or lastVisit")
+        sort = SortKey.NAME
+    order = raw.get("order") or "asc"
+    if order not in ("asc", "desc"):
+        reader.fail("order", "Order must be asc or desc")
+    page = reader.integer("page", "Page", minimum=1, maximum=1_000_000) or 1
+    limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+    reader.raise_if_problems()
+    return MemberFilters(
+        query=query.strip(),
+        statuses=statuses,
+        tiers=tiers,
+        trainer_id=trainer_id,
+        unassigned=unassigned,
+        expiring_within_days=expiring,
+        expired=expired,
+        sort=sort,
+        descending=order == "desc",
+        page=page,
+        limit=limit,
+    )
+
+
+# -- scope and conditions ------------------------------------------------------------------------
+
+
+def gym_today(session: Session) -> date:
+    """Today's date where the gym is (memberships end at the gym's midnight, not UTC's)."""
+    return utcnow().astimezone(ZoneInfo(get_gym(session).timezone)).date()
+
+
+def _visible(actor: Actor) -> sa.ColumnElement[bool]:
+    """The members this actor may see: all (admin), assigned (trainer), or only themself."""
+    if actor.can(Permission.MEMBERS_VIEW_ALL):
+        return sa.true()
+    if actor.can(Permission.MEMBERS_VIEW_ASSIGNED):
+        return Member.assigned_trainer_id == actor.user_id  # type: ignore[return-value]
+    return Member.user_id == actor.user_id  # type: ignore[return-value]
+
+
+_LIKE_SPECIALS = re.compile(r"([\\%_])")
+
+
+def _search_terms(query: str) -> list[str]:
+    """Folded search words; a phone-like query becomes its digits ('+49 151-234' -> '49151234')."""
+    if re.fullmatch(r"[\d\s()+\-./]{3,}", query):
+        return [digits(query)]
+    return [term for term in fold(query).split(" ") if term][:6]
+
+
+def _conditions(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.query:
+        try:
+            conditions.append(Member.id == uuid.UUID(filters.query))  # type: ignore[arg-type]
+        except ValueError:
+            for term in _search_terms(filters.query):
+                pattern = "%" + _LIKE_SPECIALS.sub(r"\\\1", term) + "%"
+                conditions.append(Member.search_text.like(pattern, escape="\\"))  # type: ignore[attr-defined]
+    if filters.statuses:
+        conditions.append(Member.status.in_(filters.statuses))  # type: ignore[attr-defined]
+    if filters.tiers:
+        conditions.append(Member.membership_tier.in_(filters.tiers))  # type: ignore[attr-defined]
+    if filters.unassigned:
+        conditions.append(Member.assigned_trainer_id.is_(None))  # type: ignore[union-attr]
+    elif filters.trainer_id is not None:
+        conditions.append(Member.assigned_trainer_id == filters.trainer_id)  # type: ignore[arg-type]
+    if filters.expiring_within_days is not None:
+        conditions.append(
+            Member.membership_end.between(today, today + timedelta(days=filters.expiring_within_days))  # type: ignore[attr-defined]
+        )
+    if filters.expired:
+        conditions.append(Member.membership_end < today)  # type: ignore[arg-type]
+    return conditions
+
+
+def membership_cue(end: date, today: date) -> str:
+    """How a person reads an end date: 'expires in 5 days', 'expires today', 'expired 3 days ago'."""
+    days = (end - today).days
+    if days < 0:
+        return "expired yesterday" if days == -1 else f"expired {-days} days ago"
+    if days == 0:
+        return "expires today"
+    if days == 1:
+        return "expires tomorrow"
+    if days <= 30:
+        return f"expires in {days} days"
+    return f"until {end:%d %b %Y}"
+
+
+# -- listing ---------------------------------------------------------------------------------------
+
+
+def list_members(session: Session, actor: Actor, filters: MemberFilters) -> MemberPage:
+    """One page of the directory, searched, filtered and sorted in SQL; never the whole table."""
+    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    today = gym_today(session)
+    where = [_visible(actor), *_conditions(filters, today)]
+
+    total = session.exec(select(sa.func.count()).select_from(Member).where(*where)).one()
+
+    sort_column: Any = {
+        SortKey.NAME: Member.full_name,
+        SortKey.MEMBERSHIP_END: Member.membership_end,
+        SortKey.LAST_VISIT: Member.last_visit_at,
+    }[filters.sort]
+    ordering = sort_column.desc() if filters.descending else sort_column.asc()
+    if filters.sort is SortKey.LAST_VISIT:
+        ordering = ordering.nulls_last()
+    statement = (
+        select(Member, User.email, Trainer.full_name)
+        .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
+        .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)  # type: ignore[arg-type]
+        .where(*where)
+        .order_by(ordering, Member.id)
+        .offset((filters.page - 1) * filters.limit)
+        .limit(filters.limit)
+    )
+    rows = [
+        _summary(member, email, trainer_name, today)
+        for member, email, trainer_name in session.exec(statement).all()
+    ]
+    return MemberPage(rows=rows, total=int(total), page=filters.page, limit=filters.limit)
+
+
+def _summary(member: Member, email: str, trainer_name: str | None, today: date) -> MemberSummary:
+    return MemberSummary(
+        id=member.id,
+        full_name=member.full_name,
+        email=email,
+        phone=member.phone,
+        membership_tier=member.membership_tier,
+        status=member.status,
+        membership_end=member.membership_end,
+        membership_cue=membership_cue(member.membership_end, today),
+        days_left=(member.membership_end - today).days,
+        trainer_id=member.assigned_trainer_id,
+        trainer_name=trainer_name,
+        last_visit_at=member.last_visit_at,
+    )
+
+
+def list_trainers(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """Active trainers as (id, name), for filters and the trainer picker."""
+    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    statement = (
+        select(User.id, User.full_name)
+        .where(User.role == Role.TRAINER, User.is_active.is_(True))  # type: ignore[attr-defined]
+        .order_by(User.full_name)
+    )
+    return [(row[0], row[1]) for row in session.exec(statement).all()]
+
+
+# -- one member ------------------------------------------------------------------------------------
+
+
+def _load_visible(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
+    """The member, if this actor may see it; NotFound otherwise (never reveal that it exists)."""
+    if actor is None:
+        require(actor)
+    member = session.exec(select(Member).where(Member.id == member_id, _visible(actor))).first()
+    if member is None:
+        raise NotFound("Member not found")
+    return member
+
+
+def _may_edit(actor: Actor, member: Member) -> bool:
+    if actor.can(Permission.MEMBERS_EDIT_ALL):
+        return True
+    return actor.can(Permission.MEMBERS_EDIT_ASSIGNED) and member.assigned_trainer_id == actor.user_id
+
+
+VISITS_PAGE_SIZE = 10
+
+
+def get_member_profile(
+    session: Session, actor: Actor, member_id: uuid.UUID, *, visits_page: int = 1
+) -> MemberProfile:
+    """Everything the member page shows, scoped to what the viewer may see and do."""
+    member = _load_visible(session, actor, member_id)
+    today = gym_today(session)
+    email = session.exec(select(User.email).where(User.id == member.user_id)).one()
+    trainer_name = (
+        session.exec(select(User.full_name).where(User.id == member.assigned_trainer_id)).first()
+        if member.assigned_trainer_id
+        else None
+    )
+    since = utcnow() - timedelta(days=30)
+    recent = session.exec(
+        select(
+            sa.func.count(),
+            sa.func.avg(
+                sa.case(
+                    (
+                        CheckIn.check_out_time.is_not(None),  # type: ignore[union-attr]
+                        _minutes_between(session, CheckIn.check_in_time, CheckIn.check_out_time),
+                    ),
+                    else_=None,
+                )
+            ),
+        ).where(CheckIn.member_id == member.id, CheckIn.check_in_time >= since)
+    ).one()
+    visits_total = session.exec(
+        select(sa.func.count()).select_from(CheckIn).where(CheckIn.member_id == member.id)
+    ).one()
+    visits_page = max(1, min(visits_page, 10_000))
+    history = session.exec(
+        select(CheckIn)
+        .where(CheckIn.member_id == member.id)
+        .order_by(CheckIn.check_in_time.desc())  # type: ignore[attr-defined]
+        .offset((visits_page - 1) * VISITS_PAGE_SIZE)
+        .limit(VISITS_PAGE_SIZE)
+    ).all()
+    visits = [
+        Visit(
+            id=v.id,
+            check_in_time=v.check_in_time,
+            check_out_time=v.check_out_time,
+            minutes=int((v.check_out_time - v.check_in_time).total_seconds() // 60)
+            if v.check_out_time
+            else None,
+            automatic=v.auto_checked_out,
+        )
+        for v in history
+    ]
+    inside = session.exec(
+        select(sa.func.count())
+        .select_from(CheckIn)
+        .where(CheckIn.member_id == member.id, CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+    ).one()
+    can_edit = _may_edit(actor, member)
+    can_membership = actor.can(Permission.MEMBERS_EDIT_ALL)
+    can_delete = actor.can(Permission.MEMBERS_DELETE)
+    actions = [name for name, allowed in (("edit", can_edit), ("delete", can_delete)) if allowed]
+    if can_membership:
+        actions += ["activate", "deactivate", "freeze"]
+    return MemberProfile(
+        member=member,
+        email=email,
+        trainer_name=trainer_name,
+        membership_cue=membership_cue(member.membership_end, today),
+        days_left=(member.membership_end - today).days,
+        visits_last_30_days=int(recent[0] or 0),
+        average_visit_minutes=round(float(recent[1])) if recent[1] is not None else None,
+        visits=visits,
+        visits_total=int(visits_total),
+        visits_page=visits_page,
+        can_edit=can_edit,
+        can_edit_membership=can_membership,
+        can_delete=can_delete,
+        inside_now=bool(inside),
+        allowed_actions=actions,
+    )
+
+
+def _minutes_between(session: Session, start: Any, end: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.func.extract("epoch", end - start) / 60.0
+    return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440.0
+
+
+# -- creating and changing -------------------------------------------------------------------------
+
+
+@dataclass
+class _MemberFields:
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    date_of_birth: date | None = None
+    gender: str | None = None
+    membership_tier: MembershipTier | None = None
+    membership_start: date | None = None
+    membership_end: date | None = None
+    status: MemberStatus | None = None
+    assigned_trainer_id: uuid.UUID | None = None
+    present: set[str] = field(default_factory=set)
+
+
+def _read_member_fields(
+    session: Session, data: Mapping[str, Any], *, creating: bool, current: Member | None = None
+) -> _MemberFields:
+    """Parse and check every field the user sent; raise ValidationFailed listing all problems."""
+    reader = FieldReader(data)
+    required = creating
+    out = _MemberFields(present={key for key in data if key in _FIELD_NAMES})
+    out.full_name = reader.text("fullName", "Full name", required=required)
+    out.email = reader.email("email", required=required)
+    out.phone = reader.phone("phone")
+    out.date_of_birth = reader.day("dateOfBirth", "Date of birth")
+    gender = reader.text("gender", "Gender", max_length=16)
+    if gender is not None and gender.lower() not in GENDERS:
+        reader.fail("gender", "Gender must be male, female or other")
+    out.gender = gender.lower() if gender else None
+    out.membership_tier = reader.choice("membershipTier", "Tier", MembershipTier)
+    out.membership_start = reader.day("membershipStart", "Membership start", required=required)
+    out.membership_end = reader.day("membershipEnd", "Membership end", required=required)
+    out.status = reader.choice("status", "Status", MemberStatus)
+    trainer_raw = data.get("assignedTrainerId")
+    out.assigned_trainer_id = (
+        None if trainer_raw in ("", None) else reader.identifier("assignedTrainerId", "Trainer")
+    )
+
+    today = gym_today(session)
+    if out.date_of_birth is not None:
+        age = (today - out.date_of_birth).days / 365.25
+        if out.date_of_birth > today:
+            reader.fail("dateOfBirth", "Date of birth cannot be in the future")
+        elif not YOUNGEST_AGE <= age <= OLDEST_AGE:
+            reader.fail(
+                "dateOfBirth", f"Date of birth must give an age between {YOUNGEST_AGE} and {OLDEST_AGE}"
+            )
+    start = out.membership_start or (current.membership_start if current else None)
+    end = out.membership_end or (current.membership_end if current else None)
+    if start and end and end <= start:
+        reader.fail("membershipEnd", "Membership end must be after its start")
+    if out.assigned_trainer_id is not None:
+        trainer = session.get(User, out.assigned_trainer_id)
+        if trainer is None or trainer.role != Role.TRAINER or not trainer.is_active:
+            reader.fail("assignedTrainerId", "Choose an active trainer")
+    if out.email is not None:
+        owner = session.exec(select(User.id).where(User.email == out.email)).first()
+        if owner is not None and (current is None or owner != current.user_id):
+            reader.fail("email", EMAIL_IN_USE)
+    reader.raise_if_problems()
+    return out
+
+
+_FIELD_NAMES = {
+    "fullName",
+    "email",
+    "phone",
+    "dateOfBirth",
+    "gender",
+    "membershipTier",
+    "membershipStart",
+    "membershipEnd",
+    "status",
+    "assignedTrainerId",
+}
+
+
+def create_member(session: Session, actor: Actor, data: Mapping[str, Any]) -> Member:
+    """Create a member and its login (no usable password until one is set); flushes, caller commits."""
+    require(actor, Permission.MEMBERS_CREATE)
+    fields = _read_member_fields(session, data, creating=True)
+    assert fields.email and fields.full_name and fields.membership_start and fields.membership_end
+    user = User(
+        email=fields.email,
+        password_hash=UNUSABLE_PASSWORD,
+        role=Role.MEMBER,
+        full_name=fields.full_name,
+        phone=fields.phone,
+    )
+    member = Member(
+        user_id=user.id,
+        full_name=fields.full_name,
+        phone=fields.phone,
+        date_of_birth=fields.date_of_birth,
+        gender=fields.gender,
+        membership_tier=fields.membership_tier or MembershipTier.BASIC,
+        membership_start=fields.membership_start,
+        membership_end=fields.membership_end,
+        status=fields.status or MemberStatus.ACTIVE,
+        assigned_trainer_id=fields.assigned_trainer_id,
+        search_text=member_search_text(fields.full_name, fields.email, fields.phone),
+    )
+    _save(session, user, member)
+    return member
+
+
+def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Mapping[str, Any]) -> Member:
+    """Change the fields given (a partial update); trainers may not touch tier, status or trainer."""
+    member = _load_visible(session, actor, member_id)
+    if not _may_edit(actor, member):
+        raise PermissionDenied("You may not edit this member")
+    if not actor.can(Permission.MEMBERS_EDIT_ALL) and any(key in data for key in ADMIN_ONLY_FIELDS):
+        raise PermissionDenied("Only an admin can change a member's tier, status or trainer")
+    fields = _read_member_fields(session, data, creating=False, current=member)
+    user = session.get(User, member.user_id)
+    assert user is not None
+    present = fields.present
+    if "fullName" in present and fields.full_name is None:
+        raise ValidationFailed.on("fullName", "Full name is required")
+    if "fullName" in present and fields.full_name:
+        member.full_name = user.full_name = fields.full_name
+    if "email" in present:
+        if fields.email is None:
+            raise ValidationFailed.on("email", "Email is required")
+        user.email = fields.email
+    if "phone" in present:
+        member.phone = user.phone = fields.phone
+    if "dateOfBirth" in present:
+        member.date_of_birth = fields.date_of_birth
+    if "gender" in present:
+        member.gender = fields.gender
+    if "membershipTier" in present and fields.membership_tier:
+        member.membership_tier = fields.membership_tier
+    if "membershipStart" in present and fields.membership_start:
+        member.membership_start = fields.membership_start
+    if "membershipEnd" in present and fields.membership_end:
+        member.membership_end = fields.membership_end
+    if "status" in present and fields.status:
+        member.status = fields.status
+    if "assignedTrainerId" in present:
+        member.assigned_trainer_id = fields.assigned_trainer_id
+    member.search_text = member_search_text(member.full_name, user.email, member.phone)
+    member.updated_at = utcnow()
+    _save(session, user, member)
+    return member
+
+
+def _save(session: Session, user: User, member: Member) -> None:
+    # A savepoint: losing a race on the unique email leaves the caller's transaction usable.
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+            session.add(member)
+    except sa.exc.IntegrityError:
+        raise Conflict(EMAIL_IN_USE, details=[FieldProblem("email", EMAIL_IN_USE)]) from None
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    """What goes with a member when it is deleted, for the confirmation dialog."""
+
+    visits: int
+    workout_plans: int
+
+
+def deletion_impact(session: Session, actor: Actor, member_id: uuid.UUID) -> DeletionImpact:
+    require(actor, Permission.MEMBERS_DELETE)
+    member = _load_visible(session, actor, member_id)
+    visits = session.exec(
+        select(sa.func.count()).select_from(CheckIn).where(CheckIn.member_id == member.id)
+    ).one()
+    plans = session.exec(
+        select(sa.func.count()).select_from(WorkoutPlan).where(WorkoutPlan.member_id == member.id)
+    ).one()
+    return DeletionImpact(visits=int(visits), workout_plans=int(plans))
+
+
+def delete_member(session: Session, actor: Actor, member_id: uuid.UUID) -> None:
+    """Delete a member with its login, visits and plans (admin only; the UI offers deactivation first)."""
+    require(actor, Permission.MEMBERS_DELETE)
+    member = _load_visible(session, actor, member_id)
+    user = session.get(User, member.user_id)
+    # Deleting the user cascades to the member row, its visits, plans and progress.
+    session.delete(user)
+    session.flush()
