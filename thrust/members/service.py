@@ -429,7 +429,9 @@ def _minutes_between(session: Session, start: Any, end: Any) -> Any:
 
 
 @dataclass
-class _MemberFields:
+class MemberFields:
+    """A member record's fields as read from input; `present` names the fields the input carried."""
+
     full_name: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -443,15 +445,17 @@ class _MemberFields:
     present: set[str] = field(default_factory=set)
 
 
-def _read_member_fields(
-    session: Session, data: Mapping[str, Any], *, creating: bool, current: Member | None = None
-) -> _MemberFields:
-    """Parse and check every field the user sent; raise ValidationFailed listing all problems."""
-    reader = FieldReader(data)
-    required = creating
-    out = _MemberFields(present={key for key in data if key in _FIELD_NAMES})
-    out.full_name = reader.text("fullName", "Full name", required=required)
-    out.email = reader.email("email", required=required)
+def parse_member_fields(
+    reader: FieldReader, *, today: date, creating: bool, current: Member | None = None
+) -> MemberFields:
+    """The rules every member record obeys, without the database: formats, ranges, dates in order.
+
+    Problems are collected on the reader; the caller raises them (so a CSV import can report rows).
+    """
+    data = reader.data
+    out = MemberFields(present={key for key in data if key in FIELD_NAMES})
+    out.full_name = reader.text("fullName", "Full name", required=creating)
+    out.email = reader.email("email", required=creating)
     out.phone = reader.phone("phone")
     out.date_of_birth = reader.day("dateOfBirth", "Date of birth")
     gender = reader.text("gender", "Gender", max_length=16)
@@ -459,15 +463,13 @@ def _read_member_fields(
         reader.fail("gender", "Gender must be male, female or other")
     out.gender = gender.lower() if gender else None
     out.membership_tier = reader.choice("membershipTier", "Tier", MembershipTier)
-    out.membership_start = reader.day("membershipStart", "Membership start", required=required)
-    out.membership_end = reader.day("membershipEnd", "Membership end", required=required)
+    out.membership_start = reader.day("membershipStart", "Membership start", required=creating)
+    out.membership_end = reader.day("membershipEnd", "Membership end", required=creating)
     out.status = reader.choice("status", "Status", MemberStatus)
     trainer_raw = data.get("assignedTrainerId")
     out.assigned_trainer_id = (
         None if trainer_raw in ("", None) else reader.identifier("assignedTrainerId", "Trainer")
     )
-
-    today = gym_today(session)
     if out.date_of_birth is not None:
         age = (today - out.date_of_birth).days / 365.25
         if out.date_of_birth > today:
@@ -480,10 +482,22 @@ def _read_member_fields(
     end = out.membership_end or (current.membership_end if current else None)
     if start and end and end <= start:
         reader.fail("membershipEnd", "Membership end must be after its start")
-    if out.assigned_trainer_id is not None:
-        trainer = session.get(User, out.assigned_trainer_id)
-        if trainer is None or trainer.role != Role.TRAINER or not trainer.is_active:
-            reader.fail("assignedTrainerId", "Choose an active trainer")
+    return out
+
+
+def active_trainer_ids(session: Session) -> set[uuid.UUID]:
+    statement = select(User.id).where(User.role == Role.TRAINER, User.is_active.is_(True))  # type: ignore[attr-defined]
+    return set(session.exec(statement).all())
+
+
+def _read_member_fields(
+    session: Session, data: Mapping[str, Any], *, creating: bool, current: Member | None = None
+) -> MemberFields:
+    """Parse and check every field the user sent, database checks included; ValidationFailed lists all."""
+    reader = FieldReader(data)
+    out = parse_member_fields(reader, today=gym_today(session), creating=creating, current=current)
+    if out.assigned_trainer_id is not None and out.assigned_trainer_id not in active_trainer_ids(session):
+        reader.fail("assignedTrainerId", "Choose an active trainer")
     if out.email is not None:
         owner = session.exec(select(User.id).where(User.email == out.email)).first()
         if owner is not None and (current is None or owner != current.user_id):
@@ -492,7 +506,7 @@ def _read_member_fields(
     return out
 
 
-_FIELD_NAMES = {
+FIELD_NAMES = {
     "fullName",
     "email",
     "phone",

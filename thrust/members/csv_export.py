@@ -1,0 +1,87 @@
+"""CSV export of the directory: streamed row by row, scoped to the viewer, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from thrust.auth.rbac import Actor, Permission, require
+from thrust.members.service import MemberFilters, Trainer, _conditions, _visible, gym_today
+from thrust.models import Member, User
+
+COLUMNS = (
+    "id",
+    "fullName",
+    "email",
+    "phone",
+    "dateOfBirth",
+    "gender",
+    "membershipTier",
+    "status",
+    "membershipStart",
+    "membershipEnd",
+    "trainerEmail",
+    "lastVisitAt",
+)
+BATCH = 1_000
+# Spreadsheets run cells that start with these as formulas (CSV injection, OWASP).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A cell's text, with a leading quote if a spreadsheet would otherwise treat it as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, date):  # datetimes too
+        text = value.isoformat()
+    else:
+        text = str(value.value if hasattr(value, "value") else value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def export_members(session: Session, actor: Actor, filters: MemberFilters) -> Iterator[str]:
+    """Yield the CSV in chunks of text; memory stays flat however many members match."""
+    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    where = [_visible(actor), *_conditions(filters, gym_today(session))]
+    statement = (
+        select(Member, User.email, Trainer.email)
+        .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
+        .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)  # type: ignore[arg-type]
+        .where(*where)
+        .order_by(Member.full_name, Member.id)
+        .execution_options(yield_per=BATCH)  # server-side cursor on PostgreSQL
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for count, (member, email, trainer_email) in enumerate(session.exec(statement), start=1):
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    member.id,
+                    member.full_name,
+                    email,
+                    member.phone,
+                    member.date_of_birth,
+                    member.gender,
+                    member.membership_tier,
+                    member.status,
+                    member.membership_start,
+                    member.membership_end,
+                    trainer_email,
+                    member.last_visit_at,
+                )
+            ]
+        )
+        if count % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            session.expunge_all()  # keep the identity map from growing with the export
+    yield buffer.getvalue()
