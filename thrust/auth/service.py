@@ -1,15 +1,34 @@
-"""Account rules: creating staff logins, looking users up by email. Framework-free, flush-only."""
+"""Account rules: signing in and up, own profile and password, staff logins. Framework-free, flush-only."""
 
 from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from thrust.auth.passwords import password_problems
-from thrust.core.errors import Conflict, FieldProblem, ValidationFailed
-from thrust.core.security import hash_password
-from thrust.models import Role, User
+from thrust.auth.rbac import Actor, require
+from thrust.auth.sessions import (
+    IssuedTokens,
+    RevokeReason,
+    forget_user,
+    revoke_session,
+    revoke_user_sessions,
+    start_session,
+)
+from thrust.core import security
+from thrust.core.errors import Conflict, FieldProblem, Unauthorized, ValidationFailed
+from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
+from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, verify_password
+from thrust.core.text import digits, member_search_text
+from thrust.core.types import utcnow
+from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 STAFF_ROLES = (Role.ADMIN, Role.TRAINER)
 MAX_NAME_LENGTH = 120
@@ -44,9 +63,9 @@ def create_staff_account(
         problems.extend(exc.details)
     full_name = " ".join(full_name.split())
     if not full_name:
-        problems.append(FieldProblem("full_name", "Name is required"))
+        problems.append(FieldProblem("fullName", "Name is required"))
     elif len(full_name) > MAX_NAME_LENGTH:
-        problems.append(FieldProblem("full_name", f"Name must be at most {MAX_NAME_LENGTH} characters"))
+        problems.append(FieldProblem("fullName", f"Name must be at most {MAX_NAME_LENGTH} characters"))
     if role not in STAFF_ROLES:
         problems.append(FieldProblem("role", "Staff accounts are ADMIN or TRAINER"))
     problems.extend(FieldProblem("password", message) for message in password_problems(password))
@@ -63,3 +82,257 @@ def create_staff_account(
     except IntegrityError:
         raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
     return user
+
+
+# -- signing in and out ---------------------------------------------------------------------------------
+
+INVALID_CREDENTIALS = "Invalid email or password"
+LOGIN_PER_IP = Limit(
+    "login-ip",
+    max_attempts=5,
+    window_seconds=15 * 60,
+    message="Too many failed sign-in attempts from your network. Try again in {wait}.",
+)
+LOGIN_PER_ACCOUNT = Limit(
+    "login-account",
+    max_attempts=100,
+    window_seconds=60 * 60,
+    message="Too many failed sign-in attempts for this account. Try again in {wait}.",
+)
+# Ours: each signup costs a bcrypt hash and makes an account; 20 per hour per address is plenty.
+SIGNUP_PER_IP = Limit(
+    "signup-ip",
+    max_attempts=20,
+    window_seconds=60 * 60,
+    message="Too many new accounts from your network. Try again in {wait}.",
+)
+_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
+_PHONE_DIGITS = (7, 15)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds: int) -> str:
+    return hash_password("thrust-dummy-password-never-matches!", rounds=rounds)
+
+
+def _login_key(email: str) -> str:
+    return email.strip().casefold()[:254]
+
+
+def login(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    ip: str | None,
+    user_agent: str | None,
+    limiter: RateLimiter | None = None,
+) -> IssuedTokens:
+    """Check an email and password and open a session; Unauthorized with one message for every failure.
+
+    The per-address and per-account limits are checked before any hashing; failures count, successes not.
+    """
+    limiter = limiter or get_rate_limiter()
+    with limiter.attempt((LOGIN_PER_IP, ip or "unknown"), (LOGIN_PER_ACCOUNT, _login_key(email))) as attempt:
+        if len(password.encode()) > BCRYPT_MAX_BYTES:
+            # No stored password can be this long (the rules refuse it), and bcrypt would truncate it.
+            raise ValidationFailed.on("password", f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
+        user = get_user_by_email(session, email) if email.strip() else None
+        if user is None:
+            # Constant time: don't reveal whether the email exists.
+            verify_password(password, _dummy_hash(security.BCRYPT_ROUNDS))
+            ok = False
+        else:
+            ok = verify_password(password, user.password_hash) and user.is_active
+        if not ok or user is None:
+            attempt.charge()
+            raise Unauthorized(INVALID_CREDENTIALS)
+    user.last_login_at = utcnow()
+    session.add(user)
+    return start_session(session, user, user_agent=user_agent, ip=ip)
+
+
+def _clean_name(full_name: object, problems: list[FieldProblem], field: str = "fullName") -> str:
+    name = " ".join(str(full_name).split()) if isinstance(full_name, str) else ""
+    if not name:
+        problems.append(FieldProblem(field, "Full name is required"))
+    elif len(name) > MAX_NAME_LENGTH:
+        problems.append(FieldProblem(field, f"Full name must be at most {MAX_NAME_LENGTH} characters"))
+    return name
+
+
+def _clean_phone(phone: object, problems: list[FieldProblem]) -> str | None:
+    if phone is None:
+        return None
+    if not isinstance(phone, str):
+        problems.append(FieldProblem("phone", "Phone must be text"))
+        return None
+    phone = " ".join(phone.split())
+    if not phone:
+        return None
+    count = len(digits(phone))
+    if not _PHONE_CHARS.match(phone) or not _PHONE_DIGITS[0] <= count <= _PHONE_DIGITS[1] or len(phone) > 32:
+        problems.append(
+            FieldProblem("phone", "Enter a phone number of 7 to 15 digits (+, spaces, - and ( ) allowed)")
+        )
+        return None
+    return phone
+
+
+def _clean_email(email: object, problems: list[FieldProblem]) -> str:
+    if not isinstance(email, str) or not email.strip():
+        problems.append(FieldProblem("email", "Email is required"))
+        return ""
+    try:
+        return normalize_email(email)
+    except ValidationFailed as exc:
+        problems.extend(exc.details)
+        return ""
+
+
+def _today(session: Session) -> date:
+    from thrust.gym.service import get_gym
+
+    try:
+        zone = ZoneInfo(get_gym(session).timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
+
+
+def signup(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    phone: str | None = None,
+    ip: str | None,
+    user_agent: str | None,
+    limiter: RateLimiter | None = None,
+) -> IssuedTokens:
+    """Create a MEMBER account with its member profile (inactive until the front desk activates it)."""
+    problems: list[FieldProblem] = []
+    email = _clean_email(email, problems)
+    if not isinstance(password, str):
+        problems.append(FieldProblem("password", "Password is required"))
+        password = ""
+    else:
+        problems.extend(FieldProblem("password", message) for message in password_problems(password))
+    full_name = _clean_name(full_name, problems)
+    phone = _clean_phone(phone, problems)
+    if problems:
+        raise ValidationFailed(details=problems)
+    if get_user_by_email(session, email) is not None:
+        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
+
+    limiter = limiter or get_rate_limiter()
+    with limiter.attempt((SIGNUP_PER_IP, ip or "unknown")) as attempt:
+        attempt.charge()
+        password_hash = hash_password(password)
+    today = _today(session)
+    user = User(email=email, password_hash=password_hash, role=Role.MEMBER, full_name=full_name, phone=phone)
+    member = Member(
+        user_id=user.id,
+        full_name=full_name,
+        phone=phone,
+        membership_tier=MembershipTier.BASIC,
+        membership_start=today,
+        membership_end=today,
+        status=MemberStatus.INACTIVE,  # awaiting activation at the front desk
+        search_text=member_search_text(full_name, email, phone),
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+            session.add(member)
+    except IntegrityError:
+        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
+    user.last_login_at = utcnow()
+    session.add(user)
+    return start_session(session, user, user_agent=user_agent, ip=ip)
+
+
+def logout(session: Session, actor: Actor) -> None:
+    """End the actor's current session (its refresh and access tokens stop working at once)."""
+    require(actor)
+    if actor.session_id is not None:
+        revoke_session(session, actor.session_id, RevokeReason.LOGOUT)
+
+
+# -- the signed-in user's own account -------------------------------------------------------------------
+
+
+def get_me(session: Session, actor: Actor) -> User:
+    """The acting user's account."""
+    require(actor)
+    user = session.get(User, actor.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized()
+    return user
+
+
+def member_of(session: Session, user_id: uuid.UUID) -> Member | None:
+    return session.exec(select(Member).where(Member.user_id == user_id)).first()
+
+
+def update_profile(
+    session: Session,
+    actor: Actor,
+    *,
+    full_name: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Change the actor's own name, phone (\"\" clears it) or email; None leaves a field as it is."""
+    user = get_me(session, actor)
+    problems: list[FieldProblem] = []
+    new_name = _clean_name(full_name, problems) if full_name is not None else user.full_name
+    new_phone = _clean_phone(phone, problems) if phone is not None else user.phone
+    new_email = _clean_email(email, problems) if email is not None else user.email
+    if problems:
+        raise ValidationFailed(details=problems)
+    if new_email != user.email:
+        other = get_user_by_email(session, new_email)
+        if other is not None and other.id != user.id:
+            raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
+    user.full_name, user.phone, user.email = new_name, new_phone, new_email
+    session.add(user)
+    if user.role == Role.MEMBER:
+        member = member_of(session, user.id)
+        if member is not None:
+            member.full_name, member.phone = new_name, new_phone
+            member.search_text = member_search_text(new_name, new_email, new_phone)
+            session.add(member)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
+    forget_user(user.id)
+    return user
+
+
+def change_password(session: Session, actor: Actor, *, current_password: str, new_password: str) -> None:
+    """Set a new password after checking the current one; every other session of the user ends."""
+    user = get_me(session, actor)
+    problems: list[FieldProblem] = []
+    if not isinstance(current_password, str) or not current_password:
+        problems.append(FieldProblem("currentPassword", "Current password is required"))
+    elif not verify_password(current_password, user.password_hash):
+        problems.append(FieldProblem("currentPassword", "Current password is incorrect"))
+    if not isinstance(new_password, str):
+        new_password = ""
+    problems.extend(FieldProblem("newPassword", message) for message in password_problems(new_password))
+    if isinstance(current_password, str) and new_password == current_password and new_password:
+        problems.append(FieldProblem("newPassword", "New password must be different from the current one"))
+    if problems:
+        raise ValidationFailed(details=problems)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    session.flush()
+    revoke_user_sessions(
+        session, user.id, reason=RevokeReason.PASSWORD_CHANGE, except_session_id=actor.session_id
+    )

@@ -10,9 +10,10 @@ BCRYPT_MAX_BYTES = 72
 UNUSABLE_PASSWORD = "!"  # stored for accounts that have no password yet; never matches
 
 
-def hash_password(password: str, *, rounds: int = BCRYPT_ROUNDS) -> str:
+def hash_password(password: str, *, rounds: int | None = None) -> str:
     """Hash a password (about 0.25 s at 12 rounds: call it from a worker thread in async code)."""
-    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds)).decode()
+    # BCRYPT_ROUNDS is read at call time, so tests can lower it for speed.
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds or BCRYPT_ROUNDS)).decode()
 
 
 def verify_password(password: str, password_hash: str) -> bool:

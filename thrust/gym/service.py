@@ -1,9 +1,15 @@
-"""The gym's own settings (name, capacity, timezone, opening hours): reading them, for now."""
+"""The gym's own settings (name, capacity, timezone, opening hours): reading and changing them."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sqlmodel import Session
 
+from thrust.auth.rbac import Actor, Permission, require
+from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.models import GymSettings
 
 GYM_ID = 1
@@ -22,3 +28,117 @@ def get_gym(session: Session) -> GymSettings:
 def gym_name(session: Session) -> str:
     """The name shown in every page's header and on the login page (public information)."""
     return get_gym(session).name
+
+
+# -- changing them (ADMIN) ------------------------------------------------------------------------------
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = dict(
+    zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
+)
+MAX_NAME_LENGTH = 120
+CAPACITY_RANGE = (1, 10_000)
+AUTO_CHECKOUT_RANGE = (1, 24)
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_range(
+    value: object, field: str, label: str, bounds: tuple[int, int], problems: list[FieldProblem]
+) -> None:
+    low, high = bounds
+    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
+        problems.append(FieldProblem(field, f"{label} must be a whole number from {low} to {high:,}"))
+
+
+def valid_timezone(name: object) -> bool:
+    """True for an IANA zone name that this system knows (e.g. Europe/Berlin)."""
+    if not isinstance(name, str) or not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _opening_hours_problems(hours: object) -> list[str]:
+    if not isinstance(hours, dict):
+        return ["Opening hours must map each day (mon..sun) to an opening and closing time, or null"]
+    problems: list[str] = []
+    unknown = sorted(str(day) for day in hours if day not in DAYS)
+    if unknown:
+        problems.append(f"Unknown day(s): {', '.join(unknown)[:100]}; use mon, tue, wed, thu, fri, sat, sun")
+    for day in DAYS:
+        if day not in hours or hours[day] is None:
+            continue
+        span = hours[day]
+        name = DAY_NAMES[day]
+        if not (isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(t, str) for t in span)):
+            problems.append(f'{name}: give an opening and a closing time, like ["06:00", "22:00"], or null')
+        elif not all(_HHMM.match(t) for t in span):
+            problems.append(f"{name}: times must be HH:MM (00:00 to 23:59)")
+        elif span[0] >= span[1]:
+            problems.append(f"{name}: opening time must be before closing time")
+    return problems
+
+
+def update_gym(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str | None = None,
+    max_capacity: int | None = None,
+    timezone: str | None = None,
+    auto_checkout_hours: int | None = None,
+    opening_hours: dict[str, Any] | None = None,
+) -> GymSettings:
+    """Change the gym's settings; None leaves a field unchanged, a day left out keeps its hours."""
+    require(actor, Permission.SETTINGS_MANAGE)
+    problems: list[FieldProblem] = []
+    if name is not None:
+        name = " ".join(name.split()) if isinstance(name, str) else ""
+        if not name:
+            problems.append(FieldProblem("name", "Gym name is required"))
+        elif len(name) > MAX_NAME_LENGTH:
+            problems.append(FieldProblem("name", f"Gym name must be at most {MAX_NAME_LENGTH} characters"))
+    if max_capacity is not None:
+        _check_range(max_capacity, "maxCapacity", "Max capacity", CAPACITY_RANGE, problems)
+    if timezone is not None:
+        if isinstance(timezone, str):
+            timezone = timezone.strip()
+        if not valid_timezone(timezone):
+            problems.append(FieldProblem("timezone", "Choose a valid time zone, e.g. Europe/Berlin"))
+    if auto_checkout_hours is not None:
+        _check_range(
+            auto_checkout_hours, "autoCheckoutHours", "Auto check-out hours", AUTO_CHECKOUT_RANGE, problems
+        )
+    if opening_hours is not None:
+        problems.extend(
+            FieldProblem("openingHours", message) for message in _opening_hours_problems(opening_hours)
+        )
+    if problems:
+        raise ValidationFailed(details=problems)
+
+    gym = get_gym(session)
+    if name is not None:
+        gym.name = name
+    if max_capacity is not None:
+        gym.max_capacity = max_capacity
+    if timezone is not None:
+        gym.timezone = timezone
+    if auto_checkout_hours is not None:
+        gym.auto_checkout_hours = auto_checkout_hours
+    if opening_hours is not None:
+        merged = {day: (gym.opening_hours or {}).get(day) for day in DAYS}
+        for day in DAYS:
+            if day in opening_hours:
+                span = opening_hours[day]
+                merged[day] = None if span is None else [span[0], span[1]]
+        gym.opening_hours = merged  # a new dict, so the JSON column is seen as changed
+    session.add(gym)
+    session.flush()
+    return gym

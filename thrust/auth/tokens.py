@@ -1,0 +1,159 @@
+"""Access and refresh JWTs (RFC 8725): HS256 only, iss/aud/typ checked, never one type for the other."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+
+from thrust.core.errors import Unauthorized
+from thrust.core.settings import get_settings
+from thrust.core.types import utcnow
+from thrust.models import Role
+
+ALGORITHM = "HS256"
+ALLOWED_ALGORITHMS = [ALGORITHM]  # an explicit allow-list: `none` and RS/HS confusion are refused
+ISSUER = "thrust"
+ACCESS_AUDIENCE = "thrust-api"
+REFRESH_AUDIENCE = "thrust-refresh"
+ACCESS_TYPE = "access"
+REFRESH_TYPE = "refresh"
+ACCESS_HEADER_TYPE = "at+jwt"  # RFC 9068
+REFRESH_HEADER_TYPE = "refresh+jwt"
+ACCESS_TTL = timedelta(hours=24)
+REFRESH_TTL = timedelta(days=30)
+INVALID_TOKEN = "Invalid or expired token"
+_REQUIRED = ["exp", "iat", "iss", "aud", "typ"]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    email: str
+    role: Role
+    session_id: uuid.UUID
+    expires_at: datetime
+    jti: str
+
+
+@dataclass(frozen=True)
+class RefreshClaims:
+    user_id: uuid.UUID
+    token_id: uuid.UUID
+    session_id: uuid.UUID
+    expires_at: datetime
+
+
+def _key() -> str:
+    return get_settings().token_secret()
+
+
+def issue_access_token(
+    *, user_id: uuid.UUID, email: str, role: Role, session_id: uuid.UUID, now: datetime | None = None
+) -> str:
+    """A 24-hour access token for one session (the seed's claims plus sid, typ, iss, aud, jti)."""
+    now = now or utcnow()
+    claims = {
+        "userId": str(user_id),
+        "email": email,
+        "role": Role(role).value,
+        "sid": str(session_id),
+        "typ": ACCESS_TYPE,
+        "iss": ISSUER,
+        "aud": ACCESS_AUDIENCE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ACCESS_TTL).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": ACCESS_HEADER_TYPE})
+
+
+def issue_refresh_token(
+    *,
+    user_id: uuid.UUID,
+    token_id: uuid.UUID,
+    session_id: uuid.UUID,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> str:
+    """A refresh token (30 days, or until the session's own end): the seed's `{userId, tokenId}` and more."""
+    now = now or utcnow()
+    expires_at = expires_at or now + REFRESH_TTL
+    claims = {
+        "userId": str(user_id),
+        "tokenId": str(token_id),
+        "sid": str(session_id),
+        "typ": REFRESH_TYPE,
+        "iss": ISSUER,
+        "aud": REFRESH_AUDIENCE,
+        "iat": int(now.timestamp()),
+        "exp": int(expires_at.timestamp()),
+    }
+    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": REFRESH_HEADER_TYPE})
+
+
+def _decode(token: str, *, header_type: str, claim_type: str, audience: str) -> dict[str, Any]:
+    if not isinstance(token, str) or not token or len(token) > 4096:
+        raise Unauthorized(INVALID_TOKEN)
+    try:
+        header = jwt.get_unverified_header(token)
+        # Checked before the signature too, so a token of the other type fails early and clearly.
+        if header.get("alg") != ALGORITHM or header.get("typ") != header_type:
+            raise Unauthorized(INVALID_TOKEN)
+        claims = jwt.decode(
+            token,
+            _key(),
+            algorithms=ALLOWED_ALGORITHMS,
+            audience=audience,
+            issuer=ISSUER,
+            options={"require": _REQUIRED, "verify_signature": True},
+        )
+    except jwt.PyJWTError:
+        raise Unauthorized(INVALID_TOKEN) from None
+    if claims.get("typ") != claim_type:
+        raise Unauthorized(INVALID_TOKEN)
+    return claims
+
+
+def _uuid(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Unauthorized(INVALID_TOKEN) from None
+
+
+def _expiry(claims: dict[str, Any]) -> datetime:
+    return datetime.fromtimestamp(int(claims["exp"]), UTC)
+
+
+def decode_access_token(token: str) -> AccessClaims:
+    """Verify an access token; Unauthorized("Invalid or expired token") for anything else."""
+    claims = _decode(token, header_type=ACCESS_HEADER_TYPE, claim_type=ACCESS_TYPE, audience=ACCESS_AUDIENCE)
+    try:
+        role = Role(claims.get("role"))
+    except ValueError:
+        raise Unauthorized(INVALID_TOKEN) from None
+    return AccessClaims(
+        user_id=_uuid(claims.get("userId")),
+        email=str(claims.get("email", "")),
+        role=role,
+        session_id=_uuid(claims.get("sid")),
+        expires_at=_expiry(claims),
+        jti=str(claims.get("jti", "")),
+    )
+
+
+def decode_refresh_token(token: str) -> RefreshClaims:
+    """Verify a refresh token; Unauthorized("Invalid or expired token") for anything else."""
+    claims = _decode(
+        token, header_type=REFRESH_HEADER_TYPE, claim_type=REFRESH_TYPE, audience=REFRESH_AUDIENCE
+    )
+    return RefreshClaims(
+        user_id=_uuid(claims.get("userId")),
+        token_id=_uuid(claims.get("tokenId")),
+        session_id=_uuid(claims.get("sid")),
+        expires_at=_expiry(claims),
+    )
