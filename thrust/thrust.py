@@ -1,14 +1,19 @@
-"""Assembles the THRUST app: pages, the /api/v1 FastAPI app and the shared theme."""
+"""Assembles the THRUST app: pages (all but sign-in/up need a session), auth middleware, /api/v1."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import reflex as rx
 
-from thrust.auth.pages import login_page
+from thrust.auth.middleware import AuthMiddleware
+from thrust.auth.pages import login_page, signup_page
+from thrust.auth.state import AuthState
 from thrust.checkins.pages import front_desk_page, live_page
 from thrust.core.http import create_api
 from thrust.dashboard.pages import dashboard
-from thrust.gym.pages import settings_page
+from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.pages import members_page
 from thrust.planner.pages import planner_page
 from thrust.system.api import router as system_router
@@ -19,21 +24,39 @@ api = create_api([system_router])
 
 app = rx.App(
     style=styles.BASE_STYLE,
+    stylesheets=["/thrust.css"],
     api_transformer=api,
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),
+        # Sign-in, sign-up and sign-out talk to /api/v1/auth directly (passwords never touch the socket).
+        rx.el.script(src="/thrust-auth.js"),
     ],
 )
+# Default deny: every socket event is checked against its handler's policy (thrust/auth/guard.py).
+app.add_middleware(AuthMiddleware())
 
-_PAGES = (
-    (dashboard, routes.DASHBOARD, "Dashboard"),
-    (members_page, routes.MEMBERS, "Members"),
-    (front_desk_page, routes.FRONT_DESK, "Front desk"),
-    (live_page, routes.LIVE, "Live traffic"),
-    (planner_page, routes.PLANNER, "AI planner"),
-    (settings_page, routes.SETTINGS, "Settings"),
-    (login_page, routes.LOGIN, "Sign in"),
+# (page, route, title, extra on_load handlers run once the visitor is known to be signed in)
+_PROTECTED: Sequence[tuple[Callable[[], rx.Component], str, str, list[Any]]] = (
+    (dashboard, routes.DASHBOARD, "Dashboard", []),
+    (members_page, routes.MEMBERS, "Members", []),
+    (front_desk_page, routes.FRONT_DESK, "Front desk", []),
+    (live_page, routes.LIVE, "Live traffic", []),
+    (planner_page, routes.PLANNER, "AI planner", []),
+    (settings_page, routes.SETTINGS, "Settings", SETTINGS_LOADERS),
 )
-for component, route, title in _PAGES:
-    app.add_page(component, route=route, title=f"{title} · THRUST", on_load=ShellState.load_shell)
+for component, route, title, loaders in _PROTECTED:
+    app.add_page(
+        component,
+        route=route,
+        title=f"{title} · THRUST",
+        on_load=[ShellState.load_shell, AuthState.require_login, *loaders],
+    )
+
+for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_page, routes.SIGNUP, "Join")):
+    app.add_page(
+        component,
+        route=route,
+        title=f"{title} · THRUST",
+        on_load=[ShellState.load_shell, AuthState.redirect_if_signed_in],
+    )

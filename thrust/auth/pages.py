@@ -1,87 +1,79 @@
-"""The sign-in page."""
+"""The sign-in and sign-up pages.
+
+Their forms have no Reflex handler: assets/thrust-auth.js posts them to /api/v1/auth/* (so passwords
+never pass through the socket or state), shows the server's messages in the slots reserved here, and
+on success reloads into the app.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from thrust.ui import styles
-from thrust.ui.forms import field
+from thrust.ui import routes, styles
+from thrust.ui.forms import field, form_message_slot
 from thrust.ui.shell import logo
 from thrust.ui.state import ShellState
 
-
-class LoginFormState(rx.State):
-    """The sign-in form; accounts and sessions arrive with the authentication release."""
-
-    message: str = ""
-
-    @rx.event
-    def submit(self, form_data: dict) -> None:
-        # No credentials are checked or stored yet: say so plainly rather than pretend.
-        self.message = "Sign-in is not available yet: accounts arrive with the authentication release."
+PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
 
-def login_page() -> rx.Component:
+def _input(control_id: str, **props: object) -> rx.Component:
+    return rx.input(id=control_id, name=control_id, size="3", width="100%", **props)
+
+
+def _auth_form(kind: str, *children: rx.Component, submit_label: str) -> rx.Component:
+    """A form posted by thrust-auth.js (method=post so a password can never end up in a URL)."""
+    return rx.el.form(
+        rx.vstack(
+            *children,
+            form_message_slot(),
+            rx.button(
+                rx.el.span(submit_label, custom_attrs={"data-thrust-button-label": ""}),
+                type="submit",
+                size="3",
+                width="100%",
+                margin_top="0.25rem",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        method="post",
+        action=f"/api/v1/auth/{kind}",
+        custom_attrs={"data-thrust-auth": kind},
+        width="100%",
+    )
+
+
+def _switch_link(question: str, label: str, href: str) -> rx.Component:
+    return rx.text(
+        question,
+        " ",
+        rx.el.a(
+            label,
+            href=href,
+            custom_attrs={"data-thrust-keep-next": ""},
+            style={"color": "var(--accent-11)", "font_weight": "500", "text_decoration": "none"},
+            _hover={"text_decoration": "underline"},
+        ),
+        size="2",
+        color=styles.MUTED,
+        align="center",
+    )
+
+
+def _auth_layout(heading: str, subheading: str, card: rx.Component, footer: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.vstack(
                 logo("3.5rem"),
-                rx.heading("Sign in to THRUST", size="6", weight="bold"),
-                rx.text(ShellState.gym_name, size="2", color=styles.MUTED, id="gym-name"),
+                rx.heading(heading, size="6", weight="bold", align="center"),
+                rx.text(ShellState.gym_name, size="2", color=styles.MUTED, id="gym-name", weight="medium"),
+                rx.text(subheading, size="2", color=styles.MUTED, align="center"),
                 align="center",
                 spacing="2",
             ),
-            rx.card(
-                rx.form(
-                    rx.vstack(
-                        field(
-                            "Email",
-                            rx.input(
-                                id="email",
-                                name="email",
-                                type="email",
-                                placeholder="you@yourgym.com",
-                                auto_complete="username",
-                                required=True,
-                                size="3",
-                                width="100%",
-                            ),
-                            control_id="email",
-                        ),
-                        field(
-                            "Password",
-                            rx.input(
-                                id="password",
-                                name="password",
-                                type="password",
-                                auto_complete="current-password",
-                                required=True,
-                                size="3",
-                                width="100%",
-                            ),
-                            control_id="password",
-                        ),
-                        rx.cond(
-                            LoginFormState.message != "",
-                            rx.callout(
-                                LoginFormState.message,
-                                icon="info",
-                                color_scheme="gray",
-                                size="1",
-                                width="100%",
-                            ),
-                        ),
-                        rx.button("Sign in", type="submit", size="3", width="100%"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    on_submit=LoginFormState.submit,
-                    reset_on_submit=False,
-                    width="100%",
-                ),
-                size="4",
-                width="100%",
-            ),
+            rx.card(card, size="4", width="100%"),
+            footer,
             rx.hstack(
                 rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
                 justify="center",
@@ -89,10 +81,89 @@ def login_page() -> rx.Component:
             ),
             spacing="5",
             width="100%",
-            max_width="24rem",
+            max_width="26rem",
             align="center",
         ),
         min_height="100vh",
         padding="1.5rem",
         background="radial-gradient(ellipse at top, var(--accent-a3), transparent 60%)",
+    )
+
+
+def login_page() -> rx.Component:
+    form = _auth_form(
+        "login",
+        field(
+            "Email",
+            _input(
+                "email",
+                type="email",
+                placeholder="you@yourgym.com",
+                auto_complete="username",
+                required=True,
+                auto_focus=True,
+            ),
+            control_id="email",
+            error_slot="email",
+        ),
+        field(
+            "Password",
+            _input("password", type="password", auto_complete="current-password", required=True),
+            control_id="password",
+            error_slot="password",
+        ),
+        submit_label="Sign in",
+    )
+    return _auth_layout(
+        "Sign in to THRUST",
+        "Welcome back. Sign in to open the front desk, your members and your plan.",
+        form,
+        _switch_link("New here?", "Create a member account", routes.SIGNUP),
+    )
+
+
+def signup_page() -> rx.Component:
+    form = _auth_form(
+        "signup",
+        field(
+            "Full name",
+            _input("fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
+            control_id="fullName",
+            error_slot="fullName",
+        ),
+        field(
+            "Email",
+            _input(
+                "email", type="email", placeholder="you@example.com", auto_complete="email", required=True
+            ),
+            control_id="email",
+            error_slot="email",
+        ),
+        field(
+            "Phone",
+            _input("phone", type="tel", auto_complete="tel", max_length=32),
+            control_id="phone",
+            error_slot="phone",
+            optional=True,
+        ),
+        field(
+            "Password",
+            _input("password", type="password", auto_complete="new-password", required=True),
+            control_id="password",
+            error_slot="password",
+            hint=PASSWORD_RULES,
+        ),
+        field(
+            "Repeat password",
+            _input("confirmPassword", type="password", auto_complete="new-password", required=True),
+            control_id="confirmPassword",
+            error_slot="confirmPassword",
+        ),
+        submit_label="Create account",
+    )
+    return _auth_layout(
+        "Join THRUST",
+        "Create your member account to check in, follow live traffic and get your training plan.",
+        form,
+        _switch_link("Already have an account?", "Sign in", routes.LOGIN),
     )

@@ -1,20 +1,127 @@
-"""Form pieces shared by every page: a labelled field whose label really belongs to its input."""
+"""Form pieces shared by every page: labelled fields whose label really belongs to its input, with room
+for a message right under the field, filled either by state (`error=`) or by page script (`error_slot=`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from thrust.ui import styles
 
-def field(label: str, control: rx.Component, *, control_id: str, hint: str | None = None) -> rx.Component:
-    """A label (a real <label for=...>, so screen readers and tests find the input) above a control."""
-    return rx.vstack(
+ERROR_STYLE = {"font_size": "var(--font-size-1)", "color": "var(--red-11)", "line_height": "1.35"}
+
+
+def _error_id(control_id: str) -> str:
+    return f"{control_id}-error"
+
+
+def field(
+    label: str,
+    control: rx.Component,
+    *,
+    control_id: str,
+    hint: str | None = None,
+    error: rx.Var | None = None,
+    error_slot: str | None = None,
+    optional: bool = False,
+    trailing: rx.Component | None = None,
+) -> rx.Component:
+    """A label (a real <label for=...>, so screen readers and tests find the input) above a control.
+
+    `error`: a state var whose text, when not empty, shows under the control. `error_slot`: the field
+    name for an empty, hidden element that page script fills (`data-thrust-field-error`).
+    """
+    label_row = rx.hstack(
         rx.el.label(
             label,
             html_for=control_id,
             style={"font_size": "var(--font-size-2)", "font_weight": "500"},
         ),
-        control,
-        *([rx.text(hint, size="1", color="var(--gray-11)")] if hint else []),
-        spacing="1",
+        *([rx.text("Optional", size="1", color=styles.MUTED)] if optional else []),
+        rx.spacer(),
+        *([trailing] if trailing is not None else []),
+        align="baseline",
         width="100%",
+        spacing="2",
+    )
+    below: list[rx.Component] = []
+    if hint:
+        below.append(rx.text(hint, size="1", color=styles.MUTED, id=f"{control_id}-hint"))
+    if error is not None:
+        below.append(
+            rx.cond(
+                error != "",
+                rx.el.p(error, id=_error_id(control_id), role="alert", style=ERROR_STYLE),
+            )
+        )
+    if error_slot is not None:
+        below.append(
+            rx.el.p(
+                id=_error_id(control_id),
+                hidden=True,
+                custom_attrs={"data-thrust-field-error": error_slot},
+                style={**ERROR_STYLE, "display": "none"},
+            )
+        )
+    return rx.vstack(label_row, control, *below, spacing="1", width="100%")
+
+
+def invalid_attrs(control_id: str, error: rx.Var | None) -> dict[str, Any]:
+    """aria-invalid / aria-describedby for a control whose message is `error` (a state var)."""
+    if error is None:
+        return {}
+    return {
+        "aria-invalid": rx.cond(error != "", "true", "false"),
+        "aria-describedby": rx.cond(error != "", _error_id(control_id), ""),
+    }
+
+
+def text_input(
+    *,
+    name: str,
+    control_id: str,
+    error: rx.Var | None = None,
+    default_value: Any = None,
+    **props: Any,
+) -> rx.Component:
+    """An uncontrolled input for a Reflex form (no event per keystroke) that marks itself invalid."""
+    attrs = {**invalid_attrs(control_id, error), **props.pop("custom_attrs", {})}
+    if default_value is not None:
+        props["default_value"] = default_value
+    return rx.input(id=control_id, name=name, size="3", width="100%", custom_attrs=attrs, **props)
+
+
+def form_message_slot() -> rx.Component:
+    """The (hidden until needed) box where page script shows the server's message for a whole form."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("circle-alert", size=16)),
+        rx.callout.text(rx.el.span(custom_attrs={"data-thrust-auth-message-text": ""})),
+        color_scheme="red",
+        variant="soft",
+        size="1",
+        width="100%",
+        role="alert",
+        hidden=True,
+        custom_attrs={"data-thrust-auth-message": ""},
+        style={"display": "none"},
+    )
+
+
+def section(title: str, description: str, *children: rx.Component, **props: Any) -> rx.Component:
+    """A settings card: a heading with one line of explanation, then its content."""
+    return rx.card(
+        rx.vstack(
+            rx.vstack(
+                rx.heading(title, size="4", weight="bold"),
+                rx.text(description, size="2", color=styles.MUTED),
+                spacing="1",
+            ),
+            *children,
+            spacing="5",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        **props,
     )

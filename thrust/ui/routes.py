@@ -13,9 +13,28 @@ SETTINGS = "/settings"
 LOGIN = "/login"
 SIGNUP = "/signup"
 
+PUBLIC_PAGES = frozenset({LOGIN, SIGNUP})
+MAX_NEXT_LENGTH = 512
+
+
+def safe_next_path(value: object, default: str = DASHBOARD) -> str:
+    """`value` if it is a path on this site, else `default`: never another origin.
+
+    "//evil.example" and "/\\evil.example" are read by browsers as other hosts, so they are refused,
+    as are control characters and the public auth pages themselves (no loop back to sign-in).
+    """
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > MAX_NEXT_LENGTH:
+        return default
+    if value.startswith("//") or "\\" in value or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return default
+    if value.split("?", 1)[0].rstrip("/") in PUBLIC_PAGES:
+        return default
+    return value
+
 
 def login_url(next_path: str | None = None) -> str:
     """The login page, remembering where to return afterwards (only local paths)."""
-    if next_path and next_path.startswith("/") and not next_path.startswith("//"):
-        return f"{LOGIN}?next={quote(next_path, safe='/')}"
+    target = safe_next_path(next_path, default="")
+    if target and target != DASHBOARD:
+        return f"{LOGIN}?next={quote(target, safe='/')}"
     return LOGIN

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from thrust.auth.rbac import Permission
+from thrust.auth.state import AuthState, sign_out
 from thrust.ui import routes, styles
 from thrust.ui.state import ShellState
 
@@ -16,16 +18,33 @@ class NavItem:
     label: str
     icon: str
     route: str
+    # Shown to users holding any of these (none: everyone signed in). Cosmetic: the server enforces.
+    needs: tuple[Permission, ...] = ()
 
 
 NAV_ITEMS = (
     NavItem("Dashboard", "layout-dashboard", routes.DASHBOARD),
-    NavItem("Members", "users", routes.MEMBERS),
-    NavItem("Front desk", "scan-line", routes.FRONT_DESK),
-    NavItem("Live traffic", "activity", routes.LIVE),
+    NavItem(
+        "Members", "users", routes.MEMBERS, (Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    ),
+    NavItem("Front desk", "scan-line", routes.FRONT_DESK, (Permission.CHECKINS_MANAGE,)),
+    NavItem("Live traffic", "activity", routes.LIVE, (Permission.OCCUPANCY_VIEW,)),
     NavItem("AI planner", "sparkles", routes.PLANNER),
     NavItem("Settings", "settings", routes.SETTINGS),
 )
+
+
+def can(*permissions: Permission) -> rx.Var[bool]:
+    """Whether the signed-in user holds any of `permissions` (for showing or hiding UI only)."""
+    held = AuthState.permissions
+    result = held.contains(permissions[0].value)
+    for permission in permissions[1:]:
+        result = result | held.contains(permission.value)
+    return result
+
+
+def _for_role(item: NavItem, component: rx.Component) -> rx.Component:
+    return rx.cond(can(*item.needs), component) if item.needs else component
 
 
 def logo(size: str = "2rem") -> rx.Component:
@@ -76,7 +95,7 @@ def sidebar() -> rx.Component:
     return rx.el.nav(
         rx.vstack(
             rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
-            rx.vstack(*[_nav_link(item) for item in NAV_ITEMS], spacing="1", width="100%"),
+            rx.vstack(*[_for_role(item, _nav_link(item)) for item in NAV_ITEMS], spacing="1", width="100%"),
             rx.spacer(),
             rx.text(
                 "Self-hosted gym management",
@@ -109,9 +128,12 @@ def _mobile_nav() -> rx.Component:
             ),
             rx.menu.content(
                 *[
-                    rx.menu.item(
-                        rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)),
-                        on_select=rx.redirect(item.route),
+                    _for_role(
+                        item,
+                        rx.menu.item(
+                            rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)),
+                            on_select=rx.redirect(item.route),
+                        ),
                     )
                     for item in NAV_ITEMS
                 ]
@@ -122,25 +144,42 @@ def _mobile_nav() -> rx.Component:
 
 
 def user_menu() -> rx.Component:
+    """The signed-in user's initials; opens to their name and role, Settings and Sign out."""
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(fallback="?", size="2", radius="full", variant="soft"),
+                rx.avatar(fallback=AuthState.initials, size="2", radius="full", variant="soft"),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 aria_label="Account menu",
                 padding_x="0.25rem",
+                id="account-menu",
             )
         ),
         rx.menu.content(
-            rx.box(
-                rx.text("Not signed in", size="1", color=styles.MUTED),
+            rx.hstack(
+                rx.avatar(fallback=AuthState.initials, size="3", radius="full", variant="soft"),
+                rx.vstack(
+                    rx.text(AuthState.display_name, size="2", weight="bold", id="account-name"),
+                    rx.badge(AuthState.role_label, variant="soft", size="1", id="account-role"),
+                    spacing="1",
+                    align="start",
+                ),
+                align="center",
+                spacing="3",
                 padding_x="0.75rem",
-                padding_y="0.4rem",
+                padding_y="0.5rem",
+                min_width="14rem",
             ),
             rx.menu.separator(),
             rx.menu.item(
-                rx.hstack(rx.icon("log-in", size=16), rx.text("Sign in")), on_select=rx.redirect(routes.LOGIN)
+                rx.hstack(rx.icon("settings", size=16), rx.text("Settings"), align="center"),
+                on_select=rx.redirect(routes.SETTINGS),
+            ),
+            rx.menu.item(
+                rx.hstack(rx.icon("log-out", size=16), rx.text("Sign out"), align="center"),
+                on_select=sign_out(),
+                color_scheme="red",
             ),
             align="end",
         ),

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from thrust.auth.guard import public_event
 from thrust.core.db import session_scope
 from thrust.gym import service as gym_service
 
@@ -21,6 +22,7 @@ class ShellState(rx.State):
     gym_name: str = "THRUST"
 
     @rx.event
+    @public_event
     async def load_shell(self) -> None:
         """Load the gym's name for the header (a DB read, so off the event loop)."""
         self.gym_name = await asyncio.to_thread(_read_gym_name)

@@ -1,0 +1,309 @@
+"""The socket's access control without a server: handler policies, the middleware and @requires.
+
+States are built as Reflex builds them for a new client token; the cookie -> actor lookup is replaced
+by a table, so these tests need no database and run in milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from reflex.istate.data import RouterData
+from reflex.state import State, StateUpdate
+from reflex_base.event import Event
+from reflex_base.registry import RegistrationContext
+
+import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
+from thrust.auth import state as auth_state
+from thrust.auth.guard import (
+    DENIED_MESSAGE,
+    REFLEX_PUBLIC_HANDLERS,
+    SESSION_ENDED_MESSAGE,
+    BadArgument,
+    all_handler_policies,
+    form_values,
+    handler_policy,
+    int_arg,
+    text_arg,
+    uuid_arg,
+)
+from thrust.auth.middleware import AuthMiddleware
+from thrust.auth.rbac import Actor, Permission
+from thrust.auth.state import AuthState
+from thrust.gym.state import GymSettingsState, ProfileState, StaffState
+from thrust.models import Role
+from thrust.ui.routes import login_url, safe_next_path
+
+ADMIN = Actor(uuid.uuid4(), "admin@thrust.com", Role.ADMIN, uuid.uuid4())
+MEMBER = Actor(uuid.uuid4(), "sam.lee.1@example.com", Role.MEMBER, uuid.uuid4())
+COOKIES = {"thrust_access=admin": ADMIN, "thrust_access=member": MEMBER}
+
+EXPECTED_PUBLIC = REFLEX_PUBLIC_HANDLERS | {
+    "reflex___state____state.thrust___auth___state____auth_state.require_login",
+    "reflex___state____state.thrust___auth___state____auth_state.redirect_if_signed_in",
+    "reflex___state____state.thrust___ui___state____shell_state.load_shell",
+}
+
+
+def name_of(handler: Any) -> str:
+    from reflex.utils.format import format_event_handler
+
+    return format_event_handler(handler)
+
+
+@pytest.fixture(autouse=True)
+def fake_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Actor]]:
+    """Cookie header -> actor, editable by a test (deleting an entry = the session ended)."""
+    table = dict(COOKIES)
+    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
+    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email.split("@")[0].title())
+    yield table
+
+
+def new_client(cookie: str = "", path: str = "/settings") -> State:
+    """A fresh state tree for one client token, connected with `cookie` in its handshake."""
+    root = State(_reflex_internal_init=True)
+    router_data = {
+        "pathname": path,
+        "asPath": path,
+        "headers": {"cookie": cookie, "origin": "http://localhost:3000"} if cookie else {},
+        "token": str(uuid.uuid4()),
+    }
+    root.router_data = router_data
+    root.router = RouterData.from_router_data(router_data)
+    return root
+
+
+def reconnect(root: State, cookie: str) -> None:
+    router_data = {**root.router_data, "headers": {"cookie": cookie} if cookie else {}}
+    root.router_data = router_data
+    root.router = RouterData.from_router_data(router_data)
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def preprocess(root: State, handler: Any) -> StateUpdate | None:
+    return await AuthMiddleware().preprocess(app=None, state=root, event=Event(name=name_of(handler)))  # type: ignore[arg-type]
+
+
+def toasts(update: StateUpdate | None) -> list[str]:
+    if update is None:
+        return []
+    return [str(ev.payload).replace("\\", "") for ev in update.events if ev.name == "_call_function"]
+
+
+async def signed_in(root: State) -> AuthState:
+    auth = await root.get_state(AuthState)
+    assert await AuthState.require_login.fn(auth) is None
+    return auth
+
+
+# -- policies ---------------------------------------------------------------------------------------
+
+
+def test_reflex_internal_handlers_we_allow_exist_in_the_installed_reflex() -> None:
+    registered = set(RegistrationContext.ensure_context().event_handlers)
+    assert registered >= REFLEX_PUBLIC_HANDLERS
+
+
+def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in() -> None:
+    policies = all_handler_policies()
+    public = {name for name, policy in policies.items() if policy.public}
+    assert public == EXPECTED_PUBLIC
+    # Reflex's own setvar of every state is not public: it is "any signed-in user" like anything unmarked.
+    assert handler_policy("reflex___state____state.setvar").describe() == "signed-in"
+    assert handler_policy(name_of(GymSettingsState.save_gym)).permissions == {Permission.SETTINGS_MANAGE}
+    assert handler_policy(name_of(StaffState.set_active)).permissions == {Permission.STAFF_MANAGE}
+    assert not handler_policy(name_of(ProfileState.save_profile)).allows_role(None)
+    assert handler_policy(name_of(ProfileState.save_profile)).allows_role(Role.MEMBER)
+    assert not handler_policy(name_of(GymSettingsState.save_gym)).allows_role(Role.TRAINER)
+    with pytest.raises(KeyError):
+        handler_policy("reflex___state____state.no_such_handler")
+
+
+def test_the_guard_keeps_the_signature_reflex_reads() -> None:
+    fn = GymSettingsState.set_day_open.fn
+    assert list(inspect.signature(fn).parameters) == ["self", "day", "is_open"]
+    assert inspect.iscoroutinefunction(fn)
+    assert fn.__name__ == "set_day_open"
+
+
+# -- identity ---------------------------------------------------------------------------------------
+
+
+def test_a_protected_page_sends_anonymous_visitors_to_sign_in_and_back() -> None:
+    async def scenario() -> None:
+        root = new_client(path="/settings")
+        auth = await root.get_state(AuthState)
+        redirect = await AuthState.require_login.fn(auth)
+        assert f"{login_url('/settings')}" in str(redirect.args)
+        assert not auth.is_authenticated
+
+    run(scenario())
+
+
+def test_the_cookie_establishes_identity_in_backend_vars_only() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=admin")
+        auth = await signed_in(root)
+        assert auth._user_id == str(ADMIN.user_id)
+        assert auth.is_authenticated and auth.role_label == "Admin" and auth.initials == "A"
+        sent = await root._get_resolved_delta()
+        text = str(sent)
+        assert str(ADMIN.user_id) not in text and "_user_id" not in text and "_role" not in text
+
+    run(scenario())
+
+
+def test_the_login_page_sends_a_signed_in_user_on_to_a_local_next_only() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=member", path="/login")
+        auth = await root.get_state(AuthState)
+        for query, target in (("next=/settings", "/settings"), ("next=//evil.example", "/"), ("", "/")):
+            root.router = RouterData.from_router_data(
+                {**root.router_data, "asPath": f"/login?{query}", "pathname": "/login"}
+            )
+            redirect = await AuthState.redirect_if_signed_in.fn(auth)
+            assert f"'{target}'" in str(redirect.args) or f'"{target}"' in str(redirect.args)
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/settings", "/settings"),
+        ("/members?page=2", "/members?page=2"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("/login", "/"),
+        ("/x\r\nSet-Cookie: a=b", "/"),
+        (None, "/"),
+        (["/settings"], "/"),
+    ],
+)
+def test_next_is_always_a_local_path(value: object, expected: str) -> None:
+    assert safe_next_path(value) == expected
+
+
+# -- the middleware ----------------------------------------------------------------------------------
+
+
+def test_anonymous_sockets_may_call_only_public_handlers() -> None:
+    async def scenario() -> None:
+        root = new_client()
+        assert await preprocess(root, AuthState.require_login) is None
+        for handler in (ProfileState.load_profile, GymSettingsState.save_gym, StaffState.set_active):
+            update = await preprocess(root, handler)
+            assert isinstance(update, StateUpdate)  # dropped
+            assert toasts(update) == []  # nobody to tell: it never had a session
+
+    run(scenario())
+
+
+def test_a_member_is_refused_admin_handlers_with_a_toast() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=member")
+        await signed_in(root)
+        assert await preprocess(root, ProfileState.save_profile) is None
+        update = await preprocess(root, GymSettingsState.save_gym)
+        assert update is not None and DENIED_MESSAGE in " ".join(toasts(update))
+
+    run(scenario())
+
+
+def test_an_ended_session_drops_the_event_forgets_the_user_and_says_so(fake_sessions: dict) -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=admin")
+        auth = await signed_in(root)
+        del fake_sessions["thrust_access=admin"]  # logged out elsewhere / deactivated / password changed
+        update = await preprocess(root, ProfileState.load_profile)
+        assert update is not None
+        assert SESSION_ENDED_MESSAGE in " ".join(toasts(update))
+        assert any(ev.name == "_redirect" for ev in update.events)
+        assert auth._user_id == "" and not auth.is_authenticated and auth.display_name == ""
+
+    run(scenario())
+
+
+def test_a_client_token_reused_with_another_users_cookie_gets_nothing_of_the_first() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=admin")
+        await signed_in(root)
+        profile = await root.get_state(ProfileState)
+        profile.full_name = "Admin's private name"
+        # Same client token, another user's cookie: the recorded user no longer matches.
+        reconnect(root, "thrust_access=member")
+        update = await preprocess(root, ProfileState.load_profile)
+        assert update is not None and SESSION_ENDED_MESSAGE in " ".join(toasts(update))
+        # And a hydrate from an anonymous socket with that token wipes the user's data before it is sent.
+        root2 = new_client("thrust_access=admin")
+        await signed_in(root2)
+        (await root2.get_state(ProfileState)).full_name = "Admin's private name"
+        reconnect(root2, "")
+        assert await preprocess(root2, State.hydrate) is None
+        assert (await root2.get_state(ProfileState)).full_name == ""
+        assert not (await root2.get_state(AuthState)).is_authenticated
+
+    run(scenario())
+
+
+# -- @requires and arguments -----------------------------------------------------------------------------
+
+
+def test_the_guard_refuses_inside_the_handler_too_and_changes_nothing() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=member")
+        await signed_in(root)
+        gym = await root.get_state(GymSettingsState)
+        before = list(gym.days)
+        result = await GymSettingsState.set_day_open.fn(gym, "mon", False)
+        assert DENIED_MESSAGE in str(result)
+        assert gym.days == before
+
+    run(scenario())
+
+
+def test_bad_arguments_get_a_clear_toast_and_change_nothing() -> None:
+    async def scenario() -> None:
+        root = new_client("thrust_access=admin")
+        await signed_in(root)
+        gym = await root.get_state(GymSettingsState)
+        gym.days = auth_state_days()
+        for day, is_open in (({"$gt": 1}, False), ("mon", "yes"), ("x" * 10_000, False), ("someday", True)):
+            result = await GymSettingsState.set_day_open.fn(gym, day, is_open)
+            assert "not understood" in str(result)
+        assert all(d.is_open for d in gym.days)
+
+    run(scenario())
+
+
+def auth_state_days() -> list[Any]:
+    from thrust.gym.state import _days_from
+    from thrust.models import default_opening_hours
+
+    return _days_from(default_opening_hours())
+
+
+def test_argument_readers() -> None:
+    assert form_values({"a": "x", "extra": "y"}, {"a": 5, "b": 5}) == {"a": "x", "b": ""}
+    for bad in ({"a": ["x"]}, {"a": {"b": "c"}}, {"a": 1}, ["a"], "a", {f"k{i}": "" for i in range(100)}):
+        with pytest.raises(BadArgument):
+            form_values(bad, {"a": 5})
+    with pytest.raises(BadArgument):
+        form_values({"a": "x" * 6}, {"a": 5})
+    with pytest.raises(BadArgument):
+        text_arg(None, "name")
+    with pytest.raises(BadArgument):
+        int_arg(True, "n")
+    with pytest.raises(BadArgument):
+        uuid_arg("not-a-uuid", "id")
+    assert uuid_arg(str(ADMIN.user_id), "id") == ADMIN.user_id

@@ -1,0 +1,221 @@
+"""Who is signed in on this socket: identity from the HttpOnly cookie the browser sent at the handshake.
+
+The login form never talks to this state: it posts to /api/v1/auth/login, which sets the cookie,
+and then reloads the page so the socket reconnects carrying it. Here we only read that cookie (via
+`thrust.auth.sessions.actor_from_cookie_header`, which checks the token, the live session and the
+active user) and remember who it named in backend vars. Public vars are the user's own display bits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, TypeVar
+
+import reflex as rx
+
+from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
+from thrust.auth.rbac import ROLE_PERMISSIONS, Actor
+from thrust.core.db import session_scope
+from thrust.core.errors import DomainError, Unauthorized
+from thrust.models import Role
+from thrust.ui import routes
+
+S = TypeVar("S", bound=type[rx.State])
+
+ROLE_LABELS = {Role.ADMIN: "Admin", Role.TRAINER: "Trainer", Role.MEMBER: "Member"}
+ACCESS_COOKIE_NAME = "thrust_access"
+
+# States holding data of the signed-in user: all reset together when the identity changes or ends.
+USER_BOUND: list[type[rx.State]] = []
+
+
+def user_bound(cls: S) -> S:
+    """Mark a state class as holding the signed-in user's data (reset on sign-out or a user change)."""
+    USER_BOUND.append(cls)
+    return cls
+
+
+# -- the cookie -> actor lookup ---------------------------------------------------------------------
+
+
+def _lookup(cookie_header: str) -> Actor | None:
+    from thrust.auth.sessions import actor_from_cookie_header
+
+    return actor_from_cookie_header(cookie_header)
+
+
+async def lookup_actor(cookie_header: str | None) -> Actor | None:
+    """The actor the cookie proves, or None. The check may touch the database, so it runs off the loop."""
+    if not cookie_header or f"{ACCESS_COOKIE_NAME}=" not in cookie_header:
+        return None
+    return await asyncio.to_thread(_lookup, cookie_header)
+
+
+def _display_name(actor: Actor) -> str:
+    from thrust.auth.service import get_me
+
+    with session_scope() as session:
+        user = get_me(session, actor)
+        return user.full_name or user.email
+
+
+def initials_of(name: str) -> str:
+    """ "Marcus Reid" -> "MR", "sam" -> "S", "" -> "?"."""
+    parts = [p for p in name.replace("@", " ").replace(".", " ").split() if p[:1].isalnum()]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][0].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+def current_location(state: rx.State) -> str:
+    """The path (and query) the client says it is on, for a return after sign-in."""
+    url = state.router.url
+    path = url.path or routes.DASHBOARD
+    return f"{path}?{url.query}" if url.query else path
+
+
+def session_ended_events(path: str | None = None) -> list[Any]:
+    """What a client whose session ended gets: a toast and the sign-in page (returning to `path`)."""
+    return [rx.toast.error(SESSION_ENDED_MESSAGE), rx.redirect(routes.login_url(path), replace=True)]
+
+
+class AuthState(rx.State):
+    """The signed-in user of this socket, if any."""
+
+    # Public: the user's own name and role for the header, and which menus to show (cosmetic only:
+    # every handler and service checks again on the server).
+    is_authenticated: bool = False
+    display_name: str = ""
+    initials: str = ""
+    role_label: str = ""
+    permissions: list[str] = []
+
+    # Backend only: never sent to the browser.
+    _user_id: str = ""
+    _email: str = ""
+    _role: str = ""
+    _session_id: str = ""
+
+    # -- identity ---------------------------------------------------------------------------------
+
+    def _cookie_header(self) -> str:
+        return self.router.headers.cookie or self.router.headers.raw_headers.get("cookie", "")
+
+    def _acting_user(self) -> Actor:
+        """The verified user this event acts for; raises Unauthorized when nobody is signed in."""
+        if not self._user_id:
+            raise Unauthorized()
+        return Actor(
+            user_id=uuid.UUID(self._user_id),
+            email=self._email,
+            role=Role(self._role),
+            session_id=uuid.UUID(self._session_id) if self._session_id else None,
+        )
+
+    async def _verify(self) -> Actor | None:
+        """Re-check the handshake cookie: the actor if it still names this state's user, else None.
+
+        A state with no user yet adopts the cookie's (the cookie is the proof, e.g. after the server
+        lost its state store); a different user than the one recorded is refused. A changed role is
+        picked up here.
+        """
+        actor = await lookup_actor(self._cookie_header())
+        if actor is None:
+            return None
+        if not self._user_id:
+            return actor if await self._adopt(actor) else None
+        if str(actor.user_id) != self._user_id:
+            return None
+        self._record(actor)
+        return actor
+
+    def _record(self, actor: Actor) -> None:
+        self._user_id = str(actor.user_id)
+        self._email = actor.email
+        self._session_id = str(actor.session_id) if actor.session_id else ""
+        if self._role != actor.role.value or not self.is_authenticated:
+            self._role = actor.role.value
+            self.role_label = ROLE_LABELS.get(actor.role, actor.role.value.title())
+            self.permissions = sorted(p.value for p in ROLE_PERMISSIONS[actor.role])
+            self.is_authenticated = True
+
+    async def _adopt(self, actor: Actor) -> bool:
+        """Make `actor` this state's user (forgetting a previous, different one); False if it vanished."""
+        if self._user_id and self._user_id != str(actor.user_id):
+            await self._forget()
+        try:
+            name = await asyncio.to_thread(_display_name, actor)
+        except DomainError:
+            await self._forget()
+            return False
+        self._record(actor)
+        self._set_display_name(name)
+        return True
+
+    def _set_display_name(self, name: str) -> None:
+        """Show `name` in the header (after a profile change)."""
+        self.display_name = name
+        self.initials = initials_of(name)
+
+    async def _forget(self) -> None:
+        """Drop the identity and every state holding the user's data."""
+        for cls in USER_BOUND:
+            state = self if cls is AuthState else await self.get_state(cls)
+            state.reset()
+        self._user_id = self._email = self._role = self._session_id = ""
+
+    async def _forget_if_stale(self) -> None:
+        """Before a hydrate: if the cookie no longer names the recorded user, forget them first,
+        so a reused client token never receives the previous user's data."""
+        if not self._user_id and not self.is_authenticated:
+            return
+        actor = await lookup_actor(self._cookie_header())
+        if actor is None or str(actor.user_id) != self._user_id:
+            await self._forget()
+
+    # -- page-load handlers (public: they establish identity from the cookie themselves) ----------------
+
+    @rx.event
+    @public_event
+    async def require_login(self) -> Any:
+        """On a protected page: send an anonymous visitor to sign in, and back here afterwards."""
+        actor = await lookup_actor(self._cookie_header())
+        if actor is None or not await self._adopt(actor):
+            if self._user_id or self.is_authenticated:
+                await self._forget()
+            return rx.redirect(routes.login_url(current_location(self)), replace=True)
+        return None
+
+    @rx.event
+    @public_event
+    async def redirect_if_signed_in(self) -> Any:
+        """On the sign-in and sign-up pages: someone already signed in goes on to `next` (or home)."""
+        actor = await lookup_actor(self._cookie_header())
+        if actor is None or not await self._adopt(actor):
+            if self._user_id or self.is_authenticated:
+                await self._forget()
+            return None
+        target = routes.safe_next_path(self.router.url.query_parameters.get("next"))
+        return rx.redirect(target, replace=True)
+
+
+user_bound(AuthState)
+
+
+async def acting_user(state: rx.State) -> Actor:
+    """The verified actor for a handler of any state (call after `@requires`/the middleware checked it)."""
+    auth = await state.get_state(AuthState)
+    return auth._acting_user()
+
+
+# Logout happens in the browser (it must clear HttpOnly cookies): POST, then a full page load so the
+# socket reconnects without the cookie. thrust-auth.js defines window.thrustAuth.logout.
+SIGN_OUT_SCRIPT = "window.thrustAuth ? window.thrustAuth.logout() : window.location.assign('/login')"
+
+
+def sign_out() -> Any:
+    """The client-side event that signs out (no server handler involved)."""
+    return rx.call_script(SIGN_OUT_SCRIPT)

@@ -1,0 +1,53 @@
+"""Calling a service from a Reflex handler, and turning what it says into toasts and field messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import reflex as rx
+from pydantic.alias_generators import to_camel
+from sqlmodel import Session
+
+from thrust.core.db import session_scope
+from thrust.core.errors import DomainError
+
+T = TypeVar("T")
+log = logging.getLogger("thrust.ui")
+
+SAVED = "Saved"
+FIX_FIELDS = "Please check the highlighted fields."
+
+
+async def in_unit_of_work(work: Callable[[Session], T]) -> T:
+    """Run `work` in one committed unit of work, in a worker thread (never on the event loop).
+
+    Shape what the page needs inside `work`: rows must not be touched after their session closes.
+    """
+
+    def run() -> T:
+        with session_scope() as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """{camelCaseField: message} from a domain error's details (the first message of each field)."""
+    out: dict[str, str] = {}
+    for problem in error.details:
+        out.setdefault(to_camel(problem.field) if "_" in problem.field else problem.field, problem.message)
+    return out
+
+
+def error_toast(error: DomainError) -> Any:
+    """The toast for a refused operation: the service's own message, or a pointer to the fields."""
+    if error.details and error.code == "VALIDATION_ERROR":
+        return rx.toast.error(FIX_FIELDS)
+    return rx.toast.error(error.message)
+
+
+def saved_toast(message: str = SAVED) -> Any:
+    return rx.toast.success(message)
