@@ -1,0 +1,167 @@
+"""Check-in rules on both engines: refusals, capacity, check-out, auto check-out, desk lookup, feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.factories import actor_for, make_member, make_user, make_visit
+from thrust.checkins import service
+from thrust.checkins.service import CheckInRefused
+from thrust.core.bus import OUTBOX_KEY
+from thrust.core.errors import Conflict, PermissionDenied, Unauthorized, ValidationFailed
+from thrust.models import CheckIn, GymSettings, MemberStatus, Role
+
+
+@pytest.fixture
+def desk(db: Session):
+    return actor_for(make_user(db, role=Role.TRAINER))
+
+
+@pytest.fixture
+def admin(db: Session):
+    return actor_for(make_user(db, role=Role.ADMIN))
+
+
+def _capacity(db: Session, value: int) -> None:
+    gym = db.get(GymSettings, 1)
+    gym.max_capacity = value
+    db.add(gym)
+    db.flush()
+
+
+def test_check_in_records_the_visit_and_reports_capacity(db: Session, desk) -> None:
+    member = make_member(db)
+    result = service.check_in(db, desk, member.id)
+    assert result.visit.check_out_time is None and result.visit.checked_in_by == desk.user_id
+    assert result.capacity == service.Capacity(current=1, max=100)
+    assert member.last_visit_at == result.visit.check_in_time
+    assert db.info[OUTBOX_KEY][-1][1]["type"] == "check-in"  # announced once the transaction commits
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"status": MemberStatus.INACTIVE}, "MEMBERSHIP_INACTIVE"),
+        ({"status": MemberStatus.FROZEN}, "MEMBERSHIP_FROZEN"),
+        ({"end": date.today() - timedelta(days=2)}, "MEMBERSHIP_EXPIRED"),
+    ],
+)
+def test_refusals_say_why_and_write_nothing(db: Session, desk, kwargs: dict, code: str) -> None:
+    member = make_member(db, **kwargs)
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, desk, member.id)
+    assert caught.value.code == code and member.full_name in caught.value.message
+    assert db.exec(select(CheckIn).where(CheckIn.member_id == member.id)).all() == []
+
+
+def test_a_member_inside_cannot_check_in_again(db: Session, desk) -> None:
+    member = make_member(db)
+    service.check_in(db, desk, member.id)
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, desk, member.id)
+    assert caught.value.code == "ALREADY_INSIDE"
+
+
+def test_a_full_gym_refuses_and_an_admin_may_override_with_a_reason(db: Session, desk, admin) -> None:
+    _capacity(db, 1)
+    first, second = make_member(db, full_name="First In"), make_member(db, full_name="Second In")
+    service.check_in(db, desk, first.id)
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, desk, second.id)
+    assert caught.value.code == "AT_CAPACITY" and "1 of 1" in caught.value.message
+    with pytest.raises(PermissionDenied):
+        service.check_in(db, desk, second.id, override_reason="Personal training session")
+    with pytest.raises(ValidationFailed):
+        service.check_in(db, admin, second.id, override_reason="x")
+    result = service.check_in(db, admin, second.id, override_reason="Personal training session")
+    assert result.visit.override_reason == "Personal training session"
+    assert result.capacity == service.Capacity(current=2, max=1)
+
+
+def test_members_and_strangers_cannot_use_the_desk(db: Session) -> None:
+    member = make_member(db)
+    with pytest.raises(PermissionDenied):
+        service.check_in(db, actor_for(make_user(db, role=Role.MEMBER)), member.id)
+    with pytest.raises(Unauthorized):
+        service.check_in(db, None, member.id)  # type: ignore[arg-type]
+
+
+def test_check_out_once_and_a_second_time_is_a_clear_error(db: Session, desk) -> None:
+    member = make_member(db)
+    visit = service.check_in(db, desk, member.id).visit
+    result = service.check_out(db, desk, visit.id)
+    assert result.visit.check_out_time is not None and result.capacity.current == 0
+    with pytest.raises(Conflict, match="already checked out"):
+        service.check_out(db, desk, visit.id)
+    with pytest.raises(Conflict, match="not checked in"):
+        service.check_out_member(db, desk, member.id)
+
+
+def test_auto_check_out_closes_long_visits_once_as_automatic(db: Session) -> None:
+    long_stay, short_stay = make_member(db, full_name="Long Stay"), make_member(db, full_name="Short Stay")
+    old = make_visit(db, long_stay, hours_ago=5, minutes=None)
+    make_visit(db, short_stay, hours_ago=1, minutes=None)
+    assert service.auto_check_out(db) == 1
+    db.refresh(old)
+    assert old.auto_checked_out and old.check_out_time == old.check_in_time + timedelta(hours=4)
+    assert service.auto_check_out(db) == 0
+    assert service.current_capacity(db).current == 1
+
+
+def test_desk_lookup_finds_any_member_with_their_card(db: Session, desk) -> None:
+    coach_of_others = make_user(db, role=Role.TRAINER)
+    zoe = make_member(db, full_name="Zoë Ångström", phone="+49 151 2345 6789", trainer=coach_of_others)
+    make_visit(db, zoe, hours_ago=30)
+    service.check_in(db, desk, zoe.id)
+    for query in ("zoe", "151 2345", str(zoe.id)):
+        found = service.lookup(db, desk, query)
+        assert [m.full_name for m in found] == ["Zoë Ångström"], query
+    card = service.lookup(db, desk, "ångström")[0]
+    assert card.initials == "ZÅ" and card.open_visit_id is not None
+    assert card.visits_this_month >= 1
+    assert service.lookup(db, desk, "   ") == []
+
+
+def test_feed_and_inside_are_newest_first_and_staff_only(db: Session, desk) -> None:
+    a, b = make_member(db, full_name="Ann Early"), make_member(db, full_name="Ben Later")
+    service.check_in(db, desk, a.id)
+    visit_b = service.check_in(db, desk, b.id).visit
+    service.check_out(db, desk, visit_b.id)
+    feed = service.activity_feed(db, desk)
+    assert [(e.kind, e.member_name) for e in feed[:3]] == [
+        ("check-out", "Ben Later"),
+        ("check-in", "Ben Later"),
+        ("check-in", "Ann Early"),
+    ]
+    assert [i.member_name for i in service.who_is_inside(db, desk)] == ["Ann Early"]
+    member_actor = actor_for(make_user(db, role=Role.MEMBER))
+    with pytest.raises(PermissionDenied):
+        service.activity_feed(db, member_actor)
+    with pytest.raises(PermissionDenied):
+        service.who_is_inside(db, member_actor)
+
+
+def test_occupancy_equals_open_visits(db: Session, desk) -> None:
+    members = [make_member(db, full_name=f"Member {n}") for n in range(5)]
+    visits = [service.check_in(db, desk, m.id).visit for m in members]
+    service.check_out(db, desk, visits[0].id)
+    open_count = len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())
+    assert service.current_capacity(db).current == open_count == 4
+
+
+def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:
+    mine, other = make_member(db, full_name="Me Myself"), make_member(db, full_name="Some One")
+    make_visit(db, mine)
+    make_visit(db, other)
+    from thrust.models import User
+
+    me = actor_for(db.get(User, mine.user_id))
+    rows, total = service.list_visits(db, me)
+    assert total == 1 and rows[0][1] == "Me Myself"
+    with pytest.raises(PermissionDenied):
+        service.list_visits(db, me, member_id=other.id)
+    _, everyone = service.list_visits(db, desk, since=datetime.now(UTC) - timedelta(days=1))
+    assert everyone == 2
