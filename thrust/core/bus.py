@@ -116,6 +116,7 @@ def set_bus(bus: Bus | None) -> None:
 
 def publish_after_commit(session: Session, channel: str, message: dict[str, Any]) -> None:
     """Queue a message on the session; it goes out only if and when the transaction commits."""
+    session.connection()  # begin the unit of work if nothing has yet, so its rollback drops the message
     session.info.setdefault(OUTBOX_KEY, []).append((channel, message))
 
 
@@ -129,7 +130,9 @@ def _flush_outbox(session: Session) -> None:
         bus.publish(channel, message)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_outbox(session: Session) -> None:
-    # Nothing happened, so nothing is announced.
-    session.info.pop(OUTBOX_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_outbox(session: Session, previous_transaction: Any) -> None:
+    # The whole unit of work was rolled back: nothing happened, so nothing is announced.
+    # (A rolled-back savepoint inside it keeps the queue; services announce last, after their checks.)
+    if previous_transaction.parent is None:
+        session.info.pop(OUTBOX_KEY, None)
