@@ -16,11 +16,10 @@ from thrust.dashboard.pages import dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.pages import members_page
 from thrust.planner.pages import planner_page
-from thrust.system.api import router as system_router
 from thrust.ui import routes, styles
 from thrust.ui.state import ShellState
 
-api = create_api([system_router])
+api = create_api(API_ROUTERS)
 
 app = rx.App(
     style=styles.BASE_STYLE,

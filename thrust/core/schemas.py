@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
 
 
 class ApiModel(BaseModel):
@@ -15,3 +19,9 @@ class ApiModel(BaseModel):
         from_attributes=True,
         extra="forbid",
     )
+
+
+class Data(ApiModel, Generic[T]):
+    """The seed's success envelope: `{"data": ...}`."""
+
+    data: T

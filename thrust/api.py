@@ -1,0 +1,19 @@
+"""The /api/v1 app: every domain's router in one list, so the app and the benchmarks serve the same API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from thrust.auth.api import public as auth_public_router
+from thrust.auth.api import router as auth_router
+from thrust.auth.staff_api import router as staff_router
+from thrust.core.http import create_api
+from thrust.gym.api import router as gym_router
+from thrust.system.api import router as system_router
+
+API_ROUTERS: list[APIRouter] = [system_router, auth_public_router, auth_router, gym_router, staff_router]
+
+
+def build_api() -> FastAPI:
+    """A fresh /api/v1 FastAPI app with every router (an ASGI factory for granian or uvicorn)."""
+    return create_api(API_ROUTERS)

@@ -1,0 +1,177 @@
+"""Auth and own-account routes: sign up, sign in, refresh, sign out, me, profile, password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from thrust.auth import service, sessions
+from thrust.auth.cookies import ACCESS_COOKIE, REFRESH_COOKIE, clear_auth_cookies, set_auth_cookies
+from thrust.auth.deps import (
+    CurrentActor,
+    SessionDep,
+    authenticated_router,
+    bearer_token,
+    client_ip,
+    public_router,
+    require_trusted_origin,
+    user_agent,
+)
+from thrust.auth.schemas import AuthOut, LoginIn, PasswordIn, ProfileIn, RefreshIn, SignupIn, UserOut
+from thrust.auth.sessions import IssuedTokens, RevokeReason
+from thrust.auth.tokens import decode_refresh_token
+from thrust.core.errors import DomainError, Unauthorized, ValidationFailed
+from thrust.core.http import error_response
+from thrust.core.schemas import Data
+from thrust.core.settings import get_settings
+
+# Public on purpose: these are how a visitor gets (or gives up) a session.
+public = public_router(tags=["auth"])
+router = authenticated_router(tags=["auth"])
+
+
+def _user(user: Any) -> dict[str, Any]:
+    return UserOut.model_validate(user).model_dump(mode="json", by_alias=True)
+
+
+def _auth_response(tokens: IssuedTokens, *, use_cookies: bool, status: int = 200) -> JSONResponse:
+    """The seed's `{data: {user, accessToken, refreshToken, expiresIn}}`; in cookie mode no tokens."""
+    body: dict[str, Any] = {"user": _user(tokens.user), "expiresIn": tokens.expires_in}
+    if not use_cookies:
+        body["accessToken"] = tokens.access_token
+        body["refreshToken"] = tokens.refresh_token
+    response = JSONResponse({"data": body}, status_code=status, headers={"Cache-Control": "no-store"})
+    if use_cookies:
+        set_auth_cookies(
+            response, tokens.access_token, tokens.refresh_token, secure=get_settings().secure_cookies
+        )
+    return response
+
+
+@public.post(
+    "/auth/signup",
+    status_code=201,
+    response_model=Data[AuthOut],
+    summary="Create a member account (awaiting activation at the front desk) and sign in",
+)
+def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONResponse:
+    """Create a MEMBER account with its member profile; `useCookies` signs the browser in with cookies."""
+    if body.use_cookies:
+        require_trusted_origin(request)
+    tokens = service.signup(
+        session,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        phone=body.phone,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+    return _auth_response(tokens, use_cookies=body.use_cookies, status=201)
+
+
+@public.post("/auth/login", response_model=Data[AuthOut], summary="Sign in with email and password")
+def login(body: LoginIn, request: Request, session: SessionDep) -> JSONResponse:
+    """Sign in; 5 failed attempts per 15 minutes per address (and 100 per hour per account) are allowed."""
+    if body.use_cookies:
+        require_trusted_origin(request)
+    tokens = service.login(
+        session,
+        email=body.email,
+        password=body.password,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+    )
+    return _auth_response(tokens, use_cookies=body.use_cookies)
+
+
+@public.post("/auth/refresh", response_model=Data[AuthOut], summary="Swap a refresh token for new tokens")
+def refresh(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
+    """Rotate the refresh token (body, or the refresh cookie); reusing an old one ends the session."""
+    token = body.refresh_token if body is not None else None
+    from_cookie = token is None
+    if from_cookie:
+        token = request.cookies.get(REFRESH_COOKIE)
+        if not token:
+            raise Unauthorized("Refresh token required")
+        require_trusted_origin(request)
+    assert token is not None
+    try:
+        tokens = sessions.refresh(session, token, user_agent=user_agent(request), ip=client_ip(request))
+    except DomainError as exc:
+        if from_cookie:
+            return _error_clearing_cookies(request, exc)
+        raise
+    return _auth_response(tokens, use_cookies=from_cookie)
+
+
+def _error_clearing_cookies(request: Request, exc: DomainError) -> JSONResponse:
+    response = error_response(request, exc.status, exc.code, exc.message, exc.details)
+    clear_auth_cookies(response)
+    return response
+
+
+@public.post("/auth/logout", status_code=200, response_model=Data[dict[str, bool]], summary="Sign out")
+def logout(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
+    """End the session of the access token (bearer or cookie) or refresh token given; clear the cookies.
+
+    Answers 200 even when there was nothing to end, so a stale browser can always sign out.
+    """
+    bearer = bearer_token(request)
+    access = bearer or request.cookies.get(ACCESS_COOKIE)
+    refresh_token = (body.refresh_token if body is not None else None) or request.cookies.get(REFRESH_COOKIE)
+    if bearer is None and (request.cookies.get(ACCESS_COOKIE) or request.cookies.get(REFRESH_COOKIE)):
+        require_trusted_origin(request)
+    ended = False
+    if access:
+        try:
+            actor = sessions.actor_from_access_token(access, session=session)
+        except Unauthorized:
+            actor = None
+        if actor is not None:
+            service.logout(session, actor)
+            ended = True
+    if not ended and refresh_token:
+        try:
+            claims = decode_refresh_token(refresh_token)
+        except Unauthorized:
+            claims = None
+        if claims is not None:
+            sessions.revoke_session(session, claims.session_id, RevokeReason.LOGOUT)
+            ended = True
+    response = JSONResponse({"data": {"signedOut": True}}, headers={"Cache-Control": "no-store"})
+    clear_auth_cookies(response)
+    return response
+
+
+@router.get("/auth/me", response_model=Data[UserOut], summary="The signed-in user")
+def me(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+    """Who the token or cookie belongs to."""
+    return {"data": _user(service.get_me(session, actor))}
+
+
+@router.patch("/settings/profile", response_model=Data[UserOut], summary="Change your name, phone or email")
+def update_profile(body: ProfileIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+    """Change only the fields sent; `phone: null` clears the phone number."""
+    fields = body.model_dump(exclude_unset=True)
+    if not fields:
+        raise ValidationFailed.on("body", "Send at least one of fullName, phone, email")
+    if "phone" in fields and fields["phone"] is None:
+        fields["phone"] = ""
+    if "full_name" in fields and fields["full_name"] is None:
+        raise ValidationFailed.on("fullName", "Full name is required")
+    if "email" in fields and fields["email"] is None:
+        raise ValidationFailed.on("email", "Email is required")
+    user = service.update_profile(session, actor, **fields)
+    return {"data": _user(user)}
+
+
+@router.patch("/settings/password", response_model=Data[dict[str, bool]], summary="Change your password")
+def change_password(body: PasswordIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+    """Needs the current password; every other session of yours is signed out."""
+    service.change_password(
+        session, actor, current_password=body.current_password, new_password=body.new_password
+    )
+    return {"data": {"changed": True}}

@@ -1,0 +1,106 @@
+"""FastAPI dependencies: the acting user (bearer token or access cookie), CSRF origin check, client IP.
+
+Every router is authenticated by default: build it with `authenticated_router()`. A route that must be
+reachable without a session goes on a `public_router()`, so the exception is visible where it is made.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from sqlmodel import Session
+
+from thrust.auth.cookies import ACCESS_COOKIE
+from thrust.auth.rbac import Actor
+from thrust.auth.sessions import actor_from_access_token
+from thrust.core.errors import PermissionDenied, Unauthorized
+from thrust.core.http import get_session
+from thrust.core.settings import get_settings
+
+SessionDep = Annotated[Session, Depends(get_session)]
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CROSS_SITE_REFUSED = "Cross-site request refused: the request's Origin is not allowed"
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, or None."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Invalid or expired token")
+    return token.strip()
+
+
+def request_origin(request: Request) -> str | None:
+    """`scheme://host[:port]` the request came from: its Origin header, else its Referer's."""
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return origin.rstrip("/")
+    referer = request.headers.get("referer")
+    if referer:
+        parts = urlsplit(referer)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def require_trusted_origin(request: Request) -> None:
+    """CSRF defence for requests a browser sends with our cookies: the page must be one of ours."""
+    origin = request_origin(request)
+    if origin is None or origin not in get_settings().allowed_origins:
+        raise PermissionDenied(CROSS_SITE_REFUSED)
+
+
+def current_actor(request: Request, session: SessionDep) -> Actor:
+    """The signed-in user: from `Authorization: Bearer`, or from the access cookie (plus CSRF check)."""
+    token = bearer_token(request)
+    if token is not None:
+        # Bearer tokens are never sent by a browser on its own, so they need no origin check.
+        return actor_from_access_token(token, session=session)
+    token = request.cookies.get(ACCESS_COOKIE)
+    if not token:
+        raise Unauthorized()
+    if request.method in UNSAFE_METHODS:
+        require_trusted_origin(request)
+    return actor_from_access_token(token, session=session)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+def client_ip(request: Request) -> str:
+    """The client address: the peer, or behind N trusted proxies the Nth X-Forwarded-For from the right."""
+    peer = request.client.host if request.client else "unknown"
+    hops = get_settings().trusted_proxy_hops
+    if hops <= 0:
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+    # Each proxy appends the address it saw; entries further left than our proxies can be forged.
+    if len(addresses) < hops:
+        return peer
+    candidate = addresses[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer
+
+
+def user_agent(request: Request) -> str | None:
+    return request.headers.get("user-agent")
+
+
+def authenticated_router(**kwargs: Any) -> APIRouter:
+    """A router whose every route requires a signed-in user (the default for every domain)."""
+    dependencies = [Depends(current_actor), *kwargs.pop("dependencies", [])]
+    return APIRouter(dependencies=dependencies, **kwargs)
+
+
+def public_router(**kwargs: Any) -> APIRouter:
+    """A router whose routes are reachable WITHOUT a session: sign-in, sign-up, refresh, logout, health."""
+    return APIRouter(**kwargs)

@@ -1,0 +1,56 @@
+"""Staff account routes (ADMIN): list, add, change role, deactivate or reactivate."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from thrust.auth import staff
+from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.auth.schemas import StaffIn, StaffOut, StaffPatch
+from thrust.core.errors import ValidationFailed
+from thrust.core.schemas import Data
+from thrust.models import User
+
+router = authenticated_router(tags=["staff"])
+
+
+def _out(user: User) -> dict[str, Any]:
+    return StaffOut.model_validate(user).model_dump(mode="json", by_alias=True)
+
+
+@router.get("/staff", response_model=Data[list[StaffOut]], summary="List staff accounts")
+def list_staff(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+    """Every ADMIN and TRAINER account, active ones first."""
+    return {"data": [_out(user) for user in staff.list_staff(session, actor)]}
+
+
+@router.post("/staff", status_code=201, response_model=Data[StaffOut], summary="Add a staff account")
+def add_staff(body: StaffIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+    """Create an ADMIN or TRAINER login with a password that follows the password rules."""
+    user = staff.add_staff(
+        session, actor, email=body.email, password=body.password, full_name=body.full_name, role=body.role
+    )
+    return {"data": _out(user)}
+
+
+@router.patch("/staff/{userId}", response_model=Data[StaffOut], summary="Change a staff account")
+def update_staff(
+    user_id: Annotated[uuid.UUID, Path(alias="userId")],
+    body: StaffPatch,
+    actor: CurrentActor,
+    session: SessionDep,
+) -> dict[str, Any]:
+    """Change the role and/or deactivate (`isActive: false`, every session ends at once) or reactivate."""
+    fields = body.model_dump(exclude_unset=True)
+    if not fields or any(value is None for value in fields.values()):
+        raise ValidationFailed.on("body", "Send role and/or isActive")
+    user: User | None = None
+    if "role" in fields:
+        user = staff.set_staff_role(session, actor, user_id, fields["role"])
+    if "is_active" in fields:
+        user = staff.set_staff_active(session, actor, user_id, fields["is_active"])
+    assert user is not None
+    return {"data": _out(user)}
