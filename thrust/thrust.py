@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.api import API_ROUTERS
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.pages import login_page, signup_page
 from thrust.auth.state import AuthState
