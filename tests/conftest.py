@@ -6,17 +6,22 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import redis
 from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from alembic import command
-from thrust.core.db import build_engine
+from thrust.core.db import build_engine, set_engine
+from thrust.core.http import get_session, get_session_factory
+from thrust.core.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["tests.server"]
@@ -146,3 +151,46 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_auth_memory() -> Iterator[None]:
+    """Every test starts with no in-process login counts and no cached session checks."""
+    from thrust.auth.sessions import clear_session_cache
+    from thrust.core.ratelimit import reset_in_process_limits
+
+    reset_in_process_limits()
+    clear_session_cache()
+    yield
+    reset_in_process_limits()
+    clear_session_cache()
+
+
+@pytest.fixture
+def make_client(engine: Engine, db: Session) -> Iterator[object]:
+    """Build a TestClient for an API app, with its sessions bound to the test's transaction."""
+    clients: list[TestClient] = []
+    set_engine(engine)
+    get_settings.cache_clear()
+
+    def make(api: FastAPI) -> TestClient:
+        def _session() -> Iterator[Session]:
+            yield db
+            db.flush()
+
+        @contextmanager
+        def _scope() -> Iterator[Session]:
+            yield db
+            db.flush()
+
+        api.dependency_overrides[get_session] = _session
+        api.dependency_overrides[get_session_factory] = lambda: _scope
+        client = TestClient(api, raise_server_exceptions=False)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+    set_engine(None)
+    get_settings.cache_clear()

@@ -7,11 +7,21 @@ from fastapi import APIRouter, FastAPI
 from thrust.auth.api import public as auth_public_router
 from thrust.auth.api import router as auth_router
 from thrust.auth.staff_api import router as staff_router
+from thrust.checkins.api import router as checkins_router
 from thrust.core.http import create_api
 from thrust.gym.api import router as gym_router
+from thrust.members.api import router as members_router
 from thrust.system.api import router as system_router
 
-API_ROUTERS: list[APIRouter] = [system_router, auth_public_router, auth_router, gym_router, staff_router]
+API_ROUTERS: list[APIRouter] = [
+    system_router,
+    auth_public_router,
+    auth_router,
+    gym_router,
+    staff_router,
+    members_router,
+    checkins_router,
+]
 
 
 def build_api() -> FastAPI:

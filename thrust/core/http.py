@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
@@ -169,6 +170,15 @@ def get_session() -> Iterator[Session]:
     """One unit of work per request (sync routes run in FastAPI's thread pool, off the event loop)."""
     with session_scope() as session:
         yield session
+
+
+def get_session_factory() -> Callable[[], AbstractContextManager[Session]]:
+    """For work that outlives the request's own session (a streamed download): a unit-of-work factory."""
+    return session_scope
+
+
+# A route parameter receiving that factory: `unit_of_work: UnitOfWork`.
+UnitOfWork = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 
 
 def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:

@@ -1,0 +1,73 @@
+"""Check-ins over HTTP: the seed's shapes, refusals as 409 with a reason code, capacity and history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.factories import make_member, make_user, make_visit
+from tests.members.test_api import bearer
+from thrust.checkins.api import router
+from thrust.core.http import create_api
+from thrust.models import MemberStatus, Role, User
+
+
+@pytest.fixture
+def client(make_client: Callable, db: Session) -> TestClient:
+    return make_client(create_api([router]))
+
+
+def test_check_in_answers_data_and_capacity_meta(client: TestClient, db: Session) -> None:
+    desk = bearer(db, make_user(db, role=Role.TRAINER))
+    member = make_member(db)
+    response = client.post("/api/v1/check-ins", json={"memberId": str(member.id)}, headers=desk)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["meta"] == {"capacity": {"current": 1, "max": 100}}
+    assert body["data"]["memberId"] == str(member.id) and body["data"]["checkOutTime"] is None
+
+    again = client.post("/api/v1/check-ins", json={"memberId": str(member.id)}, headers=desk)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ALREADY_INSIDE"
+
+    out = client.patch(f"/api/v1/check-ins/{body['data']['id']}", headers=desk)
+    assert out.status_code == 200 and out.json()["meta"]["capacity"]["current"] == 0
+    twice = client.patch(f"/api/v1/check-ins/{body['data']['id']}", headers=desk)
+    assert twice.status_code == 409 and "already checked out" in twice.json()["error"]["message"]
+
+
+def test_refusal_codes(client: TestClient, db: Session) -> None:
+    desk = bearer(db, make_user(db, role=Role.ADMIN))
+    frozen = make_member(db, status=MemberStatus.FROZEN)
+    response = client.post("/api/v1/check-ins", json={"memberId": str(frozen.id)}, headers=desk)
+    assert response.status_code == 409 and response.json()["error"]["code"] == "MEMBERSHIP_FROZEN"
+    assert client.post("/api/v1/check-ins", json={"memberId": "x"}, headers=desk).status_code == 400
+
+
+def test_members_see_capacity_but_not_the_desk_or_others_visits(client: TestClient, db: Session) -> None:
+    mine = make_member(db, full_name="Me Myself")
+    other = make_member(db, full_name="Some One")
+    make_visit(db, other, minutes=None)
+    me = bearer(db, db.get(User, mine.user_id))
+    assert client.get("/api/v1/check-ins/current", headers=me).json()["data"] == {
+        "current": 1,
+        "max": 100,
+        "percent": 1,
+    }
+    assert client.post("/api/v1/check-ins", json={"memberId": str(mine.id)}, headers=me).status_code == 403
+    listing = client.get("/api/v1/check-ins", headers=me).json()
+    assert listing["pagination"]["total"] == 0
+    assert client.get("/api/v1/check-ins", params={"memberId": str(other.id)}, headers=me).status_code == 403
+    assert client.get("/api/v1/check-ins/current").status_code == 401
+
+
+def test_history_counts_check_ins_per_hour(client: TestClient, db: Session) -> None:
+    desk = bearer(db, make_user(db, role=Role.TRAINER))
+    member = make_member(db)
+    make_visit(db, member, hours_ago=3)
+    make_visit(db, member, hours_ago=3.2)
+    hours = client.get("/api/v1/check-ins/history", params={"days": 1}, headers=desk).json()["data"]
+    assert len(hours) in (25, 26) and sum(h["checkIns"] for h in hours) == 2
+    assert client.get("/api/v1/check-ins/history", params={"days": 90}, headers=desk).status_code == 422

@@ -1,0 +1,134 @@
+"""Check-in routes: list visits, check in, check out, current capacity, hourly history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query
+
+from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.checkins import service
+from thrust.checkins.schemas import (
+    CapacityMeta,
+    CapacityOut,
+    CheckInIn,
+    CheckOutIn,
+    CurrentOut,
+    HistoryOut,
+    HourOut,
+    Pagination,
+    VisitListOut,
+    VisitOut,
+    VisitWithCapacityOut,
+)
+from thrust.core.errors import ValidationFailed
+from thrust.core.schemas import Data
+
+router = authenticated_router(tags=["check-ins"])
+
+
+def _uuid(value: str | None, field: str) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationFailed.on(field, "Not a valid id") from None
+
+
+def _visit_out(result: service.CheckInResult) -> VisitWithCapacityOut:
+    visit = result.visit
+    return VisitWithCapacityOut(
+        data=VisitOut(
+            id=visit.id,
+            member_id=visit.member_id,
+            member_name=result.member_name,
+            check_in_time=visit.check_in_time,
+            check_out_time=visit.check_out_time,
+            auto_checked_out=visit.auto_checked_out,
+            override_reason=visit.override_reason,
+        ),
+        meta=CapacityMeta(capacity=CapacityOut(current=result.capacity.current, max=result.capacity.max)),
+    )
+
+
+@router.get("/check-ins", response_model=VisitListOut, summary="List visits, newest first")
+def list_check_ins(
+    actor: CurrentActor,
+    session: SessionDep,
+    member_id: Annotated[str | None, Query(alias="memberId")] = None,
+    since: Annotated[datetime | None, Query(description="ISO time, inclusive")] = None,
+    until: Annotated[datetime | None, Query(description="ISO time, exclusive")] = None,
+    open_only: Annotated[bool, Query(alias="open", description="only visits still open")] = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> VisitListOut:
+    """Staff see every visit; a member only their own."""
+    for name, moment in (("since", since), ("until", until)):
+        if moment is not None and moment.tzinfo is None:
+            raise ValidationFailed.on(name, "Give a time zone, e.g. 2026-02-08T10:30:00Z")
+    rows, total = service.list_visits(
+        session,
+        actor,
+        member_id=_uuid(member_id, "memberId"),
+        since=since,
+        until=until,
+        open_only=open_only,
+        page=page,
+        limit=limit,
+    )
+    return VisitListOut(
+        data=[
+            VisitOut(
+                id=v.id,
+                member_id=v.member_id,
+                member_name=name,
+                check_in_time=v.check_in_time,
+                check_out_time=v.check_out_time,
+                auto_checked_out=v.auto_checked_out,
+                override_reason=v.override_reason,
+            )
+            for v, name in rows
+        ],
+        pagination=Pagination(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit))),
+    )
+
+
+@router.post("/check-ins", status_code=201, response_model=VisitWithCapacityOut, summary="Check a member in")
+def check_in(body: CheckInIn, actor: CurrentActor, session: SessionDep) -> VisitWithCapacityOut:
+    """Refused with a plain reason (409) for inactive, frozen or expired memberships, a member already
+    inside, or a full gym (an ADMIN may pass `overrideReason`)."""
+    member_id = _uuid(body.member_id, "memberId")
+    assert member_id is not None
+    result = service.check_in(session, actor, member_id, override_reason=body.override_reason)
+    return _visit_out(result)
+
+
+@router.patch("/check-ins/{visit_id}", response_model=VisitWithCapacityOut, summary="Check a visit out")
+def check_out(
+    visit_id: str, actor: CurrentActor, session: SessionDep, body: CheckOutIn | None = None
+) -> VisitWithCapacityOut:
+    """Close the visit; checking out a visit that is already closed is a 409."""
+    visit = _uuid(visit_id, "id")
+    assert visit is not None
+    return _visit_out(service.check_out(session, actor, visit))
+
+
+@router.get("/check-ins/current", response_model=Data[CurrentOut], summary="Occupancy now")
+def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
+    """People inside now against the gym's maximum capacity (any signed-in user)."""
+    capacity = service.current_capacity(session)
+    return Data(data=CurrentOut(current=capacity.current, max=capacity.max, percent=capacity.percent))
+
+
+@router.get("/check-ins/history", response_model=HistoryOut, summary="Check-ins per hour")
+def history(
+    actor: CurrentActor,
+    session: SessionDep,
+    days: Annotated[int, Query(ge=1, le=service.MAX_HISTORY_DAYS)] = 1,
+) -> HistoryOut:
+    """Check-ins per hour over the last `days` days (UTC hours, oldest first)."""
+    rows = service.hourly_history(session, actor, days=days)
+    return HistoryOut(data=[HourOut(hour=hour, check_ins=count) for hour, count in rows])

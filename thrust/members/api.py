@@ -1,0 +1,306 @@
+"""Member routes: list (paginated, filtered), create, read, update, delete, bulk actions, CSV in and out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import File, Form, Query, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
+
+from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.core.errors import ValidationFailed
+from thrust.core.http import UnitOfWork
+from thrust.core.schemas import Data
+from thrust.members import bulk, csv_export, csv_import, service
+from thrust.members.schemas import (
+    BulkActionIn,
+    BulkActionOut,
+    ImportProblemOut,
+    ImportReportOut,
+    MemberDetailOut,
+    MemberListOut,
+    MemberOut,
+    MemberWrite,
+    Pagination,
+    VisitOut,
+)
+
+router = authenticated_router(tags=["members"])
+
+
+def _filters(
+    q: str | None,
+    status: list[str] | None,
+    tier: list[str] | None,
+    trainer_id: str | None,
+    expiring_within_days: str | None,
+    expired: str | None,
+    sort: str | None = None,
+    order: str | None = None,
+    page: str | None = None,
+    limit: str | None = None,
+) -> service.MemberFilters:
+    raw: dict[str, Any] = {
+        "q": q,
+        "status": ",".join(status) if status else None,
+        "tier": ",".join(tier) if tier else None,
+        "trainerId": trainer_id,
+        "expiringWithinDays": expiring_within_days,
+        "expired": expired,
+        "sort": sort,
+        "order": order,
+        "page": page,
+        "limit": limit,
+    }
+    return service.parse_filters({k: v for k, v in raw.items() if v is not None})
+
+
+# Query parameters are taken as text and checked by the service, so the API and the UI share
+# every rule and message (FastAPI's own coercion would answer in different words).
+QueryText = Annotated[str | None, Query()]
+QueryList = Annotated[list[str] | None, Query()]
+
+
+def _out(row: service.MemberSummary) -> MemberOut:
+    return MemberOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/members", response_model=MemberListOut, summary="List members, searched and filtered")
+def list_members(
+    actor: CurrentActor,
+    session: SessionDep,
+    q: QueryText = None,
+    status: QueryList = None,
+    tier: QueryList = None,
+    trainer_id: Annotated[str | None, Query(alias="trainerId", description="a trainer's id, or none")] = None,
+    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
+    expired: QueryText = None,
+    sort: Annotated[str | None, Query(description="name, membershipEnd or lastVisit")] = None,
+    order: Annotated[str | None, Query(description="asc or desc")] = None,
+    page: QueryText = None,
+    limit: Annotated[str | None, Query(description="at most 100")] = None,
+) -> MemberListOut:
+    """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
+    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
+    result = service.list_members(session, actor, filters)
+    return MemberListOut(
+        data=[_out(row) for row in result.rows],
+        pagination=Pagination(
+            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
+        ),
+    )
+
+
+@router.post("/members", status_code=201, response_model=Data[MemberDetailOut], summary="Create a member")
+def create_member(body: MemberWrite, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
+    """Create a member and its login (no usable password until one is set). ADMIN only."""
+    member = service.create_member(session, actor, body.model_dump(by_alias=True, exclude_unset=True))
+    session.flush()
+    return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
+
+
+@router.get("/members/export", summary="Download the filtered members as CSV")
+def export_members(
+    actor: CurrentActor,
+    unit_of_work: UnitOfWork,
+    q: QueryText = None,
+    status: QueryList = None,
+    tier: QueryList = None,
+    trainer_id: Annotated[str | None, Query(alias="trainerId")] = None,
+    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
+    expired: QueryText = None,
+) -> StreamingResponse:
+    """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
+    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
+
+    def stream() -> Iterator[bytes]:
+        # Its own unit of work: the request's session is closed before streaming starts.
+        with unit_of_work() as session:
+            for chunk in csv_export.export_members(session, actor, filters):
+                yield chunk.encode()
+
+    name = f"thrust-members-{date.today().isoformat()}.csv"
+    return StreamingResponse(
+        stream(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+async def _upload_bytes(request: Request, file: UploadFile) -> bytes:
+    """The uploaded file, refusing anything over the import limit without reading it all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > csv_import.MAX_IMPORT_BYTES + 64 * 1024:
+        raise ValidationFailed.on(
+            "file", f"The file is larger than {csv_import.MAX_IMPORT_BYTES // 2**20} MB"
+        )
+    data = await file.read(csv_import.MAX_IMPORT_BYTES + 1)
+    return data
+
+
+def _mapping(raw: str | None, data: bytes) -> dict[str, str]:
+    if not raw:
+        return csv_import.suggest_mapping(csv_import.read_csv(data).headers)
+    try:
+        mapping = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValidationFailed.on("mapping", "The mapping must be JSON: {column: field}") from None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise ValidationFailed.on("mapping", "The mapping must be JSON: {column: field}")
+    return mapping
+
+
+def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int = 0) -> ImportReportOut:
+    return ImportReportOut(
+        total_rows=plan.total_rows,
+        ready=plan.ready,
+        rows_with_errors=plan.rows_with_errors,
+        can_import=plan.can_import,
+        problems=[
+            ImportProblemOut(line=p.line, field=p.field, message=p.message) for p in plan.problems[:500]
+        ],
+        duplicate_emails=plan.duplicate_emails[:500],
+        suggested_mapping=mapping,
+        imported=imported,
+    )
+
+
+@router.post("/members/import/preview", response_model=Data[ImportReportOut], summary="Dry-run a CSV import")
+async def preview_import(
+    request: Request,
+    actor: CurrentActor,
+    unit_of_work: UnitOfWork,
+    file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
+    mapping: Annotated[
+        str | None, Form(description='JSON {"CSV column": "field"}; guessed if absent')
+    ] = None,
+    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+) -> Data[ImportReportOut]:
+    """Check every row and report what would be imported; writes nothing. ADMIN only."""
+    data = await _upload_bytes(request, file)
+
+    def plan() -> ImportReportOut:
+        with unit_of_work() as session:
+            chosen = _mapping(mapping, data)
+            return _report(csv_import.plan_import(session, actor, data, chosen, date_format), chosen)
+
+    return Data(data=await asyncio.to_thread(plan))
+
+
+@router.post("/members/import", status_code=201, response_model=Data[ImportReportOut], summary="Import a CSV")
+async def run_import(
+    request: Request,
+    actor: CurrentActor,
+    unit_of_work: UnitOfWork,
+    file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
+    mapping: Annotated[str | None, Form()] = None,
+    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+) -> Data[ImportReportOut]:
+    """Import every row in one transaction, or none if any row has a problem. ADMIN only."""
+    data = await _upload_bytes(request, file)
+
+    def run() -> ImportReportOut:
+        with unit_of_work() as session:
+            chosen = _mapping(mapping, data)
+            imported = csv_import.run_import(session, actor, data, chosen, date_format)
+            return ImportReportOut(
+                total_rows=imported,
+                ready=imported,
+                rows_with_errors=0,
+                can_import=True,
+                problems=[],
+                duplicate_emails=[],
+                suggested_mapping=chosen,
+                imported=imported,
+            )
+
+    return Data(data=await asyncio.to_thread(run))
+
+
+@router.post(
+    "/members/bulk-action", response_model=Data[BulkActionOut], summary="Activate, deactivate or freeze"
+)
+def bulk_action(body: BulkActionIn, actor: CurrentActor, session: SessionDep) -> Data[BulkActionOut]:
+    """Apply to the given ids, or to every member matching `filter`, in one transaction. ADMIN only."""
+    action = bulk.parse_action(body.action)
+    if body.member_ids is not None:
+        updated = bulk.apply_bulk_action(session, actor, action, member_ids=bulk.parse_ids(body.member_ids))
+    else:
+        raw = body.filter.model_dump(by_alias=True, exclude_none=True) if body.filter else None
+        if raw is None:
+            raise ValidationFailed.on("memberIds", "Choose members, or a filter that matches them")
+        updated = bulk.apply_bulk_action(
+            session, actor, action, filters=service.parse_filters({k: str(v) for k, v in raw.items()})
+        )
+    return Data(data=BulkActionOut(updated=updated))
+
+
+def _member_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationFailed.on("id", "Not a valid member id") from None
+
+
+def _detail(profile: service.MemberProfile) -> MemberDetailOut:
+    m = profile.member
+    return MemberDetailOut(
+        id=m.id,
+        full_name=m.full_name,
+        email=profile.email,
+        phone=m.phone,
+        date_of_birth=m.date_of_birth,
+        gender=m.gender,
+        membership_tier=m.membership_tier,
+        membership_start=m.membership_start,
+        membership_end=m.membership_end,
+        membership_cue=profile.membership_cue,
+        status=m.status,
+        trainer_id=m.assigned_trainer_id,
+        trainer_name=profile.trainer_name,
+        last_visit_at=m.last_visit_at,
+        inside_now=profile.inside_now,
+        visits_last_30_days=profile.visits_last_30_days,
+        average_visit_minutes=profile.average_visit_minutes,
+        visits=[VisitOut.model_validate(v, from_attributes=True) for v in profile.visits],
+        visits_total=profile.visits_total,
+        allowed_actions=profile.allowed_actions,
+    )
+
+
+@router.get("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Get a member")
+def get_member(
+    member_id: str,
+    actor: CurrentActor,
+    session: SessionDep,
+    visits_page: Annotated[int, Query(alias="visitsPage", ge=1, le=10_000)] = 1,
+) -> Data[MemberDetailOut]:
+    """A member's profile: ADMIN any, TRAINER assigned, MEMBER only their own."""
+    profile = service.get_member_profile(session, actor, _member_id(member_id), visits_page=visits_page)
+    return Data(data=_detail(profile))
+
+
+@router.patch("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Update a member")
+def update_member(
+    member_id: str, body: MemberWrite, actor: CurrentActor, session: SessionDep
+) -> Data[MemberDetailOut]:
+    """Change the given fields; a TRAINER may edit assigned members but not tier, status or trainer."""
+    member = service.update_member(
+        session, actor, _member_id(member_id), body.model_dump(by_alias=True, exclude_unset=True)
+    )
+    session.flush()
+    return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
+
+
+@router.delete("/members/{member_id}", status_code=204, summary="Delete a member")
+def delete_member(member_id: str, actor: CurrentActor, session: SessionDep) -> Response:
+    """Delete a member with its login, visits and plans. ADMIN only."""
+    service.delete_member(session, actor, _member_id(member_id))
+    return Response(status_code=204)
