@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -65,6 +66,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         "REFLEX_TELEMETRY_ENABLED": "false",
     }
     log_path = data_dir / "server.log"
+    # Two servers building .web at once (parallel runs in one checkout) corrupt the build: take turns
+    # until this one is up and serving.
+    build_lock = (ROOT / ".web-build.lock").open("w")
+    fcntl.flock(build_lock, fcntl.LOCK_EX)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "thrust", "serve", "--members", "120"],
@@ -75,12 +80,16 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
             start_new_session=True,  # so teardown can stop reflex and its workers together
         )
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not _healthy(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail(f"THRUST did not start:\n{log_path.read_text()[-4000:]}")
-        time.sleep(1)
+    try:
+        while not _healthy(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                pytest.fail(f"THRUST did not start:\n{log_path.read_text()[-4000:]}")
+            time.sleep(1)
+    finally:
+        fcntl.flock(build_lock, fcntl.LOCK_UN)
+        build_lock.close()
     yield AppServer(url=url, db_url=db_url, data_dir=data_dir)
     os.killpg(process.pid, signal.SIGINT)
     try:
