@@ -1,0 +1,194 @@
+"""Brute-force limits on both backends: checked before any bcrypt, per address and per account."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from sqlmodel import Session
+
+from tests.auth.helpers import PASSWORD, Clock
+from thrust.auth import service
+from thrust.core.errors import RateLimited, Unauthorized
+from thrust.core.ratelimit import (
+    InProcessBackend,
+    Limit,
+    RateLimiter,
+    RedisBackend,
+    get_rate_limiter,
+)
+from thrust.core.settings import get_settings
+from thrust.models import User
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def backend_limiter(request: pytest.FixtureRequest, clock: Clock) -> Iterator[RateLimiter]:
+    if request.param == "in-process":
+        yield RateLimiter(InProcessBackend(clock))
+        return
+    client: redis.Redis = request.getfixturevalue("redis_client")
+    yield RateLimiter(RedisBackend(client))
+
+
+@pytest.fixture
+def verify_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every bcrypt check the login service makes."""
+    calls: list[str] = []
+    real = service.verify_password
+
+    def counting(password: str, password_hash: str) -> bool:
+        calls.append(password)
+        return real(password, password_hash)
+
+    monkeypatch.setattr(service, "verify_password", counting)
+    return calls
+
+
+def _login(db: Session, limiter: RateLimiter, email: str, password: str, ip: str = "203.0.113.7") -> object:
+    return service.login(db, email=email, password=password, ip=ip, user_agent=None, limiter=limiter)
+
+
+def test_five_failures_from_one_address_then_429_before_any_hashing(
+    db: Session, make_user: MakeUser, backend_limiter: RateLimiter, verify_calls: list[str]
+) -> None:
+    user = make_user()
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            _login(db, backend_limiter, user.email, "Wrong-Password-1")
+    assert len(verify_calls) == 5
+    for password in ("Wrong-Password-1", PASSWORD):  # even the right password waits now
+        with pytest.raises(RateLimited) as exc:
+            _login(db, backend_limiter, user.email, password)
+        assert exc.value.code == "RATE_LIMIT_EXCEEDED" and exc.value.status == 429
+        assert 14 * 60 < exc.value.retry_after <= 15 * 60
+        assert "Try again in 15 minutes" in exc.value.message
+    assert len(verify_calls) == 5  # no bcrypt ran for the refused attempts
+    # Another address is not affected.
+    assert _login(db, backend_limiter, user.email, PASSWORD, ip="198.51.100.9")
+
+
+def test_successes_do_not_count(db: Session, make_user: MakeUser, backend_limiter: RateLimiter) -> None:
+    user = make_user()
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            _login(db, backend_limiter, user.email, "Wrong-Password-1")
+    for _ in range(6):
+        _login(db, backend_limiter, user.email, PASSWORD)
+    with pytest.raises(Unauthorized):
+        _login(db, backend_limiter, user.email, "Wrong-Password-1")
+    with pytest.raises(RateLimited):
+        _login(db, backend_limiter, user.email, PASSWORD)
+
+
+def test_unknown_emails_count_like_known_ones(
+    db: Session, backend_limiter: RateLimiter, verify_calls: list[str]
+) -> None:
+    for n in range(5):
+        with pytest.raises(Unauthorized):
+            _login(db, backend_limiter, f"nobody{n}@example.com", PASSWORD)
+    with pytest.raises(RateLimited):
+        _login(db, backend_limiter, "nobody@example.com", PASSWORD)
+    assert len(verify_calls) == 5
+
+
+def test_at_most_100_failures_per_hour_per_account_from_any_address(
+    db: Session, make_user: MakeUser, backend_limiter: RateLimiter, verify_calls: list[str]
+) -> None:
+    user = make_user()
+    for n in range(100):
+        with pytest.raises(Unauthorized):
+            _login(db, backend_limiter, user.email, "Wrong-Password-1", ip=f"10.9.{n // 4}.{n % 4}")
+    with pytest.raises(RateLimited) as exc:
+        _login(db, backend_limiter, user.email.upper(), PASSWORD, ip="192.0.2.200")
+    assert "for this account" in exc.value.message
+    assert 59 * 60 < exc.value.retry_after <= 60 * 60
+    assert len(verify_calls) == 100
+
+
+def test_the_window_ends(db: Session, make_user: MakeUser, clock: Clock) -> None:
+    limiter = RateLimiter(InProcessBackend(clock))
+    user = make_user()
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            _login(db, limiter, user.email, "Wrong-Password-1")
+    clock.advance(10 * 60)
+    with pytest.raises(RateLimited) as exc:
+        _login(db, limiter, user.email, PASSWORD)
+    assert exc.value.retry_after == 5 * 60 and "5 minutes" in exc.value.message
+    clock.advance(5 * 60)
+    assert _login(db, limiter, user.email, PASSWORD)
+
+
+def test_the_window_ends_in_redis(redis_client: redis.Redis) -> None:
+    limiter = RateLimiter(RedisBackend(redis_client))
+    short = Limit("test-short", max_attempts=2, window_seconds=0.3)
+    for _ in range(2):
+        with limiter.attempt((short, "k")) as attempt:
+            attempt.charge()
+    with pytest.raises(RateLimited):
+        limiter.attempt((short, "k"))
+    time.sleep(0.4)
+    limiter.attempt((short, "k")).__exit__(None, None, None)
+    assert all(key.startswith(b"thrust:rl:") for key in redis_client.keys("*"))
+
+
+def test_parallel_attempts_cannot_outrun_the_limit(backend_limiter: RateLimiter) -> None:
+    # Five attempts in flight (bcrypt still running) fill the budget: a sixth is refused at once.
+    limit = Limit("test-burst", max_attempts=5, window_seconds=60)
+    running = [backend_limiter.attempt((limit, "1.2.3.4")) for _ in range(5)]
+    with pytest.raises(RateLimited) as exc:
+        backend_limiter.attempt((limit, "1.2.3.4"))
+    assert exc.value.retry_after == 1 and "at once" in exc.value.message
+    for attempt in running[:2]:
+        attempt.__exit__(None, None, None)  # two succeeded: they free their places
+    backend_limiter.attempt((limit, "1.2.3.4"))
+
+
+def test_threads_racing_get_no_more_than_the_limit(backend_limiter: RateLimiter) -> None:
+    limit = Limit("test-race", max_attempts=5, window_seconds=60)
+    admitted: list[int] = []
+    barrier = threading.Barrier(20)
+
+    def guess(n: int) -> None:
+        barrier.wait()
+        try:
+            with backend_limiter.attempt((limit, "attacker")) as attempt:
+                time.sleep(0.05)  # "bcrypt"
+                attempt.charge()
+                admitted.append(n)
+        except RateLimited:
+            pass
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert 1 <= len(admitted) <= 5
+
+
+def test_a_redis_outage_falls_back_to_this_process() -> None:
+    broken = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2, socket_timeout=0.2)
+    limiter = RateLimiter(RedisBackend(broken), fallback=InProcessBackend())
+    limit = Limit("test-fallback", max_attempts=1, window_seconds=60)
+    with limiter.attempt((limit, "x")) as attempt:
+        attempt.charge()
+    with pytest.raises(RateLimited):
+        limiter.attempt((limit, "x"))
+
+
+def test_the_backend_follows_the_settings(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    get_settings.cache_clear()
+    assert isinstance(get_rate_limiter().backend, InProcessBackend)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    get_settings.cache_clear()
+    try:
+        assert isinstance(get_rate_limiter().backend, RedisBackend)
+    finally:
+        monkeypatch.delenv("REDIS_URL")
+        get_settings.cache_clear()
