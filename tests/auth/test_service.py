@@ -273,3 +273,23 @@ def test_the_new_password_follows_the_rules_and_differs(
     with pytest.raises(ValidationFailed) as exc:
         service.change_password(db, actor, current_password=PASSWORD, new_password=PASSWORD)
     assert "different" in _fields(exc)["newPassword"]
+
+
+def test_wrong_current_passwords_count_against_the_account(
+    db: Session, make_user: MakeUser, sign_in: SignIn, limiter: RateLimiter
+) -> None:
+    from thrust.core.errors import RateLimited
+
+    user = make_user()
+    actor = actor_of(sign_in(user))
+    for _ in range(100):
+        with pytest.raises(ValidationFailed):
+            service.change_password(
+                db, actor, current_password="Wrong-Guess-77", new_password=NEW_PASSWORD, limiter=limiter
+            )
+    with pytest.raises(RateLimited):
+        service.change_password(
+            db, actor, current_password=PASSWORD, new_password=NEW_PASSWORD, limiter=limiter
+        )
+    with pytest.raises(RateLimited):  # the account's sign-in budget is the same one
+        _login(db, limiter, user.email)

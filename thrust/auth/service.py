@@ -28,6 +28,7 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, verify_password
 from thrust.core.text import digits, member_search_text
 from thrust.core.types import utcnow
+from thrust.gym.service import get_gym
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 STAFF_ROLES = (Role.ADMIN, Role.TRAINER)
@@ -191,8 +192,6 @@ def _clean_email(email: object, problems: list[FieldProblem]) -> str:
 
 
 def _today(session: Session) -> date:
-    from thrust.gym.service import get_gym
-
     try:
         zone = ZoneInfo(get_gym(session).timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -314,14 +313,29 @@ def update_profile(
     return user
 
 
-def change_password(session: Session, actor: Actor, *, current_password: str, new_password: str) -> None:
-    """Set a new password after checking the current one; every other session of the user ends."""
+def change_password(
+    session: Session,
+    actor: Actor,
+    *,
+    current_password: str,
+    new_password: str,
+    limiter: RateLimiter | None = None,
+) -> None:
+    """Set a new password after checking the current one; every other session of the user ends.
+
+    A wrong current password counts as a failed sign-in of the account (someone holding a stolen
+    session must not get unlimited guesses at the password).
+    """
     user = get_me(session, actor)
     problems: list[FieldProblem] = []
     if not isinstance(current_password, str) or not current_password:
         problems.append(FieldProblem("currentPassword", "Current password is required"))
-    elif not verify_password(current_password, user.password_hash):
-        problems.append(FieldProblem("currentPassword", "Current password is incorrect"))
+    else:
+        limiter = limiter or get_rate_limiter()
+        with limiter.attempt((LOGIN_PER_ACCOUNT, _login_key(user.email))) as attempt:
+            if not verify_password(current_password, user.password_hash):
+                attempt.charge()
+                problems.append(FieldProblem("currentPassword", "Current password is incorrect"))
     if not isinstance(new_password, str):
         new_password = ""
     problems.extend(FieldProblem("newPassword", message) for message in password_problems(new_password))

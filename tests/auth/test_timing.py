@@ -1,0 +1,45 @@
+"""No user enumeration by timing: an unknown email costs what a wrong password costs (real 12 rounds)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlmodel import Session
+
+from tests.auth.helpers import make_account
+from thrust.auth import service
+from thrust.core import security
+from thrust.core.errors import Unauthorized
+from thrust.core.ratelimit import InProcessBackend, RateLimiter
+
+
+@pytest.mark.slow
+def test_unknown_email_and_wrong_password_take_similar_time(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(security, "BCRYPT_ROUNDS", 12)  # the production cost
+    user = make_account(db, email="real@example.com")
+    limiter = RateLimiter(InProcessBackend())
+
+    def timed(email: str, n: int) -> float:
+        started = time.perf_counter()
+        with pytest.raises(Unauthorized):
+            service.login(
+                db,
+                email=email,
+                password="Wrong-Password-1",
+                ip=f"10.7.0.{n}",
+                user_agent=None,
+                limiter=limiter,
+            )
+        return time.perf_counter() - started
+
+    timed("warm-up@example.com", 0)  # builds the dummy hash once
+    known: list[float] = []
+    unknown: list[float] = []
+    for n in range(1, 5):  # interleaved, and the fastest of each: other load on the machine only adds time
+        known.append(timed(user.email, n))
+        unknown.append(timed(f"nobody{n}@example.com", n + 10))
+    assert min(known) > 0.05  # really bcrypt at 12 rounds, not the tests' fast setting
+    assert 0.6 < min(unknown) / min(known) < 1.6, (known, unknown)
