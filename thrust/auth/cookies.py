@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from thrust.auth.tokens import ACCESS_TTL, REFRESH_TTL
+from thrust.core.settings import get_settings
 
 ACCESS_COOKIE = "thrust_access"
 REFRESH_COOKIE = "thrust_refresh"
@@ -36,5 +37,8 @@ def set_auth_cookies(response: Response, access: str, refresh: str, *, secure: b
 
 def clear_auth_cookies(response: Response) -> None:
     """Tell the browser to drop both cookies (same name, path and attributes as when set)."""
-    response.delete_cookie(ACCESS_COOKIE, path="/", httponly=True, samesite="lax")
-    response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, httponly=True, samesite="strict")
+    secure = get_settings().secure_cookies
+    response.delete_cookie(ACCESS_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+    response.delete_cookie(
+        REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, secure=secure, httponly=True, samesite="strict"
+    )
