@@ -44,7 +44,6 @@
     var slot = box.querySelector("[data-thrust-auth-message-text]") || box;
     slot.textContent = text;
     box.hidden = !text;
-    box.style.display = text ? "" : "none";
   }
 
   function fieldInput(form, field) {
@@ -57,7 +56,6 @@
     if (!slot) return false;
     slot.textContent = text;
     slot.hidden = !text;
-    slot.style.display = text ? "" : "none";
     if (input) {
       if (text) {
         input.setAttribute("aria-invalid", "true");
@@ -129,14 +127,23 @@
     var details = Array.isArray(error.details) ? error.details : [];
     var unplaced = [];
     var first = null;
+    var byField = Object.create(null);
+    var order = [];
     for (var i = 0; i < details.length; i++) {
       var detail = details[i] || {};
-      if (typeof detail.field === "string" && typeof detail.message === "string") {
-        if (showFieldError(form, detail.field, detail.message)) {
-          first = first || fieldInput(form, detail.field);
-        } else {
-          unplaced.push(detail.message);
-        }
+      if (typeof detail.field !== "string" || typeof detail.message !== "string") continue;
+      if (!byField[detail.field]) {
+        byField[detail.field] = [];
+        order.push(detail.field);
+      }
+      if (byField[detail.field].indexOf(detail.message) === -1) byField[detail.field].push(detail.message);
+    }
+    for (var j = 0; j < order.length; j++) {
+      var field = order[j];
+      if (showFieldError(form, field, byField[field].join("\n"))) {
+        first = first || fieldInput(form, field);
+      } else {
+        unplaced = unplaced.concat(byField[field]);
       }
     }
     var message = typeof error.message === "string" ? error.message : "";
@@ -239,5 +246,36 @@
       });
   }
 
-  window.thrustAuth = { logout: logout, safeNext: safeNext };
+  /**
+   * A protected page found no valid access cookie on the socket. The access token may only have
+   * expired: try the refresh cookie once (serialised across tabs, since a refresh token is single-use)
+   * and reload into `next`; otherwise go to the sign-in page.
+   */
+  var RESUME_KEY = "thrust:resume-tried";
+  function resume(next, loginUrl) {
+    var target = safeNext(next);
+    var signIn = typeof loginUrl === "string" && loginUrl.indexOf("/login") === 0 ? loginUrl : "/login";
+    function toSignIn() {
+      window.location.replace(signIn);
+    }
+    var last = Number(window.sessionStorage.getItem(RESUME_KEY) || 0);
+    if (Date.now() - last < 30000) return toSignIn(); // tried a moment ago: no reload loop
+    window.sessionStorage.setItem(RESUME_KEY, String(Date.now()));
+    function attempt() {
+      return fetch("/api/v1/auth/refresh", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+        .then(function (response) {
+          if (response.ok) window.location.replace(target);
+          else toSignIn();
+        })
+        .catch(toSignIn);
+    }
+    if (navigator.locks && navigator.locks.request) return navigator.locks.request("thrust-auth-refresh", attempt);
+    return attempt();
+  }
+
+  window.thrustAuth = { logout: logout, resume: resume, safeNext: safeNext };
 })();

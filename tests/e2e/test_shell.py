@@ -43,8 +43,8 @@ def test_favicon_is_ours(page: Page, app_url: str) -> None:
     assert response.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file, not the framework's
 
 
-def test_sidebar_navigates_and_marks_the_current_page(page: Page) -> None:
-    page.goto("/")
+def test_sidebar_navigates_and_marks_the_current_page(admin_page: Page) -> None:
+    page = admin_page
     nav = page.get_by_role("navigation", name="Main")
     for label in ("Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
@@ -55,15 +55,16 @@ def test_sidebar_navigates_and_marks_the_current_page(page: Page) -> None:
     expect(page.locator("#gym-name")).to_have_text("THRUST Gym")
 
 
-def test_pages_promise_no_invented_numbers(page: Page) -> None:
+def test_pages_promise_no_invented_numbers(admin_page: Page) -> None:
+    page = admin_page
     page.goto("/live")
     expect(page.get_by_text("Coming in a later release")).to_be_visible()
     main = page.locator("main").inner_text()
     assert not re.search(r"\b\d{2,}\s*(/|of)\s*\d+", main), "a placeholder page shows a made-up figure"
 
 
-def test_dark_mode_toggle(page: Page) -> None:
-    page.goto("/")
+def test_dark_mode_toggle(admin_page: Page) -> None:
+    page = admin_page
     html = page.locator("html")
     before = html.get_attribute("class") or ""
     page.get_by_role("button", name="Toggle dark mode").click()

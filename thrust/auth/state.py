@@ -9,6 +9,7 @@ active user) and remember who it named in backend vars. Public vars are the user
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any, TypeVar
 
@@ -73,8 +74,20 @@ def initials_of(name: str) -> str:
 def current_location(state: rx.State) -> str:
     """The path (and query) the client says it is on, for a return after sign-in."""
     url = state.router.url
-    path = url.path or routes.DASHBOARD
+    path = url.path.rstrip("/") or routes.DASHBOARD  # the static server adds a trailing slash
     return f"{path}?{url.query}" if url.query else path
+
+
+def resume_or_sign_in(path: str) -> Any:
+    """Client-side: try the refresh cookie once (the access token may just have expired) and reload
+    into `path`; otherwise go to the sign-in page, which returns to `path` afterwards."""
+    login = routes.login_url(path)
+    target = routes.safe_next_path(path)
+    script = (
+        f"window.thrustAuth ? window.thrustAuth.resume({json.dumps(target)}, {json.dumps(login)})"
+        f" : window.location.replace({json.dumps(login)})"
+    )
+    return rx.call_script(script)
 
 
 def session_ended_events(path: str | None = None) -> list[Any]:
@@ -186,7 +199,7 @@ class AuthState(rx.State):
         if actor is None or not await self._adopt(actor):
             if self._user_id or self.is_authenticated:
                 await self._forget()
-            return rx.redirect(routes.login_url(current_location(self)), replace=True)
+            return resume_or_sign_in(current_location(self))
         return None
 
     @rx.event

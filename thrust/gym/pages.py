@@ -36,6 +36,16 @@ def _submit(label: str, icon: str = "check") -> rx.Component:
     )
 
 
+def _loading(rows: int = 3) -> rx.Component:
+    """Placeholder bars while a tab's data loads (so nobody types into a form about to be refilled)."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height="2.5rem", width="100%"), loading=True) for _ in range(rows)],
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+    )
+
+
 def _two_columns(*children: rx.Component) -> rx.Component:
     return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
 
@@ -48,60 +58,65 @@ def profile_tab() -> rx.Component:
     return section(
         "Profile",
         "Your name and contact details, as the front desk and your trainer see them.",
-        rx.form(
-            rx.vstack(
-                _two_columns(
-                    field(
-                        "Full name",
-                        text_input(
-                            name="fullName",
+        rx.cond(
+            ~ProfileState.loaded,
+            _loading(3),
+            rx.form(
+                rx.vstack(
+                    _two_columns(
+                        field(
+                            "Full name",
+                            text_input(
+                                name="fullName",
+                                control_id="profile-name",
+                                error=_err(errors, "fullName"),
+                                default_value=ProfileState.full_name,
+                                auto_complete="name",
+                            ),
                             control_id="profile-name",
                             error=_err(errors, "fullName"),
-                            default_value=ProfileState.full_name,
-                            auto_complete="name",
                         ),
-                        control_id="profile-name",
-                        error=_err(errors, "fullName"),
-                    ),
-                    field(
-                        "Phone",
-                        text_input(
-                            name="phone",
+                        field(
+                            "Phone",
+                            text_input(
+                                name="phone",
+                                control_id="profile-phone",
+                                error=_err(errors, "phone"),
+                                default_value=ProfileState.phone,
+                                type="tel",
+                                auto_complete="tel",
+                            ),
                             control_id="profile-phone",
                             error=_err(errors, "phone"),
-                            default_value=ProfileState.phone,
-                            type="tel",
-                            auto_complete="tel",
+                            optional=True,
                         ),
-                        control_id="profile-phone",
-                        error=_err(errors, "phone"),
-                        optional=True,
                     ),
-                ),
-                field(
-                    "Email",
-                    text_input(
-                        name="email",
+                    field(
+                        "Email",
+                        text_input(
+                            name="email",
+                            control_id="profile-email",
+                            error=_err(errors, "email"),
+                            default_value=ProfileState.email,
+                            type="text",
+                            input_mode="email",
+                            auto_complete="email",
+                        ),
                         control_id="profile-email",
                         error=_err(errors, "email"),
-                        default_value=ProfileState.email,
-                        type="text",
-                        input_mode="email",
-                        auto_complete="email",
+                        hint="You sign in with this address.",
                     ),
-                    control_id="profile-email",
-                    error=_err(errors, "email"),
-                    hint="You sign in with this address.",
+                    _submit("Save profile"),
+                    spacing="4",
+                    width="100%",
                 ),
-                _submit("Save profile"),
-                spacing="4",
+                on_submit=ProfileState.save_profile,
+                reset_on_submit=False,
+                no_validate=True,  # the server's messages, in our words, next to each field
+                key=ProfileState.form_key,
                 width="100%",
+                id="profile-form",
             ),
-            on_submit=ProfileState.save_profile,
-            reset_on_submit=False,
-            key=ProfileState.form_key,
-            width="100%",
-            id="profile-form",
         ),
         max_width=FORM_WIDTH,
     )
@@ -154,6 +169,7 @@ def password_tab() -> rx.Component:
             ),
             on_submit=PasswordState.change_password,
             reset_on_submit=False,
+            no_validate=True,  # the server's messages, in our words, next to each field
             key=PasswordState.form_key,
             width="100%",
             id="password-form",
@@ -231,91 +247,98 @@ def gym_tab() -> rx.Component:
         "Gym",
         "Your club's name (shown in every page's header), how many people may be inside at once, "
         "and when you are open.",
-        rx.form(
-            rx.vstack(
-                field(
-                    "Gym name",
-                    text_input(
-                        name="name",
+        rx.cond(
+            ~GymSettingsState.loaded,
+            _loading(6),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Gym name",
+                        text_input(
+                            name="name",
+                            control_id="gym-name-input",
+                            error=_err(errors, "name"),
+                            default_value=GymSettingsState.name,
+                            max_length=120,
+                        ),
                         control_id="gym-name-input",
                         error=_err(errors, "name"),
-                        default_value=GymSettingsState.name,
-                        max_length=120,
                     ),
-                    control_id="gym-name-input",
-                    error=_err(errors, "name"),
-                ),
-                _two_columns(
-                    field(
-                        "Maximum capacity",
-                        text_input(
-                            name="maxCapacity",
+                    _two_columns(
+                        field(
+                            "Maximum capacity",
+                            text_input(
+                                name="maxCapacity",
+                                control_id="gym-capacity",
+                                error=_err(errors, "maxCapacity"),
+                                default_value=GymSettingsState.max_capacity,
+                                type="number",
+                                min=1,
+                                input_mode="numeric",
+                            ),
                             control_id="gym-capacity",
                             error=_err(errors, "maxCapacity"),
-                            default_value=GymSettingsState.max_capacity,
-                            type="number",
-                            min=1,
-                            input_mode="numeric",
+                            hint="People inside at once; the front desk stops check-ins at this number.",
                         ),
-                        control_id="gym-capacity",
-                        error=_err(errors, "maxCapacity"),
-                        hint="People inside at once; the front desk stops check-ins at this number.",
-                    ),
-                    field(
-                        "Automatic check-out after (hours)",
-                        text_input(
-                            name="autoCheckoutHours",
+                        field(
+                            "Automatic check-out after (hours)",
+                            text_input(
+                                name="autoCheckoutHours",
+                                control_id="gym-auto-checkout",
+                                error=_err(errors, "autoCheckoutHours"),
+                                default_value=GymSettingsState.auto_checkout_hours,
+                                type="number",
+                                min=1,
+                                max=24,
+                                input_mode="numeric",
+                            ),
                             control_id="gym-auto-checkout",
                             error=_err(errors, "autoCheckoutHours"),
-                            default_value=GymSettingsState.auto_checkout_hours,
-                            type="number",
-                            min=1,
-                            max=24,
-                            input_mode="numeric",
-                        ),
-                        control_id="gym-auto-checkout",
-                        error=_err(errors, "autoCheckoutHours"),
-                        hint="Visits still open after this long are closed for the member (1–24).",
-                    ),
-                ),
-                field(
-                    "Timezone",
-                    rx.select.root(
-                        rx.select.trigger(id="gym-timezone", width="100%"),
-                        rx.select.content(
-                            rx.foreach(GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)),
-                        ),
-                        name="timezone",
-                        default_value=GymSettingsState.timezone,
-                        size="3",
-                    ),
-                    control_id="gym-timezone",
-                    error=_err(errors, "timezone"),
-                    hint="Opening hours and daily charts use this clock.",
-                ),
-                rx.vstack(
-                    rx.text("Opening hours", size="2", weight="medium"),
-                    rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
-                    rx.cond(
-                        _err(errors, "openingHours") != "",
-                        rx.el.p(
-                            _err(errors, "openingHours"),
-                            role="alert",
-                            style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
+                            hint="Visits still open after this long are closed for the member (1–24).",
                         ),
                     ),
-                    spacing="2",
+                    field(
+                        "Timezone",
+                        rx.select.root(
+                            rx.select.trigger(id="gym-timezone", width="100%"),
+                            rx.select.content(
+                                rx.foreach(
+                                    GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)
+                                ),
+                            ),
+                            name="timezone",
+                            default_value=GymSettingsState.timezone,
+                            size="3",
+                        ),
+                        control_id="gym-timezone",
+                        error=_err(errors, "timezone"),
+                        hint="Opening hours and daily charts use this clock.",
+                    ),
+                    rx.vstack(
+                        rx.text("Opening hours", size="2", weight="medium"),
+                        rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
+                        rx.cond(
+                            _err(errors, "openingHours") != "",
+                            rx.el.p(
+                                _err(errors, "openingHours"),
+                                role="alert",
+                                style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    _submit("Save gym settings"),
+                    spacing="4",
                     width="100%",
                 ),
-                _submit("Save gym settings"),
-                spacing="4",
+                on_submit=GymSettingsState.save_gym,
+                reset_on_submit=False,
+                no_validate=True,  # the server's messages, in our words, next to each field
+                key=GymSettingsState.form_key,
                 width="100%",
+                id="gym-form",
             ),
-            on_submit=GymSettingsState.save_gym,
-            reset_on_submit=False,
-            key=GymSettingsState.form_key,
-            width="100%",
-            id="gym-form",
         ),
         max_width=FORM_WIDTH,
     )
@@ -480,6 +503,7 @@ def _add_staff_form() -> rx.Component:
         ),
         on_submit=StaffState.add_staff,
         reset_on_submit=False,
+        no_validate=True,
         key=StaffState.add_key,
         width="100%",
         id="staff-form",
@@ -503,20 +527,24 @@ def staff_tab() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Name"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end"),
-                    )
+            rx.cond(
+                ~StaffState.loaded,
+                _loading(4),
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Name"),
+                            rx.table.column_header_cell("Role"),
+                            rx.table.column_header_cell("Status"),
+                            rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(StaffState.rows, _staff_row)),
+                    variant="surface",
+                    size="2",
+                    width="100%",
+                    id="staff-table",
                 ),
-                rx.table.body(rx.foreach(StaffState.rows, _staff_row)),
-                variant="surface",
-                size="2",
-                width="100%",
-                id="staff-table",
             ),
         ),
         rx.card(_add_staff_form(), size="3", width="100%"),

@@ -168,13 +168,15 @@ class ProfileState(rx.State):
     phone: str = ""
     email: str = ""
     errors: dict[str, str] = {}
-    form_key: int = 0  # bumped to re-mount the (uncontrolled) inputs with fresh values
+    form_key: int = 0  # bumped to re-mount the (uncontrolled) inputs when their values change
+    loaded: bool = False
 
     def _show(self, user: Any) -> None:
-        self.full_name = user.full_name or ""
-        self.phone = user.phone or ""
-        self.email = user.email
-        self.form_key += 1
+        values = (user.full_name or "", user.phone or "", user.email)
+        if values != (self.full_name, self.phone, self.email):
+            self.full_name, self.phone, self.email = values
+            self.form_key += 1
+        self.loaded = True
 
     @rx.event
     @signed_in
@@ -281,20 +283,19 @@ class GymSettingsState(rx.State):
     loaded: bool = False
 
     def _show(self, gym: Any) -> None:
-        self.name = gym.name
-        self.max_capacity = str(gym.max_capacity)
-        self.timezone = gym.timezone
-        self.auto_checkout_hours = str(gym.auto_checkout_hours)
-        self.days = _days_from(gym.opening_hours)
-        self.timezones = (
-            list(COMMON_TIMEZONES)
-            if gym.timezone in COMMON_TIMEZONES
-            else [
-                gym.timezone,
-                *COMMON_TIMEZONES,
-            ]
+        values = (
+            gym.name,
+            str(gym.max_capacity),
+            gym.timezone,
+            str(gym.auto_checkout_hours),
+            _days_from(gym.opening_hours),
         )
-        self.form_key += 1
+        if values != (self.name, self.max_capacity, self.timezone, self.auto_checkout_hours, self.days):
+            self.name, self.max_capacity, self.timezone, self.auto_checkout_hours, self.days = values
+            self.timezones = list(COMMON_TIMEZONES)
+            if gym.timezone not in COMMON_TIMEZONES:
+                self.timezones.insert(0, gym.timezone)
+            self.form_key += 1
         self.loaded = True
 
     @rx.event

@@ -35,11 +35,14 @@ async def in_unit_of_work(work: Callable[[Session], T]) -> T:
 
 
 def field_errors(error: DomainError) -> dict[str, str]:
-    """{camelCaseField: message} from a domain error's details (the first message of each field)."""
-    out: dict[str, str] = {}
+    """{camelCaseField: message} from a domain error's details; several messages of a field, one per line."""
+    out: dict[str, list[str]] = {}
     for problem in error.details:
-        out.setdefault(to_camel(problem.field) if "_" in problem.field else problem.field, problem.message)
-    return out
+        name = to_camel(problem.field) if "_" in problem.field else problem.field
+        messages = out.setdefault(name, [])
+        if problem.message not in messages:
+            messages.append(problem.message)
+    return {name: "\n".join(messages) for name, messages in out.items()}
 
 
 def error_toast(error: DomainError) -> Any:

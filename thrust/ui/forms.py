@@ -9,7 +9,12 @@ import reflex as rx
 
 from thrust.ui import styles
 
-ERROR_STYLE = {"font_size": "var(--font-size-1)", "color": "var(--red-11)", "line_height": "1.35"}
+ERROR_STYLE = {
+    "font_size": "var(--font-size-1)",
+    "color": "var(--red-11)",
+    "line_height": "1.4",
+    "white_space": "pre-line",
+}
 
 
 def _error_id(control_id: str) -> str:
@@ -61,7 +66,7 @@ def field(
                 id=_error_id(control_id),
                 hidden=True,
                 custom_attrs={"data-thrust-field-error": error_slot},
-                style={**ERROR_STYLE, "display": "none"},
+                style=ERROR_STYLE,
             )
         )
     return rx.vstack(label_row, control, *below, spacing="1", width="100%")
@@ -104,7 +109,6 @@ def form_message_slot() -> rx.Component:
         role="alert",
         hidden=True,
         custom_attrs={"data-thrust-auth-message": ""},
-        style={"display": "none"},
     )
 
 
