@@ -234,6 +234,8 @@ def main() -> int:
             _wait_healthy(base, process)
             print(f"server        granian, {args.workers} worker(s), PostgreSQL, {args.users} accounts")
             asyncio.run(_run(base, emails, args.rounds))
+            # Other work on the machine competes for the same CPUs as bcrypt: say how busy it was.
+            print(f"machine       load average {os.getloadavg()[0]:.2f} at the end")
     finally:
         if process is not None and process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
