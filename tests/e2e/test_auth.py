@@ -84,6 +84,7 @@ def test_sign_up_problems_show_next_to_their_fields(new_page: Callable[..., Page
     expect(error).to_contain_text("uppercase")
     expect(page.get_by_label("Password", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("alert").filter(has_text="highlighted")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "signup-errors-light.png"), full_page=True)
     # An email that is taken is reported on the email field.
     page.get_by_label("Email").fill(ADMIN[0])
     page.get_by_label("Password", exact=True).fill("Kettlebell#42")
@@ -136,6 +137,21 @@ def test_a_signed_in_user_opening_the_login_page_goes_on(new_page: Callable[...,
     sign_in(page, app_url, *TRAINER)
     page.goto("/login?next=/settings")
     expect(page).to_have_url(re.compile(r"localhost:\d+/settings/?$"))
+
+
+def test_an_expired_access_cookie_is_renewed_with_the_refresh_cookie(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    page = new_page()
+    sign_in(page, app_url, *TRAINER)
+    page.context.clear_cookies(name="thrust_access")  # as the browser does when it expires (24 h)
+    with page.expect_response("**/api/v1/auth/refresh") as refreshed:
+        page.goto("/settings")
+    assert refreshed.value.ok
+    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"localhost:\d+/settings/?$"))
+    expect_signed_in_as(page, "Marcus Reid", "Trainer")
+    assert "thrust_access" in {c["name"] for c in page.context.cookies()}
 
 
 def test_wrong_password_says_so_and_stays(new_page: Callable[..., Page]) -> None:

@@ -66,6 +66,7 @@ def test_gym_validation_keeps_everything_unchanged(admin_page: Page) -> None:
     expect(page.locator("#gym-capacity-error")).to_contain_text("whole number from 1")
     expect(page.get_by_label("Maximum capacity")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#gym-name")).to_have_text(before)
+    page.screenshot(path=str(ARTIFACTS / "settings-gym-error-light.png"))
     # A closed day needs no hours; reopening offers some.
     page.get_by_label("Open on Sunday").click()
     expect(page.get_by_text("Closed all day")).to_be_visible()
@@ -85,6 +86,7 @@ def test_profile_problem_shows_next_to_the_field(admin_page: Page) -> None:
     expect(error).to_contain_text(re.compile("email", re.IGNORECASE))
     expect(email).to_have_attribute("aria-invalid", "true")
     expect(email).to_have_attribute("aria-describedby", "profile-email-error")
+    page.screenshot(path=str(ARTIFACTS / "settings-profile-error-light.png"))
     page.reload()
     expect(page.get_by_label("Email")).to_have_value(ADMIN[0])  # nothing was saved
 

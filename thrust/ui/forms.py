@@ -51,8 +51,6 @@ def field(
         spacing="2",
     )
     below: list[rx.Component] = []
-    if hint:
-        below.append(rx.text(hint, size="1", color=styles.MUTED, id=f"{control_id}-hint"))
     if error is not None:
         below.append(
             rx.cond(
@@ -69,6 +67,8 @@ def field(
                 style=ERROR_STYLE,
             )
         )
+    if hint:  # after the message: what is wrong comes first
+        below.append(rx.text(hint, size="1", color=styles.MUTED, id=f"{control_id}-hint"))
     return rx.vstack(label_row, control, *below, spacing="1", width="100%")
 
 
