@@ -11,9 +11,14 @@ from thrust.api import API_ROUTERS
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.pages import login_page, signup_page
 from thrust.auth.state import AuthState
+from thrust.checkins.jobs import JOBS as CHECKIN_JOBS
+from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.pages import front_desk_page, live_page
+from thrust.checkins.state import FRONT_DESK_LOADERS, LIVE_LOADERS
 from thrust.core.http import create_api
-from thrust.dashboard.pages import dashboard
+from thrust.core.jobs import SlotClaims, run_jobs
+from thrust.core.settings import get_settings
+from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.pages import members_page
 from thrust.planner.pages import planner_page
@@ -38,10 +43,10 @@ app.add_middleware(AuthMiddleware())
 
 # (page, route, title, extra on_load handlers run once the visitor is known to be signed in)
 _PROTECTED: Sequence[tuple[Callable[[], rx.Component], str, str, list[Any]]] = (
-    (dashboard, routes.DASHBOARD, "Dashboard", []),
+    (dashboard, routes.DASHBOARD, "Dashboard", DASHBOARD_LOADERS),
     (members_page, routes.MEMBERS, "Members", []),
-    (front_desk_page, routes.FRONT_DESK, "Front desk", []),
-    (live_page, routes.LIVE, "Live traffic", []),
+    (front_desk_page, routes.FRONT_DESK, "Front desk", FRONT_DESK_LOADERS),
+    (live_page, routes.LIVE, "Live traffic", LIVE_LOADERS),
     (planner_page, routes.PLANNER, "AI planner", []),
     (settings_page, routes.SETTINGS, "Settings", SETTINGS_LOADERS),
 )
@@ -60,3 +65,13 @@ for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_p
         title=f"{title} · THRUST",
         on_load=[ShellState.load_shell, AuthState.redirect_if_signed_in],
     )
+
+
+async def scheduled_jobs() -> None:
+    """Lifespan task: the hourly auto check-out (each slot runs once across workers)."""
+    await run_jobs(CHECKIN_JOBS, SlotClaims(get_settings().redis_url))
+
+
+# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets.
+app.register_lifespan_task(broadcast_capacity)
+app.register_lifespan_task(scheduled_jobs)

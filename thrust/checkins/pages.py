@@ -4,32 +4,339 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.ui.shell import coming_soon, template
+from thrust.auth.rbac import Permission
+from thrust.checkins.components import (
+    activity_feed,
+    avatar,
+    capacity_summary,
+    desk_row,
+    kbd,
+    live_styles,
+    occupancy_panel,
+    tier_badge,
+    who_is_inside,
+)
+from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState
+from thrust.ui import routes, styles
+from thrust.ui.shell import can, template
+
+# Arrow keys in the search box move the highlight, not the caret (the server still hears them).
+KEEP_CARET = f"""
+document.addEventListener('keydown', function (e) {{
+  if (e.target && e.target.id === '{SEARCH_ID}' && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {{
+    e.preventDefault();
+  }}
+}}, true);
+"""
+
+
+def staff_only(what: str) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.icon("lock", size=18, color=styles.MUTED),
+            rx.text(what, size="3", color=styles.MUTED),
+            align="center",
+            spacing="3",
+        ),
+        width="100%",
+        size="3",
+    )
+
+
+# -- front desk -----------------------------------------------------------------------------------------
+
+
+def _search_box() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Find a member", html_for=SEARCH_ID, style={"font_weight": "600"}),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=20)),
+            id=SEARCH_ID,
+            placeholder="Name, phone, email or member id",
+            on_change=FrontDeskState.search,
+            on_key_down=FrontDeskState.key_down,
+            auto_focus=True,
+            auto_complete="off",
+            spell_check=False,
+            size="3",
+            width="100%",
+            role="combobox",
+            aria_controls="desk-results",
+            aria_expanded=FrontDeskState.results.length() > 0,
+        ),
+        rx.hstack(
+            rx.hstack(
+                kbd("↑"), kbd("↓"), rx.text("move", size="1", color=styles.MUTED), spacing="1", align="center"
+            ),
+            rx.hstack(
+                kbd("Enter"),
+                rx.text("check in / out", size="1", color=styles.MUTED),
+                spacing="1",
+                align="center",
+            ),
+            rx.hstack(
+                kbd("Esc"), rx.text("clear", size="1", color=styles.MUTED), spacing="1", align="center"
+            ),
+            spacing="4",
+            wrap="wrap",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _override_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label(
+                "Reason for letting them in past capacity", html_for=OVERRIDE_ID, style={"font_weight": "500"}
+            ),
+            rx.hstack(
+                rx.input(
+                    id=OVERRIDE_ID,
+                    name="reason",
+                    placeholder="e.g. personal training session booked",
+                    max_length=300,
+                    auto_complete="off",
+                    width="100%",
+                    size="2",
+                ),
+                rx.button("Let in", type="submit", color_scheme="red", size="2"),
+                rx.button(
+                    "Cancel",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=FrontDeskState.cancel_override,
+                ),
+                width="100%",
+                spacing="2",
+            ),
+            rx.cond(
+                FrontDeskState.override_error != "",
+                rx.text(FrontDeskState.override_error, size="1", color="var(--red-11)", role="alert"),
+            ),
+            rx.text("The reason is recorded with the visit.", size="1", color=styles.MUTED),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=FrontDeskState.override,
+        reset_on_submit=False,
+        width="100%",
+        id="override-form",
+    )
+
+
+def _refusal() -> rx.Component:
+    return rx.cond(
+        FrontDeskState.refusal != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("octagon-x")),
+            rx.vstack(
+                rx.hstack(
+                    rx.text(FrontDeskState.refusal, weight="medium", id="desk-refusal"),
+                    rx.spacer(),
+                    rx.cond(
+                        FrontDeskState.can_override & ~FrontDeskState.override_open,
+                        rx.button(
+                            rx.icon("shield-alert", size=15),
+                            "Override",
+                            on_click=FrontDeskState.open_override,
+                            color_scheme="red",
+                            variant="solid",
+                            size="1",
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.cond(
+                    (FrontDeskState.refusal_code == "AT_CAPACITY") & ~FrontDeskState.can_override,
+                    rx.text("Only an admin can let someone in past capacity.", size="1"),
+                ),
+                rx.cond(FrontDeskState.override_open, _override_form()),
+                spacing="2",
+                width="100%",
+            ),
+            color="red",
+            role="alert",
+            width="100%",
+        ),
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        FrontDeskState.results.length() > 0,
+        rx.box(
+            rx.foreach(FrontDeskState.results, desk_row),
+            id="desk-results",
+            role="listbox",
+            width="100%",
+            border=styles.BORDER,
+            border_radius="var(--radius-4)",
+            overflow="hidden",
+            background="var(--color-panel-solid)",
+        ),
+        rx.cond(
+            FrontDeskState.searched,
+            rx.center(
+                rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED),
+                padding="2rem",
+                width="100%",
+                border=styles.BORDER,
+                border_style="dashed",
+                border_radius="var(--radius-4)",
+            ),
+            rx.center(
+                rx.vstack(
+                    rx.icon("scan-line", size=28, color="var(--accent-9)"),
+                    rx.text("Start typing to find a member.", size="2", color=styles.MUTED),
+                    align="center",
+                    spacing="2",
+                ),
+                padding="2.5rem",
+                width="100%",
+                border=styles.BORDER,
+                border_style="dashed",
+                border_radius="var(--radius-4)",
+            ),
+        ),
+    )
+
+
+def _member_card() -> rx.Component:
+    card = FrontDeskState.card
+    return rx.cond(
+        FrontDeskState.has_card,
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon(
+                        rx.cond(card.inside, "circle-check", "log-out"),
+                        size=18,
+                        color=rx.cond(card.inside, "var(--grass-11)", "var(--gray-11)"),
+                    ),
+                    rx.text(
+                        card.headline,
+                        size="2",
+                        weight="bold",
+                        color=rx.cond(card.inside, "var(--grass-11)", "var(--gray-11)"),
+                        id="desk-flash",
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.hstack(
+                    avatar(card.initials, "5", rx.cond(card.inside, "grass", "gray")),  # type: ignore[arg-type]
+                    rx.vstack(
+                        rx.text(card.name, size="5", weight="bold", id="desk-card-name"),
+                        rx.hstack(
+                            tier_badge(card.tier),
+                            rx.text(card.detail, size="2", color=styles.MUTED),
+                            spacing="2",
+                            align="center",
+                        ),
+                        spacing="1",
+                    ),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.grid(
+                    rx.vstack(
+                        rx.text("Membership until", size="1", color=styles.MUTED),
+                        rx.text(card.ends, size="2", weight="medium"),
+                        spacing="0",
+                    ),
+                    rx.vstack(
+                        rx.text("Visits this month", size="1", color=styles.MUTED),
+                        rx.text(card.visits, size="2", weight="medium", id="desk-card-visits"),
+                        spacing="0",
+                    ),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    card.inside,
+                    rx.button(
+                        rx.icon("log-out", size=14),
+                        "Check out",
+                        on_click=FrontDeskState.check_out_card,
+                        variant="soft",
+                        color_scheme="gray",
+                        size="1",
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            key=FrontDeskState.flash,
+            class_name="thrust-flash",
+            size="3",
+            width="100%",
+            id="desk-card",
+        ),
+    )
 
 
 @template("Front desk")
 def front_desk_page() -> rx.Component:
-    return coming_soon(
-        "scan-line",
-        "Front desk",
-        "Check members in and out from the keyboard, with a plain reason when someone can't enter.",
-        [
-            "One search box: name, phone, email or member id",
-            "Enter checks in; a member who is inside gets Check out",
-            "Capacity that never overflows, with a recorded admin override",
-        ],
+    return rx.fragment(
+        live_styles(),
+        rx.script(KEEP_CARET),
+        rx.cond(
+            can(Permission.CHECKINS_MANAGE),
+            rx.grid(
+                rx.vstack(
+                    _search_box(),
+                    _refusal(),
+                    _results(),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.vstack(
+                    rx.card(capacity_summary(), size="2", width="100%"),
+                    _member_card(),
+                    spacing="4",
+                    width="100%",
+                ),
+                columns=rx.breakpoints(initial="1", md="3fr 2fr", lg="2fr 1fr"),
+                spacing="5",
+                width="100%",
+                align_items="start",
+            ),
+            staff_only("The front desk is for staff."),
+        ),
     )
+
+
+# -- live traffic ---------------------------------------------------------------------------------------
 
 
 @template("Live traffic")
 def live_page() -> rx.Component:
-    return coming_soon(
-        "activity",
-        "Live traffic",
-        "Who is in the gym right now, updated on every open screen without a reload.",
-        [
-            "Occupancy against your maximum capacity",
-            "The latest check-ins and check-outs",
-            "Who is inside now and for how long",
-        ],
+    return rx.vstack(
+        live_styles(),
+        occupancy_panel(),
+        rx.cond(
+            can(Permission.CHECKINS_VIEW_NAMES),
+            rx.grid(
+                activity_feed(),
+                who_is_inside(),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+                align_items="start",
+            ),
+            rx.text(
+                "Updates the moment someone checks in or out. ",
+                rx.link("Back to the dashboard", href=routes.DASHBOARD),
+                size="2",
+                color=styles.MUTED,
+            ),
+        ),
+        spacing="4",
+        width="100%",
     )

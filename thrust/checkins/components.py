@@ -1,0 +1,519 @@
+"""Pieces of the front desk and live pages: occupancy gauge, live status, feed, who is inside, desk rows."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_components_core.core.banner import has_connection_errors
+
+from thrust.checkins.live import STALE_AFTER_SECONDS, FeedRow, InsideRow
+from thrust.checkins.state import GREEN_BELOW, RED_FROM, DeskRow, FrontDeskState, LiveStaffState, LiveState
+from thrust.ui import styles
+
+PAUSED_TEXT = "Live updates paused — reconnecting…"
+
+# The watchdog: elements keyed by the server clock of the last push are re-mounted by every push or
+# heartbeat, which restarts these animations; if nothing arrives for STALE_AFTER_SECONDS they run out
+# and the page says its numbers are stale, with no timer script and no server involved.
+LIVE_CSS = f"""
+@keyframes thrust-appear {{
+  from {{ opacity: 0; visibility: hidden; }} to {{ opacity: 1; visibility: visible; }} }}
+@keyframes thrust-vanish {{
+  from {{ opacity: 1; visibility: visible; }} to {{ opacity: 0; visibility: hidden; }} }}
+@keyframes thrust-pulse {{
+  0% {{ box-shadow: 0 0 0 0 var(--grass-a8); }} 70% {{ box-shadow: 0 0 0 6px transparent; }}
+  100% {{ box-shadow: 0 0 0 0 transparent; }} }}
+@keyframes thrust-flash {{ from {{ background: var(--grass-a5); }} to {{ background: transparent; }} }}
+@keyframes thrust-slide-in {{
+  from {{ opacity: 0; transform: translateY(-6px); }} to {{ opacity: 1; transform: none; }} }}
+.thrust-stale-after {{ opacity: 0; visibility: hidden;
+  animation: thrust-appear 0.25s ease {STALE_AFTER_SECONDS}s forwards; }}
+.thrust-fresh-until {{ animation: thrust-vanish 0.25s ease {STALE_AFTER_SECONDS}s forwards; }}
+.thrust-live-dot {{ animation: thrust-pulse 2s infinite; }}
+.thrust-flash {{ animation: thrust-flash 1.6s ease-out; }}
+.thrust-slide-in {{ animation: thrust-slide-in 0.35s ease-out; }}
+.thrust-bar-fill {{ transition: width 0.6s cubic-bezier(.2,.8,.2,1), background-color 0.6s; }}
+.thrust-num {{ font-variant-numeric: tabular-nums; }}
+.thrust-desk-row[data-highlighted="true"] {{
+  background: var(--accent-a3); box-shadow: inset 3px 0 0 var(--accent-9); }}
+.thrust-desk-row:hover {{ background: var(--gray-a2); }}
+.thrust-desk-row[data-highlighted="true"]:hover {{ background: var(--accent-a4); }}
+.thrust-scroll {{ overflow-y: auto; scrollbar-width: thin; }}
+"""
+
+
+def live_styles() -> rx.Component:
+    return rx.el.style(LIVE_CSS)
+
+
+BAND_COLOR = {"green": "grass", "amber": "amber", "red": "red"}
+
+
+def _band(step: int) -> rx.Var:
+    return rx.match(
+        LiveState.band,
+        ("green", f"var(--grass-{step})"),
+        ("amber", f"var(--amber-{step})"),
+        f"var(--red-{step})",
+    )
+
+
+def _band_word() -> rx.Var:
+    return rx.cond(
+        LiveState.current >= LiveState.maximum,
+        "Full",
+        rx.match(LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"),
+    )
+
+
+# -- live status -------------------------------------------------------------------------------------------
+
+# Paused right now: the socket is down, this worker lost the bus, or nothing loaded yet.
+PAUSED_NOW = has_connection_errors | LiveState.paused
+
+
+def _pill(label: str, color: str, *, dot_class: str = "") -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            width="0.5rem",
+            height="0.5rem",
+            border_radius="50%",
+            background=f"var(--{color}-9)",
+            class_name=dot_class,
+        ),
+        rx.text(label, size="1", weight="medium", color=f"var(--{color}-11)"),
+        align="center",
+        spacing="2",
+        padding_x="0.6rem",
+        padding_y="0.2rem",
+        border_radius="999px",
+        background=f"var(--{color}-a3)",
+    )
+
+
+def live_status() -> rx.Component:
+    """ "Live" while pushes keep arriving; "Paused" when the socket or the bus is down or pushes stopped."""
+    paused = _pill("Paused", "amber")
+    return rx.box(
+        rx.cond(
+            PAUSED_NOW,
+            paused,
+            rx.box(
+                rx.box(_pill("Live", "grass", dot_class="thrust-live-dot"), class_name="thrust-fresh-until"),
+                rx.box(paused, class_name="thrust-stale-after", position="absolute", top="0", right="0"),
+                key=LiveState.now_ms,
+                position="relative",
+            ),
+        ),
+        id="live-status",
+    )
+
+
+def paused_overlay() -> rx.Component:
+    """Covers live numbers that may be stale, saying so (immediately when known, else after the silence)."""
+    veil = rx.center(
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text(PAUSED_TEXT, size="2", weight="medium"),
+            align="center",
+            spacing="2",
+            padding_x="1rem",
+            padding_y="0.6rem",
+            border_radius="var(--radius-3)",
+            background="var(--color-panel-solid)",
+            box_shadow="var(--shadow-3)",
+        ),
+        position="absolute",
+        inset="0",
+        background="var(--gray-a4)",
+        backdrop_filter="blur(1.5px) grayscale(1)",
+        border_radius="inherit",
+        z_index="2",
+        role="status",
+        class_name="thrust-live-paused",
+    )
+    return rx.cond(
+        PAUSED_NOW,
+        veil,
+        rx.box(veil, key=LiveState.now_ms, class_name="thrust-stale-after", position="absolute", inset="0"),
+    )
+
+
+# -- occupancy ---------------------------------------------------------------------------------------------
+
+
+def _tick(percent: int) -> rx.Component:
+    return rx.box(
+        position="absolute",
+        left=f"{percent}%",
+        top="-3px",
+        bottom="-3px",
+        width="2px",
+        background="var(--color-background)",
+        opacity="0.9",
+    )
+
+
+def capacity_bar(height: str = "0.9rem") -> rx.Component:
+    return rx.box(
+        rx.box(
+            height="100%",
+            width=LiveState.fill,
+            background=_band(9),
+            border_radius="999px",
+            class_name="thrust-bar-fill",
+        ),
+        _tick(GREEN_BELOW),
+        _tick(RED_FROM),
+        position="relative",
+        width="100%",
+        height=height,
+        border_radius="999px",
+        background="var(--gray-a4)",
+        overflow="hidden",
+        role="progressbar",
+        aria_label="Occupancy",
+        aria_valuemin=0,
+        aria_valuemax=LiveState.maximum,
+        aria_valuenow=LiveState.current,
+    )
+
+
+def occupancy_panel() -> rx.Component:
+    """The big number against the gym's maximum, its bar and colour band, and the live status."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.hstack(
+                    rx.icon("users", size=18, color=styles.MUTED),
+                    rx.text("Occupancy now", size="2", weight="medium", color=styles.MUTED),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.spacer(),
+                live_status(),
+                width="100%",
+                align="center",
+            ),
+            rx.hstack(
+                rx.text(
+                    LiveState.current,
+                    size="9",
+                    weight="bold",
+                    class_name="thrust-num",
+                    id="occupancy-current",
+                    line_height="1",
+                ),
+                rx.vstack(
+                    rx.text(
+                        "of ",
+                        rx.el.span(LiveState.maximum, id="occupancy-max", class_name="thrust-num"),
+                        " max",
+                        size="4",
+                        color=styles.MUTED,
+                    ),
+                    rx.text("people inside", size="2", color=styles.MUTED),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.vstack(
+                    rx.text(
+                        LiveState.percent,
+                        "%",
+                        size="8",
+                        weight="bold",
+                        color=_band(11),
+                        class_name="thrust-num",
+                        id="occupancy-percent",
+                        line_height="1",
+                    ),
+                    rx.text(_band_word(), size="2", weight="medium", color=_band(11), id="occupancy-band"),
+                    align="end",
+                    spacing="1",
+                ),
+                align="end",
+                width="100%",
+                spacing="4",
+            ),
+            capacity_bar(),
+            rx.hstack(
+                rx.text("0", size="1", color=styles.MUTED),
+                rx.spacer(),
+                rx.text(
+                    rx.cond(LiveState.as_of != "", "Read at " + LiveState.as_of, ""),
+                    size="1",
+                    color=styles.MUTED,
+                ),
+                rx.spacer(),
+                rx.text(LiveState.maximum, size="1", color=styles.MUTED, class_name="thrust-num"),
+                width="100%",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        paused_overlay(),
+        size="3",
+        width="100%",
+        position="relative",
+        id="occupancy-panel",
+        data_band=LiveState.band,
+    )
+
+
+def capacity_summary() -> rx.Component:
+    """A compact occupancy block (the desk's side panel, the dashboard card)."""
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.text("Inside now", size="2", weight="medium", color=styles.MUTED),
+                rx.spacer(),
+                live_status(),
+                width="100%",
+                align="center",
+            ),
+            rx.hstack(
+                rx.text(
+                    LiveState.current, size="8", weight="bold", class_name="thrust-num", id="summary-current"
+                ),
+                rx.text("/ ", LiveState.maximum, size="4", color=styles.MUTED, class_name="thrust-num"),
+                rx.spacer(),
+                rx.text(
+                    LiveState.percent, "%", size="4", weight="bold", color=_band(11), class_name="thrust-num"
+                ),
+                align="baseline",
+                spacing="2",
+                width="100%",
+            ),
+            capacity_bar("0.6rem"),
+            rx.text(_band_word(), size="1", color=_band(11), weight="medium"),
+            spacing="3",
+            width="100%",
+        ),
+        paused_overlay(),
+        position="relative",
+        width="100%",
+        border_radius="var(--radius-3)",
+    )
+
+
+# -- names (staff) -------------------------------------------------------------------------------------------
+
+TIER_COLORS = (("VIP", "purple"), ("PREMIUM", "orange"), "gray")
+
+
+def tier_badge(tier: rx.Var) -> rx.Component:
+    return rx.badge(tier, color_scheme=rx.match(tier, *TIER_COLORS), variant="soft", size="1", radius="full")
+
+
+def avatar(initials: rx.Var, size: str = "2", color: str = "gray") -> rx.Component:
+    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)  # type: ignore[arg-type]
+
+
+def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
+    came_in = row.kind == "in"
+    return rx.hstack(
+        rx.center(
+            rx.icon(rx.cond(came_in, "log-in", "log-out"), size=15),
+            width="2rem",
+            height="2rem",
+            min_width="2rem",
+            border_radius="50%",
+            background=rx.cond(came_in, "var(--grass-a3)", "var(--gray-a3)"),
+            color=rx.cond(came_in, "var(--grass-11)", "var(--gray-11)"),
+        ),
+        rx.vstack(
+            rx.text(row.name, size="2", weight="medium", trim="both"),
+            rx.text(
+                rx.cond(
+                    came_in, "Checked in", rx.cond(row.automatic, "Checked out automatically", "Checked out")
+                ),
+                size="1",
+                color=styles.MUTED,
+            ),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        rx.text(row.at, size="2", color=styles.MUTED, class_name="thrust-num"),
+        align="center",
+        spacing="3",
+        width="100%",
+        padding_y="0.55rem",
+        border_bottom=styles.BORDER,
+        key=row.key,
+        class_name="thrust-slide-in",
+        custom_attrs={"data-kind": row.kind},
+    )
+
+
+def activity_feed() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("activity", size=18, color="var(--accent-11)"),
+                rx.heading("Latest activity", size="3"),
+                rx.spacer(),
+                rx.text("newest first", size="1", color=styles.MUTED),
+                align="center",
+                width="100%",
+                spacing="2",
+            ),
+            rx.cond(
+                LiveStaffState.feed.length() > 0,
+                rx.box(rx.foreach(LiveStaffState.feed, _feed_row), width="100%", id="activity-feed"),
+                rx.text("No check-ins yet.", size="2", color=styles.MUTED, padding_y="1rem"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _time_inside(row: rx.Var[InsideRow]) -> rx.Component:
+    """Minutes since check-in against the server clock of the last push (refreshed by every heartbeat)."""
+    elapsed = (LiveState.now_ms - row.since_ms.to(int)) // 60000
+    minutes = rx.cond(elapsed > 0, elapsed, 0).to(int)
+    hours = minutes // 60
+    rest = minutes % 60
+    return rx.text(
+        rx.cond(
+            minutes >= 60,
+            rx.fragment(hours, " h ", rx.cond(rest < 10, "0", ""), rest, " min"),
+            rx.fragment(minutes, " min"),
+        ),
+        size="2",
+        weight="medium",
+        class_name="thrust-num",
+        white_space="nowrap",
+    )
+
+
+def _inside_row(row: rx.Var[InsideRow]) -> rx.Component:
+    return rx.hstack(
+        avatar(row.initials),
+        rx.vstack(
+            rx.text(row.name, size="2", weight="medium", trim="both"),
+            rx.hstack(
+                tier_badge(row.tier),
+                rx.text("since ", row.since, size="1", color=styles.MUTED),
+                spacing="2",
+                align="center",
+            ),
+            spacing="1",
+            min_width="0",
+        ),
+        rx.spacer(),
+        _time_inside(row),
+        align="center",
+        spacing="3",
+        width="100%",
+        padding_y="0.5rem",
+        border_bottom=styles.BORDER,
+        key=row.visit_id,
+    )
+
+
+def who_is_inside() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("door-open", size=18, color="var(--accent-11)"),
+                rx.heading("Inside now", size="3"),
+                rx.badge(LiveStaffState.inside.length(), variant="soft", radius="full", id="inside-count"),
+                rx.spacer(),
+                rx.text("longest first", size="1", color=styles.MUTED),
+                align="center",
+                width="100%",
+                spacing="2",
+            ),
+            rx.cond(
+                LiveStaffState.inside.length() > 0,
+                rx.box(
+                    rx.foreach(LiveStaffState.inside, _inside_row),
+                    width="100%",
+                    max_height="30rem",
+                    class_name="thrust-scroll",
+                    id="inside-list",
+                ),
+                rx.text("Nobody is inside.", size="2", color=styles.MUTED, padding_y="1rem"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+# -- the desk ---------------------------------------------------------------------------------------------
+
+
+def kbd(text: str) -> rx.Component:
+    return rx.el.kbd(
+        text,
+        style={
+            "font_family": "inherit",
+            "font_size": "0.72rem",
+            "padding": "0.05rem 0.4rem",
+            "border_radius": "var(--radius-2)",
+            "border": "1px solid var(--gray-a6)",
+            "border_bottom_width": "2px",
+            "background": "var(--gray-a2)",
+            "color": "var(--gray-11)",
+        },
+    )
+
+
+def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
+    highlighted = FrontDeskState.highlight == index
+    return rx.hstack(
+        avatar(row.initials, "3", "orange"),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row.name, size="3", weight="bold", trim="both"),
+                tier_badge(row.tier),
+                rx.cond(row.inside, rx.badge("Inside", color_scheme="grass", variant="soft", radius="full")),
+                rx.cond(
+                    row.warning != "",
+                    rx.badge(
+                        rx.icon("circle-alert", size=12), row.warning, color_scheme="red", variant="soft"
+                    ),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.text(row.contact, size="1", color=styles.MUTED, trim="both"),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        rx.vstack(
+            rx.text("Until ", row.ends, size="1", color=styles.MUTED, white_space="nowrap"),
+            rx.text(row.visits, " visits this month", size="1", color=styles.MUTED, white_space="nowrap"),
+            align="end",
+            spacing="1",
+            display=["none", "none", "flex"],
+        ),
+        rx.button(
+            rx.cond(row.inside, rx.icon("log-out", size=15), rx.icon("log-in", size=15)),
+            rx.cond(row.inside, "Check out", "Check in"),
+            rx.cond(highlighted, kbd("↵")),
+            on_click=FrontDeskState.act(row.id),
+            variant=rx.cond(highlighted, "solid", "soft"),
+            color_scheme=rx.cond(row.inside, "gray", "orange"),
+            size="2",
+            min_width="8.5rem",
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+        padding_x="1rem",
+        padding_y="0.75rem",
+        border_bottom=styles.BORDER,
+        class_name="thrust-desk-row",
+        role="option",
+        aria_selected=rx.cond(highlighted, "true", "false"),
+        custom_attrs={"data-highlighted": rx.cond(highlighted, "true", "false")},
+    )

@@ -1,0 +1,429 @@
+"""Occupancy pushed live: each worker's broadcaster turns bus messages into pushes to its own sockets.
+
+The path of a check-in to every open screen:
+1. the service commits, then publishes on the bus channel "capacity" (thrust/core/bus.py);
+2. on every worker, the `Broadcaster` (a lifespan task, one per worker) receives it and reads one
+   `Snapshot` from the database: occupancy for everyone, the feed and who is inside only when a
+   staff screen is watching;
+3. it pushes the snapshot to the watchers connected to *this* worker, concurrently, through
+   `app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState))` (a small dedicated substate;
+   not `rx.SharedState`, whose fan-out is quadratic in 0.10.1). Names go only to watchers whose
+   handshake cookie still proves a staff session at push time.
+
+The database, not the message, is the truth: a round reads after the message arrived (so after the
+commit), bursts of messages are coalesced into one read, and a lost or reordered message is
+corrected by the next round, so the number shown converges to the number of open visits.
+
+Connection health: every HEARTBEAT_SECONDS the broadcaster publishes a probe on the same channel and
+waits to hear it back through its own subscription. Each echo is also a push round, so every page
+gets a fresh `now_ms` at least that often; a page that hears nothing for STALE_AFTER_SECONDS says
+"Live updates paused" by itself (the client side needs no server to notice a silence). Without an
+echo for ECHO_TIMEOUT_SECONDS, or when the subscription fails, the broadcaster pauses its pages,
+resubscribes with backoff, and resumes with a full round once its probe comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from thrust.auth.rbac import Actor, Permission
+from thrust.checkins import service
+from thrust.core.bus import Bus, get_bus
+from thrust.core.db import session_scope
+from thrust.core.types import utcnow
+from thrust.gym.service import get_gym
+
+if TYPE_CHECKING:
+    import reflex as rx
+
+log = logging.getLogger("thrust.live")
+
+CHANNEL = service.CAPACITY_CHANNEL
+HEARTBEAT_TYPE = "heartbeat"
+HEARTBEAT_SECONDS = 15.0
+ECHO_TIMEOUT_SECONDS = 35.0  # two missed heartbeats and a margin
+STALE_AFTER_SECONDS = 40  # the page marks its numbers stale after this long without a push
+PROBE_RETRY_SECONDS = 2.0  # while waiting for the first echo of a new subscription
+BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+PUSH_TIMEOUT_SECONDS = 5.0  # one stuck client must not hold back the next round for everyone
+FEED_SHOWN = 20
+
+
+# -- what the pages show ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class FeedRow:
+    """One line of the activity feed (staff only: it names a member)."""
+
+    key: str = ""
+    kind: str = ""  # "in" or "out"
+    name: str = ""
+    initials: str = ""
+    at: str = ""  # "18:05", gym time
+    automatic: bool = False
+
+
+@dataclasses.dataclass
+class InsideRow:
+    """Someone inside now (staff only); the page computes the time inside from `since_ms`."""
+
+    visit_id: str = ""
+    name: str = ""
+    initials: str = ""
+    tier: str = ""
+    since: str = ""  # "17:42", gym time
+    since_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    current: int
+    maximum: int
+    as_of: str  # when it was read, "18:05:12" gym time
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One read of the database for a push round; the names are None unless a staff actor asked."""
+
+    occupancy: Occupancy
+    feed: tuple[FeedRow, ...] | None = None
+    inside: tuple[InsideRow, ...] | None = None
+
+    @property
+    def has_names(self) -> bool:
+        return self.feed is not None and self.inside is not None
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _clock(moment: datetime, zone: ZoneInfo, *, seconds: bool = False) -> str:
+    return moment.astimezone(zone).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def read_snapshot(staff: Actor | None = None) -> Snapshot:
+    """Read occupancy (and, for a staff actor, the feed and who is inside) in one unit of work."""
+    with session_scope() as session:
+        capacity = service.current_capacity(session)
+        zone = ZoneInfo(get_gym(session).timezone)
+        occupancy = Occupancy(capacity.current, capacity.max, _clock(utcnow(), zone, seconds=True))
+        if staff is None or not staff.can(Permission.CHECKINS_VIEW_NAMES):
+            return Snapshot(occupancy)
+        feed = tuple(
+            FeedRow(
+                key=f"{event.kind}:{event.member_id}:{event.at.timestamp()}",
+                kind="in" if event.kind == "check-in" else "out",
+                name=event.member_name,
+                initials=service.initials(event.member_name),
+                at=_clock(event.at, zone),
+                automatic=event.automatic,
+            )
+            for event in service.activity_feed(session, staff, limit=FEED_SHOWN)
+        )
+        inside = tuple(
+            InsideRow(
+                visit_id=str(row.visit_id),
+                name=row.member_name,
+                initials=service.initials(row.member_name),
+                tier=row.membership_tier.value,
+                since=_clock(row.since, zone),
+                since_ms=int(row.since.timestamp() * 1000),
+            )
+            for row in service.who_is_inside(session, staff)
+        )
+    return Snapshot(occupancy, feed, inside)
+
+
+# -- who is watching on this worker -----------------------------------------------------------------------
+
+
+@dataclass
+class Watcher:
+    """A socket showing live data: registered by the page's load handler, on the worker holding it."""
+
+    sid: str  # the socket that registered; a reconnect registers again (its on_load runs again)
+    staff: bool  # was shown names at load: its cookie is checked again before every round that has names
+    cookie: str  # the handshake's cookie header
+
+
+class Watchers:
+    """The live watchers of this process, by client token."""
+
+    def __init__(self) -> None:
+        self._by_token: dict[str, Watcher] = {}
+
+    def watch(self, token: str, sid: str, *, staff: bool, cookie: str) -> None:
+        if token and sid:
+            self._by_token[token] = Watcher(sid=sid, staff=staff, cookie=cookie)
+
+    def forget(self, token: str) -> None:
+        self._by_token.pop(token, None)
+
+    def connected(self, sockets: Mapping[str, str]) -> list[tuple[str, Watcher]]:
+        """Watchers whose socket is still the one connected here (`sockets`: token -> sid); drop the rest."""
+        live: list[tuple[str, Watcher]] = []
+        for token, watcher in list(self._by_token.items()):
+            if sockets.get(token) == watcher.sid:
+                live.append((token, watcher))
+            else:
+                del self._by_token[token]
+        return live
+
+    def __len__(self) -> int:
+        return len(self._by_token)
+
+    def clear(self) -> None:
+        self._by_token.clear()
+
+
+WATCHERS = Watchers()
+
+
+def local_sockets(app: rx.App) -> dict[str, str]:
+    """token -> sid of the sockets connected to this worker (Redis setups cache other workers' too)."""
+    namespace = app.event_namespace
+    if namespace is None:
+        return {}
+    manager = namespace._token_manager  # token_to_sid alone can't tell this worker's sockets from others'
+    mine = manager.instance_id
+    return {
+        token: record.sid
+        for token, record in list(manager.token_to_socket.items())
+        if record.instance_id == mine
+    }
+
+
+async def _staff_actor(cookie: str) -> Actor | None:
+    from thrust.auth.state import lookup_actor
+
+    actor = await lookup_actor(cookie)
+    return actor if actor is not None and actor.can(Permission.CHECKINS_VIEW_NAMES) else None
+
+
+# -- the broadcaster ------------------------------------------------------------------------------------
+
+Push = Callable[[str, Snapshot, int, bool, "bool | None"], Awaitable[None]]
+
+
+async def push_to_token(
+    app: rx.App, token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None
+) -> None:
+    """Apply a round to one client: occupancy always; names if `names`, cleared if False, else untouched."""
+    import reflex as rx
+
+    from thrust.checkins.state import LiveStaffState, LiveState
+
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState)) as root:
+        live = await root.get_state(LiveState)
+        live._show(snapshot.occupancy, stamp, paused=paused)
+        if names is True and snapshot.has_names:
+            staff = await root.get_state(LiveStaffState)
+            staff._show(snapshot)
+        elif names is False:
+            staff = await root.get_state(LiveStaffState)
+            staff._clear()
+
+
+class Broadcaster:
+    """Subscribes to the capacity channel and pushes each change to this worker's live pages."""
+
+    def __init__(
+        self,
+        *,
+        sockets: Callable[[], Mapping[str, str]],
+        push: Push,
+        bus: Bus | None = None,
+        watchers: Watchers | None = None,
+        read: Callable[[Actor | None], Snapshot] = read_snapshot,
+        verify: Callable[[str], Awaitable[Actor | None]] = _staff_actor,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        echo_timeout_seconds: float = ECHO_TIMEOUT_SECONDS,
+        probe_retry_seconds: float = PROBE_RETRY_SECONDS,
+        backoff_seconds: Sequence[float] = BACKOFF_SECONDS,
+    ) -> None:
+        self._sockets = sockets
+        self._push = push
+        self._bus = bus
+        self.watchers = watchers if watchers is not None else WATCHERS
+        self._read = read
+        self._verify = verify
+        self.heartbeat_seconds = heartbeat_seconds
+        self.echo_timeout_seconds = echo_timeout_seconds
+        self.probe_retry_seconds = probe_retry_seconds
+        self.backoff_seconds = tuple(backoff_seconds)
+        self.worker_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.healthy = False  # the last probe came back through the subscription
+        self.paused = False  # set after a failure, until a new subscription is proven
+        self.rounds = 0
+        self._wake = asyncio.Event()
+        self._probe_soon = asyncio.Event()  # a new subscription wants its first heartbeat now
+        self._last_echo = time.monotonic()
+        self._listener: asyncio.Task[None] | None = None
+
+    @property
+    def bus(self) -> Bus:
+        return self._bus if self._bus is not None else get_bus()
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Run until cancelled: listen, and on any failure pause, back off and subscribe again."""
+        helpers = [
+            asyncio.create_task(self._pusher(), name="thrust-live-pusher"),
+            asyncio.create_task(self._heartbeat(), name="thrust-live-heartbeat"),
+        ]
+        failures = 0
+        try:
+            while True:
+                self._last_echo = time.monotonic()  # a new subscription gets the full timeout to prove itself
+                self._listener = asyncio.create_task(self._listen(), name="thrust-live-listener")
+                self._probe_soon.set()
+                try:
+                    await self._listener
+                    reason = "the subscription ended"
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():
+                        raise  # we are being stopped
+                    reason = "no heartbeat came back"
+                except Exception as exc:
+                    reason = f"{type(exc).__name__}: {exc}"
+                if self.healthy:
+                    failures = 0
+                delay = self.backoff_seconds[min(failures, len(self.backoff_seconds) - 1)]
+                failures += 1
+                log.warning("live updates paused (%s); subscribing again in %.0f s", reason, delay)
+                self._set_paused(True)
+                await asyncio.sleep(delay)
+        finally:
+            for task in [*helpers, self._listener]:
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(*(t for t in helpers if t is not None), return_exceptions=True)
+
+    def _set_paused(self, paused: bool) -> None:
+        if paused:
+            self.healthy = False
+        if self.paused != paused:
+            self.paused = paused
+            self._wake.set()
+
+    async def _listen(self) -> None:
+        subscription = self.bus.subscribe(CHANNEL)
+        try:
+            async for message in subscription:
+                self.on_message(message)
+        finally:
+            with contextlib.suppress(Exception):
+                await subscription.aclose()  # type: ignore[attr-defined]
+
+    def on_message(self, message: Mapping[str, Any]) -> None:
+        """A bus message: any change, or our own heartbeat coming back, starts a push round."""
+        if message.get("type") == HEARTBEAT_TYPE:
+            if message.get("worker") != self.worker_id:
+                return  # another worker's probe
+            self._last_echo = time.monotonic()
+            self.healthy = True
+            self._set_paused(False)
+        self._wake.set()
+
+    async def _heartbeat(self) -> None:
+        sequence = 0
+        while True:
+            sequence += 1
+            probe = {"type": HEARTBEAT_TYPE, "worker": self.worker_id, "seq": sequence}
+            try:
+                await asyncio.to_thread(self.bus.publish, CHANNEL, probe)
+            except Exception:
+                log.warning("could not publish the live heartbeat", exc_info=True)
+            period = self.heartbeat_seconds if self.healthy else self.probe_retry_seconds
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._probe_soon.wait(), period)
+            self._probe_soon.clear()
+            silent = time.monotonic() - self._last_echo
+            listener = self._listener
+            if silent > self.echo_timeout_seconds and listener is not None and not listener.done():
+                listener.cancel()  # run() pauses the pages and subscribes again
+
+    # -- push rounds -------------------------------------------------------------------------------------
+
+    async def _pusher(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()  # messages arriving during the round trigger exactly one more
+            try:
+                await self.push_round()
+            except Exception:
+                log.exception("live push round failed")
+
+    async def push_round(self) -> None:
+        """Read the database once and push to every live watcher on this worker, concurrently."""
+        watching = self.watchers.connected(self._sockets())
+        if not watching:
+            return
+        cookies = {watcher.cookie for _, watcher in watching if watcher.staff}
+        verified = dict(zip(cookies, await asyncio.gather(*(self._verify(c) for c in cookies)), strict=True))
+        reader = next((actor for actor in verified.values() if actor is not None), None)
+        snapshot = await asyncio.to_thread(self._read, reader)
+        stamp = now_ms()
+        paused = self.paused
+
+        async def one(token: str, watcher: Watcher) -> None:
+            names: bool | None = None
+            if watcher.staff:
+                if verified.get(watcher.cookie) is None:
+                    watcher.staff = False  # the session ended or lost its staff role: no names from now on
+                    names = False
+                else:
+                    names = True
+            await asyncio.wait_for(self._push(token, snapshot, stamp, paused, names), PUSH_TIMEOUT_SECONDS)
+
+        results = await asyncio.gather(*(one(t, w) for t, w in watching), return_exceptions=True)
+        self.rounds += 1
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            log.warning("live push failed for %d of %d clients: %r", len(failed), len(results), failed[0])
+
+
+# -- this worker's broadcaster -----------------------------------------------------------------------------
+
+_current: Broadcaster | None = None
+
+
+def current_broadcaster() -> Broadcaster | None:
+    return _current
+
+
+def is_paused() -> bool:
+    """Whether this worker's live updates are paused (what a page loading now should say)."""
+    return _current is not None and _current.paused
+
+
+async def broadcast_capacity(app: rx.App) -> None:
+    """Lifespan task (one per worker): push occupancy changes to the live pages connected here."""
+    global _current
+
+    async def push(token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
+        await push_to_token(app, token, snapshot, stamp, paused, names)
+
+    broadcaster = Broadcaster(sockets=lambda: local_sockets(app), push=push)
+    _current = broadcaster
+    try:
+        await broadcaster.run()
+    finally:
+        if _current is broadcaster:
+            _current = None

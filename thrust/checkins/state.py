@@ -1,0 +1,420 @@
+"""State of the front desk and the live pages: desk search and actions, live occupancy, staff-only names.
+
+- `LiveState`: occupancy only (no names), for every signed-in screen; filled on page load, then
+  pushed by this worker's broadcaster (thrust/checkins/live.py).
+- `LiveStaffState`: the activity feed and who is inside. Filled only for staff sockets (on load and
+  by the broadcaster after re-checking the session), so no name ever reaches a member's socket.
+- `FrontDeskState`: the desk's search (at most 8 rows in state), keyboard highlight, check-in and
+  check-out through the service, refusals with the service's plain reason, the admin override.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from thrust.auth.guard import BadArgument, form_values, requires, text_arg, uuid_arg
+from thrust.auth.rbac import Permission
+from thrust.auth.state import AuthState, acting_user, user_bound
+from thrust.checkins import service
+from thrust.checkins.live import (
+    WATCHERS,
+    FeedRow,
+    InsideRow,
+    Occupancy,
+    Snapshot,
+    is_paused,
+    now_ms,
+    read_snapshot,
+)
+from thrust.core.errors import DomainError
+from thrust.models import Role
+from thrust.ui.feedback import error_toast, in_unit_of_work
+
+SEARCH_ID = "desk-search"
+OVERRIDE_ID = "override-reason"
+QUERY_LIMIT = 100
+GREEN_BELOW = 70  # percent: green below this, amber below RED_FROM, red from RED_FROM
+RED_FROM = 90
+
+# -- live occupancy -------------------------------------------------------------------------------------
+
+
+class LiveState(rx.State):
+    """Occupancy now: the same for everyone signed in, and nothing else (no names here)."""
+
+    current: int = 0
+    maximum: int = 0
+    as_of: str = ""  # when the shown number was read, gym time
+    now_ms: int = (
+        0  # server clock of the last push or heartbeat: the page's freshness watchdog restarts on it
+    )
+    paused: bool = False  # this worker's broadcaster lost the bus and is reconnecting
+    loaded: bool = False
+
+    @rx.var
+    def percent(self) -> int:
+        return round(100 * self.current / self.maximum) if self.maximum else 0
+
+    @rx.var
+    def band(self) -> str:
+        """green below 70 %, amber below 90 %, red from 90 % (exact, not the rounded percent)."""
+        if self.maximum <= 0:
+            return "green"
+        if self.current * 100 < GREEN_BELOW * self.maximum:
+            return "green"
+        return "amber" if self.current * 100 < RED_FROM * self.maximum else "red"
+
+    @rx.var
+    def fill(self) -> str:
+        """The bar's width (capped: an admin override can take the gym past 100 %)."""
+        return f"{min(self.percent, 100)}%"
+
+    def _show(self, occupancy: Occupancy, stamp: int, *, paused: bool) -> None:
+        """Apply a read; only changed vars are assigned (and so sent)."""
+        if self.current != occupancy.current:
+            self.current = occupancy.current
+        if self.maximum != occupancy.maximum:
+            self.maximum = occupancy.maximum
+        if self.as_of != occupancy.as_of:
+            self.as_of = occupancy.as_of
+        if self.paused != paused:
+            self.paused = paused
+        if not self.loaded:
+            self.loaded = True
+        self.now_ms = stamp
+
+    @rx.event
+    @requires(Permission.OCCUPANCY_VIEW)
+    async def load_live(self) -> None:
+        """On a page with live data: read it now, then receive this worker's pushes."""
+        actor = await acting_user(self)
+        staff = actor.can(Permission.CHECKINS_VIEW_NAMES)
+        snapshot = await asyncio.to_thread(read_snapshot, actor if staff else None)
+        self._show(snapshot.occupancy, now_ms(), paused=is_paused())
+        if staff:
+            (await self.get_state(LiveStaffState))._show(snapshot)
+        auth = await self.get_state(AuthState)
+        session = self.router.session
+        WATCHERS.watch(session.client_token, session.session_id, staff=staff, cookie=auth._cookie_header())
+
+
+@user_bound
+class LiveStaffState(rx.State):
+    """Names for staff screens: the latest check-ins and check-outs, and who is inside now."""
+
+    feed: list[FeedRow] = []
+    inside: list[InsideRow] = []
+    loaded: bool = False
+
+    def _show(self, snapshot: Snapshot) -> None:
+        if snapshot.feed is None or snapshot.inside is None:
+            return
+        feed, inside = list(snapshot.feed), list(snapshot.inside)
+        if [row.key for row in self.feed] != [row.key for row in feed]:
+            self.feed = feed
+        if [(r.visit_id, r.name, r.tier) for r in self.inside] != [
+            (r.visit_id, r.name, r.tier) for r in inside
+        ]:
+            self.inside = inside
+        if not self.loaded:
+            self.loaded = True
+
+    def _clear(self) -> None:
+        if self.loaded or self.feed or self.inside:
+            self.reset()
+
+
+# -- the front desk ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class DeskRow:
+    """A member the desk search found."""
+
+    id: str = ""
+    name: str = ""
+    initials: str = ""
+    contact: str = ""  # "ana@example.com · +34 612 345 678"
+    tier: str = ""
+    ends: str = ""  # "12 Mar 2027"
+    warning: str = ""  # why a check-in will be refused, shown before anyone presses Enter
+    inside: bool = False
+    visits: int = 0
+
+
+@dataclasses.dataclass
+class DeskCard:
+    """The member just checked in or out, as the desk greets them."""
+
+    id: str = ""
+    name: str = ""
+    initials: str = ""
+    tier: str = ""
+    ends: str = ""
+    visits: int = 0
+    inside: bool = False
+    headline: str = ""  # "Checked in at 18:05"
+    detail: str = ""  # "Welcome, Ana!" / "Visit of 1 h 12 min"
+
+
+def _row(member: service.DeskMember) -> DeskRow:
+    warning = ""
+    if member.status.value == "FROZEN":
+        warning = "Frozen"
+    elif member.status.value == "INACTIVE":
+        warning = "Inactive"
+    elif member.expired:
+        warning = f"Expired {member.membership_end:%d %b %Y}"
+    contact = " · ".join(part for part in (member.email, member.phone) if part)
+    return DeskRow(
+        id=str(member.id),
+        name=member.full_name,
+        initials=member.initials,
+        contact=contact,
+        tier=member.membership_tier.value,
+        ends=f"{member.membership_end:%d %b %Y}",
+        warning=warning,
+        inside=member.open_visit_id is not None,
+        visits=member.visits_this_month,
+    )
+
+
+def _duration(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+@user_bound
+class FrontDeskState(rx.State):
+    """The desk: one search box, a highlighted row, Enter to check in (or out)."""
+
+    query: str = ""
+    results: list[DeskRow] = []
+    highlight: int = 0
+    searched: bool = False  # a search ran for `query` (so "no member matches" can be said)
+    card: DeskCard = DeskCard()
+    has_card: bool = False
+    flash: int = 0  # bumped on each success: replays the card's flash
+    refusal: str = ""
+    refusal_code: str = ""
+    can_override: bool = False  # at capacity, and the user is an admin
+    override_open: bool = False
+    override_error: str = ""
+    _refused_id: str = ""
+
+    def _clear_refusal(self) -> None:
+        self.refusal = self.refusal_code = self.override_error = ""
+        self.can_override = self.override_open = False
+        self._refused_id = ""
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    def open_desk(self) -> Any:
+        """Page load: a clean desk with the cursor in the search box."""
+        self.reset()
+        return rx.set_focus(SEARCH_ID)
+
+    async def _search(self, text: str) -> None:
+        self.query = text
+        self.highlight = 0
+        if not text.strip():
+            self.results = []
+            self.searched = False
+            return
+        actor = await acting_user(self)
+        found = await in_unit_of_work(lambda session: service.lookup(session, actor, text))
+        self.results = [_row(member) for member in found[: service.LOOKUP_LIMIT]]
+        self.searched = True
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    async def search(self, text: str) -> Any:
+        """Each keystroke: the first eight matches by name, phone, email or member id."""
+        text = text_arg(text, "q", max_length=QUERY_LIMIT)
+        if text == self.query:
+            return None
+        self._clear_refusal()
+        try:
+            await self._search(text)
+        except DomainError as error:
+            return error_toast(error)
+        return None
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    async def key_down(self, key: str) -> Any:
+        """Arrows move the highlight, Enter acts on the highlighted member, Escape clears."""
+        key = text_arg(key, "key", max_length=32)
+        if key == "ArrowDown" and self.results:
+            self.highlight = min(self.highlight + 1, len(self.results) - 1)
+        elif key == "ArrowUp" and self.results:
+            self.highlight = max(self.highlight - 1, 0)
+        elif key == "Enter" and self.results:
+            index = min(max(self.highlight, 0), len(self.results) - 1)
+            return await self._act(self.results[index])
+        elif key == "Escape":
+            self.reset()
+            return [rx.set_value(SEARCH_ID, ""), rx.set_focus(SEARCH_ID)]
+        return None
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    async def act(self, member_id: str) -> Any:
+        """A row's button: check that member in (or out, if inside)."""
+        wanted = str(uuid_arg(member_id, "member"))
+        for index, row in enumerate(self.results):
+            if row.id == wanted:
+                self.highlight = index
+                return await self._act(row)
+        raise BadArgument("member", "is not in the search results")
+
+    async def _act(self, row: DeskRow) -> Any:
+        if row.inside:
+            return await self._check_out(uuid.UUID(row.id), row)
+        return await self._check_in(uuid.UUID(row.id), row, reason=None)
+
+    async def _check_in(self, member_id: uuid.UUID, row: DeskRow, *, reason: str | None) -> Any:
+        actor = await acting_user(self)
+
+        def work(session: Session) -> tuple[service.CheckInResult, str]:
+            result = service.check_in(session, actor, member_id, override_reason=reason)
+            return result, _gym_clock(session, result.visit.check_in_time)
+
+        try:
+            result, at = await in_unit_of_work(work)
+        except service.CheckInRefused as refused:
+            self._clear_refusal()
+            self.refusal, self.refusal_code = refused.message, refused.code
+            self.can_override = refused.code == "AT_CAPACITY" and actor.role == Role.ADMIN
+            self._refused_id = str(member_id)
+            return rx.set_focus(SEARCH_ID)
+        except DomainError as error:
+            if reason is not None:
+                self.override_error = error.message
+                return None
+            return error_toast(error)
+        first = row.name.split()[0] if row.name.split() else row.name
+        card = DeskCard(
+            id=row.id,
+            name=row.name,
+            initials=row.initials,
+            tier=row.tier,
+            ends=row.ends,
+            visits=row.visits + 1,
+            inside=True,
+            headline=f"Checked in at {at}" + (" (over capacity)" if reason else ""),
+            detail=f"Welcome, {first}!",
+        )
+        return await self._done(card, result.capacity)
+
+    async def _check_out(self, member_id: uuid.UUID, row: DeskRow) -> Any:
+        actor = await acting_user(self)
+
+        def work(session: Session) -> tuple[service.CheckInResult, str]:
+            result = service.check_out_member(session, actor, member_id)
+            return result, _gym_clock(session, result.visit.check_out_time or result.visit.check_in_time)
+
+        try:
+            result, at = await in_unit_of_work(work)
+        except DomainError as error:
+            self._clear_refusal()
+            self.refusal, self.refusal_code = error.message, error.code
+            return rx.set_focus(SEARCH_ID)
+        visit = result.visit
+        minutes = int(
+            ((visit.check_out_time or visit.check_in_time) - visit.check_in_time).total_seconds() // 60
+        )
+        card = DeskCard(
+            id=row.id,
+            name=row.name,
+            initials=row.initials,
+            tier=row.tier,
+            ends=row.ends,
+            visits=row.visits,
+            inside=False,
+            headline=f"Checked out at {at}",
+            detail=f"Visit of {_duration(minutes)}",
+        )
+        return await self._done(card, result.capacity)
+
+    async def _done(self, card: DeskCard, capacity: service.Capacity) -> Any:
+        """After a success: greet the member, clear the search for the next one, show the new number."""
+        self._clear_refusal()
+        self.card, self.has_card = card, True
+        self.flash += 1
+        self.query, self.results, self.highlight, self.searched = "", [], 0, False
+        live = await self.get_state(LiveState)
+        stamp = now_ms()
+        live._show(Occupancy(capacity.current, capacity.max, live.as_of), stamp, paused=live.paused)
+        return [rx.set_value(SEARCH_ID, ""), rx.set_focus(SEARCH_ID)]
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    async def check_out_card(self) -> Any:
+        """The card's Check out button (e.g. a check-in made by mistake)."""
+        if not self.has_card or not self.card.inside:
+            return None
+        card = self.card
+        row = DeskRow(
+            id=card.id,
+            name=card.name,
+            initials=card.initials,
+            tier=card.tier,
+            ends=card.ends,
+            visits=card.visits,
+        )
+        return await self._check_out(uuid.UUID(card.id), row)
+
+    # -- the admin override at capacity ---------------------------------------------------------------
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    def open_override(self) -> Any:
+        if not self.can_override:
+            return None
+        self.override_open = True
+        self.override_error = ""
+        return rx.set_focus(OVERRIDE_ID)
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    def cancel_override(self) -> Any:
+        self.override_open = False
+        self.override_error = ""
+        return rx.set_focus(SEARCH_ID)
+
+    @rx.event
+    @requires(Permission.CHECKINS_MANAGE)
+    async def override(self, form_data: dict) -> Any:
+        """Let the refused member in past capacity, recording the admin's reason (the service checks both)."""
+        values = form_values(form_data, {"reason": 300})
+        if not self._refused_id:
+            return None
+        reason = values["reason"].strip()
+        if not reason:
+            self.override_error = "Give a reason: it is recorded with the visit"
+            return rx.set_focus(OVERRIDE_ID)
+        member_id = uuid.UUID(self._refused_id)
+        row = next((r for r in self.results if r.id == self._refused_id), None)
+        if row is None:
+            row = DeskRow(id=self._refused_id, name="", initials="?")
+        return await self._check_in(member_id, row, reason=reason)
+
+
+def _gym_clock(session: Session, moment: Any) -> str:
+    from zoneinfo import ZoneInfo
+
+    from thrust.gym.service import get_gym
+
+    return moment.astimezone(ZoneInfo(get_gym(session).timezone)).strftime("%H:%M")
+
+
+FRONT_DESK_LOADERS = [FrontDeskState.open_desk, LiveState.load_live]
+LIVE_LOADERS = [LiveState.load_live]
