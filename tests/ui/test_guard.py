@@ -307,3 +307,26 @@ def test_argument_readers() -> None:
     with pytest.raises(BadArgument):
         uuid_arg("not-a-uuid", "id")
     assert uuid_arg(str(ADMIN.user_id), "id") == ADMIN.user_id
+
+
+def test_every_registered_handler_is_refused_to_whom_its_policy_refuses() -> None:
+    """The middleware layer of the authorization matrix: every handler the app registers (so a handler
+    added later is covered too), for an anonymous socket and a signed-in member."""
+
+    async def scenario() -> int:
+        checked = 0
+        for name, policy in all_handler_policies().items():
+            event = Event(name=name)
+            anonymous = new_client()
+            update = await AuthMiddleware().preprocess(app=None, state=anonymous, event=event)  # type: ignore[arg-type]
+            assert (update is None) == policy.public, name
+            member = new_client("thrust_access=member")
+            await signed_in(member)
+            update = await AuthMiddleware().preprocess(app=None, state=member, event=event)  # type: ignore[arg-type]
+            assert (update is None) == policy.allows_role(Role.MEMBER), name
+            if update is not None:
+                assert DENIED_MESSAGE in " ".join(toasts(update)), name
+            checked += 2
+        return checked
+
+    assert run(scenario()) >= 2 * len(EXPECTED_PUBLIC)
