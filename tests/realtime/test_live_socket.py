@@ -1,0 +1,194 @@
+"""Occupancy over the real socket: a check-in made by one client reaches the others without a reload.
+
+python-socketio clients speak Reflex's protocol to a production server (tests/realtime/reflex_client.py),
+each with its own client token, address and HttpOnly session cookie in the handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.realtime.reflex_client import ReflexClient, handler_name, sign_in, state_name
+from tests.realtime.servers import Candidate, Server, members_who_may_enter, socket_owners
+from tests.server import AppServer
+from thrust.checkins.live import HEARTBEAT_SECONDS
+from thrust.checkins.state import FrontDeskState, LiveStaffState, LiveState
+
+pytestmark = pytest.mark.slow
+
+TRAINER = ("marcus.reid@thrust.com", "Trainer123!")
+ADMIN = ("admin@thrust.com", "Admin123!")
+MEMBER_PASSWORD = "Member123!"
+
+LIVE = state_name(LiveState)
+STAFF = state_name(LiveStaffState)
+DESK = state_name(FrontDeskState)
+
+
+def ip() -> str:
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+async def connected(url: str, cookie: str, path: str, address: str) -> ReflexClient:
+    client = ReflexClient(url, cookie=cookie, ip=address)
+    await client.connect(path)
+    await client.wait_for(lambda: client.get(LIVE, "loaded") is True, what=f"{path} loaded")
+    return client
+
+
+def names_in(client: ReflexClient) -> tuple[list[str], list[str]]:
+    feed = [row["name"] for row in client.get(STAFF, "feed", [])]
+    inside = [row["name"] for row in client.get(STAFF, "inside", [])]
+    return feed, inside
+
+
+async def desk_action(desk: ReflexClient, who: Candidate) -> None:
+    """Type the member's email at the desk and press Enter (checks in, or out if inside)."""
+    await desk.emit(handler_name(FrontDeskState.search), {"text": who.email})
+    await desk.wait_for(
+        lambda: [row["name"] for row in desk.get(DESK, "results", [])] == [who.name], what="one result"
+    )
+    flashes = desk.get(DESK, "flash", 0)
+    await desk.emit(handler_name(FrontDeskState.key_down), {"key": "Enter"})
+    await desk.wait_for(lambda: desk.get(DESK, "flash", 0) > flashes, what="the desk's success card")
+
+
+def test_a_desk_check_in_reaches_other_screens_and_members_never_get_names(app_server: AppServer) -> None:
+    target, member = members_who_may_enter(app_server.db_url, 2)
+    url = app_server.url
+
+    async def scenario() -> None:
+        addresses = [ip() for _ in range(3)]
+        desk = await connected(url, sign_in(url, *TRAINER, ip=addresses[0]), "/front-desk", addresses[0])
+        viewer = await connected(url, sign_in(url, *ADMIN, ip=addresses[1]), "/live", addresses[1])
+        phone = await connected(
+            url, sign_in(url, member.email, MEMBER_PASSWORD, ip=addresses[2]), "/live", addresses[2]
+        )
+        received: list[Any] = []
+        phone.on_update = lambda _client, update: received.append(update)
+        try:
+            await desk_action(desk, target)
+            assert desk.get(DESK, "card")["name"] == target.name
+            inside_now = desk.get(LIVE, "current")
+
+            # Another staff screen: the new number and the name at the top of the feed, no reload.
+            await viewer.wait_for(
+                lambda: names_in(viewer)[0][:1] == [target.name] and target.name in names_in(viewer)[1],
+                what="the viewer's feed",
+            )
+            await viewer.wait_for(lambda: viewer.get(LIVE, "current") == inside_now, what="the new number")
+            # A member's socket: the same number, and never a name.
+            await phone.wait_for(lambda: phone.get(LIVE, "current") == inside_now, what="the member's number")
+            assert phone.get(STAFF, "feed", []) == [] and phone.get(STAFF, "inside", []) == []
+            everyone_inside = set(names_in(viewer)[1]) | {target.name}
+            assert received, "the member's socket got the update"
+            for name in everyone_inside:
+                assert name not in repr(received), f"{name} reached a member's socket"
+
+            # And out again: Enter on the same member checks them out, everyone sees one fewer.
+            await desk_action(desk, target)
+            await viewer.wait_for(lambda: viewer.get(LIVE, "current") == inside_now - 1, what="one fewer")
+            await phone.wait_for(
+                lambda: phone.get(LIVE, "current") == inside_now - 1, what="one fewer, member"
+            )
+            assert target.name not in names_in(viewer)[1]
+        finally:
+            for client in (desk, viewer, phone):
+                await client.close()
+
+    asyncio.run(scenario())
+
+
+def test_every_open_screen_gets_a_heartbeat_without_any_check_in(app_server: AppServer) -> None:
+    url = app_server.url
+
+    async def scenario() -> None:
+        address = ip()
+        screen = await connected(url, sign_in(url, *TRAINER, ip=address), "/live", address)
+        try:
+            first = screen.get(LIVE, "now_ms")
+            await screen.wait_for(
+                lambda: screen.get(LIVE, "now_ms") > first, within=HEARTBEAT_SECONDS + 5, what="a heartbeat"
+            )
+            assert screen.get(LIVE, "paused") is False
+        finally:
+            await screen.close()
+
+    asyncio.run(scenario())
+
+
+def test_an_anonymous_socket_gets_no_occupancy(app_server: AppServer) -> None:
+    url = app_server.url
+
+    async def scenario() -> None:
+        stranger = ReflexClient(url, ip=ip())
+        await stranger.connect("/live")
+        try:
+            await asyncio.sleep(1.0)
+            await stranger.emit(handler_name(LiveState.load_live))
+            await asyncio.sleep(1.0)
+            assert stranger.get(LIVE, "loaded") in (None, False)
+            assert stranger.get(STAFF, "feed", []) == []
+        finally:
+            await stranger.close()
+
+    asyncio.run(scenario())
+
+
+# -- two workers on Redis -----------------------------------------------------------------------------------
+
+
+def test_a_check_in_on_one_worker_reaches_clients_on_every_worker(redis_cluster: Server) -> None:
+    url = redis_cluster.url
+    assert redis_cluster.redis_url is not None
+    target = members_who_may_enter(redis_cluster.db_url, 1)[0]
+
+    async def scenario() -> None:
+        address = ip()
+        staff_cookie = sign_in(url, *TRAINER, ip=address)
+        clients: list[ReflexClient] = []
+        try:
+            # Open screens until they sit on both workers (the OS spreads connections between them).
+            for _ in range(24):
+                clients.append(await connected(url, staff_cookie, "/live", ip()))
+                owners = socket_owners(redis_cluster.redis_url or "", [c.token for c in clients])
+                if len(clients) >= 6 and len(set(owners.values())) >= 2:
+                    break
+            owners = socket_owners(redis_cluster.redis_url or "", [c.token for c in clients])
+            assert len(set(owners.values())) >= 2, f"all {len(clients)} sockets landed on one worker"
+
+            headers = {"Cookie": staff_cookie, "Origin": url, "X-Forwarded-For": address}
+            async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+                response = await api.post("/api/v1/check-ins", json={"memberId": target.id})
+                assert response.status_code == 201, response.text
+                visit = response.json()["data"]["id"]
+                inside_now = response.json()["meta"]["capacity"]["current"]
+                await asyncio.gather(
+                    *(
+                        c.wait_for(lambda c=c: c.get(LIVE, "current") == inside_now, what="the new number")
+                        for c in clients
+                    )
+                )
+                await asyncio.gather(
+                    *(
+                        c.wait_for(lambda c=c: target.name in names_in(c)[1], what="the name inside")
+                        for c in clients
+                    )
+                )
+                response = await api.patch(f"/api/v1/check-ins/{visit}")
+                assert response.status_code == 200, response.text
+                await asyncio.gather(
+                    *(
+                        c.wait_for(lambda c=c: c.get(LIVE, "current") == inside_now - 1, what="one fewer")
+                        for c in clients
+                    )
+                )
+        finally:
+            await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+
+    asyncio.run(scenario())
