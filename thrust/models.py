@@ -193,7 +193,9 @@ class Member(SQLModel, table=True):
     __tablename__ = "members"
     __table_args__ = (
         sa.Index("members_status_idx", "status"),
-        sa.Index("members_membership_end_idx", "membership_end"),
+        # The directory's sorts, each with the id that breaks ties (migration 0003): a page is read
+        # straight off the index, in either direction.
+        sa.Index("members_membership_end_id_idx", "membership_end", "id"),
         sa.Index("members_assigned_trainer_id_idx", "assigned_trainer_id"),
         # The seed's raw-SQL indexes (PostgreSQL only).
         sa.Index(
@@ -220,8 +222,15 @@ class Member(SQLModel, table=True):
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
-        sa.Index("members_full_name_idx", "full_name"),
-        sa.Index("members_last_visit_at_idx", "last_visit_at"),
+        sa.Index("members_full_name_id_idx", "full_name", "id"),
+        sa.Index("members_last_visit_at_id_idx", "last_visit_at", "id"),
+        # Latest visit first with never-visited members last (a backward scan of the one above would put
+        # them first).
+        sa.Index(
+            "members_last_visit_at_desc_idx",
+            sa.text("last_visit_at DESC NULLS LAST"),
+            sa.text("id DESC"),
+        ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("membership_end >= membership_start", name="members_end_after_start"),
     )
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert as sa_insert
 from sqlmodel import Session, func, select
 
 from tests.factories import actor_for, make_member, make_user
@@ -89,6 +91,32 @@ def test_export_streams_in_chunks(db: Session, admin: User) -> None:
     chunks = list(csv_export.export_members(db, actor_for(admin), MemberFilters()))
     assert len(chunks) >= 3
     assert sum(chunk.count("\n") for chunk in chunks) == 451
+
+
+def test_export_of_more_rows_than_one_fetch_batch(db: Session, admin: User) -> None:
+    # More rows than the server-side cursor fetches at once: the stream must survive batch boundaries.
+    count = csv_export.BATCH + 150
+    users, members = [], []
+    for n in range(count):
+        user_id, email = uuid.uuid4(), f"batch{n:05d}.{uuid.uuid4().hex[:6]}@example.com"
+        users.append(
+            {"id": user_id, "email": email, "password_hash": "!", "role": Role.MEMBER, "full_name": "x"}
+        )
+        members.append(
+            {
+                "id": uuid.uuid4(),
+                "user_id": user_id,
+                "full_name": f"Batch {n:05d}",
+                "membership_start": date(2026, 1, 1),
+                "membership_end": date(2027, 1, 1),
+                "search_text": f"batch {n:05d} {email}",
+            }
+        )
+    db.execute(sa_insert(User.__table__), users)
+    db.execute(sa_insert(Member.__table__), members)
+    rows = _export(db, admin)
+    assert len(rows) == count
+    assert rows[0]["fullName"] == "Batch 00000" and rows[-1]["fullName"] == f"Batch {count - 1:05d}"
 
 
 GOOD_CSV = (
