@@ -80,8 +80,13 @@ def sign_in(page: Page, app_url: str, email: str, password: str, *, then: str = 
     )
     assert response.ok, response.text()
     page.goto(then)
-    expect(page.locator("#account-menu")).to_be_visible()
+    wait_until_signed_in(page)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+
+
+def wait_until_signed_in(page: Page) -> None:
+    """Until the header shows the user's initials: the page has hydrated (a menu opened earlier closes)."""
+    expect(page.locator("#account-menu")).to_have_text(re.compile(r"\w"))
 
 
 def sign_in_with_form(page: Page, email: str, password: str) -> None:

@@ -18,6 +18,7 @@ from tests.e2e.conftest import (
     sign_in,
     sign_in_with_form,
     unique_ip,
+    wait_until_signed_in,
 )
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +28,7 @@ STAFF_ONLY_NAV = ("Members", "Front desk")
 
 
 def expect_signed_in_as(page: Page, name: str, role: str) -> None:
-    expect(page.locator("#account-menu")).to_be_visible()
+    wait_until_signed_in(page)
     open_account_menu(page)
     expect(page.locator("#account-name")).to_have_text(name)
     expect(page.locator("#account-role")).to_have_text(role)

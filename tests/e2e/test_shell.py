@@ -57,7 +57,7 @@ def test_sidebar_navigates_and_marks_the_current_page(admin_page: Page) -> None:
 
 def test_pages_promise_no_invented_numbers(admin_page: Page) -> None:
     page = admin_page
-    page.goto("/live")
+    page.goto("/planner")
     expect(page.get_by_text("Coming in a later release")).to_be_visible()
     main = page.locator("main").inner_text()
     assert not re.search(r"\b\d{2,}\s*(/|of)\s*\d+", main), "a placeholder page shows a made-up figure"
