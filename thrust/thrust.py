@@ -10,7 +10,7 @@ import reflex as rx
 from thrust.api import API_ROUTERS
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.pages import login_page, signup_page
-from thrust.auth.state import AuthState
+from thrust.auth.state import AuthState, protected_page
 from thrust.checkins.jobs import JOBS as CHECKIN_JOBS
 from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.pages import front_desk_page, live_page
@@ -23,6 +23,7 @@ from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.pages import members_page
 from thrust.planner.pages import planner_page
 from thrust.ui import routes, styles
+from thrust.ui.shell import page_needs
 from thrust.ui.state import ShellState
 
 api = create_api(API_ROUTERS)
@@ -41,7 +42,7 @@ app = rx.App(
 # Default deny: every socket event is checked against its handler's policy (thrust/auth/guard.py).
 app.add_middleware(AuthMiddleware())
 
-# (page, route, title, extra on_load handlers run once the visitor is known to be signed in)
+# (page, route, title, loaders: run once the visitor is known to be signed in and may open the page)
 _PROTECTED: Sequence[tuple[Callable[[], rx.Component], str, str, list[Any]]] = (
     (dashboard, routes.DASHBOARD, "Dashboard", DASHBOARD_LOADERS),
     (members_page, routes.MEMBERS, "Members", []),
@@ -55,7 +56,7 @@ for component, route, title, loaders in _PROTECTED:
         component,
         route=route,
         title=f"{title} · THRUST",
-        on_load=[ShellState.load_shell, AuthState.require_login, *loaders],
+        on_load=[ShellState.load_shell, *protected_page(route, loaders=loaders, needs=page_needs(route))],
     )
 
 for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_page, routes.SIGNUP, "Join")):

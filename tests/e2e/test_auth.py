@@ -67,6 +67,10 @@ def test_sign_up_a_new_member_who_sees_only_member_pages(new_page: Callable[...,
     expect(page.get_by_role("tab", name="Gym")).to_have_count(0)
     expect(page.get_by_role("tab", name="Staff")).to_have_count(0)
     expect(page.get_by_label("Email")).to_have_value(email)
+    # Typing a staff page's address leads back to the dashboard (and nothing of that page loads).
+    page.goto("/front-desk")
+    expect(page.locator("[data-sonner-toast]").filter(has_text="not part of your account")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"localhost:\d+/$"))
 
 
 def test_sign_up_problems_show_next_to_their_fields(new_page: Callable[..., Page]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State, StateUpdate
-from reflex_base.event import Event
+from reflex_base.event import Event, EventHandler
 from reflex_base.registry import RegistrationContext
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
@@ -35,7 +35,7 @@ from thrust.auth.guard import (
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
-from thrust.gym.state import GymSettingsState, ProfileState, StaffState
+from thrust.gym.state import GymSettingsState, ProfileState, SettingsState, StaffState
 from thrust.models import Role
 from thrust.ui.routes import login_url, safe_next_path
 
@@ -101,7 +101,8 @@ def toasts(update: StateUpdate | None) -> list[str]:
 
 async def signed_in(root: State) -> AuthState:
     auth = await root.get_state(AuthState)
-    assert await AuthState.require_login.fn(auth) is None
+    result = await AuthState.require_login.fn(auth)
+    assert result is None or all(isinstance(item, EventHandler) for item in result)  # the page's loaders
     return auth
 
 
@@ -192,6 +193,24 @@ def test_the_login_page_sends_a_signed_in_user_on_to_a_local_next_only() -> None
 )
 def test_next_is_always_a_local_path(value: object, expected: str) -> None:
     assert safe_next_path(value) == expected
+
+
+def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
+    async def scenario() -> None:
+        admin = await signed_in(new_client("thrust_access=admin", path="/settings"))
+        loaders = await AuthState.require_login.fn(admin)
+        assert [name_of(h) for h in loaders] == [name_of(SettingsState.load_settings)]
+        # A member typing the front desk's address is sent to the dashboard, and nothing loads.
+        member = await (new_client("thrust_access=member", path="/front-desk")).get_state(AuthState)
+        result = await AuthState.require_login.fn(member)
+        text = str(result)
+        assert "_redirect" in text or "redirect" in text
+        assert not any(isinstance(item, EventHandler) for item in result)
+        # Anonymous visitors get no loaders either: they are sent to sign in.
+        anonymous = await new_client(path="/settings").get_state(AuthState)
+        assert "login" in str(await AuthState.require_login.fn(anonymous))
+
+    run(scenario())
 
 
 # -- the middleware ----------------------------------------------------------------------------------

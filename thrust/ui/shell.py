@@ -34,6 +34,11 @@ NAV_ITEMS = (
 )
 
 
+def page_needs(route: str) -> tuple[Permission, ...]:
+    """The permissions (any of) a main page needs: the same rule that shows or hides its nav item."""
+    return next((item.needs for item in NAV_ITEMS if item.route == route), ())
+
+
 def can(*permissions: Permission) -> rx.Var[bool]:
     """Whether the signed-in user holds any of `permissions` (for showing or hiding UI only)."""
     held = AuthState.permissions
