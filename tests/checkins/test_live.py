@@ -411,7 +411,8 @@ def client(cookie: str, path: str = "/front-desk") -> State:
 
 async def signed_in(root: State) -> None:
     auth = await root.get_state(AuthState)
-    assert await AuthState.require_login.fn(auth) is None
+    await AuthState.require_login.fn(auth)  # returns the page's loaders (or a redirect): run by hand here
+    assert auth.is_authenticated
 
 
 def open_visits(db: Session) -> int:
@@ -431,7 +432,7 @@ def test_read_snapshot_names_people_only_for_staff(db: Session, bound: dict[str,
     assert named.feed and named.feed[0].name == "Ana Ruiz" and named.feed[0].kind == "in"
 
 
-def test_loading_the_live_page_registers_the_socket_and_names_only_staff(
+def test_loading_a_live_page_registers_the_socket_and_names_only_staff_on_live_traffic(
     db: Session, bound: dict[str, Actor]
 ) -> None:
     ana = make_member(db, full_name="Ana Ruiz")
@@ -459,6 +460,12 @@ def test_loading_the_live_page_registers_the_socket_and_names_only_staff(
         )
         assert watching[member.router.session.client_token].staff is False
         assert watching[staff.router.session.client_token].staff is True
+        # The dashboard shows staff the number only: no names are read or sent there.
+        dashboard = client("thrust_access=staff", "/")
+        await signed_in(dashboard)
+        await LiveState.load_live.fn(await dashboard.get_state(LiveState))
+        assert (await dashboard.get_state(LiveStaffState)).inside == []
+        assert "Ana Ruiz" not in repr(await dashboard._get_resolved_delta())
 
     run(scenario())
 

@@ -59,9 +59,13 @@ def _band(step: int) -> rx.Var:
 
 def _band_word() -> rx.Var:
     return rx.cond(
-        LiveState.current >= LiveState.maximum,
-        "Full",
-        rx.match(LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"),
+        ~LiveState.loaded,
+        "",
+        rx.cond(
+            LiveState.current >= LiveState.maximum,
+            "Full",
+            rx.match(LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"),
+        ),
     )
 
 
@@ -97,11 +101,17 @@ def live_status() -> rx.Component:
         rx.cond(
             PAUSED_NOW,
             paused,
-            rx.box(
-                rx.box(_pill("Live", "grass", dot_class="thrust-live-dot"), class_name="thrust-fresh-until"),
-                rx.box(paused, class_name="thrust-stale-after", position="absolute", top="0", right="0"),
-                key=LiveState.now_ms,
-                position="relative",
+            rx.cond(
+                ~LiveState.loaded,
+                _pill("Connecting", "gray"),
+                rx.box(
+                    rx.box(
+                        _pill("Live", "grass", dot_class="thrust-live-dot"), class_name="thrust-fresh-until"
+                    ),
+                    rx.box(paused, class_name="thrust-stale-after", position="absolute", top="0", right="0"),
+                    key=LiveState.now_ms,
+                    position="relative",
+                ),
             ),
         ),
         id="live-status",
@@ -139,6 +149,10 @@ def paused_overlay() -> rx.Component:
 
 
 # -- occupancy ---------------------------------------------------------------------------------------------
+
+# A dash until the page has read the number: never a 0 that looks real.
+SHOWN_CURRENT = rx.cond(LiveState.loaded, LiveState.current.to_string(), "–")
+SHOWN_PERCENT = rx.cond(LiveState.loaded, LiveState.percent.to_string() + "%", "–")
 
 
 def _tick(percent: int) -> rx.Component:
@@ -196,7 +210,7 @@ def occupancy_panel() -> rx.Component:
             ),
             rx.hstack(
                 rx.text(
-                    LiveState.current,
+                    SHOWN_CURRENT,
                     size="9",
                     weight="bold",
                     class_name="thrust-num",
@@ -217,8 +231,7 @@ def occupancy_panel() -> rx.Component:
                 rx.spacer(),
                 rx.vstack(
                     rx.text(
-                        LiveState.percent,
-                        "%",
+                        SHOWN_PERCENT,
                         size="8",
                         weight="bold",
                         color=_band(11),
@@ -255,7 +268,7 @@ def occupancy_panel() -> rx.Component:
         width="100%",
         position="relative",
         id="occupancy-panel",
-        data_band=LiveState.band,
+        custom_attrs={"data-band": LiveState.band, "data-loaded": LiveState.loaded.to_string()},
     )
 
 
@@ -272,13 +285,11 @@ def capacity_summary() -> rx.Component:
             ),
             rx.hstack(
                 rx.text(
-                    LiveState.current, size="8", weight="bold", class_name="thrust-num", id="summary-current"
+                    SHOWN_CURRENT, size="8", weight="bold", class_name="thrust-num", id="summary-current"
                 ),
                 rx.text("/ ", LiveState.maximum, size="4", color=styles.MUTED, class_name="thrust-num"),
                 rx.spacer(),
-                rx.text(
-                    LiveState.percent, "%", size="4", weight="bold", color=_band(11), class_name="thrust-num"
-                ),
+                rx.text(SHOWN_PERCENT, size="4", weight="bold", color=_band(11), class_name="thrust-num"),
                 align="baseline",
                 spacing="2",
                 width="100%",
@@ -292,6 +303,8 @@ def capacity_summary() -> rx.Component:
         position="relative",
         width="100%",
         border_radius="var(--radius-3)",
+        custom_attrs={"data-loaded": LiveState.loaded.to_string()},
+        id="capacity-summary",
     )
 
 

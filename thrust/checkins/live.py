@@ -375,10 +375,12 @@ class Broadcaster:
         watching = self.watchers.connected(self._sockets())
         if not watching:
             return
+        t0 = time.perf_counter()
         cookies = {watcher.cookie for _, watcher in watching if watcher.staff}
         verified = dict(zip(cookies, await asyncio.gather(*(self._verify(c) for c in cookies)), strict=True))
         reader = next((actor for actor in verified.values() if actor is not None), None)
         snapshot = await asyncio.to_thread(self._read, reader)
+        t1 = time.perf_counter()
         stamp = now_ms()
         paused = self.paused
 
@@ -393,6 +395,13 @@ class Broadcaster:
             await asyncio.wait_for(self._push(token, snapshot, stamp, paused, names), PUSH_TIMEOUT_SECONDS)
 
         results = await asyncio.gather(*(one(t, w) for t, w in watching), return_exceptions=True)
+        t2 = time.perf_counter()
+        log.debug(
+            "live round: %d clients, read %.1f ms, push %.1f ms",
+            len(watching),
+            (t1 - t0) * 1e3,
+            (t2 - t1) * 1e3,
+        )
         self.rounds += 1
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:

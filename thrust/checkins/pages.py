@@ -173,6 +173,7 @@ def _results() -> rx.Component:
             rx.foreach(FrontDeskState.results, desk_row),
             id="desk-results",
             role="listbox",
+            custom_attrs={"data-query": FrontDeskState.query},  # which search these rows answer
             width="100%",
             border=styles.BORDER,
             border_radius="var(--radius-4)",

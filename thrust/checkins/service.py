@@ -101,9 +101,17 @@ def _open_visits(session: Session) -> int:
 
 
 def current_capacity(session: Session) -> Capacity:
-    """People inside now against the gym's maximum (an index-only count of open visits)."""
-    gym = session.get(GymSettings, 1)
-    return Capacity(current=_open_visits(session), max=gym.max_capacity if gym else 100)
+    """People inside now against the gym's maximum: one round trip (the count uses the open-visit index)."""
+    gym = GymSettings.__table__
+    inside = (
+        select(sa.func.count())
+        .select_from(CheckIn)
+        .where(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+        .scalar_subquery()
+    )
+    maximum = sa.select(gym.c.max_capacity).where(gym.c.id == 1).scalar_subquery()
+    current, most = session.execute(sa.select(inside, maximum)).one()
+    return Capacity(current=int(current), max=int(most) if most is not None else 100)
 
 
 def _lock_gym(session: Session) -> int:

@@ -34,6 +34,7 @@ from thrust.checkins.live import (
 )
 from thrust.core.errors import DomainError
 from thrust.models import Role
+from thrust.ui import routes
 from thrust.ui.feedback import error_toast, in_unit_of_work
 
 SEARCH_ID = "desk-search"
@@ -92,16 +93,22 @@ class LiveState(rx.State):
     @rx.event
     @requires(Permission.OCCUPANCY_VIEW)
     async def load_live(self) -> None:
-        """On a page with live data: read it now, then receive this worker's pushes."""
+        """On a page with live data: read it now, then receive this worker's pushes.
+
+        Names go to staff on the live traffic page only (the dashboard and the desk show the number).
+        """
         actor = await acting_user(self)
-        staff = actor.can(Permission.CHECKINS_VIEW_NAMES)
-        snapshot = await asyncio.to_thread(read_snapshot, actor if staff else None)
+        names = actor.can(Permission.CHECKINS_VIEW_NAMES) and self._on_live_page()
+        snapshot = await asyncio.to_thread(read_snapshot, actor if names else None)
         self._show(snapshot.occupancy, now_ms(), paused=is_paused())
-        if staff:
+        if names:
             (await self.get_state(LiveStaffState))._show(snapshot)
         auth = await self.get_state(AuthState)
         session = self.router.session
-        WATCHERS.watch(session.client_token, session.session_id, staff=staff, cookie=auth._cookie_header())
+        WATCHERS.watch(session.client_token, session.session_id, staff=names, cookie=auth._cookie_header())
+
+    def _on_live_page(self) -> bool:
+        return (self.router.url.path.rstrip("/") or "/") == routes.LIVE
 
 
 @user_bound

@@ -1,0 +1,180 @@
+"""The front desk and live traffic in real browsers: a check-in at the desk updates an open live page
+without a reload; refusals show their reason; the keyboard flow; the page says when live updates stop."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in
+from tests.realtime.servers import Candidate, members_who_may_enter
+from tests.server import AppServer
+from thrust.auth.state import PAGE_DENIED_MESSAGE
+
+pytestmark = pytest.mark.e2e
+
+SEARCH = "#desk-search"
+
+
+def refused_member(db_url: str) -> tuple[Candidate, str]:
+    """A member the desk must refuse, with the words the refusal should contain."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT m.id, m.full_name, u.email, m.status, m.membership_end FROM members m "
+                    "JOIN users u ON u.id = m.user_id "
+                    "WHERE m.status <> 'ACTIVE' OR m.membership_end < :today ORDER BY m.full_name LIMIT 1"
+                ),
+                {"today": date.today().isoformat()},
+            ).one()
+    finally:
+        engine.dispose()
+    member_id, name, email, status, _end = row
+    reason = {"FROZEN": "membership is frozen", "INACTIVE": "membership is inactive"}.get(
+        status, "membership ended"
+    )
+    return Candidate(str(member_id), name, email), reason
+
+
+def open_desk(page: Page, app_url: str) -> None:
+    sign_in(page, app_url, *TRAINER, then="/front-desk")
+    expect(page.locator(SEARCH)).to_be_focused()  # focused on load: the desk can type at once
+    expect(page.locator('#capacity-summary[data-loaded="true"]')).to_be_visible()
+
+
+def open_live(page: Page, app_url: str, who: tuple[str, str]) -> None:
+    sign_in(page, app_url, *who, then="/live")
+    expect(page.locator('#occupancy-panel[data-loaded="true"]')).to_be_visible()
+
+
+def check_in_or_out(page: Page, who: Candidate) -> None:
+    page.locator(SEARCH).fill(who.email)
+    expect(page.locator("#desk-results")).to_have_attribute("data-query", who.email)
+    expect(page.locator("#desk-results [role=option]")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(page.locator("#desk-card-name")).to_have_text(who.name)
+
+
+def test_a_check_in_at_the_desk_updates_the_live_page_without_a_reload(
+    new_page: Callable[..., Page], app_url: str, app_server: AppServer
+) -> None:
+    target = members_who_may_enter(app_server.db_url, 1)[0]
+    desk, live = new_page(), new_page(dark=True)
+    open_desk(desk, app_url)
+    open_live(live, app_url, ADMIN)
+    expect(live.locator("#live-status")).to_contain_text("Live")
+    before = int(live.locator("#occupancy-current").inner_text())
+    live.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    check_in_or_out(desk, target)
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked in at")
+    expect(desk.locator(SEARCH)).to_have_value("")  # ready for the next member
+    expect(desk.locator(SEARCH)).to_be_focused()
+
+    expect(live.locator("#activity-feed > div").first).to_contain_text(target.name)
+    expect(live.locator("#inside-list")).to_contain_text(target.name)
+    expect(live.locator("#occupancy-current")).to_have_text(str(before + 1))
+    assert live.evaluate("window.__sameDocument === true"), "the live page reloaded"
+    ARTIFACTS.mkdir(exist_ok=True)
+    desk.screenshot(path=str(ARTIFACTS / "front-desk-checked-in.png"))
+    live.screenshot(path=str(ARTIFACTS / "live-traffic-dark.png"), full_page=True)
+
+    # The member is inside now: the same search offers Check out, and Enter checks out.
+    desk.locator(SEARCH).fill(target.email)
+    expect(desk.locator("#desk-results")).to_contain_text("Check out")
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked out at")
+    expect(live.locator("#occupancy-current")).to_have_text(str(before))
+    expect(live.locator("#inside-list")).not_to_contain_text(target.name)
+
+
+def test_a_refusal_shows_its_reason_and_lets_no_one_in(
+    new_page: Callable[..., Page], app_url: str, app_server: AppServer
+) -> None:
+    refused, reason = refused_member(app_server.db_url)
+    desk = new_page()
+    open_desk(desk, app_url)
+    before = desk.locator("#summary-current").inner_text()
+    desk.locator(SEARCH).fill(refused.email)
+    expect(desk.locator("#desk-results [role=option]")).to_have_count(1)
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#desk-refusal")).to_contain_text(refused.name)
+    expect(desk.locator("#desk-refusal")).to_contain_text(reason)
+    expect(desk.locator("#desk-card")).to_have_count(0)
+    expect(desk.locator("#summary-current")).to_have_text(before)
+    ARTIFACTS.mkdir(exist_ok=True)
+    desk.screenshot(path=str(ARTIFACTS / "front-desk-refusal.png"))
+
+
+def test_the_keyboard_flow_type_arrow_enter(
+    new_page: Callable[..., Page], app_url: str, app_server: AppServer
+) -> None:
+    desk = new_page()
+    open_desk(desk, app_url)
+    desk.keyboard.type("an", delay=40)  # the box has the focus: no click needed
+    expect(desk.locator("#desk-results")).to_have_attribute(
+        "data-query", "an"
+    )  # as a person waits to see them
+    rows = desk.locator("#desk-results [role=option]")
+    expect(rows.first).to_have_attribute("aria-selected", "true")
+    assert rows.count() >= 2
+    assert rows.count() <= 8
+    desk.keyboard.press("ArrowDown")
+    expect(rows.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(rows.first).to_have_attribute("aria-selected", "false")
+    desk.keyboard.press("ArrowDown")
+    desk.keyboard.press("ArrowUp")
+    expect(rows.nth(1)).to_have_attribute("aria-selected", "true")
+    name = rows.nth(1).locator(".rt-Text").first.inner_text()
+    inside = "Check out" in rows.nth(1).inner_text()
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#desk-card-name")).to_have_text(name)
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked out at" if inside else "Checked in at")
+    # Put things back as they were for the other tests: the card's own button undoes it.
+    if not inside:
+        desk.get_by_role("button", name="Check out").click()
+        expect(desk.locator("#desk-flash")).to_contain_text("Checked out at")
+    desk.keyboard.press("Escape")
+
+
+def test_the_live_page_says_when_updates_stop_and_recovers(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
+    live = new_page()
+    open_live(live, app_url, TRAINER)
+    status = live.locator("#live-status")
+    expect(status).to_contain_text("Live")
+    expect(live.get_by_text("Live updates paused")).to_be_hidden()
+    # Forty seconds without a push or heartbeat, fast-forwarded: the watchdog's animations run out.
+    live.evaluate(
+        "document.getAnimations().forEach(a => {"
+        " if (['thrust-appear', 'thrust-vanish'].includes(a.animationName)) a.finish(); })"
+    )
+    expect(live.get_by_text("Live updates paused — reconnecting…")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    live.screenshot(path=str(ARTIFACTS / "live-traffic-paused.png"))
+    # The next heartbeat (every 15 s) re-arms the watchdog: live again, without a reload.
+    expect(live.get_by_text("Live updates paused — reconnecting…")).to_be_hidden(timeout=25_000)
+    expect(status).to_contain_text("Live")
+
+
+def test_a_member_sees_the_number_but_no_names_and_not_the_desk(
+    new_page: Callable[..., Page], app_url: str, app_server: AppServer
+) -> None:
+    member = members_who_may_enter(app_server.db_url, 1)[0]
+    page = new_page()
+    open_live(page, app_url, (member.email, "Member123!"))
+    expect(page.locator("#occupancy-current")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.locator("#activity-feed")).to_have_count(0)
+    expect(page.locator("#inside-list")).to_have_count(0)
+    page.goto("/front-desk")
+    expect(page.get_by_text(PAGE_DENIED_MESSAGE)).to_be_visible()  # sent back to the dashboard
+    expect(page.locator(SEARCH)).to_have_count(0)
+    expect(page.locator('#capacity-summary[data-loaded="true"]')).to_be_visible()  # which shows the number
