@@ -5,11 +5,11 @@ from __future__ import annotations
 import warnings
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import thrust.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from thrust.core.db import build_engine, schema_filter
 from thrust.core.settings import get_settings
 

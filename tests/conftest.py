@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -18,7 +19,6 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from alembic import command
 from thrust.core.db import build_engine, set_engine
 from thrust.core.http import get_session, get_session_factory
 from thrust.core.settings import get_settings

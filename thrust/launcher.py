@@ -12,10 +12,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from sqlmodel import Session, func, select
 
-from alembic import command
 from thrust.core.db import get_engine, session_scope
 from thrust.core.security import verify_password
 from thrust.core.settings import PROJECT_ROOT, Settings, get_settings
