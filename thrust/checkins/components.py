@@ -62,9 +62,15 @@ def _band_word() -> rx.Var:
         ~LiveState.loaded,
         "",
         rx.cond(
-            LiveState.current >= LiveState.maximum,
-            "Full",
-            rx.match(LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"),
+            LiveState.current > LiveState.maximum,
+            "Over capacity",
+            rx.cond(
+                LiveState.current == LiveState.maximum,
+                "Full",
+                rx.match(
+                    LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"
+                ),
+            ),
         ),
     )
 
@@ -252,7 +258,7 @@ def occupancy_panel() -> rx.Component:
                 rx.text("0", size="1", color=styles.MUTED),
                 rx.spacer(),
                 rx.text(
-                    rx.cond(LiveState.as_of != "", "Read at " + LiveState.as_of, ""),
+                    rx.cond(LiveState.as_of != "", "As of " + LiveState.as_of, ""),
                     size="1",
                     color=styles.MUTED,
                 ),
@@ -310,6 +316,7 @@ def capacity_summary() -> rx.Component:
 
 # -- names (staff) -------------------------------------------------------------------------------------------
 
+LIST_HEIGHT = "30rem"
 TIER_COLORS = (("VIP", "purple"), ("PREMIUM", "orange"), "gray")
 
 
@@ -372,14 +379,22 @@ def activity_feed() -> rx.Component:
             ),
             rx.cond(
                 LiveStaffState.feed.length() > 0,
-                rx.box(rx.foreach(LiveStaffState.feed, _feed_row), width="100%", id="activity-feed"),
+                rx.box(
+                    rx.foreach(LiveStaffState.feed, _feed_row),
+                    width="100%",
+                    max_height=LIST_HEIGHT,
+                    class_name="thrust-scroll",
+                    id="activity-feed",
+                ),
                 rx.text("No check-ins yet.", size="2", color=styles.MUTED, padding_y="1rem"),
             ),
             spacing="2",
             width="100%",
         ),
+        paused_overlay(),
         size="2",
         width="100%",
+        position="relative",
     )
 
 
@@ -445,7 +460,7 @@ def who_is_inside() -> rx.Component:
                 rx.box(
                     rx.foreach(LiveStaffState.inside, _inside_row),
                     width="100%",
-                    max_height="30rem",
+                    max_height=LIST_HEIGHT,
                     class_name="thrust-scroll",
                     id="inside-list",
                 ),
@@ -454,8 +469,10 @@ def who_is_inside() -> rx.Component:
             spacing="2",
             width="100%",
         ),
+        paused_overlay(),
         size="2",
         width="100%",
+        position="relative",
     )
 
 
@@ -497,7 +514,15 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.text(row.contact, size="1", color=styles.MUTED, trim="both"),
+            rx.text(
+                row.contact,
+                size="1",
+                color=styles.MUTED,
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+                max_width="100%",
+            ),
             spacing="1",
             min_width="0",
             flex="1",
@@ -515,7 +540,7 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
             rx.cond(highlighted, kbd("↵")),
             on_click=FrontDeskState.act(row.id),
             variant=rx.cond(highlighted, "solid", "soft"),
-            color_scheme=rx.cond(row.inside, "gray", "orange"),
+            color_scheme=rx.cond(row.inside, "gray", rx.cond(row.warning != "", "red", "orange")),
             size="2",
             min_width="8.5rem",
         ),

@@ -100,6 +100,7 @@ def _override_form() -> rx.Component:
                     auto_complete="off",
                     width="100%",
                     size="2",
+                    flex="1",
                 ),
                 rx.button("Let in", type="submit", color_scheme="red", size="2"),
                 rx.button(
@@ -278,6 +279,7 @@ def _member_card() -> rx.Component:
             size="3",
             width="100%",
             id="desk-card",
+            border_top=rx.cond(card.inside, "4px solid var(--grass-9)", "4px solid var(--gray-8)"),
         ),
     )
 

@@ -298,6 +298,7 @@ class FrontDeskState(rx.State):
             result, at = await in_unit_of_work(work)
         except service.CheckInRefused as refused:
             self._clear_refusal()
+            self.has_card = False  # the refusal is the news now, not an earlier greeting
             self.refusal, self.refusal_code = refused.message, refused.code
             self.can_override = refused.code == "AT_CAPACITY" and actor.role == Role.ADMIN
             self._refused_id = str(member_id)
@@ -332,6 +333,7 @@ class FrontDeskState(rx.State):
             result, at = await in_unit_of_work(work)
         except DomainError as error:
             self._clear_refusal()
+            self.has_card = False
             self.refusal, self.refusal_code = error.message, error.code
             return rx.set_focus(SEARCH_ID)
         visit = result.visit
