@@ -13,6 +13,7 @@ from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.auth.rbac import Permission, require
 from thrust.core.errors import ValidationFailed
 from thrust.core.http import UnitOfWork
 from thrust.core.schemas import Data
@@ -116,6 +117,9 @@ def export_members(
     expired: QueryText = None,
 ) -> StreamingResponse:
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
+    # Checked here as well as in the service: once streaming has started a refusal can no longer
+    # become a 403 (it was a 500 with an empty body).
+    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
