@@ -1,0 +1,587 @@
+"""Helpers for the security suite: client addresses, accounts, database snapshots, a Reflex client that
+knows when an event (and everything it chained) has finished, the app's handlers with dummy arguments,
+and hand-made JWTs.
+
+Everything here talks to the session's running server (`tests/server.py`) the way an attacker would:
+HTTP with httpx, the socket with tests/realtime/reflex_client.py (python-socketio speaking Reflex's
+protocol). The server's SQLite database is only ever opened read-only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import inspect
+import itertools
+import json
+import random
+import sqlite3
+import typing
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import jwt
+from sqlalchemy.engine import make_url
+
+from tests.realtime.reflex_client import ReflexClient
+from thrust.auth.guard import DENIED_MESSAGE, SESSION_ENDED_MESSAGE, Policy
+from thrust.models import Role
+
+ROLES: tuple[Role | None, ...] = (None, Role.MEMBER, Role.TRAINER, Role.ADMIN)
+ROOT_STATE = "reflex___state____state"
+PROBE_HANDLER = f"{ROOT_STATE}.set_is_hydrated"
+PROBE_PARAM = "__probe"
+SUFFIX = "_rx_state_"
+GENERIC_ERROR = "An error occurred"  # Reflex's toast for an exception a handler did not handle
+NOBODY = "5e0c1b7a-0000-4000-8000-00000000dead"  # a well-formed id that names nothing
+
+# (handler or route, role) pairs checked by the authorization matrices, shown in the terminal summary.
+MATRIX: Counter[str] = Counter()
+
+
+def role_name(role: Role | None) -> str:
+    return role.value if role is not None else "ANONYMOUS"
+
+
+# -- client addresses ---------------------------------------------------------------------------------
+
+_addresses = itertools.count(1)
+_NET = random.randint(16, 31)
+
+
+def fresh_ip() -> str:
+    """A client address used by nobody else in this run (the server trusts one proxy hop)."""
+    n = next(_addresses)
+    return f"172.{_NET}.{n // 250 % 256}.{n % 250 + 1}"
+
+
+# -- the server's database, read-only -------------------------------------------------------------------
+
+_LATEST_COLUMNS = (
+    "updated_at",
+    "check_in_time",
+    "check_out_time",
+    "created_at",
+    "revoked_at",
+    "last_used_at",
+    "last_login_at",
+    "password_changed_at",
+)
+
+
+@dataclass(frozen=True)
+class TableState:
+    rows: int
+    latest: tuple[tuple[str, Any], ...]
+    digest: str
+
+
+Snapshot = dict[str, TableState]
+
+
+class Database:
+    """Read-only view of the running server's SQLite database."""
+
+    def __init__(self, db_url: str) -> None:
+        path = make_url(db_url).database
+        assert path, db_url
+        self.path = path
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+
+    def query(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        with self.connect() as connection:
+            return connection.execute(sql, args).fetchall()
+
+    def snapshot(self) -> Snapshot:
+        """Per table: row count, max() of its time columns, and a digest of every row."""
+        result: Snapshot = {}
+        with self.connect() as connection:
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master"
+                    " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+            for table in tables:
+                columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]
+                times = [c for c in _LATEST_COLUMNS if c in columns]
+                latest: tuple[tuple[str, Any], ...] = ()
+                if times:
+                    values = connection.execute(
+                        "SELECT " + ", ".join(f'max("{c}")' for c in times) + f' FROM "{table}"'
+                    ).fetchone()
+                    latest = tuple(zip(times, values, strict=True))
+                digest = hashlib.blake2b(digest_size=16)
+                rows = 0
+                for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+                    digest.update(repr(row).encode())
+                    rows += 1
+                result[table] = TableState(rows, latest, digest.hexdigest())
+        return result
+
+
+def db_changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """What differs between two snapshots, one readable line per table."""
+    lines = []
+    for table in sorted(set(before) | set(after)):
+        a, b = before.get(table), after.get(table)
+        if a == b:
+            continue
+        if a is None or b is None:
+            lines.append(f"{table}: table appeared or vanished")
+            continue
+        parts = []
+        if a.rows != b.rows:
+            parts.append(f"rows {a.rows} -> {b.rows}")
+        parts.extend(
+            f"max({c}) {x!r} -> {y!r}" for (c, x), (_, y) in zip(a.latest, b.latest, strict=True) if x != y
+        )
+        if not parts:
+            parts.append("row contents changed")
+        lines.append(f"{table}: " + ", ".join(parts))
+    return lines
+
+
+# -- accounts -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    """A signed-in user: bearer tokens for HTTP, the same access token as the socket's cookie."""
+
+    email: str
+    password: str
+    role: Role
+    user_id: str
+    access: str
+    refresh: str
+    member_id: str | None = None
+    full_name: str = ""
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+    @property
+    def cookie(self) -> str:
+        return f"thrust_access={self.access}"
+
+
+def api_login(base_url: str, email: str, password: str, *, ip: str | None = None) -> httpx.Response:
+    return httpx.post(
+        f"{base_url}/api/v1/auth/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": ip or fresh_ip()},
+        timeout=60,
+    )
+
+
+def sign_in_account(base_url: str, db: Database, email: str, password: str) -> Account:
+    """Sign in (bearer mode) and describe the account from the database."""
+    response = api_login(base_url, email, password)
+    assert response.status_code == 200, (email, response.status_code, response.text)
+    data = response.json()["data"]
+    user = data["user"]
+    member = db.query("SELECT id FROM members WHERE user_id = ?", uuid.UUID(user["id"]).hex)
+    return Account(
+        email=email,
+        password=password,
+        role=Role(user["role"]),
+        user_id=user["id"],
+        access=data["accessToken"],
+        refresh=data["refreshToken"],
+        member_id=str(uuid.UUID(member[0][0])) if member else None,
+        full_name=user["fullName"],
+    )
+
+
+# -- the socket ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Message:
+    """One server message for an event: its raw form and the state values it actually changed."""
+
+    raw: dict[str, Any]
+    changes: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("events") or [])
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.raw, default=str)
+
+
+def refusals(messages: list[Message]) -> list[str]:
+    """The refusals among `messages`: a permission toast or a session-ended toast/redirect."""
+    found = []
+    for message in messages:
+        for event in message.events:
+            text = json.dumps(event, default=str)
+            if DENIED_MESSAGE in text:
+                found.append("denied toast")
+            elif SESSION_ENDED_MESSAGE in text:
+                found.append("session-ended toast")
+    return found
+
+
+def toasts(messages: list[Message]) -> list[str]:
+    """The text of every toast call among `messages`."""
+    found = []
+    for message in messages:
+        for event in message.events:
+            text = json.dumps(event.get("payload", {}), default=str)
+            if "__toast" in text:
+                found.append(text)
+    return found
+
+
+def changes(messages: list[Message]) -> list[str]:
+    return [
+        f"{state.rsplit('.', 1)[-1]}.{var}: {old!r} -> {new!r}"
+        for m in messages
+        for state, var, old, new in m.changes
+    ]
+
+
+class ProbingClient:
+    """A ReflexClient that can tell when an event and everything it chained have been processed.
+
+    Reflex processes one token's (foreground) events in order, so after an event we send a probe
+    (the public root `set_is_hydrated(True)`) under a router URL carrying a fresh `?__probe=n`: the
+    server's answer to it names n in its router delta, so we know exactly which messages came before.
+    Events chained by the handler are queued behind the first probe, so we probe until a round trip
+    brings nothing else. The router data of every event equals that of the probe before it, so no
+    router var changes with the event under test; its messages hold only what the event did.
+    """
+
+    def __init__(
+        self, base_url: str, *, cookie: str = "", ip: str | None = None, token: str | None = None
+    ) -> None:
+        self.rc = ReflexClient(base_url, cookie=cookie, ip=ip or fresh_ip(), token=token)
+        self.rc.on_update = self._on_update
+        self.base_url = base_url
+        self.path = "/"
+        self.mirror: dict[str, dict[str, Any]] = {}
+        self.messages: list[Message] = []
+        self._probe = 0
+        self._answered = 0
+        self._wake = asyncio.Event()
+
+    @property
+    def token(self) -> str:
+        return self.rc.token
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.rc.sio.connected)
+
+    async def connect(self, path: str = "/") -> None:
+        self.path = path
+        await self.rc.connect(path)
+        await self.settle()
+
+    async def connect_from(self, origin: str, path: str = "/") -> None:
+        """Connect as a page on `origin` would (a cross-site socket): same handshake, other Origin."""
+        self.path = path
+        headers = {"Origin": origin, "X-Forwarded-For": self.rc.ip}
+        if self.rc.cookie:
+            headers["Cookie"] = self.rc.cookie
+        boot = {"name": f"{ROOT_STATE}.hydrate_and_load", "payload": {}, "router_data": self._router()}
+        await self.rc.sio.connect(
+            f"{self.base_url}?token={self.rc.token}",
+            socketio_path="/_event",
+            namespaces=["/_event"],
+            transports=["websocket"],
+            headers=headers,
+            auth={"event": boot},
+            wait_timeout=15,
+        )
+
+    async def close(self) -> None:
+        if self.connected:
+            await self.rc.sio.disconnect()
+        http = getattr(self.rc.sio.eio, "http", None)  # a refused handshake leaves its session open
+        if http is not None and not http.closed:
+            await http.close()
+
+    def _router(self) -> dict[str, Any]:
+        if not self._probe:
+            return {"pathname": self.path, "asPath": self.path, "query": {}}
+        return {
+            "pathname": self.path,
+            "asPath": f"{self.path}?{PROBE_PARAM}={self._probe}",
+            "query": {PROBE_PARAM: str(self._probe)},
+        }
+
+    def _on_update(self, _client: ReflexClient, update: dict[str, Any]) -> None:
+        delta = update.get("delta") or {}
+        url = (delta.get(ROOT_STATE) or {}).get(f"rx_router_url{SUFFIX}")
+        probe = None
+        if isinstance(url, dict) and str(url.get("query", "")).startswith(f"{PROBE_PARAM}="):
+            probe = int(str(url["query"]).split("=", 1)[1])
+        found = []
+        for state, values in delta.items():
+            bucket = self.mirror.setdefault(state, {})
+            for key, value in values.items():
+                var = key.removesuffix(SUFFIX)
+                if var not in bucket or bucket[var] != value:
+                    found.append((state, var, bucket.get(var, "<unset>"), value))
+                bucket[var] = value
+        if probe is not None:
+            self._answered = max(self._answered, probe)
+        else:
+            self.messages.append(Message(update, found))
+        self._wake.set()
+
+    async def emit(self, name: str, payload: dict[str, Any] | None = None) -> None:
+        await self.rc.sio.emit(
+            "event",
+            {"name": name, "payload": payload or {}, "router_data": self._router()},
+            namespace="/_event",
+        )
+
+    async def _round_trip(self, within: float) -> None:
+        self._probe += 1
+        wanted = self._probe
+        await self.emit(PROBE_HANDLER, {"value": True})
+        deadline = asyncio.get_running_loop().time() + within
+        while self._answered < wanted:
+            if not self.connected:
+                raise ConnectionError("the server closed the socket")
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError(f"no answer to probe {wanted} within {within}s")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(remaining, 0.25))
+
+    async def settle(self, *, background: bool = False, within: float = 20.0) -> None:
+        """Wait until the events sent so far, and what they chained, are done."""
+        rounds = 0
+        while True:
+            before = len(self.messages)
+            if background:
+                await asyncio.sleep(0.3)  # background events skip the per-token queue
+            await self._round_trip(within)
+            rounds += 1
+            if rounds >= 2 and len(self.messages) == before:
+                return
+            if rounds > 12:
+                raise TimeoutError("the event keeps producing messages")
+
+    async def call(
+        self, name: str, payload: dict[str, Any] | None = None, *, background: bool = False
+    ) -> list[Message]:
+        """Send one event; the messages it (and its chain) produced.
+
+        A server push that arrived meanwhile (a delta of a broadcast state only, no events) is not
+        counted, unless the event is a handler of that very state.
+        """
+        start = len(self.messages)
+        await self.emit(name, payload)
+        await self.settle(background=background)
+        state = name.rsplit(".", 1)[0]
+        pushed = PUSHED_STATES - {state}
+        return [
+            m
+            for m in self.messages[start:]
+            if m.events or not (set(m.raw.get("delta") or {}) <= pushed) or not m.raw.get("delta")
+        ]
+
+    def seen(self) -> str:
+        """Everything this socket received, as text (for leak checks)."""
+        return json.dumps([m.raw for m in self.messages], default=str) + json.dumps(self.mirror, default=str)
+
+
+def _pushed_states() -> frozenset[str]:
+    """States the server writes on its own (the live occupancy broadcaster), not only in answer to an
+    event: their pushes may land while any event is being checked."""
+    try:
+        from thrust.checkins.state import LiveStaffState, LiveState
+    except ImportError:
+        return frozenset()
+    return frozenset({LiveState.get_full_name(), LiveStaffState.get_full_name()})
+
+
+PUSHED_STATES = _pushed_states()
+
+
+# -- the app's handlers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # str, int, float, bool, dict, list, upload, any
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One registered event handler, as the socket protocol names it, with its policy."""
+
+    name: str
+    state: str
+    method: str
+    qualified: str  # module.Class.method, for the allow-list
+    policy: Policy
+    params: tuple[Param, ...]
+    background: bool
+
+    def allows(self, role: Role | None) -> bool:
+        return self.policy.allows_role(role)
+
+    @property
+    def short(self) -> str:
+        return self.qualified.removeprefix("thrust.")
+
+
+def _kind(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty or annotation is Any:
+        return "any"
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _kind(args[0]) if args else "any"
+    if origin is not None:
+        if origin in (list, tuple, set, frozenset):
+            inner = typing.get_args(annotation)
+            if inner and "UploadFile" in getattr(inner[0], "__name__", str(inner[0])):
+                return "upload"
+            return "list"
+        if origin is dict:
+            return "dict"
+        return "any"
+    if isinstance(annotation, str):
+        text = annotation.replace(" ", "")
+        for kind in ("bool", "int", "float", "str", "dict", "list"):
+            if text == kind or text.startswith(kind + "[") or text.startswith(kind + "|"):
+                return "upload" if "UploadFile" in text else kind
+        return "any"
+    for kind, types in (
+        ("bool", bool),
+        ("int", int),
+        ("float", float),
+        ("str", str),
+        ("dict", dict),
+        ("list", list),
+    ):
+        if annotation is types:
+            return kind
+    return "any"
+
+
+def _params(fn: Any) -> tuple[Param, ...]:
+    original = inspect.unwrap(fn)
+    try:
+        hints = typing.get_type_hints(original)
+    except Exception:
+        hints = {}
+    result = []
+    for name, parameter in list(inspect.signature(original).parameters.items())[1:]:
+        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            continue
+        if parameter.default is not inspect.Parameter.empty:
+            continue
+        result.append(Param(name, _kind(hints.get(name, parameter.annotation))))
+    return tuple(result)
+
+
+def app_handlers() -> list[Handler]:
+    """Every handler of every state in the app's own registry (`all_handler_policies()`)."""
+    import thrust.thrust  # noqa: F401  (registers every state the app serves)
+    from thrust.auth.guard import _registered_handlers, all_handler_policies
+
+    registered = _registered_handlers()
+    handlers = []
+    for name, policy in all_handler_policies().items():
+        entry = registered[name]
+        state_cls = entry.states[0] if entry.states else None
+        state, method = name.rsplit(".", 1)
+        qualified = f"{state_cls.__module__}.{state_cls.__qualname__}.{method}" if state_cls else name
+        handlers.append(
+            Handler(
+                name=name,
+                state=state,
+                method=method,
+                qualified=qualified,
+                policy=policy,
+                params=_params(entry.handler.fn),
+                background=bool(entry.handler.is_background),
+            )
+        )
+    return handlers
+
+
+def dummy_value(param: Param) -> Any:
+    """A plausible value of the right type (ids are well formed and name nothing)."""
+    if param.kind == "bool":
+        return False
+    if param.kind == "int":
+        return 1
+    if param.kind == "float":
+        return 1.0
+    if param.kind == "dict":
+        return {}
+    if param.kind in ("list", "upload"):
+        return []
+    if param.name.endswith("id"):
+        return NOBODY
+    return "x"
+
+
+def dummy_args(handler: Handler) -> dict[str, Any]:
+    return {p.name: dummy_value(p) for p in handler.params}
+
+
+# -- tokens -------------------------------------------------------------------------------------------
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+
+
+def forge(token: str, secret: str, *, header: dict[str, Any] | None = None, **claims: Any) -> str:
+    """Re-sign `token` with the server's own key after changing its header and claims."""
+    old_header, old_claims = unverified(token)
+    new_header = {k: v for k, v in {**old_header, **(header or {})}.items() if k != "alg"}
+    return jwt.encode({**old_claims, **claims}, secret, algorithm="HS256", headers=new_header)
+
+
+def unsigned(token: str, **claims: Any) -> str:
+    """`alg: none`: the same claims, no signature."""
+    header, old_claims = unverified(token)
+    head = b64url(json.dumps({**header, "alg": "none"}).encode())
+    body = b64url(json.dumps({**old_claims, **claims}).encode())
+    return f"{head}.{body}."
+
+
+def tampered(token: str) -> str:
+    """The same token with one bit of its signature flipped."""
+    head, body, signature = token.split(".")
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw[0] ^= 0x01
+    return f"{head}.{body}.{b64url(bytes(raw))}"
+
+
+def expired_claims() -> dict[str, int]:
+    now = datetime.now(UTC)
+    return {
+        "iat": int((now - timedelta(days=2)).timestamp()),
+        "exp": int((now - timedelta(minutes=5)).timestamp()),
+    }

@@ -1,0 +1,195 @@
+"""Authorization matrix over HTTP: every /api/v1 route in the server's OpenAPI schema × four roles.
+
+The expectation table below says, per route, which roles the RBAC table lets through (written as
+permissions, so it follows `ROLE_PERMISSIONS`). A route missing from the table fails the test. Refused
+calls must answer 401 (anonymous) or 403 (signed in; 404 where the route hides objects the caller may
+not see) in the seed's error shape and leave the database unchanged; allowed calls must not be refused.
+Bodies are chosen so that an allowed call changes nothing either (a well-formed id that names nobody, a
+value the service rejects), while being well-formed enough that a refused role reaches the permission
+check rather than a 422.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.security.conftest import Cast
+from tests.security.support import MATRIX, NOBODY, ROLES, Database, db_changes, fresh_ip, role_name
+from tests.server import AppServer
+from thrust.auth.rbac import Permission, has_permission
+from thrust.models import Role
+
+P = Permission
+TARGET = "<member B: assigned to the trainer, not member A>"
+BAD_CSV = ("members.csv", b"fullName,email\nNo Email Given,not-an-email\n", "text/csv")
+
+
+def roles_with(*permissions: Permission) -> frozenset[Role]:
+    """The roles holding any of `permissions` in the RBAC table."""
+    return frozenset(r for r in Role if any(has_permission(r, p) for p in permissions))
+
+
+PUBLIC = None  # reachable without a session
+SIGNED_IN = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Route:
+    allowed: frozenset[Role] | None  # None: public
+    json: Any = None
+    path: dict[str, str] = field(default_factory=dict)
+    files: tuple[str, bytes, str] | None = None
+    hidden: bool = False  # object-scoped: a refused signed-in role gets 404, not 403
+
+
+ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/api/v1/health"): Route(PUBLIC),
+    # Public auth routes get bodies the schema rejects (422): nothing is created, ended or counted.
+    ("POST", "/api/v1/auth/signup"): Route(PUBLIC, json={}),
+    ("POST", "/api/v1/auth/login"): Route(PUBLIC, json={}),
+    ("POST", "/api/v1/auth/refresh"): Route(PUBLIC, json={"refreshToken": ["not", "a", "token"]}),
+    ("POST", "/api/v1/auth/logout"): Route(PUBLIC, json={"refreshToken": ["not", "a", "token"]}),
+    ("GET", "/api/v1/auth/me"): Route(SIGNED_IN),
+    ("PATCH", "/api/v1/settings/profile"): Route(SIGNED_IN, json={"email": "not-an-email"}),
+    ("PATCH", "/api/v1/settings/password"): Route(
+        SIGNED_IN, json={"currentPassword": "", "newPassword": "x"}
+    ),
+    ("GET", "/api/v1/settings/gym"): Route(SIGNED_IN),
+    ("PATCH", "/api/v1/settings/gym"): Route(roles_with(P.SETTINGS_MANAGE), json={"maxCapacity": 0}),
+    ("GET", "/api/v1/staff"): Route(roles_with(P.STAFF_MANAGE)),
+    ("POST", "/api/v1/staff"): Route(
+        roles_with(P.STAFF_MANAGE),
+        json={"email": "matrix@example.com", "password": "short", "fullName": "Matrix", "role": "TRAINER"},
+    ),
+    ("PATCH", "/api/v1/staff/{userId}"): Route(
+        roles_with(P.STAFF_MANAGE), path={"userId": NOBODY}, json={"role": "TRAINER"}
+    ),
+    ("GET", "/api/v1/members"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    ("POST", "/api/v1/members"): Route(roles_with(P.MEMBERS_CREATE), json={"fullName": ""}),
+    ("GET", "/api/v1/members/export"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    ("POST", "/api/v1/members/import/preview"): Route(roles_with(P.MEMBERS_CREATE), files=BAD_CSV),
+    ("POST", "/api/v1/members/import"): Route(roles_with(P.MEMBERS_CREATE), files=BAD_CSV),
+    ("POST", "/api/v1/members/bulk-action"): Route(
+        roles_with(P.MEMBERS_EDIT_ALL), json={"action": "activate", "memberIds": [NOBODY]}
+    ),
+    ("GET", "/api/v1/members/{member_id}"): Route(
+        roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED), path={"member_id": TARGET}, hidden=True
+    ),
+    ("PATCH", "/api/v1/members/{member_id}"): Route(
+        roles_with(P.MEMBERS_EDIT_ALL, P.MEMBERS_EDIT_ASSIGNED),
+        path={"member_id": TARGET},
+        json={"fullName": ""},
+        hidden=True,
+    ),
+    ("DELETE", "/api/v1/members/{member_id}"): Route(
+        roles_with(P.MEMBERS_DELETE), path={"member_id": NOBODY}
+    ),
+    ("GET", "/api/v1/check-ins"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    ("POST", "/api/v1/check-ins"): Route(roles_with(P.CHECKINS_MANAGE), json={"memberId": NOBODY}),
+    ("PATCH", "/api/v1/check-ins/{visit_id}"): Route(
+        roles_with(P.CHECKINS_MANAGE), path={"visit_id": NOBODY}, json={}
+    ),
+    ("GET", "/api/v1/check-ins/current"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    ("GET", "/api/v1/check-ins/history"): Route(roles_with(P.OCCUPANCY_VIEW)),
+}
+
+
+def schema_routes(base_url: str) -> list[tuple[str, str]]:
+    response = httpx.get(f"{base_url}/api/v1/openapi.json", timeout=30)
+    assert response.status_code == 200, response.text
+    methods = {"get", "post", "put", "patch", "delete"}
+    return sorted(
+        (method.upper(), path)
+        for path, ops in response.json()["paths"].items()
+        for method in ops
+        if method in methods
+    )
+
+
+def send(
+    client: httpx.Client, method: str, path: str, route: Route, cast: Cast, headers: dict[str, str]
+) -> httpx.Response:
+    url = path
+    for name, value in route.path.items():
+        url = url.replace("{" + name + "}", cast.victim.member_id if value == TARGET else value)
+    kwargs: dict[str, Any] = {"headers": {**headers, "X-Forwarded-For": fresh_ip()}}
+    if route.files is not None:
+        kwargs["files"] = {"file": route.files}
+    elif route.json is not None:
+        kwargs["json"] = route.json
+    return client.request(method, url, **kwargs)
+
+
+def test_every_route_in_the_schema_has_an_expectation(app_server: AppServer) -> None:
+    served = set(schema_routes(app_server.url))
+    missing = sorted(served - set(ROUTES))
+    assert not missing, "routes with no row in ROUTES (decide who may call them): " + ", ".join(
+        f"{m} {p}" for m, p in missing
+    )
+    stale = sorted(set(ROUTES) - served)
+    assert not stale, f"ROUTES names routes the server no longer has: {stale}"
+
+
+def test_no_api_route_hides_from_the_schema() -> None:
+    """The matrix enumerates the OpenAPI schema; a route left out of it would escape the matrix."""
+    from fastapi.routing import APIRoute
+
+    from thrust.api import API_ROUTERS
+
+    hidden = [
+        f"{sorted(route.methods)} {route.path}"
+        for router in API_ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute) and not route.include_in_schema
+    ]
+    assert not hidden, f"routes with include_in_schema=False escape the authorization matrix: {hidden}"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=role_name)
+def test_authorization_matrix_over_http(
+    role: Role | None, app_server: AppServer, cast: Cast, server_db: Database
+) -> None:
+    account = cast.account(role)
+    headers = account.bearer if account else {}
+    failures = []
+    checked = 0
+    with httpx.Client(base_url=app_server.url, timeout=60) as client:
+        for method, path in schema_routes(app_server.url):
+            route = ROUTES.get((method, path))
+            if route is None:
+                continue  # reported by test_every_route_in_the_schema_has_an_expectation
+            allowed = route.allowed is None or role in route.allowed
+            before = None if allowed else server_db.snapshot()
+            response = send(client, method, path, route, cast, headers)
+            checked += 1
+            label = f"{method} {path} as {role_name(role)}"
+            status = response.status_code
+            if allowed:
+                refused = {401, 403} | ({404} if route.hidden else set())
+                if status in refused or status >= 500:
+                    failures.append(f"{label}: allowed but answered {status} {response.text[:200]}")
+                continue
+            expected = 401 if role is None else (404 if route.hidden else 403)
+            code = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND"}[expected]
+            body = _json(response)
+            if status != expected or (body.get("error") or {}).get("code") != code:
+                failures.append(f"{label}: expected {expected} {code}, got {status} {response.text[:200]}")
+            diff = db_changes(before, server_db.snapshot())  # type: ignore[arg-type]
+            if diff:
+                failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
+    MATRIX["api routes"] += checked
+    print(f"authorization matrix ({role_name(role)} over HTTP): {checked} routes")
+    assert checked >= len(ROUTES) - 1
+    assert not failures, f"{len(failures)} of {checked} calls failed:\n" + "\n".join(failures)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
