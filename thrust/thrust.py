@@ -20,7 +20,8 @@ from thrust.core.jobs import SlotClaims, run_jobs
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
-from thrust.members.pages import members_page
+from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
+from thrust.members.uploads import limit_upload_size
 from thrust.planner.pages import planner_page
 from thrust.ui import routes, styles
 from thrust.ui.shell import page_needs
@@ -31,7 +32,8 @@ api = create_api(API_ROUTERS)
 app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/thrust.css"],
-    api_transformer=api,
+    # /_upload bodies over the import's 5 MB are refused before Reflex reads them.
+    api_transformer=[api, limit_upload_size],
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),
@@ -45,7 +47,8 @@ app.add_middleware(AuthMiddleware())
 # (page, route, title, loaders: run once the visitor is known to be signed in and may open the page)
 _PROTECTED: Sequence[tuple[Callable[[], rx.Component], str, str, list[Any]]] = (
     (dashboard, routes.DASHBOARD, "Dashboard", DASHBOARD_LOADERS),
-    (members_page, routes.MEMBERS, "Members", []),
+    (members_page, routes.MEMBERS, "Members", MEMBERS_LOADERS),
+    (member_page, MEMBER_ROUTE, "Member", MEMBER_LOADERS),
     (front_desk_page, routes.FRONT_DESK, "Front desk", FRONT_DESK_LOADERS),
     (live_page, routes.LIVE, "Live traffic", LIVE_LOADERS),
     (planner_page, routes.PLANNER, "AI planner", []),

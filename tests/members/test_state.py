@@ -1,0 +1,593 @@
+"""The members pages' state handlers without a server: guards, argument checks, what reaches the client.
+
+Each client is a fresh state tree as Reflex builds it for a new tab; the cookie -> actor lookup is a
+table, and the handlers' units of work run in the test's rolled-back transaction (both engines).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from reflex.istate.data import RouterData
+from reflex.state import State
+from sqlmodel import Session, select
+
+import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
+from tests.factories import actor_for, make_member, make_user, make_visit
+from thrust.auth import state as auth_state
+from thrust.auth.guard import DENIED_MESSAGE
+from thrust.auth.rbac import Actor
+from thrust.auth.state import AuthState
+from thrust.core.settings import get_settings
+from thrust.members import service
+from thrust.members import state as members_state
+from thrust.members.state import ImportState, MemberFormState, MembersState, ProfileState
+from thrust.models import Member, MembershipTier, MemberStatus, Role, User
+from thrust.ui import feedback
+
+NOT_UNDERSTOOD = "not understood"
+
+
+@pytest.fixture
+def people(db: Session) -> dict[str, Any]:
+    admin = make_user(db, role=Role.ADMIN, full_name="Gym Admin")
+    coach = make_user(db, role=Role.TRAINER, full_name="Marcus Reid")
+    today = date.today()
+    members = {
+        "zoe": make_member(db, full_name="Zoë Ångström", trainer=coach, end=today + timedelta(days=5)),
+        "ana": make_member(db, full_name="Ana Ruiz", trainer=coach, tier=MembershipTier.VIP),
+        "bob": make_member(db, full_name="Bob Stone", status=MemberStatus.FROZEN),
+        "cy": make_member(db, full_name="Cy Twombly", end=today - timedelta(days=2)),
+    }
+    member_user = db.get(User, members["cy"].user_id)
+    return {"admin": admin, "coach": coach, "member_user": member_user, **members}
+
+
+@pytest.fixture(autouse=True)
+def wiring(
+    db: Session, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """Cookies name the people above; units of work run in the test's transaction."""
+    table: dict[str, Actor] = {
+        "thrust_access=admin": actor_for(people["admin"]),
+        "thrust_access=coach": actor_for(people["coach"]),
+        "thrust_access=member": actor_for(people["member_user"]),
+    }
+    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
+    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
+
+    @contextmanager
+    def scope() -> Iterator[Session]:
+        yield db
+        db.flush()
+
+    monkeypatch.setattr(feedback, "session_scope", scope)
+    monkeypatch.setenv("THRUST_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def client(cookie: str, path: str = "/members") -> State:
+    root = State(_reflex_internal_init=True)
+    router_data = {
+        "pathname": path.split("?")[0],
+        "asPath": path,
+        "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
+        "token": str(uuid.uuid4()),
+    }
+    root.router_data = router_data
+    root.router = RouterData.from_router_data(router_data)
+    return root
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+async def call(handler: Any, state: Any, *args: Any) -> list[Any]:
+    """Run a handler as Reflex would (also a generator one) and collect what it returns or yields."""
+    result = handler.fn(state, *args)
+    out: list[Any] = []
+    if hasattr(result, "__aiter__"):
+        async for item in result:
+            out.append(item)
+        return out
+    if asyncio.iscoroutine(result):
+        result = await result
+    return [result]
+
+
+def said(events: list[Any]) -> str:
+    return " ".join(str(e) for e in events).replace("\\", "")
+
+
+async def signed_in(root: State) -> None:
+    auth = await root.get_state(AuthState)
+    assert await AuthState.require_login.fn(auth) is None
+
+
+async def directory(cookie: str = "thrust_access=admin", path: str = "/members") -> MembersState:
+    root = client(cookie, path)
+    await signed_in(root)
+    members = await root.get_state(MembersState)
+    await call(MembersState.open_directory, members)
+    return members
+
+
+# -- the directory ---------------------------------------------------------------------------------------
+
+
+def test_the_directory_holds_one_page_of_small_rows() -> None:
+    async def scenario() -> None:
+        members = await directory()
+        assert members.loaded and not members.loading and members.error == ""
+        assert [r.name for r in members.rows] == ["Ana Ruiz", "Bob Stone", "Cy Twombly", "Zoë Ångström"]
+        assert members.total == 4 and members.total_exact and members.range_label == "1–4 of 4"
+        zoe = members.rows[-1]
+        assert (zoe.cue, zoe.cue_tone, zoe.trainer, zoe.last_visit) == (
+            "expires in 5 days",
+            "amber",
+            "Marcus Reid",
+            "Never",
+        )
+        assert members.rows[2].cue_tone == "red"
+        assert [t.name for t in members.trainers] == ["Marcus Reid"]
+        assert members.export_href == "/api/v1/members/export"
+        # What the client receives: the page, never the search key or other internals.
+        delta = await members._get_root_state()._get_resolved_delta()
+        assert "search_text" not in str(delta)
+
+    run(scenario())
+
+
+def test_the_view_comes_from_the_address_and_bad_values_are_ignored(people: dict[str, Any]) -> None:
+    async def scenario() -> None:
+        members = await directory(
+            path="/members?status=FROZEN&sort=membershipEnd&order=desc&limit=50&tier=GOLD"
+        )
+        assert (members.status, members.sort, members.order, members.limit, members.tier) == (
+            "FROZEN",
+            "membershipEnd",
+            "desc",
+            50,
+            "all",
+        )
+        assert [r.name for r in members.rows] == ["Bob Stone"]
+        assert "status=FROZEN" in members.export_href and "sort" not in members.export_href
+        trainer = str(people["coach"].id)
+        members = await directory(path=f"/members?trainer={trainer}&q=zo&page=abc")
+        assert members.trainer == trainer and members.page == 1
+        assert [r.name for r in members.rows] == ["Zoë Ångström"]
+
+    run(scenario())
+
+
+def test_search_filters_sort_and_pages() -> None:
+    async def scenario() -> None:
+        members = await directory()
+        await call(MembersState.search, members, "ruiz")
+        assert [r.name for r in members.rows] == ["Ana Ruiz"] and "q=ruiz" in members.export_href
+        await call(MembersState.search, members, "")
+        await call(MembersState.filter_tier, members, "VIP")
+        assert [r.name for r in members.rows] == ["Ana Ruiz"]
+        await call(MembersState.clear_filters, members)
+        await call(MembersState.filter_membership, members, "expired")
+        assert [r.name for r in members.rows] == ["Cy Twombly"]
+        await call(MembersState.filter_membership, members, "7")
+        assert [r.name for r in members.rows] == ["Zoë Ångström"]
+        await call(MembersState.filter_membership, members, "all")
+        await call(MembersState.filter_trainer, members, "none")
+        assert [r.name for r in members.rows] == ["Bob Stone", "Cy Twombly"]
+        await call(MembersState.clear_filters, members)
+        await call(MembersState.sort_by, members, "name")  # same column: the order flips
+        assert members.order == "desc" and members.rows[0].name == "Zoë Ångström"
+        await call(MembersState.sort_by, members, "membershipEnd")  # a new column starts ascending
+        assert members.order == "asc" and members.rows[0].name == "Cy Twombly"
+        await call(MembersState.set_page_size, members, "25")
+        await call(MembersState.go_to_page, members, 7)  # past the end: the last page
+        assert members.page == 1 and len(members.rows) == 4
+        await call(MembersState.search, members, "nobody at all")
+        assert members.rows == [] and members.total == 0 and members.has_filters
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("handler", "args"),
+    [
+        (MembersState.search, ({"$gt": ""},)),
+        (MembersState.search, ("x" * 10_000,)),
+        (MembersState.search, (None,)),
+        (MembersState.filter_status, ("DELETED",)),
+        (MembersState.filter_tier, (["VIP"],)),
+        (MembersState.filter_trainer, ("not-a-trainer",)),
+        (MembersState.filter_membership, ("365",)),
+        (MembersState.sort_by, ("salary",)),
+        (MembersState.set_page_size, ("100000",)),
+        (MembersState.go_to_page, ("2",)),
+        (MembersState.go_to_page, (True,)),
+        (MembersState.toggle_row, (str(uuid.uuid4()), True)),  # not on this page
+        (MembersState.toggle_row, ("x", "yes")),
+        (MembersState.toggle_page, ("yes",)),
+        (MembersState.ask_bulk, ("delete",)),
+    ],
+)
+def test_a_bad_argument_gets_a_toast_and_changes_nothing(handler: Any, args: tuple[Any, ...]) -> None:
+    async def scenario() -> None:
+        members = await directory()
+        before = (members.query, members.status, members.tier, members.trainer, members.membership)
+        before += (members.sort, members.order, members.page, members.limit, list(members.selected))
+        rows = list(members.rows)
+        out = await call(handler, members, *args)
+        assert NOT_UNDERSTOOD in said(out)
+        after = (members.query, members.status, members.tier, members.trainer, members.membership)
+        after += (members.sort, members.order, members.page, members.limit, list(members.selected))
+        assert after == before and members.rows == rows and not members.bulk_open
+
+    run(scenario())
+
+
+def test_a_trainer_sees_only_assigned_members_and_cannot_select() -> None:
+    async def scenario() -> None:
+        members = await directory("thrust_access=coach")
+        assert [r.name for r in members.rows] == ["Ana Ruiz", "Zoë Ångström"]
+        out = await call(MembersState.toggle_row, members, members.rows[0].id, True)
+        assert DENIED_MESSAGE in said(out) and members.selected == []
+        out = await call(MembersState.ask_bulk, members, "freeze")
+        assert DENIED_MESSAGE in said(out) and not members.bulk_open
+
+    run(scenario())
+
+
+def test_a_member_is_sent_to_their_own_profile_and_refused_the_directory(people: dict[str, Any]) -> None:
+    async def scenario() -> None:
+        root = client("thrust_access=member")
+        await signed_in(root)
+        members = await root.get_state(MembersState)
+        out = await call(MembersState.open_directory, members)
+        assert f"/members/{people['cy'].id}" in said(out)
+        assert members.rows == []
+        out = await call(MembersState.search, members, "a")
+        assert DENIED_MESSAGE in said(out) and members.rows == [] and members.query == ""
+
+    run(scenario())
+
+
+def test_bulk_action_on_the_selection_asks_with_the_count_then_applies_once(
+    db: Session, people: dict[str, Any]
+) -> None:
+    async def scenario() -> None:
+        members = await directory()
+        ana, bob = members.rows[0].id, members.rows[1].id
+        await call(MembersState.toggle_row, members, ana, True)
+        await call(MembersState.toggle_row, members, bob, True)
+        assert members.selection_label == "2 members selected"
+        await call(MembersState.ask_bulk, members, "freeze")
+        assert members.bulk_open and members.bulk_count == 2 and members.bulk_title == "Freeze 2 members?"
+        out = await call(MembersState.confirm_bulk, members)
+        assert "Froze 2 members" in said(out)
+        assert not members.bulk_open and members.selected == []
+        statuses = {m.full_name: m.status for m in db.exec(select(Member)).all()}
+        assert statuses["Ana Ruiz"] == statuses["Bob Stone"] == MemberStatus.FROZEN
+        assert statuses["Zoë Ångström"] == MemberStatus.ACTIVE
+        # Confirming again without asking does nothing.
+        out = await call(MembersState.confirm_bulk, members)
+        assert "Nothing to confirm" in said(out)
+
+    run(scenario())
+
+
+def test_bulk_action_on_everyone_matching_the_filter(db: Session) -> None:
+    async def scenario() -> None:
+        members = await directory()
+        await call(MembersState.filter_trainer, members, "none")
+        await call(MembersState.toggle_page, members, True)
+        await call(MembersState.select_all_matching, members)
+        assert members.all_matching
+        await call(MembersState.ask_bulk, members, "deactivate")
+        assert members.bulk_count == 2
+        out = await call(MembersState.confirm_bulk, members)
+        assert "Deactivated 2 members" in said(out)
+        inactive = {
+            m.full_name for m in db.exec(select(Member).where(Member.status == MemberStatus.INACTIVE))
+        }
+        assert inactive == {"Bob Stone", "Cy Twombly"}
+
+    run(scenario())
+
+
+# -- the profile ---------------------------------------------------------------------------------------------
+
+
+async def profile(cookie: str, member_id: Any) -> ProfileState:
+    root = client(cookie, f"/members/{member_id}")
+    await signed_in(root)
+    state = await root.get_state(ProfileState)
+    await call(ProfileState.open_profile, state)
+    return state
+
+
+def test_the_profile_shows_the_member_and_what_the_viewer_may_do(db: Session, people: dict[str, Any]) -> None:
+    make_visit(db, people["zoe"], hours_ago=30, minutes=75)
+    make_visit(db, people["zoe"], hours_ago=3, minutes=None)
+
+    async def scenario() -> None:
+        admin = await profile("thrust_access=admin", people["zoe"].id)
+        m = admin.member
+        assert (m.name, m.tier, m.status, m.cue, m.trainer) == (
+            "Zoë Ångström",
+            "BASIC",
+            "ACTIVE",
+            "expires in 5 days",
+            "Marcus Reid",
+        )
+        assert m.inside_now and m.visits_30 == 2 and m.average_visit == "1 h 15 min"
+        assert len(admin.visits) == 2 and admin.visits[0].open and admin.visits_label == "1–2 of 2 visits"
+        assert admin.can_edit and admin.can_edit_membership and admin.can_delete
+        coach = await profile("thrust_access=coach", people["zoe"].id)
+        assert coach.can_edit and not coach.can_edit_membership and not coach.can_delete
+        # Not theirs: the same answer as a member that does not exist.
+        other = await profile("thrust_access=coach", people["bob"].id)
+        assert other.error.startswith("This member does not exist") and other.member.name == ""
+        nothing = await profile("thrust_access=admin", "not-an-id")
+        assert nothing.error and nothing.loaded
+        own = await profile("thrust_access=member", people["cy"].id)
+        assert own.member.name == "Cy Twombly" and not own.can_edit and not own.can_delete
+
+    run(scenario())
+
+
+def test_status_changes_and_delete_are_for_admins(db: Session, people: dict[str, Any]) -> None:
+    make_visit(db, people["bob"], hours_ago=50)
+
+    async def scenario() -> None:
+        coach = await profile("thrust_access=coach", people["zoe"].id)
+        out = await call(ProfileState.change_status, coach, "freeze")
+        assert DENIED_MESSAGE in said(out)
+        assert db.get(Member, people["zoe"].id).status == MemberStatus.ACTIVE
+        out = await call(ProfileState.ask_delete, coach)
+        assert DENIED_MESSAGE in said(out) and not coach.delete_open
+
+        admin = await profile("thrust_access=admin", people["bob"].id)
+        out = await call(ProfileState.change_status, admin, "activate")
+        assert "is now active" in said(out) and admin.member.status == "ACTIVE"
+        await call(ProfileState.ask_delete, admin)
+        assert admin.delete_open and admin.delete_visits == 1 and admin.delete_plans == 0
+        assert "1 visit and 0 workout plans" in admin.delete_summary
+        out = await call(ProfileState.deactivate_instead, admin)
+        assert not admin.delete_open and admin.member.status == "INACTIVE"
+        await call(ProfileState.ask_delete, admin)
+        out = await call(ProfileState.confirm_delete, admin)
+        assert "Deleted Bob Stone" in said(out) and "/members" in said(out)
+        assert db.exec(select(Member.id).where(Member.id == people["bob"].id)).first() is None
+
+    run(scenario())
+
+
+# -- the member form ---------------------------------------------------------------------------------------
+
+
+def _form(**values: str) -> dict[str, str]:
+    base = {
+        "fullName": "Lena Fischer",
+        "email": f"lena.{uuid.uuid4().hex[:6]}@example.com",
+        "phone": "+49 30 1234567",
+        "dateOfBirth": "1990-04-12",
+        "gender": "female",
+        "membershipTier": "PREMIUM",
+        "membershipStart": date.today().isoformat(),
+        "membershipEnd": (date.today() + timedelta(days=365)).isoformat(),
+        "status": "ACTIVE",
+        "assignedTrainerId": "none",
+    }
+    return {**base, **values}
+
+
+def test_creating_shows_field_messages_then_creates_the_member_and_login(db: Session) -> None:
+    async def scenario() -> None:
+        root = client("thrust_access=admin")
+        await signed_in(root)
+        form = await root.get_state(MemberFormState)
+        await call(MemberFormState.open_create, form)
+        assert form.open and not form.editing and form.values.membershipStart == date.today().isoformat()
+        bad = _form(
+            email="not-an-email",
+            phone="12",
+            dateOfBirth="1800-01-01",
+            membershipEnd=(date.today() - timedelta(days=1)).isoformat(),
+        )
+        out = await call(MemberFormState.save, form, bad)
+        assert "highlighted" in said(out) and form.open
+        assert set(form.errors) == {"email", "phone", "dateOfBirth", "membershipEnd"}
+        assert db.exec(select(Member).where(Member.full_name == "Lena Fischer")).first() is None
+        good = _form()
+        out = await call(MemberFormState.save, form, good)
+        assert "Added Lena Fischer" in said(out) and not form.open and form.errors == {}
+        member = db.exec(select(Member).where(Member.full_name == "Lena Fischer")).one()
+        assert f"/members/{member.id}" in said(out) and member.membership_tier == MembershipTier.PREMIUM
+        user = db.get(User, member.user_id)
+        assert user.email == good["email"] and user.role == Role.MEMBER
+        # The same email again is reported on the email field.
+        await call(MemberFormState.open_create, form)
+        await call(MemberFormState.save, form, _form(email=good["email"]))
+        assert "already" in form.errors["email"]
+
+    run(scenario())
+
+
+def test_a_trainer_edits_personal_data_but_never_tier_status_or_trainer(
+    db: Session, people: dict[str, Any]
+) -> None:
+    async def scenario() -> None:
+        root = client("thrust_access=coach")
+        await signed_in(root)
+        form = await root.get_state(MemberFormState)
+        out = await call(MemberFormState.open_create, form)
+        assert DENIED_MESSAGE in said(out) and not form.open
+        await call(MemberFormState.open_edit, form, str(people["ana"].id))
+        assert form.open and form.editing and not form.can_edit_membership
+        assert form.values.trainerName == "Marcus Reid" and form.values.membershipTier == "VIP"
+        values = _form(fullName="Ana María Ruiz", email="ana.maria@example.com")
+        values.update(membershipTier="BASIC", status="FROZEN", assignedTrainerId="none")
+        out = await call(MemberFormState.save, form, values)
+        assert "Saved Ana María Ruiz" in said(out)
+        ana = db.get(Member, people["ana"].id)
+        assert ana.full_name == "Ana María Ruiz" and ana.membership_tier == MembershipTier.VIP
+        assert ana.status == MemberStatus.ACTIVE and ana.assigned_trainer_id == people["coach"].id
+        # Someone else's member cannot even be opened.
+        out = await call(MemberFormState.open_edit, form, str(people["bob"].id))
+        assert "not found" in said(out).lower()
+        # Nor can a form carry non-text values.
+        out = await call(MemberFormState.save, form, {"fullName": ["x"]})
+        assert NOT_UNDERSTOOD in said(out)
+
+    run(scenario())
+
+
+# -- import -------------------------------------------------------------------------------------------------
+
+GOOD = (
+    b"Name;E-mail;Mobile;Birthday;Plan;Expiry\n"
+    b"Lena Fischer;lena.import@example.com;+49 30 1234567;12.04.1990;premium;31.12.2030\n"
+    b"Jonas Weber;jonas.import@example.com;;01.01.1985;VIP;30.06.2030\n"
+)
+BAD = (
+    GOOD
+    + b"Broken Row;not-an-email;12;1.1.1;gold;someday\nLena Again;lena.import@example.com;;;;31.12.2030\n"
+)
+
+
+def kept(folder: Path) -> list[Path]:
+    """The uploads kept on disk for a later dry run or import."""
+    return list(folder.glob("imports/*.csv"))
+
+
+class FakeUpload:
+    def __init__(self, data: bytes, name: str = "members.csv") -> None:
+        self._data, self.name = data, name
+
+    async def read(self, size: int = -1) -> bytes:
+        return self._data if size < 0 else self._data[:size]
+
+
+async def importer(data: bytes) -> ImportState:
+    root = client("thrust_access=admin")
+    await signed_in(root)
+    state = await root.get_state(ImportState)
+    await call(ImportState.open_import, state)
+    await call(ImportState.upload, state, [FakeUpload(data)])
+    return state
+
+
+def test_import_dry_run_reports_problems_and_writes_nothing(db: Session) -> None:
+    before = len(db.exec(select(Member)).all())
+
+    async def scenario() -> None:
+        state = await importer(BAD)
+        assert state.step == "map" and state.row_count == 4
+        assert {r.column: r.field for r in state.mapping}["E-mail"] == "email"
+        await call(ImportState.set_date_format, state, "DD.MM.YYYY")
+        await call(ImportState.check, state)
+        assert state.step == "report" and not state.can_import
+        assert state.ready == 2 and state.rows_with_errors == 2
+        assert {p.line for p in state.problems} == {
+            4,
+            5,
+        } and "lena.import@example.com" in state.duplicate_emails
+        out = await call(ImportState.start_import, state)
+        assert "Check the file first" in said(out) and state.step == "report"
+
+    run(scenario())
+    assert len(db.exec(select(Member)).all()) == before
+
+
+def test_import_of_a_clean_file_is_approved_only_for_what_was_checked(db: Session) -> None:
+    async def scenario() -> None:
+        state = await importer(GOOD)
+        await call(ImportState.set_date_format, state, "DD.MM.YYYY")
+        await call(ImportState.check, state)
+        assert state.can_import and state.ready == 2 and state.problems == []
+        # Changing the mapping after the check withdraws the approval.
+        await call(ImportState.set_field, state, "Mobile", "ignore")
+        out = await call(ImportState.start_import, state)
+        assert "Check the file first" in said(out)
+        await call(ImportState.check, state)
+        out = await call(ImportState.start_import, state)
+        assert out == [ImportState.run_import] and state.step == "importing"
+
+    run(scenario())
+
+
+def test_import_refuses_big_files_bad_mappings_and_non_admins(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        state = await importer(b"a,b\n" + b"x" * (6 * 1024 * 1024))
+        assert state.step == "upload" and state._upload == ""
+        assert not kept(tmp_path)  # refused before anything was kept
+        state = await importer(GOOD)
+        out = await call(ImportState.set_field, state, "No such column", "email")
+        assert NOT_UNDERSTOOD in said(out)
+        out = await call(ImportState.set_field, state, "Name", "password_hash")
+        assert NOT_UNDERSTOOD in said(out)
+        await call(ImportState.set_field, state, "E-mail", "ignore")
+        await call(ImportState.check, state)
+        assert "Email" in state.mapping_error and state.step == "map"
+        root = client("thrust_access=coach")
+        await signed_in(root)
+        coach = await root.get_state(ImportState)
+        out = await call(ImportState.upload, coach, [FakeUpload(GOOD)])
+        assert DENIED_MESSAGE in said(out) and coach._upload == ""
+
+    run(scenario())
+
+
+def test_uploads_are_kept_on_disk_not_in_state(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        state = await importer(GOOD)
+        stored = kept(tmp_path)
+        assert len(stored) == 1 and stored[0].read_bytes() == GOOD
+        # Only the first row shows (as the columns' samples); the file itself never goes to the client.
+        delta = str(await state._get_root_state()._get_resolved_delta())
+        assert "lena.import@example.com" in delta and "jonas.import@example.com" not in delta
+        await call(ImportState.close_import, state)
+        assert not kept(tmp_path)
+
+    run(scenario())
+
+
+def test_relative_times_and_labels() -> None:
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    cases = {
+        None: "Never",
+        now - timedelta(seconds=20): "just now",
+        now - timedelta(minutes=1): "1 minute ago",
+        now - timedelta(hours=3): "3 hours ago",
+        now - timedelta(hours=30): "yesterday",
+        now - timedelta(days=5): "5 days ago",
+        now - timedelta(days=65): "2 months ago",
+        now - timedelta(days=800): "2 years ago",
+    }
+    for moment, text in cases.items():
+        assert members_state.relative_time(moment, now) == text
+    assert members_state.minutes_label(75) == "1 h 15 min" and members_state.minutes_label(42) == "42 min"
+    assert members_state.initials("Zoë Ångström") == "ZÅ" and members_state.initials("") == "?"
+    assert members_state.count_label(1, "member") == "1 member"
+
+
+def test_capped_totals_read_as_lower_bounds() -> None:
+    state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    state.rows = [members_state.MemberRow(id=str(i)) for i in range(25)]
+    state.total, state.total_exact, state.limit, state.page = 2_000, False, 25, 3
+    assert state.range_label == "51–75 of 2,000+" and state.page_label == "Page 3" and state.has_next
+    state.total_exact, state.total = True, 60
+    assert state.page_label == "Page 3 of 3" and not state.has_next
+    assert service.count_limit_for(service.MemberFilters(query="a")) == service.SEARCH_COUNT_LIMIT
