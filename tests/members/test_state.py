@@ -110,8 +110,10 @@ def said(events: list[Any]) -> str:
 
 
 async def signed_in(root: State) -> None:
+    """The page-load check: the cookie's user is adopted (the page's loaders, if any, come back)."""
     auth = await root.get_state(AuthState)
-    assert await AuthState.require_login.fn(auth) is None
+    result = await AuthState.require_login.fn(auth)
+    assert auth.is_authenticated and "redirect" not in str(result), result
 
 
 async def directory(cookie: str = "thrust_access=admin", path: str = "/members") -> MembersState:
@@ -247,10 +249,13 @@ def test_a_trainer_sees_only_assigned_members_and_cannot_select() -> None:
     run(scenario())
 
 
-def test_a_member_is_sent_to_their_own_profile_and_refused_the_directory(people: dict[str, Any]) -> None:
+def test_a_member_is_kept_out_of_the_directory(people: dict[str, Any]) -> None:
     async def scenario() -> None:
         root = client("thrust_access=member")
-        await signed_in(root)
+        auth = await root.get_state(AuthState)
+        # The page itself sends a member home with a word of explanation ...
+        assert "not part of your account" in said([await AuthState.require_login.fn(auth)])
+        # ... and its loader, called anyway, sends them to their own profile and loads nothing.
         members = await root.get_state(MembersState)
         out = await call(MembersState.open_directory, members)
         assert f"/members/{people['cy'].id}" in said(out)
