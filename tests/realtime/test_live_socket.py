@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -28,6 +30,12 @@ MEMBER_PASSWORD = "Member123!"
 LIVE = state_name(LiveState)
 STAFF = state_name(LiveStaffState)
 DESK = state_name(FrontDeskState)
+
+
+def run(coro: Coroutine[Any, Any, None]) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coro).result()
 
 
 def ip() -> str:
@@ -101,7 +109,7 @@ def test_a_desk_check_in_reaches_other_screens_and_members_never_get_names(app_s
             for client in (desk, viewer, phone):
                 await client.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_every_open_screen_gets_a_heartbeat_without_any_check_in(app_server: AppServer) -> None:
@@ -119,7 +127,7 @@ def test_every_open_screen_gets_a_heartbeat_without_any_check_in(app_server: App
         finally:
             await screen.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_an_anonymous_socket_gets_no_occupancy(app_server: AppServer) -> None:
@@ -137,7 +145,7 @@ def test_an_anonymous_socket_gets_no_occupancy(app_server: AppServer) -> None:
         finally:
             await stranger.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 # -- two workers on Redis -----------------------------------------------------------------------------------
@@ -191,4 +199,4 @@ def test_a_check_in_on_one_worker_reaches_clients_on_every_worker(redis_cluster:
         finally:
             await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
-    asyncio.run(scenario())
+    run(scenario())
