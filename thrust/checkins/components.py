@@ -124,20 +124,24 @@ def live_status() -> rx.Component:
     )
 
 
-def paused_overlay() -> rx.Component:
-    """Covers live numbers that may be stale, saying so (immediately when known, else after the silence)."""
+def paused_overlay(*, say: bool = True) -> rx.Component:
+    """Covers live numbers that may be stale, saying so (immediately when known, else after the silence).
+
+    `say=False`: the veil alone (the lists under the occupancy panel, which says it once).
+    """
+    chip = rx.hstack(
+        rx.spinner(size="2"),
+        rx.text(PAUSED_TEXT, size="2", weight="medium"),
+        align="center",
+        spacing="2",
+        padding_x="1rem",
+        padding_y="0.6rem",
+        border_radius="var(--radius-3)",
+        background="var(--color-panel-solid)",
+        box_shadow="var(--shadow-3)",
+    )
     veil = rx.center(
-        rx.hstack(
-            rx.spinner(size="2"),
-            rx.text(PAUSED_TEXT, size="2", weight="medium"),
-            align="center",
-            spacing="2",
-            padding_x="1rem",
-            padding_y="0.6rem",
-            border_radius="var(--radius-3)",
-            background="var(--color-panel-solid)",
-            box_shadow="var(--shadow-3)",
-        ),
+        *([chip] if say else []),
         position="absolute",
         inset="0",
         background="var(--gray-a4)",
@@ -391,7 +395,7 @@ def activity_feed() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        paused_overlay(),
+        paused_overlay(say=False),
         size="2",
         width="100%",
         position="relative",
@@ -469,7 +473,7 @@ def who_is_inside() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        paused_overlay(),
+        paused_overlay(say=False),
         size="2",
         width="100%",
         position="relative",
