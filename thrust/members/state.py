@@ -1110,6 +1110,7 @@ class MemberFormState(rx.State):
 IGNORE = "ignore"
 MAX_PROBLEMS_SHOWN = 200
 STALE_UPLOAD_SECONDS = 6 * 3600
+STALE_IMPORT_SECONDS = 15 * 60
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
 
 
@@ -1202,6 +1203,13 @@ class ImportState(rx.State):
     _upload: str = ""
     _checked: str = ""  # the mapping + format a clean dry run approved; the import must match it
     _running: bool = False
+    _running_since: float = 0.0
+
+    def _busy(self) -> bool:
+        """An import is running (one that started long ago died with its server: forget it)."""
+        if self._running and time.time() - self._running_since > STALE_IMPORT_SECONDS:
+            self._running = False
+        return self._running
 
     @rx.var
     def import_label(self) -> str:
@@ -1226,7 +1234,7 @@ class ImportState(rx.State):
     @rx.event
     @requires(Permission.MEMBERS_CREATE)
     def open_import(self) -> None:
-        if not self._running:
+        if not self._busy():
             self._clear()
         self.open = True
 
@@ -1234,7 +1242,7 @@ class ImportState(rx.State):
     @requires(Permission.MEMBERS_CREATE)
     def close_import(self) -> Any:
         self.open = False
-        if self._running:
+        if self._busy():
             return rx.toast.info("The import continues; it finishes as one transaction.")
         finished = self.step == "done"
         self._clear()
@@ -1243,7 +1251,7 @@ class ImportState(rx.State):
     @rx.event
     @requires(Permission.MEMBERS_CREATE)
     def start_over(self) -> None:
-        if not self._running:
+        if not self._busy():
             self._clear()
 
     @rx.event
@@ -1257,7 +1265,7 @@ class ImportState(rx.State):
     @requires(Permission.MEMBERS_CREATE)
     async def upload(self, files: list[rx.UploadFile]) -> Any:
         """Keep the file (at most 5 MB, checked before parsing) and suggest a column for each field."""
-        if self._running:
+        if self._busy():
             return rx.toast.info("An import is running; wait for it to finish.")
         if not isinstance(files, list) or len(files) != 1:
             return rx.toast.error("Choose one CSV file.")
@@ -1320,15 +1328,33 @@ class ImportState(rx.State):
 
     @rx.event
     @requires(Permission.MEMBERS_CREATE)
-    async def check(self) -> AsyncIterator[Any]:
-        """The dry run: every row checked as the form would, duplicates found; nothing written."""
-        if self._running or not self._upload:
-            return
-        actor = await acting_user(self)
-        name, mapping, date_format = self._upload, self._mapping_dict(), self.date_format
+    def check(self) -> Any:
+        """The dry run: every row checked as the form would, duplicates found; nothing written.
+
+        20,000 rows take seconds, so it runs as a background event (the tab stays responsive).
+        """
+        if self._busy() or not self._upload or self.checking:
+            return None
         self.checking = True
         self.mapping_error = ""
-        yield
+        return ImportState.run_check
+
+    async def _background_actor(self) -> Actor | None:
+        """Inside `async with self` of a background event: the verified user, if still an importer."""
+        auth = await self.get_state(AuthState)
+        actor = await auth._verify()
+        return actor if actor is not None and actor.can(Permission.MEMBERS_CREATE) else None
+
+    @rx.event(background=True)
+    @_background_policy(Permission.MEMBERS_CREATE)
+    async def run_check(self) -> Any:
+        async with self:
+            actor = await self._background_actor()
+            if actor is None or not self.checking or not self._upload:
+                self.checking = False
+                return None
+            name, mapping, date_format = self._upload, self._mapping_dict(), self.date_format
+            checked = self._fingerprint()
 
         def work(session: Session) -> csv_import.ImportPlan:
             return csv_import.plan_import(session, actor, _read_upload(name), mapping, date_format)
@@ -1336,28 +1362,32 @@ class ImportState(rx.State):
         try:
             plan = await in_unit_of_work(work)
         except DomainError as error:
+            async with self:
+                self.checking = False
+                self.mapping_error = error.details[0].message if error.details else error.message
+                return rx.toast.error(self.mapping_error)
+        async with self:
             self.checking = False
-            self.mapping_error = error.details[0].message if error.details else error.message
-            yield rx.toast.error(self.mapping_error)
-            return
-        self.checking = False
-        self.ready = plan.ready
-        self.rows_with_errors = plan.rows_with_errors
-        self.problems = [
-            ProblemRow(p.line, csv_import.FIELDS.get(p.field, p.field), p.message)
-            for p in plan.problems[:MAX_PROBLEMS_SHOWN]
-        ]
-        self.problems_hidden = max(0, len(plan.problems) - MAX_PROBLEMS_SHOWN)
-        self.duplicate_emails = plan.duplicate_emails[:50]
-        self.can_import = plan.can_import
-        self.row_count = plan.total_rows
-        self._checked = self._fingerprint() if plan.can_import else ""
-        self.step = "report"
+            self.ready = plan.ready
+            self.rows_with_errors = plan.rows_with_errors
+            self.problems = [
+                ProblemRow(p.line, csv_import.FIELDS.get(p.field, p.field), p.message)
+                for p in plan.problems[:MAX_PROBLEMS_SHOWN]
+            ]
+            self.problems_hidden = max(0, len(plan.problems) - MAX_PROBLEMS_SHOWN)
+            self.duplicate_emails = plan.duplicate_emails[:50]
+            # Approved only for exactly what was checked (a change of mapping meanwhile withdraws it).
+            self.can_import = plan.can_import and checked == self._fingerprint()
+            self._checked = checked if self.can_import else ""
+            self.row_count = plan.total_rows
+            self.error = ""
+            self.step = "report"
+        return None
 
     @rx.event
     @requires(Permission.MEMBERS_CREATE)
     def back_to_mapping(self) -> None:
-        if not self._running and self._upload:
+        if not self._busy() and self._upload:
             self.step = "map"
 
     # -- the import --------------------------------------------------------------------------------
@@ -1366,25 +1396,24 @@ class ImportState(rx.State):
     @requires(Permission.MEMBERS_CREATE)
     def start_import(self) -> Any:
         """Only what a clean dry run approved, unchanged since, may be imported."""
-        if self._running:
+        if self._busy():
             return None
         if not self.can_import or not self._checked or self._checked != self._fingerprint():
             return rx.toast.error("Check the file first; only a file without problems can be imported.")
-        self._running = True
+        self._running, self._running_since = True, time.time()
         self.step = "importing"
         self.progress, self.progress_label, self.error = 0, "Checking every row once more…", ""
         return ImportState.run_import
 
     @rx.event(background=True)
     @_background_policy(Permission.MEMBERS_CREATE)
-    async def run_import(self) -> None:
+    async def run_import(self) -> Any:
         """Import in one transaction in a worker thread, reporting progress as the rows go in."""
         async with self:
-            auth = await self.get_state(AuthState)
-            actor = await auth._verify()
-            if actor is None or not actor.can(Permission.MEMBERS_CREATE) or not self._running:
+            actor = await self._background_actor()
+            if actor is None or not self._running:
                 self._running = False
-                return
+                return None
             name, mapping, date_format = self._upload, self._mapping_dict(), self.date_format
 
         progress = _Progress()
