@@ -7,9 +7,11 @@ by a table, so these tests need no database and run in milliseconds.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -86,7 +88,12 @@ def reconnect(root: State, cookie: str) -> None:
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    # In a thread of its own: Playwright's sync API (browser tests in the same session) keeps an event
+    # loop running in the main thread, where asyncio.run refuses to start.
+    # The thread gets this context too: Reflex keeps its handler registry in a context variable.
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coro).result()
 
 
 async def preprocess(root: State, handler: Any) -> StateUpdate | None:
