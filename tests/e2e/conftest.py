@@ -20,7 +20,9 @@ ADMIN = ("admin@thrust.com", "Admin123!")
 TRAINER = ("marcus.reid@thrust.com", "Trainer123!")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs an event loop in the main thread while it is
+# open, and every later test that calls asyncio.run() (socket clients, Reflex state tests) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)")
