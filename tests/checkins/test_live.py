@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -175,7 +176,9 @@ def harness() -> Harness:
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    """asyncio.run in a thread of its own (a browser test's Playwright may keep a loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 # -- the broadcaster ----------------------------------------------------------------------------------------
