@@ -22,7 +22,8 @@ ROWS = "#members-table tbody tr"
 
 def open_directory(page: Page, query: str = "") -> None:
     page.goto("/members" + (f"?{query}" if query else ""))
-    expect(page.locator(f"{ROWS} a").first).to_be_visible()  # real rows, not the loading skeleton
+    # Real rows, not the loading skeleton (a busy machine can take a while to hydrate).
+    expect(page.locator(f"{ROWS} a").first).to_be_visible(timeout=20_000)
     settle(page)
 
 

@@ -32,6 +32,8 @@ from thrust.ui.forms import field, text_input
 from thrust.ui.shell import can, template
 
 UPLOAD_ID = "members-import"
+# Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
+SEARCH_DEBOUNCE_MS = 100
 MB = MAX_IMPORT_BYTES // 2**20
 
 
@@ -69,7 +71,7 @@ def _search_box() -> rx.Component:
         ),
         value=MembersState.query,
         on_change=MembersState.search,
-        debounce_timeout=150,
+        debounce_timeout=SEARCH_DEBOUNCE_MS,
         placeholder="Search name, email or phone…",
         aria_label="Search members",
         id="member-search",
