@@ -1,0 +1,423 @@
+"""Benchmark the members directory server-side: search, list pages, bulk actions and CSV export.
+
+    PYTHONPATH=. .venv/bin/python bench/members.py                 # PostgreSQL 100,000 + SQLite 10,000
+    PYTHONPATH=. .venv/bin/python bench/members.py --keep      # keep the seeded databases, print their URLs
+    PYTHONPATH=. .venv/bin/python bench/members.py --pg-url URL --sqlite-url URL   # reuse them
+
+Targets (issue 4): on PostgreSQL with 100,000 members a search p95 <= 10 ms and a list page p95 <= 20 ms;
+on SQLite with 10,000 members <= 30 ms; a bulk action on 10,000 members <= 2 s; exporting 100,000 rows
+keeps memory flat. Times are the service call as the members page makes it (a session, `list_members`
+with the UI's capped search count, the rows shaped), measured in this process; each query runs
+several times, warm. The API counts searches exactly: those figures are printed too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from thrust.auth.rbac import Actor  # noqa: E402
+from thrust.core.db import build_engine  # noqa: E402
+from thrust.demo_data import seed_demo_data  # noqa: E402
+from thrust.members import bulk, csv_export, service  # noqa: E402
+from thrust.models import Role, User  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+SEARCH_P95_MS = 10.0
+LIST_P95_MS = 20.0
+SQLITE_P95_MS = 30.0
+BULK_SECONDS = 2.0
+
+# What people type into the search box: common names (several locales, accents), partial words,
+# phone digits, an email fragment, and the one- and two-letter prefixes of the first keystrokes.
+SEARCHES = (
+    "smith",
+    "maria",
+    "kumar",
+    "müller",
+    "garcia",
+    "martinez",
+    "laurent",
+    "john",
+    "anders",
+    "mar",
+    "son",
+    "ette",
+    "li",
+    "ng",
+    "a",
+    "m",
+    "jo",
+    "sh",
+    "zz",
+    "xq",  # nothing matches
+    "maria garcia",
+    "jean dup",
+    "555",
+    "98200",
+    "+49 151",
+    "0142",
+    "@example",
+    "sam.lee",
+)
+FILTERS: tuple[dict[str, str], ...] = (
+    {},
+    {"status": "ACTIVE"},
+    {"status": "FROZEN"},
+    {"tier": "VIP"},
+    {"tier": "PREMIUM", "status": "ACTIVE"},
+    {"trainerId": "none"},
+    {"trainerId": "<trainer>"},
+    {"trainerId": "<trainer>", "status": "ACTIVE"},
+    {"expiringWithinDays": "7"},
+    {"expiringWithinDays": "30", "status": "ACTIVE"},
+    {"expired": "true"},
+    {"expired": "true", "tier": "VIP"},
+)
+SORTS = (
+    {"sort": "name", "order": "asc"},
+    {"sort": "name", "order": "desc"},
+    {"sort": "membershipEnd", "order": "asc"},
+    {"sort": "membershipEnd", "order": "desc"},
+    {"sort": "lastVisit", "order": "desc"},
+    {"sort": "lastVisit", "order": "asc"},
+)
+REPEATS = 5
+
+
+@dataclass
+class Timing:
+    label: str
+    samples: list[float]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def worst(self) -> float:
+        return max(self.samples)
+
+
+# -- databases -------------------------------------------------------------------------------------
+
+
+def _migrate(engine: Engine) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config.attributes["configure_logger"] = False
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _vacuum(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE members"))
+
+
+def _seed(url: str, members: int) -> None:
+    engine = build_engine(url)
+    try:
+        _migrate(engine)
+        started = time.perf_counter()
+        with Session(engine) as session:
+            seed_demo_data(session, members=members, progress=False, rng_seed=42)
+            session.commit()
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
+        print(f"  seeded {members:,} members in {time.perf_counter() - started:.1f} s")
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def pg_database(members: int, url: str | None, keep: bool) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    name = f"thrust_bench_members_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _seed(url, members)
+        yield url
+    finally:
+        if keep:
+            print(f"  kept PostgreSQL database: {url}")
+        else:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def sqlite_database(members: int, url: str | None, keep: bool) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    folder = tempfile.mkdtemp(prefix="thrust_bench_members_")
+    url = f"sqlite:///{folder}/bench.db"
+    _seed(url, members)
+    yield url
+    if keep:
+        print(f"  kept SQLite database: {url}")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{folder}/bench.db{suffix}").unlink(missing_ok=True)
+        os.rmdir(folder)
+
+
+def _actors(engine: Engine) -> tuple[Actor, Actor, str]:
+    with Session(engine) as session:
+        admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
+        trainer = session.exec(select(User).where(User.role == Role.TRAINER).order_by(User.email)).first()
+        assert admin and trainer, "the database has no demo staff"
+        return (
+            Actor(admin.id, admin.email, Role.ADMIN),
+            Actor(trainer.id, trainer.email, Role.TRAINER),
+            str(trainer.id),
+        )
+
+
+# -- timing ----------------------------------------------------------------------------------------
+
+
+def _time(engine: Engine, actor: Actor, raw: dict[str, str], exact: bool) -> list[float]:
+    samples = []
+    filters = service.parse_filters(raw)
+    # As the members page asks (a search counted up to 2,000, a list up to 10,000); the API exactly.
+    up_to = None if exact else service.count_limit_for(filters)
+    for attempt in range(REPEATS + 1):
+        started = time.perf_counter()
+        with Session(engine, expire_on_commit=False) as session:
+            page = service.list_members(session, actor, filters, count_up_to=up_to)
+            rows = [(row.id, row.full_name, row.membership_cue) for row in page.rows]
+        elapsed = (time.perf_counter() - started) * 1000
+        assert len(rows) <= filters.limit
+        if attempt:  # the first run warms caches and the plan
+            samples.append(elapsed)
+    return samples
+
+
+def directory_timings(
+    engine: Engine, actor: Actor, trainer_id: str, *, exact: bool = False
+) -> tuple[Timing, Timing, list[tuple]]:
+    search: list[float] = []
+    listing: list[float] = []
+    slowest: list[tuple[float, dict[str, str]]] = []
+
+    def run(raw: dict[str, str], into: list[float]) -> None:
+        raw = {k: (trainer_id if v == "<trainer>" else v) for k, v in raw.items()}
+        samples = _time(engine, actor, raw, exact)
+        into.extend(samples)
+        slowest.append((max(samples), raw))
+
+    for query in SEARCHES:
+        run({"q": query}, search)
+    for query in ("smith", "mar", "a", "555"):
+        for sort in SORTS:
+            run({"q": query, **sort}, search)
+    for raw_filter in FILTERS:
+        for sort in SORTS:
+            run({**raw_filter, **sort}, listing)
+        run({**raw_filter, "page": "3"}, listing)
+        run({**raw_filter, "limit": "100"}, listing)
+        for query in ("mar", "li", "kumar"):
+            run({**raw_filter, "q": query}, listing)
+    for page in ("40", "400", "1000"):
+        run({"page": page}, listing)
+        run({"page": page, "sort": "lastVisit", "order": "desc"}, listing)
+    slowest.sort(key=lambda item: -item[0])
+    return Timing("search", search), Timing("list page", search + listing), slowest[:6]
+
+
+def churn(engine: Engine, check_ins: int) -> None:
+    """Check-ins update members.last_visit_at: do that for `check_ins` random members, then no vacuum,
+    as a busy day leaves the table (its visibility map mostly dirty) until autovacuum comes round."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "UPDATE members SET last_visit_at = now() WHERE id IN "
+                    "(SELECT id FROM members ORDER BY random() LIMIT :n)"
+                ),
+                {"n": check_ins},
+            )
+        else:
+            connection.execute(
+                text(
+                    "UPDATE members SET last_visit_at = CURRENT_TIMESTAMP WHERE id IN "
+                    "(SELECT id FROM members ORDER BY random() LIMIT :n)"
+                ),
+                {"n": check_ins},
+            )
+
+
+def bulk_timing(engine: Engine, actor: Actor) -> tuple[int, float, float]:
+    """Freeze every VIP member (about 10% of the club) by filter, in one transaction, rolled back."""
+    filters = service.parse_filters({"tier": "VIP"})
+    with Session(engine) as session:
+        started = time.perf_counter()
+        count = bulk.count_targets(session, actor, filters=filters)
+        counted = time.perf_counter() - started
+        started = time.perf_counter()
+        updated = bulk.apply_bulk_action(session, actor, bulk.BulkAction.FREEZE, filters=filters)
+        session.flush()
+        applied = time.perf_counter() - started
+        session.rollback()
+    assert updated == count
+    return updated, counted, applied
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def export_memory(engine: Engine, actor: Actor, raw: dict[str, str]) -> tuple[int, int, float, float, float]:
+    """Stream the export; return (rows, bytes, tracemalloc peak MB, RSS growth MB, seconds)."""
+    filters = service.parse_filters(raw)
+    gc.collect()
+    rss_before = _rss_mb()
+    rss_peak = rss_before
+    tracemalloc.start()
+    started = time.perf_counter()
+    size = lines = 0
+    with Session(engine, expire_on_commit=False) as session:
+        for index, chunk in enumerate(csv_export.export_members(session, actor, filters)):
+            size += len(chunk.encode())
+            lines += chunk.count("\n")
+            if index % 50 == 0:
+                rss_peak = max(rss_peak, _rss_mb())
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return lines - 1, size, peak / 2**20, max(rss_peak, _rss_mb()) - rss_before, seconds
+
+
+# -- report ------------------------------------------------------------------------------------------
+
+
+def _verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "MISSED"
+
+
+def report_directory(engine: Engine, search_target: float, list_target: float) -> bool:
+    admin, trainer, trainer_id = _actors(engine)
+    search, listing, slowest = directory_timings(engine, admin, trainer_id)
+    ok = search.p95 <= search_target and listing.p95 <= list_target
+    for timing, target in ((search, search_target), (listing, list_target)):
+        print(
+            f"  {timing.label:<10} p50 {timing.p50:6.2f} ms  p95 {timing.p95:6.2f} ms"
+            f"  max {timing.worst:6.2f} ms  ({len(timing.samples)} calls)"
+            f"  target p95 <= {target:.0f} ms: {_verdict(timing.p95, target)}"
+        )
+    print("  slowest: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw in slowest[:4]))
+    t_search, t_list, _ = directory_timings(engine, trainer, trainer_id)
+    print(
+        f"  as a trainer (assigned members): search p95 {t_search.p95:.2f} ms, list p95 {t_list.p95:.2f} ms"
+    )
+    x_search, x_list, _ = directory_timings(engine, admin, trainer_id, exact=True)
+    print(f"  API (searches counted exactly): search p95 {x_search.p95:.2f} ms, list p95 {x_list.p95:.2f} ms")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg-members", type=int, default=100_000)
+    parser.add_argument("--sqlite-members", type=int, default=10_000)
+    parser.add_argument("--pg-url", help="an already seeded PostgreSQL database (not dropped)")
+    parser.add_argument("--sqlite-url", help="an already seeded SQLite database (not deleted)")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-pg", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the databases this run seeds")
+    args = parser.parse_args()
+    ok = True
+
+    if not args.skip_pg:
+        print(f"PostgreSQL, {args.pg_members:,} members")
+        with pg_database(args.pg_members, args.pg_url, args.keep) as url:
+            engine = build_engine(url)
+            _vacuum(engine)
+            print("  freshly vacuumed:")
+            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
+            churn(engine, args.pg_members // 20)
+            print(f"  after {args.pg_members // 20:,} check-ins since the last vacuum:")
+            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
+            admin, _, _ = _actors(engine)
+            small = export_memory(engine, admin, {"tier": "VIP"})
+            full = export_memory(engine, admin, {})
+            for rows, size, peak, rss, seconds in (small, full):
+                print(
+                    f"  export    {rows:>7,} rows, {size / 2**20:5.1f} MB of CSV in {seconds:4.1f} s:"
+                    f" tracemalloc peak {peak:5.2f} MB, RSS growth {rss:5.1f} MB"
+                )
+            flat = full[2] <= max(2 * small[2], small[2] + 2)
+            print(
+                "  export memory flat (peak for all rows within 2x of a tenth): "
+                + ("met" if flat else "MISSED")
+            )
+            ok &= flat
+            # Last: the rolled-back update leaves dead rows behind until autovacuum comes.
+            updated, counted, applied = bulk_timing(engine, admin)
+            print(
+                f"  bulk      freeze {updated:,} members (by filter): count {counted * 1000:.0f} ms,"
+                f" update {applied * 1000:.0f} ms"
+                f"  target <= {BULK_SECONDS:.0f} s: {_verdict(applied, BULK_SECONDS)}"
+            )
+            ok &= applied <= BULK_SECONDS
+            engine.dispose()
+
+    if not args.skip_sqlite:
+        print(f"SQLite, {args.sqlite_members:,} members")
+        with sqlite_database(args.sqlite_members, args.sqlite_url, args.keep) as url:
+            engine = build_engine(url)
+            ok &= report_directory(engine, SQLITE_P95_MS, SQLITE_P95_MS)
+            admin, _, _ = _actors(engine)
+            updated, counted, applied = bulk_timing(engine, admin)
+            print(
+                f"  bulk      freeze {updated:,} members (by filter): count {counted * 1000:.0f} ms,"
+                f" update {applied * 1000:.0f} ms"
+            )
+            engine.dispose()
+    print("all targets met" if ok else "SOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
