@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -176,9 +177,11 @@ def harness() -> Harness:
 
 
 def run(coro: Any) -> Any:
-    """asyncio.run in a thread of its own (a browser test's Playwright may keep a loop in this one)."""
+    """asyncio.run in a thread of its own (a browser test's Playwright may keep a loop in this one),
+    with this context: Reflex keeps its handler registry in a context variable."""
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+        return pool.submit(context.run, asyncio.run, coro).result()
 
 
 # -- the broadcaster ----------------------------------------------------------------------------------------

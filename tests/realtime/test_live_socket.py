@@ -7,6 +7,7 @@ each with its own client token, address and HttpOnly session cookie in the hands
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -34,8 +35,9 @@ DESK = state_name(FrontDeskState)
 
 def run(coro: Coroutine[Any, Any, None]) -> None:
     """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop in this one."""
+    context = contextvars.copy_context()  # with Reflex's registry, kept in a context variable
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coro).result()
+        pool.submit(context.run, asyncio.run, coro).result()
 
 
 def ip() -> str:
