@@ -179,7 +179,7 @@ def make_client(engine: Engine, db: Session) -> Iterator[object]:
             db.flush()
 
         @contextmanager
-        def _scope() -> Iterator[Session]:
+        def _scope(**_options: object) -> Iterator[Session]:
             yield db
             db.flush()
 

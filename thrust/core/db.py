@@ -30,8 +30,8 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
-        # pysqlite's own transaction handling defers BEGIN; we emit it ourselves so that
-        # `BEGIN IMMEDIATE` (used to serialise capacity decisions) is possible.
+        # pysqlite's own transaction handling defers BEGIN; we emit it ourselves so that a unit of
+        # work can start with `BEGIN IMMEDIATE` (see session_scope).
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -50,9 +50,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+SQLITE_BEGIN_OPTION = "thrust_sqlite_begin"
+
+
 def _sqlite_on_begin(connection: Any) -> None:
-    mode = connection.info.pop("sqlite_begin", "BEGIN")
-    connection.exec_driver_sql(mode)
+    connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "BEGIN"))
 
 
 def get_engine() -> Engine:
@@ -70,9 +72,19 @@ def set_engine(engine: Engine | None) -> None:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error, always close."""
-    session = Session(get_engine(), expire_on_commit=False)
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close.
+
+    On SQLite a unit of work takes the write lock when it begins (`BEGIN IMMEDIATE`): a transaction
+    that reads and then writes would otherwise fail with "database is locked" whenever another
+    writer committed in between (busy_timeout cannot help there). Units of work are short, so they
+    simply queue. `read_only=True` (long streamed reads such as an export) begins a plain reader
+    that never blocks anyone. PostgreSQL ignores the option.
+    """
+    engine = get_engine()
+    if not read_only and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+    session = Session(engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

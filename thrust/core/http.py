@@ -172,13 +172,13 @@ def get_session() -> Iterator[Session]:
         yield session
 
 
-def get_session_factory() -> Callable[[], AbstractContextManager[Session]]:
+def get_session_factory() -> Callable[..., AbstractContextManager[Session]]:
     """For work that outlives the request's own session (a streamed download): a unit-of-work factory."""
     return session_scope
 
 
 # A route parameter receiving that factory: `unit_of_work: UnitOfWork`.
-UnitOfWork = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
+UnitOfWork = Annotated[Callable[..., AbstractContextManager[Session]], Depends(get_session_factory)]
 
 
 def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:

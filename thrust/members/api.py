@@ -123,8 +123,9 @@ def export_members(
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
-        # Its own unit of work: the request's session is closed before streaming starts.
-        with unit_of_work() as session:
+        # Its own unit of work (the request's session is closed before streaming starts), a plain
+        # reader: on SQLite it must not hold the write lock for the whole download.
+        with unit_of_work(read_only=True) as session:
             for chunk in csv_export.export_members(session, actor, filters):
                 yield chunk.encode()
 
