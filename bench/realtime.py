@@ -181,7 +181,9 @@ def main() -> int:
     try:
         with (
             tempfile.TemporaryDirectory(prefix="thrust-bench-rt-") as data,
-            launch(Path(data), db_url=db_url, redis_url=redis_url, workers=args.workers) as server,
+            launch(
+                Path(data), name="bench", db_url=db_url, redis_url=redis_url, workers=args.workers
+            ) as server,
         ):
             result = run(server.url, args.clients, args.rounds, redis_url, db_url, args.procs)
     finally:

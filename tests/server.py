@@ -1,7 +1,13 @@
-"""The running app for browser and security tests: one `python -m thrust serve` per test session."""
+"""Running THRUST for browser, realtime and security tests: `python -m thrust serve` in production mode.
+
+Each kind of server builds its frontend in its own folder (REFLEX_WEB_WORKDIR=.web-<name>): a build
+writes the socket's port into the bundle, so two servers sharing one `.web` would send each other's
+pages to the wrong socket. A lock per folder lets parallel runs in one checkout take turns building.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import signal
@@ -17,16 +23,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STARTUP_TIMEOUT = 900  # the first start installs the frontend's npm packages
+STARTUP_TIMEOUT = 900  # the first start of a build folder installs the frontend's npm packages
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
             return response.status == 200
@@ -35,27 +41,36 @@ def _healthy(url: str) -> bool:
 
 
 @dataclass(frozen=True)
-class AppServer:
-    """A THRUST production server started for this test session."""
+class Server:
+    """A THRUST production server started by a test session or a benchmark."""
 
     url: str
     db_url: str
     data_dir: Path
+    redis_url: str | None = None
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """Start THRUST in production mode on a free port with a small demo database.
+@contextlib.contextmanager
+def launch(
+    data_dir: Path,
+    *,
+    name: str = "e2e",
+    db_url: str | None = None,
+    redis_url: str | None = None,
+    workers: int | None = None,
+    members: int = 120,
+) -> Iterator[Server]:
+    """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
     It trusts one proxy hop, so a test can stand for a client at another address with
     X-Forwarded-For (rate limits are per client address).
     """
-    data_dir = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
     url = f"http://localhost:{port}"
-    db_url = f"sqlite:///{data_dir / 'thrust.db'}"
+    db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS"}},
         "THRUST_DATA_DIR": str(data_dir),
         "DATABASE_URL": db_url,
         "THRUST_PORT": str(port),
@@ -64,40 +79,59 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_WEB_WORKDIR": str(ROOT / f".web-{name}"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
     }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    if workers:
+        env["GRANIAN_WORKERS"] = str(workers)
     log_path = data_dir / "server.log"
-    # Two servers building .web at once (parallel runs in one checkout) corrupt the build: take turns
-    # until this one is up and serving.
-    build_lock = (ROOT / ".web-build.lock").open("w")
+    build_lock = (ROOT / f".web-{name}.lock").open("w")
     fcntl.flock(build_lock, fcntl.LOCK_EX)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "thrust", "serve", "--members", "120"],
+            [sys.executable, "-m", "thrust", "serve", "--members", str(members)],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # so teardown can stop reflex and its workers together
+            start_new_session=True,  # so the end of the block stops reflex and its workers together
         )
     deadline = time.monotonic() + STARTUP_TIMEOUT
     try:
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 if process.poll() is None:
                     os.killpg(process.pid, signal.SIGKILL)
-                pytest.fail(f"THRUST did not start:\n{log_path.read_text()[-4000:]}")
+                raise RuntimeError(f"THRUST did not start:\n{log_path.read_text()[-4000:]}")
             time.sleep(1)
     finally:
         fcntl.flock(build_lock, fcntl.LOCK_UN)
         build_lock.close()
-    yield AppServer(url=url, db_url=db_url, data_dir=data_dir)
-    os.killpg(process.pid, signal.SIGINT)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+AppServer = Server
 
 
 @pytest.fixture(scope="session")
-def app_url(app_server: AppServer) -> str:
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The session's THRUST: SQLite, one worker, a small demo database (120 members)."""
+    try:
+        with launch(tmp_path_factory.mktemp("e2e-data"), name="e2e") as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: Server) -> str:
     return app_server.url

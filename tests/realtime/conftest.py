@@ -24,6 +24,7 @@ def redis_cluster(
         with launch(
             tmp_path_factory.mktemp("redis-cluster"),
             db_url=databases.new_url("postgresql"),
+            name="realtime",
             redis_url=CLUSTER_REDIS_URL,
             workers=2,
         ) as server:
