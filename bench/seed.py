@@ -2,7 +2,7 @@
 
     PYTHONPATH=. .venv/bin/python bench/seed.py [--members 10000] [--sqlite] [--keep]
 
-Target: 10,000 members and their ~175,000 check-ins in at most 15 s on PostgreSQL, all included
+Target: 10,000 members and their check-ins (~160,000) in at most 15 s on PostgreSQL, all included
 (Python generation, bcrypt, COPY, commit).
 """
 
