@@ -193,6 +193,16 @@ class Member(SQLModel, table=True):
     __tablename__ = "members"
     __table_args__ = (
         sa.Index("members_status_idx", "status"),
+        sa.Index("members_membership_tier_idx", "membership_tier"),
+        # Status with the last visit (migration 0004): inactive and frozen members stopped coming, so
+        # walking the plain last-visit index to find them would pass nearly everyone first.
+        sa.Index("members_status_last_visit_at_idx", "status", "last_visit_at", "id"),
+        sa.Index(
+            "members_status_last_visit_at_desc_idx",
+            "status",
+            sa.text("last_visit_at DESC NULLS LAST"),
+            sa.text("id DESC"),
+        ).ddl_if(dialect="postgresql"),
         # The directory's sorts, each with the id that breaks ties (migration 0003): a page is read
         # straight off the index, in either direction.
         sa.Index("members_membership_end_id_idx", "membership_end", "id"),

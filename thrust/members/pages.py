@@ -498,8 +498,6 @@ def _table() -> rx.Component:
             class_name="thrust-members-table",
             id="members-table",
             aria_busy=rx.cond(MembersState.loading, "true", "false"),
-            # What the rows shown answer (for tests and the keystroke benchmark).
-            custom_attrs={"data-query": MembersState.query},
             style={
                 "opacity": rx.cond(MembersState.loading & MembersState.loaded, "0.7", "1"),
                 "transition": "opacity 0.2s",
@@ -623,6 +621,20 @@ def _pager() -> rx.Component:
 
 
 def _results() -> rx.Component:
+    return rx.box(_result_body(), **_result_attrs())
+
+
+def _result_attrs() -> dict[str, Any]:
+    # What the results shown answer, rows or none (for browser tests and the keystroke benchmark).
+    return {
+        "id": "members-results",
+        "width": "100%",
+        "aria_busy": rx.cond(MembersState.loading, "true", "false"),
+        "custom_attrs": {"data-query": MembersState.query},
+    }
+
+
+def _result_body() -> rx.Component:
     return rx.cond(
         (MembersState.error != "") & MembersState.loaded,
         rx.cond(

@@ -290,7 +290,7 @@ FILTER_FIRST_BELOW = 2_000
 # How far the members page counts: a search up to 2,000 ("1–25 of 2,000+" says enough), a plain list
 # up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins (which update
 # last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
-SEARCH_COUNT_LIMIT = FILTER_FIRST_BELOW
+SEARCH_COUNT_LIMIT = 1_000
 BROWSE_COUNT_LIMIT = 10_000
 
 
