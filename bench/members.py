@@ -217,7 +217,7 @@ def _actors(engine: Engine) -> tuple[Actor, Actor, str]:
 def _time(engine: Engine, actor: Actor, raw: dict[str, str], exact: bool) -> list[float]:
     samples = []
     filters = service.parse_filters(raw)
-    # As the members page asks (a search counted up to 2,000, a list up to 10,000); the API exactly.
+    # As the members page asks (a search counted up to 1,000, a list up to 10,000); the API exactly.
     up_to = None if exact else service.count_limit_for(filters)
     for attempt in range(REPEATS + 1):
         started = time.perf_counter()

@@ -287,7 +287,7 @@ def _sort_keys(filters: MemberFilters, source: Any = Member) -> list[Any]:
 # Below this many matches a page is found by filtering first and sorting the few matches; above it, by
 # walking the sort's index until the page is full (matches are then dense enough to find quickly).
 FILTER_FIRST_BELOW = 2_000
-# How far the members page counts: a search up to 2,000 ("1–25 of 2,000+" says enough), a plain list
+# How far the members page counts: a search up to 1,000 ("1–25 of 1,000+" says enough), a plain list
 # up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins (which update
 # last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
 SEARCH_COUNT_LIMIT = 1_000
@@ -350,7 +350,7 @@ def list_members(
 ) -> MemberPage:
     """One page of the directory, searched, filtered and sorted in SQL; never the whole table.
 
-    `count_up_to` stops counting past that many matches (the members page says "2,000+" rather than
+    `count_up_to` stops counting past that many matches (the members page says "1,000+" rather than
     count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
     is. Without it (the API) the count is exact.
     """
