@@ -97,28 +97,34 @@ def _nav_link(item: NavItem) -> rx.Component:
 
 
 def sidebar() -> rx.Component:
-    return rx.el.nav(
-        rx.vstack(
-            rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
-            rx.vstack(*[_for_role(item, _nav_link(item)) for item in NAV_ITEMS], spacing="1", width="100%"),
-            rx.spacer(),
-            rx.text(
-                "Self-hosted gym management",
-                size="1",
-                color=styles.MUTED,
+    # The coloured column stretches with the page; the navigation inside it stays in view (sticky).
+    return rx.box(
+        rx.el.nav(
+            rx.vstack(
+                rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
+                rx.vstack(
+                    *[_for_role(item, _nav_link(item)) for item in NAV_ITEMS], spacing="1", width="100%"
+                ),
+                rx.spacer(),
+                rx.text(
+                    "Self-hosted gym management",
+                    size="1",
+                    color=styles.MUTED,
+                    padding_x="0.75rem",
+                    padding_bottom="1rem",
+                ),
+                height="100%",
                 padding_x="0.75rem",
-                padding_bottom="1rem",
+                spacing="2",
             ),
-            height="100%",
-            padding_x="0.75rem",
-            spacing="2",
+            aria_label="Main",
+            height="100vh",
+            position="sticky",
+            top="0",
         ),
-        aria_label="Main",
         width=styles.SIDEBAR_WIDTH,
         min_width=styles.SIDEBAR_WIDTH,
-        height="100vh",
-        position="sticky",
-        top="0",
+        align_self="stretch",
         background=styles.SURFACE,
         border_right=styles.BORDER,
         display=["none", "none", "block"],
