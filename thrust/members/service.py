@@ -336,12 +336,19 @@ def _people(base: Any, ids: Any, filters: MemberFilters, *leading: Any) -> Any:
     return select(*leading, *_ROW_COLUMNS).select_from(joined).order_by(*_sort_keys(filters))
 
 
+def _core(session: Session, statement: Any) -> Any:
+    """Run a plain-columns statement on the session's connection (no ORM layer: these rows are tuples)."""
+    return session.connection().execute(statement)
+
+
 def _count(session: Session, where: list[sa.ColumnElement[bool]], up_to: int | None) -> tuple[int, bool]:
     """How many members match, exactly, or (with `up_to`) stopping once more than `up_to` are found."""
     if up_to is None:
-        return int(session.exec(select(sa.func.count()).select_from(Member).where(*where)).one()), True
+        return int(
+            _core(session, select(sa.func.count()).select_from(Member).where(*where)).scalar_one()
+        ), True
     capped = select(Member.id).where(*where).limit(up_to + 1).subquery()
-    found = int(session.exec(select(sa.func.count()).select_from(capped)).one())
+    found = int(_core(session, select(sa.func.count()).select_from(capped)).scalar_one())
     return min(found, up_to), found <= up_to
 
 
@@ -372,7 +379,7 @@ def list_members(
         counted = select(sa.func.count().label("total")).select_from(hits).subquery("counted")
         ids = _page_ids(hits.c, filters, offset).subquery("page")
         base = sa.join(counted, ids, sa.true(), isouter=True)
-        found = session.exec(_people(base, ids, filters, counted.c.total)).all()
+        found = _core(session, _people(base, ids, filters, counted.c.total)).all()
         total = int(found[0][0]) if found else 0
         if total <= cap:
             return _page([row[1:] for row in found if row[1] is not None], total, True, filters, today)
@@ -391,11 +398,11 @@ def list_members(
                 .subquery("matches")
             )
             ids = _page_ids(matches.c, filters, offset).subquery("page")
-            return _page(list(session.exec(_people(ids, ids, filters)).all()), total, exact, filters, today)
+            return _page(list(_core(session, _people(ids, ids, filters)).all()), total, exact, filters, today)
 
     # Many matches: walk the sort's index, keeping matching rows until the page is full.
     ids = _page_ids(Member, filters, offset).where(*where).subquery("page")
-    return _page(list(session.exec(_people(ids, ids, filters)).all()), total, exact, filters, today)
+    return _page(list(_core(session, _people(ids, ids, filters)).all()), total, exact, filters, today)
 
 
 def _page(people: list[Any], total: int, exact: bool, filters: MemberFilters, today: date) -> MemberPage:
