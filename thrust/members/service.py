@@ -368,7 +368,7 @@ def list_members(
 
     if count_up_to is not None and count_up_to <= FILTER_FIRST_BELOW:
         # One statement: up to `cap` + 1 matches (found through the search and filter indexes), their
-        # count, and the page sorted among them. Only a broader search needs a second statement.
+        # count, and the page sorted among them.
         cap = max(1, count_up_to)
         hits = (
             select(Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
@@ -376,13 +376,26 @@ def list_members(
             .limit(cap + 1)
             .cte("hits")
         )
-        counted = select(sa.func.count().label("total")).select_from(hits).subquery("counted")
-        ids = _page_ids(hits.c, filters, offset).subquery("page")
+        found_count = select(sa.func.count()).select_from(hits).scalar_subquery()
+        ids = _page_ids(hits.c, filters, offset).subquery("from_hits")
+        walks_here = session.get_bind().dialect.name == "postgresql"
+        if walks_here:
+            # More than `cap` matches: the page comes from walking the sort's index instead. PostgreSQL
+            # runs only the branch whose one-time filter holds, so that costs no second round trip.
+            walked = _page_ids(Member, filters, offset).where(*where).subquery("walked")
+            ids = sa.union_all(
+                select(ids.c.id).where(found_count <= cap),
+                select(walked.c.id).where(found_count > cap),
+            ).subquery("page")
+        counted = select(found_count.label("total")).subquery("counted")
         base = sa.join(counted, ids, sa.true(), isouter=True)
         found = _core(session, _people(base, ids, filters, counted.c.total)).all()
         total = int(found[0][0]) if found else 0
+        people = [row[1:] for row in found if row[1] is not None]
         if total <= cap:
-            return _page([row[1:] for row in found if row[1] is not None], total, True, filters, today)
+            return _page(people, total, True, filters, today)
+        if walks_here:
+            return _page(people, cap, False, filters, today)
         total, exact = cap, False
     else:
         total, exact = _count(session, where, count_up_to)
