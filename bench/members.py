@@ -7,8 +7,10 @@
 Targets (issue 4): on PostgreSQL with 100,000 members a search p95 <= 10 ms and a list page p95 <= 20 ms;
 on SQLite with 10,000 members <= 30 ms; a bulk action on 10,000 members <= 2 s; exporting 100,000 rows
 keeps memory flat. Times are the service call as the members page makes it (a session, `list_members`
-with the UI's capped search count, the rows shaped), measured in this process; each query runs
-several times, warm. The API counts searches exactly: those figures are printed too.
+with the UI's capped search count, the rows shaped), measured in this process after one untimed pass
+over the mix (a running server's statements are built and prepared); each query runs several times.
+The API counts searches exactly: those figures are printed too. After the check-ins, the search index's
+pending entries are merged as the server's minute job does (thrust/members/jobs.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from thrust.auth.rbac import Actor  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
 from thrust.members import bulk, csv_export, service  # noqa: E402
+from thrust.members.jobs import tidy_search_index  # noqa: E402
 from thrust.models import Role, User  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -158,6 +161,10 @@ def _seed(url: str, members: int) -> None:
         print(f"  seeded {members:,} members in {time.perf_counter() - started:.1f} s")
     finally:
         engine.dispose()
+    # The seed's millions of short-lived objects are gone; don't let the collector's passes over what
+    # survived (caches, modules) land inside the timed calls of a server-like process.
+    gc.collect()
+    gc.freeze()
 
 
 @contextmanager
@@ -337,6 +344,23 @@ def _verdict(value: float, target: float) -> str:
     return "met" if value <= target else "MISSED"
 
 
+def _samples(engine: Engine, actor: Actor, trainer_id: str) -> list[tuple[dict[str, str], list[float]]]:
+    """Each search once more, with its samples (to name the slow ones)."""
+    raws = [{"q": q} for q in SEARCHES] + [
+        {"q": q, **sort} for q in ("smith", "mar", "a", "555") for sort in SORTS
+    ]
+    return [(raw, _time(engine, actor, raw, False)) for raw in raws]
+
+
+def warm_up(engine: Engine) -> None:
+    """One untimed pass over the whole mix, as each role and counted both ways: a running server has
+    built its statements, and the driver has prepared them, before the first member walks in."""
+    admin, trainer, trainer_id = _actors(engine)
+    for actor in (admin, trainer):
+        for exact in (False, True):
+            directory_timings(engine, actor, trainer_id, exact=exact)
+
+
 def report_directory(engine: Engine, search_target: float, list_target: float) -> bool:
     admin, trainer, trainer_id = _actors(engine)
     search, listing, slowest = directory_timings(engine, admin, trainer_id)
@@ -348,6 +372,8 @@ def report_directory(engine: Engine, search_target: float, list_target: float) -
             f"  target p95 <= {target:.0f} ms: {_verdict(timing.p95, target)}"
         )
     print("  slowest: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw in slowest[:4]))
+    searches = sorted(((max(s), raw) for raw, s in _samples(engine, admin, trainer_id)), key=lambda x: -x[0])
+    print("  slowest searches: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw in searches[:3]))
     t_search, t_list, _ = directory_timings(engine, trainer, trainer_id)
     print(
         f"  as a trainer (assigned members): search p95 {t_search.p95:.2f} ms, list p95 {t_list.p95:.2f} ms"
@@ -373,11 +399,17 @@ def main() -> int:
         print(f"PostgreSQL, {args.pg_members:,} members")
         with pg_database(args.pg_members, args.pg_url, args.keep) as url:
             engine = build_engine(url)
+            warm_up(engine)
             _vacuum(engine)
             print("  freshly vacuumed:")
             ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
             churn(engine, args.pg_members // 20)
-            print(f"  after {args.pg_members // 20:,} check-ins since the last vacuum:")
+            # A running server merges what check-ins leave pending in the search index every minute.
+            merged = tidy_search_index(engine)
+            print(
+                f"  after {args.pg_members // 20:,} check-ins since the last vacuum"
+                f" (the minute's search-index tidy-up merged {merged} pages):"
+            )
             ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
             admin, _, _ = _actors(engine)
             small = export_memory(engine, admin, {"tier": "VIP"})
@@ -407,6 +439,7 @@ def main() -> int:
         print(f"SQLite, {args.sqlite_members:,} members")
         with sqlite_database(args.sqlite_members, args.sqlite_url, args.keep) as url:
             engine = build_engine(url)
+            warm_up(engine)
             ok &= report_directory(engine, SQLITE_P95_MS, SQLITE_P95_MS)
             admin, _, _ = _actors(engine)
             updated, counted, applied = bulk_timing(engine, admin)

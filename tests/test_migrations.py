@@ -136,3 +136,34 @@ def test_deleting_a_user_cascades_to_member_and_visits(engine: Engine) -> None:
         ).scalar()
         assert visits == 0
         transaction.rollback()
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_members_found_before_the_search_text_change_are_found_after_it(fresh_engine: Engine) -> None:
+    """0005 starts every member's search text with a space (a word prefix is then one pattern); a
+    database with members keeps finding them by word start, and downgrading gives the old text back."""
+    migrate(fresh_engine, "0004")
+    user_id, member_id = uuid.uuid4(), uuid.uuid4()
+    with fresh_engine.begin() as connection:
+        connection.execute(
+            insert(User.__table__).values(
+                id=user_id, email="jo@example.com", password_hash="!", full_name="Jo Li", role="MEMBER"
+            )
+        )
+        connection.execute(
+            insert(Member.__table__).values(
+                id=member_id,
+                user_id=user_id,
+                full_name="Jo Li",
+                membership_start=date(2026, 1, 1),
+                membership_end=date(2027, 1, 1),
+                search_text="jo li jo@example.com",
+            )
+        )
+    migrate(fresh_engine)
+    with fresh_engine.connect() as connection:
+        found = connection.execute(select(Member.id).where(Member.search_text.like("% jo%"))).scalars().all()
+        assert found == [member_id]
+    downgrade(fresh_engine, "0004")
+    with fresh_engine.connect() as connection:
+        assert connection.execute(select(Member.search_text)).scalar_one() == "jo li jo@example.com"

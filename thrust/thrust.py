@@ -20,6 +20,7 @@ from thrust.core.jobs import SlotClaims, run_jobs
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
+from thrust.members.jobs import JOBS as MEMBER_JOBS
 from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
 from thrust.members.uploads import limit_upload_size
 from thrust.planner.pages import planner_page
@@ -72,8 +73,9 @@ for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_p
 
 
 async def scheduled_jobs() -> None:
-    """Lifespan task: the hourly auto check-out (each slot runs once across workers)."""
-    await run_jobs(CHECKIN_JOBS, SlotClaims(get_settings().redis_url))
+    """Lifespan task: the hourly auto check-out and the search index's tidy-up each minute (each slot
+    runs once across workers)."""
+    await run_jobs([*CHECKIN_JOBS, *MEMBER_JOBS], SlotClaims(get_settings().redis_url))
 
 
 # Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets.

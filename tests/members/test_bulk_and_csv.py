@@ -109,7 +109,7 @@ def test_export_of_more_rows_than_one_fetch_batch(db: Session, admin: User) -> N
                 "full_name": f"Batch {n:05d}",
                 "membership_start": date(2026, 1, 1),
                 "membership_end": date(2027, 1, 1),
-                "search_text": f"batch {n:05d} {email}",
+                "search_text": f" batch {n:05d} {email}",
             }
         )
     db.execute(sa_insert(User.__table__), users)

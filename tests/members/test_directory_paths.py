@@ -83,10 +83,10 @@ def test_filtering_first_and_walking_the_index_give_the_same_pages(
             status=MemberStatus.FROZEN if n % 3 == 0 else MemberStatus.ACTIVE,
         )
 
-    def pages(**counting: int) -> list[list[tuple[str, object, object]]]:
+    def pages(query: str = "", **counting: int) -> list[list[tuple[str, object, object]]]:
         out = []
         for page in range(1, 5):
-            filters = MemberFilters(sort=sort, descending=descending, page=page, limit=6)
+            filters = MemberFilters(query=query, sort=sort, descending=descending, page=page, limit=6)
             result = service.list_members(db, admin, filters, **counting)
             out.append([(row.full_name, row.id, row.last_visit_at) for row in result.rows])
         return out
@@ -94,9 +94,21 @@ def test_filtering_first_and_walking_the_index_give_the_same_pages(
     monkeypatch.setattr(service, "FILTER_FIRST_BELOW", 1_000)
     filtered_first = pages()
     searched_first = pages(count_up_to=1_000)
+    # A search matching more members than its count's cap ("member" matches all 23): the page comes
+    # from sorting the matches (a sample says they are few), from walking the sort's index (they are
+    # many), or, when the walk's budget runs out first, from sorting the matches after all.
+    searched_sorted = pages("member", count_up_to=2)
+    monkeypatch.setattr(service, "SAMPLE_PERCENT", 100.0)
+    monkeypatch.setattr(service, "SORT_MATCHES_UP_TO", 0)
+    searched_walked = pages("member", count_up_to=2)
+    monkeypatch.setattr(service, "WALK_BUDGET", 3)
+    monkeypatch.setattr(service, "WALK_ROWS_PER_ROW", 0)
+    walked_then_sorted = pages("member", count_up_to=2)
     monkeypatch.setattr(service, "FILTER_FIRST_BELOW", 0)
     walked = pages()
-    assert filtered_first == walked == searched_first
+    assert (
+        filtered_first == walked == searched_first == searched_sorted == searched_walked == walked_then_sorted
+    )
     flat = [entry for page in walked for entry in page]
     assert len(flat) == len(set(flat)) == 23
     if sort is SortKey.LAST_VISIT:

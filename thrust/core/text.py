@@ -22,8 +22,9 @@ def digits(text: str) -> str:
 
 
 def member_search_text(full_name: str, email: str | None, phone: str | None) -> str:
-    """The folded search key stored on a member: name, email and phone digits."""
+    """The folded search key stored on a member: name, email and phone digits, each word after a space
+    (so that a word prefix is the one pattern '% jo%')."""
     parts = [fold(full_name), (email or "").casefold()]
     if phone:
         parts.append(digits(phone))
-    return " ".join(part for part in parts if part)[:400]
+    return (" " + " ".join(part for part in parts if part))[:400]

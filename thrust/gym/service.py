@@ -6,6 +6,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, Permission, require
@@ -23,6 +24,18 @@ def get_gym(session: Session) -> GymSettings:
         session.add(gym)
         session.flush()
     return gym
+
+
+# Built once: reading the timezone is on the members directory's every call, where building and keying
+# a statement (and loading the whole row) cost more than the query itself.
+_TIMEZONE = sa.select(GymSettings.timezone).where(GymSettings.id == GYM_ID)  # type: ignore[arg-type]
+
+
+def gym_timezone(session: Session) -> ZoneInfo:
+    """The gym's timezone (one column, without loading the settings row or flushing the session:
+    `update_gym` flushes what it changes)."""
+    name = session.connection().execute(_TIMEZONE).scalar()
+    return ZoneInfo(name if name is not None else get_gym(session).timezone)
 
 
 def gym_name(session: Session) -> str:

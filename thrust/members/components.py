@@ -22,6 +22,11 @@ PAGE_CSS = """
 .thrust-members-table tbody tr[data-href] { cursor: pointer; }
 .thrust-members-table tbody tr[data-href]:hover { background: var(--gray-a2); }
 .thrust-members-table tbody tr[data-selected="true"] { background: var(--accent-a2); }
+.thrust-initials {
+  display: inline-flex; align-items: center; justify-content: center; flex-shrink: 0;
+  width: var(--space-6); height: var(--space-6); border-radius: 9999px;
+  background: var(--gray-a3); color: var(--gray-a11); font-size: var(--font-size-2); font-weight: 500;
+}
 .thrust-dropzone { transition: border-color 0.15s, background 0.15s; }
 .thrust-dropzone:hover { border-color: var(--accent-8) !important; background: var(--accent-a2); }
 """
@@ -80,8 +85,10 @@ def cue_text(cue: rx.Var, tone: rx.Var, size: str = "1", *, quiet_too: bool = Tr
     return text if quiet_too else rx.cond(tone != "gray", text)
 
 
-def avatar(initials: rx.Var, size: str = "2") -> rx.Component:
-    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme="gray")
+def avatar(initials: rx.Var) -> rx.Component:
+    """A member's initials in a circle, drawn by plain elements: the directory redraws 25 of them per
+    keystroke, and Radix's avatar runs an image-loading effect for each."""
+    return rx.el.span(initials, class_name="thrust-initials", aria_hidden="true")
 
 
 def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "accent") -> rx.Component:

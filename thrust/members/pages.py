@@ -462,21 +462,24 @@ def _row(row: MemberRow) -> rx.Component:
             display=["none", "none", "table-cell"],
         ),
         rx.table.cell(
-            rx.tooltip(
-                rx.text(
-                    row.last_visit,
-                    size="2",
-                    white_space="nowrap",
-                    color=rx.cond(row.last_visit == "Never", styles.MUTED, "inherit"),
-                ),
-                content=rx.cond(row.last_visit_exact != "", row.last_visit_exact, "No visit recorded"),
+            # The exact time as the browser's own tooltip: a tooltip component per row would be mounted
+            # again on every keystroke's new rows.
+            rx.text(
+                row.last_visit,
+                size="2",
+                white_space="nowrap",
+                color=rx.cond(row.last_visit == "Never", styles.MUTED, "inherit"),
+                custom_attrs={
+                    "title": rx.cond(row.last_visit_exact != "", row.last_visit_exact, "No visit recorded")
+                },
             ),
             display=["none", "none", "table-cell"],
         ),
         on_click=rx.redirect(href),
         align="center",
+        # Keyed by position (rx.foreach's default), so a new search updates the rows in place instead
+        # of mounting new ones; every cell is controlled by the row's data, so nothing goes stale.
         custom_attrs={"data-href": href, "data-selected": rx.cond(selected, "true", "false")},
-        key=row.id,
     )
 
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -21,7 +21,7 @@ from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.text import digits, fold, member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import FieldReader
-from thrust.gym.service import get_gym
+from thrust.gym.service import gym_timezone
 from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
 
 MAX_PAGE_SIZE = 100
@@ -193,16 +193,16 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
 
 def gym_today(session: Session) -> date:
     """Today's date where the gym is (memberships end at the gym's midnight, not UTC's)."""
-    return utcnow().astimezone(ZoneInfo(get_gym(session).timezone)).date()
+    return utcnow().astimezone(gym_timezone(session)).date()
 
 
-def _visible(actor: Actor) -> sa.ColumnElement[bool]:
-    """The members this actor may see: all (admin), assigned (trainer), or only themself."""
+def _scope(actor: Actor) -> tuple[str, uuid.UUID | None]:
+    """Whom this actor may see: all members (admin), the assigned ones (trainer), or only themself."""
     if actor.can(Permission.MEMBERS_VIEW_ALL):
-        return sa.true()
+        return "all", None
     if actor.can(Permission.MEMBERS_VIEW_ASSIGNED):
-        return Member.assigned_trainer_id == actor.user_id  # type: ignore[return-value]
-    return Member.user_id == actor.user_id  # type: ignore[return-value]
+        return "assigned", actor.user_id
+    return "own", actor.user_id
 
 
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
@@ -220,37 +220,115 @@ def _search_terms(query: str) -> list[str]:
 WORD_PREFIX_BELOW = 3
 
 
-def _term_condition(term: str) -> sa.ColumnElement[bool]:
-    escaped = _LIKE_SPECIALS.sub(r"\\\1", term)
-    column: Any = Member.search_text
-    if len(term) < WORD_PREFIX_BELOW:
-        # search_text is "name words email phone-digits", so every word follows a space.
-        return sa.or_(column.like(escaped + "%", escape="\\"), column.like("% " + escaped + "%", escape="\\"))
-    return column.like("%" + escaped + "%", escape="\\")
+@dataclass(frozen=True)
+class _Shape:
+    """A directory query apart from its values: what its SQL looks like.
+
+    The directory's statements are built once per shape, with bound parameters for the values:
+    building a statement this size and computing its cache key cost more than PostgreSQL takes to run
+    it. A shape is small (a few counts and flags), so there are few of them.
+    """
+
+    terms: tuple[str, ...] = ()  # per search term: "id" (the query is a member id) or "like"
+    statuses: int = 0
+    tiers: int = 0
+    trainer: str = ""  # "" (any), "none" (unassigned) or "one"
+    expiring: bool = False
+    expired: bool = False
+    scope: str = "all"  # whom the viewer may see: "all", "assigned" (trainer) or "own" (member)
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+
+
+def _shape(filters: MemberFilters, today: date, actor: Actor | None = None) -> tuple[_Shape, dict[str, Any]]:
+    """The shape of these filters (and of the actor's scope) and the values its parameters take."""
+    params: dict[str, Any] = {}
+    terms: list[str] = []
+    if filters.query:
+        try:
+            params["f_member"] = uuid.UUID(filters.query)
+            terms.append("id")
+        except ValueError:
+            for index, term in enumerate(_search_terms(filters.query)):
+                escaped = _LIKE_SPECIALS.sub(r"\\\1", term)
+                # search_text is " name words email phone-digits": every word follows a space.
+                short = len(term) < WORD_PREFIX_BELOW
+                params[f"f_term{index}"] = ("% " if short else "%") + escaped + "%"
+                terms.append("like")
+    params.update({f"f_status{index}": status for index, status in enumerate(filters.statuses)})
+    params.update({f"f_tier{index}": tier for index, tier in enumerate(filters.tiers)})
+    trainer = "none" if filters.unassigned else "one" if filters.trainer_id is not None else ""
+    if trainer == "one":
+        params["f_trainer"] = filters.trainer_id
+    if filters.expiring_within_days is not None:
+        params["f_today"] = today
+        params["f_until"] = today + timedelta(days=filters.expiring_within_days)
+    if filters.expired:
+        params["f_today"] = today
+    scope, user_id = _scope(actor) if actor is not None else ("all", None)
+    if user_id is not None:
+        params["f_actor"] = user_id
+    shape = _Shape(
+        terms=tuple(terms),
+        statuses=len(filters.statuses),
+        tiers=len(filters.tiers),
+        trainer=trainer,
+        expiring=filters.expiring_within_days is not None,
+        expired=filters.expired,
+        scope=scope,
+        sort=filters.sort,
+        descending=filters.descending,
+    )
+    return shape, params
+
+
+def _where(
+    shape: _Shape, values: Mapping[str, Any] | None = None, columns: Any = None
+) -> list[sa.ColumnElement[bool]]:
+    """The shape's conditions, with parameters named as `_shape` fills them (and given `values`), on
+    the members table or on `columns` (a sample's)."""
+
+    def bind(name: str) -> Any:
+        return sa.bindparam(name) if values is None else sa.bindparam(name, values[name])
+
+    member: Any = Member if columns is None else columns
+    conditions: list[Any] = []
+    if shape.scope == "assigned":
+        conditions.append(member.assigned_trainer_id == bind("f_actor"))
+    elif shape.scope == "own":
+        conditions.append(member.user_id == bind("f_actor"))
+    text = member.search_text
+    for index, kind in enumerate(shape.terms):
+        if kind == "id":
+            conditions.append(member.id == bind("f_member"))
+        else:  # a word prefix or a substring: the pattern says which
+            conditions.append(text.like(bind(f"f_term{index}"), escape="\\"))
+    if shape.statuses:
+        conditions.append(member.status.in_([bind(f"f_status{i}") for i in range(shape.statuses)]))
+    if shape.tiers:
+        conditions.append(member.membership_tier.in_([bind(f"f_tier{i}") for i in range(shape.tiers)]))
+    if shape.trainer == "none":
+        conditions.append(member.assigned_trainer_id.is_(None))
+    elif shape.trainer == "one":
+        conditions.append(member.assigned_trainer_id == bind("f_trainer"))
+    if shape.expiring:
+        conditions.append(member.membership_end.between(bind("f_today"), bind("f_until")))
+    if shape.expired:
+        conditions.append(member.membership_end < bind("f_today"))
+    return conditions
+
+
+def _visible(actor: Actor) -> sa.ColumnElement[bool]:
+    """The members this actor may see, as one condition."""
+    scope, user_id = _scope(actor)
+    conditions = _where(_Shape(scope=scope), {"f_actor": user_id})
+    return sa.and_(*conditions) if conditions else sa.true()
 
 
 def _conditions(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = []
-    if filters.query:
-        try:
-            conditions.append(Member.id == uuid.UUID(filters.query))  # type: ignore[arg-type]
-        except ValueError:
-            conditions.extend(_term_condition(term) for term in _search_terms(filters.query))
-    if filters.statuses:
-        conditions.append(Member.status.in_(filters.statuses))  # type: ignore[attr-defined]
-    if filters.tiers:
-        conditions.append(Member.membership_tier.in_(filters.tiers))  # type: ignore[attr-defined]
-    if filters.unassigned:
-        conditions.append(Member.assigned_trainer_id.is_(None))  # type: ignore[union-attr]
-    elif filters.trainer_id is not None:
-        conditions.append(Member.assigned_trainer_id == filters.trainer_id)  # type: ignore[arg-type]
-    if filters.expiring_within_days is not None:
-        conditions.append(
-            Member.membership_end.between(today, today + timedelta(days=filters.expiring_within_days))  # type: ignore[attr-defined]
-        )
-    if filters.expired:
-        conditions.append(Member.membership_end < today)  # type: ignore[arg-type]
-    return conditions
+    """The filters' conditions with their values in place (bulk actions, export, front-desk search)."""
+    shape, params = _shape(filters, today)
+    return _where(shape, params)
 
 
 def membership_cue(end: date, today: date) -> str:
@@ -270,17 +348,17 @@ def membership_cue(end: date, today: date) -> str:
 # -- listing ---------------------------------------------------------------------------------------
 
 
-def _sort_keys(filters: MemberFilters, source: Any = Member) -> list[Any]:
+def _sort_keys(shape: _Shape, source: Any = Member) -> list[Any]:
     """ORDER BY for the chosen sort; the id breaks ties in the same direction, so one index serves it."""
     column: Any = {
         SortKey.NAME: source.full_name,
         SortKey.MEMBERSHIP_END: source.membership_end,
         SortKey.LAST_VISIT: source.last_visit_at,
-    }[filters.sort]
-    key = column.desc() if filters.descending else column.asc()
-    if filters.sort is SortKey.LAST_VISIT:
+    }[shape.sort]
+    key = column.desc() if shape.descending else column.asc()
+    if shape.sort is SortKey.LAST_VISIT:
         key = key.nulls_last()  # never-visited members last, both ways
-    tie: Any = source.id.desc() if filters.descending else source.id.asc()
+    tie: Any = source.id.desc() if shape.descending else source.id.asc()
     return [key, tie]
 
 
@@ -292,6 +370,18 @@ FILTER_FIRST_BELOW = 2_000
 # last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
 SEARCH_COUNT_LIMIT = 1_000
 BROWSE_COUNT_LIMIT = 10_000
+# A search with more matches than the count limit walks the sort's index for its page, but only this
+# far (plus WALK_ROWS_PER_ROW for every row up to the page's end): matches that cluster (a two-letter
+# word prefix finds "Li..." first names, which sit together in name order) would make an unbounded walk
+# read thousands of rows, where sorting the matches themselves takes a few milliseconds.
+WALK_BUDGET = 2_000
+WALK_ROWS_PER_ROW = 20
+# Whether a walk is worth it depends on how many members match, which the capped count does not say:
+# 1,500 matches are too sparse to walk to (the walk would fail and the matches be sorted anyway),
+# 30,000 are too many to sort. A 1% sample of the table's pages (about 1,000 rows at 100,000 members,
+# a fraction of a millisecond) estimates it: up to SORT_MATCHES_UP_TO, the matches are sorted at once.
+SORT_MATCHES_UP_TO = 3_000
+SAMPLE_PERCENT = 1.0
 
 
 def count_limit_for(filters: MemberFilters) -> int:
@@ -299,6 +389,7 @@ def count_limit_for(filters: MemberFilters) -> int:
     return SEARCH_COUNT_LIMIT if filters.query else BROWSE_COUNT_LIMIT
 
 
+_HIT_COLUMNS: tuple[Any, ...] = (Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
 _ROW_COLUMNS: tuple[Any, ...] = (
     Member.id,
     Member.full_name,
@@ -313,17 +404,24 @@ _ROW_COLUMNS: tuple[Any, ...] = (
 )
 
 
-def _page_ids(source: Any, filters: MemberFilters, offset: int) -> Any:
+def _page_ids(source: Any, shape: _Shape) -> Any:
     """The page's member ids from `source` (the members table or a set of matches), in the page's order."""
     return (
         select(source.id.label("id"))
-        .order_by(*_sort_keys(filters, source))
-        .offset(offset)
-        .limit(filters.limit)
+        .order_by(*_sort_keys(shape, source))
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
     )
 
 
-def _people(base: Any, ids: Any, filters: MemberFilters, *leading: Any) -> Any:
+def _matches(shape: _Shape, *, fenced: bool) -> Any:
+    """The matching members' ids and sort columns. Fenced (OFFSET 0), the planner finds them through
+    the filter indexes first instead of walking a sort index (for sorting a few matches)."""
+    statement = select(*_HIT_COLUMNS).where(*_where(shape))
+    return statement.offset(0) if fenced else statement
+
+
+def _people(base: Any, ids: Any, shape: _Shape, *leading: Any) -> Any:
     """The directory's columns for the members `ids` (a subquery within `base`) names, in page order.
 
     Outer joins, so that `leading` columns (a count) still arrive when the page is empty.
@@ -333,23 +431,88 @@ def _people(base: Any, ids: Any, filters: MemberFilters, *leading: Any) -> Any:
         .outerjoin(User, User.id == Member.user_id)
         .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)
     )
-    return select(*leading, *_ROW_COLUMNS).select_from(joined).order_by(*_sort_keys(filters))
+    return select(*leading, *_ROW_COLUMNS).select_from(joined).order_by(*_sort_keys(shape))
 
 
-def _core(session: Session, statement: Any) -> Any:
+@lru_cache(maxsize=256)
+def _capped_statement(shape: _Shape, walks: bool) -> Any:
+    """One statement: up to `cap` + 1 matches (found through the search and filter indexes), their
+    count, and the page sorted among them.
+
+    With `walks` (PostgreSQL) it also holds the page for more than `cap` matches: when a sample says
+    they are many, a bounded walk of the sort's index; when they are few, or the walk does not fill the
+    page, all matches sorted. PostgreSQL runs only the branches whose one-time filters hold (and
+    computes a CTE or sample only when a filter asks for it), so this costs no second round trip.
+    """
+    cap = sa.bindparam("cap")
+    hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
+    found = select(sa.func.count()).select_from(hits).scalar_subquery()
+    ids = _page_ids(hits.c, shape).subquery("from_hits")
+    if walks:
+        where = _where(shape)
+        hit = sa.and_(*where) if where else sa.true()
+        scanned = (
+            select(Member.id.label("id"), hit.label("hit"))
+            .order_by(*_sort_keys(shape))
+            .limit(sa.bindparam("walk_budget"))
+            .subquery("scanned")
+        )
+        walked = (
+            select(scanned.c.id)
+            .where(scanned.c.hit)
+            .offset(sa.bindparam("offset"))
+            .limit(sa.bindparam("limit"))
+            .cte("walked")
+        )
+        walked_rows = select(sa.func.count()).select_from(walked).scalar_subquery()
+        sample = sa.tablesample(
+            Member.__table__,  # type: ignore[attr-defined]
+            sa.func.system(sa.bindparam("sample_percent", type_=sa.Float)),
+            name="sampled",
+            seed=sa.literal(42),  # the same pages each time: the same query takes the same path
+        )
+        sampled = (
+            select(sa.func.count().label("matches"))
+            .select_from(sample)
+            .where(*_where(shape, columns=sample.c))
+            .cte("sampled")
+        )
+        many = select(sampled.c.matches).scalar_subquery() > sa.bindparam("sample_matches_up_to")
+        matches = _matches(shape, fenced=True).subquery("matches")
+        sorted_matches = _page_ids(matches.c, shape).subquery("sorted_matches")
+        page_filled = walked_rows >= sa.bindparam("limit")
+        ids = sa.union_all(
+            select(ids.c.id).where(found <= cap),
+            select(walked.c.id).where(found > cap, many, page_filled),
+            select(sorted_matches.c.id).where(found > cap, sa.or_(sa.not_(many), sa.not_(page_filled))),
+        ).subquery("page")
+    counted = select(found.label("total")).subquery("counted")
+    return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+
+
+@lru_cache(maxsize=256)
+def _count_statement(shape: _Shape, capped: bool) -> Any:
+    """How many members match; capped, it stops once `cap_plus_one` are found."""
+    if not capped:
+        return select(sa.func.count()).select_from(Member).where(*_where(shape))
+    found = select(Member.id).where(*_where(shape)).limit(sa.bindparam("cap_plus_one")).subquery()
+    return select(sa.func.count()).select_from(found)
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: _Shape, filter_first: bool) -> Any:
+    """The page's rows: sorted among the (few) matches, or by walking the sort's index, keeping
+    matching rows until the page is full (many matches)."""
+    if filter_first:
+        ids = _page_ids(_matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
+    else:
+        ids = _page_ids(Member, shape).where(*_where(shape)).subquery("page")
+    return _people(ids, ids, shape)
+
+
+def _core(session: Session, statement: Any, params: dict[str, Any]) -> Any:
     """Run a plain-columns statement on the session's connection (no ORM layer: these rows are tuples)."""
-    return session.connection().execute(statement)
-
-
-def _count(session: Session, where: list[sa.ColumnElement[bool]], up_to: int | None) -> tuple[int, bool]:
-    """How many members match, exactly, or (with `up_to`) stopping once more than `up_to` are found."""
-    if up_to is None:
-        return int(
-            _core(session, select(sa.func.count()).select_from(Member).where(*where)).scalar_one()
-        ), True
-    capped = select(Member.id).where(*where).limit(up_to + 1).subquery()
-    found = int(_core(session, select(sa.func.count()).select_from(capped)).scalar_one())
-    return min(found, up_to), found <= up_to
+    return session.connection().execute(statement, params)
 
 
 def list_members(
@@ -363,59 +526,43 @@ def list_members(
     """
     require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
     today = gym_today(session)
-    where = [_visible(actor), *_conditions(filters, today)]
+    shape, params = _shape(filters, today, actor)
     offset = (filters.page - 1) * filters.limit
+    params.update(offset=offset, limit=filters.limit)
 
     if count_up_to is not None and count_up_to <= FILTER_FIRST_BELOW:
-        # One statement: up to `cap` + 1 matches (found through the search and filter indexes), their
-        # count, and the page sorted among them.
         cap = max(1, count_up_to)
-        hits = (
-            select(Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
-            .where(*where)
-            .limit(cap + 1)
-            .cte("hits")
+        walks = session.get_bind().dialect.name == "postgresql"
+        params.update(
+            cap=cap,
+            cap_plus_one=cap + 1,
+            walk_budget=WALK_BUDGET + WALK_ROWS_PER_ROW * (offset + filters.limit),
+            sample_percent=SAMPLE_PERCENT,
+            sample_matches_up_to=round(SORT_MATCHES_UP_TO * SAMPLE_PERCENT / 100),
         )
-        found_count = select(sa.func.count()).select_from(hits).scalar_subquery()
-        ids = _page_ids(hits.c, filters, offset).subquery("from_hits")
-        walks_here = session.get_bind().dialect.name == "postgresql"
-        if walks_here:
-            # More than `cap` matches: the page comes from walking the sort's index instead. PostgreSQL
-            # runs only the branch whose one-time filter holds, so that costs no second round trip.
-            walked = _page_ids(Member, filters, offset).where(*where).subquery("walked")
-            ids = sa.union_all(
-                select(ids.c.id).where(found_count <= cap),
-                select(walked.c.id).where(found_count > cap),
-            ).subquery("page")
-        counted = select(found_count.label("total")).subquery("counted")
-        base = sa.join(counted, ids, sa.true(), isouter=True)
-        found = _core(session, _people(base, ids, filters, counted.c.total)).all()
+        found = _core(session, _capped_statement(shape, walks), params).all()
         total = int(found[0][0]) if found else 0
         people = [row[1:] for row in found if row[1] is not None]
         if total <= cap:
             return _page(people, total, True, filters, today)
-        if walks_here:
+        if walks:
             return _page(people, cap, False, filters, today)
-        total, exact = cap, False
-    else:
-        total, exact = _count(session, where, count_up_to)
-        if total == 0 or (exact and offset >= total):
-            return _page([], total, exact, filters, today)
-        if exact and total < FILTER_FIRST_BELOW:
-            # OFFSET 0 fences the matches off from the ordered scan: the few matching rows are found
-            # through the filter indexes first, then sorted.
-            matches = (
-                select(Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
-                .where(*where)
-                .offset(0)
-                .subquery("matches")
-            )
-            ids = _page_ids(matches.c, filters, offset).subquery("page")
-            return _page(list(_core(session, _people(ids, ids, filters)).all()), total, exact, filters, today)
+        # SQLite: more matches than the cap, so walk the sort's index for the page.
+        people = list(_core(session, _page_statement(shape, False), params).all())
+        return _page(people, cap, False, filters, today)
 
-    # Many matches: walk the sort's index, keeping matching rows until the page is full.
-    ids = _page_ids(Member, filters, offset).where(*where).subquery("page")
-    return _page(list(_core(session, _people(ids, ids, filters)).all()), total, exact, filters, today)
+    if count_up_to is None:
+        total, exact = int(_core(session, _count_statement(shape, False), params).scalar_one()), True
+    else:
+        params.update(cap_plus_one=count_up_to + 1)
+        matched = int(_core(session, _count_statement(shape, True), params).scalar_one())
+        total, exact = min(matched, count_up_to), matched <= count_up_to
+    if total == 0 or (exact and offset >= total):
+        return _page([], total, exact, filters, today)
+    # Few matches: sort them; many: walk the sort's index until the page is full.
+    filter_first = exact and total < FILTER_FIRST_BELOW
+    rows = list(_core(session, _page_statement(shape, filter_first), params).all())
+    return _page(rows, total, exact, filters, today)
 
 
 def _page(people: list[Any], total: int, exact: bool, filters: MemberFilters, today: date) -> MemberPage:

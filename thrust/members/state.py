@@ -249,10 +249,10 @@ def _row(summary: service.MemberSummary, now: datetime, zone: ZoneInfo) -> Membe
 
 
 def _zone(session: Session) -> ZoneInfo:
-    from thrust.gym.service import get_gym
+    from thrust.gym.service import gym_timezone
 
     try:
-        return ZoneInfo(get_gym(session).timezone)
+        return gym_timezone(session)
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
 
@@ -349,7 +349,8 @@ class MembersState(rx.State):
 
     @rx.var
     def page_selected(self) -> bool:
-        return bool(self.rows) and all(row.id in self.selected for row in self.rows)
+        # Nothing selected is the usual case: answer it without walking the rows.
+        return bool(self.selected) and bool(self.rows) and all(row.id in self.selected for row in self.rows)
 
     @rx.var
     def selection_label(self) -> str:
