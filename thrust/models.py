@@ -231,8 +231,8 @@ class Member(SQLModel, table=True):
             "search_text",
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
-            # Check-ins touch every member row they update here; keep the pending list small (0004).
-            postgresql_with={"gin_pending_list_limit": 256},
+            # Check-ins add every updated row's trigrams to its pending list, which each search reads:
+            # the minute job thrust.members.jobs.tidy_search_index merges it.
         ).ddl_if(dialect="postgresql"),
         sa.Index("members_full_name_id_idx", "full_name", "id"),
         sa.Index("members_last_visit_at_id_idx", "last_visit_at", "id"),

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -21,8 +22,8 @@ from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.text import digits, fold, member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import FieldReader
-from thrust.gym.service import gym_timezone
-from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
+from thrust.gym.service import GYM_ID, gym_timezone
+from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -194,6 +195,11 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
 def gym_today(session: Session) -> date:
     """Today's date where the gym is (memberships end at the gym's midnight, not UTC's)."""
     return utcnow().astimezone(gym_timezone(session)).date()
+
+
+def _today_in(session: Session, timezone: str | None) -> date:
+    """Today where the gym is, from the timezone a directory statement read along with the rows."""
+    return utcnow().astimezone(ZoneInfo(timezone)).date() if timezone else gym_today(session)
 
 
 def _scope(actor: Actor) -> tuple[str, uuid.UUID | None]:
@@ -422,16 +428,22 @@ def _matches(shape: _Shape, *, fenced: bool) -> Any:
 
 
 def _people(base: Any, ids: Any, shape: _Shape, *leading: Any) -> Any:
-    """The directory's columns for the members `ids` (a subquery within `base`) names, in page order.
+    """The gym's timezone, then the directory's columns for the members `ids` (a subquery within
+    `base`) names, in page order: the timezone rides along rather than cost a round trip of its own.
 
     Outer joins, so that `leading` columns (a count) still arrive when the page is empty.
     """
+    timezone = select(GymSettings.timezone).where(GymSettings.id == GYM_ID).scalar_subquery()  # type: ignore[arg-type]
     joined = (
         base.outerjoin(Member, Member.id == ids.c.id)
         .outerjoin(User, User.id == Member.user_id)
         .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)
     )
-    return select(*leading, *_ROW_COLUMNS).select_from(joined).order_by(*_sort_keys(shape))
+    return (
+        select(timezone.label("gym_timezone"), *leading, *_ROW_COLUMNS)
+        .select_from(joined)
+        .order_by(*_sort_keys(shape))
+    )
 
 
 @lru_cache(maxsize=256)
@@ -525,8 +537,11 @@ def list_members(
     is. Without it (the API) the count is exact.
     """
     require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
-    today = gym_today(session)
-    shape, params = _shape(filters, today, actor)
+    # Filters on the end date need today first; otherwise today (for the rows' cues) comes from the
+    # timezone the page's statement returns.
+    dated = filters.expiring_within_days is not None or filters.expired
+    known_today = gym_today(session) if dated else None
+    shape, params = _shape(filters, known_today or date.min, actor)
     offset = (filters.page - 1) * filters.limit
     params.update(offset=offset, limit=filters.limit)
 
@@ -541,14 +556,15 @@ def list_members(
             sample_matches_up_to=round(SORT_MATCHES_UP_TO * SAMPLE_PERCENT / 100),
         )
         found = _core(session, _capped_statement(shape, walks), params).all()
-        total = int(found[0][0]) if found else 0
-        people = [row[1:] for row in found if row[1] is not None]
+        timezone, total = found[0][0], int(found[0][1])  # outer joins: always a row
+        today = known_today or _today_in(session, timezone)
+        people = [row[2:] for row in found if row[2] is not None]
         if total <= cap:
             return _page(people, total, True, filters, today)
         if walks:
             return _page(people, cap, False, filters, today)
         # SQLite: more matches than the cap, so walk the sort's index for the page.
-        people = list(_core(session, _page_statement(shape, False), params).all())
+        people = [row[1:] for row in _core(session, _page_statement(shape, False), params).all()]
         return _page(people, cap, False, filters, today)
 
     if count_up_to is None:
@@ -558,11 +574,12 @@ def list_members(
         matched = int(_core(session, _count_statement(shape, True), params).scalar_one())
         total, exact = min(matched, count_up_to), matched <= count_up_to
     if total == 0 or (exact and offset >= total):
-        return _page([], total, exact, filters, today)
+        return _page([], total, exact, filters, known_today or date.min)  # no rows: no cues to word
     # Few matches: sort them; many: walk the sort's index until the page is full.
     filter_first = exact and total < FILTER_FIRST_BELOW
-    rows = list(_core(session, _page_statement(shape, filter_first), params).all())
-    return _page(rows, total, exact, filters, today)
+    rows = _core(session, _page_statement(shape, filter_first), params).all()
+    today = known_today or _today_in(session, rows[0][0] if rows else None)
+    return _page([row[1:] for row in rows], total, exact, filters, today)
 
 
 def _page(people: list[Any], total: int, exact: bool, filters: MemberFilters, today: date) -> MemberPage:
