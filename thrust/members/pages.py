@@ -924,6 +924,22 @@ def _steps() -> rx.Component:
     )
 
 
+def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
+    """A problem with the import so far (a file it cannot read, a mapping it cannot use), if any."""
+    return rx.cond(
+        message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert", size=16)),
+            rx.callout.text(message),
+            color_scheme="red",
+            size="1",
+            width="100%",
+            role="alert",
+            **props,
+        ),
+    )
+
+
 def _upload_step() -> rx.Component:
     return rx.vstack(
         rx.upload.root(
@@ -966,17 +982,7 @@ def _upload_step() -> rx.Component:
             cursor="pointer",
             class_name="thrust-dropzone",
         ),
-        rx.cond(
-            ImportState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert", size=16)),
-                rx.callout.text(ImportState.error),
-                color_scheme="red",
-                size="1",
-                width="100%",
-                role="alert",
-            ),
-        ),
+        _import_alert(ImportState.error),
         rx.flex(
             rx.hstack(
                 rx.icon("lightbulb", size=15, color=styles.MUTED, min_width="15px", margin_top="0.2rem"),
@@ -1089,18 +1095,7 @@ def _map_step() -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.cond(
-            ImportState.mapping_error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert", size=16)),
-                rx.callout.text(ImportState.mapping_error),
-                color_scheme="red",
-                size="1",
-                width="100%",
-                role="alert",
-                id="import-mapping-error",
-            ),
-        ),
+        _import_alert(ImportState.mapping_error, id="import-mapping-error"),
         rx.hstack(
             rx.spacer(),
             rx.button(
@@ -1171,17 +1166,7 @@ def _report_step() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        rx.cond(
-            ImportState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert", size=16)),
-                rx.callout.text(ImportState.error),
-                color_scheme="red",
-                size="1",
-                width="100%",
-                role="alert",
-            ),
-        ),
+        _import_alert(ImportState.error),
         rx.cond(
             ImportState.problems.length() > 0,
             rx.vstack(
