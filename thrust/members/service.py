@@ -371,10 +371,10 @@ def _sort_keys(shape: _Shape, source: Any = Member) -> list[Any]:
 # Below this many matches a page is found by filtering first and sorting the few matches; above it, by
 # walking the sort's index until the page is full (matches are then dense enough to find quickly).
 FILTER_FIRST_BELOW = 2_000
-# How far the members page counts: a search up to 1,000 ("1–25 of 1,000+" says enough), a plain list
-# up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins (which update
-# last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
-SEARCH_COUNT_LIMIT = 1_000
+# How far the members page counts: a search up to 500 ("1–25 of 500+": time to narrow it down), a
+# plain list up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins
+# (which update last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
+SEARCH_COUNT_LIMIT = 500
 BROWSE_COUNT_LIMIT = 10_000
 # A search with more matches than the count limit walks the sort's index for its page, but only this
 # far (plus WALK_ROWS_PER_ROW for every row up to the page's end): matches that cluster (a two-letter
@@ -448,8 +448,8 @@ def _people(base: Any, ids: Any, shape: _Shape, *leading: Any) -> Any:
 
 @lru_cache(maxsize=256)
 def _capped_statement(shape: _Shape, walks: bool) -> Any:
-    """One statement: up to `cap` + 1 matches (found through the search and filter indexes), their
-    count, and the page sorted among them.
+    """One statement: the matches (found through the search and filter indexes) counted up to `cap` + 1,
+    and the page sorted among them.
 
     With `walks` (PostgreSQL) it also holds the page for more than `cap` matches: when a sample says
     they are many, a bounded walk of the sort's index; when they are few, or the walk does not fill the
@@ -457,47 +457,58 @@ def _capped_statement(shape: _Shape, walks: bool) -> Any:
     computes a CTE or sample only when a filter asks for it), so this costs no second round trip.
     """
     cap = sa.bindparam("cap")
-    hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
-    found = select(sa.func.count()).select_from(hits).scalar_subquery()
-    ids = _page_ids(hits.c, shape).subquery("from_hits")
-    if walks:
-        where = _where(shape)
-        hit = sa.and_(*where) if where else sa.true()
-        scanned = (
-            select(Member.id.label("id"), hit.label("hit"))
-            .order_by(*_sort_keys(shape))
-            .limit(sa.bindparam("walk_budget"))
-            .subquery("scanned")
-        )
-        walked = (
-            select(scanned.c.id)
-            .where(scanned.c.hit)
-            .offset(sa.bindparam("offset"))
-            .limit(sa.bindparam("limit"))
-            .cte("walked")
-        )
-        walked_rows = select(sa.func.count()).select_from(walked).scalar_subquery()
-        sample = sa.tablesample(
-            Member.__table__,  # type: ignore[attr-defined]
-            sa.func.system(sa.bindparam("sample_percent", type_=sa.Float)),
-            name="sampled",
-            seed=sa.literal(42),  # the same pages each time: the same query takes the same path
-        )
-        sampled = (
-            select(sa.func.count().label("matches"))
-            .select_from(sample)
-            .where(*_where(shape, columns=sample.c))
-            .cte("sampled")
-        )
-        many = select(sampled.c.matches).scalar_subquery() > sa.bindparam("sample_matches_up_to")
-        matches = _matches(shape, fenced=True).subquery("matches")
-        sorted_matches = _page_ids(matches.c, shape).subquery("sorted_matches")
-        page_filled = walked_rows >= sa.bindparam("limit")
-        ids = sa.union_all(
-            select(ids.c.id).where(found <= cap),
-            select(walked.c.id).where(found > cap, many, page_filled),
-            select(sorted_matches.c.id).where(found > cap, sa.or_(sa.not_(many), sa.not_(page_filled))),
-        ).subquery("page")
+    if not walks:
+        hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
+        found = select(sa.func.count()).select_from(hits).scalar_subquery()
+        ids = _page_ids(hits.c, shape).subquery("from_hits")
+        counted = select(found.label("total")).subquery("counted")
+        return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+
+    # All matches, materialized as they are read: the count reads the first `cap` + 1, sorting reads
+    # on from there. Without a LIMIT of its own the CTE is planned for all its rows (the search index);
+    # with one, a high guess at how many match made PostgreSQL scan the table for the "first few".
+    hits = _matches(shape, fenced=False).cte("hits").prefix_with("MATERIALIZED")
+    first = select(hits.c.id).limit(sa.bindparam("cap_plus_one")).subquery("first_hits")
+    # Counted once, in a CTE of its own: each use of a scalar subquery would count the hits again.
+    counted_hits = select(sa.func.count().label("matches")).select_from(first).cte("counted_hits")
+    found = select(counted_hits.c.matches).scalar_subquery()
+    sorted_hits = _page_ids(hits.c, shape).subquery("sorted_hits")
+
+    where = _where(shape)
+    hit = sa.and_(*where) if where else sa.true()
+    scanned = (
+        select(Member.id.label("id"), hit.label("hit"))
+        .order_by(*_sort_keys(shape))
+        .limit(sa.bindparam("walk_budget"))
+        .subquery("scanned")
+    )
+    walked = (
+        select(scanned.c.id)
+        .where(scanned.c.hit)
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+        .cte("walked")
+    )
+    counted_walk = select(sa.func.count().label("rows")).select_from(walked).cte("counted_walk")
+    page_filled = select(counted_walk.c.rows).scalar_subquery() >= sa.bindparam("limit")
+    sample = sa.tablesample(
+        Member.__table__,  # type: ignore[attr-defined]
+        sa.func.system(sa.bindparam("sample_percent", type_=sa.Float)),
+        name="sampled",
+        seed=sa.literal(42),  # the same pages each time: the same query takes the same path
+    )
+    sampled = (
+        select(sa.func.count().label("matches"))
+        .select_from(sample)
+        .where(*_where(shape, columns=sample.c))
+        .cte("sampled")
+    )
+    many = select(sampled.c.matches).scalar_subquery() > sa.bindparam("sample_matches_up_to")
+    ids = sa.union_all(
+        select(walked.c.id).where(found > cap, many, page_filled),
+        # Conditions are tried in order: a count within the cap decides before the sample is taken.
+        select(sorted_hits.c.id).where(sa.or_(found <= cap, sa.not_(many), sa.not_(page_filled))),
+    ).subquery("page")
     counted = select(found.label("total")).subquery("counted")
     return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
 
@@ -532,7 +543,7 @@ def list_members(
 ) -> MemberPage:
     """One page of the directory, searched, filtered and sorted in SQL; never the whole table.
 
-    `count_up_to` stops counting past that many matches (the members page says "1,000+" rather than
+    `count_up_to` stops counting past that many matches (the members page says "500+" rather than
     count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
     is. Without it (the API) the count is exact.
     """
