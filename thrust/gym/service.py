@@ -26,8 +26,8 @@ def get_gym(session: Session) -> GymSettings:
     return gym
 
 
-# Built once: reading the timezone is on the members directory's every call, where building and keying
-# a statement (and loading the whole row) cost more than the query itself.
+# Built once: the members pages read the timezone on most calls, where building and keying a statement
+# (and loading the whole settings row) cost more than the query itself.
 _TIMEZONE = sa.select(GymSettings.timezone).where(GymSettings.id == GYM_ID)  # type: ignore[arg-type]
 
 
