@@ -162,7 +162,8 @@ def test_members_found_before_the_search_text_change_are_found_after_it(fresh_en
         )
     migrate(fresh_engine)
     with fresh_engine.connect() as connection:
-        found = connection.execute(select(Member.id).where(Member.search_text.like("% jo%"))).scalars().all()
+        assert connection.execute(select(Member.search_text)).scalar_one() == " jo li jo@example.com"
+        found = connection.execute(select(Member.id).where(Member.search_text.like("% li%"))).scalars().all()
         assert found == [member_id]
     downgrade(fresh_engine, "0004")
     with fresh_engine.connect() as connection:

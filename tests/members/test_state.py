@@ -26,6 +26,7 @@ from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
 from thrust.core.settings import get_settings
+from thrust.core.text import initials
 from thrust.members import service
 from thrust.members import state as members_state
 from thrust.members.state import ImportState, MemberFormState, MembersState, ProfileState
@@ -145,7 +146,7 @@ def test_the_directory_holds_one_page_of_small_rows() -> None:
         assert members.export_href == "/api/v1/members/export"
         # What the client receives: the page, never the search key or other internals.
         delta = await members._get_root_state()._get_resolved_delta()
-        assert "search_text" not in str(delta)
+        assert "search_text" not in str(delta) and "zoe angstrom" not in str(delta)
 
     run(scenario())
 
@@ -613,7 +614,7 @@ def test_relative_times_and_labels() -> None:
     for moment, text in cases.items():
         assert members_state.relative_time(moment, now) == text
     assert members_state.minutes_label(75) == "1 h 15 min" and members_state.minutes_label(42) == "42 min"
-    assert members_state.initials("Zoë Ångström") == "ZÅ" and members_state.initials("") == "?"
+    assert initials("Zoë Ångström") == "ZÅ" and initials("") == "?"
     assert members_state.count_label(1, "member") == "1 member"
 
 
@@ -625,3 +626,14 @@ def test_capped_totals_read_as_lower_bounds() -> None:
     state.total_exact, state.total = True, 60
     assert state.page_label == "Page 3 of 3" and not state.has_next
     assert service.count_limit_for(service.MemberFilters(query="a")) == service.SEARCH_COUNT_LIMIT
+
+
+def test_a_capped_count_from_a_real_load_reads_as_a_lower_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "BROWSE_COUNT_LIMIT", 3)  # the directory lists 4 members
+
+    async def scenario() -> None:
+        members = await directory()
+        assert len(members.rows) == 4 and members.total == 3 and not members.total_exact
+        assert members.range_label.endswith(" of 3+") and members.page_label == "Page 1"
+
+    asyncio.run(scenario())

@@ -86,8 +86,10 @@ def test_a_trainer_cannot_read_or_change_a_member_assigned_to_someone_else(
     listing = get(app_server, cast.trainer, "/api/v1/members", params={"q": stranger.full_name})
     assert listing.status_code == 200
     assert not leaks(listing.text, stranger), "a trainer's directory lists a member not assigned to them"
+    own_listing = get(app_server, cast.trainer, "/api/v1/members", params={"q": cast.victim.full_name})
+    assert cast.victim.email in own_listing.text, own_listing.text  # positive control: the listing works
     export = get(app_server, cast.trainer, "/api/v1/members/export")
-    assert export.status_code == 200
+    assert export.status_code == 200 and cast.victim.email in export.text  # their own member is in it
     assert not leaks(export.text, stranger), "a trainer's export contains a member not assigned to them"
 
     before = server_db.snapshot()
@@ -206,7 +208,9 @@ def test_a_trainer_cannot_open_or_create_members_through_the_member_form(
                 "status": "ACTIVE",
                 "assignedTrainerId": "none",
             }
-            await creator.call(_handler("MemberFormState", "save"), {"form_data": form})
+            answer = await creator.call(_handler("MemberFormState", "save"), {"form_data": form})
+            # Refused (by the service, which the handler calls), not merely failed.
+            assert "have permission" in str(answer), answer
             diff = db_changes(before, server_db.snapshot())
             assert diff == [], f"a trainer created a member through the form: {diff}"
         finally:

@@ -21,6 +21,7 @@ from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
 from thrust.auth.rbac import ROLE_PERMISSIONS, Actor, Permission
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, Unauthorized
+from thrust.core.text import initials
 from thrust.models import Role
 from thrust.ui import routes
 
@@ -62,16 +63,6 @@ def _display_name(actor: Actor) -> str:
     with session_scope() as session:
         user = get_me(session, actor)
         return user.full_name or user.email
-
-
-def initials_of(name: str) -> str:
-    """ "Marcus Reid" -> "MR", "sam" -> "S", "" -> "?"."""
-    parts = [p for p in name.replace("@", " ").replace(".", " ").split() if p[:1].isalnum()]
-    if not parts:
-        return "?"
-    if len(parts) == 1:
-        return parts[0][0].upper()
-    return (parts[0][0] + parts[-1][0]).upper()
 
 
 def current_location(state: rx.State) -> str:
@@ -202,7 +193,7 @@ class AuthState(rx.State):
     def _set_display_name(self, name: str) -> None:
         """Show `name` in the header (after a profile change)."""
         self.display_name = name
-        self.initials = initials_of(name)
+        self.initials = initials(name)
 
     async def _forget(self) -> None:
         """Drop the identity and every state holding the user's data."""

@@ -7,6 +7,7 @@ from reflex_components_core.core.banner import has_connection_errors
 
 from thrust.checkins.live import STALE_AFTER_SECONDS, FeedRow, InsideRow
 from thrust.checkins.state import GREEN_BELOW, RED_FROM, DeskRow, FrontDeskState, LiveStaffState, LiveState
+from thrust.members.components import tier_badge
 from thrust.ui import styles
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
@@ -321,11 +322,6 @@ def capacity_summary() -> rx.Component:
 # -- names (staff) -------------------------------------------------------------------------------------------
 
 LIST_HEIGHT = "30rem"
-TIER_COLORS = (("VIP", "purple"), ("PREMIUM", "orange"), "gray")
-
-
-def tier_badge(tier: rx.Var) -> rx.Component:
-    return rx.badge(tier, color_scheme=rx.match(tier, *TIER_COLORS), variant="soft", size="1", radius="full")
 
 
 def avatar(initials: rx.Var, size: str = "2", color: str = "gray") -> rx.Component:

@@ -41,6 +41,7 @@ from thrust.auth.rbac import Actor, Permission
 from thrust.checkins import service
 from thrust.core.bus import Bus, get_bus
 from thrust.core.db import session_scope
+from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.service import get_gym
 
@@ -128,7 +129,7 @@ def read_snapshot(staff: Actor | None = None) -> Snapshot:
                 key=f"{event.kind}:{event.member_id}:{event.at.timestamp()}",
                 kind="in" if event.kind == "check-in" else "out",
                 name=event.member_name,
-                initials=service.initials(event.member_name),
+                initials=initials(event.member_name),
                 at=_clock(event.at, zone),
                 automatic=event.automatic,
             )
@@ -138,7 +139,7 @@ def read_snapshot(staff: Actor | None = None) -> Snapshot:
             InsideRow(
                 visit_id=str(row.visit_id),
                 name=row.member_name,
-                initials=service.initials(row.member_name),
+                initials=initials(row.member_name),
                 tier=row.membership_tier.value,
                 since=_clock(row.since, zone),
                 since_ms=int(row.since.timestamp() * 1000),

@@ -13,10 +13,10 @@ from thrust.checkins.components import (
     kbd,
     live_styles,
     occupancy_panel,
-    tier_badge,
     who_is_inside,
 )
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState
+from thrust.members.components import tier_badge
 from thrust.ui import routes, styles
 from thrust.ui.shell import can, template
 

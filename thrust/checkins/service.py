@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.bus import publish_after_commit
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.service import get_gym
 from thrust.members.service import MemberFilters, _conditions, gym_today
@@ -85,11 +86,6 @@ class Inside:
     member_name: str
     membership_tier: MembershipTier
     since: datetime
-
-
-def initials(name: str) -> str:
-    parts = [p for p in name.split() if p[:1].isalpha()]
-    return ((parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")) if parts else "?").upper()
 
 
 # -- capacity ---------------------------------------------------------------------------------------

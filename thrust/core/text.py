@@ -28,3 +28,13 @@ def member_search_text(full_name: str, email: str | None, phone: str | None) -> 
     if phone:
         parts.append(digits(phone))
     return (" " + " ".join(part for part in parts if part))[:400]
+
+
+def initials(name: str) -> str:
+    """ "Marcus Reid" -> "MR", "sam" -> "S", "zoe.a@example.com" -> "ZE", "" -> "?" (avatars, everywhere)."""
+    parts = [p for p in name.replace("@", " ").replace(".", " ").split() if p[:1].isalnum()]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][0].upper()
+    return (parts[0][0] + parts[-1][0]).upper()

@@ -35,6 +35,12 @@ UPLOAD_ID = "members-import"
 # Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
 SEARCH_DEBOUNCE_MS = 100
 MB = MAX_IMPORT_BYTES // 2**20
+# The bulk actions on a selection: (action, label, icon, colour), in the status badges' colours.
+BULK_BUTTONS = (
+    ("activate", "Activate", "circle-check", "green"),
+    ("deactivate", "Deactivate", "circle-pause", "gray"),
+    ("freeze", "Freeze", "snowflake", "cyan"),
+)
 
 
 def member_href(member_id: Any) -> Any:
@@ -250,30 +256,17 @@ def _bulk_bar() -> rx.Component:
             ),
             rx.spacer(),
             rx.hstack(
-                rx.button(
-                    rx.icon("circle-check", size=15),
-                    "Activate",
-                    variant="soft",
-                    color_scheme="green",
-                    size="2",
-                    on_click=MembersState.ask_bulk("activate"),
-                ),
-                rx.button(
-                    rx.icon("circle-pause", size=15),
-                    "Deactivate",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=MembersState.ask_bulk("deactivate"),
-                ),
-                rx.button(
-                    rx.icon("snowflake", size=15),
-                    "Freeze",
-                    variant="soft",
-                    color_scheme="cyan",
-                    size="2",
-                    on_click=MembersState.ask_bulk("freeze"),
-                ),
+                *[
+                    rx.button(
+                        rx.icon(icon, size=15),
+                        label,
+                        variant="soft",
+                        color_scheme=tone,
+                        size="2",
+                        on_click=MembersState.ask_bulk(action),
+                    )
+                    for action, label, icon, tone in BULK_BUTTONS
+                ],
                 rx.icon_button(
                     rx.icon("x", size=15),
                     variant="ghost",

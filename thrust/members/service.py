@@ -26,6 +26,7 @@ from thrust.gym.service import GYM_ID, gym_timezone
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 DEFAULT_PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 100
 MAX_EXPIRING_DAYS = 365
@@ -171,7 +172,7 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     order = raw.get("order") or "asc"
     if order not in ("asc", "desc"):
         reader.fail("order", "Order must be asc or desc")
-    page = reader.integer("page", "Page", minimum=1, maximum=1_000_000) or 1
+    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
     limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
     reader.raise_if_problems()
     return MemberFilters(

@@ -45,6 +45,7 @@ from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError, NotFound, ValidationFailed
 from thrust.core.settings import get_settings
+from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.members import bulk, csv_import, service
 from thrust.models import MembershipTier, MemberStatus
@@ -171,13 +172,6 @@ class ProblemRow:
 
 
 # -- wording ----------------------------------------------------------------------------------------
-
-
-def initials(name: str) -> str:
-    parts = [p for p in name.split() if p[:1].isalnum()]
-    if not parts:
-        return "?"
-    return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
 
 
 def cue_tone(days_left: int) -> str:
@@ -447,7 +441,8 @@ class MembersState(rx.State):
         self.sort = pick("sort", SORT_CHOICES, "name")
         self.order = pick("order", ORDER_CHOICES, FIRST_ORDER[self.sort])
         page = params.get("page")
-        self.page = int(page) if isinstance(page, str) and page.isdigit() and 0 < int(page) < 100_000 else 1
+        wanted = int(page) if isinstance(page, str) and page.isdigit() else 0
+        self.page = wanted if 0 < wanted <= service.MAX_PAGE else 1
         self.limit = int(pick("limit", PAGE_SIZES, "25"))
 
     def _forget_selection(self) -> None:
@@ -618,7 +613,7 @@ class MembersState(rx.State):
     @rx.event
     @requires(*VIEW)
     async def go_to_page(self, page: int) -> AsyncIterator[Any]:
-        page = int_arg(page, "page", minimum=1, maximum=1_000_000)
+        page = int_arg(page, "page", minimum=1, maximum=service.MAX_PAGE)
         self.page = min(page, self.total_pages) if self.total_exact else page
         self.selected = []
         async for update in self._reload():
@@ -1061,14 +1056,12 @@ class MemberFormState(rx.State):
             for key in ("fullName", "email", "phone", "dateOfBirth", "membershipStart", "membershipEnd")
         }
         data["gender"] = "" if values["gender"] in ("", "unspecified") else values["gender"]
-        may_set_membership = actor.can(Permission.MEMBERS_EDIT_ALL) or (
-            not self.editing and actor.can(Permission.MEMBERS_CREATE)
-        )
-        if may_set_membership:
-            data["membershipTier"] = values["membershipTier"]
-            data["status"] = values["status"]
-            trainer = values["assignedTrainerId"]
-            data["assignedTrainerId"] = "" if trainer in ("", NO_TRAINER) else trainer
+        # The membership fields go to the service only when the form showed them (the service said so
+        # when the form opened); the service decides again, and refuses them to a trainer.
+        if self.can_edit_membership:
+            data.update({field: values[field] for field in service.ADMIN_ONLY_FIELDS})
+            if data["assignedTrainerId"] == NO_TRAINER:
+                data["assignedTrainerId"] = ""
         self.saving = True
         yield
 
