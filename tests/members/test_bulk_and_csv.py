@@ -85,6 +85,13 @@ def test_export_is_formula_safe_and_scoped(db: Session, admin: User) -> None:
     assert [r["fullName"] for r in _export(db, coach)] == ['\'=HYPERLINK("http://evil")']
 
 
+def test_export_neutralises_every_formula_start(db: Session, admin: User) -> None:
+    for name in ("-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"):
+        make_member(db, full_name=name)
+    names = sorted(r["fullName"] for r in _export(db, admin))
+    assert names == sorted(["'-2+3+cmd|' /C calc'!A0", "'\t=1+1", "'\r=1+1"])
+
+
 def test_export_streams_in_chunks(db: Session, admin: User) -> None:
     for n in range(450):
         make_member(db, full_name=f"Member {n:03d}")
