@@ -98,7 +98,17 @@ def sign_in_with_form(page: Page, email: str, password: str) -> None:
 
 
 def open_account_menu(page: Page) -> None:
-    page.locator("#account-menu").click()
+    """Open the header's account menu once the page has hydrated; a menu opened while the page was
+    still hydrating closes again, so try again when it did not stay open."""
+    wait_until_signed_in(page)
+    for _ in range(3):
+        page.locator("#account-menu").click()
+        try:
+            expect(page.get_by_role("menu")).to_be_visible(timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    expect(page.get_by_role("menu")).to_be_visible()
 
 
 def path_of(page: Page) -> str:
