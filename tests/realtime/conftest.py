@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,8 @@ import redis
 from tests.conftest import Databases
 from tests.realtime.servers import Server, launch
 
-CLUSTER_REDIS_URL = "redis://127.0.0.1:6379/13"  # not the suite's database 15, which tests flush
+# Not the suite's database (15 by default), which tests flush; parallel runs on one box set their own.
+CLUSTER_REDIS_URL = os.environ.get("THRUST_TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 @pytest.fixture(scope="session")
