@@ -48,6 +48,7 @@ class Server:
     db_url: str
     data_dir: Path
     redis_url: str | None = None
+    pid: int = 0  # `python -m thrust serve`: its session holds reflex, granian and the workers
 
 
 @contextlib.contextmanager
@@ -66,6 +67,7 @@ def launch(
     X-Forwarded-For (rate limits are per client address).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "tmp").mkdir(exist_ok=True)
     port = free_port()
     url = f"http://localhost:{port}"
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
@@ -81,6 +83,8 @@ def launch(
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_WEB_WORKDIR": str(ROOT / f".web-{name}"),
         "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+        # A temp folder of its own, so a test can see what the server writes there.
+        "TMPDIR": str(data_dir / "tmp"),
     }
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -110,7 +114,7 @@ def launch(
         fcntl.flock(build_lock, fcntl.LOCK_UN)
         build_lock.close()
     try:
-        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url)
+        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url, pid=process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
