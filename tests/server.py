@@ -60,11 +60,13 @@ def launch(
     redis_url: str | None = None,
     workers: int | None = None,
     members: int = 120,
+    https: bool = False,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
     It trusts one proxy hop, so a test can stand for a client at another address with
-    X-Forwarded-For (rate limits are per client address).
+    X-Forwarded-For (rate limits are per client address). With `https`, its public URL is
+    https://localhost:<port>, as behind a TLS proxy (tests still talk plain HTTP to the port).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "tmp").mkdir(exist_ok=True)
@@ -76,7 +78,7 @@ def launch(
         "THRUST_DATA_DIR": str(data_dir),
         "DATABASE_URL": db_url,
         "THRUST_PORT": str(port),
-        "THRUST_PUBLIC_URL": url,
+        "THRUST_PUBLIC_URL": url.replace("http://", "https://") if https else url,
         "THRUST_TRUSTED_PROXY_HOPS": "1",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_USE_NPM": "1",

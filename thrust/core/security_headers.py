@@ -11,7 +11,7 @@ The pages' policy is as strict as Reflex's production frontend allows:
   `eval`, so 'unsafe-eval' stays; no inline script other than the built ones can run;
 - styles inline too: emotion writes <style> elements at runtime and Radix sets style attributes;
 - the socket's ws(s) URL in connect-src, framing refused unless a path says otherwise.
-Anything that is not HTML gets a policy that allows nothing at all.
+API responses that are not HTML get a policy that allows nothing at all.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ log = logging.getLogger("thrust.http")
 NO_FRAMING = "'none'"
 HSTS = "max-age=31536000; includeSubDomains"
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-# What a response that is not a page may do: nothing (an SVG or JSON opened as a document runs nothing).
+# What an API response that is not a page may do: nothing (JSON opened as a document runs nothing).
 LOCKED_DOWN = "default-src 'none'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 
 
@@ -143,8 +143,10 @@ class SecurityHeaders:
 
     def _headers(self, path: str, message: Message, inline: Iterable[str] | None = None) -> None:
         headers = MutableHeaders(raw=message.setdefault("headers", []))
-        is_page = headers.get("content-type", "").startswith("text/html")
-        if is_page:
+        api = self._is_api(path)
+        # Outside the API every response gets the pages' policy, whatever its type: a 304 that
+        # revalidates a cached page has no content type, and its headers replace the cached page's.
+        if not api or headers.get("content-type", "").startswith("text/html"):
             policy, ancestors = self._page_policy(path, inline)
         else:
             policy, ancestors = LOCKED_DOWN, NO_FRAMING
@@ -155,7 +157,7 @@ class SecurityHeaders:
         headers["Referrer-Policy"] = "same-origin"
         if self.https:
             headers["Strict-Transport-Security"] = HSTS
-        if self._is_api(path):
+        if api:
             headers["Cache-Control"] = "no-store"
         message["headers"] = headers.raw
 
