@@ -48,6 +48,7 @@ class Server:
     db_url: str
     data_dir: Path
     redis_url: str | None = None
+    pid: int = 0  # `python -m thrust serve`: its session holds reflex, granian and the workers
 
 
 @contextlib.contextmanager
@@ -59,13 +60,16 @@ def launch(
     redis_url: str | None = None,
     workers: int | None = None,
     members: int = 120,
+    https: bool = False,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
     It trusts one proxy hop, so a test can stand for a client at another address with
-    X-Forwarded-For (rate limits are per client address).
+    X-Forwarded-For (rate limits are per client address). With `https`, its public URL is
+    https://localhost:<port>, as behind a TLS proxy (tests still talk plain HTTP to the port).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "tmp").mkdir(exist_ok=True)
     port = free_port()
     url = f"http://localhost:{port}"
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
@@ -74,13 +78,15 @@ def launch(
         "THRUST_DATA_DIR": str(data_dir),
         "DATABASE_URL": db_url,
         "THRUST_PORT": str(port),
-        "THRUST_PUBLIC_URL": url,
+        "THRUST_PUBLIC_URL": url.replace("http://", "https://") if https else url,
         "THRUST_TRUSTED_PROXY_HOPS": "1",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_WEB_WORKDIR": str(ROOT / f".web-{name}"),
         "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
+        # A temp folder of its own, so a test can see what the server writes there.
+        "TMPDIR": str(data_dir / "tmp"),
     }
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -110,7 +116,7 @@ def launch(
         fcntl.flock(build_lock, fcntl.LOCK_UN)
         build_lock.close()
     try:
-        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url)
+        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url, pid=process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:

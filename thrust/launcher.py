@@ -29,6 +29,8 @@ DEMO_ADMIN_PASSWORD = "Admin123!"
 def preflight() -> Settings:
     """Read the settings and reach every configured service; SettingsError names what is wrong."""
     settings = get_settings()
+    # The signing key now, not at the first sign-in: a key file others can read stops the start.
+    settings.token_secret()
     require_reachable(get_engine(), settings.redis_url)
     return settings
 

@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
+from starlette.types import ASGIApp
 
 from thrust.api import API_ROUTERS
+from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.pages import login_page, signup_page
 from thrust.auth.state import AuthState, protected_page
@@ -15,14 +17,16 @@ from thrust.checkins.jobs import JOBS as CHECKIN_JOBS
 from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.pages import front_desk_page, live_page
 from thrust.checkins.state import FRONT_DESK_LOADERS, LIVE_LOADERS
-from thrust.core.http import create_api
+from thrust.core.body_limit import BodyLimit
+from thrust.core.http import API_PREFIX, create_api
 from thrust.core.jobs import SlotClaims, run_jobs
+from thrust.core.security_headers import SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.jobs import JOBS as MEMBER_JOBS
 from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
-from thrust.members.uploads import limit_upload_size
+from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
 from thrust.planner.pages import planner_page
 from thrust.ui import routes, styles
 from thrust.ui.shell import page_needs
@@ -30,11 +34,34 @@ from thrust.ui.state import ShellState
 
 api = create_api(API_ROUTERS)
 
+# Paths that may be framed, and by whom (every other page refuses to be framed).
+FRAME_ANCESTORS: dict[str, str] = {}
+# The API docs page loads Swagger UI from its CDN.
+_DOCS_SOURCES = {
+    "script-src": ["https://cdn.jsdelivr.net"],
+    "style-src": ["https://cdn.jsdelivr.net"],
+    "img-src": ["https://fastapi.tiangolo.com"],
+}
+
+
+def http_layers(app: ASGIApp) -> ASGIApp:
+    """Around everything Reflex serves (pages, static files, /_event, /_upload, /api/v1), outermost
+    first: security headers on every response; body limits before anything reads a body or looks at
+    credentials; sockets' cookies kept out of Reflex state, uploads checked against their own cookie."""
+    settings = get_settings()
+    return SecurityHeaders(
+        BodyLimit(SocketCredentials(app), limits=IMPORT_BODY_LIMITS),
+        public_url=settings.public_url,
+        api_prefix=API_PREFIX,
+        frame_ancestors=FRAME_ANCESTORS,
+        extra_sources={f"{API_PREFIX}/docs": _DOCS_SOURCES},
+    )
+
+
 app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/thrust.css"],
-    # /_upload bodies over the import's 5 MB are refused before Reflex reads them.
-    api_transformer=[api, limit_upload_size],
+    api_transformer=[api, http_layers],
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every state, as the running app does)
 from tests.factories import make_member, make_user, make_visit
+from tests.handshake import handshake_headers
 from thrust.auth import state as auth_state
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
@@ -406,7 +407,7 @@ def client(cookie: str, path: str = "/front-desk") -> State:
     router_data = {
         "pathname": path,
         "asPath": path,
-        "headers": {"cookie": cookie},
+        "headers": handshake_headers(cookie),
         "token": str(uuid.uuid4()),
         "sid": f"sid-{uuid.uuid4().hex[:6]}",
     }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +132,119 @@ def test_startup_check_passes_on_embedded_defaults(tmp_path: Path) -> None:
     result = _run(["-m", "thrust", "check"], {"THRUST_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "sqlite" in result.stdout
+
+
+# -- CORS origins and the signing key ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("origins", ["*", "null", "https://app.example.com, https://*.example.com"])
+def test_a_wildcard_or_null_cors_origin_stops_the_start_with_one_line(tmp_path: Path, origins: str) -> None:
+    env = {"THRUST_DATA_DIR": str(tmp_path), "THRUST_CORS_ORIGINS": origins}
+    result = _run(["-m", "thrust", "check"], env)
+    assert result.returncode != 0, result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "THRUST_CORS_ORIGINS" in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+    if origins == "*":  # Reflex's own start (rxconfig) refuses it the same way
+        config = _run(["-c", "import rxconfig"], env)
+        assert config.returncode == 2 and "THRUST_CORS_ORIGINS" in config.stderr, config.stderr
+
+
+@pytest.mark.parametrize("origins", ["NULL", "https://kiosk.example.com, *", "app.example.com"])
+def test_cors_origins_are_checked_when_the_settings_are_read(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, origins: str
+) -> None:
+    monkeypatch.setenv("THRUST_CORS_ORIGINS", origins)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.variable == "THRUST_CORS_ORIGINS"
+
+
+def _key_file(folder: Path, content: str, mode: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "jwt_secret"
+    path.write_text(content)
+    path.chmod(mode)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "mode", "problem"),
+    [
+        ("k" * 64, 0o644, "chmod 600"),
+        ("k" * 31, 0o600, "fewer than 32 bytes"),
+    ],
+)
+def test_a_key_file_others_can_read_or_too_short_stops_the_start_with_one_line(
+    tmp_path: Path, content: str, mode: int, problem: str
+) -> None:
+    key = _key_file(tmp_path, content, mode)
+    result = _run(["-m", "thrust", "check"], {"THRUST_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0, result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "JWT_SECRET" in lines[0] and str(key) in lines[0] and problem in lines[0], lines[0]
+    assert key.read_text() == content  # left for the operator to fix, never replaced
+
+
+def test_a_private_key_file_of_32_bytes_is_accepted_and_others_are_refused(clean_env: Path) -> None:
+    _key_file(clean_env, "k" * 32 + "\n", 0o600)
+    assert load_settings().token_secret() == "k" * 32
+    for content, mode in (("k" * 64, 0o640), ("k" * 64, 0o602), ("", 0o600)):
+        _key_file(clean_env, content, mode)
+        with pytest.raises(SettingsError, match="JWT_SECRET"):
+            load_settings().token_secret()
+
+
+def test_the_signing_key_is_read_once(clean_env: Path) -> None:
+    settings = load_settings()
+    first = settings.token_secret()
+    (clean_env / "jwt_secret").write_text("replaced-" + "x" * 40)
+    assert settings.token_secret() == first
+    (clean_env / "jwt_secret").unlink()
+    assert settings.token_secret() == first
+    assert not (clean_env / "jwt_secret").exists()
+
+
+def _race_for_the_key(folder: str, start: Any, results: Any) -> None:
+    from thrust.core import settings
+
+    # A slow disk: a file's content lands a while after the file itself (the window in which a
+    # worker that finds the file would read it half written).
+    real_fdopen = os.fdopen
+
+    def slow_fdopen(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return real_fdopen(*args, **kwargs)
+
+    settings.os.fdopen = slow_fdopen  # type: ignore[assignment]  (this forked child only)
+    start.wait()
+    try:
+        results.put(("ok", settings._secret_file(Path(folder) / "jwt_secret")))
+    except Exception as exc:  # reported to the test, not lost in the child
+        results.put(("error", repr(exc)))
+
+
+def test_workers_starting_together_all_get_the_one_complete_key(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    for round_ in range(3):
+        folder = tmp_path / f"round-{round_}"
+        racers = 6
+        start, results = context.Barrier(racers), context.Queue()
+        workers = [
+            context.Process(target=_race_for_the_key, args=(str(folder), start, results))
+            for _ in range(racers)
+        ]
+        for worker in workers:
+            worker.start()
+        outcomes = [results.get(timeout=60) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        keys = {value for status, value in outcomes if status == "ok"}
+        assert [o for o in outcomes if o[0] == "error"] == [], outcomes
+        assert len(keys) == 1, f"round {round_}: workers got {len(keys)} different keys: {outcomes}"
+        key = keys.pop()
+        assert len(key) >= 48 and (folder / "jwt_secret").read_text() == key
+        assert stat.S_IMODE((folder / "jwt_secret").stat().st_mode) == 0o600
+        assert [p.name for p in folder.iterdir()] == ["jwt_secret"]  # no temporary file left behind

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for, make_member, make_user, make_visit
+from tests.handshake import handshake_headers
 from thrust.auth import state as auth_state
 from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
@@ -81,7 +82,7 @@ def client(cookie: str, path: str = "/members") -> State:
     router_data = {
         "pathname": path.split("?")[0],
         "asPath": path,
-        "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
+        "headers": handshake_headers(cookie, origin="http://localhost:3000"),
         "token": str(uuid.uuid4()),
     }
     root.router_data = router_data

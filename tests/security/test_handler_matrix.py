@@ -205,9 +205,13 @@ async def _uploads_for(
                 allowed = h.allows(role)
                 before = db.snapshot()
                 start = len(client.messages)
+                # An upload proves its user with its own cookie (anonymous: none at all).
+                headers = {"Reflex-Client-Token": client.token, "Reflex-Event-Handler": h.name}
+                if account is not None:
+                    headers["Cookie"] = account.cookie
                 response = await http.post(
                     "/_upload",
-                    headers={"Reflex-Client-Token": client.token, "Reflex-Event-Handler": h.name},
+                    headers=headers,
                     files={
                         "files": (
                             "members.csv",
@@ -220,6 +224,11 @@ async def _uploads_for(
                 checked += 1
                 messages = client.messages[start:]
                 label = f"POST /_upload -> {h.short} as {role_name(role)} [{h.policy.describe()}]"
+                if role is None:
+                    # Refused before the body is read: no live session in the upload's own cookie.
+                    if response.status_code != 401 or db_changes(before, db.snapshot()):
+                        failures.append(f"{label}: expected 401, got {response.status_code}")
+                    continue
                 streamed = [json.loads(line) for line in response.text.splitlines() if line.strip()]
                 if response.status_code != 200:
                     failures.append(

@@ -21,6 +21,7 @@ from reflex_base.event import Event, EventHandler
 from reflex_base.registry import RegistrationContext
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
+from tests.handshake import handshake_headers
 from thrust.auth import state as auth_state
 from thrust.auth.guard import (
     DENIED_MESSAGE,
@@ -44,6 +45,7 @@ from thrust.ui.routes import login_url, safe_next_path
 ADMIN = Actor(uuid.uuid4(), "admin@thrust.com", Role.ADMIN, uuid.uuid4())
 MEMBER = Actor(uuid.uuid4(), "sam.lee.1@example.com", Role.MEMBER, uuid.uuid4())
 COOKIES = {"thrust_access=admin": ADMIN, "thrust_access=member": MEMBER}
+ORIGIN = "http://localhost:3000"
 
 EXPECTED_PUBLIC = REFLEX_PUBLIC_HANDLERS | {
     "reflex___state____state.thrust___auth___state____auth_state.require_login",
@@ -73,7 +75,7 @@ def new_client(cookie: str = "", path: str = "/settings") -> State:
     router_data = {
         "pathname": path,
         "asPath": path,
-        "headers": {"cookie": cookie, "origin": "http://localhost:3000"} if cookie else {},
+        "headers": handshake_headers(cookie, origin=ORIGIN),
         "token": str(uuid.uuid4()),
     }
     root.router_data = router_data
@@ -82,7 +84,7 @@ def new_client(cookie: str = "", path: str = "/settings") -> State:
 
 
 def reconnect(root: State, cookie: str) -> None:
-    router_data = {**root.router_data, "headers": {"cookie": cookie} if cookie else {}}
+    router_data = {**root.router_data, "headers": handshake_headers(cookie)}
     root.router_data = router_data
     root.router = RouterData.from_router_data(router_data)
 

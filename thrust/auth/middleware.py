@@ -8,6 +8,8 @@ runs before every event (also server-chained ones) under the state lock:
 - every other event needs the handshake cookie to still name a live session of the state's user
   (re-checked each time through the cached lookup); otherwise it is dropped, the state forgets the
   user, and the client is told its session ended and sent to sign in;
+- an upload's event (files only /_upload can make) acts with the upload request's own cookie, which
+  must name the tab's user; otherwise it is dropped and the tab's session is left alone;
 - then the handler's permissions: a refused event is dropped with a toast.
 `@requires` checks again inside the handler, and the services check once more.
 """
@@ -21,6 +23,7 @@ import reflex as rx
 from reflex.state import StateUpdate
 from reflex_base.event import Event
 
+from thrust.auth.connections import act_with, is_upload_event, upload_cookie
 from thrust.auth.guard import DENIED_MESSAGE, HYDRATE_HANDLERS, handler_policy
 from thrust.auth.state import AuthState, current_location, session_ended_events
 
@@ -53,8 +56,22 @@ class AuthMiddleware(rx.Middleware):
                 await auth._forget_if_stale()
             return None
 
+        upload = is_upload_event(event.payload)
+        if upload:
+            # Files from /_upload: the event acts with that request's own cookie, never the socket's.
+            cookie = upload_cookie(state.router.session.client_token)
+            if cookie is None:
+                log.warning("dropped %s: no upload request of this tab on this worker", event.name)
+                return StateUpdate()
+            act_with(cookie)
+
         had_user = bool(auth._user_id)
         actor = await auth._verify()
+        if actor is None and upload:
+            # Another user's (or a dead) cookie with this tab's client token: refused, and the tab's
+            # own session is left alone.
+            log.warning("refused upload %s: its cookie does not prove this tab's user", event.name)
+            return StateUpdate()
         if actor is None:
             if not had_user:
                 # Never signed in on this socket: nothing to end, nothing to tell.

@@ -4,6 +4,8 @@ The login form never talks to this state: it posts to /api/v1/auth/login, which 
 and then reloads the page so the socket reconnects carrying it. Here we only read that cookie (via
 `thrust.auth.sessions.actor_from_cookie_header`, which checks the token, the live session and the
 active user) and remember who it named in backend vars. Public vars are the user's own display bits.
+The cookie itself is never kept in the state (which may live in Redis): `thrust.auth.connections`
+holds it in this worker's memory while the socket is open.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 
 import reflex as rx
 
+from thrust.auth.connections import event_cookie, socket_cookie
 from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
 from thrust.auth.rbac import ROLE_PERMISSIONS, Actor, Permission
 from thrust.core.db import session_scope
@@ -137,7 +140,12 @@ class AuthState(rx.State):
     # -- identity ---------------------------------------------------------------------------------
 
     def _cookie_header(self) -> str:
-        return self.router.headers.cookie or self.router.headers.raw_headers.get("cookie", "")
+        """The cookie this event acts with: an upload's own, else its socket's handshake cookie (kept in
+        this worker's memory by `thrust.auth.connections`, never in the state)."""
+        upload = event_cookie()
+        if upload is not None:
+            return upload
+        return socket_cookie(self.router.headers)
 
     def _acting_user(self) -> Actor:
         """The verified user this event acts for; raises Unauthorized when nobody is signed in."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import secrets
@@ -33,6 +34,17 @@ log = logging.getLogger("thrust.api")
 # -- request ids --------------------------------------------------------------------------------
 
 
+def scope_request_id(scope: Scope) -> str:
+    """The request's id, the same for every layer that asks: kept from a sane incoming header, else new."""
+    request_id = scope.get(_REQUEST_ID_SCOPE_KEY)
+    if not request_id:
+        incoming = dict(scope.get("headers") or []).get(REQUEST_ID_HEADER.lower().encode(), b"")
+        text = incoming.decode("latin-1")
+        request_id = text if _INCOMING_ID.match(text) else f"req_{secrets.token_hex(8)}"
+        scope[_REQUEST_ID_SCOPE_KEY] = request_id
+    return str(request_id)
+
+
 class RequestIdMiddleware:
     """Give every HTTP request an id (kept from a sane incoming header) and echo it back."""
 
@@ -43,9 +55,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
-        request_id = incoming if _INCOMING_ID.match(incoming) else f"req_{secrets.token_hex(8)}"
-        scope[_REQUEST_ID_SCOPE_KEY] = request_id
+        request_id = scope_request_id(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -82,6 +92,35 @@ def error_response(
     return JSONResponse(
         {"error": body}, status_code=status, headers={**(headers or {}), REQUEST_ID_HEADER: request_id}
     )
+
+
+async def send_error(
+    scope: Scope,
+    send: Send,
+    status: int,
+    *,
+    code: str | None = None,
+    message: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer with the seed's error JSON from an ASGI layer outside the FastAPI app (default wording
+    from the status)."""
+    default_code, default_message = _HTTP_CODES.get(
+        status, ("HTTP_ERROR", "The request could not be completed")
+    )
+    code, message = code or default_code, message or default_message
+    request_id = scope_request_id(scope)
+    body = json.dumps({"error": {"code": code, "message": message, "requestId": request_id}}).encode()
+    raw = {**(headers or {}), "content-type": "application/json", "content-length": str(len(body))}
+    raw[REQUEST_ID_HEADER.lower()] = request_id
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in raw.items()],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 _HTTP_CODES = {

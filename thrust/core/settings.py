@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -82,11 +84,25 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO")
 
+    _token_secret: str | None = PrivateAttr(default=None)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            # With credentials allowed, * or null would let any site (or a sandboxed frame) act as
+            # the signed-in user.
+            if "*" in origin or origin.lower() == "null":
+                raise ValueError(f"must name each origin (like https://app.example.com), never {origin!r}")
+            if not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
         return value
 
     @field_validator("database_url")
@@ -151,10 +167,15 @@ class Settings(BaseSettings):
         return self.public_url.startswith("https://")
 
     def token_secret(self) -> str:
-        """The JWT signing key: from the environment, else generated once into the data folder."""
-        if self.jwt_secret is not None:
-            return self.jwt_secret.get_secret_value()
-        return _secret_file(self.data_dir / "jwt_secret")
+        """The JWT signing key: from the environment, else generated once into the data folder.
+
+        Read once per process (every token issued or checked needs it)."""
+        if self._token_secret is None:
+            if self.jwt_secret is not None:
+                self._token_secret = self.jwt_secret.get_secret_value()
+            else:
+                self._token_secret = _secret_file(self.data_dir / "jwt_secret")
+        return self._token_secret
 
 
 VARIABLE_NAMES = {
@@ -167,22 +188,65 @@ VARIABLE_NAMES = {
 }
 
 
+MIN_SECRET_BYTES = 32
+
+
 def _secret_file(path: Path) -> str:
-    """Read a secret file, creating it (mode 0600) with fresh random bytes the first time."""
+    """Read the key file, creating it (mode 0600) with fresh random bytes the first time.
+
+    Created atomically: the key is written and synced to a private temporary file in the same folder,
+    then hard-linked into place, which fails if the file exists. So workers starting together all end
+    up with the first one's key, and none ever reads a half-written file.
+    """
     try:
-        return path.read_text().strip()
+        return _read_secret(path)
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
-    # O_EXCL: when two workers start together, one writes and the other reads the winner's key.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read_secret(path)  # another worker won the race: use its key
+        except OSError as exc:
+            raise SettingsError("JWT_SECRET", f"cannot create the key file {path} ({exc.strerror})") from None
+        _sync_folder(path.parent)
+        return value
+    finally:
+        os.unlink(temporary)
+
+
+def _read_secret(path: Path) -> str:
+    """The key in an existing key file; refused if other users may read it or it is too short."""
+    with path.open("rb") as handle:
+        mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+        raw = handle.read()
+    if mode & 0o077:
+        raise SettingsError(
+            "JWT_SECRET", f"the key file {path} is open to other users (mode {mode:o}); run: chmod 600 {path}"
+        )
+    value = raw.decode("utf-8", errors="replace").strip()
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(
+            "JWT_SECRET",
+            f"the key file {path} holds fewer than {MIN_SECRET_BYTES} bytes; delete it to generate a new key",
+        )
     return value
+
+
+def _sync_folder(folder: Path) -> None:
+    # The new name survives a crash only once its folder is synced too.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def load_settings() -> Settings:

@@ -6,14 +6,18 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import File, Form, Query, Request, UploadFile
+from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.auth.rbac import Permission, require
+from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.errors import ValidationFailed
 from thrust.core.http import UnitOfWork
 from thrust.core.schemas import Data
@@ -137,15 +141,74 @@ def export_members(
     )
 
 
-async def _upload_bytes(request: Request, file: UploadFile) -> bytes:
-    """The uploaded file, refusing anything over the import limit without reading it all."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > csv_import.MAX_IMPORT_BYTES + 64 * 1024:
-        raise ValidationFailed.on(
-            "file", f"The file is larger than {csv_import.MAX_IMPORT_BYTES // 2**20} MB"
-        )
-    data = await file.read(csv_import.MAX_IMPORT_BYTES + 1)
-    return data
+class _InMemoryForm(MultiPartParser):
+    """Starlette's multipart parser, keeping the file in memory: nothing of an import touches the disk
+    (the body-limit layer has already capped the request at MAX_IMPORT_BODY)."""
+
+    spool_max_size = csv_import.MAX_IMPORT_BODY
+
+
+@dataclass(frozen=True)
+class _ImportForm:
+    data: bytes
+    mapping: str | None
+    date_format: str
+
+
+def _missing_file() -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", "file"), "msg": "Field required", "type": "missing"}])
+
+
+async def _import_form(request: Request, actor: Actor) -> _ImportForm:
+    """The posted CSV and options, read only once the caller may import (not a byte before)."""
+    require(actor, Permission.MEMBERS_CREATE)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise _missing_file()
+    parser = _InMemoryForm(
+        request.headers, request.stream(), max_files=1, max_fields=8, max_part_size=64 * 1024
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise ValidationFailed.on("file", exc.message) from None
+    try:
+        upload, mapping, date_format = form.get("file"), form.get("mapping"), form.get("dateFormat")
+        if not isinstance(upload, StarletteUploadFile):
+            raise _missing_file()
+        if not isinstance(mapping, str | None) or not isinstance(date_format, str | None):
+            raise ValidationFailed.on(
+                "mapping" if not isinstance(mapping, str | None) else "dateFormat", "Must be text"
+            )
+        data = await upload.read(csv_import.MAX_IMPORT_BYTES + 1)
+        if len(data) > csv_import.MAX_IMPORT_BYTES:
+            raise ValidationFailed.on(
+                "file", f"The file is larger than {csv_import.MAX_IMPORT_BYTES // 2**20} MB"
+            )
+        return _ImportForm(data, mapping or None, date_format or "YYYY-MM-DD")
+    finally:
+        await form.close()
+
+
+def _import_body(mapping_help: str | None = None) -> dict[str, Any]:
+    """The multipart body the import routes read themselves, for the OpenAPI document."""
+    mapping: dict[str, Any] = {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Mapping"}
+    if mapping_help:
+        mapping["description"] = mapping_help
+    schema = {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {
+                "type": "string",
+                "contentMediaType": "application/octet-stream",
+                "title": "File",
+                "description": "CSV, at most 5 MB",
+            },
+            "mapping": mapping,
+            "dateFormat": {"type": "string", "title": "Dateformat", "default": "YYYY-MM-DD"},
+        },
+    }
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
 
 
 def _mapping(raw: str | None, data: bytes) -> dict[str, str]:
@@ -177,44 +240,45 @@ def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int 
     )
 
 
-@router.post("/members/import/preview", response_model=Data[ImportReportOut], summary="Dry-run a CSV import")
+@router.post(
+    "/members/import/preview",
+    response_model=Data[ImportReportOut],
+    summary="Dry-run a CSV import",
+    openapi_extra=_import_body('JSON {"CSV column": "field"}; guessed if absent'),
+)
 async def preview_import(
-    request: Request,
-    actor: CurrentActor,
-    unit_of_work: UnitOfWork,
-    file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
-    mapping: Annotated[
-        str | None, Form(description='JSON {"CSV column": "field"}; guessed if absent')
-    ] = None,
-    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+    request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Check every row and report what would be imported; writes nothing. ADMIN only."""
-    data = await _upload_bytes(request, file)
+    form = await _import_form(request, actor)
 
     def plan() -> ImportReportOut:
         with unit_of_work() as session:
-            chosen = _mapping(mapping, data)
-            return _report(csv_import.plan_import(session, actor, data, chosen, date_format), chosen)
+            chosen = _mapping(form.mapping, form.data)
+            return _report(
+                csv_import.plan_import(session, actor, form.data, chosen, form.date_format), chosen
+            )
 
     return Data(data=await asyncio.to_thread(plan))
 
 
-@router.post("/members/import", status_code=201, response_model=Data[ImportReportOut], summary="Import a CSV")
+@router.post(
+    "/members/import",
+    status_code=201,
+    response_model=Data[ImportReportOut],
+    summary="Import a CSV",
+    openapi_extra=_import_body(),
+)
 async def run_import(
-    request: Request,
-    actor: CurrentActor,
-    unit_of_work: UnitOfWork,
-    file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
-    mapping: Annotated[str | None, Form()] = None,
-    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+    request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Import every row in one transaction, or none if any row has a problem. ADMIN only."""
-    data = await _upload_bytes(request, file)
+    form = await _import_form(request, actor)
 
     def run() -> ImportReportOut:
         with unit_of_work() as session:
-            chosen = _mapping(mapping, data)
-            imported = csv_import.run_import(session, actor, data, chosen, date_format)
+            chosen = _mapping(form.mapping, form.data)
+            imported = csv_import.run_import(session, actor, form.data, chosen, form.date_format)
             return ImportReportOut(
                 total_rows=imported,
                 ready=imported,

@@ -24,6 +24,8 @@ from thrust.members.service import gym_today, parse_member_fields
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# A request carrying the file: the file plus the multipart envelope and the form's other fields.
+MAX_IMPORT_BODY = MAX_IMPORT_BYTES + 64 * 1024
 MAX_IMPORT_ROWS = 20_000
 MAX_COLUMNS = 60
 CHUNK = 1_000
