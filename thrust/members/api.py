@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
@@ -15,56 +15,64 @@ from fastapi.responses import Response, StreamingResponse
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.rbac import Permission, require
 from thrust.core.errors import ValidationFailed
-from thrust.core.http import UnitOfWork
-from thrust.core.schemas import Data
+from thrust.core.http import UnitOfWork, errors
+from thrust.core.schemas import Data, Text
 from thrust.members import bulk, csv_export, csv_import, service
 from thrust.members.schemas import (
     BulkActionIn,
     BulkActionOut,
     ImportProblemOut,
     ImportReportOut,
+    MemberCreate,
     MemberDetailOut,
     MemberListOut,
     MemberOut,
-    MemberWrite,
+    MemberUpdate,
     Pagination,
+    Search,
+    TrainerFilter,
     VisitOut,
 )
+from thrust.models import MembershipTier, MemberStatus
 
 router = authenticated_router(tags=["members"])
 
 
 def _filters(
     q: str | None,
-    status: list[str] | None,
-    tier: list[str] | None,
-    trainer_id: str | None,
-    expiring_within_days: str | None,
-    expired: str | None,
+    status: list[MemberStatus] | list[str] | None,
+    tier: list[MembershipTier] | list[str] | None,
+    trainer_id: uuid.UUID | str | None,
+    expiring_within_days: int | None,
+    expired: bool | None,
     sort: str | None = None,
     order: str | None = None,
-    page: str | None = None,
-    limit: str | None = None,
+    page: int | None = None,
+    limit: int | None = None,
 ) -> service.MemberFilters:
+    # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
         "q": q,
         "status": ",".join(status) if status else None,
         "tier": ",".join(tier) if tier else None,
-        "trainerId": trainer_id,
-        "expiringWithinDays": expiring_within_days,
-        "expired": expired,
+        "trainerId": str(trainer_id) if trainer_id is not None else None,
+        "expiringWithinDays": str(expiring_within_days) if expiring_within_days is not None else None,
+        "expired": str(expired).lower() if expired is not None else None,
         "sort": sort,
         "order": order,
-        "page": page,
-        "limit": limit,
+        "page": str(page) if page is not None else None,
+        "limit": str(limit) if limit is not None else None,
     }
     return service.parse_filters({k: v for k, v in raw.items() if v is not None})
 
 
-# Query parameters are taken as text and checked by the service, so the API and the UI share
-# every rule and message (FastAPI's own coercion would answer in different words).
-QueryText = Annotated[str | None, Query()]
-QueryList = Annotated[list[str] | None, Query()]
+# The query parameters, typed as documented (422 for anything else); the service checks them again.
+QueryText = Annotated[Search | None, Query(description="Words of a name, an email or phone digits")]
+QueryStatus = Annotated[list[MemberStatus] | None, Query(max_length=len(MemberStatus))]
+QueryTier = Annotated[list[MembershipTier] | None, Query(max_length=len(MembershipTier))]
+QueryTrainer = Annotated[TrainerFilter | None, Query(alias="trainerId")]
+QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le=service.MAX_EXPIRING_DAYS)]
+QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
 
 
 def _out(row: service.MemberSummary) -> MemberOut:
@@ -76,15 +84,15 @@ def list_members(
     actor: CurrentActor,
     session: SessionDep,
     q: QueryText = None,
-    status: QueryList = None,
-    tier: QueryList = None,
-    trainer_id: Annotated[str | None, Query(alias="trainerId", description="a trainer's id, or none")] = None,
-    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
-    expired: QueryText = None,
-    sort: Annotated[str | None, Query(description="name, membershipEnd or lastVisit")] = None,
-    order: Annotated[str | None, Query(description="asc or desc")] = None,
-    page: QueryText = None,
-    limit: Annotated[str | None, Query(description="at most 100")] = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
+    sort: Annotated[service.SortKey | None, Query()] = None,
+    order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
+    page: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE_SIZE)] = None,
 ) -> MemberListOut:
     """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
@@ -97,24 +105,37 @@ def list_members(
     )
 
 
-@router.post("/members", status_code=201, response_model=Data[MemberDetailOut], summary="Create a member")
-def create_member(body: MemberWrite, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
+@router.post(
+    "/members",
+    status_code=201,
+    response_model=Data[MemberDetailOut],
+    summary="Create a member",
+    responses=errors(409),
+)
+def create_member(body: MemberCreate, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
     """Create a member and its login (no usable password until one is set). ADMIN only."""
-    member = service.create_member(session, actor, body.model_dump(by_alias=True, exclude_unset=True))
+    member = service.create_member(session, actor, body.model_dump(by_alias=True))
     session.flush()
     return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
 
 
-@router.get("/members/export", summary="Download the filtered members as CSV")
+@router.get(
+    "/members/export",
+    summary="Download the filtered members as CSV",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "The members as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
 def export_members(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
     q: QueryText = None,
-    status: QueryList = None,
-    tier: QueryList = None,
-    trainer_id: Annotated[str | None, Query(alias="trainerId")] = None,
-    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
-    expired: QueryText = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
 ) -> StreamingResponse:
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
@@ -146,6 +167,15 @@ async def _upload_bytes(request: Request, file: UploadFile) -> bytes:
         )
     data = await file.read(csv_import.MAX_IMPORT_BYTES + 1)
     return data
+
+
+ImportMapping = Annotated[
+    Text(64 * 1024) | None,
+    Form(description='JSON {"CSV column": "field"}; guessed if absent (a rule of words: 400 if it is not)'),
+]
+ImportDateFormat = Annotated[
+    Literal[tuple(csv_import.DATE_FORMATS)], Form(alias="dateFormat")  # type: ignore[misc]
+]
 
 
 def _mapping(raw: str | None, data: bytes) -> dict[str, str]:
@@ -183,10 +213,8 @@ async def preview_import(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
     file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
-    mapping: Annotated[
-        str | None, Form(description='JSON {"CSV column": "field"}; guessed if absent')
-    ] = None,
-    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+    mapping: ImportMapping = None,
+    date_format: ImportDateFormat = "YYYY-MM-DD",
 ) -> Data[ImportReportOut]:
     """Check every row and report what would be imported; writes nothing. ADMIN only."""
     data = await _upload_bytes(request, file)
@@ -205,8 +233,8 @@ async def run_import(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
     file: Annotated[UploadFile, File(description="CSV, at most 5 MB")],
-    mapping: Annotated[str | None, Form()] = None,
-    date_format: Annotated[str, Form(alias="dateFormat")] = "YYYY-MM-DD",
+    mapping: ImportMapping = None,
+    date_format: ImportDateFormat = "YYYY-MM-DD",
 ) -> Data[ImportReportOut]:
     """Import every row in one transaction, or none if any row has a problem. ADMIN only."""
     data = await _upload_bytes(request, file)
@@ -236,22 +264,19 @@ def bulk_action(body: BulkActionIn, actor: CurrentActor, session: SessionDep) ->
     """Apply to the given ids, or to every member matching `filter`, in one transaction. ADMIN only."""
     action = bulk.parse_action(body.action)
     if body.member_ids is not None:
-        updated = bulk.apply_bulk_action(session, actor, action, member_ids=bulk.parse_ids(body.member_ids))
+        updated = bulk.apply_bulk_action(session, actor, action, member_ids=body.member_ids)
     else:
-        raw = body.filter.model_dump(by_alias=True, exclude_none=True) if body.filter else None
-        if raw is None:
-            raise ValidationFailed.on("memberIds", "Choose members, or a filter that matches them")
-        updated = bulk.apply_bulk_action(
-            session, actor, action, filters=service.parse_filters({k: str(v) for k, v in raw.items()})
+        chosen = body.filter
+        filters = _filters(
+            chosen.q,
+            chosen.status.split(",") if chosen.status else None,
+            chosen.tier.split(",") if chosen.tier else None,
+            chosen.trainer_id,
+            chosen.expiring_within_days,
+            chosen.expired,
         )
+        updated = bulk.apply_bulk_action(session, actor, action, filters=filters)
     return Data(data=BulkActionOut(updated=updated))
-
-
-def _member_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationFailed.on("id", "Not a valid member id") from None
 
 
 def _detail(profile: service.MemberProfile) -> MemberDetailOut:
@@ -280,32 +305,37 @@ def _detail(profile: service.MemberProfile) -> MemberDetailOut:
     )
 
 
-@router.get("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Get a member")
+@router.get("/members/{member_id:uuid}", response_model=Data[MemberDetailOut], summary="Get a member")
 def get_member(
-    member_id: str,
+    member_id: uuid.UUID,
     actor: CurrentActor,
     session: SessionDep,
     visits_page: Annotated[int, Query(alias="visitsPage", ge=1, le=10_000)] = 1,
 ) -> Data[MemberDetailOut]:
     """A member's profile: ADMIN any, TRAINER assigned, MEMBER only their own."""
-    profile = service.get_member_profile(session, actor, _member_id(member_id), visits_page=visits_page)
+    profile = service.get_member_profile(session, actor, member_id, visits_page=visits_page)
     return Data(data=_detail(profile))
 
 
-@router.patch("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Update a member")
+@router.patch(
+    "/members/{member_id:uuid}",
+    response_model=Data[MemberDetailOut],
+    summary="Update a member",
+    responses=errors(409),
+)
 def update_member(
-    member_id: str, body: MemberWrite, actor: CurrentActor, session: SessionDep
+    member_id: uuid.UUID, body: MemberUpdate, actor: CurrentActor, session: SessionDep
 ) -> Data[MemberDetailOut]:
     """Change the given fields; a TRAINER may edit assigned members but not tier, status or trainer."""
     member = service.update_member(
-        session, actor, _member_id(member_id), body.model_dump(by_alias=True, exclude_unset=True)
+        session, actor, member_id, body.model_dump(by_alias=True, exclude_unset=True)
     )
     session.flush()
     return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
 
 
-@router.delete("/members/{member_id}", status_code=204, summary="Delete a member")
-def delete_member(member_id: str, actor: CurrentActor, session: SessionDep) -> Response:
+@router.delete("/members/{member_id:uuid}", status_code=204, summary="Delete a member")
+def delete_member(member_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
     """Delete a member with its login, visits and plans. ADMIN only."""
-    service.delete_member(session, actor, _member_id(member_id))
+    service.delete_member(session, actor, member_id)
     return Response(status_code=204)
