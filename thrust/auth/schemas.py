@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from thrust.auth.passwords import MIN_LENGTH, shape_problems
-from thrust.core.schemas import ApiModel, Email, Name, PatchModel, Phone, Text
+from thrust.core.schemas import ApiModel, Email, Flag, Name, PatchModel, Phone, Text
 from thrust.core.security import BCRYPT_MAX_BYTES
 from thrust.models import Role
 
@@ -23,6 +23,8 @@ _U, _D, _S = "[A-Z]", "[0-9]", "[^A-Za-z0-9\\x00]"
 _ANY = "[^\\x00]*"
 _ORDERS = ((_U, _D, _S), (_U, _S, _D), (_D, _U, _S), (_D, _S, _U), (_S, _U, _D), (_S, _D, _U))
 PASSWORD_PATTERN = f"^{_ANY}(?:" + "|".join(_ANY.join(order) for order in _ORDERS) + f"){_ANY}$"
+
+
 def _password_shape(value: str) -> str:
     problems = shape_problems(value)
     if problems:
@@ -52,7 +54,7 @@ FullName = Name(MAX_NAME_LENGTH, description="Full name.")
 class LoginIn(ApiModel):
     email: Text(320)
     password: AnyPassword
-    use_cookies: bool = Field(
+    use_cookies: Flag = Field(
         default=False,
         description="Set HttpOnly cookies instead of returning the tokens (browsers, from a trusted Origin).",
     )
@@ -63,7 +65,7 @@ class SignupIn(ApiModel):
     password: NewPassword
     full_name: FullName
     phone: Phone | None = None
-    use_cookies: bool = Field(
+    use_cookies: Flag = Field(
         default=False,
         description="Set HttpOnly cookies instead of returning the tokens (browsers, from a trusted Origin).",
     )
@@ -131,4 +133,4 @@ class StaffPatch(PatchModel):
     """Send role, isActive or both."""
 
     role: StaffRole = None
-    is_active: bool = None
+    is_active: Flag = None

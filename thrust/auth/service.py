@@ -7,7 +7,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -27,7 +26,14 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, verify_password
 from thrust.core.text import member_search_text
 from thrust.core.types import utcnow
-from thrust.core.validation import UNSTORABLE_TEXT, is_storable, phone_problem, require_storable
+from thrust.core.validation import (
+    EMAIL_MESSAGE,
+    UNSTORABLE_TEXT,
+    email_address,
+    is_storable,
+    phone_problem,
+    require_storable,
+)
 from thrust.gym.service import get_gym
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
@@ -38,11 +44,10 @@ EMAIL_TAKEN = "An account with this email already exists"
 
 def normalize_email(email: str) -> str:
     """The stored form of an email: validated (no DNS lookup) and lower-cased; ValidationFailed if bad."""
-    try:
-        checked = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationFailed.on("email", str(exc)) from None
-    return checked.normalized.lower()
+    address = email_address(email.strip())
+    if address is None:
+        raise ValidationFailed.on("email", EMAIL_MESSAGE)
+    return address
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:

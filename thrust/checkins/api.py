@@ -23,7 +23,7 @@ from thrust.checkins.schemas import (
     VisitWithCapacityOut,
 )
 from thrust.core.http import errors
-from thrust.core.schemas import Data, Moment
+from thrust.core.schemas import Data, Id, Moment
 
 router = authenticated_router(tags=["check-ins"])
 
@@ -48,7 +48,7 @@ def _visit_out(result: service.CheckInResult) -> VisitWithCapacityOut:
 def list_check_ins(
     actor: CurrentActor,
     session: SessionDep,
-    member_id: Annotated[uuid.UUID | None, Query(alias="memberId")] = None,
+    member_id: Annotated[Id | None, Query(alias="memberId")] = None,
     since: Annotated[Moment | None, Query(description="RFC 3339 time with its offset, inclusive")] = None,
     until: Annotated[Moment | None, Query(description="RFC 3339 time with its offset, exclusive")] = None,
     open_only: Annotated[bool, Query(alias="open", description="only visits still open")] = False,

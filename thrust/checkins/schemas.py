@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import Field
 
 from thrust.checkins.service import OVERRIDE_REASON_LENGTH
-from thrust.core.schemas import ApiModel, Trimmed
+from thrust.core.schemas import ApiModel, Id, Trimmed
 
 
 class CapacityOut(ApiModel):
@@ -21,7 +21,7 @@ class CapacityMeta(ApiModel):
 
 
 class CheckInIn(ApiModel):
-    member_id: uuid.UUID
+    member_id: Id
     override_reason: Trimmed(*OVERRIDE_REASON_LENGTH, empty=True) | None = Field(
         default=None,
         description='ADMIN only: let the member in past capacity for this reason ("" or null: none)',

@@ -4,10 +4,10 @@ the error body, and the field types whose OpenAPI constraints the API enforces e
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from thrust.core.validation import (
+    EMAIL_MESSAGE,
     NOT_BLANK_PATTERN,
     PHONE_MAX_LENGTH,
     PHONE_MESSAGE,
@@ -28,6 +29,7 @@ from thrust.core.validation import (
     SPACE_CHARACTERS,
     STORABLE_PATTERN,
     UNSTORABLE_TEXT,
+    email_address,
     is_storable,
 )
 
@@ -115,10 +117,8 @@ def _not_blank(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        raise PydanticCustomError("email", "Enter a valid email address, like name@example.com") from None
+    if email_address(value) is None:
+        raise PydanticCustomError("email", EMAIL_MESSAGE)
     return value
 
 
@@ -214,6 +214,35 @@ Phone = Annotated[
     ),
 ]
 
+
+def _whole(value: Any) -> Any:
+    # JSON Schema's integer is any number without a fraction (3.0 too); text and true/false are not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Must be a whole number")
+    return value
+
+
+def Whole(minimum: int, maximum: int) -> Any:
+    """A whole number from `minimum` to `maximum` in a JSON body."""
+    return Annotated[int, Field(ge=minimum, le=maximum), BeforeValidator(_whole)]
+
+
+Flag = Annotated[bool, Field(strict=True)]
+"""true or false in a JSON body (not 0, 1 or "yes")."""
+
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _id(value: Any) -> Any:
+    if isinstance(value, str) and not UUID_PATTERN.match(value):
+        raise PydanticCustomError("uuid", "Not a valid id (a UUID like 3f2b8c1e-...)")
+    return value
+
+
+Id = Annotated[uuid.UUID, BeforeValidator(_id), WithJsonSchema({"type": "string", "format": "uuid"})]
+"""An id in its canonical UUID form, 8-4-4-4-12 hex digits."""
 
 MAX_EMAIL_LENGTH = 254
 Email = Annotated[

@@ -62,6 +62,19 @@ def require_storable(values: Mapping[str, object]) -> None:
         raise ValidationFailed(details=problems)
 
 
+EMAIL_MESSAGE = "Enter a valid email address, like name@example.com"
+
+
+def email_address(value: str) -> str | None:
+    """The stored form of an email address (validated without DNS, lower-cased), or None if invalid."""
+    try:
+        # test_environment: "name@host.test" is a valid address too (no DNS is asked either way).
+        checked = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return None
+    return checked.normalized.lower()
+
+
 def phone_problem(phone: str) -> str | None:
     """Why a (space-collapsed) phone number is refused, or None."""
     if len(phone) > PHONE_MAX_LENGTH or not _PHONE.match(phone):
@@ -125,11 +138,10 @@ class FieldReader:
         value = self.text(field, "Email", required=required, max_length=254)
         if value is None:
             return None
-        try:
-            return validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            self.fail(field, "Enter a valid email address, like name@example.com")
-            return None
+        address = email_address(value)
+        if address is None:
+            self.fail(field, EMAIL_MESSAGE)
+        return address
 
     def phone(self, field: str = "phone", *, required: bool = False) -> str | None:
         value = self.text(field, "Phone", required=required, max_length=PHONE_MAX_LENGTH)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from thrust.core.schemas import ApiModel, Name, PatchModel
+from thrust.core.schemas import ApiModel, Name, PatchModel, Whole
 from thrust.gym.service import (
     AUTO_CHECKOUT_RANGE,
     CAPACITY_RANGE,
@@ -67,9 +67,7 @@ class GymPatch(PatchModel):
     """Change only the fields sent (null is refused: every setting has a value)."""
 
     name: Name(MAX_NAME_LENGTH, description="The gym's name.") = None
-    max_capacity: Annotated[int, Field(ge=CAPACITY_RANGE[0], le=CAPACITY_RANGE[1], strict=True)] = None
+    max_capacity: Whole(*CAPACITY_RANGE) = None
     timezone: Timezone = None
-    auto_checkout_hours: Annotated[
-        int, Field(ge=AUTO_CHECKOUT_RANGE[0], le=AUTO_CHECKOUT_RANGE[1], strict=True)
-    ] = None
+    auto_checkout_hours: Whole(*AUTO_CHECKOUT_RANGE) = None
     opening_hours: OpeningHours = None

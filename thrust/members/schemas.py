@@ -11,7 +11,19 @@ from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_v
 from pydantic_core import PydanticCustomError
 
 from thrust.auth.schemas import MAX_NAME_LENGTH
-from thrust.core.schemas import ApiModel, Day, Email, Name, PatchModel, Phone, Text
+from thrust.core.schemas import (
+    UUID_PATTERN,
+    ApiModel,
+    Day,
+    Email,
+    Flag,
+    Id,
+    Name,
+    PatchModel,
+    Phone,
+    Text,
+    Whole,
+)
 from thrust.members.bulk import MAX_SELECTED
 from thrust.members.service import GENDERS, MAX_EXPIRING_DAYS, MAX_QUERY_LENGTH
 from thrust.models import MembershipTier, MemberStatus
@@ -84,7 +96,7 @@ FullName = Name(MAX_NAME_LENGTH, description="Full name.")
 # The rules JSON Schema cannot state are in words; the service answers 400 naming the field.
 BirthDay = Annotated[Day, Field(description="YYYY-MM-DD, giving an age of 5 to 110 years in the gym's today")]
 EndDay = Annotated[Day, Field(description="YYYY-MM-DD, after membershipStart")]
-TrainerId = Annotated[uuid.UUID, Field(description="An active trainer's id")]
+TrainerId = Annotated[Id, Field(description="An active trainer's id")]
 
 
 class MemberCreate(ApiModel):
@@ -122,15 +134,14 @@ class MemberUpdate(PatchModel):
 def _none_or_id(value: Any) -> Any:
     if value == "none" or isinstance(value, uuid.UUID):
         return value
-    try:
-        return uuid.UUID(value) if isinstance(value, str) and len(value) <= 40 else value
-    except ValueError:
-        return value
+    if not isinstance(value, str) or not UUID_PATTERN.match(value):
+        raise PydanticCustomError("trainer", 'A trainer\'s id, or "none"')
+    return uuid.UUID(value)
 
 
 # A trainer's id, or "none" for members without a trainer.
 TrainerFilter = Annotated[
-    uuid.UUID | Literal["none"],
+    uuid.UUID | str,
     BeforeValidator(_none_or_id),
     WithJsonSchema(
         {
@@ -140,7 +151,7 @@ TrainerFilter = Annotated[
     ),
 ]
 Search = Text(MAX_QUERY_LENGTH, description="Words of a name, an email or phone digits.")
-ExpiringWithin = Annotated[int, Field(ge=0, le=MAX_EXPIRING_DAYS, strict=True)]
+ExpiringWithin = Whole(0, MAX_EXPIRING_DAYS)
 
 
 def _choices(enum: type[StrEnum]) -> Any:
@@ -160,7 +171,7 @@ class MemberFilterIn(ApiModel):
     tier: _choices(MembershipTier) | None = None
     trainer_id: TrainerFilter | None = None
     expiring_within_days: ExpiringWithin | None = None
-    expired: bool | None = None
+    expired: Flag | None = None
 
 
 class BulkActionIn(ApiModel):
@@ -172,7 +183,7 @@ class BulkActionIn(ApiModel):
 
     action: Literal["activate", "deactivate", "freeze"]
     # A default of None that the type refuses: one of the two is left out, neither may be null.
-    member_ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=MAX_SELECTED)] = None
+    member_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_SELECTED)] = None
     filter: MemberFilterIn = Field(default=None, description="Instead of ids: every member matching")
 
     @model_validator(mode="after")
