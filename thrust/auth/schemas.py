@@ -10,11 +10,10 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from thrust.auth.passwords import MIN_LENGTH, shape_problems
+from thrust.auth.service import MAX_NAME_LENGTH
 from thrust.core.schemas import ApiModel, Email, Flag, Name, PatchModel, Phone, Text
 from thrust.core.security import BCRYPT_MAX_BYTES
 from thrust.models import Role
-
-MAX_NAME_LENGTH = 120  # the services' limit (thrust.auth.service.MAX_NAME_LENGTH checks it is the same)
 
 # The password rules as the document states them: 8+ characters with an upper-case letter, a digit and
 # a character that is neither (in any order); "not a common password" and "at most 72 bytes" are

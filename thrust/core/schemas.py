@@ -1,5 +1,4 @@
-"""Base schema for the REST API: camelCase JSON field names, as in the seed (`memberId`, `fullName`),
-the error body, and the field types whose OpenAPI constraints the API enforces exactly as documented."""
+"""REST API shapes: camelCase bodies (`memberId`), the error JSON, field types enforced as documented."""
 
 from __future__ import annotations
 
