@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import engineio.json
 import pytest
+import socketio.packet
 
 from tests.security.conftest import Cast
 from tests.security.support import ROOT_STATE, Database, ProbingClient, changes, db_changes, toasts
@@ -37,7 +39,15 @@ def _errors(messages: list[Any]) -> dict[str, str]:
     return found
 
 
+@pytest.fixture
+def browser_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send events as a browser does: JSON.stringify writes an unpaired surrogate as the escape
+    "\\ud800". (Building the Reflex app in this process swaps socketio's encoder for one that doesn't.)"""
+    monkeypatch.setattr(socketio.packet.Packet, "json", engineio.json)
+
+
 @pytest.mark.parametrize("what", list(BAD))
+@pytest.mark.usefixtures("browser_json")
 def test_forms_name_the_field_and_searches_refuse_in_words(
     app_server: AppServer, cast: Cast, server_db: Database, what: str
 ) -> None:
