@@ -43,7 +43,7 @@ def test_refusal_codes(client: TestClient, db: Session) -> None:
     frozen = make_member(db, status=MemberStatus.FROZEN)
     response = client.post("/api/v1/check-ins", json={"memberId": str(frozen.id)}, headers=desk)
     assert response.status_code == 409 and response.json()["error"]["code"] == "MEMBERSHIP_FROZEN"
-    assert client.post("/api/v1/check-ins", json={"memberId": "x"}, headers=desk).status_code == 400
+    assert client.post("/api/v1/check-ins", json={"memberId": "x"}, headers=desk).status_code == 422
 
 
 def test_members_see_capacity_but_not_the_desk_or_others_visits(client: TestClient, db: Session) -> None:

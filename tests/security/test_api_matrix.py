@@ -59,17 +59,33 @@ ROUTES: dict[tuple[str, str], Route] = {
         SIGNED_IN, json={"currentPassword": "", "newPassword": "x"}
     ),
     ("GET", "/api/v1/settings/gym"): Route(SIGNED_IN),
-    ("PATCH", "/api/v1/settings/gym"): Route(roles_with(P.SETTINGS_MANAGE), json={"maxCapacity": 0}),
+    # Schema-valid bodies that the service refuses (a rule the document states in words).
+    ("PATCH", "/api/v1/settings/gym"): Route(
+        roles_with(P.SETTINGS_MANAGE), json={"openingHours": {"mon": ["22:00", "06:00"]}}
+    ),
     ("GET", "/api/v1/staff"): Route(roles_with(P.STAFF_MANAGE)),
     ("POST", "/api/v1/staff"): Route(
         roles_with(P.STAFF_MANAGE),
-        json={"email": "matrix@example.com", "password": "short", "fullName": "Matrix", "role": "TRAINER"},
+        json={
+            "email": "matrix@example.com",
+            "password": "Password1!",
+            "fullName": "Matrix",
+            "role": "TRAINER",
+        },
     ),
     ("PATCH", "/api/v1/staff/{userId}"): Route(
         roles_with(P.STAFF_MANAGE), path={"userId": NOBODY}, json={"role": "TRAINER"}
     ),
     ("GET", "/api/v1/members"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
-    ("POST", "/api/v1/members"): Route(roles_with(P.MEMBERS_CREATE), json={"fullName": ""}),
+    ("POST", "/api/v1/members"): Route(
+        roles_with(P.MEMBERS_CREATE),
+        json={
+            "fullName": "Matrix",
+            "email": "matrix@example.com",
+            "membershipStart": "2026-05-01",
+            "membershipEnd": "2026-04-01",
+        },
+    ),
     ("GET", "/api/v1/members/export"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
     ("POST", "/api/v1/members/import/preview"): Route(roles_with(P.MEMBERS_CREATE), files=BAD_CSV),
     ("POST", "/api/v1/members/import"): Route(roles_with(P.MEMBERS_CREATE), files=BAD_CSV),
@@ -82,7 +98,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("PATCH", "/api/v1/members/{member_id}"): Route(
         roles_with(P.MEMBERS_EDIT_ALL, P.MEMBERS_EDIT_ASSIGNED),
         path={"member_id": TARGET},
-        json={"fullName": ""},
+        json={"dateOfBirth": "2999-01-01"},
         hidden=True,
     ),
     ("DELETE", "/api/v1/members/{member_id}"): Route(

@@ -22,8 +22,8 @@ from thrust.auth.deps import (
 from thrust.auth.schemas import AuthOut, LoginIn, PasswordIn, ProfileIn, RefreshIn, SignupIn, UserOut
 from thrust.auth.sessions import IssuedTokens, RevokeReason
 from thrust.auth.tokens import decode_refresh_token
-from thrust.core.errors import DomainError, Unauthorized, ValidationFailed
-from thrust.core.http import error_response
+from thrust.core.errors import DomainError, Unauthorized
+from thrust.core.http import error_response, errors
 from thrust.core.schemas import Data
 from thrust.core.settings import get_settings
 
@@ -55,6 +55,7 @@ def _auth_response(tokens: IssuedTokens, *, use_cookies: bool, status: int = 200
     status_code=201,
     response_model=Data[AuthOut],
     summary="Create a member account (awaiting activation at the front desk) and sign in",
+    responses=errors(403, 409, 429),
 )
 def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONResponse:
     """Create a MEMBER account with its member profile; `useCookies` signs the browser in with cookies."""
@@ -72,7 +73,12 @@ def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONRespons
     return _auth_response(tokens, use_cookies=body.use_cookies, status=201)
 
 
-@public.post("/auth/login", response_model=Data[AuthOut], summary="Sign in with email and password")
+@public.post(
+    "/auth/login",
+    response_model=Data[AuthOut],
+    summary="Sign in with email and password",
+    responses=errors(401, 403, 429),
+)
 def login(body: LoginIn, request: Request, session: SessionDep) -> JSONResponse:
     """Sign in; 5 failed attempts per 15 minutes per address (and 100 per hour per account) are allowed."""
     if body.use_cookies:
@@ -87,7 +93,12 @@ def login(body: LoginIn, request: Request, session: SessionDep) -> JSONResponse:
     return _auth_response(tokens, use_cookies=body.use_cookies)
 
 
-@public.post("/auth/refresh", response_model=Data[AuthOut], summary="Swap a refresh token for new tokens")
+@public.post(
+    "/auth/refresh",
+    response_model=Data[AuthOut],
+    summary="Swap a refresh token for new tokens",
+    responses=errors(401, 403),
+)
 def refresh(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
     """Rotate the refresh token (body, or the refresh cookie); reusing an old one ends the session."""
     token = body.refresh_token if body is not None else None
@@ -113,7 +124,13 @@ def _error_clearing_cookies(request: Request, exc: DomainError) -> JSONResponse:
     return response
 
 
-@public.post("/auth/logout", status_code=200, response_model=Data[dict[str, bool]], summary="Sign out")
+@public.post(
+    "/auth/logout",
+    status_code=200,
+    response_model=Data[dict[str, bool]],
+    summary="Sign out",
+    responses=errors(401, 403),
+)
 def logout(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
     """End the session of the access token (bearer or cookie) or refresh token given; clear the cookies.
 
@@ -152,23 +169,27 @@ def me(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     return {"data": _user(service.get_me(session, actor))}
 
 
-@router.patch("/settings/profile", response_model=Data[UserOut], summary="Change your name, phone or email")
+@router.patch(
+    "/settings/profile",
+    response_model=Data[UserOut],
+    summary="Change your name, phone or email",
+    responses=errors(409),
+)
 def update_profile(body: ProfileIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Change only the fields sent; `phone: null` clears the phone number."""
     fields = body.model_dump(exclude_unset=True)
-    if not fields:
-        raise ValidationFailed.on("body", "Send at least one of fullName, phone, email")
     if "phone" in fields and fields["phone"] is None:
         fields["phone"] = ""
-    if "full_name" in fields and fields["full_name"] is None:
-        raise ValidationFailed.on("fullName", "Full name is required")
-    if "email" in fields and fields["email"] is None:
-        raise ValidationFailed.on("email", "Email is required")
     user = service.update_profile(session, actor, **fields)
     return {"data": _user(user)}
 
 
-@router.patch("/settings/password", response_model=Data[dict[str, bool]], summary="Change your password")
+@router.patch(
+    "/settings/password",
+    response_model=Data[dict[str, bool]],
+    summary="Change your password",
+    responses=errors(429),
+)
 def change_password(body: PasswordIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Needs the current password; every other session of yours is signed out."""
     service.change_password(

@@ -17,7 +17,7 @@ from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.auth.rbac import Actor
 from thrust.auth.sessions import actor_from_access_token
 from thrust.core.errors import PermissionDenied, Unauthorized
-from thrust.core.http import get_session
+from thrust.core.http import declare_errors, get_session
 from thrust.core.settings import get_settings
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -71,6 +71,17 @@ def current_actor(request: Request, session: SessionDep) -> Actor:
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+# Every route behind the signed-in user can answer 401 (no or bad token) and 403 (no permission, or a
+# cookie request from a foreign Origin); the document says how to sign in.
+declare_errors(
+    current_actor,
+    401,
+    403,
+    security={
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+        "cookie": {"type": "apiKey", "in": "cookie", "name": ACCESS_COOKIE},
+    },
+)
 
 
 def client_ip(request: Request) -> str:

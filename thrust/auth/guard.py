@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from thrust.auth.rbac import Actor, Permission, has_permission
+from thrust.core.validation import UNSTORABLE_TEXT, is_storable
 from thrust.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,12 +140,19 @@ class BadArgument(ValueError):
         self.problem = problem
 
 
-def text_arg(value: object, name: str, *, max_length: int = 200) -> str:
-    """A string argument of at most `max_length` characters (not stripped: the service does that)."""
+def text_arg(value: object, name: str, *, max_length: int = 200, storable: bool = True) -> str:
+    """A string argument of at most `max_length` characters (not stripped: the service does that).
+
+    Text that cannot be stored (NUL, an unpaired surrogate) is refused here, before it reaches the
+    state (whose updates could not be sent) or a query; a form passes `storable=False` and lets the
+    service name the field next to the input instead.
+    """
     if not isinstance(value, str):
         raise BadArgument(name, "must be text")
     if len(value) > max_length:
         raise BadArgument(name, f"must be at most {max_length} characters")
+    if storable and not is_storable(value):
+        raise BadArgument(name, UNSTORABLE_TEXT[0].lower() + UNSTORABLE_TEXT[1:])
     return value
 
 
@@ -195,8 +203,10 @@ def form_values(form_data: object, limits: Mapping[str, int]) -> dict[str, str]:
     for key, value in form_data.items():
         if not isinstance(key, str) or not isinstance(value, str):
             raise BadArgument("form", "fields must be text")
+    # The services check each field (storable text included) and name the field in their answer.
     return {
-        field: text_arg(form_data.get(field, ""), field, max_length=limit) for field, limit in limits.items()
+        field: text_arg(form_data.get(field, ""), field, max_length=limit, storable=False)
+        for field, limit in limits.items()
     }
 
 

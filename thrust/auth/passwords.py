@@ -8,6 +8,7 @@ from functools import lru_cache
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from thrust.core.security import BCRYPT_MAX_BYTES
+from thrust.core.validation import UNSTORABLE_TEXT, is_storable
 
 MIN_LENGTH = 8
 # The top of zxcvbn's list of leaked passwords; a word from it plus a short tail
@@ -41,20 +42,28 @@ def is_common_password(password: str) -> bool:
     return stem in stems or stem.translate(_LEET) in stems
 
 
-def password_problems(password: str) -> list[str]:
-    """Every rule the password breaks, as messages for the user; empty when it is acceptable."""
+def shape_problems(password: str) -> list[str]:
+    """The rules about the password's characters (the API's document states them as a pattern)."""
     problems: list[str] = []
     if len(password) < MIN_LENGTH:
         problems.append(f"Password must be at least {MIN_LENGTH} characters")
-    if len(password.encode()) > BCRYPT_MAX_BYTES:
-        # bcrypt ignores everything past 72 bytes; refusing is safer than silently truncating.
-        problems.append(f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
     if not re.search(r"[A-Z]", password):
         problems.append("Password must contain at least one uppercase letter")
     if not re.search(r"[0-9]", password):
         problems.append("Password must contain at least one number")
     if not re.search(r"[^A-Za-z0-9]", password):
         problems.append("Password must contain at least one special character")
+    return problems
+
+
+def password_problems(password: str) -> list[str]:
+    """Every rule the password breaks, as messages for the user; empty when it is acceptable."""
+    if not is_storable(password):
+        return [UNSTORABLE_TEXT]
+    problems = shape_problems(password)
+    if len(password.encode()) > BCRYPT_MAX_BYTES:
+        # bcrypt ignores everything past 72 bytes; refusing is safer than silently truncating.
+        problems.insert(1, f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
     if not problems and is_common_password(password):
         problems.append("This password is too common or easy to guess; choose another")
     return problems

@@ -4,35 +4,75 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from thrust.core.schemas import ApiModel
+from thrust.auth.passwords import MIN_LENGTH, shape_problems
+from thrust.auth.service import MAX_NAME_LENGTH
+from thrust.core.schemas import ApiModel, Email, Flag, Name, PatchModel, Phone, Text
+from thrust.core.security import BCRYPT_MAX_BYTES
 from thrust.models import Role
 
-# Generous outer bounds against oversized bodies; the services give the precise, friendly messages.
-_EMAIL = Field(max_length=320)
-_PASSWORD = Field(max_length=1024)
-_NAME = Field(max_length=500)
-_PHONE = Field(default=None, max_length=64)
+# The password rules as the document states them: 8+ characters with an upper-case letter, a digit and
+# a character that is neither (in any order); "not a common password" and "at most 72 bytes" are
+# rules of words (400 from the service).
+_U, _D, _S = "[A-Z]", "[0-9]", "[^A-Za-z0-9\\x00]"
+_ANY = "[^\\x00]*"
+_ORDERS = ((_U, _D, _S), (_U, _S, _D), (_D, _U, _S), (_D, _S, _U), (_S, _U, _D), (_S, _D, _U))
+PASSWORD_PATTERN = f"^{_ANY}(?:" + "|".join(_ANY.join(order) for order in _ORDERS) + f"){_ANY}$"
+
+
+def _password_shape(value: str) -> str:
+    problems = shape_problems(value)
+    if problems:
+        raise PydanticCustomError("password", problems[0])
+    return value
+
+
+NewPassword = Annotated[
+    Text(BCRYPT_MAX_BYTES),
+    AfterValidator(_password_shape),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": MIN_LENGTH,
+            "maxLength": BCRYPT_MAX_BYTES,
+            "pattern": PASSWORD_PATTERN,
+            "description": f"At least {MIN_LENGTH} characters and at most {BCRYPT_MAX_BYTES} bytes, with "
+            "an upper-case letter, a digit and a special character; not a common password.",
+        }
+    ),
+]
+# Signing in takes whatever was typed: a wrong password is a 401, never a rule.
+AnyPassword = Text(1024)
+FullName = Name(MAX_NAME_LENGTH, description="Full name.")
 
 
 class LoginIn(ApiModel):
-    email: str = _EMAIL
-    password: str = _PASSWORD
-    use_cookies: bool = Field(
-        default=False, description="Set HttpOnly cookies instead of returning the tokens (browsers)."
+    email: Text(320)
+    password: AnyPassword
+    use_cookies: Flag = Field(
+        default=False,
+        description="Set HttpOnly cookies instead of returning the tokens (browsers, from a trusted Origin).",
     )
 
 
-class SignupIn(LoginIn):
-    full_name: str = _NAME
-    phone: str | None = _PHONE
+class SignupIn(ApiModel):
+    email: Email
+    password: NewPassword
+    full_name: FullName
+    phone: Phone | None = None
+    use_cookies: Flag = Field(
+        default=False,
+        description="Set HttpOnly cookies instead of returning the tokens (browsers, from a trusted Origin).",
+    )
 
 
 class RefreshIn(ApiModel):
-    refresh_token: str | None = Field(
-        default=None, max_length=4096, description="Omit to use the refresh cookie instead."
+    refresh_token: Text(4096) | None = Field(
+        default=None, description="Omit to use the refresh cookie instead."
     )
 
 
@@ -53,15 +93,18 @@ class AuthOut(ApiModel):
     expires_in: int = Field(description="Seconds until the access token expires.")
 
 
-class ProfileIn(ApiModel):
-    full_name: str | None = Field(default=None, max_length=500)
-    phone: str | None = Field(default=None, max_length=64, description='null or "" clears it.')
-    email: str | None = Field(default=None, max_length=320)
+class ProfileIn(PatchModel):
+    """Send at least one field; the others stay as they are."""
+
+    # A default of None that the type refuses: left out means unchanged, null is refused.
+    full_name: FullName = None
+    phone: Phone | None = Field(default=None, description='null or "" clears it.')
+    email: Email = None
 
 
 class PasswordIn(ApiModel):
-    current_password: str = _PASSWORD
-    new_password: str = _PASSWORD
+    current_password: AnyPassword
+    new_password: NewPassword
 
 
 class StaffOut(ApiModel):
@@ -75,13 +118,18 @@ class StaffOut(ApiModel):
     created_at: datetime
 
 
+StaffRole = Literal[Role.ADMIN, Role.TRAINER]
+
+
 class StaffIn(ApiModel):
-    email: str = _EMAIL
-    password: str = _PASSWORD
-    full_name: str = _NAME
-    role: Role = Role.TRAINER
+    email: Email
+    password: NewPassword
+    full_name: FullName
+    role: StaffRole = Role.TRAINER
 
 
-class StaffPatch(ApiModel):
-    role: Role | None = None
-    is_active: bool | None = None
+class StaffPatch(PatchModel):
+    """Send role, isActive or both."""
+
+    role: StaffRole = None
+    is_active: Flag = None

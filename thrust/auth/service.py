@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -26,8 +24,16 @@ from thrust.core import security
 from thrust.core.errors import Conflict, FieldProblem, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, verify_password
-from thrust.core.text import digits, member_search_text
+from thrust.core.text import member_search_text
 from thrust.core.types import utcnow
+from thrust.core.validation import (
+    EMAIL_MESSAGE,
+    UNSTORABLE_TEXT,
+    email_address,
+    is_storable,
+    phone_problem,
+    require_storable,
+)
 from thrust.gym.service import get_gym
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
@@ -38,11 +44,10 @@ EMAIL_TAKEN = "An account with this email already exists"
 
 def normalize_email(email: str) -> str:
     """The stored form of an email: validated (no DNS lookup) and lower-cased; ValidationFailed if bad."""
-    try:
-        checked = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationFailed.on("email", str(exc)) from None
-    return checked.normalized.lower()
+    address = email_address(email.strip())
+    if address is None:
+        raise ValidationFailed.on("email", EMAIL_MESSAGE)
+    return address
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:
@@ -57,6 +62,7 @@ def create_staff_account(
 
     Raises ValidationFailed (with one detail per broken rule) or Conflict when the email is taken.
     """
+    require_storable({"email": email, "fullName": full_name, "password": password})
     problems: list[FieldProblem] = []
     try:
         email = normalize_email(email)
@@ -107,8 +113,6 @@ SIGNUP_PER_IP = Limit(
     window_seconds=60 * 60,
     message="Too many new accounts from your network. Try again in {wait}.",
 )
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
-_PHONE_DIGITS = (7, 15)
 
 
 @lru_cache(maxsize=4)
@@ -135,6 +139,10 @@ def login(
     """
     limiter = limiter or get_rate_limiter()
     with limiter.attempt((LOGIN_PER_IP, ip or "unknown"), (LOGIN_PER_ACCOUNT, _login_key(email))) as attempt:
+        if not (is_storable(email) and is_storable(password)):
+            # No account has such an email or password; refused like any other wrong pair.
+            attempt.charge()
+            raise Unauthorized(INVALID_CREDENTIALS)
         if len(password.encode()) > BCRYPT_MAX_BYTES:
             # No stored password can be this long (the rules refuse it), and bcrypt would truncate it.
             raise ValidationFailed.on("password", f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
@@ -154,6 +162,9 @@ def login(
 
 
 def _clean_name(full_name: object, problems: list[FieldProblem], field: str = "fullName") -> str:
+    if isinstance(full_name, str) and not is_storable(full_name):
+        problems.append(FieldProblem(field, UNSTORABLE_TEXT))
+        return ""
     name = " ".join(str(full_name).split()) if isinstance(full_name, str) else ""
     if not name:
         problems.append(FieldProblem(field, "Full name is required"))
@@ -168,14 +179,15 @@ def _clean_phone(phone: object, problems: list[FieldProblem]) -> str | None:
     if not isinstance(phone, str):
         problems.append(FieldProblem("phone", "Phone must be text"))
         return None
+    if not is_storable(phone):
+        problems.append(FieldProblem("phone", UNSTORABLE_TEXT))
+        return None
     phone = " ".join(phone.split())
     if not phone:
         return None
-    count = len(digits(phone))
-    if not _PHONE_CHARS.match(phone) or not _PHONE_DIGITS[0] <= count <= _PHONE_DIGITS[1] or len(phone) > 32:
-        problems.append(
-            FieldProblem("phone", "Enter a phone number of 7 to 15 digits (+, spaces, - and ( ) allowed)")
-        )
+    problem = phone_problem(phone)
+    if problem is not None:
+        problems.append(FieldProblem("phone", problem))
         return None
     return phone
 
@@ -183,6 +195,9 @@ def _clean_phone(phone: object, problems: list[FieldProblem]) -> str | None:
 def _clean_email(email: object, problems: list[FieldProblem]) -> str:
     if not isinstance(email, str) or not email.strip():
         problems.append(FieldProblem("email", "Email is required"))
+        return ""
+    if not is_storable(email):
+        problems.append(FieldProblem("email", UNSTORABLE_TEXT))
         return ""
     try:
         return normalize_email(email)
@@ -330,6 +345,8 @@ def change_password(
     problems: list[FieldProblem] = []
     if not isinstance(current_password, str) or not current_password:
         problems.append(FieldProblem("currentPassword", "Current password is required"))
+    elif not is_storable(current_password):
+        problems.append(FieldProblem("currentPassword", UNSTORABLE_TEXT))
     else:
         limiter = limiter or get_rate_limiter()
         with limiter.attempt((LOGIN_PER_ACCOUNT, _login_key(user.email))) as attempt:

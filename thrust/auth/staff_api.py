@@ -10,7 +10,7 @@ from fastapi import Path
 from thrust.auth import staff
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.schemas import StaffIn, StaffOut, StaffPatch
-from thrust.core.errors import ValidationFailed
+from thrust.core.http import errors
 from thrust.core.schemas import Data
 from thrust.models import User
 
@@ -27,7 +27,13 @@ def list_staff(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     return {"data": [_out(user) for user in staff.list_staff(session, actor)]}
 
 
-@router.post("/staff", status_code=201, response_model=Data[StaffOut], summary="Add a staff account")
+@router.post(
+    "/staff",
+    status_code=201,
+    response_model=Data[StaffOut],
+    summary="Add a staff account",
+    responses=errors(409),
+)
 def add_staff(body: StaffIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Create an ADMIN or TRAINER login with a password that follows the password rules."""
     user = staff.add_staff(
@@ -36,7 +42,12 @@ def add_staff(body: StaffIn, actor: CurrentActor, session: SessionDep) -> dict[s
     return {"data": _out(user)}
 
 
-@router.patch("/staff/{userId}", response_model=Data[StaffOut], summary="Change a staff account")
+@router.patch(
+    "/staff/{userId:uuid}",
+    response_model=Data[StaffOut],
+    summary="Change a staff account",
+    responses=errors(409),
+)
 def update_staff(
     user_id: Annotated[uuid.UUID, Path(alias="userId")],
     body: StaffPatch,
@@ -45,8 +56,6 @@ def update_staff(
 ) -> dict[str, Any]:
     """Change the role and/or deactivate (`isActive: false`, every session ends at once) or reactivate."""
     fields = body.model_dump(exclude_unset=True)
-    if not fields or any(value is None for value in fields.values()):
-        raise ValidationFailed.on("body", "Send role and/or isActive")
     user: User | None = None
     if "role" in fields:
         user = staff.set_staff_role(session, actor, user_id, fields["role"])

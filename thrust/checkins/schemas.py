@@ -7,7 +7,8 @@ from datetime import datetime
 
 from pydantic import Field
 
-from thrust.core.schemas import ApiModel
+from thrust.checkins.service import OVERRIDE_REASON_LENGTH
+from thrust.core.schemas import ApiModel, Id, Trimmed
 
 
 class CapacityOut(ApiModel):
@@ -20,9 +21,10 @@ class CapacityMeta(ApiModel):
 
 
 class CheckInIn(ApiModel):
-    member_id: str
-    override_reason: str | None = Field(
-        default=None, description="ADMIN only: let the member in past capacity, for this recorded reason"
+    member_id: Id
+    override_reason: Trimmed(*OVERRIDE_REASON_LENGTH, empty=True) | None = Field(
+        default=None,
+        description='ADMIN only: let the member in past capacity for this reason ("" or null: none)',
     )
 
 

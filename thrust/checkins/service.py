@@ -17,6 +17,7 @@ from thrust.core.bus import publish_after_commit
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.text import initials
 from thrust.core.types import utcnow
+from thrust.core.validation import require_storable
 from thrust.gym.service import get_gym
 from thrust.members.service import MemberFilters, _conditions, gym_today
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User
@@ -139,6 +140,7 @@ def check_in(
     override with a reason, which is recorded). Publishes the new occupancy after commit.
     """
     require(actor, Permission.CHECKINS_MANAGE)
+    require_storable({"overrideReason": override_reason})
     reason = override_reason.strip() if isinstance(override_reason, str) else None
     if override_reason is not None and not isinstance(override_reason, str):
         raise ValidationFailed.on("overrideReason", "The reason must be text")
@@ -319,6 +321,7 @@ def lookup(session: Session, actor: Actor, query: str, *, limit: int = LOOKUP_LI
     require(actor, Permission.CHECKINS_MANAGE)
     if not isinstance(query, str) or len(query) > 100:
         raise ValidationFailed(details=[FieldProblem("q", "Search must be text of at most 100 characters")])
+    require_storable({"q": query})
     query = query.strip()
     if not query:
         return []

@@ -305,7 +305,8 @@ class FrontDeskState(rx.State):
             return rx.set_focus(SEARCH_ID)
         except DomainError as error:
             if reason is not None:
-                self.override_error = error.message
+                # The reason field's own problem (e.g. text that cannot be stored), shown under it.
+                self.override_error = error.details[0].message if error.details else error.message
                 return None
             return error_toast(error)
         first = row.name.split()[0] if row.name.split() else row.name

@@ -11,16 +11,19 @@ from contextlib import AbstractContextManager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic.alias_generators import to_camel
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, FieldProblem
+from thrust.core.schemas import ErrorOut
 from thrust.core.settings import VERSION
 
 API_PREFIX = "/api/v1"
@@ -135,8 +138,10 @@ _HTTP_CODES = {
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    # ("body", "fullName") -> "fullName"; ("query", "page") -> "page"; nested -> "a.b.0"
+    # ("body", "fullName") -> "fullName"; ("query", "page") -> "page"; nested -> "a.b.0". Pydantic's
+    # tags for union members ("function-after[...]", "literal['']") are not fields.
     parts = [str(p) for p in loc[1:]] if loc and loc[0] in {"body", "query", "path", "header"} else list(loc)
+    parts = [p for p in parts if not any(ch in str(p) for ch in "[-")]
     return ".".join(to_camel(str(p)) if not str(p).isdigit() else str(p) for p in parts) or "body"
 
 
@@ -150,14 +155,17 @@ def install_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
-            FieldProblem(_field_name(tuple(err.get("loc", ()))), str(err.get("msg", "Invalid value")))
-            for err in exc.errors()
-        ]
-        return error_response(request, 422, "VALIDATION_ERROR", "Invalid input data", details)
+        details: dict[str, FieldProblem] = {}
+        for err in exc.errors():  # the first problem of a field is enough
+            field = _field_name(tuple(err.get("loc", ())))
+            details.setdefault(field, FieldProblem(field, str(err.get("msg", "Invalid value"))))
+        return error_response(request, 422, "VALIDATION_ERROR", "Invalid input data", details.values())
 
     @api.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            # Starlette names only the first route that matched the path; every route of it counts.
+            return method_not_allowed(request, allowed_methods(api, request.url.path))
         code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "The request could not be completed"))
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_CODES:
             message = exc.detail
@@ -171,35 +179,170 @@ def install_error_handlers(api: FastAPI) -> None:
         return error_response(request, 500, "INTERNAL_ERROR", "An unexpected error occurred")
 
 
-# -- unknown /api/v1 paths --------------------------------------------------------------------------
+# -- unknown /api/v1 paths and methods ----------------------------------------------------------------
+
+_UNMATCHED = "thrust_unmatched_api_path"
 
 
-def _unmatched_api_route(domain_routers: list[APIRouter]) -> APIRouter:
+def allowed_methods(api: FastAPI, path: str) -> set[str]:
+    """Every method some route of the app answers on this path (empty: no route has the path)."""
+    allowed: set[str] = set()
+    for route in iter_route_contexts(api.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.name != _UNMATCHED and regex is not None and regex.match(path):
+            allowed |= set(route.methods or ())
+    return allowed
+
+
+def method_not_allowed(request: Request, allowed: set[str]) -> JSONResponse:
+    """405 with the `Allow` header RFC 9110 asks for; a path no route has is a 404 instead."""
+    if not allowed:
+        code, message = _HTTP_CODES[404]
+        return error_response(request, 404, code, message)
+    code, message = _HTTP_CODES[405]
+    return error_response(request, 405, code, message, headers={"Allow": ", ".join(sorted(allowed))})
+
+
+def _unmatched_api_route(api: FastAPI) -> APIRouter:
     """Answer unknown /api/v1 paths with JSON 404 (or 405) instead of the web app's HTML page."""
     router = APIRouter(include_in_schema=False)
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-    def allowed_methods(path: str) -> set[str]:
-        # A route that matches the path but not the method makes this a 405, not a 404.
-        scope = {"type": "http", "path": path.removeprefix(API_PREFIX), "root_path": "", "headers": []}
-        allowed: set[str] = set()
-        for domain_router in domain_routers:
-            for route in domain_router.routes:
-                match, _ = route.matches({**scope, "method": "GET"})
-                if match is not Match.NONE:
-                    allowed |= set(getattr(route, "methods", None) or ())
-        return allowed
-
-    @router.api_route(API_PREFIX + "/{path:path}", methods=methods)
+    @router.api_route(API_PREFIX + "/{path:path}", methods=methods, name=_UNMATCHED)
     async def _unmatched(request: Request, path: str) -> JSONResponse:
-        allowed = allowed_methods(request.url.path)
-        if allowed and request.method not in allowed:
-            code, message = _HTTP_CODES[405]
-            return error_response(request, 405, code, message, headers={"Allow": ", ".join(sorted(allowed))})
-        code, message = _HTTP_CODES[404]
-        return error_response(request, 404, code, message)
+        # A route that matches the path but not the method makes this a 405, not a 404.
+        return method_not_allowed(request, allowed_methods(api, request.url.path))
 
     return router
+
+
+# -- the documented error answers -------------------------------------------------------------------
+
+ERROR_SCHEMA_REF = "#/components/schemas/ErrorOut"
+_ERROR_DESCRIPTIONS = {
+    400: "The input breaks a rule (VALIDATION_ERROR, one `details` entry per field)",
+    401: "Not signed in, or the token is invalid, expired or revoked (UNAUTHORIZED)",
+    403: "Signed in without the permission, or a cookie request from a foreign Origin (FORBIDDEN)",
+    404: "No such resource, or not one you may see (NOT_FOUND)",
+    409: "The request conflicts with the current state (CONFLICT)",
+    413: "The request body is too large (PAYLOAD_TOO_LARGE)",
+    422: "The request does not match this document (VALIDATION_ERROR, one `details` entry per field)",
+    429: "Too many attempts; wait the `Retry-After` seconds (RATE_LIMIT_EXCEEDED)",
+    500: "An unexpected error; quote the requestId (INTERNAL_ERROR)",
+    503: "A dependency is unreachable",
+}
+# What a dependency adds to every route that uses it, e.g. the signed-in user -> 401, 403.
+_DEPENDENCY_ERRORS: dict[Callable[..., Any], frozenset[int]] = {}
+# Dependencies that authenticate the caller, with the OpenAPI security schemes they accept.
+_AUTHENTICATING: dict[Callable[..., Any], dict[str, dict[str, Any]]] = {}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for these error statuses, each with the error JSON's schema.
+
+    Use it on a route for the answers its dependencies do not imply: `responses=errors(409, 429)`.
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        entry: dict[str, Any] = {
+            "description": _ERROR_DESCRIPTIONS.get(status, "Error"),
+            "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}},
+        }
+        if status == 429:
+            entry["headers"] = {
+                "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+            }
+        out[status] = entry
+    return out
+
+
+def declare_errors(
+    dependency: Callable[..., Any], *statuses: int, security: dict[str, dict[str, Any]] | None = None
+) -> None:
+    """Document `statuses` on every route that depends on `dependency`; `security` names the OpenAPI
+    security schemes it accepts when it authenticates the caller (any one of them is enough)."""
+    _DEPENDENCY_ERRORS[dependency] = frozenset(statuses)
+    if security:
+        _AUTHENTICATING[dependency] = security
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for each in _dependants(dependant):
+        if each.call is not None:
+            yield each.call
+
+
+def api_routes(api: FastAPI) -> Iterator[Any]:
+    """The app's documented API routes as FastAPI sees them once included (prefix and router
+    dependencies applied): `.path_format`, `.methods`, `.dependant`, `.responses`."""
+    for route in iter_route_contexts(api.routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            yield route
+
+
+def implied_errors(route: Any) -> set[int]:
+    """The error statuses a route can answer by construction: any route 500; its dependencies' own;
+    path parameters 404; any parameter or body 400 and 422; a body 413."""
+    statuses = {500}
+    for call in _calls(route.dependant):
+        statuses |= _DEPENDENCY_ERRORS.get(call, frozenset())
+    every = list(_dependants(route.dependant))
+    if any(d.path_params for d in every):
+        statuses |= {404, 422}
+    if any(d.query_params or d.header_params or d.cookie_params or d.body_params for d in every):
+        statuses |= {400, 422}
+    if any(d.body_params for d in every):
+        statuses |= {413}
+    return statuses
+
+
+def security_schemes(route: Any) -> dict[str, dict[str, Any]]:
+    """The security schemes that sign a caller in to this route (empty: the route is public)."""
+    schemes: dict[str, dict[str, Any]] = {}
+    for call in _calls(route.dependant):
+        schemes.update(_AUTHENTICATING.get(call, {}))
+    return schemes
+
+
+def _openapi(api: FastAPI) -> Callable[[], dict[str, Any]]:
+    def build() -> dict[str, Any]:
+        if api.openapi_schema is not None:
+            return api.openapi_schema
+        document = get_openapi(
+            title=api.title, version=api.version, description=api.description, routes=api.routes
+        )
+        components = document.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(
+            by_alias=True, mode="serialization", ref_template="#/components/schemas/{model}"
+        )
+        schemas.update(error_schema.pop("$defs", {}))
+        schemas["ErrorOut"] = error_schema
+        # FastAPI's own 422 body ({"detail": [...]}) is never sent: ours is the error JSON.
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        for route in api_routes(api):
+            implied = errors(*implied_errors(route))
+            schemes = security_schemes(route)
+            for method in route.methods:
+                operation = document["paths"][route.path_format][method.lower()]
+                responses = operation.setdefault("responses", {})
+                for status, entry in implied.items():
+                    if str(status) not in responses or (status == 422 and status not in route.responses):
+                        responses[str(status)] = entry
+                if schemes:
+                    components.setdefault("securitySchemes", {}).update(schemes)
+                    operation["security"] = [{name: []} for name in sorted(schemes)]
+        api.openapi_schema = document
+        return document
+
+    return build
 
 
 # -- dependencies ---------------------------------------------------------------------------------
@@ -231,9 +374,10 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     install_error_handlers(api)
-    domain_routers = list(routers)
-    for router in domain_routers:
+    for router in routers:
         api.include_router(router, prefix=API_PREFIX)
-    api.include_router(_unmatched_api_route(domain_routers))
+    # Every route's error answers are documented from its dependencies and inputs (see implied_errors).
+    api.openapi = _openapi(api)  # type: ignore[method-assign]
+    api.include_router(_unmatched_api_route(api))
     api.add_middleware(RequestIdMiddleware)
     return api

@@ -16,7 +16,70 @@ from thrust.core.errors import FieldProblem, ValidationFailed
 E = TypeVar("E", bound=StrEnum)
 
 MAX_TEXT = 2_000  # no free-text field of ours is longer; anything bigger is an attack or an accident
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-./]+$")
+
+# -- text that can be stored ---------------------------------------------------------------------------
+# PostgreSQL refuses NUL in text, and an unpaired surrogate (which JSON's "\\ud800" escape and a
+# browser's JavaScript can produce) cannot be encoded as UTF-8 by any database or JSON encoder. Every
+# door refuses them with this message: the API's request models, the services' field readers and the
+# socket handlers' argument checks.
+UNSTORABLE_TEXT = "Contains a character that cannot be stored (a NUL or an unpaired surrogate)"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# The same rule as a JSON Schema pattern, for the OpenAPI document (JSON Schema's regular expressions
+# cannot name surrogates, so the document states those in words).
+STORABLE_PATTERN = "^[^\\x00]*$"
+# Characters `str.split()` and `str.strip()` treat as white space (so a "required" name is not blank).
+SPACE_CHARACTERS = (
+    "\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK_PATTERN = f"^[^\\x00]*[^\\x00{SPACE_CHARACTERS}][^\\x00]*$"
+
+# A phone number: an optional +, then 7 to 15 digits with spaces, ( ) - . / between them.
+_PHONE_SEPARATORS = " ()\\-./"
+PHONE_PATTERN = f"^\\+?[{_PHONE_SEPARATORS}]*(?:[0-9][{_PHONE_SEPARATORS}]*){{7,15}}$"
+PHONE_MAX_LENGTH = 32
+PHONE_MESSAGE = "Enter a phone number of 7 to 15 digits, like +1 555 123 4567"
+_PHONE = re.compile(PHONE_PATTERN)
+
+
+def is_storable(text: str) -> bool:
+    """False when the text holds a NUL or an unpaired surrogate (neither can be stored or sent back)."""
+    return _UNSTORABLE.search(text) is None
+
+
+def unstorable_fields(values: Mapping[str, object]) -> list[FieldProblem]:
+    """One problem per field whose text cannot be stored (fields named as the API and the forms name them)."""
+    return [
+        FieldProblem(field, UNSTORABLE_TEXT)
+        for field, value in values.items()
+        if isinstance(value, str) and not is_storable(value)
+    ]
+
+
+def require_storable(values: Mapping[str, object]) -> None:
+    """Raise ValidationFailed naming every field whose text cannot be stored."""
+    problems = unstorable_fields(values)
+    if problems:
+        raise ValidationFailed(details=problems)
+
+
+EMAIL_MESSAGE = "Enter a valid email address, like name@example.com"
+
+
+def email_address(value: str) -> str | None:
+    """The stored form of an email address (validated without DNS, lower-cased), or None if invalid."""
+    try:
+        # test_environment: "name@host.test" is a valid address too (no DNS is asked either way).
+        checked = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return None
+    return checked.normalized.lower()
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why a (space-collapsed) phone number is refused, or None."""
+    if len(phone) > PHONE_MAX_LENGTH or not _PHONE.match(phone):
+        return PHONE_MESSAGE
+    return None
 
 
 class FieldReader:
@@ -47,6 +110,9 @@ class FieldReader:
     def _raw(self, field: str) -> Any:
         value = self.data.get(field)
         if isinstance(value, str):
+            if not is_storable(value):
+                self.fail(field, UNSTORABLE_TEXT)
+                return None
             value = value.strip()
             return value or None
         return value
@@ -72,19 +138,18 @@ class FieldReader:
         value = self.text(field, "Email", required=required, max_length=254)
         if value is None:
             return None
-        try:
-            return validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            self.fail(field, "Enter a valid email address, like name@example.com")
-            return None
+        address = email_address(value)
+        if address is None:
+            self.fail(field, EMAIL_MESSAGE)
+        return address
 
     def phone(self, field: str = "phone", *, required: bool = False) -> str | None:
-        value = self.text(field, "Phone", required=required, max_length=32)
+        value = self.text(field, "Phone", required=required, max_length=PHONE_MAX_LENGTH)
         if value is None:
             return None
-        digit_count = sum(ch.isdigit() for ch in value)
-        if not _PHONE_CHARS.match(value) or not 7 <= digit_count <= 15:
-            self.fail(field, "Enter a phone number of 7 to 15 digits, like +1 555 123 4567")
+        problem = phone_problem(value)
+        if problem is not None:
+            self.fail(field, problem)
             return None
         return value
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.core.errors import ValidationFailed
 from thrust.core.schemas import Data
 from thrust.gym import service
 from thrust.gym.schemas import GymOut, GymPatch
@@ -28,7 +27,4 @@ def get_gym(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
 def update_gym(body: GymPatch, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Change only the fields sent; `null` is refused (every setting has a value)."""
     fields = body.model_dump(exclude_unset=True)
-    for name, value in fields.items():
-        if value is None:
-            raise ValidationFailed.on(GymPatch.model_fields[name].alias or name, "Must not be null")
     return {"data": _out(service.update_gym(session, actor, **fields))}

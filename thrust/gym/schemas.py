@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from thrust.core.schemas import ApiModel
+from thrust.core.schemas import ApiModel, Name, PatchModel, Whole
+from thrust.gym.service import (
+    AUTO_CHECKOUT_RANGE,
+    CAPACITY_RANGE,
+    DAYS,
+    MAX_NAME_LENGTH,
+    timezone_names,
+    valid_timezone,
+)
 
 
 class GymOut(ApiModel):
@@ -18,11 +28,46 @@ class GymOut(ApiModel):
     updated_at: datetime
 
 
-class GymPatch(ApiModel):
-    name: str | None = Field(default=None, max_length=500)
-    max_capacity: int | None = None
-    timezone: str | None = Field(default=None, max_length=100)
-    auto_checkout_hours: int | None = None
-    opening_hours: dict[str, list[str] | None] | None = Field(
-        default=None, description='{"mon": ["05:30", "23:00"], ..., "sun": null}; days left out keep theirs.'
-    )
+_HHMM = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
+Clock = Annotated[str, Field(pattern=_HHMM, description="HH:MM, 00:00 to 23:59")]
+# Opening and closing time; the opening must come first (a rule of words: 400 otherwise).
+Span = Annotated[list[Clock], Field(min_length=2, max_length=2)]
+
+
+def _timezone(value: str) -> str:
+    if not valid_timezone(value):
+        raise PydanticCustomError("timezone", "Choose a valid time zone, e.g. Europe/Berlin")
+    return value
+
+
+Timezone = Annotated[
+    str,
+    Field(max_length=64),
+    AfterValidator(_timezone),
+    WithJsonSchema({"type": "string", "enum": list(timezone_names()), "description": "An IANA time zone"}),
+]
+
+
+class OpeningHours(ApiModel):
+    """Days left out keep their hours; null closes the day. Each span's opening comes before its closing."""
+
+    mon: Span | None = None
+    tue: Span | None = None
+    wed: Span | None = None
+    thu: Span | None = None
+    fri: Span | None = None
+    sat: Span | None = None
+    sun: Span | None = None
+
+
+assert tuple(OpeningHours.model_fields) == DAYS
+
+
+class GymPatch(PatchModel):
+    """Change only the fields sent (null is refused: every setting has a value)."""
+
+    name: Name(MAX_NAME_LENGTH, description="The gym's name.") = None
+    max_capacity: Whole(*CAPACITY_RANGE) = None
+    timezone: Timezone = None
+    auto_checkout_hours: Whole(*AUTO_CHECKOUT_RANGE) = None
+    opening_hours: OpeningHours = None

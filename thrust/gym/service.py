@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.core.validation import unstorable_fields
 from thrust.models import GymSettings
 
 GYM_ID = 1
@@ -67,9 +69,17 @@ def _check_range(
         problems.append(FieldProblem(field, f"{label} must be a whole number from {low} to {high:,}"))
 
 
+@lru_cache(maxsize=1)
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA zone name this system knows, sorted (the API documents them as the allowed values)."""
+    return tuple(sorted(available_timezones()))
+
+
 def valid_timezone(name: object) -> bool:
     """True for an IANA zone name that this system knows (e.g. Europe/Berlin)."""
     if not isinstance(name, str) or not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+        return False
+    if name not in timezone_names():
         return False
     try:
         ZoneInfo(name)
@@ -111,7 +121,9 @@ def update_gym(
 ) -> GymSettings:
     """Change the gym's settings; None leaves a field unchanged, a day left out keeps its hours."""
     require(actor, Permission.SETTINGS_MANAGE)
-    problems: list[FieldProblem] = []
+    problems = unstorable_fields({"name": name, "timezone": timezone})
+    if problems:
+        raise ValidationFailed(details=problems)
     if name is not None:
         name = " ".join(name.split()) if isinstance(name, str) else ""
         if not name:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,56 +19,65 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.errors import ValidationFailed
-from thrust.core.http import UnitOfWork
+from thrust.core.http import UnitOfWork, errors
 from thrust.core.schemas import Data
+from thrust.core.validation import STORABLE_PATTERN, UNSTORABLE_TEXT, is_storable
 from thrust.members import bulk, csv_export, csv_import, service
 from thrust.members.schemas import (
     BulkActionIn,
     BulkActionOut,
     ImportProblemOut,
     ImportReportOut,
+    MemberCreate,
     MemberDetailOut,
     MemberListOut,
     MemberOut,
-    MemberWrite,
+    MemberUpdate,
     Pagination,
+    Search,
+    TrainerFilter,
     VisitOut,
 )
+from thrust.models import MembershipTier, MemberStatus
 
 router = authenticated_router(tags=["members"])
 
 
 def _filters(
     q: str | None,
-    status: list[str] | None,
-    tier: list[str] | None,
-    trainer_id: str | None,
-    expiring_within_days: str | None,
-    expired: str | None,
+    status: list[MemberStatus] | list[str] | None,
+    tier: list[MembershipTier] | list[str] | None,
+    trainer_id: uuid.UUID | str | None,
+    expiring_within_days: int | None,
+    expired: bool | None,
     sort: str | None = None,
     order: str | None = None,
-    page: str | None = None,
-    limit: str | None = None,
+    page: int | None = None,
+    limit: int | None = None,
 ) -> service.MemberFilters:
+    # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
         "q": q,
         "status": ",".join(status) if status else None,
         "tier": ",".join(tier) if tier else None,
-        "trainerId": trainer_id,
-        "expiringWithinDays": expiring_within_days,
-        "expired": expired,
+        "trainerId": str(trainer_id) if trainer_id is not None else None,
+        "expiringWithinDays": str(expiring_within_days) if expiring_within_days is not None else None,
+        "expired": str(expired).lower() if expired is not None else None,
         "sort": sort,
         "order": order,
-        "page": page,
-        "limit": limit,
+        "page": str(page) if page is not None else None,
+        "limit": str(limit) if limit is not None else None,
     }
     return service.parse_filters({k: v for k, v in raw.items() if v is not None})
 
 
-# Query parameters are taken as text and checked by the service, so the API and the UI share
-# every rule and message (FastAPI's own coercion would answer in different words).
-QueryText = Annotated[str | None, Query()]
-QueryList = Annotated[list[str] | None, Query()]
+# The query parameters, typed as documented (422 for anything else); the service checks them again.
+QueryText = Annotated[Search | None, Query(description="Words of a name, an email or phone digits")]
+QueryStatus = Annotated[list[MemberStatus] | None, Query(max_length=len(MemberStatus))]
+QueryTier = Annotated[list[MembershipTier] | None, Query(max_length=len(MembershipTier))]
+QueryTrainer = Annotated[TrainerFilter | None, Query(alias="trainerId")]
+QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le=service.MAX_EXPIRING_DAYS)]
+QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
 
 
 def _out(row: service.MemberSummary) -> MemberOut:
@@ -80,15 +89,15 @@ def list_members(
     actor: CurrentActor,
     session: SessionDep,
     q: QueryText = None,
-    status: QueryList = None,
-    tier: QueryList = None,
-    trainer_id: Annotated[str | None, Query(alias="trainerId", description="a trainer's id, or none")] = None,
-    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
-    expired: QueryText = None,
-    sort: Annotated[str | None, Query(description="name, membershipEnd or lastVisit")] = None,
-    order: Annotated[str | None, Query(description="asc or desc")] = None,
-    page: QueryText = None,
-    limit: Annotated[str | None, Query(description="at most 100")] = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
+    sort: Annotated[service.SortKey | None, Query()] = None,
+    order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
+    page: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE_SIZE)] = None,
 ) -> MemberListOut:
     """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
@@ -101,24 +110,37 @@ def list_members(
     )
 
 
-@router.post("/members", status_code=201, response_model=Data[MemberDetailOut], summary="Create a member")
-def create_member(body: MemberWrite, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
+@router.post(
+    "/members",
+    status_code=201,
+    response_model=Data[MemberDetailOut],
+    summary="Create a member",
+    responses=errors(409),
+)
+def create_member(body: MemberCreate, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
     """Create a member and its login (no usable password until one is set). ADMIN only."""
-    member = service.create_member(session, actor, body.model_dump(by_alias=True, exclude_unset=True))
+    member = service.create_member(session, actor, body.model_dump(by_alias=True))
     session.flush()
     return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
 
 
-@router.get("/members/export", summary="Download the filtered members as CSV")
+@router.get(
+    "/members/export",
+    summary="Download the filtered members as CSV",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "The members as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
 def export_members(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
     q: QueryText = None,
-    status: QueryList = None,
-    tier: QueryList = None,
-    trainer_id: Annotated[str | None, Query(alias="trainerId")] = None,
-    expiring_within_days: Annotated[str | None, Query(alias="expiringWithinDays")] = None,
-    expired: QueryText = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
 ) -> StreamingResponse:
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
@@ -141,6 +163,9 @@ def export_members(
     )
 
 
+MAX_MAPPING_LENGTH = 64 * 1024
+
+
 class _InMemoryForm(MultiPartParser):
     """Starlette's multipart parser, keeping the file in memory: nothing of an import touches the disk
     (the body-limit layer has already capped the request at MAX_IMPORT_BODY)."""
@@ -155,8 +180,13 @@ class _ImportForm:
     date_format: str
 
 
+def _invalid(field: str, message: str, kind: str = "value_error") -> RequestValidationError:
+    """A 422 naming the form field, as FastAPI answers for the routes whose forms it parses."""
+    return RequestValidationError([{"loc": ("body", field), "msg": message, "type": kind}])
+
+
 def _missing_file() -> RequestValidationError:
-    return RequestValidationError([{"loc": ("body", "file"), "msg": "Field required", "type": "missing"}])
+    return _invalid("file", "Field required", "missing")
 
 
 async def _import_form(request: Request, actor: Actor) -> _ImportForm:
@@ -176,9 +206,11 @@ async def _import_form(request: Request, actor: Actor) -> _ImportForm:
         if not isinstance(upload, StarletteUploadFile):
             raise _missing_file()
         if not isinstance(mapping, str | None) or not isinstance(date_format, str | None):
-            raise ValidationFailed.on(
-                "mapping" if not isinstance(mapping, str | None) else "dateFormat", "Must be text"
-            )
+            raise _invalid("mapping" if not isinstance(mapping, str | None) else "dateFormat", "Must be text")
+        if mapping is not None and (len(mapping) > MAX_MAPPING_LENGTH or not is_storable(mapping)):
+            raise _invalid("mapping", UNSTORABLE_TEXT if not is_storable(mapping) else "Mapping is too long")
+        if date_format not in (None, "", *csv_import.DATE_FORMATS):
+            raise _invalid("dateFormat", f"Must be one of {', '.join(csv_import.DATE_FORMATS)}")
         data = await upload.read(csv_import.MAX_IMPORT_BYTES + 1)
         if len(data) > csv_import.MAX_IMPORT_BYTES:
             raise ValidationFailed.on(
@@ -191,7 +223,8 @@ async def _import_form(request: Request, actor: Actor) -> _ImportForm:
 
 def _import_body(mapping_help: str | None = None) -> dict[str, Any]:
     """The multipart body the import routes read themselves, for the OpenAPI document."""
-    mapping: dict[str, Any] = {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Mapping"}
+    text = {"type": "string", "maxLength": MAX_MAPPING_LENGTH, "pattern": STORABLE_PATTERN}
+    mapping: dict[str, Any] = {"anyOf": [text, {"type": "null"}], "title": "Mapping"}
     if mapping_help:
         mapping["description"] = mapping_help
     schema = {
@@ -205,7 +238,12 @@ def _import_body(mapping_help: str | None = None) -> dict[str, Any]:
                 "description": "CSV, at most 5 MB",
             },
             "mapping": mapping,
-            "dateFormat": {"type": "string", "title": "Dateformat", "default": "YYYY-MM-DD"},
+            "dateFormat": {
+                "type": "string",
+                "enum": list(csv_import.DATE_FORMATS),
+                "title": "Dateformat",
+                "default": "YYYY-MM-DD",
+            },
         },
     }
     return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
@@ -245,6 +283,7 @@ def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int 
     response_model=Data[ImportReportOut],
     summary="Dry-run a CSV import",
     openapi_extra=_import_body('JSON {"CSV column": "field"}; guessed if absent'),
+    responses=errors(400, 413, 422),
 )
 async def preview_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
@@ -268,6 +307,7 @@ async def preview_import(
     response_model=Data[ImportReportOut],
     summary="Import a CSV",
     openapi_extra=_import_body(),
+    responses=errors(400, 413, 422),
 )
 async def run_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
@@ -300,22 +340,19 @@ def bulk_action(body: BulkActionIn, actor: CurrentActor, session: SessionDep) ->
     """Apply to the given ids, or to every member matching `filter`, in one transaction. ADMIN only."""
     action = bulk.parse_action(body.action)
     if body.member_ids is not None:
-        updated = bulk.apply_bulk_action(session, actor, action, member_ids=bulk.parse_ids(body.member_ids))
+        updated = bulk.apply_bulk_action(session, actor, action, member_ids=body.member_ids)
     else:
-        raw = body.filter.model_dump(by_alias=True, exclude_none=True) if body.filter else None
-        if raw is None:
-            raise ValidationFailed.on("memberIds", "Choose members, or a filter that matches them")
-        updated = bulk.apply_bulk_action(
-            session, actor, action, filters=service.parse_filters({k: str(v) for k, v in raw.items()})
+        chosen = body.filter
+        filters = _filters(
+            chosen.q,
+            chosen.status.split(",") if chosen.status else None,
+            chosen.tier.split(",") if chosen.tier else None,
+            chosen.trainer_id,
+            chosen.expiring_within_days,
+            chosen.expired,
         )
+        updated = bulk.apply_bulk_action(session, actor, action, filters=filters)
     return Data(data=BulkActionOut(updated=updated))
-
-
-def _member_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationFailed.on("id", "Not a valid member id") from None
 
 
 def _detail(profile: service.MemberProfile) -> MemberDetailOut:
@@ -344,32 +381,37 @@ def _detail(profile: service.MemberProfile) -> MemberDetailOut:
     )
 
 
-@router.get("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Get a member")
+@router.get("/members/{member_id:uuid}", response_model=Data[MemberDetailOut], summary="Get a member")
 def get_member(
-    member_id: str,
+    member_id: uuid.UUID,
     actor: CurrentActor,
     session: SessionDep,
     visits_page: Annotated[int, Query(alias="visitsPage", ge=1, le=10_000)] = 1,
 ) -> Data[MemberDetailOut]:
     """A member's profile: ADMIN any, TRAINER assigned, MEMBER only their own."""
-    profile = service.get_member_profile(session, actor, _member_id(member_id), visits_page=visits_page)
+    profile = service.get_member_profile(session, actor, member_id, visits_page=visits_page)
     return Data(data=_detail(profile))
 
 
-@router.patch("/members/{member_id}", response_model=Data[MemberDetailOut], summary="Update a member")
+@router.patch(
+    "/members/{member_id:uuid}",
+    response_model=Data[MemberDetailOut],
+    summary="Update a member",
+    responses=errors(409),
+)
 def update_member(
-    member_id: str, body: MemberWrite, actor: CurrentActor, session: SessionDep
+    member_id: uuid.UUID, body: MemberUpdate, actor: CurrentActor, session: SessionDep
 ) -> Data[MemberDetailOut]:
     """Change the given fields; a TRAINER may edit assigned members but not tier, status or trainer."""
     member = service.update_member(
-        session, actor, _member_id(member_id), body.model_dump(by_alias=True, exclude_unset=True)
+        session, actor, member_id, body.model_dump(by_alias=True, exclude_unset=True)
     )
     session.flush()
     return Data(data=_detail(service.get_member_profile(session, actor, member.id)))
 
 
-@router.delete("/members/{member_id}", status_code=204, summary="Delete a member")
-def delete_member(member_id: str, actor: CurrentActor, session: SessionDep) -> Response:
+@router.delete("/members/{member_id:uuid}", status_code=204, summary="Delete a member")
+def delete_member(member_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
     """Delete a member with its login, visits and plans. ADMIN only."""
-    service.delete_member(session, actor, _member_id(member_id))
+    service.delete_member(session, actor, member_id)
     return Response(status_code=204)

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
-from thrust.core.schemas import ApiModel
+from thrust.auth.schemas import MAX_NAME_LENGTH
+from thrust.core.schemas import (
+    UUID_PATTERN,
+    ApiModel,
+    Day,
+    Email,
+    Flag,
+    Id,
+    Name,
+    PatchModel,
+    Phone,
+    Text,
+    Whole,
+)
+from thrust.members.bulk import MAX_SELECTED
+from thrust.members.service import GENDERS, MAX_EXPIRING_DAYS, MAX_QUERY_LENGTH
 from thrust.models import MembershipTier, MemberStatus
 
 
@@ -74,36 +91,106 @@ class MemberDetailOut(ApiModel):
     allowed_actions: list[str]
 
 
-class MemberWrite(ApiModel):
-    """Fields to create (all required ones) or change (any subset). Values are checked by the service."""
+Gender = Literal[GENDERS]  # type: ignore[valid-type]
+FullName = Name(MAX_NAME_LENGTH, description="Full name.")
+# The rules JSON Schema cannot state are in words; the service answers 400 naming the field.
+BirthDay = Annotated[Day, Field(description="YYYY-MM-DD, giving an age of 5 to 110 years in the gym's today")]
+EndDay = Annotated[Day, Field(description="YYYY-MM-DD, after membershipStart")]
+TrainerId = Annotated[Id, Field(description="An active trainer's id")]
 
-    full_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    date_of_birth: str | None = Field(default=None, description="YYYY-MM-DD")
-    gender: str | None = Field(default=None, description="male, female or other")
-    membership_tier: str | None = Field(default=None, description="BASIC, PREMIUM or VIP")
-    membership_start: str | None = Field(default=None, description="YYYY-MM-DD")
-    membership_end: str | None = Field(default=None, description="YYYY-MM-DD, after the start")
-    status: str | None = Field(default=None, description="ACTIVE, INACTIVE or FROZEN")
-    assigned_trainer_id: str | None = None
+
+class MemberCreate(ApiModel):
+    """A new member and their login (no usable password until one is set)."""
+
+    full_name: FullName
+    email: Email = Field(description="Not used by another account")
+    phone: Phone | None = None
+    date_of_birth: BirthDay | None = None
+    gender: Gender | None = None
+    membership_tier: MembershipTier = MembershipTier.BASIC
+    membership_start: Day
+    membership_end: EndDay
+    status: MemberStatus = MemberStatus.ACTIVE
+    assigned_trainer_id: TrainerId | None = None
+
+
+class MemberUpdate(PatchModel):
+    """The fields to change; null clears phone, dateOfBirth, gender and assignedTrainerId. A TRAINER may
+    not send membershipTier, status or assignedTrainerId (403)."""
+
+    # A default of None that the type refuses: left out means unchanged, null is refused.
+    full_name: FullName = None
+    email: Email = Field(default=None, description="Not used by another account")
+    phone: Phone | None = None
+    date_of_birth: BirthDay | None = None
+    gender: Gender | None = None
+    membership_tier: MembershipTier = None
+    membership_start: Day = None
+    membership_end: EndDay = None
+    status: MemberStatus = None
+    assigned_trainer_id: TrainerId | None = None
+
+
+def _none_or_id(value: Any) -> Any:
+    if value == "none" or isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str) or not UUID_PATTERN.match(value):
+        raise PydanticCustomError("trainer", 'A trainer\'s id, or "none"')
+    return uuid.UUID(value)
+
+
+# A trainer's id, or "none" for members without a trainer.
+TrainerFilter = Annotated[
+    uuid.UUID | str,
+    BeforeValidator(_none_or_id),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "const": "none"}],
+            "description": 'A trainer\'s id, or "none" for members without one',
+        }
+    ),
+]
+Search = Text(MAX_QUERY_LENGTH, description="Words of a name, an email or phone digits.")
+ExpiringWithin = Whole(0, MAX_EXPIRING_DAYS)
+
+
+def _choices(enum: type[StrEnum]) -> Any:
+    """Comma-separated values of an enum, e.g. "ACTIVE,FROZEN" (as in the list's query string)."""
+    one = "|".join(member.value for member in enum)
+    return Annotated[
+        str,
+        Field(pattern=f"^({one})(,({one}))*$", max_length=100, description=f"Comma-separated: {one}"),
+    ]
 
 
 class MemberFilterIn(ApiModel):
     """The directory's filters, as in the list's query string."""
 
-    q: str | None = None
-    status: str | None = None
-    tier: str | None = None
-    trainer_id: str | None = None
-    expiring_within_days: int | None = None
-    expired: bool | None = None
+    q: Search | None = None
+    status: _choices(MemberStatus) | None = None
+    tier: _choices(MembershipTier) | None = None
+    trainer_id: TrainerFilter | None = None
+    expiring_within_days: ExpiringWithin | None = None
+    expired: Flag | None = None
 
 
 class BulkActionIn(ApiModel):
+    """The members to change: `memberIds`, or `filter` for every member matching it (exactly one)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["memberIds"]}, {"required": ["filter"]}]}
+    )
+
     action: Literal["activate", "deactivate", "freeze"]
-    member_ids: list[str] | None = Field(default=None, max_length=1000)
-    filter: MemberFilterIn | None = Field(default=None, description="Instead of ids: every member matching")
+    # A default of None that the type refuses: one of the two is left out, neither may be null.
+    member_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_SELECTED)] = None
+    filter: MemberFilterIn = Field(default=None, description="Instead of ids: every member matching")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> BulkActionIn:
+        if ("member_ids" in self.model_fields_set) == ("filter" in self.model_fields_set):
+            raise PydanticCustomError("one_target", "Send either memberIds or filter")
+        return self
 
 
 class BulkActionOut(ApiModel):

@@ -21,7 +21,7 @@ from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenie
 from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.text import digits, fold, member_search_text
 from thrust.core.types import utcnow
-from thrust.core.validation import FieldReader
+from thrust.core.validation import UNSTORABLE_TEXT, FieldReader, is_storable
 from thrust.gym.service import GYM_ID, gym_timezone
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
 
@@ -155,6 +155,9 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     query = raw.get("q") or ""
     if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
         reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
+        query = ""
+    elif not is_storable(query):
+        reader.fail("q", UNSTORABLE_TEXT)
         query = ""
     statuses = _choices(reader, raw.get("status"), "status", MemberStatus)
     tiers = _choices(reader, raw.get("tier"), "tier", MembershipTier)

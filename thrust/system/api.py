@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from thrust.core.db import get_engine
+from thrust.core.http import errors
 from thrust.core.settings import get_settings
 from thrust.system import service
 
@@ -13,7 +14,11 @@ from thrust.system import service
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", summary="Report whether THRUST and its database (and Redis) are reachable")
+@router.get(
+    "/health",
+    summary="Report whether THRUST and its database (and Redis) are reachable",
+    responses=errors(503),
+)
 def get_health() -> JSONResponse:
     """Answer 200 when every dependency is reachable, 503 otherwise."""
     report = service.health(get_engine(), get_settings().redis_url)
