@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 def healthy(url: str) -> bool:
+    """Whether the server is ready to serve (database reachable, migrations at head, Redis if set)."""
     try:
-        with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{url}/api/v1/ready", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False

@@ -64,8 +64,8 @@ def _serving_env(settings: Settings) -> dict[str, str]:
 
 
 def wait_until_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 900) -> bool:
-    """Poll /api/v1/health until it answers 200, the process dies, or time runs out."""
-    url = f"http://127.0.0.1:{port}/api/v1/health"
+    """Poll /api/v1/ready until it answers 200, the process dies, or time runs out."""
+    url = f"http://127.0.0.1:{port}/api/v1/ready"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

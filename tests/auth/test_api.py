@@ -22,6 +22,7 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/ready"),
 }
 
 

@@ -48,6 +48,7 @@ class Route:
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): Route(PUBLIC),
+    ("GET", "/api/v1/ready"): Route(PUBLIC),
     # Public auth routes get bodies the schema rejects (422): nothing is created, ended or counted.
     ("POST", "/api/v1/auth/signup"): Route(PUBLIC, json={}),
     ("POST", "/api/v1/auth/login"): Route(PUBLIC, json={}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated, Any
@@ -13,6 +14,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -20,6 +23,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, FieldProblem
+from thrust.core.logs import request_id as request_id_var
+from thrust.core.logs import set_request_id
+from thrust.core.metrics import router as metrics_router
+from thrust.core.observe import observed_request
 from thrust.core.settings import VERSION
 
 API_PREFIX = "/api/v1"
@@ -28,13 +35,18 @@ _REQUEST_ID_SCOPE_KEY = "thrust.request_id"
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 log = logging.getLogger("thrust.api")
+DATABASE_UNAVAILABLE = "The database is not reachable right now. Try again in a moment."
 
 
 # -- request ids --------------------------------------------------------------------------------
 
 
 class RequestIdMiddleware:
-    """Give every HTTP request an id (kept from a sane incoming header) and echo it back."""
+    """Give every HTTP request an id (kept from a sane incoming header) and echo it back.
+
+    The id is also the log context of everything the request does (thrust/core/logs.py); the request
+    is counted and timed by route template (thrust/core/observe.py).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,15 +58,24 @@ class RequestIdMiddleware:
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.lower().encode(), b"").decode("latin-1")
         request_id = incoming if _INCOMING_ID.match(incoming) else f"req_{secrets.token_hex(8)}"
         scope[_REQUEST_ID_SCOPE_KEY] = request_id
+        status = 500
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            observed_request(scope, status, time.perf_counter() - started)
+            request_id_var.reset(token)
 
 
 def request_id_of(request: Request) -> str:
@@ -123,6 +144,18 @@ def install_error_handlers(api: FastAPI) -> None:
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_CODES:
             message = exc.detail
         return error_response(request, exc.status_code, code, message, headers=exc.headers)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    @api.exception_handler(DisconnectionError)
+    @api.exception_handler(PoolTimeout)
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is restarting or unreachable: say so, and let the client retry (the pool
+        # checks connections before use, so the first request after it returns succeeds).
+        log.warning("database unavailable on %s: %s", request.method, type(exc).__name__)
+        return error_response(
+            request, 503, "SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE, headers={"Retry-After": "5"}
+        )
 
     @api.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
@@ -195,6 +228,7 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
     domain_routers = list(routers)
     for router in domain_routers:
         api.include_router(router, prefix=API_PREFIX)
+    api.include_router(metrics_router)
     api.include_router(_unmatched_api_route(domain_routers))
     api.add_middleware(RequestIdMiddleware)
     return api
