@@ -1,4 +1,4 @@
-"""The REST base: health and readiness, camelCase JSON, request ids and the seed's error JSON for every failure."""
+"""The REST base: health and readiness, camelCase JSON, request ids, the seed's error JSON on failure."""
 
 from __future__ import annotations
 

@@ -41,6 +41,7 @@ from thrust.auth.rbac import Actor, Permission
 from thrust.checkins import service
 from thrust.core.bus import Bus, get_bus
 from thrust.core.db import session_scope
+from thrust.core.metrics import PUSH_LATENCY
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.service import get_gym
@@ -397,6 +398,7 @@ class Broadcaster:
 
         results = await asyncio.gather(*(one(t, w) for t, w in watching), return_exceptions=True)
         t2 = time.perf_counter()
+        PUSH_LATENCY.observe(t2 - t0)
         log.debug(
             "live round: %d clients, read %.1f ms, push %.1f ms",
             len(watching),

@@ -38,6 +38,7 @@ class Job:
     run: Callable[[], Any]
     title: str = ""
     description: str = ""
+    manual_run: Callable[[], Any] | None = None  # what "Run now" does, if not the same as `run`
 
 
 class Ledger(Protocol):
@@ -97,26 +98,32 @@ def execute(job: Job, slot: int, trigger: str, ledger: Ledger | None, by: uuid.U
 
     Synchronous: call it from a worker thread. A failing job is logged and recorded, never raised.
     """
-    from thrust.core.metrics import observe_job
-
     run_id = ledger.begin(job.name, slot, trigger, by) if ledger is not None else None
     if ledger is not None and run_id is None:
         return False
+    perform(job, run_id, trigger, ledger)
+    return True
+
+
+def perform(job: Job, run_id: Any, trigger: str, ledger: Ledger | None) -> None:
+    """Run a claimed job and record the outcome (a failure is logged and recorded, never raised)."""
+    from thrust.core.metrics import observe_job
+
     started = time.perf_counter()
+    body = job.manual_run if trigger == MANUAL and job.manual_run is not None else job.run
     try:
-        result = job.run()
+        result = body()
     except Exception as exc:
         # One failed run must not stop the scheduler; the next slot tries again.
-        log.exception("job %s failed (%s, slot %s)", job.name, trigger, slot)
+        log.exception("job %s failed (%s)", job.name, trigger)
         observe_job(job.name, "failed", time.perf_counter() - started)
         if ledger is not None:
             ledger.finish(run_id, result=None, error=_short(f"{type(exc).__name__}: {exc}", ERROR_LIMIT))
-        return True
+        return
     observe_job(job.name, "ok", time.perf_counter() - started)
-    log.info("job %s ran (%s, slot %s): %s", job.name, trigger, slot, result)
+    log.info("job %s ran (%s): %s", job.name, trigger, result)
     if ledger is not None:
         ledger.finish(run_id, result=None if result is None else _short(result, RESULT_LIMIT), error=None)
-    return True
 
 
 async def run_jobs(

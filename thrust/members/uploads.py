@@ -1,4 +1,5 @@
 """Refuse oversized uploads to Reflex's /_upload before they are read: the members import takes 5 MB.
+Also: sweeping the import's stored uploads that nobody finished importing.
 
 Reflex parses the whole multipart body (spooling it to disk) before any handler can look at it, and the
 endpoint exists for anyone once a page uses `rx.upload`. This ASGI wrapper answers 413 as soon as the
@@ -8,6 +9,8 @@ declared length is too big, and stops a body without a length once it grows past
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +19,22 @@ from thrust.members.csv_import import MAX_IMPORT_BYTES
 # The file plus the multipart envelope and Reflex's own form fields.
 MAX_UPLOAD_BODY = MAX_IMPORT_BYTES + 64 * 1024
 UPLOAD_PATH_SUFFIX = "/_upload"
+# An import's upload stays on disk while its dialog works with it; older ones were abandoned.
+STALE_UPLOAD_SECONDS = 6 * 3600
+
+
+def sweep_stale_uploads(folder: Path, *, older_than: float | None = None) -> int:
+    """Delete stored import uploads last touched before `older_than` (epoch seconds); how many went."""
+    cutoff = older_than if older_than is not None else time.time() - STALE_UPLOAD_SECONDS
+    removed = 0
+    for path in folder.glob("*.csv"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass  # gone already (another worker's sweep), or not ours to remove
+    return removed
 
 
 class _TooLarge(Exception):

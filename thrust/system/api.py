@@ -1,4 +1,4 @@
-"""System routes: /api/v1/health (the process is alive) and /api/v1/ready (it can serve: DB, schema, Redis)."""
+"""System routes: /api/v1/health (the process is alive), /api/v1/ready (it can serve: DB, schema, Redis)."""
 
 from __future__ import annotations
 
