@@ -60,7 +60,18 @@ def _serving_env(settings: Settings) -> dict[str, str]:
     env.setdefault("REFLEX_USE_NPM", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
     env["THRUST_PORT"] = str(settings.port)
+    if settings.log_format == "json":
+        env.setdefault("REFLEX_LOG_JSON", "true")  # Reflex's own lines as JSON too: one JSON stream
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_fresh_metrics_folder(settings)))
     return env
+
+
+def _fresh_metrics_folder(settings: Settings) -> Path:
+    """An empty folder the workers share their metrics through (last run's counts start over)."""
+    folder = Path(settings.data_dir) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def wait_until_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 900) -> bool:
