@@ -60,6 +60,7 @@ def launch(
     redis_url: str | None = None,
     workers: int | None = None,
     members: int = 120,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
@@ -70,6 +71,7 @@ def launch(
     port = free_port()
     url = f"http://localhost:{port}"
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
+    extra_env = env
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS"}},
         "THRUST_DATA_DIR": str(data_dir),
@@ -87,6 +89,7 @@ def launch(
         env["REDIS_URL"] = redis_url
     if workers:
         env["GRANIAN_WORKERS"] = str(workers)
+    env.update(extra_env or {})
     log_path = data_dir / "server.log"
     build_lock = (ROOT / f".web-{name}.lock").open("w")
     fcntl.flock(build_lock, fcntl.LOCK_EX)
@@ -125,9 +128,11 @@ AppServer = Server
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The session's THRUST: SQLite, one worker, a small demo database (120 members)."""
+    """The session's THRUST: SQLite, one worker, a small demo database (120 members), JSON logs."""
     try:
-        with launch(tmp_path_factory.mktemp("e2e-data"), name="e2e") as server:
+        with launch(
+            tmp_path_factory.mktemp("e2e-data"), name="e2e", env={"THRUST_LOG_FORMAT": "json"}
+        ) as server:
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc))

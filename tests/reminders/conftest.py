@@ -19,8 +19,8 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy import Engine, delete
 
 from tests.conftest import Databases, migrate
+from tests.factories import scope_on
 from tests.server import free_port
-from tests.system.test_jobs import scope_on
 from thrust.core.db import build_engine
 from thrust.core.settings import Settings
 from thrust.models import User

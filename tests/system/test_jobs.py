@@ -7,14 +7,13 @@ import asyncio
 import contextlib
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, select
 
-from tests.factories import actor_for, make_user
+from tests.factories import actor_for, make_user, scope_on
 from thrust.core.errors import Conflict, NotFound, PermissionDenied
 from thrust.core.jobs import CATCH_UP, MANUAL, SCHEDULE, Job, SlotClaims, run_jobs
 from thrust.core.metrics import JOB_RUNS
@@ -31,22 +30,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def scope_on(engine: Engine) -> Callable[[], contextlib.AbstractContextManager[Session]]:
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        session = Session(engine, expire_on_commit=False)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
-
-    return scope
 
 
 @pytest.fixture
@@ -154,7 +137,7 @@ def test_two_workers_without_redis_run_each_slot_once_because_the_database_says_
 def test_a_failing_run_is_recorded_with_its_error_and_counted(
     engine: Engine, ledger: service.DatabaseLedger
 ) -> None:
-    job, calls = counting_job(fail=True)
+    job, _ = counting_job(fail=True)
     before = JOB_RUNS.labels(job.name, "failed")._value.get()
 
     async def scenario() -> None:

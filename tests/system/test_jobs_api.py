@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.auth.conftest import fast_bcrypt, make_user, sign_in  # noqa: F401
 from thrust.api import build_api
 from thrust.auth.sessions import IssuedTokens
 from thrust.core.jobs import Job

@@ -48,7 +48,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            # The keys Reflex's own JSON lines use, so that one stream reads the same throughout.
+            "timestamp": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -79,5 +80,6 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.addHandler(handler)
     root.setLevel(level.upper())
     # Libraries that talk too much at INFO, or would log what they send (SMTP conversations).
-    for noisy in ("httpx", "httpcore", "urllib3", "mail.log", "aiosmtpd", "sqlalchemy.engine"):
+    noisy_loggers = ("httpx", "httpcore", "urllib3", "mail.log", "aiosmtpd", "sqlalchemy.engine", "alembic")
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -16,6 +16,8 @@ from thrust.core.metrics import observe_request
 
 log = logging.getLogger("thrust.http")
 
+API_PREFIX = "/api/v1"
+
 # Reflex's own endpoints, by prefix; everything else it serves is the built frontend.
 _REFLEX_PATHS = ("/_event", "/_upload", "/_health", "/ping", "/_all_routes")
 # Probes and scrapes every few seconds: counted, but logged only at debug level.
@@ -26,9 +28,12 @@ def route_label(scope: Scope) -> str:
     """The matched route's template, a Reflex endpoint, or "frontend"."""
     route = scope.get("route")
     template = getattr(route, "path", None)
-    if isinstance(template, str) and template and not template.startswith("/{"):
-        return template
     path = str(scope.get("path", ""))
+    if isinstance(template, str) and template and not template.startswith("/{"):
+        # An included router's route keeps its own path; the API mounts every one under /api/v1.
+        if path.startswith(API_PREFIX + "/") and not template.startswith(API_PREFIX + "/"):
+            template = API_PREFIX + template
+        return template
     for prefix in _REFLEX_PATHS:
         if path == prefix or path.startswith(prefix + "/"):
             return prefix
