@@ -438,7 +438,8 @@ class JobRun(SQLModel, table=True):
     __tablename__ = "job_runs"
     __table_args__ = (
         sa.UniqueConstraint("job", "slot", name="job_runs_job_slot_key"),
-        sa.Index("job_runs_started_at_idx", "started_at"),
+        # A job's latest run (Settings), and its runs past retention (cleanup).
+        sa.Index("job_runs_job_started_at_idx", "job", "started_at"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("job", "slot", name="job_runs_job_slot_key"),
     )
-    op.create_index("job_runs_started_at_idx", "job_runs", ["started_at"])
+    op.create_index("job_runs_job_started_at_idx", "job_runs", ["job", "started_at"])
 
     op.create_table(
         "membership_reminders",
@@ -72,5 +72,5 @@ def downgrade() -> None:
     op.drop_table("reminder_opt_outs")
     op.drop_index("membership_reminders_claimed_at_idx", table_name="membership_reminders")
     op.drop_table("membership_reminders")
-    op.drop_index("job_runs_started_at_idx", table_name="job_runs")
+    op.drop_index("job_runs_job_started_at_idx", table_name="job_runs")
     op.drop_table("job_runs")

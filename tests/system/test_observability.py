@@ -3,6 +3,7 @@ event and nothing secret or personal in the whole log; /metrics for loopback (or
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import time
@@ -37,6 +38,10 @@ def _login(url: str, email: str, password: str, *, cookies: bool = False) -> htt
         headers={"Origin": url, "X-Forwarded-For": _ip()},
         timeout=30,
     )
+
+
+async def _collect(coro: Any, into: list[Any]) -> None:
+    into.extend(await coro)
 
 
 def _records(log: str) -> list[dict[str, Any]]:
@@ -150,6 +155,31 @@ def test_metrics_count_requests_by_route_for_loopback_only(app_server: AppServer
     for family in ("thrust_socket_connections", "thrust_job_runs_total", "thrust_live_push_seconds"):
         assert family in text
     assert 'thrust_check_ins_total{kind="in"}' in text
+
+    # Sockets connected now: one more while a live screen is open, one less once it closes.
+    def sockets() -> float:
+        text = httpx.get(f"{loopback}/metrics", timeout=10).text
+        return sum(
+            float(line.split()[-1])
+            for line in text.splitlines()
+            if line.startswith("thrust_socket_connections ")
+        )
+
+    before = sockets()
+    cookie = "; ".join(f"{k}={v}" for k, v in _login(app_server.url, *ADMIN, cookies=True).cookies.items())
+    screen = ReflexClient(app_server.url, cookie=cookie, ip=_ip())
+
+    async def watch() -> list[float]:
+        await screen.connect("/live")
+        await screen.wait_for(lambda: screen.get(LIVE, "loaded") is True, what="the live screen")
+        during = await asyncio.to_thread(sockets)
+        await screen.close()
+        await asyncio.sleep(1)
+        return [during, await asyncio.to_thread(sockets)]
+
+    counts: list[float] = []
+    run(_collect(watch(), counts))
+    assert counts == [before + 1, before]
     # The test server trusts one proxy hop: a caller elsewhere, seen through it, is refused.
     outside = httpx.get(f"{loopback}/metrics", headers={"X-Forwarded-For": "203.0.113.7"}, timeout=10)
     assert outside.status_code == 403 and outside.json()["error"]["code"] == "FORBIDDEN"

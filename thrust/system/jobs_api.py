@@ -9,6 +9,7 @@ from fastapi import BackgroundTasks
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.core.schemas import ApiModel, Data
+from thrust.core.types import utcnow
 from thrust.system import jobs as service
 from thrust.system.schedule import JOBS
 
@@ -78,5 +79,5 @@ def run_job(
     job, run_id = service.claim_manual_run(session, actor, JOBS, name)
     session.commit()  # the claim must be visible before the run records its end
     background.add_task(service.run_claimed, job, run_id)
-    run = RunOut(id=str(run_id), trigger="manual", status="running", started_at=datetime.now().astimezone())
+    run = RunOut(id=str(run_id), trigger="manual", status="running", started_at=utcnow())
     return {"data": run.model_dump(mode="json", by_alias=True)}
