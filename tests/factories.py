@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor
@@ -76,3 +79,21 @@ def make_visit(db: Session, member: Member, *, hours_ago: float = 2, minutes: in
     db.add(visit)
     db.flush()
     return visit
+
+
+def scope_on(engine: Engine) -> Callable[[], AbstractContextManager[Session]]:
+    """A unit-of-work factory on `engine` that really commits (for code that opens its own units)."""
+
+    @contextmanager
+    def scope() -> Iterator[Session]:
+        session = Session(engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    return scope

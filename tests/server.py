@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 def healthy(url: str) -> bool:
+    """Whether the server is ready to serve (database reachable, migrations at head, Redis if set)."""
     try:
-        with urllib.request.urlopen(f"{url}/api/v1/health", timeout=2) as response:
+        with urllib.request.urlopen(f"{url}/api/v1/ready", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
@@ -61,6 +62,7 @@ def launch(
     workers: int | None = None,
     members: int = 120,
     https: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
@@ -73,6 +75,7 @@ def launch(
     port = free_port()
     url = f"http://localhost:{port}"
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
+    extra_env = env
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS"}},
         "THRUST_DATA_DIR": str(data_dir),
@@ -92,6 +95,7 @@ def launch(
         env["REDIS_URL"] = redis_url
     if workers:
         env["GRANIAN_WORKERS"] = str(workers)
+    env.update(extra_env or {})
     log_path = data_dir / "server.log"
     build_lock = (ROOT / f".web-{name}.lock").open("w")
     fcntl.flock(build_lock, fcntl.LOCK_EX)
@@ -130,9 +134,11 @@ AppServer = Server
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The session's THRUST: SQLite, one worker, a small demo database (120 members)."""
+    """The session's THRUST: SQLite, one worker, a small demo database (120 members), JSON logs."""
     try:
-        with launch(tmp_path_factory.mktemp("e2e-data"), name="e2e") as server:
+        with launch(
+            tmp_path_factory.mktemp("e2e-data"), name="e2e", env={"THRUST_LOG_FORMAT": "json"}
+        ) as server:
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc))

@@ -11,7 +11,10 @@ from thrust.checkins.api import router as checkins_router
 from thrust.core.http import create_api
 from thrust.gym.api import router as gym_router
 from thrust.members.api import router as members_router
+from thrust.reminders.api import public as reminders_public_router
+from thrust.reminders.api import router as reminders_router
 from thrust.system.api import router as system_router
+from thrust.system.jobs_api import router as jobs_router
 
 API_ROUTERS: list[APIRouter] = [
     system_router,
@@ -21,6 +24,9 @@ API_ROUTERS: list[APIRouter] = [
     staff_router,
     members_router,
     checkins_router,
+    reminders_public_router,
+    reminders_router,
+    jobs_router,
 ]
 
 

@@ -30,9 +30,12 @@ from thrust.models import (
     AuthSession,
     CheckIn,
     GymSettings,
+    JobRun,
     Member,
+    MembershipReminder,
     MembershipTier,
     MemberStatus,
+    ReminderOptOut,
     Role,
     User,
     WorkoutPlan,
@@ -96,8 +99,20 @@ MEMBER_COLUMNS = (
     "last_visit_at",
 )
 CHECK_IN_COLUMNS = ("id", "member_id", "check_in_time", "check_out_time", "created_at")
-# Children before parents, so foreign keys never block a reset.
-RESET_ORDER = (CheckIn, WorkoutProgress, WorkoutPlan, AIUsageLog, Member, AuthSession, User)
+# Children before parents, so foreign keys never block a reset (the job history goes too: it names
+# the admins who ran jobs by hand).
+RESET_ORDER = (
+    CheckIn,
+    WorkoutProgress,
+    WorkoutPlan,
+    AIUsageLog,
+    MembershipReminder,
+    ReminderOptOut,
+    Member,
+    AuthSession,
+    JobRun,
+    User,
+)
 
 _NOT_EMAIL = re.compile(r"[^a-z0-9]+")
 

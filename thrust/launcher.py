@@ -62,12 +62,23 @@ def _serving_env(settings: Settings) -> dict[str, str]:
     env.setdefault("REFLEX_USE_NPM", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
     env["THRUST_PORT"] = str(settings.port)
+    if settings.log_format == "json":
+        env.setdefault("REFLEX_LOG_JSON", "true")  # Reflex's own lines as JSON too: one JSON stream
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_fresh_metrics_folder(settings)))
     return env
 
 
+def _fresh_metrics_folder(settings: Settings) -> Path:
+    """An empty folder the workers share their metrics through (last run's counts start over)."""
+    folder = Path(settings.data_dir) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def wait_until_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 900) -> bool:
-    """Poll /api/v1/health until it answers 200, the process dies, or time runs out."""
-    url = f"http://127.0.0.1:{port}/api/v1/health"
+    """Poll /api/v1/ready until it answers 200, the process dies, or time runs out."""
+    url = f"http://127.0.0.1:{port}/api/v1/ready"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

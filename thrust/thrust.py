@@ -13,25 +13,29 @@ from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.pages import login_page, signup_page
 from thrust.auth.state import AuthState, protected_page
-from thrust.checkins.jobs import JOBS as CHECKIN_JOBS
 from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.pages import front_desk_page, live_page
 from thrust.checkins.state import FRONT_DESK_LOADERS, LIVE_LOADERS
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
-from thrust.core.jobs import SlotClaims, run_jobs
 from thrust.core.security_headers import SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
-from thrust.members.jobs import JOBS as MEMBER_JOBS
 from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
 from thrust.planner.pages import planner_page
+from thrust.system.runtime import (
+    count_sockets,
+    report_backend_exception,
+    scheduled_jobs,
+    start_observing,
+)
 from thrust.ui import routes, styles
 from thrust.ui.shell import page_needs
 from thrust.ui.state import ShellState
 
+start_observing()
 api = create_api(API_ROUTERS)
 
 # Paths that may be framed, and by whom (every other page refuses to be framed).
@@ -62,6 +66,8 @@ app = rx.App(
     style=styles.BASE_STYLE,
     stylesheets=["/thrust.css"],
     api_transformer=[api, http_layers],
+    # A crashing handler is logged under its event's id (and reported to Sentry when configured).
+    backend_exception_handler=report_backend_exception,
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),
@@ -99,12 +105,8 @@ for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_p
     )
 
 
-async def scheduled_jobs() -> None:
-    """Lifespan task: the hourly auto check-out and the search index's tidy-up each minute (each slot
-    runs once across workers)."""
-    await run_jobs([*CHECKIN_JOBS, *MEMBER_JOBS], SlotClaims(get_settings().redis_url))
-
-
-# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets.
+# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets; the
+# scheduler runs on every worker, and each job slot runs on one of them (thrust/core/jobs.py).
 app.register_lifespan_task(broadcast_capacity)
 app.register_lifespan_task(scheduled_jobs)
+app.register_lifespan_task(count_sockets)

@@ -1,4 +1,4 @@
-"""The REST base: health, camelCase JSON, request ids and the seed's error JSON for every failure."""
+"""The REST base: health and readiness, camelCase JSON, request ids, the seed's error JSON on failure."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import Field
+from sqlalchemy import Engine
 
 from thrust.core.db import build_engine, set_engine
 from thrust.core.errors import NotFound, ValidationFailed
@@ -72,36 +73,65 @@ def _error(response: object) -> dict[str, object]:
     return body["error"]
 
 
-def test_health_reports_database_and_version(client: TestClient) -> None:
+def test_health_says_alive_without_asking_any_dependency(client: TestClient) -> None:
+    set_engine(build_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", pool_pre_ping=False))
     response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"data": {"status": "ok", "version": VERSION}}
+
+
+def test_ready_reports_database_migrations_and_version(client: TestClient) -> None:
+    response = client.get("/api/v1/ready")
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["status"] == "ok"
     assert data["version"] == VERSION
     assert data["checks"]["database"]["status"] == "ok"
+    assert data["checks"]["migrations"]["status"] == "ok"
     assert data["checks"]["redis"] == {"status": "disabled"}
+    assert "failed" not in data
 
 
-def test_health_checks_redis_when_configured(
+def test_ready_checks_redis_when_configured(
     client: TestClient, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REDIS_URL", redis_url)
     get_settings.cache_clear()
-    assert client.get("/api/v1/health").json()["data"]["checks"]["redis"]["status"] == "ok"
+    assert client.get("/api/v1/ready").json()["data"]["checks"]["redis"]["status"] == "ok"
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     get_settings.cache_clear()
-    response = client.get("/api/v1/health")
+    response = client.get("/api/v1/ready")
     assert response.status_code == 503
     assert response.json()["data"]["checks"]["redis"]["status"] == "error"
+    assert response.json()["data"]["failed"] == ["redis"]
 
 
-def test_health_is_503_when_the_database_is_unreachable(client: TestClient) -> None:
+def test_ready_is_503_when_the_database_is_unreachable(client: TestClient) -> None:
     set_engine(build_engine("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", pool_pre_ping=False))
-    response = client.get("/api/v1/health")
+    response = client.get("/api/v1/ready")
     assert response.status_code == 503
-    assert response.json()["data"]["status"] == "unavailable"
-    assert response.json()["data"]["checks"]["database"]["status"] == "error"
+    data = response.json()["data"]
+    assert data["status"] == "unavailable"
+    assert data["checks"]["database"]["status"] == "error"
+    assert data["failed"] == ["database", "migrations"]
+
+
+@pytest.mark.parametrize("fresh_engine", ["sqlite", "postgresql"], indirect=True)
+def test_ready_is_503_until_the_migrations_reach_head(fresh_engine: Engine) -> None:
+    from tests.conftest import migrate
+
+    set_engine(fresh_engine)
+    try:
+        with TestClient(create_api([system_router])) as client:
+            migrate(fresh_engine, "0005")
+            response = client.get("/api/v1/ready")
+            assert response.status_code == 503
+            assert response.json()["data"]["failed"] == ["migrations"]
+            migrate(fresh_engine)
+            assert client.get("/api/v1/ready").status_code == 200
+    finally:
+        set_engine(None)
 
 
 def test_json_fields_are_camel_case_both_ways(client: TestClient) -> None:
@@ -180,5 +210,5 @@ def test_a_malformed_incoming_request_id_is_replaced(client: TestClient) -> None
 def test_openapi_docs_are_served_under_api_v1(client: TestClient) -> None:
     assert client.get("/api/v1/docs").status_code == 200
     schema = client.get("/api/v1/openapi.json").json()
-    assert "/api/v1/health" in schema["paths"]
+    assert {"/api/v1/health", "/api/v1/ready"} <= set(schema["paths"])
     assert not any(path.endswith("{path}") for path in schema["paths"])

@@ -116,7 +116,7 @@ def test_the_documented_statuses_are_the_ones_a_route_answers_with() -> None:
     assert {"401", "403", "429"} <= responses[("POST", f"{API_PREFIX}/auth/login")]
     assert {"403", "409", "429"} <= responses[("POST", f"{API_PREFIX}/auth/signup")]
     assert {"404", "409"} <= responses[("POST", f"{API_PREFIX}/check-ins")]
-    assert "503" in responses[("GET", f"{API_PREFIX}/health")]
+    assert "503" in responses[("GET", f"{API_PREFIX}/ready")]
     # Public routes ask for no credentials.
     assert "security" not in document["paths"][f"{API_PREFIX}/auth/login"]["post"]
 

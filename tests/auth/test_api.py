@@ -23,6 +23,9 @@ PUBLIC_ROUTES = {
     ("POST", "/api/v1/auth/refresh"),
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/ready"),
+    ("GET", "/api/v1/reminders/unsubscribe"),
+    ("POST", "/api/v1/reminders/unsubscribe"),
 }
 
 

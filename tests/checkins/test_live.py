@@ -288,6 +288,36 @@ def test_a_broken_subscription_pauses_the_pages_and_recovers() -> None:
     run(scenario())
 
 
+def test_when_pushes_fail_while_paused_each_page_is_told_paused_directly() -> None:
+    """Redis down: the state store is gone with it, so pages hear "paused" straight over their socket."""
+
+    async def scenario() -> None:
+        h = harness()
+        told: list[str] = []
+
+        async def tell(token: str) -> None:
+            told.append(token)
+
+        async def failing_push(*args: Any) -> None:
+            raise ConnectionError("Redis is down")
+
+        async with running(
+            h, probe_retry_seconds=0.02, backoff_seconds=(5.0,), tell_paused=tell
+        ) as broadcaster:
+            broadcaster._push = failing_push  # type: ignore[assignment]
+            h.bus.break_all()
+            await eventually(lambda: sorted(told) == ["desk", "phone"])
+            told.clear()
+            await broadcaster.push_round()
+            assert sorted(told) == ["desk", "phone"]
+            broadcaster._set_paused(False)
+            told.clear()
+            await broadcaster.push_round()  # not paused: a failed push is only logged
+            assert told == []
+
+    run(scenario())
+
+
 def test_silence_on_the_bus_pauses_the_pages_and_they_recover_when_it_speaks_again() -> None:
     async def scenario() -> None:
         h = harness()

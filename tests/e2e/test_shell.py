@@ -22,12 +22,14 @@ def test_login_page_renders_with_logo_and_gym_name(page: Page) -> None:
     expect(page).to_have_title(re.compile("Sign in"))
 
 
-def test_health_answers_on_the_same_port(page: Page, app_url: str) -> None:
+def test_health_and_readiness_answer_on_the_same_port(page: Page, app_url: str) -> None:
     response = page.request.get(f"{app_url}/api/v1/health")
     assert response.status == 200
-    body = response.json()
-    assert body["data"]["status"] == "ok"
-    assert body["data"]["checks"]["database"]["status"] == "ok"
+    assert response.json()["data"]["status"] == "ok"
+    ready = page.request.get(f"{app_url}/api/v1/ready")
+    assert ready.status == 200
+    assert ready.json()["data"]["checks"]["database"]["status"] == "ok"
+    assert ready.json()["data"]["checks"]["migrations"]["status"] == "ok"
 
 
 def test_unknown_api_paths_get_json_not_the_web_app(page: Page, app_url: str) -> None:

@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from tests.conftest import Databases
-from tests.realtime.servers import Server, launch
+from tests.realtime.servers import RedisServer, Server, launch
 
-# Not the suite's database (15 by default), which tests flush; parallel runs on one box set their own.
-CLUSTER_REDIS_URL = os.environ.get("THRUST_TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+@pytest.fixture(scope="session")
+def cluster_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """The cluster's own redis-server on a free port (a fault test stops and restarts it)."""
+    server = RedisServer(tmp_path_factory.mktemp("cluster-redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
 def redis_cluster(
-    tmp_path_factory: pytest.TempPathFactory, databases: Databases, redis_url: str
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases, cluster_redis: RedisServer
 ) -> Iterator[Server]:
     """THRUST with REDIS_URL set and two granian workers, on its own PostgreSQL database."""
-    client = redis.Redis.from_url(CLUSTER_REDIS_URL)
-    client.flushdb()
-    try:
-        with launch(
-            tmp_path_factory.mktemp("redis-cluster"),
-            db_url=databases.new_url("postgresql"),
-            name="realtime",
-            redis_url=CLUSTER_REDIS_URL,
-            workers=2,
-        ) as server:
-            yield server
-    finally:
-        client.flushdb()
-        client.close()
+    with launch(
+        tmp_path_factory.mktemp("redis-cluster"),
+        db_url=databases.new_url("postgresql"),
+        name="realtime",
+        redis_url=cluster_redis.url,
+        workers=2,
+    ) as server:
+        yield server

@@ -83,6 +83,8 @@ class TableState:
 
 
 Snapshot = dict[str, TableState]
+# Written by the server on its own clock, whatever any caller does: the scheduler records each job run.
+SERVER_OWN_TABLES = frozenset({"job_runs"})
 
 
 class Database:
@@ -110,6 +112,7 @@ class Database:
                     "SELECT name FROM sqlite_master"
                     " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 )
+                if row[0] not in SERVER_OWN_TABLES
             ]
             for table in tables:
                 columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')]

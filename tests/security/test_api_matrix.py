@@ -48,6 +48,7 @@ class Route:
 
 ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/health"): Route(PUBLIC),
+    ("GET", "/api/v1/ready"): Route(PUBLIC),
     # Public auth routes get bodies the schema rejects (422): nothing is created, ended or counted.
     ("POST", "/api/v1/auth/signup"): Route(PUBLIC, json={}),
     ("POST", "/api/v1/auth/login"): Route(PUBLIC, json={}),
@@ -111,6 +112,14 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/v1/check-ins/current"): Route(roles_with(P.OCCUPANCY_VIEW)),
     ("GET", "/api/v1/check-ins/history"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    ("GET", "/api/v1/members/{member_id}/reminders"): Route(
+        roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED), path={"member_id": TARGET}
+    ),
+    # The unsubscribe link works without a session (its signed token is the key); no token here: 422.
+    ("GET", "/api/v1/reminders/unsubscribe"): Route(PUBLIC),
+    ("POST", "/api/v1/reminders/unsubscribe"): Route(PUBLIC, json={}),
+    ("GET", "/api/v1/jobs"): Route(roles_with(P.SETTINGS_MANAGE)),
+    ("POST", "/api/v1/jobs/{name}/run"): Route(roles_with(P.SETTINGS_MANAGE), path={"name": "no-such-job"}),
 }
 
 

@@ -66,6 +66,8 @@ SIGNED_IN_ALLOW_LIST = {
     "else not found (test_ownership)",
     "thrust.members.state.ProfileState.show_visits_page": "same scoping as open_profile",
     "thrust.members.state.ProfileState.refresh": "same scoping as open_profile",
+    "thrust.reminders.state.ReminderHistoryState.load_reminders": "member page loader: staff get the "
+    "reminders of members the service lets them see, anyone else nothing",
 }
 SETVAR_REASON = (
     "Reflex's setvar only calls the state's own `set_<var>` method; auto-setters are off and "

@@ -26,6 +26,8 @@ from reflex_base.event import Event
 from thrust.auth.connections import act_with, is_upload_event, upload_cookie
 from thrust.auth.guard import DENIED_MESSAGE, HYDRATE_HANDLERS, handler_policy
 from thrust.auth.state import AuthState, current_location, session_ended_events
+from thrust.core.logs import new_event_id, set_request_id
+from thrust.core.metrics import SOCKET_EVENTS
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -46,14 +48,18 @@ class AuthMiddleware(rx.Middleware):
     """Checks every socket event against the policy of its handler (see the module docstring)."""
 
     async def preprocess(self, app: App, state: BaseState, event: Event) -> StateUpdate | None:
+        # Each event runs in its own task: the id marks every log line of this event and its threads.
+        set_request_id(new_event_id())
         try:
             policy = handler_policy(event.name)
         except KeyError:
+            SOCKET_EVENTS.labels("unknown").inc()
             return StateUpdate()
         auth = await state.get_state(AuthState)
         if policy.public:
             if event.name in HYDRATE_HANDLERS:
                 await auth._forget_if_stale()
+            SOCKET_EVENTS.labels("public").inc()
             return None
 
         upload = is_upload_event(event.payload)
@@ -76,12 +82,23 @@ class AuthMiddleware(rx.Middleware):
             if not had_user:
                 # Never signed in on this socket: nothing to end, nothing to tell.
                 log.debug("dropped %s from an anonymous socket", event.name)
+                SOCKET_EVENTS.labels("dropped").inc()
                 return StateUpdate()
             log.info("session ended: dropped %s", event.name)
+            SOCKET_EVENTS.labels("dropped").inc()
             await auth._forget()
             return await _update(state, session_ended_events(current_location(state)))
 
         if not policy.allows(actor):
             log.warning("refused %s to %s (%s)", event.name, actor.user_id, actor.role.value)
+            SOCKET_EVENTS.labels("refused").inc()
             return await _update(state, [rx.toast.error(DENIED_MESSAGE)])
+        SOCKET_EVENTS.labels("handled").inc()
+        log.info("event %s by %s", _short_name(event.name), actor.user_id)
         return None
+
+
+def _short_name(name: str) -> str:
+    """`thrust___checkins___state____front_desk_state.check_in` -> `front_desk_state.check_in`."""
+    state, _, handler = name.rpartition(".")
+    return f"{state.rsplit('____', 1)[-1]}.{handler}"

@@ -15,4 +15,12 @@ def auto_check_out() -> int:
         return service.auto_check_out(session)
 
 
-JOBS = [Job("auto-check-out", HOUR, auto_check_out)]
+JOBS = [
+    Job(
+        "auto-check-out",
+        HOUR,
+        auto_check_out,
+        title="Auto check-out",
+        description="Closes visits open longer than the gym's auto check-out hours.",
+    )
+]

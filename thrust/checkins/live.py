@@ -20,6 +20,11 @@ gets a fresh `now_ms` at least that often; a page that hears nothing for STALE_A
 "Live updates paused" by itself (the client side needs no server to notice a silence). Without an
 echo for ECHO_TIMEOUT_SECONDS, or when the subscription fails, the broadcaster pauses its pages,
 resubscribes with backoff, and resumes with a full round once its probe comes back.
+
+When Redis itself is down, a push cannot go through the state (Reflex keeps it in Redis): a paused
+round then tells each page "paused" straight over its socket (`tell_paused`), so the pages say so
+within seconds instead of after their silence runs out. Every push carries `paused`, so the first
+round after Redis returns clears it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from thrust.auth.rbac import Actor, Permission
 from thrust.checkins import service
 from thrust.core.bus import Bus, get_bus
 from thrust.core.db import session_scope
+from thrust.core.metrics import PUSH_LATENCY
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.service import get_gym
@@ -56,7 +62,7 @@ HEARTBEAT_SECONDS = 15.0
 ECHO_TIMEOUT_SECONDS = 35.0  # two missed heartbeats and a margin
 STALE_AFTER_SECONDS = 40  # the page marks its numbers stale after this long without a push
 PROBE_RETRY_SECONDS = 2.0  # while waiting for the first echo of a new subscription
-BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0)  # at most 10 s between tries: pages resume soon after
 PUSH_TIMEOUT_SECONDS = 5.0  # one stuck client must not hold back the next round for everyone
 FEED_SHOWN = 20
 
@@ -255,9 +261,11 @@ class Broadcaster:
         echo_timeout_seconds: float = ECHO_TIMEOUT_SECONDS,
         probe_retry_seconds: float = PROBE_RETRY_SECONDS,
         backoff_seconds: Sequence[float] = BACKOFF_SECONDS,
+        tell_paused: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._sockets = sockets
         self._push = push
+        self._tell_paused = tell_paused
         self._bus = bus
         self.watchers = watchers if watchers is not None else WATCHERS
         self._read = read
@@ -397,6 +405,7 @@ class Broadcaster:
 
         results = await asyncio.gather(*(one(t, w) for t, w in watching), return_exceptions=True)
         t2 = time.perf_counter()
+        PUSH_LATENCY.observe(t2 - t0)
         log.debug(
             "live round: %d clients, read %.1f ms, push %.1f ms",
             len(watching),
@@ -407,6 +416,17 @@ class Broadcaster:
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
             log.warning("live push failed for %d of %d clients: %r", len(failed), len(results), failed[0])
+            if paused and self._tell_paused is not None:
+                missed = [
+                    token
+                    for (token, _), r in zip(watching, results, strict=True)
+                    if isinstance(r, BaseException)
+                ]
+                told = await asyncio.gather(
+                    *(asyncio.wait_for(self._tell_paused(token), PUSH_TIMEOUT_SECONDS) for token in missed),
+                    return_exceptions=True,
+                )
+                log.info("told %d pages directly that live updates are paused", told.count(None))
 
 
 # -- this worker's broadcaster -----------------------------------------------------------------------------
@@ -423,6 +443,19 @@ def is_paused() -> bool:
     return _current is not None and _current.paused
 
 
+async def tell_paused(app: rx.App, token: str) -> None:
+    """Set `paused` on one page straight over its socket (on this worker), without Reflex's state store."""
+    from reflex.state import StateUpdate
+    from reflex_base.constants.state import FIELD_MARKER
+
+    from thrust.checkins.state import LiveState
+
+    namespace = app.event_namespace
+    if namespace is not None:
+        delta = {LiveState.get_full_name(): {f"paused{FIELD_MARKER}": True}}
+        await namespace.emit_update(StateUpdate(delta=delta), token)
+
+
 async def broadcast_capacity(app: rx.App) -> None:
     """Lifespan task (one per worker): push occupancy changes to the live pages connected here."""
     global _current
@@ -430,7 +463,10 @@ async def broadcast_capacity(app: rx.App) -> None:
     async def push(token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
         await push_to_token(app, token, snapshot, stamp, paused, names)
 
-    broadcaster = Broadcaster(sockets=lambda: local_sockets(app), push=push)
+    async def tell(token: str) -> None:
+        await tell_paused(app, token)
+
+    broadcaster = Broadcaster(sockets=lambda: local_sockets(app), push=push, tell_paused=tell)
     _current = broadcaster
     try:
         await broadcaster.run()

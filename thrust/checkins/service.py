@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.bus import publish_after_commit
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from thrust.core.metrics import observe_check_in
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
@@ -232,6 +233,7 @@ def check_out_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Ch
 
 
 def _announce(session: Session, kind: str, member: Member, at: datetime, capacity: Capacity) -> None:
+    observe_check_in("in" if kind == "check-in" else "out")
     publish_after_commit(
         session,
         CAPACITY_CHANNEL,
@@ -276,6 +278,7 @@ def auto_check_out(session: Session, *, now: datetime | None = None) -> int:
         )
         closed += int(result.rowcount or 0)
     if closed:
+        observe_check_in("auto_out", closed)
         capacity = current_capacity(session)
         publish_after_commit(
             session,

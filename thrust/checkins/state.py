@@ -84,8 +84,8 @@ class LiveState(rx.State):
             self.maximum = occupancy.maximum
         if self.as_of != occupancy.as_of:
             self.as_of = occupancy.as_of
-        if self.paused != paused:
-            self.paused = paused
+        # Always sent: while Redis was down the page may have been told "paused" around this state.
+        self.paused = paused
         if not self.loaded:
             self.loaded = True
         self.now_ms = stamp

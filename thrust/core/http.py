@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated, Any
@@ -17,12 +18,18 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic.alias_generators import to_camel
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, FieldProblem
+from thrust.core.logs import request_id as request_id_var
+from thrust.core.logs import set_request_id
+from thrust.core.metrics import router as metrics_router
+from thrust.core.observe import observed_request
 from thrust.core.schemas import ErrorOut
 from thrust.core.settings import VERSION
 
@@ -32,6 +39,7 @@ _REQUEST_ID_SCOPE_KEY = "thrust.request_id"
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 log = logging.getLogger("thrust.api")
+DATABASE_UNAVAILABLE = "The database is not reachable right now. Try again in a moment."
 
 
 # -- request ids --------------------------------------------------------------------------------
@@ -49,7 +57,11 @@ def scope_request_id(scope: Scope) -> str:
 
 
 class RequestIdMiddleware:
-    """Give every HTTP request an id (kept from a sane incoming header) and echo it back."""
+    """Give every HTTP request an id (kept from a sane incoming header) and echo it back.
+
+    The id is also the log context of everything the request does (thrust/core/logs.py); the request
+    is counted and timed by route template (thrust/core/observe.py).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,15 +71,24 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = scope_request_id(scope)
+        status = 500
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = [h for h in message.get("headers", []) if h[0].lower() != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        token = set_request_id(request_id)
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            observed_request(scope, status, time.perf_counter() - started)
+            request_id_var.reset(token)
 
 
 def request_id_of(request: Request) -> str:
@@ -170,6 +191,18 @@ def install_error_handlers(api: FastAPI) -> None:
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_CODES:
             message = exc.detail
         return error_response(request, exc.status_code, code, message, headers=exc.headers)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    @api.exception_handler(DisconnectionError)
+    @api.exception_handler(PoolTimeout)
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # The database is restarting or unreachable: say so, and let the client retry (the pool
+        # checks connections before use, so the first request after it returns succeeds).
+        log.warning("database unavailable on %s: %s", request.method, type(exc).__name__)
+        return error_response(
+            request, 503, "SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE, headers={"Retry-After": "5"}
+        )
 
     @api.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
@@ -376,6 +409,7 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
     install_error_handlers(api)
     for router in routers:
         api.include_router(router, prefix=API_PREFIX)
+    api.include_router(metrics_router)
     # Every route's error answers are documented from its dependencies and inputs (see implied_errors).
     api.openapi = _openapi(api)  # type: ignore[method-assign]
     api.include_router(_unmatched_api_route(api))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -83,6 +84,46 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_MODEL", "THRUST_OPENAI_MODEL"),
     )
     log_level: str = Field(default="INFO")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`json`: one JSON object per line; `text`: readable lines."
+    )
+    # -- e-mail (membership expiry reminders) ------------------------------------------------------
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset means no e-mails are sent.")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="`starttls` (port 587), `tls` (implicit TLS, port 465) or `none`."
+    )
+    smtp_user: str | None = Field(default=None)
+    smtp_password: SecretStr | None = Field(default=None)
+    smtp_sender: str | None = Field(
+        default=None, description="From address, e.g. `Gym <desk@gym.example>`; default the SMTP user."
+    )
+    smtp_timeout: float = Field(default=20.0, gt=0, le=300)
+    reminder_days: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [30, 7, 1],
+        description="Days before a membership ends when its member is reminded (comma separated).",
+    )
+    reminder_digest_days: int = Field(
+        default=7, ge=0, le=90, description="Staff digest: memberships ending within this many days."
+    )
+    # -- housekeeping ---------------------------------------------------------------------------------
+    retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Ended sessions, job runs and reminders older than this go."
+    )
+    ai_usage_retention_days: int = Field(default=365, ge=1, le=3650)
+    # -- monitoring -----------------------------------------------------------------------------------
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128"],
+        description="Addresses or networks that may read /metrics (comma separated; empty for none).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="A bearer token that may read /metrics from any address."
+    )
+    sentry_dsn: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SENTRY_DSN", "THRUST_SENTRY_DSN"),
+        description="Report unhandled errors to Sentry (or a compatible service).",
+    )
 
     _token_secret: str | None = PrivateAttr(default=None)
 
@@ -103,6 +144,40 @@ class Settings(BaseSettings):
                 raise ValueError(f"must name each origin (like https://app.example.com), never {origin!r}")
             if not origin.startswith(("http://", "https://")):
                 raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("must be whole numbers of days, comma separated (e.g. 30,7,1)")
+            value = [int(part) for part in parts]
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _check_days(cls, value: list[int]) -> list[int]:
+        if any(day < 0 or day > 365 for day in value):
+            raise ValueError("each must be between 0 and 365 days")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        for part in value:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an address or network (e.g. 10.0.0.0/8)") from None
         return value
 
     @field_validator("database_url")
@@ -166,6 +241,20 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def email_sender(self) -> str:
+        """The From address: the configured sender, else the SMTP user, else thrust@<public host>."""
+        if self.smtp_sender:
+            return self.smtp_sender
+        if self.smtp_user and "@" in self.smtp_user:
+            return self.smtp_user
+        host = self.public_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
+        return f"thrust@{host}"
+
     def token_secret(self) -> str:
         """The JWT signing key: from the environment, else generated once into the data folder.
 
@@ -185,6 +274,7 @@ VARIABLE_NAMES = {
     "openai_api_key": "OPENAI_API_KEY",
     "openai_base_url": "OPENAI_BASE_URL",
     "openai_model": "OPENAI_MODEL",
+    "sentry_dsn": "SENTRY_DSN",
 }
 
 

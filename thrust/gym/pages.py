@@ -15,6 +15,7 @@ from thrust.gym.state import (
     StaffRow,
     StaffState,
 )
+from thrust.system.jobs_page import jobs_tab
 from thrust.ui import styles
 from thrust.ui.forms import field, section, text_input
 from thrust.ui.shell import can, template
@@ -571,6 +572,7 @@ def settings_page() -> rx.Component:
                 _tab("Password", "key-round", "password"),
                 rx.cond(can(Permission.SETTINGS_MANAGE), _tab("Gym", "building-2", "gym")),
                 rx.cond(can(Permission.STAFF_MANAGE), _tab("Staff", "users", "staff")),
+                rx.cond(can(Permission.SETTINGS_MANAGE), _tab("Jobs", "clock", "jobs")),
                 size="2",
             ),
             rx.tabs.content(profile_tab(), value="profile", padding_top="1.5rem"),
@@ -580,6 +582,9 @@ def settings_page() -> rx.Component:
             ),
             rx.tabs.content(
                 rx.cond(can(Permission.STAFF_MANAGE), staff_tab()), value="staff", padding_top="1.5rem"
+            ),
+            rx.tabs.content(
+                rx.cond(can(Permission.SETTINGS_MANAGE), jobs_tab()), value="jobs", padding_top="1.5rem"
             ),
             default_value="profile",
             width="100%",

@@ -154,6 +154,10 @@ class SettingsState(rx.State):
             events.append(GymSettingsState.load_gym)
         if actor.can(Permission.STAFF_MANAGE):
             events.append(StaffState.load_staff)
+        if actor.can(Permission.SETTINGS_MANAGE):
+            from thrust.system.jobs_state import JobsState
+
+            events.append(JobsState.load_jobs)
         return events
 
 

@@ -31,4 +31,12 @@ def tidy_search_index(engine: Engine | None = None) -> int:
     return int(merged)
 
 
-JOBS = [Job("tidy-search-index", MINUTE, tidy_search_index)]
+JOBS = [
+    Job(
+        "tidy-search-index",
+        MINUTE,
+        tidy_search_index,
+        title="Search index tidy-up",
+        description="Keeps the members search fast after a day of check-ins (PostgreSQL).",
+    )
+]

@@ -27,6 +27,8 @@ from thrust.members.state import (
     VisitRow,
 )
 from thrust.models import MembershipTier, MemberStatus
+from thrust.reminders.components import reminders_card
+from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
 from thrust.ui.forms import field, text_input
 from thrust.ui.shell import can, template
@@ -1690,7 +1692,15 @@ def member_page() -> rx.Component:
                     width="100%",
                     id="member-missing",
                 ),
-                rx.vstack(_profile_header(), _stats(), _details(), _visits(), spacing="4", width="100%"),
+                rx.vstack(
+                    _profile_header(),
+                    _stats(),
+                    _details(),
+                    _visits(),
+                    reminders_card(),
+                    spacing="4",
+                    width="100%",
+                ),
             ),
         ),
         _delete_dialog(),
@@ -1701,5 +1711,5 @@ def member_page() -> rx.Component:
 
 
 MEMBERS_LOADERS = [MembersState.open_directory]
-MEMBER_LOADERS = [ProfileState.open_profile]
+MEMBER_LOADERS = [ProfileState.open_profile, ReminderHistoryState.load_reminders]
 MEMBER_ROUTE = routes.MEMBERS + "/[member_id]"

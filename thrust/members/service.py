@@ -644,6 +644,11 @@ def _load_visible(session: Session, actor: Actor, member_id: uuid.UUID) -> Membe
     return member
 
 
+def get_visible_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Member:
+    """The member, if this actor may see it; NotFound otherwise (for other domains' member pages)."""
+    return _load_visible(session, actor, member_id)
+
+
 def _may_edit(actor: Actor, member: Member) -> bool:
     if actor.can(Permission.MEMBERS_EDIT_ALL):
         return True

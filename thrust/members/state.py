@@ -48,6 +48,7 @@ from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.members import bulk, csv_import, service
+from thrust.members.uploads import sweep_stale_uploads
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
@@ -1103,7 +1104,6 @@ class MemberFormState(rx.State):
 
 IGNORE = "ignore"
 MAX_PROBLEMS_SHOWN = 200
-STALE_UPLOAD_SECONDS = 6 * 3600
 STALE_IMPORT_SECONDS = 15 * 60
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
 
@@ -1115,14 +1115,8 @@ def _uploads_dir() -> Path:
 
 
 def _sweep_uploads(folder: Path) -> None:
-    """Forget uploads nobody finished importing (a closed tab never says goodbye)."""
-    cutoff = time.time() - STALE_UPLOAD_SECONDS
-    for path in folder.glob("*.csv"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
+    """Forget uploads nobody finished importing (a closed tab never says goodbye; the weekly cleanup too)."""
+    sweep_stale_uploads(folder)
 
 
 def _store_upload(data: bytes) -> tuple[str, csv_import.CsvFile]:

@@ -1,4 +1,4 @@
-"""System routes: GET /api/v1/health for load balancers and monitoring."""
+"""System routes: /api/v1/health (the process is alive), /api/v1/ready (it can serve: DB, schema, Redis)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ from fastapi.responses import JSONResponse
 
 from thrust.core.db import get_engine
 from thrust.core.http import errors
-from thrust.core.settings import get_settings
+from thrust.core.settings import VERSION, get_settings
 from thrust.system import service
 
-# Public on purpose: monitoring must reach it without a token. It reveals no data.
+# Public on purpose: monitoring must reach them without a token. They reveal no data.
 router = APIRouter(tags=["system"])
 
 
+@router.get("/health", summary="Report that the THRUST process is alive (no dependency is checked)")
+async def get_health() -> JSONResponse:
+    """Answer 200 while the process serves: for restart decisions (a database outage is no reason)."""
+    return JSONResponse({"data": {"status": "ok", "version": VERSION}})
+
+
 @router.get(
-    "/health",
-    summary="Report whether THRUST and its database (and Redis) are reachable",
+    "/ready",
+    summary="Report whether THRUST can serve: database, migrations at head, Redis",
     responses=errors(503),
 )
-def get_health() -> JSONResponse:
-    """Answer 200 when every dependency is reachable, 503 otherwise."""
+def get_ready() -> JSONResponse:
+    """Answer 200 when every dependency is reachable and the schema is current, 503 naming what failed."""
     report = service.health(get_engine(), get_settings().redis_url)
 
     def check(c: service.Check) -> dict[str, object]:
@@ -31,11 +37,15 @@ def get_health() -> JSONResponse:
             out["error"] = c.error
         return out
 
-    body = {
-        "data": {
-            "status": "ok" if report.checks_ok else "unavailable",
-            "version": report.version,
-            "checks": {"database": check(report.database), "redis": check(report.redis)},
-        }
+    data: dict[str, object] = {
+        "status": "ok" if report.checks_ok else "unavailable",
+        "version": report.version,
+        "checks": {
+            "database": check(report.database),
+            "migrations": check(report.migrations),
+            "redis": check(report.redis),
+        },
     }
-    return JSONResponse(body, status_code=200 if report.checks_ok else 503)
+    if report.failed:
+        data["failed"] = report.failed
+    return JSONResponse({"data": data}, status_code=200 if report.checks_ok else 503)

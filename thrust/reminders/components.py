@@ -1,0 +1,63 @@
+"""The "Reminders" card of a member's page (staff): expiry e-mails sent, and any unsubscribe."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from thrust.auth.rbac import Permission
+from thrust.reminders.state import ReminderHistoryState, ReminderRow
+from thrust.ui import styles
+from thrust.ui.shell import can
+
+_COLORS = {"sent": "green", "failed": "red", "interrupted": "amber", "sending": "blue"}
+
+
+def _row(row: ReminderRow) -> rx.Component:
+    return rx.hstack(
+        rx.badge(
+            row.status_label, color_scheme=rx.match(row.status, *_COLORS.items(), "gray"), variant="soft"
+        ),
+        rx.text(row.stage, size="2", weight="medium"),
+        rx.text(row.at, size="2", color=styles.MUTED),
+        rx.text(row.about, size="1", color=styles.MUTED),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def reminders_card() -> rx.Component:
+    """Shown to staff only; members looking at their own page do not see it."""
+    return rx.cond(
+        can(Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED),
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("mail", size=17, color="var(--accent-11)"),
+                    rx.heading("Reminders", size="3"),
+                    align="center",
+                ),
+                rx.cond(
+                    ReminderHistoryState.unsubscribed != "",
+                    rx.text(
+                        ReminderHistoryState.unsubscribed, size="2", color=styles.MUTED, id="reminders-optout"
+                    ),
+                ),
+                rx.cond(
+                    ReminderHistoryState.rows.length() > 0,
+                    rx.vstack(rx.foreach(ReminderHistoryState.rows, _row), spacing="2", width="100%"),
+                    rx.text(
+                        "No expiry reminders yet. They go out by e-mail before the membership ends.",
+                        size="2",
+                        color=styles.MUTED,
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+            id="member-reminders",
+        ),
+    )

@@ -1,0 +1,97 @@
+"""State of the "Reminders" card on a member's page: which expiry e-mails went out, and when (staff)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from typing import Any
+
+import reflex as rx
+from sqlmodel import Session
+
+from thrust.auth.guard import signed_in
+from thrust.auth.rbac import Permission
+from thrust.auth.state import acting_user, user_bound
+from thrust.core.errors import DomainError
+from thrust.gym.service import gym_timezone
+from thrust.reminders import service
+from thrust.ui.feedback import in_unit_of_work
+
+STATUS_LABELS = {
+    service.SENT: "Sent",
+    service.FAILED: "Not delivered",
+    service.SKIPPED: "Skipped (a later reminder was due)",
+    service.SENDING: "Sending",
+    "interrupted": "Interrupted: may not have arrived",
+}
+
+
+@dataclasses.dataclass
+class ReminderRow:
+    key: str = ""
+    stage: str = ""  # "7 days before the end"
+    status: str = ""
+    status_label: str = ""
+    at: str = ""
+    about: str = ""  # "membership ending Mon 3 Dec 2026"
+    error: str = ""
+
+
+def stage_label(stage: int) -> str:
+    if stage == 0:
+        return "On the last day"
+    return f"{stage} day{'s' if stage != 1 else ''} before the end"
+
+
+@user_bound
+class ReminderHistoryState(rx.State):
+    """Loaded with the member's page; empty for members looking at their own page."""
+
+    rows: list[ReminderRow] = []
+    unsubscribed: str = ""  # "Unsubscribed on Mon 3 Dec 2026" or ""
+    loaded: bool = False
+
+    def _member_id(self) -> uuid.UUID | None:
+        segment = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            return uuid.UUID(segment)
+        except ValueError:
+            return None
+
+    @rx.event
+    @signed_in
+    async def load_reminders(self) -> Any:
+        self.rows, self.unsubscribed, self.loaded = [], "", False
+        actor = await acting_user(self)
+        member_id = self._member_id()
+        if member_id is None or not (
+            actor.can(Permission.MEMBERS_VIEW_ALL) or actor.can(Permission.MEMBERS_VIEW_ASSIGNED)
+        ):
+            return  # the card is for staff; the member page itself says what else is wrong
+
+        def work(session: Session) -> tuple[list[ReminderRow], str]:
+            history = service.member_reminders(session, actor, member_id)
+            zone = gym_timezone(session)
+            rows = [
+                ReminderRow(
+                    key=f"{entry.membership_end}:{entry.stage}",
+                    stage=stage_label(entry.stage),
+                    status=entry.status,
+                    status_label=STATUS_LABELS.get(entry.status, entry.status),
+                    at=entry.at.astimezone(zone).strftime("%a %-d %b %Y, %H:%M"),
+                    about=f"membership ending {entry.membership_end:%a %-d %b %Y}",
+                    error=entry.error or "",
+                )
+                for entry in history.entries
+            ]
+            when = history.unsubscribed_at
+            note = (
+                f"Unsubscribed from reminder e-mails on {when.astimezone(zone):%a %-d %b %Y}" if when else ""
+            )
+            return rows, note
+
+        try:
+            self.rows, self.unsubscribed = await in_unit_of_work(work)
+        except DomainError:
+            return  # not visible to this viewer: the profile card says so
+        self.loaded = True

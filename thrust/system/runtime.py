@@ -1,0 +1,84 @@
+"""What each worker of the app runs besides pages: logging, error reporting, socket counts, the scheduler."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from thrust.core.jobs import SlotClaims, run_jobs
+from thrust.core.logs import configure_logging, current_request_id, new_event_id, set_request_id
+from thrust.core.metrics import SOCKET_CONNECTIONS
+from thrust.core.observe import init_error_reporting
+from thrust.core.settings import VERSION, get_settings
+from thrust.system.jobs import DatabaseLedger
+from thrust.system.schedule import JOBS
+
+if TYPE_CHECKING:
+    import reflex as rx
+    from reflex.event import EventSpec
+
+log = logging.getLogger("thrust.app")
+
+
+def start_observing() -> None:
+    """Logging in the configured format, and Sentry when SENTRY_DSN is set (at import of the app)."""
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    dsn = settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None
+    if init_error_reporting(dsn, release=f"thrust@{VERSION}"):
+        log.info("errors are reported to Sentry")
+
+
+def report_backend_exception(exception: Exception) -> EventSpec | None:
+    """An event handler crashed: log it under the event's id (and so to Sentry), show Reflex's toast."""
+    from reflex.app import default_backend_exception_handler
+
+    if current_request_id() is None:
+        set_request_id(new_event_id())
+    log.error("unhandled error in a socket event", exc_info=exception)
+    reflex_log = logging.getLogger("reflex")
+    level = reflex_log.level
+    reflex_log.setLevel(logging.CRITICAL)  # Reflex would print the same traceback again, unlabelled
+    try:
+        return default_backend_exception_handler(exception)
+    finally:
+        reflex_log.setLevel(level)
+
+
+async def count_sockets(app: rx.App) -> None:
+    """Lifespan task: keep the connected-sockets gauge (this worker's share) up to date."""
+    import asyncio
+
+    namespace = app.event_namespace
+    if namespace is None:
+        return
+    counted: set[str] = set()
+    connect, disconnect = namespace.on_connect, namespace.on_disconnect
+
+    async def on_connect(sid: str, environ: dict, auth: Any = None) -> Any:
+        result = await connect(sid, environ, auth)
+        if sid not in counted:
+            counted.add(sid)
+            SOCKET_CONNECTIONS.inc()
+        return result
+
+    def on_disconnect(sid: str, *_reason: Any) -> Any:
+        # Reflex's handler is synchronous and takes the sid alone (python-socketio adds a reason).
+        if sid in counted:
+            counted.discard(sid)
+            SOCKET_CONNECTIONS.dec()
+        return disconnect(sid)
+
+    namespace.on_connect = on_connect  # type: ignore[method-assign]
+    namespace.on_disconnect = on_disconnect  # type: ignore[method-assign]
+    try:
+        await asyncio.Event().wait()  # until the worker stops
+    finally:
+        namespace.on_connect, namespace.on_disconnect = connect, disconnect  # type: ignore[method-assign]
+        SOCKET_CONNECTIONS.dec(len(counted))
+        counted.clear()
+
+
+async def scheduled_jobs() -> None:
+    """Lifespan task: the jobs of thrust/system/schedule.py, each slot once across workers, recorded."""
+    await run_jobs(JOBS, SlotClaims(get_settings().redis_url), ledger=DatabaseLedger())
