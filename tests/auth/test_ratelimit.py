@@ -11,6 +11,7 @@ import redis
 from sqlmodel import Session
 
 from tests.auth.helpers import PASSWORD, Clock
+from tests.conftest import units_over
 from thrust.auth import service
 from thrust.core.errors import RateLimited, Unauthorized
 from thrust.core.ratelimit import (
@@ -50,7 +51,9 @@ def verify_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _login(db: Session, limiter: RateLimiter, email: str, password: str, ip: str = "203.0.113.7") -> object:
-    return service.login(db, email=email, password=password, ip=ip, user_agent=None, limiter=limiter)
+    return service.login(
+        units_over(db), email=email, password=password, ip=ip, user_agent=None, limiter=limiter
+    )
 
 
 def test_five_failures_from_one_address_then_429_before_any_hashing(

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.auth.helpers import make_account
+from tests.conftest import units_over
 from thrust.auth import service
 from thrust.core import security
 from thrust.core.errors import Unauthorized
@@ -26,7 +27,7 @@ def test_unknown_email_and_wrong_password_take_similar_time(
         started = time.perf_counter()
         with pytest.raises(Unauthorized):
             service.login(
-                db,
+                units_over(db),
                 email=email,
                 password="Wrong-Password-1",
                 ip=f"10.7.0.{n}",

@@ -11,6 +11,7 @@ from thrust.auth import staff
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.schemas import StaffIn, StaffOut, StaffPatch
 from thrust.core.errors import ValidationFailed
+from thrust.core.http import UnitOfWork
 from thrust.core.schemas import Data
 from thrust.models import User
 
@@ -28,10 +29,15 @@ def list_staff(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
 
 
 @router.post("/staff", status_code=201, response_model=Data[StaffOut], summary="Add a staff account")
-def add_staff(body: StaffIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+def add_staff(body: StaffIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> dict[str, Any]:
     """Create an ADMIN or TRAINER login with a password that follows the password rules."""
     user = staff.add_staff(
-        session, actor, email=body.email, password=body.password, full_name=body.full_name, role=body.role
+        unit_of_work,
+        actor,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        role=body.role,
     )
     return {"data": _out(user)}
 
