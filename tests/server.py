@@ -19,10 +19,18 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import redis
+
+if TYPE_CHECKING:
+    from tests.conftest import Databases
 
 ROOT = Path(__file__).resolve().parents[1]
+# The cluster's Redis: not the suite's database (15 by default), which tests flush; parallel runs on
+# one box set their own.
+CLUSTER_REDIS_URL = os.environ.get("THRUST_TEST_CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/13")
 STARTUP_TIMEOUT = 900  # the first start of a build folder installs the frontend's npm packages
 
 
@@ -135,3 +143,27 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def app_url(app_server: Server) -> str:
     return app_server.url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases, redis_url: str
+) -> Iterator[Server]:
+    """THRUST with REDIS_URL set and two granian workers, on its own PostgreSQL database (the realtime
+    tests' cluster, and the PostgreSQL side of the security suite's account tests)."""
+    client = redis.Redis.from_url(CLUSTER_REDIS_URL)
+    client.flushdb()
+    try:
+        with launch(
+            tmp_path_factory.mktemp("redis-cluster"),
+            db_url=databases.new_url("postgresql"),
+            name="realtime",
+            redis_url=CLUSTER_REDIS_URL,
+            workers=2,
+        ) as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    finally:
+        client.flushdb()
+        client.close()

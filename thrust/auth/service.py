@@ -124,12 +124,13 @@ LOGIN_PER_ACCOUNT = Limit(
     window_seconds=60 * 60,
     message="Too many failed sign-in attempts for this account. Try again in {wait}.",
 )
-# Ours: each signup costs a bcrypt hash and makes an account; 20 per hour per address is plenty.
+# Ours: each signup costs a bcrypt hash and makes an account, and a taken email answers 409: every
+# well-formed attempt counts (before the email is looked up), 20 per hour per address.
 SIGNUP_PER_IP = Limit(
     "signup-ip",
     max_attempts=20,
     window_seconds=60 * 60,
-    message="Too many new accounts from your network. Try again in {wait}.",
+    message="Too many sign-up attempts from your network. Try again in {wait}.",
 )
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
 _PHONE_DIGITS = (7, 15)
