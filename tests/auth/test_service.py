@@ -63,9 +63,13 @@ def test_every_login_failure_says_the_same(
     assert exc.value.message == "Invalid email or password"
 
 
-def test_an_unknown_email_still_costs_one_bcrypt_check(
-    db: Session, limiter: RateLimiter, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("case", ["unknown email", "no password set"])
+def test_an_unknown_email_or_an_account_without_a_password_still_costs_one_bcrypt_check(
+    db: Session, make_user: MakeUser, limiter: RateLimiter, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
+    imported = make_user(email="imported@example.com")
+    imported.password_hash = security.UNUSABLE_PASSWORD  # created by an admin or an import
+    db.flush()
     checked: list[str] = []
     real = service.verify_password
 
@@ -75,7 +79,7 @@ def test_an_unknown_email_still_costs_one_bcrypt_check(
 
     monkeypatch.setattr(service, "verify_password", counting)
     with pytest.raises(Unauthorized):
-        _login(db, limiter, "nobody@example.com")
+        _login(db, limiter, "nobody@example.com" if case == "unknown email" else imported.email)
     assert len(checked) == 1 and checked[0].startswith(f"$2b${security.BCRYPT_ROUNDS:02d}$")
 
 

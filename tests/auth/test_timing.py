@@ -44,7 +44,7 @@ def test_unknown_email_no_password_and_wrong_password_take_similar_time(
     known: list[float] = []
     unknown: list[float] = []
     no_password: list[float] = []
-    for n in range(1, 5):  # interleaved, and the fastest of each: other load on the machine only adds time
+    for n in range(1, 7):  # interleaved, and the fastest of each: other load on the machine only adds time
         known.append(timed(user.email, n))
         unknown.append(timed(f"nobody{n}@example.com", n + 10))
         no_password.append(timed(imported.email, n + 20))

@@ -146,8 +146,8 @@ def test_an_account_without_a_password_answers_like_an_unknown_email(server: Ser
     assert answers[0][0] == 401 and answers[0][1]["error"]["message"] == "Invalid email or password"
     fastest = {kind: min(values) for kind, values in timings.items()}
     # Each costs one bcrypt check (~0.25 s at 12 rounds); answering without one takes a few ms.
-    assert fastest["no password"] > 0.6 * fastest["wrong password"], timings
-    assert 0.6 < fastest["no password"] / fastest["unknown"] < 1.7, timings
+    assert fastest["no password"] > 0.5 * fastest["wrong password"], timings
+    assert 0.5 < fastest["no password"] / fastest["unknown"] < 2.0, timings
 
 
 # -- signing up with taken emails ------------------------------------------------------------------------
@@ -196,7 +196,10 @@ def _exhaust_account_limit(url: str, email: str) -> None:
 
 
 @pytest.mark.slow
-def test_failing_on_purpose_cannot_lock_out_a_browser_that_signed_in_before(server: Server) -> None:
+def test_failing_on_purpose_cannot_lock_out_a_browser_that_signed_in_before(redis_cluster: Server) -> None:
+    """On the cluster only (Redis limits, two workers): 100 bcrypt checks are the cost of this test. The
+    in-process limits are checked the same way at service level (tests/auth/test_ratelimit.py)."""
+    server = redis_cluster
     owner, stranger = _email("owner"), _email("stranger")
     assert _signup(server.url, owner).status_code == 201
     assert _signup(server.url, stranger).status_code == 201

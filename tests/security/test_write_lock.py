@@ -1,6 +1,7 @@
 """Reads never wait for SQLite's write lock: while another connection holds it (a long write, a burst of
 writes), every GET route, every page load and a failed sign-in still answer at once, over the real
 transport against the session's SQLite server. Only units of work that write queue behind the lock.
+On PostgreSQL the same reading units are READ ONLY transactions, and every GET route still answers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from tests.security.conftest import ADMIN_LOGIN, Cast
 from tests.security.support import GENERIC_ERROR, ProbingClient, api_login, fresh_ip
 from tests.security.test_api_matrix import schema_routes
-from tests.server import AppServer
+from tests.server import AppServer, Server
 from thrust.ui import routes
 
 PROMPT = 8.0  # seconds; the server's busy timeout is 30 s, so a unit waiting for the lock takes longer
@@ -69,6 +70,27 @@ def test_every_get_route_answers_while_a_writer_holds_the_lock(app_server: AppSe
             if response.status_code != 200 or took > PROMPT:
                 slow.append(f"GET {url}: {response.status_code} in {took:.1f} s {response.text[:200]}")
     assert not slow, "\n".join(slow)
+
+
+def test_every_get_route_answers_in_a_read_only_transaction_on_postgresql(redis_cluster: Server) -> None:
+    """The cluster's reading units are READ ONLY transactions: no GET route may write anything."""
+    signed_in = api_login(redis_cluster.url, *ADMIN_LOGIN, ip=fresh_ip())
+    assert signed_in.status_code == 200, signed_in.text
+    headers = {
+        "Authorization": f"Bearer {signed_in.json()['data']['accessToken']}",
+        "X-Forwarded-For": fresh_ip(),
+    }
+    with httpx.Client(base_url=redis_cluster.url, timeout=60) as client:
+        listed = client.get("/api/v1/members", headers=headers)
+        assert listed.status_code == 200, listed.text
+        member_id = listed.json()["data"][0]["id"]
+        answers = {
+            path: client.get(re.sub(r"\{[^}]+\}", member_id, path), headers=headers)
+            for method, path in schema_routes(redis_cluster.url)
+            if method == "GET"
+        }
+    failed = {path: f"{r.status_code} {r.text[:200]}" for path, r in answers.items() if r.status_code != 200}
+    assert len(answers) >= 8 and not failed, failed
 
 
 async def _load(app_server: AppServer, path: str, cookie: str) -> tuple[float, list[str], dict]:
