@@ -162,7 +162,7 @@ def _credentials(units: UnitsOfWork, email: str) -> _Credentials | None:
         return None if user is None else _Credentials(user.id, user.password_hash, user.is_active)
 
 
-def known_device(device_token: str | None, user_id: uuid.UUID, password_hash: str) -> bool:
+def _known_device(device_token: str | None, user_id: uuid.UUID, password_hash: str) -> bool:
     """True when the browser's device token was issued to this account for its current password."""
     if not device_token:
         return False
@@ -195,7 +195,7 @@ def login(
             # No stored password can be this long (the rules refuse it), and bcrypt would truncate it.
             raise ValidationFailed.on("password", f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
         found = _credentials(units, email)
-        owner = found is not None and known_device(device_token, found.user_id, found.password_hash)
+        owner = found is not None and _known_device(device_token, found.user_id, found.password_hash)
         per_account_checks = () if owner else ((LOGIN_PER_ACCOUNT, _login_key(email)),)
         with limiter.attempt(*per_account_checks) as per_account:
             # Constant time: an unknown email, or an account with no password yet, costs one bcrypt
