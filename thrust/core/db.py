@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +111,7 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     deferred transaction that never takes or waits for the write lock, and refuse any write
     (SQLite `query_only`, PostgreSQL `READ ONLY`). Nothing slow (bcrypt) may run inside either.
     """
-    engine = get_engine().execution_options(**{UNIT_OPTION: READ if read_only else WRITE})
-    session = Session(engine, expire_on_commit=False)
+    session = Session(_unit_engine(get_engine(), read_only), expire_on_commit=False)
     session.info["read_only"] = read_only
     units = _open_units.get()
     if units is None:
@@ -127,6 +127,11 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     finally:
         units.remove(session)
         session.close()
+
+
+@lru_cache(maxsize=8)
+def _unit_engine(engine: Engine, read_only: bool) -> Engine:
+    return engine.execution_options(**{UNIT_OPTION: READ if read_only else WRITE})
 
 
 def is_read_only(session: Session) -> bool:
