@@ -19,7 +19,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from thrust.core.db import build_engine, set_engine
+from thrust.core import security
+from thrust.core.db import UnitsOfWork, build_engine, set_engine
 from thrust.core.http import get_session, get_session_factory
 from thrust.core.settings import get_settings
 
@@ -40,6 +41,9 @@ for _name in list(os.environ):
     }:
         del os.environ[_name]
 os.environ["THRUST_DATA_DIR"] = tempfile.mkdtemp(prefix="thrust-test-data-")
+# bcrypt while a unit of work of the same request or thread holds a transaction fails the test (in
+# production it is logged): see thrust/core/security.py.
+security.RAISE_INSIDE_TRANSACTION = True
 
 
 def alembic_config(connection: object | None = None) -> Config:
@@ -120,6 +124,23 @@ def db(engine: Engine) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
+
+
+def units_over(session: Session) -> UnitsOfWork:
+    """A unit-of-work factory whose every unit is `session` (for use cases that open their own)."""
+
+    @contextmanager
+    def scope(**_options: object) -> Iterator[Session]:
+        yield session
+        session.flush()
+
+    return scope
+
+
+@pytest.fixture
+def units(db: Session) -> UnitsOfWork:
+    """The unit-of-work factory for use cases that open their own, over the test's transaction."""
+    return units_over(db)
 
 
 @pytest.fixture

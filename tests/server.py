@@ -19,8 +19,13 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import redis
+
+if TYPE_CHECKING:
+    from tests.conftest import Databases
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 900  # the first start of a build folder installs the frontend's npm packages
@@ -132,6 +137,46 @@ def launch(
 AppServer = Server
 
 
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that a fault test may stop and start again.
+
+    It keeps its data across a restart (saved on shutdown into its folder), as a Redis with a volume does.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "3600 1",
+             "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
+        deadline = time.monotonic() + 20
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.RedisError:
+                    if time.monotonic() > deadline or self._process.poll() is not None:
+                        raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                    time.sleep(0.1)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """SIGTERM: Redis saves its data and exits, dropping every connection."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
+        self._process = None
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The session's THRUST: SQLite, one worker, a small demo database (120 members), JSON logs."""
@@ -147,3 +192,33 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def app_url(app_server: Server) -> str:
     return app_server.url
+
+
+@pytest.fixture(scope="session")
+def cluster_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """The cluster's own redis-server on a free port (a fault test stops and restarts it)."""
+    server = RedisServer(tmp_path_factory.mktemp("cluster-redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases, cluster_redis: RedisServer
+) -> Iterator[Server]:
+    """THRUST with REDIS_URL set and two granian workers, on its own PostgreSQL database (the realtime
+    tests' cluster, and the PostgreSQL side of the security suite's account tests)."""
+    try:
+        with launch(
+            tmp_path_factory.mktemp("redis-cluster"),
+            db_url=databases.new_url("postgresql"),
+            name="realtime",
+            redis_url=cluster_redis.url,
+            workers=2,
+        ) as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))

@@ -118,6 +118,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         MEMBER_PASSWORD,
         TRAINER_PASSWORD,
         count_users,
+        hash_demo_passwords,
         seed_demo_data,
     )
 
@@ -127,16 +128,26 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         raise SettingsError("THRUST_ADMIN_PASSWORD", "; ".join(problems))
     check_database()
 
+    def not_seeding(existing: int) -> int:
+        print(f"The database already has {existing:,} users; not seeding.")
+        return EXIT_OK
+
+    if args.if_empty:
+        with session_scope(read_only=True) as session:
+            existing = count_users(session)
+        if existing:
+            return not_seeding(existing)
+    hashes = hash_demo_passwords(admin_password)  # before the unit of work: no transaction waits on bcrypt
     with session_scope() as session:
-        if args.if_empty and (existing := count_users(session)):
-            print(f"The database already has {existing:,} users; not seeding.")
-            return EXIT_OK
+        if args.if_empty and (existing := count_users(session)):  # another start seeded meanwhile
+            return not_seeding(existing)
         report = seed_demo_data(
             session,
             members=args.members,
             admin_password=admin_password,
             reset=args.reset,
             progress=not args.no_progress,
+            password_hashes=hashes,
         )
 
     inside = (
@@ -210,16 +221,14 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
     check_database()
     # Check the email before asking for a password, so nobody types one twice for nothing.
     email = normalize_email(args.email)
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         if get_user_by_email(session, email) is not None:
             raise Conflict(f"{EMAIL_TAKEN}: {email}")
     password = _read_password(args.password_stdin)
-    with session_scope() as session:
-        user = create_staff_account(
-            session, email=email, password=password, full_name=args.name, role=Role.ADMIN
-        )
-        created = f"Created {user.role.value} {user.email} ({user.full_name})."
-    print(created)
+    user = create_staff_account(
+        session_scope, email=email, password=password, full_name=args.name, role=Role.ADMIN
+    )
+    print(f"Created {user.role.value} {user.email} ({user.full_name}).")
     return EXIT_OK
 
 
@@ -267,7 +276,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     settings = launcher.preflight()
     print("Migrating the database...", flush=True)
     launcher.migrate_to_head()
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         empty = launcher.user_count(session) == 0
     if empty and not args.no_demo:
         seeded = _cmd_seed(

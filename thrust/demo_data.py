@@ -9,7 +9,7 @@ import time
 import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as clock
@@ -163,6 +163,30 @@ class _Person:
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DemoPasswordHashes:
+    """The demo accounts' password hashes, made before the seed's unit of work begins."""
+
+    admin: str
+    trainer: str
+    member: str
+
+
+def hash_demo_passwords(admin_password: str | None = None) -> DemoPasswordHashes:
+    """Hash the three demo passwords at once (bcrypt releases the GIL): call it outside any transaction."""
+    passwords = (admin_password or DEFAULT_ADMIN_PASSWORD, TRAINER_PASSWORD, MEMBER_PASSWORD)
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="seed-bcrypt") as pool:
+        return DemoPasswordHashes(*pool.map(hash_password, passwords))
+
+
+def _hashed(pool: ThreadPoolExecutor, known: str | None, password: str) -> Future[str]:
+    if known is not None:
+        done: Future[str] = Future()
+        done.set_result(known)
+        return done
+    return pool.submit(hash_password, password)
+
+
 def seed_demo_data(
     session: Session,
     *,
@@ -172,11 +196,13 @@ def seed_demo_data(
     progress: bool = True,
     now: datetime | None = None,
     rng_seed: int | None = None,
+    password_hashes: DemoPasswordHashes | None = None,
 ) -> SeedReport:
     """Fill an empty database with demo staff, members and visits; the caller commits.
 
     Everything is written in the session's transaction (COPY on PostgreSQL, executemany on SQLite),
-    so a failure leaves nothing behind once the caller rolls back.
+    so a failure leaves nothing behind once the caller rolls back. Callers holding a unit of work's
+    transaction pass `password_hashes` made before it began (`hash_demo_passwords`).
     """
     started = time.perf_counter()
     stages: dict[str, float] = {}
@@ -189,10 +215,11 @@ def seed_demo_data(
 
     # bcrypt releases the GIL: the three hashes (~0.25 s each) run while we generate rows.
     # One member hash is shared by every member: hashing 10,000 times would take 40 minutes.
+    given = password_hashes
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="seed-bcrypt") as pool:
-        admin_hash = pool.submit(hash_password, admin_password or DEFAULT_ADMIN_PASSWORD)
-        trainer_hash = pool.submit(hash_password, TRAINER_PASSWORD)
-        member_hash = pool.submit(hash_password, MEMBER_PASSWORD)
+        admin_hash = _hashed(pool, given and given.admin, admin_password or DEFAULT_ADMIN_PASSWORD)
+        trainer_hash = _hashed(pool, given and given.trainer, TRAINER_PASSWORD)
+        member_hash = _hashed(pool, given and given.member, MEMBER_PASSWORD)
 
         _make_room(session, reset=reset)
         zone, hours = _gym_hours(session)

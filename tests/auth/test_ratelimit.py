@@ -11,8 +11,10 @@ import redis
 from sqlmodel import Session
 
 from tests.auth.helpers import PASSWORD, Clock
+from tests.conftest import units_over
 from thrust.auth import service
-from thrust.core.errors import RateLimited, Unauthorized
+from thrust.auth.tokens import issue_device_token
+from thrust.core.errors import Conflict, RateLimited, Unauthorized
 from thrust.core.ratelimit import (
     InProcessBackend,
     Limit,
@@ -50,7 +52,9 @@ def verify_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _login(db: Session, limiter: RateLimiter, email: str, password: str, ip: str = "203.0.113.7") -> object:
-    return service.login(db, email=email, password=password, ip=ip, user_agent=None, limiter=limiter)
+    return service.login(
+        units_over(db), email=email, password=password, ip=ip, user_agent=None, limiter=limiter
+    )
 
 
 def test_five_failures_from_one_address_then_429_before_any_hashing(
@@ -108,6 +112,97 @@ def test_at_most_100_failures_per_hour_per_account_from_any_address(
     assert "for this account" in exc.value.message
     assert 59 * 60 < exc.value.retry_after <= 60 * 60
     assert len(verify_calls) == 100
+
+
+def _exhaust_account(db: Session, limiter: RateLimiter, email: str) -> None:
+    for n in range(100):  # from many addresses, four each (under the per-address limit)
+        with pytest.raises(Unauthorized):
+            _login(db, limiter, email, "Wrong-Password-1", ip=f"10.8.{n // 4}.{n % 4 + 1}")
+
+
+def _device_login(db: Session, limiter: RateLimiter, user: User, token: str | None, ip: str) -> object:
+    return service.login(
+        units_over(db),
+        email=user.email,
+        password=PASSWORD,
+        ip=ip,
+        user_agent=None,
+        device_token=token,
+        limiter=limiter,
+    )
+
+
+def test_a_browser_that_signed_in_before_is_not_held_to_the_account_limit(
+    db: Session, make_user: MakeUser, backend_limiter: RateLimiter
+) -> None:
+    owner, other = make_user(), make_user()
+    device = issue_device_token(user_id=owner.id, password_hash=owner.password_hash)
+    _exhaust_account(db, backend_limiter, owner.email)
+    refused = {
+        "no device token": None,
+        "another account's": issue_device_token(user_id=other.id, password_hash=other.password_hash),
+        "an older password's": issue_device_token(user_id=owner.id, password_hash=other.password_hash),
+        "a forged one": device[:-6] + "AAAAAA",
+        "an access token": _login(db, backend_limiter, other.email, PASSWORD).access_token,  # type: ignore[attr-defined]
+    }
+    for what, token in refused.items():
+        with pytest.raises(RateLimited) as exc:
+            _device_login(db, backend_limiter, owner, token, ip="192.0.2.10")
+        assert "for this account" in exc.value.message, what
+    assert _device_login(db, backend_limiter, owner, device, ip="192.0.2.10")
+    # The owner's address is still limited.
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            service.login(
+                units_over(db),
+                email=owner.email,
+                password="Wrong-Password-1",
+                ip="192.0.2.10",
+                user_agent=None,
+                device_token=device,
+                limiter=backend_limiter,
+            )
+    with pytest.raises(RateLimited) as exc:
+        _device_login(db, backend_limiter, owner, device, ip="192.0.2.10")
+    assert "from your network" in exc.value.message
+
+
+def test_ipv6_addresses_of_one_64_share_a_limit(
+    db: Session, make_user: MakeUser, backend_limiter: RateLimiter
+) -> None:
+    user = make_user()
+    for n in range(1, 6):
+        with pytest.raises(Unauthorized):
+            _login(db, backend_limiter, user.email, "Wrong-Password-1", ip=f"2001:db8:7:9::{n:x}")
+    with pytest.raises(RateLimited):
+        _login(db, backend_limiter, user.email, PASSWORD, ip="2001:db8:7:9:ffff:ffff:ffff:ffff")
+    assert _login(db, backend_limiter, user.email, PASSWORD, ip="2001:db8:7:a::1")  # the next /64
+    assert _login(db, backend_limiter, user.email, PASSWORD, ip="::ffff:198.51.100.3")  # an IPv4 client
+
+
+def test_signups_count_against_the_address_before_the_email_is_looked_up(
+    db: Session, make_user: MakeUser, backend_limiter: RateLimiter
+) -> None:
+    taken = make_user().email
+
+    def signup(email: str) -> object:
+        return service.signup(
+            units_over(db),
+            email=email,
+            password=PASSWORD,
+            full_name="Probe Person",
+            ip="203.0.113.50",
+            user_agent=None,
+            limiter=backend_limiter,
+        )
+
+    for _ in range(20):
+        with pytest.raises(Conflict):
+            signup(taken)
+    for email in (taken, "free@example.com"):
+        with pytest.raises(RateLimited) as exc:
+            signup(email)
+        assert "sign-up attempts" in exc.value.message
 
 
 def test_the_window_ends(db: Session, make_user: MakeUser, clock: Clock) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.auth.helpers import NEW_PASSWORD, PASSWORD, actor_of
+from tests.conftest import units_over
 from thrust.auth import service, sessions
 from thrust.auth.sessions import IssuedTokens
 from thrust.core import security
@@ -21,7 +22,9 @@ MakeUser = Callable[..., User]
 
 
 def _login(db: Session, limiter: RateLimiter, email: str, password: str = PASSWORD) -> IssuedTokens:
-    return service.login(db, email=email, password=password, ip="10.1.1.1", user_agent="ua", limiter=limiter)
+    return service.login(
+        units_over(db), email=email, password=password, ip="10.1.1.1", user_agent="ua", limiter=limiter
+    )
 
 
 def _fields(exc: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
@@ -60,9 +63,13 @@ def test_every_login_failure_says_the_same(
     assert exc.value.message == "Invalid email or password"
 
 
-def test_an_unknown_email_still_costs_one_bcrypt_check(
-    db: Session, limiter: RateLimiter, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("case", ["unknown email", "no password set"])
+def test_an_unknown_email_or_an_account_without_a_password_still_costs_one_bcrypt_check(
+    db: Session, make_user: MakeUser, limiter: RateLimiter, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
+    imported = make_user(email="imported@example.com")
+    imported.password_hash = security.UNUSABLE_PASSWORD  # created by an admin or an import
+    db.flush()
     checked: list[str] = []
     real = service.verify_password
 
@@ -72,7 +79,7 @@ def test_an_unknown_email_still_costs_one_bcrypt_check(
 
     monkeypatch.setattr(service, "verify_password", counting)
     with pytest.raises(Unauthorized):
-        _login(db, limiter, "nobody@example.com")
+        _login(db, limiter, "nobody@example.com" if case == "unknown email" else imported.email)
     assert len(checked) == 1 and checked[0].startswith(f"$2b${security.BCRYPT_ROUNDS:02d}$")
 
 
@@ -90,7 +97,7 @@ def test_a_password_over_72_bytes_is_a_clear_error_at_login(
 
 def test_signup_creates_a_member_awaiting_activation(db: Session, limiter: RateLimiter) -> None:
     issued = service.signup(
-        db,
+        units_over(db),
         email="Zoe.Angstrom@Example.com",
         password=PASSWORD,
         full_name="  Zoë   Ångström ",
@@ -117,15 +124,14 @@ def test_signup_creates_a_member_awaiting_activation(db: Session, limiter: RateL
 
 def test_signup_reports_every_bad_field_by_its_json_name(db: Session, limiter: RateLimiter) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        service.signup(
-            db, email="not-an-email", password="short", full_name=" ", phone="call me",
+        service.signup(units_over(db), email="not-an-email", password="short", full_name=" ", phone="call me",
             ip="1", user_agent=None, limiter=limiter,
         )  # fmt: skip
     fields = _fields(exc)
     assert set(fields) == {"email", "password", "fullName", "phone"}
     with pytest.raises(ValidationFailed) as exc:
         service.signup(
-            db, email="a@example.com", password=PASSWORD, full_name="x" * 121, phone="12345",
+            units_over(db), email="a@example.com", password=PASSWORD, full_name="x" * 121, phone="12345",
             ip="1", user_agent=None, limiter=limiter,
         )  # fmt: skip
     assert set(_fields(exc)) == {"fullName", "phone"}
@@ -137,7 +143,7 @@ def test_signup_refuses_common_and_overlong_passwords(
 ) -> None:
     with pytest.raises(ValidationFailed) as exc:
         service.signup(
-            db,
+            units_over(db),
             email="p@example.com",
             password=password,
             full_name="P",
@@ -153,8 +159,7 @@ def test_signup_with_a_taken_email_is_a_conflict(
 ) -> None:
     make_user(email="taken@example.com")
     with pytest.raises(Conflict) as exc:
-        service.signup(
-            db, email="TAKEN@example.com", password=PASSWORD, full_name="Copy Cat",
+        service.signup(units_over(db), email="TAKEN@example.com", password=PASSWORD, full_name="Copy Cat",
             ip="1", user_agent=None, limiter=limiter,
         )  # fmt: skip
     assert exc.value.status == 409 and [d.field for d in exc.value.details] == ["email"]
@@ -162,7 +167,7 @@ def test_signup_with_a_taken_email_is_a_conflict(
 
 def test_phone_is_optional(db: Session, limiter: RateLimiter) -> None:
     issued = service.signup(
-        db, email="nophone@example.com", password=PASSWORD, full_name="No Phone", phone="  ",
+        units_over(db), email="nophone@example.com", password=PASSWORD, full_name="No Phone", phone="  ",
         ip="1", user_agent=None, limiter=limiter,
     )  # fmt: skip
     assert issued.user.phone is None
@@ -238,7 +243,9 @@ def test_change_password_ends_every_other_session_but_this_one(
 ) -> None:
     user = make_user()
     here, phone, laptop = sign_in(user), sign_in(user), sign_in(user)
-    service.change_password(db, actor_of(here), current_password=PASSWORD, new_password=NEW_PASSWORD)
+    service.change_password(
+        units_over(db), actor_of(here), current_password=PASSWORD, new_password=NEW_PASSWORD
+    )
     assert user.password_changed_at is not None
     assert sessions.actor_from_access_token(here.access_token, session=db).user_id == user.id
     for other in (phone, laptop):
@@ -255,10 +262,12 @@ def test_change_password_needs_the_current_one(db: Session, make_user: MakeUser,
     user = make_user()
     actor = actor_of(sign_in(user))
     with pytest.raises(ValidationFailed) as exc:
-        service.change_password(db, actor, current_password="Wrong-Guess-77", new_password=NEW_PASSWORD)
+        service.change_password(
+            units_over(db), actor, current_password="Wrong-Guess-77", new_password=NEW_PASSWORD
+        )
     assert _fields(exc) == {"currentPassword": "Current password is incorrect"}
     with pytest.raises(ValidationFailed) as exc:
-        service.change_password(db, actor, current_password="", new_password=NEW_PASSWORD)
+        service.change_password(units_over(db), actor, current_password="", new_password=NEW_PASSWORD)
     assert set(_fields(exc)) == {"currentPassword"}
     assert security.verify_password(PASSWORD, user.password_hash)
 
@@ -268,10 +277,10 @@ def test_the_new_password_follows_the_rules_and_differs(
 ) -> None:
     actor = actor_of(sign_in(make_user()))
     with pytest.raises(ValidationFailed) as exc:
-        service.change_password(db, actor, current_password=PASSWORD, new_password="weak")
+        service.change_password(units_over(db), actor, current_password=PASSWORD, new_password="weak")
     assert set(_fields(exc)) == {"newPassword"}
     with pytest.raises(ValidationFailed) as exc:
-        service.change_password(db, actor, current_password=PASSWORD, new_password=PASSWORD)
+        service.change_password(units_over(db), actor, current_password=PASSWORD, new_password=PASSWORD)
     assert "different" in _fields(exc)["newPassword"]
 
 
@@ -285,11 +294,15 @@ def test_wrong_current_passwords_count_against_the_account(
     for _ in range(100):
         with pytest.raises(ValidationFailed):
             service.change_password(
-                db, actor, current_password="Wrong-Guess-77", new_password=NEW_PASSWORD, limiter=limiter
+                units_over(db),
+                actor,
+                current_password="Wrong-Guess-77",
+                new_password=NEW_PASSWORD,
+                limiter=limiter,
             )
     with pytest.raises(RateLimited):
         service.change_password(
-            db, actor, current_password=PASSWORD, new_password=NEW_PASSWORD, limiter=limiter
+            units_over(db), actor, current_password=PASSWORD, new_password=NEW_PASSWORD, limiter=limiter
         )
     with pytest.raises(RateLimited):  # the account's sign-in budget is the same one
         _login(db, limiter, user.email)

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.auth.helpers import PASSWORD, actor_of
+from tests.conftest import units_over
 from thrust.auth import sessions, staff
 from thrust.auth.rbac import Actor
 from thrust.auth.sessions import IssuedTokens
@@ -32,7 +33,7 @@ def test_only_admins_manage_staff(db: Session, make_user: MakeUser, sign_in: Sig
     calls = [
         lambda: staff.list_staff(db, actor),
         lambda: staff.add_staff(
-            db, actor, email="x@example.com", password=PASSWORD, full_name="X", role=Role.ADMIN
+            units_over(db), actor, email="x@example.com", password=PASSWORD, full_name="X", role=Role.ADMIN
         ),
         lambda: staff.set_staff_role(db, actor, target.id, Role.ADMIN),
         lambda: staff.set_staff_active(db, actor, target.id, False),
@@ -47,7 +48,12 @@ def test_only_admins_manage_staff(db: Session, make_user: MakeUser, sign_in: Sig
 def test_list_add_and_change_staff(db: Session, make_user: MakeUser, admin: Actor) -> None:
     make_user(Role.MEMBER)
     trainer = staff.add_staff(
-        db, admin, email="Coach@Example.com", password=PASSWORD, full_name="Coach Carter", role=Role.TRAINER
+        units_over(db),
+        admin,
+        email="Coach@Example.com",
+        password=PASSWORD,
+        full_name="Coach Carter",
+        role=Role.TRAINER,
     )
     listed = staff.list_staff(db, admin)
     assert {u.role for u in listed} <= {Role.ADMIN, Role.TRAINER}
@@ -58,7 +64,7 @@ def test_list_add_and_change_staff(db: Session, make_user: MakeUser, admin: Acto
 
 def test_add_staff_validates(db: Session, admin: Actor) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        staff.add_staff(db, admin, email="bad", password="weak", full_name="", role=Role.MEMBER)
+        staff.add_staff(units_over(db), admin, email="bad", password="weak", full_name="", role=Role.MEMBER)
     assert {d.field for d in exc.value.details} == {"email", "password", "fullName", "role"}
 
 

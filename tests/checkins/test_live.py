@@ -415,13 +415,13 @@ def bound(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Ac
     monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
     monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
 
-    async def in_db(work: Callable[[Session], Any]) -> Any:
+    async def in_db(work: Callable[[Session], Any], **_options: object) -> Any:
         result = work(db)
         db.flush()
         return result
 
     @contextlib.contextmanager
-    def scope() -> Iterator[Session]:
+    def scope(**_options: object) -> Iterator[Session]:
         yield db
         db.flush()
 

@@ -1,9 +1,14 @@
-"""Password hashing: never more bcrypt at once than CPUs, callers served in arrival order."""
+"""Password hashing: never more bcrypt at once than CPUs, callers served in arrival order, at a lower CPU
+priority than the rest of the app."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
+
+import pytest
 
 from thrust.core import security
 from thrust.core.security import _FairSlots
@@ -54,3 +59,19 @@ def test_a_malformed_hash_gives_its_slot_back() -> None:
         assert security.verify_password("Secret-Pass-1", "$2b$04$not-a-real-hash") is False
     hashed = security.hash_password("Secret-Pass-1", rounds=4)
     assert security.verify_password("Secret-Pass-1", hashed)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
+def test_bcrypt_runs_at_a_lower_cpu_priority_than_its_callers(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+    real = security.bcrypt.hashpw
+
+    def spying(password: bytes, salt: bytes) -> bytes:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(password, salt)
+
+    monkeypatch.setattr(security.bcrypt, "hashpw", spying)
+    security.hash_password("Secret-Pass-1", rounds=4)
+    assert seen == [before + security.BCRYPT_NICENESS] or seen == [19]  # nice is capped at 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # the caller's is unchanged

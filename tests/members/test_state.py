@@ -66,7 +66,7 @@ def wiring(
     monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
 
     @contextmanager
-    def scope() -> Iterator[Session]:
+    def scope(**_options: object) -> Iterator[Session]:
         yield db
         db.flush()
 

@@ -7,17 +7,14 @@ tests/server.py `launch`, re-exported here for the realtime tests and bench/real
 from __future__ import annotations
 
 import pickle
-import subprocess
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.server import Server, free_port, healthy, launch
+from tests.server import RedisServer, Server, free_port, healthy, launch
 
 __all__ = [
     "Candidate",
@@ -75,43 +72,3 @@ def socket_owners(redis_url: str, tokens: list[str]) -> dict[str, str]:
         return owners
     finally:
         client.close()
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free port, that a fault test may stop and start again.
-
-    It keeps its data across a restart (saved on shutdown into its folder), as a Redis with a volume does.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "3600 1",
-             "--appendonly", "no", "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-        deadline = time.monotonic() + 20
-        try:
-            while True:
-                try:
-                    client.ping()
-                    return
-                except redis.RedisError:
-                    if time.monotonic() > deadline or self._process.poll() is not None:
-                        raise RuntimeError(f"redis-server did not start on port {self.port}") from None
-                    time.sleep(0.1)
-        finally:
-            client.close()
-
-    def stop(self) -> None:
-        """SIGTERM: Redis saves its data and exits, dropping every connection."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            self._process.wait(timeout=30)
-        self._process = None

@@ -8,7 +8,14 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from thrust.auth import service, sessions
-from thrust.auth.cookies import ACCESS_COOKIE, REFRESH_COOKIE, clear_auth_cookies, set_auth_cookies
+from thrust.auth.cookies import (
+    ACCESS_COOKIE,
+    DEVICE_COOKIE,
+    REFRESH_COOKIE,
+    clear_auth_cookies,
+    set_auth_cookies,
+    set_device_cookie,
+)
 from thrust.auth.deps import (
     CurrentActor,
     SessionDep,
@@ -21,9 +28,9 @@ from thrust.auth.deps import (
 )
 from thrust.auth.schemas import AuthOut, LoginIn, PasswordIn, ProfileIn, RefreshIn, SignupIn, UserOut
 from thrust.auth.sessions import IssuedTokens, RevokeReason
-from thrust.auth.tokens import decode_refresh_token
+from thrust.auth.tokens import decode_refresh_token, issue_device_token
 from thrust.core.errors import DomainError, Unauthorized
-from thrust.core.http import error_response, errors
+from thrust.core.http import UnitOfWork, error_response, errors
 from thrust.core.schemas import Data
 from thrust.core.settings import get_settings
 
@@ -50,6 +57,15 @@ def _auth_response(tokens: IssuedTokens, *, use_cookies: bool, status: int = 200
     return response
 
 
+def _remember_device(response: JSONResponse, tokens: IssuedTokens) -> JSONResponse:
+    """Give the browser that just proved the password a device cookie for this account (see login).
+
+    Cookie mode only: a token client (an app, a script) gets no cookies at all."""
+    device = issue_device_token(user_id=tokens.user.id, password_hash=tokens.user.password_hash)
+    set_device_cookie(response, device, secure=get_settings().secure_cookies)
+    return response
+
+
 @public.post(
     "/auth/signup",
     status_code=201,
@@ -57,12 +73,12 @@ def _auth_response(tokens: IssuedTokens, *, use_cookies: bool, status: int = 200
     summary="Create a member account (awaiting activation at the front desk) and sign in",
     responses=errors(403, 409, 429),
 )
-def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONResponse:
+def signup(body: SignupIn, request: Request, unit_of_work: UnitOfWork) -> JSONResponse:
     """Create a MEMBER account with its member profile; `useCookies` signs the browser in with cookies."""
     if body.use_cookies:
         require_trusted_origin(request)
     tokens = service.signup(
-        session,
+        unit_of_work,
         email=body.email,
         password=body.password,
         full_name=body.full_name,
@@ -70,7 +86,8 @@ def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONRespons
         ip=client_ip(request),
         user_agent=user_agent(request),
     )
-    return _auth_response(tokens, use_cookies=body.use_cookies, status=201)
+    response = _auth_response(tokens, use_cookies=body.use_cookies, status=201)
+    return _remember_device(response, tokens) if body.use_cookies else response
 
 
 @public.post(
@@ -79,18 +96,22 @@ def signup(body: SignupIn, request: Request, session: SessionDep) -> JSONRespons
     summary="Sign in with email and password",
     responses=errors(401, 403, 429),
 )
-def login(body: LoginIn, request: Request, session: SessionDep) -> JSONResponse:
-    """Sign in; 5 failed attempts per 15 minutes per address (and 100 per hour per account) are allowed."""
+def login(body: LoginIn, request: Request, unit_of_work: UnitOfWork) -> JSONResponse:
+    """Sign in; 5 failed attempts per 15 minutes per address (an IPv6 /64) and 100 per hour per account
+    are allowed. A browser that signed in to the account before (its device cookie) is not held to the
+    per-account limit, so nobody can lock the owner out by failing on purpose."""
     if body.use_cookies:
         require_trusted_origin(request)
     tokens = service.login(
-        session,
+        unit_of_work,
         email=body.email,
         password=body.password,
         ip=client_ip(request),
         user_agent=user_agent(request),
+        device_token=request.cookies.get(DEVICE_COOKIE),
     )
-    return _auth_response(tokens, use_cookies=body.use_cookies)
+    response = _auth_response(tokens, use_cookies=body.use_cookies)
+    return _remember_device(response, tokens) if body.use_cookies else response
 
 
 @public.post(
@@ -190,9 +211,9 @@ def update_profile(body: ProfileIn, actor: CurrentActor, session: SessionDep) ->
     summary="Change your password",
     responses=errors(429),
 )
-def change_password(body: PasswordIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+def change_password(body: PasswordIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> dict[str, Any]:
     """Needs the current password; every other session of yours is signed out."""
     service.change_password(
-        session, actor, current_password=body.current_password, new_password=body.new_password
+        unit_of_work, actor, current_password=body.current_password, new_password=body.new_password
     )
     return {"data": {"changed": True}}

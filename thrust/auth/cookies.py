@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from thrust.auth.tokens import ACCESS_TTL, REFRESH_TTL
+from thrust.auth.tokens import ACCESS_TTL, DEVICE_TTL, REFRESH_TTL
 from thrust.core.settings import get_settings
 
 ACCESS_COOKIE = "thrust_access"
 REFRESH_COOKIE = "thrust_refresh"
 # The refresh token is only ever sent to the auth routes (refresh, logout), never to pages or the socket.
 REFRESH_COOKIE_PATH = "/api/v1/auth"
+# "This browser has signed in to this account before" (see thrust/auth/service.py login): only the
+# auth routes need it. Signing out keeps it: the browser stays one its owner has used.
+DEVICE_COOKIE = "thrust_device"
 
 
 def set_auth_cookies(response: Response, access: str, refresh: str, *, secure: bool) -> None:
@@ -41,4 +44,17 @@ def clear_auth_cookies(response: Response) -> None:
     response.delete_cookie(ACCESS_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
     response.delete_cookie(
         REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, secure=secure, httponly=True, samesite="strict"
+    )
+
+
+def set_device_cookie(response: Response, device_token: str, *, secure: bool) -> None:
+    """Remember this browser as one that signed in to the account (HttpOnly, a year, auth routes only)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token,
+        max_age=int(DEVICE_TTL.total_seconds()),
+        path=REFRESH_COOKIE_PATH,
+        secure=secure,
+        httponly=True,
+        samesite="strict",
     )

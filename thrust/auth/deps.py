@@ -17,7 +17,7 @@ from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.auth.rbac import Actor
 from thrust.auth.sessions import actor_from_access_token
 from thrust.core.errors import PermissionDenied, Unauthorized
-from thrust.core.http import declare_errors, get_session
+from thrust.core.http import UnitOfWork, declare_errors, get_session
 from thrust.core.settings import get_settings
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -56,18 +56,22 @@ def require_trusted_origin(request: Request) -> None:
         raise PermissionDenied(CROSS_SITE_REFUSED)
 
 
-def current_actor(request: Request, session: SessionDep) -> Actor:
-    """The signed-in user: from `Authorization: Bearer`, or from the access cookie (plus CSRF check)."""
+def current_actor(request: Request, unit_of_work: UnitOfWork) -> Actor:
+    """The signed-in user: from `Authorization: Bearer`, or from the access cookie (plus CSRF check).
+
+    Checked in a reading unit of work of its own that ends before the route runs: the route's own
+    session (if any) begins only when it is used, and never holds a transaction the route did not ask for.
+    """
     token = bearer_token(request)
-    if token is not None:
-        # Bearer tokens are never sent by a browser on its own, so they need no origin check.
+    if token is None:
+        token = request.cookies.get(ACCESS_COOKIE)
+        if not token:
+            raise Unauthorized()
+        if request.method in UNSAFE_METHODS:
+            require_trusted_origin(request)
+    # Bearer tokens are never sent by a browser on its own, so they need no origin check.
+    with unit_of_work(read_only=True) as session:
         return actor_from_access_token(token, session=session)
-    token = request.cookies.get(ACCESS_COOKIE)
-    if not token:
-        raise Unauthorized()
-    if request.method in UNSAFE_METHODS:
-        require_trusted_origin(request)
-    return actor_from_access_token(token, session=session)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -1,8 +1,15 @@
-"""Account rules: signing in and up, own profile and password, staff logins. Framework-free, flush-only."""
+"""Account rules: signing in and up, own profile and password, staff logins. Framework-free.
+
+Most functions take the caller's session and only flush. Those that hash or check a password take the
+units of work themselves (`units`: session_scope, or a test's stand-in), because bcrypt (~0.25 s) must
+never run inside a transaction: they look up in a reading unit, end it, hash, then write in a short
+writing unit that re-checks what the hash was based on.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,10 +27,12 @@ from thrust.auth.sessions import (
     revoke_user_sessions,
     start_session,
 )
+from thrust.auth.tokens import decode_device_token, password_tag
 from thrust.core import security
+from thrust.core.db import UnitsOfWork
 from thrust.core.errors import Conflict, FieldProblem, Unauthorized, ValidationFailed
-from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
-from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, verify_password
+from thrust.core.ratelimit import Limit, RateLimiter, address_subject, get_rate_limiter
+from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, is_password_hash, verify_password
 from thrust.core.text import member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import (
@@ -56,9 +65,9 @@ def get_user_by_email(session: Session, email: str) -> User | None:
 
 
 def create_staff_account(
-    session: Session, *, email: str, password: str, full_name: str, role: Role = Role.ADMIN
+    units: UnitsOfWork, *, email: str, password: str, full_name: str, role: Role = Role.ADMIN
 ) -> User:
-    """Create an ADMIN or TRAINER login after checking every rule; flushes, the caller commits.
+    """Create an ADMIN or TRAINER login after checking every rule, in its own unit of work.
 
     Raises ValidationFailed (with one detail per broken rule) or Conflict when the email is taken.
     """
@@ -79,21 +88,36 @@ def create_staff_account(
     if problems:
         raise ValidationFailed(details=problems)
 
-    if get_user_by_email(session, email) is not None:
+    _refuse_taken_email(units, email)
+    password_hash = hash_password(password)  # between units of work: no transaction waits on it
+    with units() as session:
+        user = User(email=email, password_hash=password_hash, role=Role(role), full_name=full_name)
+        _add_new_account(session, user)
+        return user
+
+
+def _refuse_taken_email(units: UnitsOfWork, email: str) -> None:
+    with units(read_only=True) as session:
+        taken = get_user_by_email(session, email) is not None
+    if taken:
         raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
-    user = User(email=email, password_hash=hash_password(password), role=Role(role), full_name=full_name)
+
+
+def _add_new_account(session: Session, *rows: User | Member) -> None:
     # A savepoint, so that losing a race on the unique email leaves the caller's transaction usable.
     try:
         with session.begin_nested():
-            session.add(user)
+            for row in rows:
+                session.add(row)
+                session.flush()
     except IntegrityError:
         raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
-    return user
 
 
 # -- signing in and out ---------------------------------------------------------------------------------
 
 INVALID_CREDENTIALS = "Invalid email or password"
+WRONG_CURRENT_PASSWORD = "Current password is incorrect"
 LOGIN_PER_IP = Limit(
     "login-ip",
     max_attempts=5,
@@ -106,12 +130,13 @@ LOGIN_PER_ACCOUNT = Limit(
     window_seconds=60 * 60,
     message="Too many failed sign-in attempts for this account. Try again in {wait}.",
 )
-# Ours: each signup costs a bcrypt hash and makes an account; 20 per hour per address is plenty.
+# Ours: each signup costs a bcrypt hash and makes an account, and a taken email answers 409: every
+# well-formed attempt counts (before the email is looked up), 20 per hour per address.
 SIGNUP_PER_IP = Limit(
     "signup-ip",
     max_attempts=20,
     window_seconds=60 * 60,
-    message="Too many new accounts from your network. Try again in {wait}.",
+    message="Too many sign-up attempts from your network. Try again in {wait}.",
 )
 
 
@@ -124,41 +149,80 @@ def _login_key(email: str) -> str:
     return email.strip().casefold()[:254]
 
 
+@dataclass(frozen=True)
+class _Credentials:
+    """What a password check needs of an account, read in a unit of work that has ended since."""
+
+    user_id: uuid.UUID
+    password_hash: str
+    is_active: bool
+
+
+def _credentials(units: UnitsOfWork, email: str) -> _Credentials | None:
+    if not email.strip():
+        return None
+    with units(read_only=True) as session:
+        user = get_user_by_email(session, email)
+        return None if user is None else _Credentials(user.id, user.password_hash, user.is_active)
+
+
+def _known_device(device_token: str | None, user_id: uuid.UUID, password_hash: str) -> bool:
+    """True when the browser's device token was issued to this account for its current password."""
+    if not device_token:
+        return False
+    try:
+        claims = decode_device_token(device_token)
+    except Unauthorized:
+        return False
+    return claims.user_id == user_id and claims.password_tag == password_tag(password_hash)
+
+
 def login(
-    session: Session,
+    units: UnitsOfWork,
     *,
     email: str,
     password: str,
     ip: str | None,
     user_agent: str | None,
+    device_token: str | None = None,
     limiter: RateLimiter | None = None,
 ) -> IssuedTokens:
     """Check an email and password and open a session; Unauthorized with one message for every failure.
 
-    The per-address and per-account limits are checked before any hashing; failures count, successes not.
+    Limits are checked before any hashing; failures count, successes not. Per address (an IPv6 client
+    by its /64) always; per account unless the browser holds a device token of this account (from an
+    earlier sign-in), so that failing on purpose cannot lock the owner out.
     """
     limiter = limiter or get_rate_limiter()
-    with limiter.attempt((LOGIN_PER_IP, ip or "unknown"), (LOGIN_PER_ACCOUNT, _login_key(email))) as attempt:
+    with limiter.attempt((LOGIN_PER_IP, address_subject(ip))) as per_address:
         if not (is_storable(email) and is_storable(password)):
             # No account has such an email or password; refused like any other wrong pair.
-            attempt.charge()
+            per_address.charge()
             raise Unauthorized(INVALID_CREDENTIALS)
         if len(password.encode()) > BCRYPT_MAX_BYTES:
             # No stored password can be this long (the rules refuse it), and bcrypt would truncate it.
             raise ValidationFailed.on("password", f"Password must be at most {BCRYPT_MAX_BYTES} bytes")
-        user = get_user_by_email(session, email) if email.strip() else None
-        if user is None:
-            # Constant time: don't reveal whether the email exists.
-            verify_password(password, _dummy_hash(security.BCRYPT_ROUNDS))
-            ok = False
-        else:
-            ok = verify_password(password, user.password_hash) and user.is_active
-        if not ok or user is None:
-            attempt.charge()
+        found = _credentials(units, email)
+        owner = found is not None and _known_device(device_token, found.user_id, found.password_hash)
+        per_account_checks = () if owner else ((LOGIN_PER_ACCOUNT, _login_key(email)),)
+        with limiter.attempt(*per_account_checks) as per_account:
+            # Constant time: an unknown email, or an account with no password yet, costs one bcrypt
+            # check like any other, and fails the same way.
+            usable = found is not None and is_password_hash(found.password_hash)
+            stored = found.password_hash if found is not None and usable else None
+            matches = verify_password(password, stored or _dummy_hash(security.BCRYPT_ROUNDS))
+            if found is None or stored is None or not matches or not found.is_active:
+                per_address.charge()
+                per_account.charge()
+                raise Unauthorized(INVALID_CREDENTIALS)
+    with units() as session:
+        user = session.get(User, found.user_id)
+        # Re-checked in the writing unit: the account may have changed while the hash was checked.
+        if user is None or not user.is_active or user.password_hash != found.password_hash:
             raise Unauthorized(INVALID_CREDENTIALS)
-    user.last_login_at = utcnow()
-    session.add(user)
-    return start_session(session, user, user_agent=user_agent, ip=ip)
+        user.last_login_at = utcnow()
+        session.add(user)
+        return start_session(session, user, user_agent=user_agent, ip=ip)
 
 
 def _clean_name(full_name: object, problems: list[FieldProblem], field: str = "fullName") -> str:
@@ -215,7 +279,7 @@ def _today(session: Session) -> date:
 
 
 def signup(
-    session: Session,
+    units: UnitsOfWork,
     *,
     email: str,
     password: str,
@@ -225,7 +289,11 @@ def signup(
     user_agent: str | None,
     limiter: RateLimiter | None = None,
 ) -> IssuedTokens:
-    """Create a MEMBER account with its member profile (inactive until the front desk activates it)."""
+    """Create a MEMBER account with its member profile (inactive until the front desk activates it).
+
+    Every well-formed attempt counts against the address's limit before the email is looked up, so
+    probing which emails have accounts ends in 429 like guessing passwords does.
+    """
     problems: list[FieldProblem] = []
     email = _clean_email(email, problems)
     if not isinstance(password, str):
@@ -237,35 +305,31 @@ def signup(
     phone = _clean_phone(phone, problems)
     if problems:
         raise ValidationFailed(details=problems)
-    if get_user_by_email(session, email) is not None:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
 
     limiter = limiter or get_rate_limiter()
-    with limiter.attempt((SIGNUP_PER_IP, ip or "unknown")) as attempt:
+    with limiter.attempt((SIGNUP_PER_IP, address_subject(ip))) as attempt:
         attempt.charge()
-        password_hash = hash_password(password)
-    today = _today(session)
-    user = User(email=email, password_hash=password_hash, role=Role.MEMBER, full_name=full_name, phone=phone)
-    member = Member(
-        user_id=user.id,
-        full_name=full_name,
-        phone=phone,
-        membership_tier=MembershipTier.BASIC,
-        membership_start=today,
-        membership_end=today,
-        status=MemberStatus.INACTIVE,  # awaiting activation at the front desk
-        search_text=member_search_text(full_name, email, phone),
-    )
-    try:
-        with session.begin_nested():
-            session.add(user)
-            session.flush()
-            session.add(member)
-    except IntegrityError:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
-    user.last_login_at = utcnow()
-    session.add(user)
-    return start_session(session, user, user_agent=user_agent, ip=ip)
+        _refuse_taken_email(units, email)
+        password_hash = hash_password(password)  # between units of work: no transaction waits on it
+    with units() as session:
+        today = _today(session)
+        user = User(
+            email=email, password_hash=password_hash, role=Role.MEMBER, full_name=full_name, phone=phone
+        )
+        member = Member(
+            user_id=user.id,
+            full_name=full_name,
+            phone=phone,
+            membership_tier=MembershipTier.BASIC,
+            membership_start=today,
+            membership_end=today,
+            status=MemberStatus.INACTIVE,  # awaiting activation at the front desk
+            search_text=member_search_text(full_name, email, phone),
+        )
+        _add_new_account(session, user, member)
+        user.last_login_at = utcnow()
+        session.add(user)
+        return start_session(session, user, user_agent=user_agent, ip=ip)
 
 
 def logout(session: Session, actor: Actor) -> None:
@@ -329,7 +393,7 @@ def update_profile(
 
 
 def change_password(
-    session: Session,
+    units: UnitsOfWork,
     actor: Actor,
     *,
     current_password: str,
@@ -341,7 +405,9 @@ def change_password(
     A wrong current password counts as a failed sign-in of the account (someone holding a stolen
     session must not get unlimited guesses at the password).
     """
-    user = get_me(session, actor)
+    with units(read_only=True) as session:
+        user = get_me(session, actor)
+        email, stored = user.email, user.password_hash
     problems: list[FieldProblem] = []
     if not isinstance(current_password, str) or not current_password:
         problems.append(FieldProblem("currentPassword", "Current password is required"))
@@ -349,10 +415,10 @@ def change_password(
         problems.append(FieldProblem("currentPassword", UNSTORABLE_TEXT))
     else:
         limiter = limiter or get_rate_limiter()
-        with limiter.attempt((LOGIN_PER_ACCOUNT, _login_key(user.email))) as attempt:
-            if not verify_password(current_password, user.password_hash):
+        with limiter.attempt((LOGIN_PER_ACCOUNT, _login_key(email))) as attempt:
+            if not verify_password(current_password, stored):
                 attempt.charge()
-                problems.append(FieldProblem("currentPassword", "Current password is incorrect"))
+                problems.append(FieldProblem("currentPassword", WRONG_CURRENT_PASSWORD))
     if not isinstance(new_password, str):
         new_password = ""
     problems.extend(FieldProblem("newPassword", message) for message in password_problems(new_password))
@@ -360,10 +426,15 @@ def change_password(
         problems.append(FieldProblem("newPassword", "New password must be different from the current one"))
     if problems:
         raise ValidationFailed(details=problems)
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
-    session.add(user)
-    session.flush()
-    revoke_user_sessions(
-        session, user.id, reason=RevokeReason.PASSWORD_CHANGE, except_session_id=actor.session_id
-    )
+    new_hash = hash_password(new_password)  # between units of work: no transaction waits on it
+    with units() as session:
+        user = get_me(session, actor)
+        if user.password_hash != stored:  # changed by another request while we were hashing
+            raise ValidationFailed.on("currentPassword", WRONG_CURRENT_PASSWORD)
+        user.password_hash = new_hash
+        user.password_changed_at = utcnow()
+        session.add(user)
+        session.flush()
+        revoke_user_sessions(
+            session, user.id, reason=RevokeReason.PASSWORD_CHANGE, except_session_id=actor.session_id
+        )

@@ -313,7 +313,7 @@ def actor_from_access_token(token: str, *, session: Session | None = None) -> Ac
         if session is not None:
             actor, session_end = _load_actor(session, sid, claims.user_id)
         else:
-            with session_scope() as own:
+            with session_scope(read_only=True) as own:
                 actor, session_end = _load_actor(own, sid, claims.user_id)
         ttl = min(SESSION_CHECK_TTL, max(0.0, (session_end - utcnow()).total_seconds()))
         _cache.put(sid, actor, ttl)

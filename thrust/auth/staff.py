@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.service import STAFF_ROLES, create_staff_account
 from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
+from thrust.core.db import UnitsOfWork
 from thrust.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from thrust.models import Role, User
 
@@ -29,15 +30,15 @@ def list_staff(session: Session, actor: Actor) -> list[User]:
 
 
 def add_staff(
-    session: Session, actor: Actor, *, email: str, password: str, full_name: str, role: Role
+    units: UnitsOfWork, actor: Actor, *, email: str, password: str, full_name: str, role: Role
 ) -> User:
-    """Create an ADMIN or TRAINER login."""
+    """Create an ADMIN or TRAINER login (in units of work of its own: the password is hashed between them)."""
     require(actor, Permission.STAFF_MANAGE)
     try:
         role = Role(role)
     except ValueError:
         raise ValidationFailed.on("role", "Staff accounts are ADMIN or TRAINER") from None
-    return create_staff_account(session, email=email, password=password, full_name=full_name, role=role)
+    return create_staff_account(units, email=email, password=password, full_name=full_name, role=role)
 
 
 def _staff_or_404(session: Session, user_id: uuid.UUID) -> User:

@@ -10,7 +10,7 @@ from fastapi import Path
 from thrust.auth import staff
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.schemas import StaffIn, StaffOut, StaffPatch
-from thrust.core.http import errors
+from thrust.core.http import UnitOfWork, errors
 from thrust.core.schemas import Data
 from thrust.models import User
 
@@ -34,10 +34,15 @@ def list_staff(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     summary="Add a staff account",
     responses=errors(409),
 )
-def add_staff(body: StaffIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
+def add_staff(body: StaffIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> dict[str, Any]:
     """Create an ADMIN or TRAINER login with a password that follows the password rules."""
     user = staff.add_staff(
-        session, actor, email=body.email, password=body.password, full_name=body.full_name, role=body.role
+        unit_of_work,
+        actor,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        role=body.role,
     )
     return {"data": _out(user)}
 

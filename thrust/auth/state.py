@@ -63,7 +63,7 @@ async def lookup_actor(cookie_header: str | None) -> Actor | None:
 def _display_name(actor: Actor) -> str:
     from thrust.auth.service import get_me
 
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         user = get_me(session, actor)
         return user.full_name or user.email
 

@@ -1,7 +1,9 @@
-"""Access and refresh JWTs (RFC 8725): HS256 only, iss/aud/typ checked, never one type for the other."""
+"""Access, refresh and device JWTs (RFC 8725): HS256 only, iss/aud/typ checked, never one type for another."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,8 +25,12 @@ ACCESS_TYPE = "access"
 REFRESH_TYPE = "refresh"
 ACCESS_HEADER_TYPE = "at+jwt"  # RFC 9068
 REFRESH_HEADER_TYPE = "refresh+jwt"
+DEVICE_AUDIENCE = "thrust-device"
+DEVICE_TYPE = "device"
+DEVICE_HEADER_TYPE = "device+jwt"
 ACCESS_TTL = timedelta(hours=24)
 REFRESH_TTL = timedelta(days=30)
+DEVICE_TTL = timedelta(days=365)
 INVALID_TOKEN = "Invalid or expired token"
 _REQUIRED = ["exp", "iat", "iss", "aud", "typ"]
 
@@ -37,6 +43,12 @@ class AccessClaims:
     session_id: uuid.UUID
     expires_at: datetime
     jti: str
+
+
+@dataclass(frozen=True)
+class DeviceClaims:
+    user_id: uuid.UUID
+    password_tag: str  # which password the browser proved (see password_tag)
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,27 @@ def issue_refresh_token(
         "exp": int(expires_at.timestamp()),
     }
     return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": REFRESH_HEADER_TYPE})
+
+
+def password_tag(password_hash: str) -> str:
+    """A short keyed digest of a stored password hash: a device token stops counting once it changes."""
+    digest = hmac.new(_key().encode(), password_hash.encode(), hashlib.sha256).hexdigest()
+    return digest[:32]
+
+
+def issue_device_token(*, user_id: uuid.UUID, password_hash: str, now: datetime | None = None) -> str:
+    """A year-long token saying "this browser signed in to this account, with this password"."""
+    now = now or utcnow()
+    claims = {
+        "userId": str(user_id),
+        "pwd": password_tag(password_hash),
+        "typ": DEVICE_TYPE,
+        "iss": ISSUER,
+        "aud": DEVICE_AUDIENCE,
+        "iat": int(now.timestamp()),
+        "exp": int((now + DEVICE_TTL).timestamp()),
+    }
+    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": DEVICE_HEADER_TYPE})
 
 
 def _decode(token: str, *, header_type: str, claim_type: str, audience: str) -> dict[str, Any]:
@@ -157,3 +190,9 @@ def decode_refresh_token(token: str) -> RefreshClaims:
         session_id=_uuid(claims.get("sid")),
         expires_at=_expiry(claims),
     )
+
+
+def decode_device_token(token: str) -> DeviceClaims:
+    """Verify a device token; Unauthorized("Invalid or expired token") for anything else."""
+    claims = _decode(token, header_type=DEVICE_HEADER_TYPE, claim_type=DEVICE_TYPE, audience=DEVICE_AUDIENCE)
+    return DeviceClaims(user_id=_uuid(claims.get("userId")), password_tag=str(claims.get("pwd", "")))

@@ -124,7 +124,7 @@ def _clock(moment: datetime, zone: ZoneInfo, *, seconds: bool = False) -> str:
 
 def read_snapshot(staff: Actor | None = None) -> Snapshot:
     """Read occupancy (and, for a staff actor, the feed and who is inside) in one unit of work."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         capacity = service.current_capacity(session)
         zone = ZoneInfo(get_gym(session).timezone)
         occupancy = Occupancy(capacity.current, capacity.max, _clock(utcnow(), zone, seconds=True))

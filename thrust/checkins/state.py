@@ -236,7 +236,7 @@ class FrontDeskState(rx.State):
             self.searched = False
             return
         actor = await acting_user(self)
-        found = await in_unit_of_work(lambda session: service.lookup(session, actor, text))
+        found = await in_unit_of_work(lambda session: service.lookup(session, actor, text), read_only=True)
         self.results = [_row(member) for member in found[: service.LOOKUP_LIMIT]]
         self.searched = True
 

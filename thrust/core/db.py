@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +32,16 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
-        # pysqlite's own transaction handling defers BEGIN; we emit it ourselves so that a unit of
-        # work can start with `BEGIN IMMEDIATE` (see session_scope).
+        # pysqlite's own transaction handling defers BEGIN; we emit it ourselves so that a writing unit
+        # of work can start with `BEGIN IMMEDIATE` and a reading one cannot write (see session_scope).
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "begin", _postgresql_on_begin)
+    return engine
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,11 +54,27 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-SQLITE_BEGIN_OPTION = "thrust_sqlite_begin"
+# Execution option naming the kind of unit of work a connection serves: READ or WRITE (unset: neither,
+# e.g. migrations and the tests' own sessions, which begin a plain deferred transaction).
+UNIT_OPTION = "thrust_unit"
+READ, WRITE = "read", "write"
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "BEGIN"))
+    unit = connection.get_execution_options().get(UNIT_OPTION)
+    # A reading unit is a deferred transaction that can never take the write lock: with query_only
+    # set, a write in it fails at once instead of queueing behind (or blocking) every writer.
+    query_only = unit == READ
+    if connection.info.get("query_only", False) != query_only:  # info lives with the DBAPI connection
+        connection.exec_driver_sql(f"PRAGMA query_only = {'ON' if query_only else 'OFF'}")
+        connection.info["query_only"] = query_only
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if unit == WRITE else "BEGIN")
+
+
+def _postgresql_on_begin(connection: Any) -> None:
+    # The same promise as on SQLite: a reading unit of work refuses any write.
+    if connection.get_execution_options().get(UNIT_OPTION) == READ:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def get_engine() -> Engine:
@@ -71,20 +91,33 @@ def set_engine(engine: Engine | None) -> None:
     _engine = engine
 
 
+# The units of work open in this context (a request, a worker thread): what `in_open_transaction`
+# looks at. A list object, so that contexts copied from one holder (a request's dependencies and its
+# route, each run in a thread pool) all see the same units; see `tracking_units`.
+_open_units: ContextVar[list[Session] | None] = ContextVar("thrust_open_units", default=None)
+
+# What a use case that opens its own units of work receives (session_scope, or a test's stand-in).
+UnitsOfWork = Callable[..., AbstractContextManager[Session]]
+
+
 @contextmanager
 def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error, always close.
 
-    On SQLite a unit of work takes the write lock when it begins (`BEGIN IMMEDIATE`): a transaction
-    that reads and then writes would otherwise fail with "database is locked" whenever another
-    writer committed in between (busy_timeout cannot help there). Units of work are short, so they
-    simply queue. `read_only=True` (long streamed reads such as an export) begins a plain reader
-    that never blocks anyone. PostgreSQL ignores the option.
+    Writing units (the default) take SQLite's write lock when they begin (`BEGIN IMMEDIATE`): a
+    transaction that reads and then writes would otherwise fail with "database is locked" whenever
+    another writer committed in between (busy_timeout cannot help there). They are short, so they
+    simply queue. Reading units (`read_only=True`: page loads, GET routes, exports) begin a plain
+    deferred transaction that never takes or waits for the write lock, and refuse any write
+    (SQLite `query_only`, PostgreSQL `READ ONLY`). Nothing slow (bcrypt) may run inside either.
     """
-    engine = get_engine()
-    if not read_only and engine.dialect.name == "sqlite":
-        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
-    session = Session(engine, expire_on_commit=False)
+    session = Session(_unit_engine(get_engine(), read_only), expire_on_commit=False)
+    session.info["read_only"] = read_only
+    units = _open_units.get()
+    if units is None:
+        units = []
+        _open_units.set(units)
+    units.append(session)
     try:
         yield session
         session.commit()
@@ -92,7 +125,33 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        units.remove(session)
         session.close()
+
+
+@lru_cache(maxsize=8)
+def _unit_engine(engine: Engine, read_only: bool) -> Engine:
+    return engine.execution_options(**{UNIT_OPTION: READ if read_only else WRITE})
+
+
+def is_read_only(session: Session) -> bool:
+    """True inside a reading unit of work (which refuses writes)."""
+    return bool(session.info.get("read_only", False))
+
+
+def in_open_transaction() -> bool:
+    """True while a unit of work of this context (see `tracking_units`) has a transaction open."""
+    return any(session.in_transaction() for session in list(_open_units.get() or ()))
+
+
+@contextmanager
+def tracking_units() -> Iterator[None]:
+    """Share one list of open units of work with every context copied from here (a request's)."""
+    token = _open_units.set([])
+    try:
+        yield
+    finally:
+        _open_units.reset(token)
 
 
 def check_database(engine: Engine | None = None) -> None:

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from thrust.core.db import session_scope
+from thrust.core.db import session_scope, tracking_units
 from thrust.core.errors import DomainError, FieldProblem
 from thrust.core.logs import request_id as request_id_var
 from thrust.core.logs import set_request_id
@@ -381,9 +381,15 @@ def _openapi(api: FastAPI) -> Callable[[], dict[str, Any]]:
 # -- dependencies ---------------------------------------------------------------------------------
 
 
-def get_session() -> Iterator[Session]:
-    """One unit of work per request (sync routes run in FastAPI's thread pool, off the event loop)."""
-    with session_scope() as session:
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request (sync routes run in FastAPI's thread pool, off the event loop).
+
+    GET and HEAD get a reading unit: it never takes (or waits for) SQLite's write lock, and refuses writes.
+    """
+    with session_scope(read_only=request.method in READING_METHODS) as session:
         yield session
 
 
@@ -394,6 +400,18 @@ def get_session_factory() -> Callable[..., AbstractContextManager[Session]]:
 
 # A route parameter receiving that factory: `unit_of_work: UnitOfWork`.
 UnitOfWork = Annotated[Callable[..., AbstractContextManager[Session]], Depends(get_session_factory)]
+
+
+class UnitsOfWorkMiddleware:
+    """One list of open units of work per request, shared by its dependencies and its route (each run
+    in a thread pool with a copy of the request's context), so bcrypt can tell if any holds a transaction."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with tracking_units():
+            await self.app(scope, receive, send)
 
 
 def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
@@ -414,4 +432,5 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
     api.openapi = _openapi(api)  # type: ignore[method-assign]
     api.include_router(_unmatched_api_route(api))
     api.add_middleware(RequestIdMiddleware)
+    api.add_middleware(UnitsOfWorkMiddleware)
     return api

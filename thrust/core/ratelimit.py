@@ -10,6 +10,7 @@ in flight say "try again in a moment" (Retry-After: 1).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import threading
@@ -205,6 +206,24 @@ def _wait_text(seconds: float) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+IPV6_PREFIX = 64  # one subscriber's network: an attacker holding a /64 can use any address in it
+
+
+def address_subject(ip: str | None) -> str:
+    """The subject a per-address limit counts for `ip`: the address (IPv4), or its /64 (IPv6)."""
+    if not ip:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is that IPv4 client
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, IPV6_PREFIX), strict=False))
+    return str(address)
+
+
 def limit_key(limit: Limit, subject: str) -> str:
     # Hashed: no emails or addresses in Redis keys, and a bounded key length whatever the input.
     digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -246,6 +265,8 @@ class RateLimiter:
         limits = [limit for limit, _ in checks]
         keys = [limit_key(limit, subject) for limit, subject in checks]
         backend = self.backend
+        if not checks:  # nothing to limit (a caller that exempts this attempt): a no-op attempt
+            return Attempt(self, backend, keys, limits)
         try:
             denied = backend.begin(keys, limits)
         except redis.RedisError as exc:
@@ -263,6 +284,8 @@ class RateLimiter:
         return Attempt(self, backend, keys, limits)
 
     def _finish(self, attempt: Attempt) -> None:
+        if not attempt.keys:
+            return
         try:
             attempt.backend.finish(attempt.keys, attempt.limits, charge=attempt.charged)
         except redis.RedisError as exc:

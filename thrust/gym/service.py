@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, Permission, require
+from thrust.core.db import is_read_only
 from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.core.validation import unstorable_fields
 from thrust.models import GymSettings
@@ -19,12 +20,14 @@ GYM_ID = 1
 
 
 def get_gym(session: Session) -> GymSettings:
-    """The gym's settings row; the initial migration creates it, this recreates it if it was removed."""
+    """The gym's settings row; the initial migration creates it, this recreates it if it was removed
+    (a reading unit of work, which cannot write, gets the defaults unsaved)."""
     gym = session.get(GymSettings, GYM_ID)
     if gym is None:
         gym = GymSettings(id=GYM_ID)
-        session.add(gym)
-        session.flush()
+        if not is_read_only(session):
+            session.add(gym)
+            session.flush()
     return gym
 
 

@@ -24,9 +24,10 @@ from thrust.auth.guard import (
 )
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState, acting_user, user_bound
+from thrust.core.db import UnitsOfWork
 from thrust.core.errors import DomainError
 from thrust.models import Role
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
+from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast, with_units_of_work
 from thrust.ui.state import ShellState
 
 WEEKDAYS: tuple[tuple[str, str], ...] = (
@@ -188,7 +189,7 @@ class ProfileState(rx.State):
         from thrust.auth.service import get_me
 
         actor = await acting_user(self)
-        self._show(await in_unit_of_work(lambda s: get_me(s, actor)))
+        self._show(await in_unit_of_work(lambda s: get_me(s, actor), read_only=True))
         self.errors = {}
 
     @rx.event
@@ -251,16 +252,16 @@ class PasswordState(rx.State):
             return rx.toast.error("Please check the highlighted fields.")
         actor = await acting_user(self)
 
-        def work(session: Session) -> None:
+        def work(units: UnitsOfWork) -> None:
             change_password(
-                session,
+                units,
                 actor,
                 current_password=values["currentPassword"],
                 new_password=values["newPassword"],
             )
 
         try:
-            await in_unit_of_work(work)
+            await with_units_of_work(work)
         except DomainError as error:
             self.errors = field_errors(error)
             return error_toast(error)
@@ -307,7 +308,7 @@ class GymSettingsState(rx.State):
     async def load_gym(self) -> None:
         from thrust.gym.service import get_gym
 
-        self._show(await in_unit_of_work(get_gym))
+        self._show(await in_unit_of_work(get_gym, read_only=True))
         self.errors = {}
 
     @rx.event
@@ -410,7 +411,7 @@ class StaffState(rx.State):
                 for user in list_staff(session, actor)
             ]
 
-        self.rows = await in_unit_of_work(work)
+        self.rows = await in_unit_of_work(work, read_only=True)
         self.loaded = True
 
     @rx.event
@@ -433,9 +434,9 @@ class StaffState(rx.State):
             raise BadArgument("role", "is not a staff role")
         actor = await acting_user(self)
 
-        def work(session: Session) -> str:
+        def work(units: UnitsOfWork) -> str:
             user = add_staff(
-                session,
+                units,
                 actor,
                 email=values["email"],
                 password=values["password"],
@@ -445,7 +446,7 @@ class StaffState(rx.State):
             return user.full_name or user.email
 
         try:
-            name = await in_unit_of_work(work)
+            name = await with_units_of_work(work)
         except DomainError as error:
             self.errors = field_errors(error)
             return error_toast(error)

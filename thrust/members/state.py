@@ -474,7 +474,7 @@ class MembersState(rx.State):
             return [_row(s, now, zone) for s in result.rows], result.total, result.total_is_exact, page
 
         try:
-            rows, total, exact, page = await in_unit_of_work(work)
+            rows, total, exact, page = await in_unit_of_work(work, read_only=True)
         except DomainError as error:
             self.error = error.message
             self.loading = False
@@ -510,7 +510,7 @@ class MembersState(rx.State):
         if not any(actor.can(p) for p in VIEW):
             from thrust.auth.service import member_of
 
-            own = await in_unit_of_work(lambda session: member_of(session, actor.user_id))
+            own = await in_unit_of_work(lambda session: member_of(session, actor.user_id), read_only=True)
             if own is not None:
                 yield rx.redirect(routes.MEMBERS + f"/{own.id}", replace=True)
             else:
@@ -523,7 +523,7 @@ class MembersState(rx.State):
         self.loading = True
         yield
         try:
-            self.trainers = await in_unit_of_work(lambda session: _trainers(session, actor))
+            self.trainers = await in_unit_of_work(lambda session: _trainers(session, actor), read_only=True)
         except DomainError:
             self.trainers = []
         yield await self._load(actor)
@@ -672,7 +672,9 @@ class MembersState(rx.State):
         actor = await acting_user(self)
         targets = self._targets()
         try:
-            count = await in_unit_of_work(lambda session: bulk.count_targets(session, actor, **targets))
+            count = await in_unit_of_work(
+                lambda session: bulk.count_targets(session, actor, **targets), read_only=True
+            )
         except DomainError as error:
             return error_toast(error)
         self.bulk_action, self.bulk_count, self.bulk_open = action, count, True
@@ -822,7 +824,7 @@ class ProfileState(rx.State):
             )
 
         try:
-            detail, visits, total, page, rights = await in_unit_of_work(work)
+            detail, visits, total, page, rights = await in_unit_of_work(work, read_only=True)
         except NotFound:
             self._show_missing()
             return None
@@ -911,7 +913,9 @@ class ProfileState(rx.State):
         actor = await acting_user(self)
         member_id = uuid.UUID(self._member_id)
         try:
-            impact = await in_unit_of_work(lambda session: service.deletion_impact(session, actor, member_id))
+            impact = await in_unit_of_work(
+                lambda session: service.deletion_impact(session, actor, member_id), read_only=True
+            )
         except DomainError as error:
             return error_toast(error)
         self.delete_visits, self.delete_plans = impact.visits, impact.workout_plans
@@ -993,7 +997,7 @@ class MemberFormState(rx.State):
         def work(session: Session) -> tuple[list[TrainerOption], date]:
             return _trainers(session, actor), service.gym_today(session)
 
-        trainers, today = await in_unit_of_work(work)
+        trainers, today = await in_unit_of_work(work, read_only=True)
         try:
             end = today.replace(year=today.year + 1)
         except ValueError:  # 29 February
@@ -1031,7 +1035,7 @@ class MemberFormState(rx.State):
             return values, _trainers(session, actor), profile.can_edit_membership
 
         try:
-            values, trainers, membership = await in_unit_of_work(work)
+            values, trainers, membership = await in_unit_of_work(work, read_only=True)
         except DomainError as error:
             return error_toast(error)
         self.editing = True
@@ -1348,7 +1352,7 @@ class ImportState(rx.State):
             return csv_import.plan_import(session, actor, _read_upload(name), mapping, date_format)
 
         try:
-            plan = await in_unit_of_work(work)
+            plan = await in_unit_of_work(work, read_only=True)
         except DomainError as error:
             async with self:
                 self.checking = False

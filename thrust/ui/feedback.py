@@ -11,7 +11,7 @@ import reflex as rx
 from pydantic.alias_generators import to_camel
 from sqlmodel import Session
 
-from thrust.core.db import session_scope
+from thrust.core.db import UnitsOfWork, session_scope
 from thrust.core.errors import DomainError
 
 T = TypeVar("T")
@@ -21,17 +21,24 @@ SAVED = "Saved"
 FIX_FIELDS = "Please check the highlighted fields."
 
 
-async def in_unit_of_work(work: Callable[[Session], T]) -> T:
+async def in_unit_of_work(work: Callable[[Session], T], *, read_only: bool = False) -> T:
     """Run `work` in one committed unit of work, in a worker thread (never on the event loop).
 
+    `read_only=True` for page loads and look-ups: a reading unit never waits for SQLite's write lock.
     Shape what the page needs inside `work`: rows must not be touched after their session closes.
     """
 
     def run() -> T:
-        with session_scope() as session:
+        with session_scope(read_only=read_only) as session:
             return work(session)
 
     return await asyncio.to_thread(run)
+
+
+async def with_units_of_work(work: Callable[[UnitsOfWork], T]) -> T:
+    """Run a use case that opens its own units of work (it hashes a password between them) in a
+    worker thread."""
+    return await asyncio.to_thread(work, session_scope)
 
 
 def field_errors(error: DomainError) -> dict[str, str]:

@@ -12,7 +12,7 @@ from thrust.gym import service as gym_service
 
 
 def _read_gym_name() -> str:
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         return gym_service.gym_name(session)
 
 
