@@ -1051,17 +1051,15 @@ class MemberFormState(rx.State):
     async def save(self, form_data: dict) -> AsyncIterator[Any]:
         values = form_values(form_data, FORM_LIMITS)
         actor = await acting_user(self)
-        data: dict[str, str] = {
-            key: values[key]
-            for key in ("fullName", "email", "phone", "dateOfBirth", "membershipStart", "membershipEnd")
-        }
+        data: dict[str, str] = {key: values[key] for key in ("fullName", "phone", "dateOfBirth")}
         data["gender"] = "" if values["gender"] in ("", "unspecified") else values["gender"]
-        # The membership fields go to the service only when the form showed them (the service said so
-        # when the form opened); the service decides again, and refuses them to a trainer.
-        if self.can_edit_membership:
-            data.update({field: values[field] for field in service.ADMIN_ONLY_FIELDS})
-            if data["assignedTrainerId"] == NO_TRAINER:
-                data["assignedTrainerId"] = ""
+        # The admin-only fields go to the service as the form sent them: the form gives them inputs
+        # only where the service allowed them when it opened (a trainer sees them read-only, with no
+        # input to send). Sent anyway, the service refuses the whole change and nothing is saved.
+        sent = {field for field in service.ADMIN_ONLY_FIELDS if field in form_data}
+        data.update({field: values[field] for field in sent})
+        if data.get("assignedTrainerId") == NO_TRAINER:
+            data["assignedTrainerId"] = ""
         self.saving = True
         yield
 
