@@ -959,6 +959,7 @@ FORM_LIMITS = {
     "assignedTrainerId": 36,
 }
 GENDER_CHOICES = ("unspecified", *service.GENDERS)
+PERSONAL_FIELDS = ("fullName", "phone", "dateOfBirth", "gender")  # what every editor may change
 
 
 @user_bound
@@ -1051,13 +1052,12 @@ class MemberFormState(rx.State):
     async def save(self, form_data: dict) -> AsyncIterator[Any]:
         values = form_values(form_data, FORM_LIMITS)
         actor = await acting_user(self)
-        data: dict[str, str] = {key: values[key] for key in ("fullName", "phone", "dateOfBirth")}
+        # Personal data always; every other field as the form sent it. The form has inputs for the
+        # admin-only fields (members service ADMIN_ONLY_FIELDS) only where the service allowed them when
+        # it opened: a trainer sees them read-only, with no input to send. Sent anyway, the service
+        # refuses the whole change and nothing is saved.
+        data = {key: values[key] for key in FORM_LIMITS if key in PERSONAL_FIELDS or key in form_data}
         data["gender"] = "" if values["gender"] in ("", "unspecified") else values["gender"]
-        # The admin-only fields go to the service as the form sent them: the form gives them inputs
-        # only where the service allowed them when it opened (a trainer sees them read-only, with no
-        # input to send). Sent anyway, the service refuses the whole change and nothing is saved.
-        sent = {field for field in service.ADMIN_ONLY_FIELDS if field in form_data}
-        data.update({field: values[field] for field in sent})
         if data.get("assignedTrainerId") == NO_TRAINER:
             data["assignedTrainerId"] = ""
         self.saving = True
