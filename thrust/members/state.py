@@ -1056,7 +1056,8 @@ class MemberFormState(rx.State):
         # admin-only fields (members service ADMIN_ONLY_FIELDS) only where the service allowed them when
         # it opened: a trainer sees them read-only, with no input to send. Sent anyway, the service
         # refuses the whole change and nothing is saved.
-        data = {key: values[key] for key in FORM_LIMITS if key in PERSONAL_FIELDS or key in form_data}
+        sent = {key for key, value in form_data.items() if value is not None}
+        data = {key: values[key] for key in FORM_LIMITS if key in PERSONAL_FIELDS or key in sent}
         data["gender"] = "" if values["gender"] in ("", "unspecified") else values["gender"]
         if data.get("assignedTrainerId") == NO_TRAINER:
             data["assignedTrainerId"] = ""
