@@ -479,10 +479,13 @@ def test_a_trainer_edits_personal_data_but_never_tier_status_or_trainer(
             out = await call(MemberFormState.save, form, values)
             assert service.ADMIN_ONLY_MESSAGE in said(out), field
             assert form.open, field
-        # The form as the page sends it to a trainer: personal data only.
+        # The form as the page sends it to a trainer: personal data, the locked fields under names no
+        # service field has, and null for the admins' inputs it did not show.
         values = {
             k: v for k, v in _form(fullName="Ana María Ruiz").items() if k not in service.ADMIN_ONLY_FIELDS
         }
+        values.update(emailReadOnly="ana.maria@example.com", membershipEndReadOnly="2099-12-31")
+        values.update(member_email=None, member_end=None)
         out = await call(MemberFormState.save, form, values)
         assert "Saved Ana María Ruiz" in said(out)
         db.expire_all()

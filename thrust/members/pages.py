@@ -697,12 +697,13 @@ def _text_field(label: str, name: str, control_id: str, default: rx.Var, **props
 
 def _admin_field(label: str, name: str, control_id: str, default: rx.Var, **props: Any) -> rx.Component:
     """A field only admins change (the members service's ADMIN_ONLY_FIELDS): an input for them; for
-    anyone else the value shown read-only, with no name, so the form does not send it."""
+    anyone else the value shown read-only, under a name no service field has, so it changes nothing."""
     locked_id = f"{control_id}-locked"
     locked = field(
         label,
         rx.input(
             id=locked_id,
+            name=f"{name}ReadOnly",  # named: Reflex would send an unnamed one under its id (deprecated)
             default_value=default,
             read_only=True,
             size="3",
