@@ -71,3 +71,22 @@ def test_history_counts_check_ins_per_hour(client: TestClient, db: Session) -> N
     hours = client.get("/api/v1/check-ins/history", params={"days": 1}, headers=desk).json()["data"]
     assert len(hours) in (25, 26) and sum(h["checkIns"] for h in hours) == 2
     assert client.get("/api/v1/check-ins/history", params={"days": 90}, headers=desk).status_code == 422
+
+
+def test_a_trainer_lists_visits_of_their_assigned_members_only(client: TestClient, db: Session) -> None:
+    coach = make_user(db, role=Role.TRAINER)
+    mine = make_member(db, full_name="Mine Assigned", trainer=coach)
+    theirs = make_member(db, full_name="Not Mine", trainer=make_user(db, role=Role.TRAINER))
+    for member in (mine, theirs, make_member(db, full_name="Nobody's Member")):
+        make_visit(db, member, hours_ago=1)
+    desk = bearer(db, coach)
+    listing = client.get("/api/v1/check-ins", headers=desk).json()
+    assert [v["memberName"] for v in listing["data"]] == ["Mine Assigned"]
+    assert listing["pagination"]["total"] == 1
+    other = client.get("/api/v1/check-ins", params={"memberId": str(theirs.id)}, headers=desk).json()
+    assert other["data"] == [] and other["pagination"]["total"] == 0
+    # The admin lists everyone's (positive control); the hourly history counts every visit, names none.
+    admin = bearer(db, make_user(db, role=Role.ADMIN))
+    assert client.get("/api/v1/check-ins", headers=admin).json()["pagination"]["total"] == 3
+    hours = client.get("/api/v1/check-ins/history", headers=desk).json()["data"]
+    assert sum(h["checkIns"] for h in hours) == 3

@@ -8,11 +8,13 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.factories import actor_for, make_member, make_user, make_visit
+from thrust.auth.rbac import Actor
 from thrust.checkins import service
 from thrust.checkins.service import CheckInRefused
 from thrust.core.bus import OUTBOX_KEY
-from thrust.core.errors import Conflict, PermissionDenied, Unauthorized, ValidationFailed
-from thrust.models import CheckIn, GymSettings, MemberStatus, Role
+from thrust.core.errors import Conflict, PermissionDenied, RateLimited, Unauthorized, ValidationFailed
+from thrust.core.ratelimit import InProcessBackend, RateLimiter
+from thrust.models import CheckIn, GymSettings, MemberStatus, Role, User
 
 
 @pytest.fixture
@@ -23,6 +25,10 @@ def desk(db: Session):
 @pytest.fixture
 def admin(db: Session):
     return actor_for(make_user(db, role=Role.ADMIN))
+
+
+def _user(db: Session, actor: Actor) -> User:
+    return db.get(User, actor.user_id)
 
 
 def _capacity(db: Session, value: int) -> None:
@@ -111,18 +117,100 @@ def test_auto_check_out_closes_long_visits_once_as_automatic(db: Session) -> Non
     assert service.current_capacity(db).current == 1
 
 
-def test_desk_lookup_finds_any_member_with_their_card(db: Session, desk) -> None:
+def test_desk_lookup_finds_any_member_with_their_card(db: Session, desk, admin) -> None:
     coach_of_others = make_user(db, role=Role.TRAINER)
     zoe = make_member(db, full_name="Zoë Ångström", phone="+49 151 2345 6789", trainer=coach_of_others)
     make_visit(db, zoe, hours_ago=30)
     service.check_in(db, desk, zoe.id)
     for query in ("zoe", "151 2345", str(zoe.id)):
+        found = service.lookup(db, admin, query)
+        assert [m.person.full_name for m in found] == ["Zoë Ångström"], query
+    card = service.lookup(db, admin, "ångström")[0]
+    assert card.person.initials == "ZÅ" and card.open_visit_id is not None
+    assert card.visits_this_month is not None and card.visits_this_month >= 1
+    assert card.person.detailed and card.person.phone == "+49 151 2345 6789"
+    assert service.lookup(db, admin, "   ") == []
+
+
+def test_a_trainer_at_the_desk_finds_anyone_but_sees_contact_details_of_their_own_members_only(
+    db: Session, desk
+) -> None:
+    coach_of_others = make_user(db, role=Role.TRAINER)
+    theirs = make_member(
+        db,
+        full_name="Zoë Ångström",
+        email="marisol.q@example.com",
+        phone="+49 151 2345 6789",
+        trainer=coach_of_others,
+        end=date.today() - timedelta(days=3),
+    )
+    mine = make_member(
+        db, full_name="Ana Ruiz", email="ana.r@example.com", phone="+34 600 111 222", trainer=_user(db, desk)
+    )
+    make_visit(db, theirs)
+    # Found by name or member id (they work the desk), with name, initials, tier and status only.
+    for query in ("zoe", "ÅNGSTRÖM zo", str(theirs.id)):
         found = service.lookup(db, desk, query)
-        assert [m.full_name for m in found] == ["Zoë Ångström"], query
-    card = service.lookup(db, desk, "ångström")[0]
-    assert card.initials == "ZÅ" and card.open_visit_id is not None
-    assert card.visits_this_month >= 1
-    assert service.lookup(db, desk, "   ") == []
+        assert [m.person.full_name for m in found] == ["Zoë Ångström"], query
+    person = found[0].person
+    assert (person.initials, person.membership_tier.value, person.status.value) == ("ZÅ", "BASIC", "ACTIVE")
+    assert person.expired and not person.detailed
+    assert (person.email, person.phone, person.date_of_birth, person.membership_end) == (None,) * 4
+    assert found[0].visits_this_month is None
+    # Not found by their email or phone: the answer would say whose they are, a letter at a time.
+    for query in ("marisol", "marisol.q@example.com", "ma", "151 2345", "example.com"):
+        found_names = [m.person.full_name for m in service.lookup(db, desk, query)]
+        assert "Zoë Ångström" not in found_names, query
+    # Their own member: found by anything, with the details (positive control).
+    for query in ("ana", "ana.r@example", "600 111"):
+        found = service.lookup(db, desk, query)
+        assert [m.person.full_name for m in found] == ["Ana Ruiz"], query
+    assert found[0].person.detailed and found[0].person.email == "ana.r@example.com"
+    assert found[0].person.phone == "+34 600 111 222" and found[0].visits_this_month == 0
+    assert mine.id == found[0].person.id
+
+
+def test_the_desk_search_limit_lets_typing_through_and_refuses_a_burst(db: Session, desk) -> None:
+    make_member(db, full_name="Ana Ruiz")
+    now = [1_000.0]
+    limiter = RateLimiter(InProcessBackend(clock=lambda: now[0]))
+
+    def search(actor, text: str = "ana") -> None:
+        service.lookup(db, actor, text, limiter=limiter)
+
+    # Typing, as the desk's box sends it: a search 100 ms after the last key, at most ten a second
+    # (sustained for a whole minute, far past any real typing), is never refused.
+    for _ in range(600):
+        search(desk)
+        now[0] += service.DESK_SEARCHES.window_seconds / 30 + 0.001
+    now[0] += 10
+    # A script: 60 look-ups at once. The first 40 go through, the rest are refused in plain words.
+    refused = 0
+    for _ in range(60):
+        try:
+            search(desk)
+        except RateLimited as error:
+            refused += 1
+            assert error.message.startswith("Too many searches at once. Wait ")
+    assert refused == 20
+    # Per user: another desk is not slowed down; and the same user may search again a moment later.
+    search(actor_for(make_user(db, role=Role.TRAINER)))
+    now[0] += service.DESK_SEARCHES.window_seconds
+    search(desk)
+
+
+def test_a_trainer_lists_visits_of_their_assigned_members_only(db: Session, desk, admin) -> None:
+    mine = make_member(db, full_name="Mine Assigned", trainer=_user(db, desk))
+    other = make_member(db, full_name="Not Mine", trainer=make_user(db, role=Role.TRAINER))
+    nobody = make_member(db, full_name="Nobody's Member")
+    for member in (mine, other, nobody):
+        make_visit(db, member)
+    rows, total = service.list_visits(db, desk)
+    assert total == 1 and [name for _, name in rows] == ["Mine Assigned"]
+    assert service.list_visits(db, desk, member_id=other.id) == ([], 0)
+    assert service.list_visits(db, desk, member_id=mine.id)[1] == 1
+    _, everyone = service.list_visits(db, admin)
+    assert everyone == 3  # positive control: an admin lists them all
 
 
 def test_feed_and_inside_are_newest_first_and_staff_only(db: Session, desk) -> None:
@@ -156,12 +244,12 @@ def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:
     mine, other = make_member(db, full_name="Me Myself"), make_member(db, full_name="Some One")
     make_visit(db, mine)
     make_visit(db, other)
-    from thrust.models import User
-
     me = actor_for(db.get(User, mine.user_id))
     rows, total = service.list_visits(db, me)
     assert total == 1 and rows[0][1] == "Me Myself"
     with pytest.raises(PermissionDenied):
         service.list_visits(db, me, member_id=other.id)
-    _, everyone = service.list_visits(db, desk, since=datetime.now(UTC) - timedelta(days=1))
+    _, everyone = service.list_visits(
+        db, actor_for(make_user(db, role=Role.ADMIN)), since=datetime.now(UTC) - timedelta(days=1)
+    )
     assert everyone == 2

@@ -278,9 +278,22 @@ def test_a_trainer_sees_assigned_members_and_cannot_change_the_membership(
     page.locator(ROWS).first.click()
     page.locator("#edit-member").click()
     expect(page.locator("#membership-read-only")).to_contain_text("Set by the gym's admins")
-    expect(page.get_by_role("dialog").get_by_label("Tier")).to_have_count(0)
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Tier")).to_have_count(0)
     expect(page.locator("#delete-member")).to_have_count(0)
+    # The login email and the membership dates are shown, but only admins change them.
+    for label in ("Email", "Starts", "Ends"):
+        control = dialog.get_by_label(label, exact=True)
+        expect(control).to_be_visible()
+        expect(control).not_to_have_value("")
+        expect(control).not_to_be_editable()
+    expect(dialog.get_by_label("Full name", exact=True)).to_be_editable()
     shot(page, "trainer-edit")
+    # Saving sends nothing a trainer may not change, so the service takes it.
+    name = dialog.get_by_label("Full name", exact=True).input_value()
+    page.locator("#save-member").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text(f"Saved {name}")).to_be_visible()
 
 
 def test_a_member_sees_their_own_profile_and_no_one_else_s(

@@ -85,6 +85,60 @@ def test_rbac_and_ownership(client: TestClient, people: dict) -> None:
     assert client.delete(f"/api/v1/members/{zoe.id}", headers=people["coach"]).status_code == 403
 
 
+def test_a_trainer_may_not_change_login_email_or_membership_dates(
+    client: TestClient, people: dict, db: Session
+) -> None:
+    zoe = people["zoe"]
+    url = f"/api/v1/members/{zoe.id}"
+    before = client.get(url, headers=people["admin"]).json()["data"]
+    for body in (
+        {"email": "zoe.moved@example.com"},
+        {"membershipStart": "2020-01-01"},
+        {"membershipEnd": "2099-12-31"},
+        {"membershipEnd": "2099-12-31", "phone": "+34 699 000 000"},
+    ):
+        response = client.patch(url, json=body, headers=people["coach"])
+        assert response.status_code == 403, (body, response.text)
+        assert response.json()["error"]["code"] == "FORBIDDEN"
+        assert "Only an admin" in response.json()["error"]["message"]
+    after = client.get(url, headers=people["admin"]).json()["data"]
+    assert after == before  # nothing changed, the phone sent alongside included
+    # Positive control: the same trainer may change their member's phone; an admin the dates.
+    assert client.patch(url, json={"phone": "+34 699 000 000"}, headers=people["coach"]).status_code == 200
+    ok = client.patch(url, json={"membershipEnd": "2099-12-31"}, headers=people["admin"])
+    assert ok.status_code == 200 and ok.json()["data"]["membershipEnd"] == "2099-12-31"
+
+
+def test_an_admin_changing_a_members_email_or_stopping_them_ends_their_sessions(
+    client: TestClient, people: dict, db: Session
+) -> None:
+    zoe = people["zoe"]
+    user = db.get(User, zoe.user_id)
+    own = f"/api/v1/members/{zoe.id}"
+    member_login = people["zoe_login"]
+    assert client.get(own, headers=member_login).status_code == 200
+    # The admin's change of the phone keeps the member signed in; of the email, it signs them out.
+    client.patch(own, json={"phone": "+34 611 222 333"}, headers=people["admin"])
+    assert client.get(own, headers=member_login).status_code == 200
+    assert (
+        client.patch(own, json={"email": "zoe.new@example.com"}, headers=people["admin"]).status_code == 200
+    )
+    assert client.get(own, headers=member_login).status_code == 401
+
+    member_login = bearer(db, user)
+    assert client.patch(own, json={"status": "FROZEN"}, headers=people["admin"]).status_code == 200
+    assert client.get(own, headers=member_login).status_code == 401
+
+    client.patch(own, json={"status": "ACTIVE"}, headers=people["admin"])
+    member_login = bearer(db, user)
+    bulk = client.post(
+        "/api/v1/members/bulk-action",
+        json={"action": "deactivate", "memberIds": [str(zoe.id)]},
+        headers=people["admin"],
+    )
+    assert bulk.status_code == 200 and client.get(own, headers=member_login).status_code == 401
+
+
 def test_create_with_errors_then_success(client: TestClient, people: dict, db: Session) -> None:
     malformed = client.post(
         "/api/v1/members",

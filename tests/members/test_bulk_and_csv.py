@@ -52,6 +52,25 @@ def test_bulk_action_on_everyone_matching_a_filter(db: Session, admin: User) -> 
     assert sum(s == MemberStatus.INACTIVE for s in statuses.values()) == 30
 
 
+def test_freezing_or_deactivating_in_bulk_ends_those_members_sessions(db: Session, admin: User) -> None:
+    from tests.members.test_service import _live_sessions, _works
+
+    vips = [make_member(db, full_name=f"Vip {n}", tier=MembershipTier.VIP) for n in range(3)]
+    picked, bystander = make_member(db, full_name="Picked"), make_member(db, full_name="Bystander")
+    tokens = {m.full_name: _live_sessions(db, m) for m in [*vips, picked, bystander]}
+    actor = actor_for(admin)
+    # Activating ends nothing.
+    bulk.apply_bulk_action(db, actor, bulk.BulkAction.ACTIVATE, member_ids=[picked.id])
+    assert all(_works(db, t) for t in tokens["Picked"])
+    bulk.apply_bulk_action(
+        db, actor, bulk.BulkAction.FREEZE, filters=MemberFilters(tiers=(MembershipTier.VIP,))
+    )
+    bulk.apply_bulk_action(db, actor, bulk.BulkAction.DEACTIVATE, member_ids=[picked.id])
+    for member in [*vips, picked]:
+        assert not any(_works(db, t) for t in tokens[member.full_name]), member.full_name
+    assert all(_works(db, t) for t in tokens["Bystander"])
+
+
 def test_bulk_actions_are_for_admins_only(db: Session) -> None:
     coach = make_user(db, role=Role.TRAINER)
     mine = make_member(db, trainer=coach)

@@ -234,13 +234,72 @@ def test_only_admins_create_and_delete(db: Session, world: dict) -> None:
 
 def test_trainer_edits_assigned_member_but_not_membership_fields(db: Session, world: dict) -> None:
     coach = actor_for(world["coach"])
-    updated = service.update_member(db, coach, world["zoe"].id, {"phone": "+49 170 0000000"})
+    zoe = world["zoe"]
+    updated = service.update_member(db, coach, zoe.id, {"phone": "+49 170 0000000"})
     assert updated.phone == "+49 170 0000000" and "491700000000" in updated.search_text
-    for field in ("membershipTier", "status", "assignedTrainerId"):
-        with pytest.raises(PermissionDenied):
-            service.update_member(db, coach, world["zoe"].id, {field: "VIP"})
+    before = (db.get(User, zoe.user_id).email, zoe.membership_start, zoe.membership_end, zoe.status)
+    valid = {
+        "membershipTier": "VIP",
+        "status": "FROZEN",
+        "assignedTrainerId": "",
+        "email": "zoe.elsewhere@example.com",
+        "membershipStart": (zoe.membership_start - timedelta(days=30)).isoformat(),
+        "membershipEnd": (zoe.membership_end + timedelta(days=365)).isoformat(),
+    }
+    assert set(valid) == set(service.ADMIN_ONLY_FIELDS)
+    for field, value in valid.items():
+        # Refused whole, with a harmless field alongside: nothing of it is saved.
+        with pytest.raises(PermissionDenied, match="Only an admin"):
+            service.update_member(db, coach, zoe.id, {field: value, "fullName": "Renamed By Coach"})
+    db.refresh(zoe)
+    assert (db.get(User, zoe.user_id).email, zoe.membership_start, zoe.membership_end, zoe.status) == before
+    assert zoe.full_name == "Zoë Ångström" and zoe.assigned_trainer_id == world["coach"].id
     with pytest.raises(NotFound):
         service.update_member(db, coach, world["bob"].id, {"phone": "+49 170 0000000"})
+
+
+def _live_sessions(db: Session, member: Member) -> tuple[str, str]:
+    """Sign the member in (two devices); their access tokens."""
+    from thrust.auth import sessions
+
+    user = db.get(User, member.user_id)
+    return tuple(  # type: ignore[return-value]
+        sessions.start_session(db, user, user_agent="pytest", ip="127.0.0.1").access_token for _ in range(2)
+    )
+
+
+def _works(db: Session, token: str) -> bool:
+    from thrust.auth import sessions
+    from thrust.core.errors import Unauthorized
+
+    sessions.clear_session_cache()  # ask the database (a revocation is remembered in-process, too)
+    try:
+        sessions.actor_from_access_token(token, session=db)
+    except Unauthorized:
+        return False
+    return True
+
+
+def test_a_new_email_or_a_stopped_membership_ends_the_members_sessions(db: Session, world: dict) -> None:
+    admin = actor_for(world["admin"])
+    zoe, cy = world["zoe"], world["cy"]
+    tokens = _live_sessions(db, zoe)
+    others = _live_sessions(db, cy)
+    # Changes that keep the login as it is keep the sessions (the same email counts as no change).
+    email = db.get(User, zoe.user_id).email
+    service.update_member(db, admin, zoe.id, {"phone": "+49 170 1111111", "email": email.upper()})
+    service.update_member(db, admin, zoe.id, {"membershipTier": "VIP", "status": "ACTIVE"})
+    assert all(_works(db, t) for t in tokens)
+    service.update_member(db, admin, zoe.id, {"email": "zoe.new@example.com"})
+    assert not any(_works(db, t) for t in tokens)
+    assert all(_works(db, t) for t in others)  # nobody else's
+
+    for status in ("FROZEN", "INACTIVE"):
+        service.update_member(db, admin, zoe.id, {"status": "ACTIVE"})
+        tokens = _live_sessions(db, zoe)
+        service.update_member(db, admin, zoe.id, {"status": status})
+        assert not any(_works(db, t) for t in tokens), status
+    assert all(_works(db, t) for t in others)
 
 
 def test_update_is_partial_and_checks_dates_against_current_values(db: Session, world: dict) -> None:

@@ -379,6 +379,27 @@ def test_status_changes_and_delete_are_for_admins(db: Session, people: dict[str,
     run(scenario())
 
 
+@pytest.mark.parametrize("door", ["next event", "reconnect"])
+def test_rows_loaded_under_an_earlier_role_are_dropped_when_the_role_changes(
+    door: str, db: Session, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def scenario() -> None:
+        members = await directory()
+        bob_email = db.get(User, people["bob"].user_id).email
+        assert bob_email in {row.email for row in members.rows}  # loaded as admin
+        demoted = Actor(user_id=people["admin"].id, email="a@example.com", role=Role.TRAINER)
+        monkeypatch.setattr(auth_state, "_lookup", lambda header: demoted)
+        auth = await members.get_state(AuthState)
+        if door == "next event":
+            assert await auth._verify() == demoted  # what the middleware does before each event
+        else:
+            await auth._forget_if_stale()  # what it does before a hydrate
+        assert members.rows == [] and not members.loaded
+        assert auth.is_authenticated and auth.role_label == "Trainer"
+
+    run(scenario())
+
+
 # -- the member form ---------------------------------------------------------------------------------------
 
 
@@ -442,13 +463,38 @@ def test_a_trainer_edits_personal_data_but_never_tier_status_or_trainer(
         await call(MemberFormState.open_edit, form, str(people["ana"].id))
         assert form.open and form.editing and not form.can_edit_membership
         assert form.values.trainerName == "Marcus Reid" and form.values.membershipTier == "VIP"
-        values = _form(fullName="Ana María Ruiz", email="ana.maria@example.com")
-        values.update(membershipTier="BASIC", status="FROZEN", assignedTrainerId="none")
+        ana = db.get(Member, people["ana"].id)
+        start, end, email = ana.membership_start, ana.membership_end, db.get(User, ana.user_id).email
+        # A form carrying any admin-only field (the trainer's form has no input for them) is refused
+        # whole: nothing of it is saved.
+        for field, value in {
+            "membershipTier": "BASIC",
+            "status": "FROZEN",
+            "assignedTrainerId": "none",
+            "email": "ana.maria@example.com",
+            "membershipStart": "2020-01-01",
+            "membershipEnd": "2099-12-31",
+        }.items():
+            values = {**_form(fullName="Ana Changed"), field: value}
+            values = {k: v for k, v in values.items() if k not in service.ADMIN_ONLY_FIELDS or k == field}
+            out = await call(MemberFormState.save, form, values)
+            assert service.ADMIN_ONLY_MESSAGE in said(out), field
+            assert form.open, field
+        # The form as the page sends it to a trainer: personal data, the locked fields under names no
+        # service field has, and null for the admins' inputs it did not show.
+        values = {
+            k: v for k, v in _form(fullName="Ana María Ruiz").items() if k not in service.ADMIN_ONLY_FIELDS
+        }
+        values.update(emailReadOnly="ana.maria@example.com", membershipEndReadOnly="2099-12-31")
+        values.update(member_email=None, member_end=None)
         out = await call(MemberFormState.save, form, values)
         assert "Saved Ana María Ruiz" in said(out)
+        db.expire_all()
         ana = db.get(Member, people["ana"].id)
         assert ana.full_name == "Ana María Ruiz" and ana.membership_tier == MembershipTier.VIP
         assert ana.status == MemberStatus.ACTIVE and ana.assigned_trainer_id == people["coach"].id
+        assert (ana.membership_start, ana.membership_end) == (start, end)
+        assert db.get(User, ana.user_id).email == email
         # Someone else's member cannot even be opened.
         out = await call(MemberFormState.open_edit, form, str(people["bob"].id))
         assert "not found" in said(out).lower()

@@ -58,8 +58,9 @@ def names_in(client: ReflexClient) -> tuple[list[str], list[str]]:
 
 
 async def desk_action(desk: ReflexClient, who: Candidate) -> None:
-    """Type the member's email at the desk and press Enter (checks in, or out if inside)."""
-    await desk.emit(handler_name(FrontDeskState.search), {"text": who.email})
+    """Type (scan) the member's id at the desk and press Enter (checks in, or out if inside). The id, not
+    the email: a trainer finds a member assigned to someone else by name or id only."""
+    await desk.emit(handler_name(FrontDeskState.search), {"text": who.id})
     await desk.wait_for(
         lambda: [row["name"] for row in desk.get(DESK, "results", [])] == [who.name], what="one result"
     )

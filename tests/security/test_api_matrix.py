@@ -218,3 +218,73 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+# -- admin-only member fields ---------------------------------------------------------------------------
+
+_FIELD_COLUMNS = {
+    "email": "u.email",
+    "membershipStart": "m.membership_start",
+    "membershipEnd": "m.membership_end",
+    "membershipTier": "m.membership_tier",
+    "status": "m.status",
+    "assignedTrainerId": "m.assigned_trainer_id",
+}
+
+
+def _current_values(db: Database, member_id: str) -> dict[str, Any]:
+    """Member B's admin-only fields as stored: sending them back changes nothing an admin would see."""
+    import uuid
+
+    from thrust.members.service import ADMIN_ONLY_FIELDS
+
+    missing = set(ADMIN_ONLY_FIELDS) - set(_FIELD_COLUMNS)
+    assert not missing, f"decide how the matrix reads these admin-only fields: {missing}"
+    columns = ", ".join(_FIELD_COLUMNS[f] for f in ADMIN_ONLY_FIELDS)
+    row = db.query(
+        f"SELECT {columns} FROM members m JOIN users u ON u.id = m.user_id WHERE m.id = ?",
+        uuid.UUID(member_id).hex,
+    )[0]
+    values = dict(zip(ADMIN_ONLY_FIELDS, row, strict=True))
+    if values.get("assignedTrainerId"):
+        values["assignedTrainerId"] = str(uuid.UUID(values["assignedTrainerId"]))
+    for day in ("membershipStart", "membershipEnd"):
+        values[day] = str(values[day])[:10]
+    return values
+
+
+@pytest.mark.parametrize("role", ROLES, ids=role_name)
+def test_admin_only_member_fields_over_http(
+    role: Role | None, app_server: AppServer, cast: Cast, server_db: Database
+) -> None:
+    """Each admin-only field of a member (email, membership dates, tier, status, trainer), sent alone to
+    `PATCH /members/{id}` of member B (assigned to the trainer, who may edit the rest): an admin may; a
+    trainer gets 403, member A 404 (not theirs to see), anonymous 401, and nothing changes."""
+    account = cast.account(role)
+    allowed = role in roles_with(P.MEMBERS_EDIT_ALL)
+    expected = 401 if role is None else 403 if has_permission(role, P.MEMBERS_EDIT_ASSIGNED) else 404
+    failures = []
+    with httpx.Client(base_url=app_server.url, timeout=60) as client:
+        for field_name, value in _current_values(server_db, cast.victim.member_id).items():
+            before = server_db.snapshot()
+            response = client.patch(
+                f"/api/v1/members/{cast.victim.member_id}",
+                json={field_name: value},
+                headers={**(account.bearer if account else {}), "X-Forwarded-For": fresh_ip()},
+            )
+            label = f"PATCH {field_name} as {role_name(role)}"
+            MATRIX["admin-only fields"] += 1
+            if allowed:
+                if response.status_code != 200:
+                    failures.append(
+                        f"{label}: allowed but answered {response.status_code} {response.text[:200]}"
+                    )
+                continue
+            if response.status_code != expected:
+                failures.append(
+                    f"{label}: expected {expected}, got {response.status_code} {response.text[:200]}"
+                )
+            diff = db_changes(before, server_db.snapshot())
+            if diff:
+                failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
+    assert not failures, "\n".join(failures)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import uuid
 
 import httpx
 import pytest
 
+from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import Cast
 from tests.security.support import (
     MATRIX,
@@ -35,7 +37,10 @@ from tests.security.support import (
     role_name,
 )
 from tests.server import AppServer
+from thrust.checkins.state import FrontDeskState
 from thrust.models import Role
+
+DESK_SEARCH = handler_name(FrontDeskState.search)
 
 # Handlers anonymous sockets may call. Each must only touch the caller's own socket state or read
 # public data, or establish identity from the HttpOnly cookie itself.
@@ -165,6 +170,9 @@ async def _matrix_for(
                     f"{label}: expected only the permission toast, got refusals={refused} "
                     f"changes={changes(messages)[:5]} events={json.dumps(other_events)[:300]}"
                 )
+        if role == Role.TRAINER:
+            # The desk finds anyone (by name): the probe that would bring a member's contact details.
+            await client.call(DESK_SEARCH, {"text": cast.stranger.full_name})
         assert client.connected, "the server closed the socket during the matrix"
         seen = client.seen()
     finally:
@@ -178,6 +186,18 @@ async def _matrix_for(
         leaked = [v for email, name in rows if email != own for v in (email, name) if v and v in seen]
         if leaked:
             failures.append(f"{role_name(role)} socket received other users' emails or names: {leaked[:5]}")
+    # A trainer's socket: contact details of their assigned members only (names, tiers and status of
+    # anyone, for the desk and the live feed).
+    if role == Role.TRAINER:
+        assert account is not None
+        rows = db.query(
+            "SELECT u.email, m.phone FROM members m JOIN users u ON u.id = m.user_id"
+            " WHERE m.assigned_trainer_id IS NULL OR m.assigned_trainer_id != ?",
+            uuid.UUID(account.user_id).hex,
+        )
+        leaked = [v for email, phone in rows for v in (email, phone) if v and v in seen]
+        if leaked:
+            failures.append(f"TRAINER socket received contact details of others' members: {leaked[:5]}")
     return checked, failures
 
 
@@ -189,6 +209,65 @@ def test_authorization_matrix_over_the_socket(
     print(f"authorization matrix ({role_name(role)} over the socket): {checked} handlers")
     assert checked >= 20, "suspiciously few handlers: is the app registry empty?"
     assert not failures, f"{len(failures)} of {checked} calls failed:\n" + "\n".join(failures)
+
+
+async def _form_fields_for(role: Role, app_server: AppServer, cast: Cast, db: Database) -> list[str]:
+    from tests.security.test_api_matrix import _current_values
+    from thrust.members.service import ADMIN_ONLY_MESSAGE
+    from thrust.members.state import MemberFormState
+
+    account = cast.account(role)
+    assert account is not None
+    victim = cast.victim
+    name, phone, born, gender = db.query(
+        "SELECT full_name, phone, date_of_birth, gender FROM members WHERE id = ?",
+        uuid.UUID(victim.member_id).hex,
+    )[0]
+    personal = {
+        "fullName": name,
+        "phone": phone or "",
+        "dateOfBirth": str(born)[:10] if born else "",
+        "gender": gender or "unspecified",
+    }
+    allowed = role == Role.ADMIN
+    failures: list[str] = []
+    client = ProbingClient(app_server.url, cookie=account.cookie)
+    await client.connect(f"/members/{victim.member_id}")
+    try:
+        await client.call(handler_name(MemberFormState.open_edit), {"member_id": victim.member_id})
+        for field_name, value in _current_values(db, victim.member_id).items():
+            if field_name == "assignedTrainerId" and value is None:
+                value = "none"
+            before = db.snapshot()
+            form = {**personal, field_name: value}
+            said = json.dumps(
+                [m.raw for m in await client.call(handler_name(MemberFormState.save), {"form_data": form})]
+            )
+            MATRIX["admin-only fields"] += 1
+            label = f"member form with {field_name} as {role_name(role)}"
+            if allowed:
+                if "Saved " not in said:
+                    failures.append(f"{label}: allowed but not saved: {said[:300]}")
+                await client.call(handler_name(MemberFormState.open_edit), {"member_id": victim.member_id})
+                continue
+            if ADMIN_ONLY_MESSAGE not in said:
+                failures.append(f"{label}: expected the service's refusal, got {said[:300]}")
+            diff = db_changes(before, db.snapshot())
+            if diff:
+                failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
+    finally:
+        await client.close()
+    return failures
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.ADMIN], ids=role_name)
+def test_admin_only_fields_through_the_member_form(
+    role: Role, app_server: AppServer, cast: Cast, server_db: Database
+) -> None:
+    """The member form's `save` with each admin-only field (at its current value) for member B, whom the
+    trainer may edit otherwise: refused whole for the trainer, saved for an admin."""
+    failures = asyncio.run(_form_fields_for(role, app_server, cast, server_db))
+    assert not failures, "\n".join(failures)
 
 
 async def _uploads_for(

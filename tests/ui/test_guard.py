@@ -323,6 +323,8 @@ def auth_state_days() -> list[Any]:
 
 def test_argument_readers() -> None:
     assert form_values({"a": "x", "extra": "y"}, {"a": 5, "b": 5}) == {"a": "x", "b": ""}
+    # A control the page did not show comes as null: absent.
+    assert form_values({"a": None, "hidden_ref": None}, {"a": 5}) == {"a": ""}
     for bad in ({"a": ["x"]}, {"a": {"b": "c"}}, {"a": 1}, ["a"], "a", {f"k{i}": "" for i in range(100)}):
         with pytest.raises(BadArgument):
             form_values(bad, {"a": 5})

@@ -194,18 +194,19 @@ def form_values(form_data: object, limits: Mapping[str, int]) -> dict[str, str]:
     """The named text fields of a submitted form, each at most its limit; absent fields read as "".
 
     Refuses anything but a flat dict of strings (no lists, dicts or numbers anywhere in it), and
-    ignores keys it was not asked for.
+    ignores keys it was not asked for. A null reads as absent: Reflex reports a control the page did
+    not show (one inside an `rx.cond`) as null.
     """
     if not isinstance(form_data, dict):
         raise BadArgument("form", "must be a form")
     if len(form_data) > MAX_FORM_KEYS:
         raise BadArgument("form", "has too many fields")
     for key, value in form_data.items():
-        if not isinstance(key, str) or not isinstance(value, str):
+        if not isinstance(key, str) or not (isinstance(value, str) or value is None):
             raise BadArgument("form", "fields must be text")
     # The services check each field (storable text included) and name the field in their answer.
     return {
-        field: text_arg(form_data.get(field, ""), field, max_length=limit, storable=False)
+        field: text_arg(form_data.get(field) or "", field, max_length=limit, storable=False)
         for field, limit in limits.items()
     }
 

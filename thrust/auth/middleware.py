@@ -4,10 +4,12 @@ Reflex lets any connected client call any handler of any state with any argument
 runs before every event (also server-chained ones) under the state lock:
 - public handlers (Reflex's hydrate/page-load plumbing, `@public_event`) always run; before a hydrate
   a state whose recorded user no longer matches the cookie is wiped, so a reused client token never
-  receives the previous user's data;
+  receives the previous user's data, and one whose user's role changed drops what the old role
+  loaded, so a reconnect never receives it again;
 - every other event needs the handshake cookie to still name a live session of the state's user
   (re-checked each time through the cached lookup); otherwise it is dropped, the state forgets the
-  user, and the client is told its session ended and sent to sign in;
+  user, and the client is told its session ended and sent to sign in. A changed role resets the
+  user's other states (`@user_bound`) before the event runs;
 - an upload's event (files only /_upload can make) acts with the upload request's own cookie, which
   must name the tab's user; otherwise it is dropped and the tab's session is left alone;
 - then the handler's permissions: a refused event is dropped with a toast.

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 import redis
 from sqlalchemy.exc import SQLAlchemyError
@@ -49,6 +50,8 @@ class RevokeReason:
     REUSE = "reuse"
     PASSWORD_CHANGE = "password_change"
     DEACTIVATED = "deactivated"
+    EMAIL_CHANGE = "email_change"  # an admin gave the account another login email
+    MEMBERSHIP_STOPPED = "membership_stopped"  # the member was frozen or deactivated
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,19 @@ def revoke_user_sessions(
         if auth.id != except_session_id:
             _revoke(session, auth, reason)
             ended += 1
+    return ended
+
+
+def revoke_sessions_of(session: Session, user_ids: Any, *, reason: str) -> int:
+    """End every live session of the users `user_ids` names (ids, or a SELECT of them); how many ended."""
+    query = select(AuthSession).where(
+        AuthSession.user_id.in_(user_ids),  # type: ignore[attr-defined]
+        AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+    )
+    ended = 0
+    for auth in session.exec(query).all():
+        _revoke(session, auth, reason)
+        ended += 1
     return ended
 
 

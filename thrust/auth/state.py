@@ -34,12 +34,16 @@ ROLE_LABELS = {Role.ADMIN: "Admin", Role.TRAINER: "Trainer", Role.MEMBER: "Membe
 PAGE_DENIED_MESSAGE = "That page is not part of your account; here is your dashboard."
 ACCESS_COOKIE_NAME = "thrust_access"
 
-# States holding data of the signed-in user: all reset together when the identity changes or ends.
+# States holding data of the signed-in user: all reset together when the identity changes or ends,
+# and (all but the identity itself) when the user's role changes: what they hold was chosen for the
+# role it was loaded under (a staff table, members' contact details), and a state that only some
+# roles may fill is safer emptied than sent again to a role that may not see it.
 USER_BOUND: list[type[rx.State]] = []
 
 
 def user_bound(cls: S) -> S:
-    """Mark a state class as holding the signed-in user's data (reset on sign-out or a user change)."""
+    """Mark a state class as holding the signed-in user's data (reset on sign-out, a user change or a
+    role change)."""
     USER_BOUND.append(cls)
     return cls
 
@@ -172,8 +176,17 @@ class AuthState(rx.State):
             return actor if await self._adopt(actor) else None
         if str(actor.user_id) != self._user_id:
             return None
+        await self._drop_if_role_changed(actor)
         self._record(actor)
         return actor
+
+    async def _drop_if_role_changed(self, actor: Actor) -> None:
+        """Reset every other user-bound state if `actor`'s role is not the one they were loaded under
+        (a demoted admin's staff table and members' contact details must not stay, nor be sent again)."""
+        if self._role and self._role != actor.role.value:
+            for cls in USER_BOUND:
+                if cls is not AuthState:
+                    (await self.get_state(cls)).reset()
 
     def _record(self, actor: Actor) -> None:
         self._user_id = str(actor.user_id)
@@ -194,6 +207,7 @@ class AuthState(rx.State):
         except DomainError:
             await self._forget()
             return False
+        await self._drop_if_role_changed(actor)
         self._record(actor)
         self._set_display_name(name)
         return True
@@ -212,12 +226,16 @@ class AuthState(rx.State):
 
     async def _forget_if_stale(self) -> None:
         """Before a hydrate: if the cookie no longer names the recorded user, forget them first,
-        so a reused client token never receives the previous user's data."""
+        so a reused client token never receives the previous user's data; if the user's role changed,
+        drop what was loaded under the old one, so a reconnect never receives it again."""
         if not self._user_id and not self.is_authenticated:
             return
         actor = await lookup_actor(self._cookie_header())
         if actor is None or str(actor.user_id) != self._user_id:
             await self._forget()
+            return
+        await self._drop_if_role_changed(actor)
+        self._record(actor)
 
     # -- page-load handlers (public: they establish identity from the cookie themselves) ----------------
 

@@ -20,6 +20,8 @@ from thrust.members.components import tier_badge
 from thrust.ui import routes, styles
 from thrust.ui.shell import can, template
 
+SEARCH_DEBOUNCE_MS = 100
+
 # Arrow keys in inputs marked data-keep-caret move the highlight, not the caret (a file, not an
 # inline script: the Content-Security-Policy runs no inline script it does not know by hash).
 KEEP_CARET_SCRIPT = "/thrust-front-desk.js"
@@ -48,7 +50,11 @@ def _search_box() -> rx.Component:
             rx.input.slot(rx.icon("search", size=20)),
             id=SEARCH_ID,
             placeholder="Name, phone, email or member id",
+            # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays
+            # far below the desk's search limit (checkins service DESK_SEARCHES).
+            value=FrontDeskState.query,
             on_change=FrontDeskState.search,
+            debounce_timeout=SEARCH_DEBOUNCE_MS,
             on_key_down=FrontDeskState.key_down,
             auto_focus=True,
             auto_complete="off",
@@ -178,27 +184,37 @@ def _results() -> rx.Component:
             background="var(--color-panel-solid)",
         ),
         rx.cond(
-            FrontDeskState.searched,
-            rx.center(
-                rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED),
-                padding="2rem",
+            FrontDeskState.slow_down != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("timer")),
+                rx.callout.text(FrontDeskState.slow_down, id="desk-slow-down"),
+                color="amber",
+                role="alert",
                 width="100%",
-                border=styles.BORDER,
-                border_style="dashed",
-                border_radius="var(--radius-4)",
             ),
-            rx.center(
-                rx.vstack(
-                    rx.icon("scan-line", size=28, color="var(--accent-9)"),
-                    rx.text("Start typing to find a member.", size="2", color=styles.MUTED),
-                    align="center",
-                    spacing="2",
+            rx.cond(
+                FrontDeskState.searched,
+                rx.center(
+                    rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED),
+                    padding="2rem",
+                    width="100%",
+                    border=styles.BORDER,
+                    border_style="dashed",
+                    border_radius="var(--radius-4)",
                 ),
-                padding="2.5rem",
-                width="100%",
-                border=styles.BORDER,
-                border_style="dashed",
-                border_radius="var(--radius-4)",
+                rx.center(
+                    rx.vstack(
+                        rx.icon("scan-line", size=28, color="var(--accent-9)"),
+                        rx.text("Start typing to find a member.", size="2", color=styles.MUTED),
+                        align="center",
+                        spacing="2",
+                    ),
+                    padding="2.5rem",
+                    width="100%",
+                    border=styles.BORDER,
+                    border_style="dashed",
+                    border_radius="var(--radius-4)",
+                ),
             ),
         ),
     )
@@ -241,20 +257,23 @@ def _member_card() -> rx.Component:
                     align="center",
                     spacing="3",
                 ),
-                rx.grid(
-                    rx.vstack(
-                        rx.text("Membership until", size="1", color=styles.MUTED),
-                        rx.text(card.ends, size="2", weight="medium"),
-                        spacing="0",
+                rx.cond(
+                    card.detailed,  # a member outside the user's scope: name, tier and status only
+                    rx.grid(
+                        rx.vstack(
+                            rx.text("Membership until", size="1", color=styles.MUTED),
+                            rx.text(card.ends, size="2", weight="medium"),
+                            spacing="0",
+                        ),
+                        rx.vstack(
+                            rx.text("Visits this month", size="1", color=styles.MUTED),
+                            rx.text(card.visits, size="2", weight="medium", id="desk-card-visits"),
+                            spacing="0",
+                        ),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
                     ),
-                    rx.vstack(
-                        rx.text("Visits this month", size="1", color=styles.MUTED),
-                        rx.text(card.visits, size="2", weight="medium", id="desk-card-visits"),
-                        spacing="0",
-                    ),
-                    columns="2",
-                    spacing="3",
-                    width="100%",
                 ),
                 rx.cond(
                     card.inside,

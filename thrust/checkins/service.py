@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,11 +16,11 @@ from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.bus import publish_after_commit
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.metrics import observe_check_in
-from thrust.core.text import initials
+from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
 from thrust.gym.service import get_gym
-from thrust.members.service import MemberFilters, _conditions, gym_today
+from thrust.members.service import DeskView, _visible, desk_search_conditions, desk_view, gym_today
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User
 
 CAPACITY_CHANNEL = "capacity"
@@ -57,19 +57,11 @@ class CheckInResult:
 
 @dataclass(frozen=True)
 class DeskMember:
-    """What the front desk sees of a member it looked up."""
+    """A member the front desk looked up: what the actor may see of them, and whether they are inside."""
 
-    id: uuid.UUID
-    full_name: str
-    initials: str
-    email: str
-    phone: str | None
-    membership_tier: MembershipTier
-    status: MemberStatus
-    membership_end: date
-    expired: bool
+    person: DeskView  # the members service's projection for this actor (no contact details outside scope)
     open_visit_id: uuid.UUID | None
-    visits_this_month: int
+    visits_this_month: int | None  # None outside the actor's scope, like the contact details
 
 
 @dataclass(frozen=True)
@@ -319,8 +311,27 @@ def _visits_this_month(session: Session, member_ids: list[uuid.UUID]) -> dict[uu
     return {member_id: int(count) for member_id, count in rows}
 
 
-def lookup(session: Session, actor: Actor, query: str, *, limit: int = LOOKUP_LIMIT) -> list[DeskMember]:
-    """The front desk's search: name, phone, email or member id, across all members."""
+# Per user, whichever socket or worker it comes from. The desk's box sends a search 100 ms after the
+# last keystroke, so typing sends at most 10 a second (31 in any 3 seconds, however fast the typist);
+# 40 in 3 seconds leaves a margin for that and refuses a script that looks members up in bulk.
+DESK_SEARCHES = Limit(
+    "desk-search",
+    max_attempts=40,
+    window_seconds=3,
+    message="Too many searches at once. Wait {wait}, then search again.",
+)
+
+
+def lookup(
+    session: Session,
+    actor: Actor,
+    query: str,
+    *,
+    limit: int = LOOKUP_LIMIT,
+    limiter: RateLimiter | None = None,
+) -> list[DeskMember]:
+    """The front desk's search: name, phone, email or member id, across all members, each shown as the
+    actor may see them (members service `desk_view`). RateLimited past DESK_SEARCHES."""
     require(actor, Permission.CHECKINS_MANAGE)
     if not isinstance(query, str) or len(query) > 100:
         raise ValidationFailed(details=[FieldProblem("q", "Search must be text of at most 100 characters")])
@@ -328,11 +339,13 @@ def lookup(session: Session, actor: Actor, query: str, *, limit: int = LOOKUP_LI
     query = query.strip()
     if not query:
         return []
+    with (limiter or get_rate_limiter()).attempt((DESK_SEARCHES, str(actor.user_id))) as attempt:
+        attempt.charge()  # every look-up counts, found or not
     today = gym_today(session)
     statement = (
         select(Member, User.email)
         .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
-        .where(*_conditions(MemberFilters(query=query), today))
+        .where(*desk_search_conditions(session, actor, query, today))
         .order_by(Member.full_name, Member.id)
         .limit(max(1, min(limit, 20)))
     )
@@ -350,22 +363,15 @@ def lookup(session: Session, actor: Actor, query: str, *, limit: int = LOOKUP_LI
         if ids
         else {}
     )
-    month = _visits_this_month(session, ids)
+    people = [desk_view(actor, member, email, today) for member, email in found]
+    month = _visits_this_month(session, [person.id for person in people if person.detailed])
     return [
         DeskMember(
-            id=member.id,
-            full_name=member.full_name,
-            initials=initials(member.full_name),
-            email=email,
-            phone=member.phone,
-            membership_tier=member.membership_tier,
-            status=member.status,
-            membership_end=member.membership_end,
-            expired=member.membership_end < today,
-            open_visit_id=open_visits.get(member.id),
-            visits_this_month=month.get(member.id, 0),
+            person=person,
+            open_visit_id=open_visits.get(person.id),
+            visits_this_month=month.get(person.id, 0) if person.detailed else None,
         )
-        for member, email in found
+        for person in people
     ]
 
 
@@ -417,9 +423,10 @@ def list_visits(
     page: int = 1,
     limit: int = 50,
 ) -> tuple[list[tuple[CheckIn, str]], int]:
-    """Visits, newest first, with the member's name; staff see all, a member only their own."""
+    """Visits, newest first, with the member's name: of every member for an admin, of their assigned
+    members for a trainer, only their own for a member."""
     require(actor, Permission.OCCUPANCY_VIEW)
-    where: list[Any] = []
+    where: list[Any] = [_visible(actor)]  # the directory's scope: whose visits are the actor's to list
     if not actor.can(Permission.CHECKINS_VIEW_NAMES):
         own = session.exec(select(Member.id).where(Member.user_id == actor.user_id)).first()
         if own is None or (member_id is not None and member_id != own):
@@ -433,7 +440,10 @@ def list_visits(
         where.append(CheckIn.check_in_time < until)
     if open_only:
         where.append(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
-    total = int(session.exec(select(sa.func.count()).select_from(CheckIn).where(*where)).one())
+    counted = select(sa.func.count()).select_from(CheckIn)
+    if not actor.can(Permission.MEMBERS_VIEW_ALL):  # the scope is a condition on the member
+        counted = counted.join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
+    total = int(session.exec(counted.where(*where)).one())
     rows = session.exec(
         select(CheckIn, Member.full_name)
         .join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from thrust.checkins.live import (
     now_ms,
     read_snapshot,
 )
-from thrust.core.errors import DomainError
+from thrust.core.errors import DomainError, RateLimited
 from thrust.models import Role
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, in_unit_of_work
@@ -147,12 +147,13 @@ class DeskRow:
     id: str = ""
     name: str = ""
     initials: str = ""
-    contact: str = ""  # "ana@example.com · +34 612 345 678"
+    contact: str = ""  # "ana@example.com · +34 612 345 678"; "" outside the user's scope
     tier: str = ""
-    ends: str = ""  # "12 Mar 2027"
+    ends: str = ""  # "12 Mar 2027"; "" outside the user's scope
     warning: str = ""  # why a check-in will be refused, shown before anyone presses Enter
     inside: bool = False
     visits: int = 0
+    detailed: bool = False  # within the user's scope: contact, end and visits are filled
 
 
 @dataclasses.dataclass
@@ -168,27 +169,32 @@ class DeskCard:
     inside: bool = False
     headline: str = ""  # "Checked in at 18:05"
     detail: str = ""  # "Welcome, Ana!" / "Visit of 1 h 12 min"
+    detailed: bool = False  # within the user's scope: the end and visits are shown
 
 
-def _row(member: service.DeskMember) -> DeskRow:
+def _row(found: service.DeskMember) -> DeskRow:
+    """A search result as the desk shows it, from the service's projection for this user (so nothing
+    outside their scope, like contact details, ever enters the state)."""
+    person = found.person
+    ends = f"{person.membership_end:%d %b %Y}" if person.membership_end else ""
     warning = ""
-    if member.status.value == "FROZEN":
+    if person.status.value == "FROZEN":
         warning = "Frozen"
-    elif member.status.value == "INACTIVE":
+    elif person.status.value == "INACTIVE":
         warning = "Inactive"
-    elif member.expired:
-        warning = f"Expired {member.membership_end:%d %b %Y}"
-    contact = " · ".join(part for part in (member.email, member.phone) if part)
+    elif person.expired:
+        warning = f"Expired {ends}" if ends else "Expired"
     return DeskRow(
-        id=str(member.id),
-        name=member.full_name,
-        initials=member.initials,
-        contact=contact,
-        tier=member.membership_tier.value,
-        ends=f"{member.membership_end:%d %b %Y}",
+        id=str(person.id),
+        name=person.full_name,
+        initials=person.initials,
+        contact=" · ".join(part for part in (person.email, person.phone) if part),
+        tier=person.membership_tier.value,
+        ends=ends,
         warning=warning,
-        inside=member.open_visit_id is not None,
-        visits=member.visits_this_month,
+        inside=found.open_visit_id is not None,
+        visits=found.visits_this_month or 0,
+        detailed=person.detailed,
     )
 
 
@@ -211,6 +217,7 @@ class FrontDeskState(rx.State):
     flash: int = 0  # bumped on each success: replays the card's flash
     refusal: str = ""
     refusal_code: str = ""
+    slow_down: str = ""  # the search was refused: too many at once (shown where results would be)
     can_override: bool = False  # at capacity, and the user is an admin
     override_open: bool = False
     override_error: str = ""
@@ -231,21 +238,31 @@ class FrontDeskState(rx.State):
     async def _search(self, text: str) -> None:
         self.query = text
         self.highlight = 0
+        self.slow_down = ""
         if not text.strip():
             self.results = []
             self.searched = False
             return
         actor = await acting_user(self)
-        found = await in_unit_of_work(lambda session: service.lookup(session, actor, text), read_only=True)
+        try:
+            found = await in_unit_of_work(
+                lambda session: service.lookup(session, actor, text), read_only=True
+            )
+        except RateLimited as refused:
+            # Said where the results would be; the rows of an earlier search would not answer this one.
+            self.results, self.searched = [], False
+            self.slow_down = refused.message
+            return
         self.results = [_row(member) for member in found[: service.LOOKUP_LIMIT]]
         self.searched = True
 
     @rx.event
     @requires(Permission.CHECKINS_MANAGE)
     async def search(self, text: str) -> Any:
-        """Each keystroke: the first eight matches by name, phone, email or member id."""
+        """As the user types (100 ms after the last key): the first eight matches by name, phone,
+        email or member id."""
         text = text_arg(text, "q", max_length=QUERY_LIMIT)
-        if text == self.query:
+        if text == self.query and not self.slow_down:
             return None
         self._clear_refusal()
         try:
@@ -320,6 +337,7 @@ class FrontDeskState(rx.State):
             inside=True,
             headline=f"Checked in at {at}" + (" (over capacity)" if reason else ""),
             detail=f"Welcome, {first}!",
+            detailed=row.detailed,
         )
         return await self._done(card, result.capacity)
 
@@ -351,6 +369,7 @@ class FrontDeskState(rx.State):
             inside=False,
             headline=f"Checked out at {at}",
             detail=f"Visit of {_duration(minutes)}",
+            detailed=row.detailed,
         )
         return await self._done(card, result.capacity)
 
@@ -360,6 +379,7 @@ class FrontDeskState(rx.State):
         self.card, self.has_card = card, True
         self.flash += 1
         self.query, self.results, self.highlight, self.searched = "", [], 0, False
+        self.slow_down = ""
         live = await self.get_state(LiveState)
         stamp = now_ms()
         live._show(Occupancy(capacity.current, capacity.max, live.as_of), stamp, paused=live.paused)
@@ -379,6 +399,7 @@ class FrontDeskState(rx.State):
             tier=card.tier,
             ends=card.ends,
             visits=card.visits,
+            detailed=card.detailed,
         )
         return await self._check_out(uuid.UUID(card.id), row)
 

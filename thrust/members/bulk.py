@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.sessions import RevokeReason, revoke_sessions_of
 from thrust.core.errors import ValidationFailed
 from thrust.core.types import utcnow
-from thrust.members.service import MemberFilters, _conditions, _visible, gym_today
+from thrust.members.service import SIGNED_OUT_STATUSES, MemberFilters, _conditions, _visible, gym_today
 from thrust.models import Member, MemberStatus
 
 MAX_SELECTED = 1_000  # an explicit selection is a page's rows; larger sets go by filter
@@ -71,12 +72,17 @@ def apply_bulk_action(
     """Set the status of the selected (or all matching) members in one statement; returns how many.
 
     Status belongs to the business side: admins only (trainers may not change it, per the seed).
+    Members frozen or deactivated here are signed out everywhere, like by a single edit.
     """
     require(actor, Permission.MEMBERS_EDIT_ALL)
     where = _where(session, actor, member_ids, filters)
-    result = session.execute(
-        sa.update(Member).where(*where).values(status=STATUS_FOR[action], updated_at=utcnow())
-    )
+    status = STATUS_FOR[action]
+    if status in SIGNED_OUT_STATUSES:
+        # Before the update: afterwards the filter (e.g. status=ACTIVE) may no longer match them.
+        # Only those whose status changes: re-freezing a frozen member ends nothing new.
+        changing = sa.select(Member.user_id).where(*where, Member.status != status)
+        revoke_sessions_of(session, changing, reason=RevokeReason.MEMBERSHIP_STOPPED)
+    result = session.execute(sa.update(Member).where(*where).values(status=status, updated_at=utcnow()))
     return int(result.rowcount or 0)
 
 

@@ -697,6 +697,32 @@ def _text_field(label: str, name: str, control_id: str, default: rx.Var, **props
     )
 
 
+def _admin_field(label: str, name: str, control_id: str, default: rx.Var, **props: Any) -> rx.Component:
+    """A field only admins change (the members service's ADMIN_ONLY_FIELDS): an input for them; for
+    anyone else the value shown read-only, under a name no service field has, so it changes nothing."""
+    locked_id = f"{control_id}-locked"
+    locked = field(
+        label,
+        rx.input(
+            id=locked_id,
+            name=f"{name}ReadOnly",  # named: Reflex would send an unnamed one under its id (deprecated)
+            default_value=default,
+            read_only=True,
+            size="3",
+            width="100%",
+            variant="soft",
+            color_scheme="gray",
+            type=props.get("type", "text"),
+            custom_attrs={"aria-describedby": f"{locked_id}-hint"},
+        ),
+        control_id=locked_id,
+        hint="Set by the gym's admins",
+    )
+    return rx.cond(
+        MemberFormState.can_edit_membership, _text_field(label, name, control_id, default, **props), locked
+    )
+
+
 def _membership_fields() -> rx.Component:
     values = MemberFormState.values
     editable = _two(
@@ -788,7 +814,7 @@ def member_form_dialog() -> rx.Component:
                         _text_field(
                             "Full name", "fullName", "member-name", values.fullName, auto_complete="off"
                         ),
-                        _text_field(
+                        _admin_field(
                             "Email",
                             "email",
                             "member-email",
@@ -831,10 +857,12 @@ def member_form_dialog() -> rx.Component:
                     rx.separator(size="4"),
                     rx.heading("Membership", size="3"),
                     _two(
-                        _text_field(
+                        _admin_field(
                             "Starts", "membershipStart", "member-start", values.membershipStart, type="date"
                         ),
-                        _text_field("Ends", "membershipEnd", "member-end", values.membershipEnd, type="date"),
+                        _admin_field(
+                            "Ends", "membershipEnd", "member-end", values.membershipEnd, type="date"
+                        ),
                     ),
                     _membership_fields(),
                     rx.hstack(

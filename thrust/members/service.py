@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.security import UNUSABLE_PASSWORD
-from thrust.core.text import digits, fold, member_search_text
+from thrust.core.text import digits, fold, initials, member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import UNSTORABLE_TEXT, FieldReader, is_storable
 from thrust.gym.service import GYM_ID, gym_timezone
@@ -32,8 +33,19 @@ MAX_QUERY_LENGTH = 100
 MAX_EXPIRING_DAYS = 365
 GENDERS = ("male", "female", "other")
 OLDEST_AGE, YOUNGEST_AGE = 110, 5
-# Changing these belongs to the gym's business side, which the seed gives admins only.
-ADMIN_ONLY_FIELDS = ("membershipTier", "status", "assignedTrainerId")
+# Changing these belongs to the gym's business side, which the seed gives admins only; the email is
+# also the member's login (whoever changes it decides who can sign in as them).
+ADMIN_ONLY_FIELDS = (
+    "email",
+    "membershipStart",
+    "membershipEnd",
+    "membershipTier",
+    "status",
+    "assignedTrainerId",
+)
+ADMIN_ONLY_MESSAGE = "Only an admin can change a member's email, membership dates, tier, status or trainer"
+# A member whose membership stops (frozen or deactivated) is signed out everywhere.
+SIGNED_OUT_STATUSES = (MemberStatus.FROZEN, MemberStatus.INACTIVE)
 EMAIL_IN_USE = "Another account already uses this email"
 
 Trainer = aliased(User, name="trainer")
@@ -336,9 +348,99 @@ def _visible(actor: Actor) -> sa.ColumnElement[bool]:
 
 
 def _conditions(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
-    """The filters' conditions with their values in place (bulk actions, export, front-desk search)."""
+    """The filters' conditions with their values in place (bulk actions, export)."""
     shape, params = _shape(filters, today)
     return _where(shape, params)
+
+
+# -- the front desk's view of a member -------------------------------------------------------------------
+#
+# Everyone at the desk (admins and trainers) may find and check in any member. What the desk shows of
+# a member follows the same scope as the directory (`_scope`): within it, everything the desk shows;
+# outside it (a trainer and a member assigned to someone else), the name, initials, tier and status
+# only: no email, phone, birth date, membership end or visit count.
+
+
+def in_scope(actor: Actor, member: Member) -> bool:
+    """Whether `member` is within the actor's scope (`_scope`): their details are the actor's to see."""
+    scope, user_id = _scope(actor)
+    if scope == "all":
+        return True
+    if scope == "assigned":
+        return member.assigned_trainer_id == user_id
+    return member.user_id == user_id
+
+
+@dataclass(frozen=True)
+class DeskView:
+    """A member as the front desk shows them to one actor; the details are None outside their scope."""
+
+    id: uuid.UUID
+    full_name: str
+    initials: str
+    membership_tier: MembershipTier
+    status: MemberStatus
+    expired: bool  # a cue like the status ("Expired"), not the date
+    detailed: bool  # within the actor's scope: the fields below are filled
+    email: str | None = None
+    phone: str | None = None
+    date_of_birth: date | None = None
+    membership_end: date | None = None
+
+
+def desk_view(actor: Actor, member: Member, email: str, today: date) -> DeskView:
+    """The one projection of a member for the desk: what this actor may see of them."""
+    base = {
+        "id": member.id,
+        "full_name": member.full_name,
+        "initials": initials(member.full_name),
+        "membership_tier": MembershipTier(member.membership_tier),
+        "status": MemberStatus(member.status),
+        "expired": member.membership_end < today,
+    }
+    if not in_scope(actor, member):
+        return DeskView(**base, detailed=False)
+    return DeskView(
+        **base,
+        detailed=True,
+        email=email,
+        phone=member.phone,
+        date_of_birth=member.date_of_birth,
+        membership_end=member.membership_end,
+    )
+
+
+def _name_part(session: Session) -> Any:
+    """The name words at the start of `search_text` (" folded name email phone-digits"): up to where
+    " " + the user's email starts. Needs the users table joined. Fails closed: should the email not
+    be found (its case-folding differs from lower case, e.g. "ß"), the part is empty."""
+    needle = sa.literal(" ", sa.String) + User.email
+    if session.get_bind().dialect.name == "postgresql":
+        position = sa.func.strpos(Member.search_text, needle)
+    else:
+        position = sa.func.instr(Member.search_text, needle)
+    return sa.func.substr(Member.search_text, 1, sa.case((position > 0, position - 1), else_=0))
+
+
+def desk_search_conditions(session: Session, actor: Actor, query: str, today: date) -> list[Any]:
+    """The desk's search (name, phone, email or member id, across all members) as this actor may run it.
+
+    Outside the actor's scope a member is found by name or member id only: finding them by an email or
+    a phone number would tell the desk whose it is (and, a letter at a time, what it is).
+    """
+    shape, params = _shape(MemberFilters(query=query), today)
+    conditions: list[Any] = _where(shape, params)
+    scope, user_id = _scope(actor)
+    if scope == "all":
+        return conditions
+    name = _name_part(session)
+    by_name = [
+        name.like(params[f"f_term{index}"], escape="\\")
+        for index, kind in enumerate(shape.terms)
+        if kind == "like"
+    ]
+    mine = _where(_Shape(scope=scope), {"f_actor": user_id})
+    return [*conditions, sa.or_(sa.and_(*mine), sa.and_(sa.true(), *by_name))]
 
 
 def membership_cue(end: date, today: date) -> str:
@@ -869,12 +971,15 @@ def create_member(session: Session, actor: Actor, data: Mapping[str, Any]) -> Me
 
 
 def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Mapping[str, Any]) -> Member:
-    """Change the fields given (a partial update); trainers may not touch tier, status or trainer."""
+    """Change the fields given (a partial update); trainers may not touch the admin-only fields.
+
+    A new email (their login) or a membership frozen or deactivated ends the member's sessions.
+    """
     member = _load_visible(session, actor, member_id)
     if not _may_edit(actor, member):
         raise PermissionDenied("You may not edit this member")
     if not actor.can(Permission.MEMBERS_EDIT_ALL) and any(key in data for key in ADMIN_ONLY_FIELDS):
-        raise PermissionDenied("Only an admin can change a member's tier, status or trainer")
+        raise PermissionDenied(ADMIN_ONLY_MESSAGE)
     fields = _read_member_fields(session, data, creating=False, current=member)
     user = session.get(User, member.user_id)
     assert user is not None
@@ -883,9 +988,12 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
         raise ValidationFailed.on("fullName", "Full name is required")
     if "fullName" in present and fields.full_name:
         member.full_name = user.full_name = fields.full_name
+    ended: str | None = None
     if "email" in present:
         if fields.email is None:
             raise ValidationFailed.on("email", "Email is required")
+        if fields.email != user.email:
+            ended = RevokeReason.EMAIL_CHANGE
         user.email = fields.email
     if "phone" in present:
         member.phone = user.phone = fields.phone
@@ -900,12 +1008,17 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
     if "membershipEnd" in present and fields.membership_end:
         member.membership_end = fields.membership_end
     if "status" in present and fields.status:
+        if fields.status != member.status and fields.status in SIGNED_OUT_STATUSES:
+            ended = ended or RevokeReason.MEMBERSHIP_STOPPED
         member.status = fields.status
     if "assignedTrainerId" in present:
         member.assigned_trainer_id = fields.assigned_trainer_id
     member.search_text = member_search_text(member.full_name, user.email, member.phone)
     member.updated_at = utcnow()
     _save(session, user, member)
+    if ended is not None:
+        revoke_user_sessions(session, user.id, reason=ended)
+    forget_user(user.id)  # sessions read the email from the database: this process's cache drops it
     return member
 
 

@@ -964,6 +964,7 @@ FORM_LIMITS = {
     "assignedTrainerId": 36,
 }
 GENDER_CHOICES = ("unspecified", *service.GENDERS)
+PERSONAL_FIELDS = ("fullName", "phone", "dateOfBirth", "gender")  # what every editor may change
 
 
 @user_bound
@@ -1056,17 +1057,15 @@ class MemberFormState(rx.State):
     async def save(self, form_data: dict) -> AsyncIterator[Any]:
         values = form_values(form_data, FORM_LIMITS)
         actor = await acting_user(self)
-        data: dict[str, str] = {
-            key: values[key]
-            for key in ("fullName", "email", "phone", "dateOfBirth", "membershipStart", "membershipEnd")
-        }
+        # Personal data always; every other field as the form sent it. The form has inputs for the
+        # admin-only fields (members service ADMIN_ONLY_FIELDS) only where the service allowed them when
+        # it opened: a trainer sees them read-only, with no input to send. Sent anyway, the service
+        # refuses the whole change and nothing is saved.
+        sent = {key for key, value in form_data.items() if value is not None}
+        data = {key: values[key] for key in FORM_LIMITS if key in PERSONAL_FIELDS or key in sent}
         data["gender"] = "" if values["gender"] in ("", "unspecified") else values["gender"]
-        # The membership fields go to the service only when the form showed them (the service said so
-        # when the form opened); the service decides again, and refuses them to a trainer.
-        if self.can_edit_membership:
-            data.update({field: values[field] for field in service.ADMIN_ONLY_FIELDS})
-            if data["assignedTrainerId"] == NO_TRAINER:
-                data["assignedTrainerId"] = ""
+        if data.get("assignedTrainerId") == NO_TRAINER:
+            data["assignedTrainerId"] = ""
         self.saving = True
         yield
 
