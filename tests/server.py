@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# The demo gym's clock for every test server: a zone where it is now mid-afternoon, so the gym is
+# open (default hours 05:30-23:00, weekends 07:00-21:00) and people are inside at any hour the suite
+# runs. The local date is always the UTC date (14:00 local = UTC + (14 - UTC hour)).
+AFTERNOON = 14
+
+
+def afternoon_timezone(now: datetime | None = None) -> str:
+    """An IANA zone (Etc/GMT±N, whose sign is POSIX's, inverted) where `now` falls at 14:xx."""
+    offset = AFTERNOON - (now or datetime.now(UTC)).hour  # -9 .. +14: every one is a zone
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 def healthy(url: str) -> bool:
@@ -106,7 +119,7 @@ def launch(
     fcntl.flock(build_lock, fcntl.LOCK_EX)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "thrust", "serve", "--members", str(members)],
+            [sys.executable, "-m", "thrust", "serve", "--members", str(members), "--timezone", afternoon_timezone()],
             cwd=ROOT,
             env=env,
             stdout=log,

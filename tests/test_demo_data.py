@@ -184,6 +184,21 @@ def test_nobody_is_in_a_closed_gym(db: Session) -> None:
     _assert_inside_opening_hours(db, CLOSED_NOW)
 
 
+def test_a_timezone_given_to_the_seed_becomes_the_gyms_and_lays_out_the_visits(db: Session) -> None:
+    # 02:00 UTC is closed in London but 13:00 in Sydney (UTC+11 in November): people are inside.
+    report = _seed(db, now=CLOSED_NOW, timezone="Australia/Sydney")
+    assert db.exec(select(GymSettings.timezone).where(GymSettings.id == 1)).one() == "Australia/Sydney"
+    assert report.gym_open_now and report.open_visits > 0
+    _assert_inside_opening_hours(db, CLOSED_NOW)
+
+
+def test_an_unknown_timezone_stops_the_seed_before_anything_is_written(db: Session) -> None:
+    with pytest.raises(DemoDataError, match="'Mars/Olympus' is not a known IANA time zone"):
+        _seed(db, timezone="Mars/Olympus")
+    assert db.exec(select(GymSettings.timezone).where(GymSettings.id == 1)).one() == "UTC"
+    assert db.exec(select(User)).all() == []
+
+
 def test_local_opening_hours_in_the_gyms_timezone(db: Session) -> None:
     # 09:00-20:00 in India (UTC+05:30), closed on Sundays: nothing may fall outside, in local time.
     gym = db.get(GymSettings, 1)
@@ -328,6 +343,13 @@ def test_cli_seed_uses_thrust_admin_password(cli_db: str, tmp_path: Path) -> Non
     assert "warning:" not in done.stderr and GOOD_PASSWORD not in done.stdout
     admin = _users(cli_db)[ADMIN_EMAIL]
     assert verify_password(GOOD_PASSWORD, admin.password_hash)
+
+
+def test_cli_seed_with_a_bad_timezone_says_so_in_one_line(cli_db: str, tmp_path: Path) -> None:
+    result = _thrust(cli_db, tmp_path, "seed", "--members", "5", "--no-progress", "--timezone", "Nowhere")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: 'Nowhere' is not a known IANA time zone (e.g. Europe/Berlin)"
+    assert _users(cli_db) == {}
 
 
 def test_cli_seed_on_an_unmigrated_database(tmp_path: Path) -> None:

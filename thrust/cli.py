@@ -107,6 +107,7 @@ def _register_seed(commands: Commands) -> None:
         "--if-empty", action="store_true", help="do nothing (and succeed) if the database has users"
     )
     seed.add_argument("--no-progress", action="store_true", help="no progress bars")
+    seed.add_argument("--timezone", help="set the gym's time zone first, e.g. Europe/Berlin (IANA name)")
     seed.set_defaults(handler=_cmd_seed)
 
 
@@ -148,6 +149,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
             reset=args.reset,
             progress=not args.no_progress,
             password_hashes=hashes,
+            timezone=args.timezone,
         )
 
     inside = (
@@ -266,6 +268,9 @@ def _register_serve(commands: Commands) -> None:
         "--members", type=_member_count, default=10_000, help="demo members for an empty database (10000)"
     )
     serve.add_argument("--no-demo", action="store_true", help="never load demo data")
+    serve.add_argument(
+        "--timezone", help="the demo gym's time zone when demo data is loaded, e.g. Europe/Berlin (IANA name)"
+    )
     serve.set_defaults(handler=_cmd_serve)
 
 
@@ -280,7 +285,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         empty = launcher.user_count(session) == 0
     if empty and not args.no_demo:
         seeded = _cmd_seed(
-            argparse.Namespace(members=args.members, reset=False, if_empty=True, no_progress=False)
+            argparse.Namespace(
+                members=args.members, reset=False, if_empty=True, no_progress=False, timezone=args.timezone
+            )
         )
         if seeded != EXIT_OK:
             return seeded

@@ -25,6 +25,7 @@ from thrust.auth.passwords import password_problems
 from thrust.core.security import hash_password
 from thrust.core.text import fold, member_search_text
 from thrust.core.types import utcnow
+from thrust.gym.service import valid_timezone
 from thrust.models import (
     AIUsageLog,
     AuthSession,
@@ -197,12 +198,14 @@ def seed_demo_data(
     now: datetime | None = None,
     rng_seed: int | None = None,
     password_hashes: DemoPasswordHashes | None = None,
+    timezone: str | None = None,
 ) -> SeedReport:
     """Fill an empty database with demo staff, members and visits; the caller commits.
 
     Everything is written in the session's transaction (COPY on PostgreSQL, executemany on SQLite),
     so a failure leaves nothing behind once the caller rolls back. Callers holding a unit of work's
-    transaction pass `password_hashes` made before it began (`hash_demo_passwords`).
+    transaction pass `password_hashes` made before it began (`hash_demo_passwords`). A `timezone`
+    (IANA name) becomes the gym's before the visits are laid out in its opening hours.
     """
     started = time.perf_counter()
     stages: dict[str, float] = {}
@@ -222,6 +225,8 @@ def seed_demo_data(
         member_hash = _hashed(pool, given and given.member, MEMBER_PASSWORD)
 
         _make_room(session, reset=reset)
+        if timezone is not None:
+            _set_gym_timezone(session, timezone)
         zone, hours = _gym_hours(session)
         stages["prepare"] = time.perf_counter() - started
 
@@ -338,6 +343,13 @@ def _as_utc(moment: datetime) -> datetime:
 # --------------------------------------------------------------------------------------------
 # Gym hours
 # --------------------------------------------------------------------------------------------
+
+
+def _set_gym_timezone(session: Session, name: str) -> None:
+    if not valid_timezone(name):  # the settings form's own rule
+        raise DemoDataError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)")
+    gym = GymSettings.__table__
+    session.execute(sa.update(gym).where(gym.c.id == 1).values(timezone=name))
 
 
 def _gym_hours(session: Session) -> tuple[tzinfo, dict[str, Any]]:

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import redis
 
-from tests.realtime.conftest import CLUSTER_REDIS_URL
 from tests.realtime.reflex_client import ReflexClient, handler_name, sign_in, state_name
 from tests.realtime.servers import Server
 from thrust.auth.cookies import ACCESS_COOKIE
@@ -75,7 +74,7 @@ def test_the_state_saved_in_redis_holds_no_access_token(redis_cluster: Server) -
             await client.wait_for(lambda: client.get(auth, "is_authenticated") is True, what="signed in")
             await client.emit(handler_name(ImportState.open_import))
             await client.wait_for(lambda: client.get(dialog, "open") is True, what="the import dialog")
-            stored = stored_values(CLUSTER_REDIS_URL)
+            stored = stored_values(redis_cluster.redis_url or "")
             assert [k for k, v in stored if client.token in k], "control: the tab's state is in Redis"
             leaked = [k for k, v in stored if token.encode() in v or json.dumps(token)[1:-1].encode() in v]
             assert not leaked, f"the access token is stored in Redis under {leaked}"
