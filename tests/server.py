@@ -119,7 +119,16 @@ def launch(
     fcntl.flock(build_lock, fcntl.LOCK_EX)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "thrust", "serve", "--members", str(members), "--timezone", afternoon_timezone()],
+            [
+                sys.executable,
+                "-m",
+                "thrust",
+                "serve",
+                "--members",
+                str(members),
+                "--timezone",
+                afternoon_timezone(),
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
