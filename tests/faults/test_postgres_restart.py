@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
-from tests.conftest import ROOT, migrate
+from tests.conftest import ROOT, migrate, units_over
 from tests.factories import make_member
 from tests.server import free_port
 from thrust.auth.service import create_staff_account
@@ -97,7 +97,11 @@ def api_server(cluster: Cluster, tmp_path: Path) -> Iterator[tuple[str, str]]:
     migrate(engine)
     with Session(engine) as session:
         create_staff_account(
-            session, email="restart.admin@thrust.com", password=PASSWORD, full_name="Restart", role=Role.ADMIN
+            units_over(session),
+            email="restart.admin@thrust.com",
+            password=PASSWORD,
+            full_name="Restart",
+            role=Role.ADMIN,
         )
         member = make_member(session, end=date.today() + timedelta(days=60))
         member_id = str(member.id)

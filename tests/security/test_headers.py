@@ -111,6 +111,18 @@ def test_api_responses_carry_the_headers_and_are_never_cached(app_server: AppSer
         assert policy(response)["default-src"] == ["'none'"], response.request.url.path
 
 
+@pytest.mark.parametrize("path", ["/api/v1/no-such-route", "/api/v1/x%0D%09y/z", "/api/v1/%C2%9F%2A%5C/q"])
+def test_an_unknown_api_path_gets_the_apis_json_404_not_the_web_apps(
+    app_server: AppServer, path: str
+) -> None:
+    # Odd characters in the path still reach the API's own catch-all. (A newline cannot: Reflex's outer
+    # router answers a path with one with a plain-text 404 before THRUST sees the request.)
+    response = httpx.patch(f"{app_server.url}{path}", json={}, timeout=30)
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"]["code"] == "NOT_FOUND"
+
+
 def test_the_api_docs_page_may_load_swagger_and_run_its_own_script_only(app_server: AppServer) -> None:
     response = httpx.get(f"{app_server.url}/api/v1/docs", timeout=30)
     assert response.status_code == 200

@@ -4,7 +4,7 @@ A declared Content-Length over the limit is refused with the seed's 413 before a
 credential check (so no rate-limit counter moves); a chunked body that claims nothing is cut the moment
 it passes the limit; a 1 GB stream to a JSON route, an import route and Reflex's /_upload leaves the
 server's memory and temp folder flat and takes seconds. The import routes refuse callers without the
-import permission before they read a byte of the CSV.
+import permission before they read a byte of the CSV. A tab uploads one file at a time.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import MEMBER_PASSWORD, Cast
 from tests.security.support import Account, Database, api_login, fresh_ip
 from tests.server import AppServer
+from thrust.auth.connections import UPLOAD_BUSY_MESSAGE
 from thrust.core.body_limit import DEFAULT_BODY_LIMIT
 from thrust.members.csv_import import MAX_IMPORT_BODY
 from thrust.members.state import ImportState
@@ -338,3 +339,48 @@ def test_an_admin_import_still_reads_its_csv(app_server: AppServer, cast: Cast) 
     missing = httpx.post(f"{app_server.url}{PREVIEW}", data={"x": "1"}, headers=cast.admin.bearer, timeout=30)
     assert missing.status_code == 422, missing.text
     assert missing.json()["error"]["details"][0]["field"] == "file"
+
+
+# -- one upload per tab at a time ------------------------------------------------------------------------
+
+
+def test_a_second_upload_from_the_same_tab_waits_for_the_first(app_server: AppServer, cast: Cast) -> None:
+    """While a tab's upload is still being received, another one with its client token gets the 409
+    the page shows; once the first has finished, the tab may upload again."""
+    cookie = _cookie_sign_in(app_server.url, cast.admin.email, cast.admin.password)
+    headers = {
+        "Content-Type": MULTIPART,
+        "Cookie": cookie,
+        "reflex-client-token": str(uuid.uuid4()),
+        "reflex-event-handler": handler_name(ImportState.upload),
+    }
+    csv_part = _file_part("files") + b"Name,Email\r\nSlow Upload,slow.upload@example.com\r\n"
+    tail = f"\r\n--{BOUNDARY}--\r\n".encode()
+    release = threading.Event()
+
+    def slow_body() -> Iterator[bytes]:
+        yield csv_part
+        release.wait(60)  # the body stays unfinished until the second upload has had its answer
+        yield tail
+
+    first: dict[str, httpx.Response] = {}
+
+    def send_first() -> None:
+        first["response"] = httpx.post(
+            f"{app_server.url}{UPLOAD}", content=slow_body(), headers=headers, timeout=90
+        )
+
+    thread = threading.Thread(target=send_first)
+    thread.start()
+    try:
+        time.sleep(1.5)  # the first request's session check is done; its body is being read
+        second = httpx.post(f"{app_server.url}{UPLOAD}", content=csv_part + tail, headers=headers, timeout=30)
+    finally:
+        release.set()
+        thread.join(90)
+    assert second.status_code == 409, second.text
+    error = second.json()["error"]
+    assert (error["code"], error["message"]) == ("CONFLICT", UPLOAD_BUSY_MESSAGE)
+    assert first["response"].status_code == 200, first["response"].text[:300]
+    again = httpx.post(f"{app_server.url}{UPLOAD}", content=csv_part + tail, headers=headers, timeout=30)
+    assert again.status_code == 200, again.text[:300]

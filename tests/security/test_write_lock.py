@@ -11,6 +11,7 @@ import contextlib
 import re
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -20,6 +21,8 @@ from tests.security.conftest import ADMIN_LOGIN, Cast
 from tests.security.support import GENERIC_ERROR, ProbingClient, api_login, fresh_ip
 from tests.security.test_api_matrix import schema_routes
 from tests.server import AppServer, Server
+from thrust.core.settings import Settings
+from thrust.reminders.service import UNSUBSCRIBE_PATH, unsubscribe_token
 from thrust.ui import routes
 
 PROMPT = 8.0  # seconds; the server's busy timeout is 30 s, so a unit waiting for the lock takes longer
@@ -41,9 +44,14 @@ def write_lock_held(app_server: AppServer) -> Iterator[None]:
         assert time.monotonic() - started < HOLD_AT_MOST + PROMPT, "the scenario held the lock too long"
 
 
-def _concrete(path: str, cast: Cast) -> str:
-    """A route's path with its parameters filled in (only member routes have any)."""
-    return re.sub(r"\{[^}]+\}", cast.victim.member_id, path)
+def _concrete(path: str, member_id: str, server: Server) -> str:
+    """A route's path with its parameters filled in (member routes), and the unsubscribe page with a
+    token the server signed (its page reads the member it names)."""
+    path = re.sub(r"\{[^}]+\}", member_id, path)
+    if path == UNSUBSCRIBE_PATH:
+        server_settings = Settings(data_dir=server.data_dir)  # its key file
+        path += f"?token={unsubscribe_token(uuid.UUID(member_id), server_settings)}"
+    return path
 
 
 def _protected_pages(cast: Cast) -> list[str]:
@@ -63,7 +71,7 @@ def test_every_get_route_answers_while_a_writer_holds_the_lock(app_server: AppSe
     slow: list[str] = []
     with write_lock_held(app_server), httpx.Client(base_url=app_server.url, timeout=60) as client:
         for path in gets:
-            url = _concrete(path, cast)
+            url = _concrete(path, cast.victim.member_id, app_server)
             started = time.perf_counter()
             response = client.get(url, headers=headers)
             took = time.perf_counter() - started
@@ -85,7 +93,7 @@ def test_every_get_route_answers_in_a_read_only_transaction_on_postgresql(redis_
         assert listed.status_code == 200, listed.text
         member_id = listed.json()["data"][0]["id"]
         answers = {
-            path: client.get(re.sub(r"\{[^}]+\}", member_id, path), headers=headers)
+            path: client.get(_concrete(path, member_id, redis_cluster), headers=headers)
             for method, path in schema_routes(redis_cluster.url)
             if method == "GET"
         }

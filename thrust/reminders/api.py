@@ -19,6 +19,10 @@ router = authenticated_router(tags=["reminders"])
 public = public_router(tags=["reminders"])
 
 TOKEN = Query(min_length=10, max_length=120, description="The token from the e-mail's link.")
+# A link that is not (or no longer) valid gets a page saying so, not the API's JSON error.
+INVALID_LINK = {
+    404: {"description": "The link is not valid", "content": {"text/html": {"schema": {"type": "string"}}}}
+}
 
 
 class ReminderOut(ApiModel):
@@ -69,6 +73,7 @@ INVALID = "This link is not valid. Ask the front desk to stop the reminders for 
     "/reminders/unsubscribe",
     response_class=HTMLResponse,
     summary="The unsubscribe page of a reminder e-mail (asks to confirm; changes nothing)",
+    responses=INVALID_LINK,
 )
 def unsubscribe_page(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
     """A page with one button: mail scanners that open links must not unsubscribe anyone."""
@@ -88,6 +93,7 @@ def unsubscribe_page(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
     "/reminders/unsubscribe",
     response_class=HTMLResponse,
     summary="Unsubscribe from expiry reminders (the page's button, or a mail app's one-click)",
+    responses=INVALID_LINK,
 )
 def unsubscribe(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
     """Record the member's wish (again is fine) and confirm it."""

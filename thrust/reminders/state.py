@@ -91,7 +91,7 @@ class ReminderHistoryState(rx.State):
             return rows, note
 
         try:
-            self.rows, self.unsubscribed = await in_unit_of_work(work)
+            self.rows, self.unsubscribed = await in_unit_of_work(work, read_only=True)
         except DomainError:
             return  # not visible to this viewer: the profile card says so
         self.loaded = True

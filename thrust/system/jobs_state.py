@@ -96,7 +96,7 @@ class JobsState(rx.State):
             zone = gym_timezone(session)
             return [_row(status, zone) for status in service.job_statuses(session, actor, JOBS)]
 
-        self.rows = await in_unit_of_work(work)
+        self.rows = await in_unit_of_work(work, read_only=True)
         self.loaded = True
 
     @rx.event
