@@ -38,6 +38,7 @@ from thrust.auth.guard import (
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
+from thrust.demo.state import DemoDataState
 from thrust.gym.state import GymSettingsState, ProfileState, SettingsState, StaffState
 from thrust.models import Role
 from thrust.ui.routes import login_url, safe_next_path
@@ -208,7 +209,11 @@ def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
     async def scenario() -> None:
         admin = await signed_in(new_client("thrust_access=admin", path="/settings"))
         loaders = await AuthState.require_login.fn(admin)
-        assert [name_of(h) for h in loaders] == [name_of(SettingsState.load_settings)]
+        # The page's own loader, then the one every page has (the admins' demo-data banner).
+        assert [name_of(h) for h in loaders] == [
+            name_of(SettingsState.load_settings),
+            name_of(DemoDataState.load_banner),
+        ]
         # A member typing the front desk's address is sent to the dashboard, and nothing loads.
         member = await (new_client("thrust_access=member", path="/front-desk")).get_state(AuthState)
         result = await AuthState.require_login.fn(member)

@@ -74,6 +74,7 @@ def demo_banner() -> rx.Component:
                         ),
                         align="start",
                         spacing="3",
+                        flex="1 1 28rem",
                     ),
                     rx.button(
                         REMOVE_LABEL,
@@ -92,7 +93,8 @@ def demo_banner() -> rx.Component:
                 color_scheme="amber",
                 variant="surface",
                 width="100%",
-                role="status",
+                role="region",
+                aria_label="Demo data",
                 id="demo-banner",
             ),
             _dialog(),
