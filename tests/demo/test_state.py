@@ -123,7 +123,12 @@ def test_an_admin_sees_the_banner_confirms_what_goes_and_it_is_gone(db: Session)
         out = await call(DemoDataState.confirm_removal, demo, 1)
         assert "changed since you looked" in said(out) and _demo_users(db) == MEMBERS + 5
 
+        # Removing takes seconds with 10,000 members: the confirmation hands it to a background event.
+        assert await call(DemoDataState.run_removal, demo) == [None]  # not armed: does nothing
+        assert _demo_users(db) == MEMBERS + 5
         out = await call(DemoDataState.confirm_removal, demo, demo.accounts)
+        assert out == [DemoDataState.run_removal] and demo.busy
+        out = await call(DemoDataState.run_removal, demo)
         assert f"Removed {MEMBERS} demo members" in said(out)
         assert not demo.loaded and not demo.dialog_open and not demo.busy
         assert _demo_users(db) == 0
@@ -151,6 +156,9 @@ def test_trainers_and_members_never_see_it_nor_remove_anything(db: Session, cook
         ):
             out = await call(handler, demo, *args)
             assert DENIED_MESSAGE in said(out), handler
+        # The background half checks again inside the state's lock, even if it were armed.
+        demo._armed = True
+        assert await call(DemoDataState.run_removal, demo) == [None]
         assert not demo.dialog_open and demo.summary == "" and _demo_users(db) == MEMBERS + 5
         delta = str(await demo._get_root_state()._get_resolved_delta())
         assert "demo member" not in delta
@@ -161,7 +169,7 @@ def test_trainers_and_members_never_see_it_nor_remove_anything(db: Session, cook
 def test_a_confirmation_without_the_dialog_or_with_a_bad_number_does_nothing(db: Session) -> None:
     async def scenario() -> None:
         demo = await page("thrust_access=admin")
-        assert await call(DemoDataState.confirm_removal, demo, MEMBERS + 5) == []  # never asked
+        assert await call(DemoDataState.confirm_removal, demo, MEMBERS + 5) == [None]  # never asked
         for hostile in ("17", {"$gt": 0}, -1, True, None):
             out = await call(DemoDataState.confirm_removal, demo, hostile)
             assert BAD_REQUEST_MESSAGE in said(out), hostile

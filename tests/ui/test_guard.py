@@ -132,6 +132,11 @@ def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in
     assert handler_policy("reflex___state____state.setvar").describe() == "signed-in"
     assert handler_policy(name_of(GymSettingsState.save_gym)).permissions == {Permission.SETTINGS_MANAGE}
     assert handler_policy(name_of(StaffState.set_active)).permissions == {Permission.STAFF_MANAGE}
+    # Removing the demo data: admins only (the banner's loader asks the service, which tells only them).
+    for handler in (DemoDataState.ask_removal, DemoDataState.confirm_removal, DemoDataState.run_removal):
+        policy = handler_policy(name_of(handler))
+        assert policy.permissions == {Permission.DEMO_DATA_REMOVE}
+        assert [role for role in Role if policy.allows_role(role)] == [Role.ADMIN]
     assert not handler_policy(name_of(ProfileState.save_profile)).allows_role(None)
     assert handler_policy(name_of(ProfileState.save_profile)).allows_role(Role.MEMBER)
     assert not handler_policy(name_of(GymSettingsState.save_gym)).allows_role(Role.TRAINER)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
 
-from thrust.auth.guard import int_arg, requires, signed_in
+from thrust.auth.guard import background_policy, int_arg, requires, signed_in
 from thrust.auth.rbac import Permission
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError
@@ -27,6 +26,8 @@ class DemoDataState(rx.State):
     summary: str = ""  # what goes, as the service words it
     accounts: int = 0  # demo accounts shown in the dialog: the confirmation must name the same number
     busy: bool = False
+
+    _armed: bool = False  # set by a confirmation naming what the dialog showed; the removal consumes it
 
     @rx.event
     @signed_in
@@ -58,27 +59,41 @@ class DemoDataState(rx.State):
 
     @rx.event
     @requires(Permission.DEMO_DATA_REMOVE)
-    async def confirm_removal(self, accounts: int) -> AsyncIterator[Any]:
-        """Remove the demo data the admin confirmed: `accounts` is the number the dialog showed."""
+    async def confirm_removal(self, accounts: int) -> Any:
+        """The dialog's button: `accounts` is the number it showed. Starts the removal in the background."""
         accounts = int_arg(accounts, "accounts", minimum=0)
         if not self.dialog_open or self.busy:
-            return
+            return None
         if accounts != self.accounts:  # a stale or scripted confirmation: show what would go now
-            yield [rx.toast.info(CHANGED), DemoDataState.ask_removal]
-            return
-        actor = await acting_user(self)
-        self.busy = True
-        yield  # the button shows it is working (10,000 members take a moment)
+            return [rx.toast.info(CHANGED), DemoDataState.ask_removal]
+        self.busy = self._armed = True
+        return DemoDataState.run_removal
+
+    @rx.event(background=True)
+    @background_policy(Permission.DEMO_DATA_REMOVE)
+    async def run_removal(self) -> Any:
+        """Remove the demo data (10,000 members take seconds: longer than a handler may hold its state)."""
+        async with self:
+            armed, self._armed = self._armed, False  # only a matching confirmation arms it, once
+            if not armed:
+                return None
+            actor = await (await self.get_state(AuthState))._verify()
+            if actor is None or not actor.can(Permission.DEMO_DATA_REMOVE):
+                self.busy = False
+                return None
         try:
             removed = await in_unit_of_work(lambda s: service.remove_demo_data(s, actor))
         except DomainError as error:
-            yield error_toast(error)
-            return
-        finally:
-            self.busy = False
-        self.dialog_open = self.loaded = False
+            async with self:
+                self.busy = False
+            return error_toast(error)
+        except Exception:
+            async with self:
+                self.busy = False
+            raise
+        async with self:
+            self.busy = self.dialog_open = self.loaded = False
         if not removed.accounts:
-            yield rx.toast.info(ALREADY_REMOVED)
-            return
+            return rx.toast.info(ALREADY_REMOVED)
         # The page's own loaders run again, so what it shows no longer includes the demo.
-        yield [saved_toast(f"Removed {removed.summary()}."), AuthState.require_login]
+        return [saved_toast(f"Removed {removed.summary()}."), AuthState.require_login]
