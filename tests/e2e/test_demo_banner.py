@@ -19,9 +19,14 @@ MEMBERS = 30
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def demo_server(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     try:
         with launch(tmp_path_factory.mktemp("demo-data"), name="demo", members=MEMBERS) as server:
+            # A fresh server's first page and socket are slow: warm them up before the test's 5 s waits.
+            page = _page(browser, server.url)
+            page.goto("/")
+            expect(page.get_by_label("Email")).to_be_visible(timeout=60_000)
+            page.context.close()
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc))
@@ -77,7 +82,7 @@ def test_an_admin_removes_the_demo_data_and_a_trainer_never_sees_the_banner(
 
         # The demo trainer's session ended with the account: their next page asks them to sign in.
         trainer.goto("/members")
-        expect(trainer).to_have_url(re.compile(r"/login"))
+        expect(trainer).to_have_url(re.compile(r"/login"), timeout=20_000)  # after a refresh is refused
         refused = trainer.request.post(
             "/api/v1/auth/login", data={"email": TRAINER[0], "password": TRAINER[1]}, headers={"Origin": url}
         )
