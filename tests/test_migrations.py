@@ -168,3 +168,52 @@ def test_members_found_before_the_search_text_change_are_found_after_it(fresh_en
     downgrade(fresh_engine, "0004")
     with fresh_engine.connect() as connection:
         assert connection.execute(select(Member.search_text)).scalar_one() == "jo li jo@example.com"
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_a_database_seeded_before_0008_gets_its_demo_accounts_marked(fresh_engine: Engine) -> None:
+    """0008 marks what only the seed writes (its five trainers; @example.com members sharing one
+    password hash) and nothing else; undoing it keeps every user and member."""
+    migrate(fresh_engine, "0007")
+    users = [
+        ("admin@thrust.com", "ADMIN", "$2b$12$admin"),
+        ("marcus.reid@thrust.com", "TRAINER", "$2b$12$trainer"),
+        ("chloe.laurent@thrust.com", "TRAINER", "$2b$12$trainer"),
+        ("coach@irontemple.example", "TRAINER", "$2b$12$coach"),
+        ("ana.ruiz.1@example.com", "MEMBER", "$2b$12$member"),
+        ("bo.li.2@example.com", "MEMBER", "$2b$12$member"),
+        ("signed.up@example.com", "MEMBER", "$2b$12$own"),  # signed up with a password of their own
+        ("imported.1@example.com", "MEMBER", "!"),  # imported: no password yet, like every import
+        ("imported.2@example.com", "MEMBER", "!"),
+        ("real@gmail.com", "MEMBER", "$2b$12$member"),
+    ]
+    with fresh_engine.begin() as connection:
+        for email, role, password_hash in users:
+            user_id = uuid.uuid4()
+            connection.execute(
+                insert(User.__table__).values(id=user_id, email=email, password_hash=password_hash, role=role)
+            )
+            if role == "MEMBER":
+                connection.execute(
+                    insert(Member.__table__).values(
+                        id=uuid.uuid4(),
+                        user_id=user_id,
+                        full_name=email,
+                        membership_start=date(2026, 1, 1),
+                        membership_end=date(2027, 1, 1),
+                    )
+                )
+    migrate(fresh_engine)
+    with fresh_engine.connect() as connection:
+        demo = connection.execute(select(User.email).where(User.is_demo).order_by(User.email)).scalars().all()
+    assert demo == [
+        "ana.ruiz.1@example.com",
+        "bo.li.2@example.com",
+        "chloe.laurent@thrust.com",
+        "marcus.reid@thrust.com",
+    ]
+    downgrade(fresh_engine, "0007")
+    assert "is_demo" not in {column["name"] for column in inspect(fresh_engine).get_columns("users")}
+    with fresh_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(User.__table__)).scalar() == len(users)
+        assert connection.execute(select(func.count()).select_from(Member.__table__)).scalar() == 6

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from thrust.auth.passwords import password_problems
 from thrust.core.errors import Conflict, DomainError, ValidationFailed
-from thrust.core.settings import SettingsError, get_settings
+from thrust.core.settings import Settings, SettingsError, get_settings
 from thrust.demo_data import DemoDataError
 
 EXIT_OK = 0
@@ -79,6 +79,21 @@ def _database_problem(exc: SQLAlchemyError) -> str:
     return f"database error: {reason}"
 
 
+def login_lines(
+    admin_email: str | None, admin_password: str, trainer_emails: list[str], member_example: str | None
+) -> list[str]:
+    """The demo logins as `seed` and the start banner print them: a column of logins, one of passwords."""
+    from thrust.demo_data import MEMBER_PASSWORD, TRAINER_PASSWORD
+
+    example = f"e.g. {member_example}" if member_example else "any member's email"
+    width = max(len(login) for login in (admin_email or "", example, *trainer_emails)) + 2
+    lines = [f"  admin     {admin_email:<{width}}{admin_password}"] if admin_email else []
+    for n, email in enumerate(trainer_emails):
+        lines.append(f"  {'trainers' if n == 0 else '':<9} {email:<{width}}{TRAINER_PASSWORD}")
+    lines.append(f"  members   {example:<{width}}{MEMBER_PASSWORD}")
+    return lines
+
+
 # --------------------------------------------------------------------------------------------
 # seed
 # --------------------------------------------------------------------------------------------
@@ -116,8 +131,6 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     from thrust.demo_data import (  # Faker itself is only imported once seeding starts
         ADMIN_EMAIL,
         DEFAULT_ADMIN_PASSWORD,
-        MEMBER_PASSWORD,
-        TRAINER_PASSWORD,
         count_users,
         hash_demo_passwords,
         seed_demo_data,
@@ -165,12 +178,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     print()
     print("Demo logins:")
     shown = "(THRUST_ADMIN_PASSWORD)" if admin_password is not None else DEFAULT_ADMIN_PASSWORD
-    example = f"e.g. {report.member_example}" if report.member_example else "any member's email"
-    width = max(len(login) for login in (ADMIN_EMAIL, example, *report.trainer_emails)) + 2
-    print(f"  admin     {ADMIN_EMAIL:<{width}}{shown}")
-    for n, email in enumerate(report.trainer_emails):
-        print(f"  {'trainers' if n == 0 else '':<9} {email:<{width}}{TRAINER_PASSWORD}")
-    print(f"  members   {example:<{width}}{MEMBER_PASSWORD}")
+    print("\n".join(login_lines(ADMIN_EMAIL, shown, report.trainer_emails, report.member_example)))
     if admin_password is None:
         print(
             f"warning: {ADMIN_EMAIL} has the public demo password {DEFAULT_ADMIN_PASSWORD}; change it "
@@ -267,7 +275,13 @@ def _register_serve(commands: Commands) -> None:
     serve.add_argument(
         "--members", type=_member_count, default=10_000, help="demo members for an empty database (10000)"
     )
-    serve.add_argument("--no-demo", action="store_true", help="never load demo data")
+    demo = serve.add_mutually_exclusive_group()
+    demo.add_argument("--no-demo", action="store_true", help="never load demo data")
+    demo.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve demo data even though THRUST_PUBLIC_URL is not this machine (published passwords!)",
+    )
     serve.add_argument(
         "--timezone", help="the demo gym's time zone when demo data is loaded, e.g. Europe/Berlin (IANA name)"
     )
@@ -277,12 +291,19 @@ def _register_serve(commands: Commands) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from thrust import launcher
     from thrust.core.db import session_scope
+    from thrust.demo.service import has_demo_accounts
 
     settings = launcher.preflight()
     print("Migrating the database...", flush=True)
     launcher.migrate_to_head()
     with session_scope(read_only=True) as session:
         empty = launcher.user_count(session) == 0
+        demo_accounts = has_demo_accounts(session)
+    problem = launcher.demo_refusal(
+        settings, would_seed=empty and not args.no_demo, demo_accounts=demo_accounts, allow_demo=args.demo
+    )
+    if problem is not None:
+        raise CommandError(problem)
     if empty and not args.no_demo:
         seeded = _cmd_seed(
             argparse.Namespace(
@@ -294,15 +315,68 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"Starting THRUST on {settings.public_url} (the first start builds the web frontend)...", flush=True
     )
+    return launcher.serve(settings, _start_banner(settings, no_accounts=empty and args.no_demo))
+
+
+def _start_banner(settings: Settings, *, no_accounts: bool) -> list[str]:
+    """What `serve` prints once the app is up: where it runs, and every demo login while any is left."""
+    from thrust import launcher
+
     banner = [f"THRUST is running at {settings.public_url}"]
-    if launcher.demo_admin_uses_default_password():
+    logins = launcher.current_demo_logins()  # the database now, not what a seed once reported
+    if logins is not None:
+        shown = launcher.shown_admin_password(logins, settings)
+        banner += [
+            "Demo logins (remove them in the app, or: python -m thrust remove-demo-data --yes):",
+            *login_lines(logins.admin_email, shown, logins.trainer_emails, logins.member_example),
+        ]
+        if shown == launcher.DEMO_ADMIN_PASSWORD:
+            banner.append(
+                f"Change the password of {logins.admin_email} before anyone else can reach this server."
+            )
+    elif launcher.demo_admin_uses_default_password():
         banner.append(
             f"Demo login: {launcher.DEMO_ADMIN_EMAIL} / {launcher.DEMO_ADMIN_PASSWORD} (change it!)"
         )
-    elif empty and args.no_demo:
+    elif no_accounts:
         banner.append("No accounts yet: python -m thrust create-admin --email you@yourgym.com")
     banner.append("Stop with Ctrl+C.")
-    return launcher.serve(settings, banner)
+    return banner
+
+
+# --------------------------------------------------------------------------------------------
+# remove-demo-data
+# --------------------------------------------------------------------------------------------
+
+
+def _register_remove_demo_data(commands: Commands) -> None:
+    remove = commands.add_parser(
+        "remove-demo-data",
+        help="delete the demo trainers and members with their visits (admins and anything added since stay)",
+        description="Delete what the demo seed created: its trainers, its members and their visits, plans, "
+        "reminders and sessions. Admin accounts, members added since and the gym's settings stay.",
+    )
+    remove.add_argument("--yes", action="store_true", help="remove it (without: only say what would go)")
+    remove.set_defaults(handler=_cmd_remove_demo_data)
+
+
+def _cmd_remove_demo_data(args: argparse.Namespace) -> int:
+    from thrust.core.db import check_database, session_scope
+    from thrust.demo.service import console_actor, removal_impact, remove_demo_data
+
+    check_database()
+    with session_scope(read_only=True) as session:
+        impact = removal_impact(session, console_actor(session))
+    if not impact.accounts:
+        print("There is no demo data to remove.")
+        return EXIT_OK
+    if not args.yes:
+        print(f"This would permanently delete {impact.summary()}.")
+        raise CommandError("nothing removed: run again with --yes to remove it")
+    with session_scope() as session:
+        removed = remove_demo_data(session, console_actor(session))
+    print(f"Removed {removed.summary()}.")
+    return EXIT_OK
 
 
 REGISTRARS: list[Callable[[Commands], None]] = [
@@ -310,4 +384,5 @@ REGISTRARS: list[Callable[[Commands], None]] = [
     _register_create_admin,
     _register_check,
     _register_serve,
+    _register_remove_demo_data,
 ]

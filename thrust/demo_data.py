@@ -82,7 +82,8 @@ WEEKDAY_ARRIVALS = ((0.30, 7.0, 1.0), (0.17, 12.5, 0.6), (0.45, 18.5, 1.3), (0.0
 WEEKEND_ARRIVALS = ((0.35, 9.5, 1.5), (0.30, 13.0, 1.8), (0.25, 17.0, 1.5), (0.10, None, None))
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-USER_COLUMNS = ("id", "email", "password_hash", "role", "full_name", "phone", "created_at")
+# is_demo marks what "Remove demo data" deletes: the trainers and members, never the admin.
+USER_COLUMNS = ("id", "email", "password_hash", "role", "full_name", "phone", "created_at", "is_demo")
 MEMBER_COLUMNS = (
     "id",
     "user_id",
@@ -434,13 +435,13 @@ def _staff(now: datetime, rng: Random) -> tuple[list[tuple[Any, ...]], list[uuid
     """Admin and trainer rows in USER_COLUMNS order, the hash slot holding None until bcrypt is done."""
     joined = now - timedelta(days=400)
     rows: list[tuple[Any, ...]] = [
-        (_uuid(rng), ADMIN_EMAIL, None, Role.ADMIN.value, ADMIN_NAME, None, joined),
+        (_uuid(rng), ADMIN_EMAIL, None, Role.ADMIN.value, ADMIN_NAME, None, joined, False),
     ]
     trainer_ids, emails = [], []
     for first, last, phone in TRAINERS:
         trainer_id = _uuid(rng)
         email = f"{_email_part(first)}.{_email_part(last)}@thrust.com"
-        rows.append((trainer_id, email, None, Role.TRAINER.value, f"{first} {last}", phone, joined))
+        rows.append((trainer_id, email, None, Role.TRAINER.value, f"{first} {last}", phone, joined, True))
         trainer_ids.append(trainer_id)
         emails.append(email)
     return rows, trainer_ids, emails
@@ -564,7 +565,7 @@ def _members(
         )
         user_id, member_id = _uuid(rng), _uuid(rng)
         trainer = rng.choice(trainer_ids) if rng.random() < TRAINER_ASSIGNED_SHARE else None
-        users.append((user_id, email, Role.MEMBER.value, full_name, None, joined))
+        users.append((user_id, email, Role.MEMBER.value, full_name, None, joined, True))
         rows.append(
             (
                 member_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from alembic import command
 from alembic.config import Config
@@ -19,6 +21,7 @@ from sqlmodel import Session, func, select
 from thrust.core.db import get_engine, session_scope
 from thrust.core.security import verify_password
 from thrust.core.settings import PROJECT_ROOT, Settings, get_settings
+from thrust.demo.service import DemoLogins, demo_logins
 from thrust.models import User
 from thrust.system.service import require_reachable
 
@@ -53,6 +56,58 @@ def demo_admin_uses_default_password() -> bool:
         admin = session.exec(select(User).where(User.email == DEMO_ADMIN_EMAIL)).first()
         stored = admin.password_hash if admin is not None else None
     return stored is not None and verify_password(DEMO_ADMIN_PASSWORD, stored)  # after the unit ended
+
+
+def serves_only_this_machine(public_url: str) -> bool:
+    """Whether the public URL names this machine (localhost, a loopback address): nobody else signs in."""
+    host = (urlsplit(public_url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_refusal(
+    settings: Settings, *, would_seed: bool, demo_accounts: bool, allow_demo: bool
+) -> str | None:
+    """Why `serve` must not start here (one line naming THRUST_PUBLIC_URL and --demo), or None.
+
+    The demo's logins and passwords are published (README, start banner): on a server others can
+    reach they are open doors, unless the operator says `--demo` on purpose.
+    """
+    if allow_demo or serves_only_this_machine(settings.public_url):
+        return None
+    where = f"THRUST_PUBLIC_URL is {settings.public_url}, not this machine"
+    if demo_accounts:
+        return (
+            f"{where}, and the database holds the demo's accounts, whose passwords are published: remove "
+            "them first (python -m thrust remove-demo-data --yes), or pass --demo to serve them anyway"
+        )
+    if would_seed:
+        return (
+            f"{where}: serve would load demo accounts with published passwords into the empty database; pass "
+            "--no-demo to start empty (then python -m thrust create-admin), or --demo to load them anyway"
+        )
+    return None
+
+
+def current_demo_logins() -> DemoLogins | None:
+    """The demo logins the database holds now (None when no demo trainer or member is left)."""
+    with session_scope(read_only=True) as session:
+        return demo_logins(session)
+
+
+def shown_admin_password(logins: DemoLogins, settings: Settings) -> str:
+    """How the start banner shows the demo admin's password: never one that does not work."""
+    stored = logins.admin_password_hash  # verified after the unit of work ended: bcrypt is slow
+    if stored is not None and verify_password(DEMO_ADMIN_PASSWORD, stored):
+        return DEMO_ADMIN_PASSWORD
+    chosen = settings.admin_password
+    if stored is not None and chosen is not None and verify_password(chosen.get_secret_value(), stored):
+        return "(THRUST_ADMIN_PASSWORD)"
+    return "(changed since)"
 
 
 def _serving_env(settings: Settings) -> dict[str, str]:

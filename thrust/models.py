@@ -97,6 +97,11 @@ class User(SQLModel, table=True):
         sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true()),
         description="False once an admin deactivates the account: it can no longer sign in.",
     )
+    is_demo: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+        description="Created by the demo seed (its trainers and members, not its admin): removable as one.",
+    )
     last_login_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     password_changed_at: datetime | None = Field(
         default=None, sa_column=sa.Column(UTCDateTime(), nullable=True)

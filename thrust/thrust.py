@@ -21,6 +21,7 @@ from thrust.core.http import API_PREFIX, create_api
 from thrust.core.security_headers import SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
+from thrust.demo.state import DemoDataState
 from thrust.gym.pages import SETTINGS_LOADERS, settings_page
 from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
@@ -93,7 +94,11 @@ for component, route, title, loaders in _PROTECTED:
         component,
         route=route,
         title=f"{title} · THRUST",
-        on_load=[ShellState.load_shell, *protected_page(route, loaders=loaders, needs=page_needs(route))],
+        # Every page also asks whether to show an admin the "Demo data is loaded" banner.
+        on_load=[
+            ShellState.load_shell,
+            *protected_page(route, loaders=[*loaders, DemoDataState.load_banner], needs=page_needs(route)),
+        ],
     )
 
 for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_page, routes.SIGNUP, "Join")):

@@ -73,6 +73,8 @@ SIGNED_IN_ALLOW_LIST = {
     "thrust.members.state.ProfileState.refresh": "same scoping as open_profile",
     "thrust.reminders.state.ReminderHistoryState.load_reminders": "member page loader: staff get the "
     "reminders of members the service lets them see, anyone else nothing",
+    "thrust.demo.state.DemoDataState.load_banner": "every page's loader: the service tells admins whether "
+    "demo data is loaded, anyone else nothing (removing it needs demo:remove)",
 }
 SETVAR_REASON = (
     "Reflex's setvar only calls the state's own `set_<var>` method; auto-setters are off and "

@@ -38,6 +38,7 @@ from thrust.auth.guard import (
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
+from thrust.demo.state import DemoDataState
 from thrust.gym.state import GymSettingsState, ProfileState, SettingsState, StaffState
 from thrust.models import Role
 from thrust.ui.routes import login_url, safe_next_path
@@ -131,6 +132,11 @@ def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in
     assert handler_policy("reflex___state____state.setvar").describe() == "signed-in"
     assert handler_policy(name_of(GymSettingsState.save_gym)).permissions == {Permission.SETTINGS_MANAGE}
     assert handler_policy(name_of(StaffState.set_active)).permissions == {Permission.STAFF_MANAGE}
+    # Removing the demo data: admins only (the banner's loader asks the service, which tells only them).
+    for handler in (DemoDataState.ask_removal, DemoDataState.confirm_removal, DemoDataState.run_removal):
+        policy = handler_policy(name_of(handler))
+        assert policy.permissions == {Permission.DEMO_DATA_REMOVE}
+        assert [role for role in Role if policy.allows_role(role)] == [Role.ADMIN]
     assert not handler_policy(name_of(ProfileState.save_profile)).allows_role(None)
     assert handler_policy(name_of(ProfileState.save_profile)).allows_role(Role.MEMBER)
     assert not handler_policy(name_of(GymSettingsState.save_gym)).allows_role(Role.TRAINER)
@@ -208,7 +214,11 @@ def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
     async def scenario() -> None:
         admin = await signed_in(new_client("thrust_access=admin", path="/settings"))
         loaders = await AuthState.require_login.fn(admin)
-        assert [name_of(h) for h in loaders] == [name_of(SettingsState.load_settings)]
+        # The page's own loader, then the one every page has (the admins' demo-data banner).
+        assert [name_of(h) for h in loaders] == [
+            name_of(SettingsState.load_settings),
+            name_of(DemoDataState.load_banner),
+        ]
         # A member typing the front desk's address is sent to the dashboard, and nothing loads.
         member = await (new_client("thrust_access=member", path="/front-desk")).get_state(AuthState)
         result = await AuthState.require_login.fn(member)

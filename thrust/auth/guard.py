@@ -284,5 +284,20 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
     return decorate
 
 
+def background_policy(*permissions: Permission) -> Callable[[F], F]:
+    """Give a background handler (`@rx.event(background=True)`) a policy for the middleware.
+
+    `@requires` cannot wrap a background handler (its check reads other states outside the lock): the
+    handler must check the actor again itself, inside `async with self`.
+    """
+    policy = Policy(permissions=frozenset(permissions))
+
+    def mark(fn: F) -> F:
+        _declare(fn, policy)
+        return fn
+
+    return mark
+
+
 signed_in = requires()
 """Explicitly mark a handler as "any signed-in user" (the default), with the in-handler check."""

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     CHECKINS_VIEW_NAMES = "checkins:view_names"
     OCCUPANCY_VIEW = "occupancy:view"
     STAFF_MANAGE = "staff:manage"
+    # Removing the demo seed's trainers, members and visits: the gym's owner decides, once.
+    DEMO_DATA_REMOVE = "demo:remove"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -43,6 +45,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHECKINS_VIEW_NAMES,
             Permission.OCCUPANCY_VIEW,
             Permission.STAFF_MANAGE,
+            Permission.DEMO_DATA_REMOVE,
         }
     ),
     Role.TRAINER: frozenset(

@@ -52,6 +52,7 @@ class RevokeReason:
     DEACTIVATED = "deactivated"
     EMAIL_CHANGE = "email_change"  # an admin gave the account another login email
     MEMBERSHIP_STOPPED = "membership_stopped"  # the member was frozen or deactivated
+    DEMO_REMOVED = "demo_removed"  # an admin removed the demo data, this demo account with it
 
 
 @dataclass(frozen=True)

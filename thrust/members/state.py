@@ -18,7 +18,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.auth.guard import (
-    DECLARED,
-    POLICY_ATTRIBUTE,
     BadArgument,
-    Policy,
+    background_policy,
     choice_arg,
     form_values,
     int_arg,
@@ -254,21 +252,6 @@ def _zone(session: Session) -> ZoneInfo:
 
 def _trainers(session: Session, actor: Actor) -> list[TrainerOption]:
     return [TrainerOption(str(tid), name) for tid, name in service.list_trainers(session, actor)]
-
-
-def _background_policy(*permissions: Permission) -> Callable[[Any], Any]:
-    """Give a background handler a policy for the middleware (it re-checks inside `async with self`).
-
-    `@requires` cannot wrap a background handler: its check reads other states outside the lock.
-    """
-    policy = Policy(permissions=frozenset(permissions))
-
-    def mark(fn: Any) -> Any:
-        setattr(fn, POLICY_ATTRIBUTE, policy)
-        DECLARED[f"{fn.__module__}.{fn.__qualname__}"] = policy
-        return fn
-
-    return mark
 
 
 # -- the directory ------------------------------------------------------------------------------------
@@ -1337,7 +1320,7 @@ class ImportState(rx.State):
         return actor if actor is not None and actor.can(Permission.MEMBERS_CREATE) else None
 
     @rx.event(background=True)
-    @_background_policy(Permission.MEMBERS_CREATE)
+    @background_policy(Permission.MEMBERS_CREATE)
     async def run_check(self) -> Any:
         async with self:
             actor = await self._background_actor()
@@ -1397,7 +1380,7 @@ class ImportState(rx.State):
         return ImportState.run_import
 
     @rx.event(background=True)
-    @_background_policy(Permission.MEMBERS_CREATE)
+    @background_policy(Permission.MEMBERS_CREATE)
     async def run_import(self) -> Any:
         """Import in one transaction in a worker thread, reporting progress as the rows go in."""
         async with self:

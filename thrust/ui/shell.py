@@ -9,6 +9,7 @@ import reflex as rx
 
 from thrust.auth.rbac import Permission
 from thrust.auth.state import AuthState, sign_out
+from thrust.demo.components import demo_banner
 from thrust.ui import routes, styles
 from thrust.ui.state import ShellState
 
@@ -237,6 +238,7 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
                 sidebar(),
                 rx.vstack(
                     header(title),
+                    demo_banner(),
                     rx.el.main(
                         body(),
                         width="100%",

@@ -1,0 +1,106 @@
+"""The "Demo data is loaded" banner above every page (admins, while demo accounts exist) and its dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from thrust.demo.state import DemoDataState
+from thrust.ui import styles
+
+BANNER_TITLE = "Demo data is loaded"
+REMOVE_LABEL = "Remove demo data"
+
+
+def _dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove demo data?"),
+            rx.alert_dialog.description(
+                rx.vstack(
+                    rx.text(
+                        "This permanently deletes ", DemoDataState.summary, ".", size="2", id="demo-impact"
+                    ),
+                    rx.text(
+                        "Your admin account, the gym's settings and everything added since the demo was "
+                        "loaded stay. Demo users are signed out at once. It cannot be undone.",
+                        size="2",
+                    ),
+                    spacing="3",
+                ),
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        "Cancel", variant="soft", color_scheme="gray", on_click=DemoDataState.cancel_removal
+                    )
+                ),
+                rx.button(
+                    rx.icon("trash-2", size=16),
+                    REMOVE_LABEL,
+                    color_scheme="red",
+                    loading=DemoDataState.busy,
+                    on_click=DemoDataState.confirm_removal(DemoDataState.accounts),
+                    id="confirm-remove-demo",
+                ),
+                gap="0.75rem",
+                justify="end",
+                margin_top="1.25rem",
+            ),
+            max_width="32rem",
+            on_escape_key_down=DemoDataState.cancel_removal,
+        ),
+        open=DemoDataState.dialog_open,
+    )
+
+
+def demo_banner() -> rx.Component:
+    """Shown to admins while the demo's trainers and members (with published passwords) exist."""
+    return rx.cond(
+        DemoDataState.loaded,
+        rx.box(
+            rx.callout.root(
+                rx.flex(
+                    rx.hstack(
+                        rx.callout.icon(rx.icon("flask-conical", size=18)),
+                        rx.vstack(
+                            rx.text(BANNER_TITLE, weight="bold", size="2"),
+                            rx.text(
+                                "Its trainers and members sign in with published passwords. Remove them "
+                                "before the gym goes live; your admin account and anything added since stay.",
+                                size="2",
+                                color=styles.MUTED,
+                            ),
+                            spacing="1",
+                        ),
+                        align="start",
+                        spacing="3",
+                        flex="1 1 28rem",
+                    ),
+                    rx.button(
+                        REMOVE_LABEL,
+                        variant="soft",
+                        color_scheme="amber",
+                        on_click=DemoDataState.ask_removal,
+                        id="remove-demo-data",
+                        flex_shrink="0",
+                    ),
+                    justify="between",
+                    align="center",
+                    gap="1rem",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                color_scheme="amber",
+                variant="surface",
+                width="100%",
+                role="region",
+                aria_label="Demo data",
+                id="demo-banner",
+            ),
+            _dialog(),
+            width="100%",
+            max_width=styles.CONTENT_MAX_WIDTH,
+            padding_x=["1rem", "1.5rem", "2rem"],
+            padding_top="1rem",
+        ),
+    )
