@@ -52,6 +52,7 @@ from thrust.system.copying import (
     is_known_revision,
     load,
 )
+from thrust.system.datadir import folder_problem
 
 _INFO = Table(
     BACKUP_INFO_TABLE,
@@ -103,8 +104,9 @@ def backup(engine: Engine, destination: Path) -> BackupInfo:
         raise TransferError(f"{destination} already exists; give another file name")
     revision = _source_revision(engine)
     folder = destination.parent
+    if problem := folder_problem(folder, "backup folder"):
+        raise TransferError(problem)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         # Written under a temporary name and linked into place when complete: a backup interrupted by
         # a full disk or Ctrl+C never leaves a half-written file under the name the user asked for.
         partial = folder / f".{destination.name}.{secrets.token_hex(4)}.partial"

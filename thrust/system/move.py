@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from thrust.core.db import READ, UNIT_OPTION, build_engine
 from thrust.system.backup import analyze
@@ -44,11 +43,8 @@ def postgresql_url(text_url: str) -> URL:
     return url.set(drivername="postgresql+psycopg")
 
 
-def move_to(source: Engine, target_url: str, *, on_table: OnTable | None = None) -> MoveReport:
-    """Copy the SQLite database into the empty PostgreSQL one at `target_url` and migrate it to head.
-
-    The source is read in one transaction (a consistent snapshot) and never changed. The target gets
-    everything or nothing: one transaction, row counts compared table by table before it commits."""
+def check_move(source: Engine, target_url: str) -> tuple[Path, URL]:
+    """The SQLite file to move and the PostgreSQL URL to move it to; TransferError if either is wrong."""
     if source.dialect.name != "sqlite":
         raise TransferError(
             f"move-to copies THRUST's SQLite database, but DATABASE_URL names a {source.dialect.name} "
@@ -57,9 +53,17 @@ def move_to(source: Engine, target_url: str, *, on_table: OnTable | None = None)
     path = Path(str(source.url.database))
     if not path.is_file():
         raise TransferError(f"there is no SQLite database at {path}; nothing to move")
-    url = postgresql_url(target_url)
+    return path, postgresql_url(target_url)
+
+
+def move_to(source: Engine, target_url: str, *, on_table: OnTable | None = None) -> MoveReport:
+    """Copy the SQLite database into the empty PostgreSQL one at `target_url` and migrate it to head.
+
+    The source is read in one transaction (a consistent snapshot) and never changed. The target gets
+    everything or nothing: one transaction, row counts compared table by table before it commits."""
+    path, url = check_move(source, target_url)
     where = f"the PostgreSQL database {url.render_as_string(hide_password=True)}"
-    target = build_engine(url.render_as_string(hide_password=False), poolclass=NullPool)
+    target = build_engine(url.render_as_string(hide_password=False), pool_size=1, max_overflow=1)
     try:
         try:
             with target.connect() as probe:
