@@ -16,6 +16,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -40,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy import table as named_table
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 import thrust.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -223,7 +225,13 @@ def copy_rows(source: Connection, target: Connection, tables: list[Table], on_ta
             copied = 0
             result = source.execution_options(yield_per=BATCH_ROWS).execute(select(*table.columns))
             for batch in result.partitions():
-                write(target, table, batch)
+                try:
+                    write(target, table, batch)
+                except (SQLAlchemyError, psycopg.Error) as exc:
+                    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                    raise TransferError(
+                        f"cannot load the rows of {table.name}: {reason}; nothing was changed"
+                    ) from None
                 copied += len(batch)
             if on_table is not None:
                 on_table(table.name, copied)
