@@ -127,7 +127,11 @@ def backup(engine: Engine, destination: Path) -> BackupInfo:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise TransferError(f"cannot write the backup in {folder}: {reason}") from None
     finally:
-        partial.unlink(missing_ok=True)
+        for leftover in (
+            partial,
+            *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm")),
+        ):
+            leftover.unlink(missing_ok=True)
     info.path = destination
     return info
 
