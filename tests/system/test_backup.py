@@ -109,7 +109,9 @@ def test_restore_refuses_a_database_with_data_unless_told_to_replace_it(
     assert every_row(target) == every_row(source)
 
 
-@pytest.mark.parametrize(("source_kind", "target_kind"), [("sqlite", "postgresql"), ("postgresql", "sqlite")])
+@pytest.mark.parametrize(
+    ("source_kind", "target_kind"), [("sqlite", "sqlite"), ("sqlite", "postgresql"), ("postgresql", "sqlite")]
+)
 def test_a_backup_made_at_an_older_schema_restores_and_migrates_to_head(
     databases: Databases, engines: list[Engine], cli: Cli, tmp_path: Path, source_kind: str, target_kind: str
 ) -> None:

@@ -53,8 +53,8 @@ def _problem(folder: Path, what: str, exc: OSError) -> str:
         return f"the {what} {folder} is full ({exc.strerror}); free some space and start again"
     if exc.errno in {errno.EROFS, errno.EACCES, errno.EPERM}:
         return (
-            f"cannot write to the {what} {folder} ({exc.strerror}); THRUST needs it writable "
-            "for its database and keys: mount it read-write or give the user running THRUST write access"
+            f"cannot write to the {what} {folder} ({exc.strerror}); mount it read-write "
+            "or give the user running THRUST write access"
         )
     if exc.errno in {errno.ENOTDIR, errno.EEXIST}:
         return f"the {what} {folder} is not a folder ({exc.strerror})"
