@@ -24,6 +24,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError as AlembicError
 from psycopg.types.json import Jsonb
 from sqlalchemy import (
+    JSON,
     Column,
     Connection,
     Integer,
@@ -265,18 +266,21 @@ def _insert_many(target: Connection, table: Table, rows: Sequence[Row[Any]]) -> 
 
 
 def _copy_in(target: Connection, table: Table, rows: Sequence[Row[Any]]) -> None:
-    """PostgreSQL's COPY: several times faster than INSERTs for the demo's 150,000 visits."""
+    """PostgreSQL's COPY, the fastest way in (the demo's visits alone are 150,000 rows)."""
     columns = ", ".join(f'"{column.name}"' for column in table.columns)
+    # The rows come out of SQLAlchemy as Python values; COPY takes what psycopg can dump as text.
+    documents = [isinstance(column.type, JSON) for column in table.columns]
     driver = target.connection.driver_connection  # the psycopg connection, inside the same transaction
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([_copy_value(value) for value in row])
+            copy.write_row([_copy_value(value, json) for value, json in zip(row, documents, strict=True)])
 
 
-def _copy_value(value: Any) -> Any:
-    # The rows come out of SQLAlchemy as Python values; COPY needs what psycopg can dump as text.
-    if isinstance(value, dict | list):
+def _copy_value(value: Any, document: bool) -> Any:
+    if value is None:
+        return None
+    if document:
         return Jsonb(value)
     if isinstance(value, Enum):
         return value.value
