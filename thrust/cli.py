@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from getpass import getpass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -135,11 +137,13 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         hash_demo_passwords,
         seed_demo_data,
     )
+    from thrust.system.datadir import require_writable_data
 
     secret = get_settings().admin_password
     admin_password = secret.get_secret_value() if secret is not None else None
     if admin_password is not None and (problems := password_problems(admin_password)):
         raise SettingsError("THRUST_ADMIN_PASSWORD", "; ".join(problems))
+    require_writable_data(get_settings(), serving=False)
     check_database()
 
     def not_seeding(existing: int) -> int:
@@ -379,10 +383,127 @@ def _cmd_remove_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------------------------
+# backup, restore and move-to
+# --------------------------------------------------------------------------------------------
+
+
+def _register_backup(commands: Commands) -> None:
+    backup = commands.add_parser(
+        "backup",
+        help="copy the whole database into one file, while THRUST keeps serving",
+        description="Write a consistent copy of the database (SQLite or PostgreSQL) to FILE; "
+        "`restore` reads it back into either engine.",
+    )
+    backup.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="where to write it (default: <data folder>/backups/thrust-<UTC date and time>.sqlite3)",
+    )
+    backup.set_defaults(handler=_cmd_backup)
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from thrust.core.db import get_engine
+    from thrust.system.backup import backup, default_backup_path
+    from thrust.system.datadir import require_writable_data
+
+    settings = get_settings()
+    require_writable_data(settings, serving=False)  # SQLite cannot even read from a read-only folder
+    destination = args.file or default_backup_path(settings.data_dir)
+    started = time.monotonic()
+    info = backup(get_engine(), destination)
+    size = info.path.stat().st_size / 1_000_000
+    print(
+        f"Backed up {info.total:,} rows (schema {info.revision}, {info.source}) to {info.path} "
+        f"({size:,.1f} MB) in {time.monotonic() - started:.1f} s."
+    )
+    print("It holds password hashes and personal data: keep it private, and keep a copy off this machine.")
+    return EXIT_OK
+
+
+def _register_restore(commands: Commands) -> None:
+    restore = commands.add_parser(
+        "restore",
+        help="load a backup into the configured database (stop THRUST first)",
+        description="Load FILE (made by `backup`) into the configured database and migrate it to this "
+        "version's schema, all in one transaction. Refuses a database that has data unless --replace.",
+    )
+    restore.add_argument("file", type=Path, help="the backup file")
+    restore.add_argument(
+        "--replace", action="store_true", help="drop everything THRUST has in the database first"
+    )
+    restore.set_defaults(handler=_cmd_restore)
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from thrust.core.db import get_engine
+    from thrust.system.backup import read_backup, restore
+    from thrust.system.datadir import require_writable_data
+
+    require_writable_data(get_settings(), serving=False)
+    info = read_backup(args.file)
+    print(
+        f"Restoring {info.total:,} rows from {info.path} (made {info.created_at} from a {info.source} "
+        f"database, schema {info.revision})...",
+        flush=True,
+    )
+    started = time.monotonic()
+    report = restore(get_engine(), args.file, replace=args.replace, on_table=_print_table)
+    migrated = (
+        f"migrated from {report.loaded.revision} to {report.loaded.ended_at}"
+        if report.loaded.revision != report.loaded.ended_at
+        else f"schema {report.loaded.ended_at}"
+    )
+    print(f"Restored {report.loaded.total:,} rows in {time.monotonic() - started:.1f} s ({migrated}).")
+    print("Start THRUST again (or restart it) to serve the restored data.")
+    return EXIT_OK
+
+
+def _print_table(name: str, rows: int) -> None:
+    print(f"  {name:<22}{rows:>12,}", flush=True)
+
+
+def _register_move_to(commands: Commands) -> None:
+    move = commands.add_parser(
+        "move-to",
+        help="copy everything from the SQLite database into an empty PostgreSQL one",
+        description="Outgrow SQLite: copy every row into the empty PostgreSQL database at URL, migrate it "
+        "to head and compare row counts table by table. The SQLite file is left unchanged.",
+    )
+    move.add_argument("url", help="the PostgreSQL database, e.g. postgresql://thrust:secret@db-host/thrust")
+    move.set_defaults(handler=_cmd_move_to)
+
+
+def _cmd_move_to(args: argparse.Namespace) -> int:
+    from thrust.core.db import get_engine
+    from thrust.system.move import check_move, move_to
+
+    check_move(get_engine(), args.url)
+    print("Copying (stop THRUST first: changes made during the copy stay behind in SQLite)...", flush=True)
+    started = time.monotonic()
+    report = move_to(get_engine(), args.url, on_table=_print_table)
+    print(
+        f"Copied {report.loaded.total:,} rows in {time.monotonic() - started:.1f} s; every table has as many "
+        f"rows as in {report.source}. The schema is at {report.loaded.ended_at}."
+    )
+    print()
+    print("Next: set this and start THRUST again (make run, or python -m thrust serve):")
+    print(f"  DATABASE_URL={report.database_url}")
+    if report.target.password:
+        print("  (with your password where *** is)")
+    print(f"{report.source} was not changed; keep it until you are happy with PostgreSQL.")
+    return EXIT_OK
+
+
 REGISTRARS: list[Callable[[Commands], None]] = [
     _register_seed,
     _register_create_admin,
     _register_check,
     _register_serve,
     _register_remove_demo_data,
+    _register_backup,
+    _register_restore,
+    _register_move_to,
 ]

@@ -23,6 +23,7 @@ from thrust.core.security import verify_password
 from thrust.core.settings import PROJECT_ROOT, Settings, get_settings
 from thrust.demo.service import DemoLogins, demo_logins
 from thrust.models import User
+from thrust.system.datadir import require_writable_data
 from thrust.system.service import require_reachable
 
 DEMO_ADMIN_EMAIL = "admin@thrust.com"
@@ -32,6 +33,8 @@ DEMO_ADMIN_PASSWORD = "Admin123!"
 def preflight() -> Settings:
     """Read the settings and reach every configured service; SettingsError names what is wrong."""
     settings = get_settings()
+    # A read-only or full data folder: one clear line now, not a traceback from whatever writes first.
+    require_writable_data(settings, serving=True)
     # The signing key now, not at the first sign-in: a key file others can read stops the start.
     settings.token_secret()
     require_reachable(get_engine(), settings.redis_url)

@@ -29,5 +29,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("members_last_visit_at_idx", table_name="members")
-    with op.batch_alter_table("members") as batch:
-        batch.drop_column("last_visit_at")
+    # In place, not in batch mode: batch mode rebuilds the table on SQLite, and dropping the old
+    # `members` with foreign keys on deletes every member's visits and plans (ON DELETE CASCADE).
+    # SQLite has dropped columns itself since 3.35.
+    op.drop_column("members", "last_visit_at")
