@@ -131,7 +131,9 @@ def test_a_backup_made_at_an_older_schema_restores_and_migrates_to_head(
     assert _revision(target) == head_revision()
     now = every_row(target)
     for name in old.keys() - {"members"}:
-        assert now[name] == old[name], name
+        # Columns added by later revisions (users.is_demo) are not in the old rows.
+        columns = set(old[name][0]) if old[name] else set()
+        assert [{k: v for k, v in row.items() if k in columns} for row in now[name]] == old[name], name
     # 0005 ran on the restored rows: each member's search text now starts with a space.
     assert [{**row, "search_text": " " + row["search_text"]} for row in old["members"]] == now["members"]
     assert now["job_runs"] == []  # a table of a later revision, empty
