@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install lint format services browser bench clean
+.PHONY: run test install lint format services browser bench image-check clean
 
 run: install
 	$(BIN)/python -m thrust serve
@@ -50,6 +50,11 @@ browser:
 
 bench: install services
 	$(BIN)/python bench/seed.py
+
+# By hand, not in `make test`: build the Dockerfile with podman on a Debian bookworm base made from
+# Debian's packages, run it, sign in, check a member in, restart it (ops/image_check.py; needs root).
+image-check: install
+	$(BIN)/python ops/image_check.py
 
 clean:
 	rm -rf .web .states $(VENV) data

@@ -1,5 +1,5 @@
 """The web frontend's production build: made once, then reused at every start while nothing that shapes it
-has changed (THRUST's code and assets, rxconfig.py, the Reflex packages, the public URL and port).
+has changed (THRUST's code and assets, rxconfig.py, the Reflex packages, the public URL).
 
 `reflex run --env prod` compiles the pages and rebuilds the bundle with npm at every start (about a
 minute). Here the launcher builds only when the fingerprint of those inputs differs from the one stored
@@ -91,8 +91,9 @@ def fingerprint(settings: Settings, env: Mapping[str, str], root: Path = PROJECT
         add(path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).digest())
     for name, version in _reflex_packages():
         add("package", name, version)
-    # The socket's and the API's address are written into the bundle (Reflex's env.json).
-    add("public_url", settings.public_url, "port", str(settings.port))
+    # The socket's and the API's address are written into the bundle (Reflex's env.json); the port the
+    # server listens on is not (behind a proxy or a port mapping it differs from the public one).
+    add("public_url", settings.public_url)
     for name in sorted(env):
         if name.startswith(("REFLEX_", "VITE_")) and name not in RUNTIME_ONLY:
             add("env", name, env[name])
