@@ -53,8 +53,8 @@ bench: install services
 
 # By hand, not in `make test`: build the Dockerfile with podman on a Debian bookworm base made from
 # Debian's packages, run it, sign in, check a member in, restart it (ops/image_check.py; needs root).
-image-check: install
-	$(BIN)/python ops/image_check.py
+image-check:
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) ops/image_check.py
 
 clean:
 	rm -rf .web .states $(VENV) data

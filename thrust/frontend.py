@@ -1,5 +1,5 @@
 """The web frontend's production build: made once, then reused at every start while nothing that shapes it
-has changed (THRUST's code and assets, rxconfig.py, the Reflex packages, the public URL).
+has changed (THRUST's code and assets, rxconfig.py, npm's lock, the Reflex packages, the public URL).
 
 `reflex run --env prod` compiles the pages and rebuilds the bundle with npm at every start (about a
 minute). Here the launcher builds only when the fingerprint of those inputs differs from the one stored
@@ -28,7 +28,10 @@ from thrust.core.settings import PROJECT_ROOT, Settings
 # build/ first, so a build that fails halfway never leaves a fingerprint that claims it is complete.
 RECORD_NAME = "thrust-build.json"
 SERVED_INDEX = Path("client") / "index.html"
-SOURCES = ("thrust/**/*.py", "rxconfig.py", "assets/**/*", "reflex.lock/*")
+SOURCES = ("thrust/**/*.py", "rxconfig.py", "assets/**/*")
+# npm's lock for the bundle's packages: Reflex installs from it and writes it back after installing,
+# so it counts as the build leaves it (a fresh install may pin it for the first time).
+LOCK = ("reflex.lock/*",)
 # Reflex links shared component assets into assets/external/ while it compiles: an output, not a source.
 GENERATED = ("assets/external/",)
 # Variables that say where things live, how to log or which package manager runs npm: they never reach
@@ -45,6 +48,7 @@ RUNTIME_ONLY = frozenset(
         "REFLEX_LOGLEVEL",
         "REFLEX_MANAGED_LOGGING",
         "REFLEX_OUTPUT_SUPERVISED",
+        "REFLEX_CHECK_LATEST_VERSION",
     }
 )
 
@@ -67,10 +71,10 @@ def record_path(env: Mapping[str, str] | None = None) -> Path:
     return web_dir(env) / "build" / RECORD_NAME
 
 
-def source_files(root: Path = PROJECT_ROOT) -> list[Path]:
+def source_files(root: Path = PROJECT_ROOT, patterns: Iterable[str] = SOURCES) -> list[Path]:
     """Every file whose content shapes the compiled pages or the bundle, in a stable order."""
     found: set[Path] = set()
-    for pattern in SOURCES:
+    for pattern in patterns:
         for path in root.glob(pattern):
             relative = path.relative_to(root).as_posix()
             if path.is_file() and "__pycache__" not in path.parts and not relative.startswith(GENERATED):
@@ -79,25 +83,51 @@ def source_files(root: Path = PROJECT_ROOT) -> list[Path]:
 
 
 def fingerprint(settings: Settings, env: Mapping[str, str], root: Path = PROJECT_ROOT) -> str:
-    """A hash of the sources, the Reflex packages and the settings a build writes into the bundle."""
-    digest = hashlib.sha256()
+    """A hash of the sources, the npm lock, the Reflex packages and the settings a build writes into
+    the bundle."""
+    return combine(inputs_digest(settings, env, root), lock_digest(root))
 
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            digest.update(part.encode() if isinstance(part, str) else part)
-            digest.update(b"\0")
 
+def inputs_digest(settings: Settings, env: Mapping[str, str], root: Path = PROJECT_ROOT) -> str:
+    """Everything but the npm lock: taken before a build, so edits made while it runs count next time."""
+    digest = _Digest()
     for path in source_files(root):
-        add(path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).digest())
+        digest.add(path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).digest())
     for name, version in _reflex_packages():
-        add("package", name, version)
+        digest.add("package", name, version)
     # The socket's and the API's address are written into the bundle (Reflex's env.json); the port the
     # server listens on is not (behind a proxy or a port mapping it differs from the public one).
-    add("public_url", settings.public_url)
+    digest.add("public_url", settings.public_url)
     for name in sorted(env):
         if name.startswith(("REFLEX_", "VITE_")) and name not in RUNTIME_ONLY:
-            add("env", name, env[name])
+            digest.add("env", name, env[name])
     return digest.hexdigest()
+
+
+def lock_digest(root: Path = PROJECT_ROOT) -> str:
+    digest = _Digest()
+    for path in source_files(root, LOCK):
+        digest.add(path.relative_to(root).as_posix(), hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def combine(inputs: str, lock: str) -> str:
+    return hashlib.sha256(f"{inputs}:{lock}".encode()).hexdigest()
+
+
+class _Digest:
+    """sha256 over a sequence of parts, each ended by a NUL (so parts cannot run into each other)."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+
+    def add(self, *parts: str | bytes) -> None:
+        for part in parts:
+            self._hash.update(part.encode() if isinstance(part, str) else part)
+            self._hash.update(b"\0")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
 
 
 def _reflex_packages() -> Iterable[tuple[str, str]]:
@@ -154,7 +184,7 @@ def _build() -> int:
 
     reflex_cli = importlib.import_module("reflex.reflex")
 
-    made_from = fingerprint(get_settings(), os.environ)  # before the build: edits during it count next time
+    inputs = inputs_digest(get_settings(), os.environ)  # before the build: edits during it count next time
     record_path().unlink(missing_ok=True)
     try:
         reflex_cli.cli.main(
@@ -168,7 +198,7 @@ def _build() -> int:
     if not (record_path().parent / SERVED_INDEX).is_file():
         print("error: the web frontend build finished without an index.html", file=sys.stderr)
         return 1
-    record = write_record(made_from)
+    record = write_record(combine(inputs, lock_digest()))
     print(f"Built the web frontend ({record.fingerprint[:12]}).", flush=True)
     return 0
 

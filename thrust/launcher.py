@@ -63,6 +63,8 @@ def _serving_env(settings: Settings) -> dict[str, str]:
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
     env.setdefault("REFLEX_USE_NPM", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+    # No look-up of Reflex's latest version on pypi.org at start (a gym's box may be offline).
+    env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
     env["THRUST_PORT"] = str(settings.port)
     if settings.log_format == "json":
         env.setdefault("REFLEX_LOG_JSON", "true")  # Reflex's own lines as JSON too: one JSON stream
