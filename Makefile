@@ -53,8 +53,9 @@ bench: install services
 
 # By hand, not in `make test`: build the Dockerfile with podman on a Debian bookworm base made from
 # Debian's packages, run it, sign in, check a member in, restart it (ops/image_check.py; needs root).
+# IMAGE_CHECK_ARGS: --no-cache (build every layer again), --fresh-base, --keep (the container).
 image-check:
-	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) ops/image_check.py
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) ops/image_check.py $(IMAGE_CHECK_ARGS)
 
 clean:
 	rm -rf .web .states $(VENV) data
