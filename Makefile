@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install lint format services browser bench clean
+.PHONY: run test install lint format services browser bench image-check clean
 
 run: install
 	$(BIN)/python -m thrust serve
@@ -50,6 +50,12 @@ browser:
 
 bench: install services
 	$(BIN)/python bench/seed.py
+
+# By hand, not in `make test`: build the Dockerfile with podman on a Debian bookworm base made from
+# Debian's packages, run it, sign in, check a member in, restart it (ops/image_check.py; needs root).
+# IMAGE_CHECK_ARGS: --no-cache (build every layer again), --fresh-base, --keep (the container).
+image-check:
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) ops/image_check.py $(IMAGE_CHECK_ARGS)
 
 clean:
 	rm -rf .web .states $(VENV) data

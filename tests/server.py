@@ -81,8 +81,13 @@ def launch(
     members: int = 120,
     https: bool = False,
     env: dict[str, str] | None = None,
+    port: int | None = None,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
+
+    `root` is the checkout it runs from (a test may run a copy it edits); its build folder stays
+    ROOT/.web-<name>. A fixed `port` keeps the public URL, so a restart can reuse the last build.
 
     It trusts one proxy hop, so a test can stand for a client at another address with
     X-Forwarded-For (rate limits are per client address). With `https`, its public URL is
@@ -90,7 +95,7 @@ def launch(
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "tmp").mkdir(exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     url = f"http://localhost:{port}"
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
     extra_env = env
@@ -129,7 +134,7 @@ def launch(
                 "--timezone",
                 afternoon_timezone(),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

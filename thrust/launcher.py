@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session, func, select
 
+from thrust import frontend
 from thrust.core.db import get_engine, session_scope
 from thrust.core.security import verify_password
 from thrust.core.settings import PROJECT_ROOT, Settings, get_settings
@@ -120,6 +121,8 @@ def _serving_env(settings: Settings) -> dict[str, str]:
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
     env.setdefault("REFLEX_USE_NPM", "1")
     env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+    # No look-up of Reflex's latest version on pypi.org at start (a gym's box may be offline).
+    env.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
     env["THRUST_PORT"] = str(settings.port)
     if settings.log_format == "json":
         env.setdefault("REFLEX_LOG_JSON", "true")  # Reflex's own lines as JSON too: one JSON stream
@@ -152,20 +155,29 @@ def wait_until_healthy(port: int, process: subprocess.Popen[bytes], timeout: flo
     return False
 
 
+def prepare_frontend(settings: Settings, env: dict[str, str]) -> int:
+    """Reuse the last frontend build when nothing that shapes it changed, otherwise build it (0 = ready)."""
+    record = frontend.current_build(settings, env)
+    if record is not None:
+        print(
+            f"Reusing the web frontend built at {record.built_at} (code and settings unchanged).", flush=True
+        )
+        return 0
+    print("Building the web frontend (first start, or the code or public URL changed)...", flush=True)
+    build = subprocess.run(frontend.module_command("build"), cwd=PROJECT_ROOT, env=env, check=False)  # noqa: S603
+    return build.returncode
+
+
 def serve(settings: Settings, banner: list[str]) -> int:
-    """Run `reflex run --env prod` (frontend, socket and /api/v1 on one port) until interrupted."""
-    reflex = shutil.which("reflex", path=str(Path(sys.executable).parent)) or "reflex"
-    args = [
-        reflex,
-        "run",
-        "--env",
-        "prod",
-        "--frontend-port",
-        str(settings.port),
-        "--backend-port",
-        str(settings.port),
-    ]
-    process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=_serving_env(settings))  # noqa: S603
+    """Run `reflex run --env prod` (frontend, socket and /api/v1 on one port) on the prepared build."""
+    env = _serving_env(settings)
+    if (built := prepare_frontend(settings, env)) != 0:
+        print(
+            f"error: the web frontend did not build (exit code {built}); see the lines above", file=sys.stderr
+        )
+        return built
+    ports = ["--frontend-port", str(settings.port), "--backend-port", str(settings.port)]
+    process = subprocess.Popen(frontend.module_command("serve", *ports), cwd=PROJECT_ROOT, env=env)  # noqa: S603
     try:
         if wait_until_healthy(settings.port, process):
             print("\n".join(["", *banner, ""]), flush=True)

@@ -1,0 +1,81 @@
+"""A restart of `python -m thrust serve` reuses the last frontend build while the code is unchanged,
+and builds again when a source changed (run from a copy of the app, so the test can edit it)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.server import ROOT, free_port, launch
+
+pytestmark = pytest.mark.slow
+
+APP_FILES = ("thrust", "assets", "alembic", "alembic.ini", "rxconfig.py", "reflex.lock")
+BUILD = ROOT / ".web-restart" / "build"  # launch(name="restart") builds here, whatever checkout runs
+REUSED = "Reusing the web frontend"
+BUILDING = "Building the web frontend"
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """The app's files in a folder of the test's own."""
+    root = tmp_path / "checkout"
+    root.mkdir()
+    for name in APP_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / name)
+    shutil.rmtree(root / "assets" / "external", ignore_errors=True)  # Reflex's own links, made per build
+    return root
+
+
+def build_files() -> dict[str, tuple[int, int]]:
+    """Every file of the build with its modification time and size: a rebuild rewrites them all."""
+    return {
+        path.relative_to(BUILD).as_posix(): (path.stat().st_mtime_ns, path.stat().st_size)
+        for path in BUILD.rglob("*")
+        if path.is_file()
+    }
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.read().decode(errors="replace")
+
+
+def test_a_restart_reuses_the_build_and_a_changed_source_builds_again(tmp_path: Path, checkout: Path) -> None:
+    data, port = tmp_path / "data", free_port()
+
+    def start():  # the same checkout, database and address each time
+        return launch(data, name="restart", port=port, root=checkout, members=0)
+
+    with start():
+        pass
+    built = build_files()
+    assert built, "the first start left no build"
+
+    started = time.monotonic()
+    with start() as server:
+        second_start = time.monotonic() - started
+        status, page = fetch(f"{server.url}/")
+        log = (data / "server.log").read_text()
+    assert status == 200 and "<html" in page
+    assert REUSED in log and BUILDING not in log, log[-3000:]
+    assert build_files() == built, "the restart rewrote the build"
+    # A build takes a minute or more here; a reused one leaves start-up to Python and the database.
+    assert second_start < 45, f"the restart took {second_start:.1f} s"
+
+    # A changed source: a new asset. The next start builds again and serves it.
+    (checkout / "assets" / "restart-check.txt").write_text("second version\n")
+    with start() as server:
+        status, text = fetch(f"{server.url}/restart-check.txt")
+        log = (data / "server.log").read_text()
+    assert BUILDING in log and REUSED not in log, log[-3000:]
+    assert (status, text) == (200, "second version\n")
+    assert build_files() != built
