@@ -7,7 +7,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
@@ -17,12 +16,14 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, require
 from thrust.core.errors import ValidationFailed
 from thrust.core.http import UnitOfWork, errors
 from thrust.core.schemas import Data
 from thrust.core.validation import STORABLE_PATTERN, UNSTORABLE_TEXT, is_storable
+from thrust.gym import clock
 from thrust.members import bulk, csv_export, csv_import, service
+from thrust.members.capabilities import CREATE_MEMBERS, VIEW_MEMBERS
 from thrust.members.schemas import (
     BulkActionIn,
     BulkActionOut,
@@ -145,7 +146,7 @@ def export_members(
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
     # become a 403 (it was a 500 with an empty body).
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    require(actor, *VIEW_MEMBERS)
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
@@ -155,7 +156,8 @@ def export_members(
             for chunk in csv_export.export_members(session, actor, filters):
                 yield chunk.encode()
 
-    name = f"thrust-members-{date.today().isoformat()}.csv"
+    with unit_of_work(read_only=True) as session:
+        name = f"thrust-members-{clock.today(session).isoformat()}.csv"  # the gym's date
     return StreamingResponse(
         stream(),
         media_type="text/csv; charset=utf-8",
@@ -191,7 +193,7 @@ def _missing_file() -> RequestValidationError:
 
 async def _import_form(request: Request, actor: Actor) -> _ImportForm:
     """The posted CSV and options, read only once the caller may import (not a byte before)."""
-    require(actor, Permission.MEMBERS_CREATE)
+    require(actor, *CREATE_MEMBERS)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise _missing_file()
     parser = _InMemoryForm(

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -20,10 +19,19 @@ from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.security import UNUSABLE_PASSWORD
-from thrust.core.text import digits, fold, initials, member_search_text
+from thrust.core.text import digits, fold, initials
 from thrust.core.types import utcnow
-from thrust.core.validation import UNSTORABLE_TEXT, FieldReader, is_storable
-from thrust.gym.service import GYM_ID, gym_timezone
+from thrust.core.validation import EMAIL_TAKEN, UNSTORABLE_TEXT, FieldReader, is_storable
+from thrust.gym import clock
+from thrust.gym.service import GYM_ID
+from thrust.members.capabilities import (
+    CREATE_MEMBERS,
+    DELETE_MEMBERS,
+    MANAGE_MEMBERSHIPS,
+    VIEW_MEMBERS,
+    allowed,
+)
+from thrust.members.contact import sync_contact
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
 
 MAX_PAGE_SIZE = 100
@@ -46,7 +54,6 @@ ADMIN_ONLY_FIELDS = (
 ADMIN_ONLY_MESSAGE = "Only an admin can change a member's email, membership dates, tier, status or trainer"
 # A member whose membership stops (frozen or deactivated) is signed out everywhere.
 SIGNED_OUT_STATUSES = (MemberStatus.FROZEN, MemberStatus.INACTIVE)
-EMAIL_IN_USE = "Another account already uses this email"
 
 Trainer = aliased(User, name="trainer")
 E = TypeVar("E", bound=StrEnum)
@@ -208,14 +215,9 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
 # -- scope and conditions ------------------------------------------------------------------------
 
 
-def gym_today(session: Session) -> date:
-    """Today's date where the gym is (memberships end at the gym's midnight, not UTC's)."""
-    return utcnow().astimezone(gym_timezone(session)).date()
-
-
 def _today_in(session: Session, timezone: str | None) -> date:
     """Today where the gym is, from the timezone a directory statement read along with the rows."""
-    return utcnow().astimezone(ZoneInfo(timezone)).date() if timezone else gym_today(session)
+    return clock.GymClock.named(timezone).today() if timezone else clock.today(session)
 
 
 def _scope(actor: Actor) -> tuple[str, uuid.UUID | None]:
@@ -340,15 +342,15 @@ def _where(
     return conditions
 
 
-def _visible(actor: Actor) -> sa.ColumnElement[bool]:
+def visible_to(actor: Actor) -> sa.ColumnElement[bool]:
     """The members this actor may see, as one condition."""
     scope, user_id = _scope(actor)
     conditions = _where(_Shape(scope=scope), {"f_actor": user_id})
     return sa.and_(*conditions) if conditions else sa.true()
 
 
-def _conditions(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
-    """The filters' conditions with their values in place (bulk actions, export)."""
+def matching(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
+    """The members these filters match, as conditions with their values in place (bulk actions, export)."""
     shape, params = _shape(filters, today)
     return _where(shape, params)
 
@@ -653,11 +655,11 @@ def list_members(
     count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
     is. Without it (the API) the count is exact.
     """
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    require(actor, *VIEW_MEMBERS)
     # Filters on the end date need today first; otherwise today (for the rows' cues) comes from the
     # timezone the page's statement returns.
     dated = filters.expiring_within_days is not None or filters.expired
-    known_today = gym_today(session) if dated else None
+    known_today = clock.today(session) if dated else None
     shape, params = _shape(filters, known_today or date.min, actor)
     offset = (filters.page - 1) * filters.limit
     params.update(offset=offset, limit=filters.limit)
@@ -724,7 +726,7 @@ def _page(people: list[Any], total: int, exact: bool, filters: MemberFilters, to
 
 def list_trainers(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
     """Active trainers as (id, name), for filters and the trainer picker."""
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    require(actor, *VIEW_MEMBERS)
     statement = (
         select(User.id, User.full_name)
         .where(User.role == Role.TRAINER, User.is_active.is_(True))  # type: ignore[attr-defined]
@@ -740,7 +742,7 @@ def _load_visible(session: Session, actor: Actor, member_id: uuid.UUID) -> Membe
     """The member, if this actor may see it; NotFound otherwise (never reveal that it exists)."""
     if actor is None:
         require(actor)
-    member = session.exec(select(Member).where(Member.id == member_id, _visible(actor))).first()
+    member = session.exec(select(Member).where(Member.id == member_id, visible_to(actor))).first()
     if member is None:
         raise NotFound("Member not found")
     return member
@@ -765,7 +767,7 @@ def get_member_profile(
 ) -> MemberProfile:
     """Everything the member page shows, scoped to what the viewer may see and do."""
     member = _load_visible(session, actor, member_id)
-    today = gym_today(session)
+    today = clock.today(session)
     email = session.exec(select(User.email).where(User.id == member.user_id)).one()
     trainer_name = (
         session.exec(select(User.full_name).where(User.id == member.assigned_trainer_id)).first()
@@ -816,8 +818,8 @@ def get_member_profile(
         .where(CheckIn.member_id == member.id, CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
     ).one()
     can_edit = _may_edit(actor, member)
-    can_membership = actor.can(Permission.MEMBERS_EDIT_ALL)
-    can_delete = actor.can(Permission.MEMBERS_DELETE)
+    can_membership = allowed(actor, MANAGE_MEMBERSHIPS)
+    can_delete = allowed(actor, DELETE_MEMBERS)
     actions = [name for name, allowed in (("edit", can_edit), ("delete", can_delete)) if allowed]
     if can_membership:
         actions += ["activate", "deactivate", "freeze"]
@@ -916,13 +918,13 @@ def _read_member_fields(
 ) -> MemberFields:
     """Parse and check every field the user sent, database checks included; ValidationFailed lists all."""
     reader = FieldReader(data)
-    out = parse_member_fields(reader, today=gym_today(session), creating=creating, current=current)
+    out = parse_member_fields(reader, today=clock.today(session), creating=creating, current=current)
     if out.assigned_trainer_id is not None and out.assigned_trainer_id not in active_trainer_ids(session):
         reader.fail("assignedTrainerId", "Choose an active trainer")
     if out.email is not None:
         owner = session.exec(select(User.id).where(User.email == out.email)).first()
         if owner is not None and (current is None or owner != current.user_id):
-            reader.fail("email", EMAIL_IN_USE)
+            reader.fail("email", EMAIL_TAKEN)
     reader.raise_if_problems()
     return out
 
@@ -943,7 +945,7 @@ FIELD_NAMES = {
 
 def create_member(session: Session, actor: Actor, data: Mapping[str, Any]) -> Member:
     """Create a member and its login (no usable password until one is set); flushes, caller commits."""
-    require(actor, Permission.MEMBERS_CREATE)
+    require(actor, *CREATE_MEMBERS)
     fields = _read_member_fields(session, data, creating=True)
     assert fields.email and fields.full_name and fields.membership_start and fields.membership_end
     user = User(
@@ -956,7 +958,6 @@ def create_member(session: Session, actor: Actor, data: Mapping[str, Any]) -> Me
     member = Member(
         user_id=user.id,
         full_name=fields.full_name,
-        phone=fields.phone,
         date_of_birth=fields.date_of_birth,
         gender=fields.gender,
         membership_tier=fields.membership_tier or MembershipTier.BASIC,
@@ -964,8 +965,8 @@ def create_member(session: Session, actor: Actor, data: Mapping[str, Any]) -> Me
         membership_end=fields.membership_end,
         status=fields.status or MemberStatus.ACTIVE,
         assigned_trainer_id=fields.assigned_trainer_id,
-        search_text=member_search_text(fields.full_name, fields.email, fields.phone),
     )
+    sync_contact(member, user)
     _save(session, user, member)
     return member
 
@@ -978,7 +979,7 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
     member = _load_visible(session, actor, member_id)
     if not _may_edit(actor, member):
         raise PermissionDenied("You may not edit this member")
-    if not actor.can(Permission.MEMBERS_EDIT_ALL) and any(key in data for key in ADMIN_ONLY_FIELDS):
+    if not allowed(actor, MANAGE_MEMBERSHIPS) and any(key in data for key in ADMIN_ONLY_FIELDS):
         raise PermissionDenied(ADMIN_ONLY_MESSAGE)
     fields = _read_member_fields(session, data, creating=False, current=member)
     user = session.get(User, member.user_id)
@@ -987,7 +988,7 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
     if "fullName" in present and fields.full_name is None:
         raise ValidationFailed.on("fullName", "Full name is required")
     if "fullName" in present and fields.full_name:
-        member.full_name = user.full_name = fields.full_name
+        user.full_name = fields.full_name
     ended: str | None = None
     if "email" in present:
         if fields.email is None:
@@ -996,7 +997,7 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
             ended = RevokeReason.EMAIL_CHANGE
         user.email = fields.email
     if "phone" in present:
-        member.phone = user.phone = fields.phone
+        user.phone = fields.phone
     if "dateOfBirth" in present:
         member.date_of_birth = fields.date_of_birth
     if "gender" in present:
@@ -1013,7 +1014,7 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
         member.status = fields.status
     if "assignedTrainerId" in present:
         member.assigned_trainer_id = fields.assigned_trainer_id
-    member.search_text = member_search_text(member.full_name, user.email, member.phone)
+    sync_contact(member, user)  # name, phone and the directory's search words follow the login
     member.updated_at = utcnow()
     _save(session, user, member)
     if ended is not None:
@@ -1030,7 +1031,7 @@ def _save(session: Session, user: User, member: Member) -> None:
             session.flush()
             session.add(member)
     except sa.exc.IntegrityError:
-        raise Conflict(EMAIL_IN_USE, details=[FieldProblem("email", EMAIL_IN_USE)]) from None
+        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
 
 
 @dataclass(frozen=True)
@@ -1042,7 +1043,7 @@ class DeletionImpact:
 
 
 def deletion_impact(session: Session, actor: Actor, member_id: uuid.UUID) -> DeletionImpact:
-    require(actor, Permission.MEMBERS_DELETE)
+    require(actor, *DELETE_MEMBERS)
     member = _load_visible(session, actor, member_id)
     visits = session.exec(
         select(sa.func.count()).select_from(CheckIn).where(CheckIn.member_id == member.id)
@@ -1055,7 +1056,7 @@ def deletion_impact(session: Session, actor: Actor, member_id: uuid.UUID) -> Del
 
 def delete_member(session: Session, actor: Actor, member_id: uuid.UUID) -> None:
     """Delete a member with its login, visits and plans (admin only; the UI offers deactivation first)."""
-    require(actor, Permission.MEMBERS_DELETE)
+    require(actor, *DELETE_MEMBERS)
     member = _load_visible(session, actor, member_id)
     user = session.get(User, member.user_id)
     # Deleting the user cascades to the member row, its visits, plans and progress.
