@@ -19,7 +19,7 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
 from thrust.gym import clock
-from thrust.members.service import DeskView, desk_search_conditions, desk_view, visible_to
+from thrust.members.search import DeskView, desk_search_conditions, desk_view, visible_to
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User
 
 CAPACITY_CHANNEL = "capacity"

@@ -15,7 +15,8 @@ from thrust.core.errors import ValidationFailed
 from thrust.core.types import utcnow
 from thrust.gym import clock
 from thrust.members.capabilities import MANAGE_MEMBERSHIPS
-from thrust.members.service import SIGNED_OUT_STATUSES, MemberFilters, matching, visible_to
+from thrust.members.search import MemberFilters, matching, visible_to
+from thrust.members.service import SIGNED_OUT_STATUSES
 from thrust.models import Member, MemberStatus
 
 MAX_SELECTED = 1_000  # an explicit selection is a page's rows; larger sets go by filter

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from thrust.auth.rbac import Actor, require
 from thrust.gym import clock
 from thrust.members.capabilities import VIEW_MEMBERS
-from thrust.members.service import MemberFilters, Trainer, matching, visible_to
+from thrust.members.search import MemberFilters, Trainer, matching, visible_to
 from thrust.models import Member, User
 
 COLUMNS = (

@@ -14,13 +14,11 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,12 +39,11 @@ from thrust.auth.guard import (
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError, NotFound, ValidationFailed
-from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
 from thrust.gym.clock import today as clock_today
-from thrust.members import bulk, csv_import, service
+from thrust.members import bulk, csv_import, directory, search, service
 from thrust.members.capabilities import (
     CREATE_MEMBERS,
     DELETE_MEMBERS,
@@ -56,7 +53,7 @@ from thrust.members.capabilities import (
     VIEW_MEMBERS,
     allowed,
 )
-from thrust.members.uploads import sweep_stale_uploads
+from thrust.members.uploads import drop_upload, read_upload, store_upload
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
@@ -71,7 +68,7 @@ TIER_CHOICES = (ALL, *(t.value for t in MembershipTier))
 EXPIRING_DAYS = ("7", "14", "30", "60", "90")
 EXPIRED = "expired"
 MEMBERSHIP_CHOICES = (ALL, *EXPIRING_DAYS, EXPIRED)
-SORT_CHOICES = tuple(key.value for key in service.SortKey)
+SORT_CHOICES = tuple(key.value for key in search.SortKey)
 ORDER_CHOICES = ("asc", "desc")
 PAGE_SIZES = ("25", "50", "100")
 # The first click on a column sorts the way people read it: names A-Z, soonest end first, latest visit first.
@@ -230,7 +227,7 @@ def count_label(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _row(summary: service.MemberSummary, now: datetime, gym: GymClock) -> MemberRow:
+def _row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> MemberRow:
     last = summary.last_visit_at
     return MemberRow(
         id=str(summary.id),
@@ -250,7 +247,7 @@ def _row(summary: service.MemberSummary, now: datetime, gym: GymClock) -> Member
 
 
 def _trainers(session: Session, actor: Actor) -> list[TrainerOption]:
-    return [TrainerOption(str(tid), name) for tid, name in service.list_trainers(session, actor)]
+    return [TrainerOption(str(tid), name) for tid, name in directory.list_trainers(session, actor)]
 
 
 # -- the directory ------------------------------------------------------------------------------------
@@ -410,7 +407,7 @@ class MembersState(rx.State):
             return value if isinstance(value, str) and value in choices else default
 
         query = params.get("q")
-        self.query = query[: service.MAX_QUERY_LENGTH] if isinstance(query, str) else ""
+        self.query = query[: search.MAX_QUERY_LENGTH] if isinstance(query, str) else ""
         self.status = pick("status", STATUS_CHOICES, ALL)
         self.tier = pick("tier", TIER_CHOICES, ALL)
         self.membership = pick("membership", MEMBERSHIP_CHOICES, ALL)
@@ -425,7 +422,7 @@ class MembersState(rx.State):
         self.order = pick("order", ORDER_CHOICES, FIRST_ORDER[self.sort])
         page = params.get("page")
         wanted = int(page) if isinstance(page, str) and page.isdigit() else 0
-        self.page = wanted if 0 < wanted <= service.MAX_PAGE else 1
+        self.page = wanted if 0 < wanted <= search.MAX_PAGE else 1
         self.limit = int(pick("limit", PAGE_SIZES, "25"))
 
     def _forget_selection(self) -> None:
@@ -435,21 +432,21 @@ class MembersState(rx.State):
     async def _load(self, actor: Actor) -> Any:
         """Query the current page (in a worker thread); on success also put the view in the address."""
         try:
-            filters = service.parse_filters(self._filter_values())
+            filters = search.parse_filters(self._filter_values())
         except ValidationFailed:
             # Only a stale trainer id or similar can get here; start over rather than show nothing.
             self.trainer = self.status = self.tier = self.membership = ALL
-            filters = service.parse_filters(self._filter_values())
+            filters = search.parse_filters(self._filter_values())
 
-        up_to = service.count_limit_for(filters)
+        up_to = directory.count_limit_for(filters)
 
         def work(session: Session) -> tuple[list[MemberRow], int, bool, int]:
-            result = service.list_members(session, actor, filters, count_up_to=up_to)
+            result = directory.list_members(session, actor, filters, count_up_to=up_to)
             page = result.page
             if not result.rows and result.total and result.total_is_exact and page > result.total_pages:
                 # The page ran past the end (a filter shrank the list): show the last one.
                 page = result.total_pages
-                result = service.list_members(
+                result = directory.list_members(
                     session, actor, dataclasses.replace(filters, page=page), count_up_to=up_to
                 )
             now, gym = utcnow(), gym_clock(session)
@@ -521,7 +518,7 @@ class MembersState(rx.State):
     @rx.event
     @requires(*VIEW_MEMBERS)
     async def search(self, value: str) -> AsyncIterator[Any]:
-        self.query = text_arg(value, "search", max_length=service.MAX_QUERY_LENGTH)
+        self.query = text_arg(value, "search", max_length=search.MAX_QUERY_LENGTH)
         self.page = 1
         self._forget_selection()
         async for update in self._reload():
@@ -596,7 +593,7 @@ class MembersState(rx.State):
     @rx.event
     @requires(*VIEW_MEMBERS)
     async def go_to_page(self, page: int) -> AsyncIterator[Any]:
-        page = int_arg(page, "page", minimum=1, maximum=service.MAX_PAGE)
+        page = int_arg(page, "page", minimum=1, maximum=search.MAX_PAGE)
         self.page = min(page, self.total_pages) if self.total_exact else page
         self.selected = []
         async for update in self._reload():
@@ -641,7 +638,7 @@ class MembersState(rx.State):
 
     def _targets(self) -> dict[str, Any]:
         if self.all_matching:
-            return {"filters": service.parse_filters(self._filter_values())}
+            return {"filters": search.parse_filters(self._filter_values())}
         return {"member_ids": [uuid.UUID(i) for i in self.selected]}
 
     @rx.event
@@ -1093,43 +1090,6 @@ STALE_IMPORT_SECONDS = 15 * 60
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
 
 
-def _uploads_dir() -> Path:
-    folder = get_settings().data_dir / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep_uploads(folder: Path) -> None:
-    """Forget uploads nobody finished importing (a closed tab never says goodbye; the weekly cleanup too)."""
-    sweep_stale_uploads(folder)
-
-
-def _store_upload(data: bytes) -> tuple[str, csv_import.CsvFile]:
-    """Check and keep the upload on disk (not in state: it would be pickled with every event)."""
-    parsed = csv_import.read_csv(data)
-    folder = _uploads_dir()
-    _sweep_uploads(folder)
-    name = f"{uuid.uuid4().hex}.csv"
-    path = folder / name
-    path.write_bytes(data)
-    os.chmod(path, 0o600)
-    return name, parsed
-
-
-def _read_upload(name: str) -> bytes:
-    if not name or "/" in name or not name.endswith(".csv"):
-        raise ValidationFailed.on("file", "Upload the file again")
-    try:
-        return (_uploads_dir() / name).read_bytes()
-    except FileNotFoundError:
-        raise ValidationFailed.on("file", "The uploaded file has expired; upload it again") from None
-
-
-def _drop_upload(name: str) -> None:
-    if name and "/" not in name:
-        (_uploads_dir() / name).unlink(missing_ok=True)
-
-
 class _Progress:
     """Shared between the import's worker thread and the background event that reports it."""
 
@@ -1195,7 +1155,7 @@ class ImportState(rx.State):
     # -- opening and closing -----------------------------------------------------------------------
 
     def _clear(self) -> None:
-        _drop_upload(self._upload)
+        drop_upload(self._upload)
         self._upload = self._checked = ""
         self.step = "upload"
         self.file_name = self.file_size = self.mapping_error = self.error = ""
@@ -1249,7 +1209,7 @@ class ImportState(rx.State):
             return rx.toast.error(f"The file is larger than {csv_import.MAX_IMPORT_BYTES // 2**20} MB.")
 
         def work() -> tuple[str, csv_import.CsvFile, dict[str, str]]:
-            stored, parsed = _store_upload(data)
+            stored, parsed = store_upload(data)
             return stored, parsed, csv_import.suggest_mapping(parsed.headers)
 
         try:
@@ -1331,7 +1291,7 @@ class ImportState(rx.State):
             checked = self._fingerprint()
 
         def work(session: Session) -> csv_import.ImportPlan:
-            return csv_import.plan_import(session, actor, _read_upload(name), mapping, date_format)
+            return csv_import.plan_import(session, actor, read_upload(name), mapping, date_format)
 
         try:
             plan = await in_unit_of_work(work, read_only=True)
@@ -1393,7 +1353,7 @@ class ImportState(rx.State):
         progress = _Progress()
 
         def work(session: Session) -> int:
-            data = _read_upload(name)
+            data = read_upload(name)
             return csv_import.run_import(
                 session, actor, data, mapping, date_format, on_progress=progress.update
             )
@@ -1422,7 +1382,7 @@ class ImportState(rx.State):
                 self.can_import = False
                 self.error = "The import failed and was rolled back; nothing was imported."
                 return rx.toast.error(self.error)
-            _drop_upload(self._upload)
+            drop_upload(self._upload)
             self._upload = self._checked = ""
             self.imported = imported
             self.progress, self.progress_label = 100, f"Imported {imported:,} members"
