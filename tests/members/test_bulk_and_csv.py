@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 from tests.factories import actor_for, make_member, make_user
 from thrust.core.errors import PermissionDenied, ValidationFailed
 from thrust.members import bulk, csv_export, csv_import
-from thrust.members.service import MemberFilters
+from thrust.members.search import MemberFilters
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 

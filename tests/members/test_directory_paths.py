@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session
 
 from tests.factories import actor_for, make_member, make_user
-from thrust.members import service
-from thrust.members.service import MemberFilters, SortKey
+from thrust.members import directory
+from thrust.members.search import MemberFilters, SortKey
 from thrust.models import MemberStatus, Role
 
 
@@ -19,7 +19,7 @@ def admin(db: Session) -> object:
     return actor_for(make_user(db, role=Role.ADMIN))
 
 
-def names(page: service.MemberPage) -> list[str]:
+def names(page: directory.MemberPage) -> list[str]:
     return [row.full_name for row in page.rows]
 
 
@@ -28,13 +28,13 @@ def test_one_or_two_letters_match_the_start_of_a_word(db: Session, admin: object
     make_member(db, full_name="Ana Ruiz", email="ana@example.com")
     make_member(db, full_name="Bob Stone", email="bob@example.com")
     # "ex" is inside every email ("example.com"): as a word start it matches nobody.
-    assert service.list_members(db, admin, MemberFilters(query="ex")).total == 0
-    assert names(service.list_members(db, admin, MemberFilters(query="an"))) == ["Ana Ruiz", "Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(query="ZÖ"))) == ["Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(query="st"))) == ["Bob Stone"]
-    assert names(service.list_members(db, admin, MemberFilters(query="bo st"))) == ["Bob Stone"]
+    assert directory.list_members(db, admin, MemberFilters(query="ex")).total == 0
+    assert names(directory.list_members(db, admin, MemberFilters(query="an"))) == ["Ana Ruiz", "Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="ZÖ"))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="st"))) == ["Bob Stone"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="bo st"))) == ["Bob Stone"]
     # Three letters and more match anywhere, as before.
-    assert names(service.list_members(db, admin, MemberFilters(query="tone"))) == ["Bob Stone"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="tone"))) == ["Bob Stone"]
 
 
 @pytest.mark.parametrize("one_statement", [True, False])
@@ -42,19 +42,19 @@ def test_a_capped_count_says_so_and_still_pages_in_order(
     db: Session, admin: object, monkeypatch: pytest.MonkeyPatch, one_statement: bool
 ) -> None:
     if not one_statement:  # a cap above FILTER_FIRST_BELOW counts first, then finds the page
-        monkeypatch.setattr(service, "FILTER_FIRST_BELOW", 2)
+        monkeypatch.setattr(directory, "FILTER_FIRST_BELOW", 2)
     for n in range(7):
         make_member(db, full_name=f"Maria {n}")
     make_member(db, full_name="Other Person")
-    capped = service.list_members(db, admin, MemberFilters(query="maria", limit=3), count_up_to=4)
+    capped = directory.list_members(db, admin, MemberFilters(query="maria", limit=3), count_up_to=4)
     assert (capped.total, capped.total_is_exact) == (4, False)
     assert names(capped) == ["Maria 0", "Maria 1", "Maria 2"]
-    third = service.list_members(db, admin, MemberFilters(query="maria", limit=3, page=3), count_up_to=4)
+    third = directory.list_members(db, admin, MemberFilters(query="maria", limit=3, page=3), count_up_to=4)
     assert names(third) == ["Maria 6"] and not third.total_is_exact
-    exact = service.list_members(db, admin, MemberFilters(query="maria", limit=3, page=3), count_up_to=100)
+    exact = directory.list_members(db, admin, MemberFilters(query="maria", limit=3, page=3), count_up_to=100)
     assert (exact.total, exact.total_is_exact, names(exact)) == (7, True, ["Maria 6"])
-    assert service.list_members(db, admin, MemberFilters(query="maria", page=9), count_up_to=100).rows == []
-    nobody = service.list_members(db, admin, MemberFilters(query="nobody here"), count_up_to=100)
+    assert directory.list_members(db, admin, MemberFilters(query="maria", page=9), count_up_to=100).rows == []
+    nobody = directory.list_members(db, admin, MemberFilters(query="nobody here"), count_up_to=100)
     assert (nobody.total, nobody.total_is_exact, nobody.rows) == (0, True, [])
 
 
@@ -87,24 +87,24 @@ def test_filtering_first_and_walking_the_index_give_the_same_pages(
         out = []
         for page in range(1, 5):
             filters = MemberFilters(query=query, sort=sort, descending=descending, page=page, limit=6)
-            result = service.list_members(db, admin, filters, **counting)
+            result = directory.list_members(db, admin, filters, **counting)
             out.append([(row.full_name, row.id, row.last_visit_at) for row in result.rows])
         return out
 
-    monkeypatch.setattr(service, "FILTER_FIRST_BELOW", 1_000)
+    monkeypatch.setattr(directory, "FILTER_FIRST_BELOW", 1_000)
     filtered_first = pages()
     searched_first = pages(count_up_to=1_000)
     # A search matching more members than its count's cap ("member" matches all 23): the page comes
     # from sorting the matches (a sample says they are few), from walking the sort's index (they are
     # many), or, when the walk's budget runs out first, from sorting the matches after all.
     searched_sorted = pages("member", count_up_to=2)
-    monkeypatch.setattr(service, "SAMPLE_PERCENT", 100.0)
-    monkeypatch.setattr(service, "SORT_MATCHES_UP_TO", 0)
+    monkeypatch.setattr(directory, "SAMPLE_PERCENT", 100.0)
+    monkeypatch.setattr(directory, "SORT_MATCHES_UP_TO", 0)
     searched_walked = pages("member", count_up_to=2)
-    monkeypatch.setattr(service, "WALK_BUDGET", 3)
-    monkeypatch.setattr(service, "WALK_ROWS_PER_ROW", 0)
+    monkeypatch.setattr(directory, "WALK_BUDGET", 3)
+    monkeypatch.setattr(directory, "WALK_ROWS_PER_ROW", 0)
     walked_then_sorted = pages("member", count_up_to=2)
-    monkeypatch.setattr(service, "FILTER_FIRST_BELOW", 0)
+    monkeypatch.setattr(directory, "FILTER_FIRST_BELOW", 0)
     walked = pages()
     assert (
         filtered_first == walked == searched_first == searched_sorted == searched_walked == walked_then_sorted

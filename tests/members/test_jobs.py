@@ -8,9 +8,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from tests.factories import actor_for, make_member, make_user
-from thrust.members import service
+from thrust.members import directory
 from thrust.members.jobs import tidy_search_index
-from thrust.members.service import MemberFilters
+from thrust.members.search import MemberFilters
 from thrust.models import Role
 
 
@@ -29,5 +29,5 @@ def test_check_ins_leave_index_entries_pending_until_the_minute_job_merges_them(
         assert merged > 0 and tidy_search_index(engine) == 0
     else:
         assert merged == 0  # SQLite has no such index: nothing to do
-    found = service.list_members(db, admin, MemberFilters(query="quintana", limit=100))
+    found = directory.list_members(db, admin, MemberFilters(query="quintana", limit=100))
     assert found.total == 40

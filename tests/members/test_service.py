@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 
 from tests.factories import actor_for, make_member, make_user, make_visit
 from thrust.core.errors import NotFound, PermissionDenied, Unauthorized, ValidationFailed
-from thrust.members import service
-from thrust.members.service import MemberFilters, SortKey, membership_cue, parse_filters
+from thrust.members import directory, service
+from thrust.members.search import MemberFilters, SortKey, membership_cue, parse_filters
 from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User
 
 
@@ -40,53 +40,57 @@ def world(db: Session) -> dict[str, object]:
     }
 
 
-def names(page: service.MemberPage) -> list[str]:
+def names(page: directory.MemberPage) -> list[str]:
     return [row.full_name for row in page.rows]
 
 
 def test_search_is_partial_and_ignores_case_and_accents(db: Session, world: dict) -> None:
     admin = actor_for(world["admin"])
-    assert names(service.list_members(db, admin, MemberFilters(query="ANGST"))) == ["Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(query="zoe ang"))) == ["Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(query="ångström zoë"))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="ANGST"))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="zoe ang"))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="ångström zoë"))) == ["Zoë Ångström"]
 
 
 def test_search_by_email_phone_and_id(db: Session, world: dict) -> None:
     admin = actor_for(world["admin"])
-    assert names(service.list_members(db, admin, MemberFilters(query="cy@art"))) == ["Cy Twombly"]
-    assert names(service.list_members(db, admin, MemberFilters(query="151 2345"))) == ["Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(query=str(world["bob"].id)))) == ["Bob Stone"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="cy@art"))) == ["Cy Twombly"]
+    assert names(directory.list_members(db, admin, MemberFilters(query="151 2345"))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(query=str(world["bob"].id)))) == [
+        "Bob Stone"
+    ]
 
 
 def test_like_wildcards_in_a_search_are_literal(db: Session, world: dict) -> None:
     admin = actor_for(world["admin"])
-    assert service.list_members(db, admin, MemberFilters(query="%")).total == 0
-    assert service.list_members(db, admin, MemberFilters(query="_")).total == 0
+    assert directory.list_members(db, admin, MemberFilters(query="%")).total == 0
+    assert directory.list_members(db, admin, MemberFilters(query="_")).total == 0
 
 
 def test_filters(db: Session, world: dict) -> None:
     admin = actor_for(world["admin"])
-    assert names(service.list_members(db, admin, MemberFilters(statuses=(MemberStatus.FROZEN,)))) == [
+    assert names(directory.list_members(db, admin, MemberFilters(statuses=(MemberStatus.FROZEN,)))) == [
         "Bob Stone"
     ]
-    assert names(service.list_members(db, admin, MemberFilters(tiers=(MembershipTier.VIP,)))) == ["Ana Ruiz"]
+    assert names(directory.list_members(db, admin, MemberFilters(tiers=(MembershipTier.VIP,)))) == [
+        "Ana Ruiz"
+    ]
     coach_id = world["coach"].id
-    assert names(service.list_members(db, admin, MemberFilters(trainer_id=coach_id))) == [
+    assert names(directory.list_members(db, admin, MemberFilters(trainer_id=coach_id))) == [
         "Ana Ruiz",
         "Zoë Ångström",
     ]
-    assert names(service.list_members(db, admin, MemberFilters(unassigned=True))) == ["Cy Twombly"]
-    assert names(service.list_members(db, admin, MemberFilters(expiring_within_days=7))) == ["Zoë Ångström"]
-    assert names(service.list_members(db, admin, MemberFilters(expired=True))) == ["Ana Ruiz"]
+    assert names(directory.list_members(db, admin, MemberFilters(unassigned=True))) == ["Cy Twombly"]
+    assert names(directory.list_members(db, admin, MemberFilters(expiring_within_days=7))) == ["Zoë Ångström"]
+    assert names(directory.list_members(db, admin, MemberFilters(expired=True))) == ["Ana Ruiz"]
 
 
 def test_sort_and_paginate_with_total(db: Session, world: dict) -> None:
     admin = actor_for(world["admin"])
-    first = service.list_members(db, admin, MemberFilters(limit=2, page=1))
-    second = service.list_members(db, admin, MemberFilters(limit=2, page=2))
+    first = directory.list_members(db, admin, MemberFilters(limit=2, page=1))
+    second = directory.list_members(db, admin, MemberFilters(limit=2, page=2))
     assert first.total == second.total == 4 and first.total_pages == 2
     assert names(first) + names(second) == ["Ana Ruiz", "Bob Stone", "Cy Twombly", "Zoë Ångström"]
-    by_end = service.list_members(db, admin, MemberFilters(sort=SortKey.MEMBERSHIP_END))
+    by_end = directory.list_members(db, admin, MemberFilters(sort=SortKey.MEMBERSHIP_END))
     assert names(by_end)[0] == "Ana Ruiz"
 
 
@@ -97,14 +101,16 @@ def test_sort_by_last_visit_puts_never_visited_last(db: Session, world: dict) ->
     world["bob"].last_visit_at = datetime.now(UTC) - timedelta(days=1)
     world["cy"].last_visit_at = datetime.now(UTC) - timedelta(days=5)
     db.flush()
-    recent_first = service.list_members(db, admin, MemberFilters(sort=SortKey.LAST_VISIT, descending=True))
+    recent_first = directory.list_members(db, admin, MemberFilters(sort=SortKey.LAST_VISIT, descending=True))
     assert names(recent_first)[:2] == ["Bob Stone", "Cy Twombly"]
-    oldest_first = service.list_members(db, admin, MemberFilters(sort=SortKey.LAST_VISIT))
+    oldest_first = directory.list_members(db, admin, MemberFilters(sort=SortKey.LAST_VISIT))
     assert names(oldest_first)[:2] == ["Cy Twombly", "Bob Stone"]
 
 
 def test_rows_carry_membership_cues(db: Session, world: dict) -> None:
-    rows = {r.full_name: r for r in service.list_members(db, actor_for(world["admin"]), MemberFilters()).rows}
+    rows = {
+        r.full_name: r for r in directory.list_members(db, actor_for(world["admin"]), MemberFilters()).rows
+    }
     assert rows["Zoë Ångström"].membership_cue == "expires in 5 days"
     assert rows["Ana Ruiz"].membership_cue == "expired 3 days ago"
     assert rows["Zoë Ångström"].trainer_name == "Marcus Reid"
@@ -120,12 +126,12 @@ def test_membership_cue_wording() -> None:
 
 def test_a_trainer_sees_only_assigned_members_and_a_member_cannot_list(db: Session, world: dict) -> None:
     coach = actor_for(world["coach"])
-    assert names(service.list_members(db, coach, MemberFilters())) == ["Ana Ruiz", "Zoë Ångström"]
+    assert names(directory.list_members(db, coach, MemberFilters())) == ["Ana Ruiz", "Zoë Ångström"]
     member_user = db.get(User, world["cy"].user_id)
     with pytest.raises(PermissionDenied):
-        service.list_members(db, actor_for(member_user), MemberFilters())
+        directory.list_members(db, actor_for(member_user), MemberFilters())
     with pytest.raises(Unauthorized):
-        service.list_members(db, None, MemberFilters())  # type: ignore[arg-type]
+        directory.list_members(db, None, MemberFilters())  # type: ignore[arg-type]
 
 
 def test_parse_filters_validates_every_field() -> None:
@@ -222,7 +228,25 @@ def test_create_member_reports_every_bad_field(db: Session, world: dict) -> None
 def test_email_must_be_unique(db: Session, world: dict) -> None:
     with pytest.raises(ValidationFailed) as caught:
         service.create_member(db, actor_for(world["admin"]), {**VALID, "email": "cy@art.example.com"})
+    # The same words as signing up or changing one's own email to a taken address.
     assert caught.value.details[0].field == "email"
+    assert caught.value.details[0].message == "An account with this email already exists"
+
+
+def test_a_members_own_profile_change_reaches_the_directory(db: Session, world: dict) -> None:
+    """Auth changes the account; the member row (name, phone, search words) follows through members."""
+    from thrust.auth.service import update_profile
+
+    cy = world["cy"]
+    user = db.get(User, cy.user_id)
+    update_profile(
+        db, actor_for(user), full_name="Cyrus Twombly", phone="+1 555 000 1234", email="cy@new.example.com"
+    )
+    admin = actor_for(world["admin"])
+    for query in ("cyrus", "cy@new.example", "5550001234"):
+        assert names(directory.list_members(db, admin, MemberFilters(query=query))) == ["Cyrus Twombly"]
+    assert directory.list_members(db, admin, MemberFilters(query="cy@art")).total == 0
+    assert service.get_member_profile(db, admin, cy.id).member.phone == "+1 555 000 1234"
 
 
 def test_only_admins_create_and_delete(db: Session, world: dict) -> None:

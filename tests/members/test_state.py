@@ -28,7 +28,8 @@ from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
-from thrust.members import service
+from thrust.members import directory as member_directory
+from thrust.members import search, service
 from thrust.members import state as members_state
 from thrust.members.state import ImportState, MemberFormState, MembersState, ProfileState
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
@@ -672,11 +673,14 @@ def test_capped_totals_read_as_lower_bounds() -> None:
     assert state.range_label == "51–75 of 2,000+" and state.page_label == "Page 3" and state.has_next
     state.total_exact, state.total = True, 60
     assert state.page_label == "Page 3 of 3" and not state.has_next
-    assert service.count_limit_for(service.MemberFilters(query="a")) == service.SEARCH_COUNT_LIMIT
+    assert (
+        member_directory.count_limit_for(search.MemberFilters(query="a"))
+        == member_directory.SEARCH_COUNT_LIMIT
+    )
 
 
 def test_a_capped_count_from_a_real_load_reads_as_a_lower_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "BROWSE_COUNT_LIMIT", 3)  # the directory lists 4 members
+    monkeypatch.setattr(member_directory, "BROWSE_COUNT_LIMIT", 3)  # the directory lists 4 members
 
     async def scenario() -> None:
         members = await directory()

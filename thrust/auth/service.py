@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -33,22 +31,22 @@ from thrust.core.db import UnitsOfWork
 from thrust.core.errors import Conflict, FieldProblem, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import Limit, RateLimiter, address_subject, get_rate_limiter
 from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, is_password_hash, verify_password
-from thrust.core.text import member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import (
     EMAIL_MESSAGE,
+    EMAIL_TAKEN,
     UNSTORABLE_TEXT,
+    FieldReader,
     email_address,
     is_storable,
-    phone_problem,
     require_storable,
 )
-from thrust.gym.service import get_gym
-from thrust.models import Member, MembershipTier, MemberStatus, Role, User
+from thrust.gym import clock
+from thrust.members.contact import signup_member, sync_contact_of
+from thrust.models import Member, Role, User
 
 STAFF_ROLES = (Role.ADMIN, Role.TRAINER)
 MAX_NAME_LENGTH = 120
-EMAIL_TAKEN = "An account with this email already exists"
 
 
 def normalize_email(email: str) -> str:
@@ -225,59 +223,6 @@ def login(
         return start_session(session, user, user_agent=user_agent, ip=ip)
 
 
-def _clean_name(full_name: object, problems: list[FieldProblem], field: str = "fullName") -> str:
-    if isinstance(full_name, str) and not is_storable(full_name):
-        problems.append(FieldProblem(field, UNSTORABLE_TEXT))
-        return ""
-    name = " ".join(str(full_name).split()) if isinstance(full_name, str) else ""
-    if not name:
-        problems.append(FieldProblem(field, "Full name is required"))
-    elif len(name) > MAX_NAME_LENGTH:
-        problems.append(FieldProblem(field, f"Full name must be at most {MAX_NAME_LENGTH} characters"))
-    return name
-
-
-def _clean_phone(phone: object, problems: list[FieldProblem]) -> str | None:
-    if phone is None:
-        return None
-    if not isinstance(phone, str):
-        problems.append(FieldProblem("phone", "Phone must be text"))
-        return None
-    if not is_storable(phone):
-        problems.append(FieldProblem("phone", UNSTORABLE_TEXT))
-        return None
-    phone = " ".join(phone.split())
-    if not phone:
-        return None
-    problem = phone_problem(phone)
-    if problem is not None:
-        problems.append(FieldProblem("phone", problem))
-        return None
-    return phone
-
-
-def _clean_email(email: object, problems: list[FieldProblem]) -> str:
-    if not isinstance(email, str) or not email.strip():
-        problems.append(FieldProblem("email", "Email is required"))
-        return ""
-    if not is_storable(email):
-        problems.append(FieldProblem("email", UNSTORABLE_TEXT))
-        return ""
-    try:
-        return normalize_email(email)
-    except ValidationFailed as exc:
-        problems.extend(exc.details)
-        return ""
-
-
-def _today(session: Session) -> date:
-    try:
-        zone = ZoneInfo(get_gym(session).timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
-
-
 def signup(
     units: UnitsOfWork,
     *,
@@ -294,17 +239,17 @@ def signup(
     Every well-formed attempt counts against the address's limit before the email is looked up, so
     probing which emails have accounts ends in 429 like guessing passwords does.
     """
-    problems: list[FieldProblem] = []
-    email = _clean_email(email, problems)
+    # The same rules (and words) as every other form that takes a person's name, email and phone.
+    reader = FieldReader({"email": email, "fullName": full_name, "phone": phone})
+    email = reader.email("email", required=True) or ""
     if not isinstance(password, str):
-        problems.append(FieldProblem("password", "Password is required"))
+        reader.problems.append(FieldProblem("password", "Password is required"))
         password = ""
     else:
-        problems.extend(FieldProblem("password", message) for message in password_problems(password))
-    full_name = _clean_name(full_name, problems)
-    phone = _clean_phone(phone, problems)
-    if problems:
-        raise ValidationFailed(details=problems)
+        reader.problems.extend(FieldProblem("password", message) for message in password_problems(password))
+    full_name = reader.text("fullName", "Full name", required=True, max_length=MAX_NAME_LENGTH) or ""
+    phone = reader.phone("phone")
+    reader.raise_if_problems()
 
     limiter = limiter or get_rate_limiter()
     with limiter.attempt((SIGNUP_PER_IP, address_subject(ip))) as attempt:
@@ -312,21 +257,10 @@ def signup(
         _refuse_taken_email(units, email)
         password_hash = hash_password(password)  # between units of work: no transaction waits on it
     with units() as session:
-        today = _today(session)
         user = User(
             email=email, password_hash=password_hash, role=Role.MEMBER, full_name=full_name, phone=phone
         )
-        member = Member(
-            user_id=user.id,
-            full_name=full_name,
-            phone=phone,
-            membership_tier=MembershipTier.BASIC,
-            membership_start=today,
-            membership_end=today,
-            status=MemberStatus.INACTIVE,  # awaiting activation at the front desk
-            search_text=member_search_text(full_name, email, phone),
-        )
-        _add_new_account(session, user, member)
+        _add_new_account(session, user, signup_member(user, clock.today(session)))
         user.last_login_at = utcnow()
         session.add(user)
         return start_session(session, user, user_agent=user_agent, ip=ip)
@@ -365,12 +299,16 @@ def update_profile(
 ) -> User:
     """Change the actor's own name, phone (\"\" clears it) or email; None leaves a field as it is."""
     user = get_me(session, actor)
-    problems: list[FieldProblem] = []
-    new_name = _clean_name(full_name, problems) if full_name is not None else user.full_name
-    new_phone = _clean_phone(phone, problems) if phone is not None else user.phone
-    new_email = _clean_email(email, problems) if email is not None else user.email
-    if problems:
-        raise ValidationFailed(details=problems)
+    reader = FieldReader({"fullName": full_name, "phone": phone, "email": email})
+    new_name = (
+        reader.text("fullName", "Full name", required=True, max_length=MAX_NAME_LENGTH)
+        if full_name is not None
+        else user.full_name
+    )
+    new_phone = reader.phone("phone") if phone is not None else user.phone
+    new_email = reader.email("email", required=True) if email is not None else user.email
+    reader.raise_if_problems()
+    assert new_name is not None and new_email is not None  # required: a missing one is a problem above
     if new_email != user.email:
         other = get_user_by_email(session, new_email)
         if other is not None and other.id != user.id:
@@ -378,11 +316,7 @@ def update_profile(
     user.full_name, user.phone, user.email = new_name, new_phone, new_email
     session.add(user)
     if user.role == Role.MEMBER:
-        member = member_of(session, user.id)
-        if member is not None:
-            member.full_name, member.phone = new_name, new_phone
-            member.search_text = member_search_text(new_name, new_email, new_phone)
-            session.add(member)
+        sync_contact_of(session, user)  # the directory shows (and searches) what the member wrote
     try:
         with session.begin_nested():
             session.flush()

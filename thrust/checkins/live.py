@@ -38,9 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from thrust.auth.rbac import Actor, Permission
 from thrust.checkins import service
@@ -49,7 +47,7 @@ from thrust.core.db import session_scope
 from thrust.core.metrics import PUSH_LATENCY
 from thrust.core.text import initials
 from thrust.core.types import utcnow
-from thrust.gym.service import get_gym
+from thrust.gym.clock import gym_clock
 
 if TYPE_CHECKING:
     import reflex as rx
@@ -118,16 +116,12 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _clock(moment: datetime, zone: ZoneInfo, *, seconds: bool = False) -> str:
-    return moment.astimezone(zone).strftime("%H:%M:%S" if seconds else "%H:%M")
-
-
 def read_snapshot(staff: Actor | None = None) -> Snapshot:
     """Read occupancy (and, for a staff actor, the feed and who is inside) in one unit of work."""
     with session_scope(read_only=True) as session:
         capacity = service.current_capacity(session)
-        zone = ZoneInfo(get_gym(session).timezone)
-        occupancy = Occupancy(capacity.current, capacity.max, _clock(utcnow(), zone, seconds=True))
+        gym = gym_clock(session)
+        occupancy = Occupancy(capacity.current, capacity.max, gym.hhmm(utcnow(), seconds=True))
         if staff is None or not staff.can(Permission.CHECKINS_VIEW_NAMES):
             return Snapshot(occupancy)
         feed = tuple(
@@ -136,7 +130,7 @@ def read_snapshot(staff: Actor | None = None) -> Snapshot:
                 kind="in" if event.kind == "check-in" else "out",
                 name=event.member_name,
                 initials=initials(event.member_name),
-                at=_clock(event.at, zone),
+                at=gym.hhmm(event.at),
                 automatic=event.automatic,
             )
             for event in service.activity_feed(session, staff, limit=FEED_SHOWN)
@@ -147,7 +141,7 @@ def read_snapshot(staff: Actor | None = None) -> Snapshot:
                 name=row.member_name,
                 initials=initials(row.member_name),
                 tier=row.membership_tier.value,
-                since=_clock(row.since, zone),
+                since=gym.hhmm(row.since),
                 since_ms=int(row.since.timestamp() * 1000),
             )
             for row in service.who_is_inside(session, staff)

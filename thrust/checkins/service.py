@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +18,8 @@ from thrust.core.metrics import observe_check_in
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
-from thrust.gym.service import get_gym
-from thrust.members.service import DeskView, _visible, desk_search_conditions, desk_view, gym_today
+from thrust.gym import clock
+from thrust.members.search import DeskView, desk_search_conditions, desk_view, visible_to
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User
 
 CAPACITY_CHANNEL = "capacity"
@@ -154,7 +153,7 @@ def check_in(
         raise CheckInRefused("MEMBERSHIP_FROZEN", f"{member.full_name}'s membership is frozen")
     if member.status == MemberStatus.INACTIVE:
         raise CheckInRefused("MEMBERSHIP_INACTIVE", f"{member.full_name}'s membership is inactive")
-    today = gym_today(session)
+    today = clock.today(session)
     if member.membership_end < today:
         raise CheckInRefused(
             "MEMBERSHIP_EXPIRED", f"{member.full_name}'s membership ended on {member.membership_end:%d %b %Y}"
@@ -163,7 +162,7 @@ def check_in(
         select(CheckIn.check_in_time).where(CheckIn.member_id == member.id, CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
     ).first()
     if already is not None:
-        since = _local_clock(session, already)
+        since = clock.hhmm(session, already)
         raise CheckInRefused("ALREADY_INSIDE", f"{member.full_name} is already inside (since {since})")
     inside = _open_visits(session)
     if inside >= maximum and reason is None:
@@ -205,7 +204,7 @@ def check_out(session: Session, actor: Actor, visit_id: uuid.UUID) -> CheckInRes
     assert member is not None
     if result.rowcount == 0:
         session.refresh(visit)
-        at = f" at {_local_clock(session, visit.check_out_time)}" if visit.check_out_time else ""
+        at = f" at {clock.hhmm(session, visit.check_out_time)}" if visit.check_out_time else ""
         raise Conflict(f"{member.full_name} was already checked out{at}")
     session.refresh(visit)
     capacity = current_capacity(session)
@@ -288,21 +287,12 @@ def auto_check_out(session: Session, *, now: datetime | None = None) -> int:
 # -- what the desk and the live page read ------------------------------------------------------------
 
 
-def _gym_zone(session: Session) -> ZoneInfo:
-    return ZoneInfo(get_gym(session).timezone)
-
-
-def _local_clock(session: Session, moment: datetime) -> str:
-    """A time as the front desk reads it: in the gym's timezone, e.g. '18:05'."""
-    return moment.astimezone(_gym_zone(session)).strftime("%H:%M")
-
-
 def _visits_this_month(session: Session, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     """Visits since the first of this month, at the gym's midnight."""
     if not member_ids:
         return {}
-    first = gym_today(session).replace(day=1)
-    since = datetime.combine(first, time.min, tzinfo=_gym_zone(session)).astimezone(UTC)
+    gym = clock.gym_clock(session)
+    since = gym.midnight(gym.today().replace(day=1))
     rows = session.exec(
         select(CheckIn.member_id, sa.func.count())
         .where(CheckIn.member_id.in_(member_ids), CheckIn.check_in_time >= since)  # type: ignore[attr-defined]
@@ -341,7 +331,7 @@ def lookup(
         return []
     with (limiter or get_rate_limiter()).attempt((DESK_SEARCHES, str(actor.user_id))) as attempt:
         attempt.charge()  # every look-up counts, found or not
-    today = gym_today(session)
+    today = clock.today(session)
     statement = (
         select(Member, User.email)
         .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
@@ -426,7 +416,7 @@ def list_visits(
     """Visits, newest first, with the member's name: of every member for an admin, of their assigned
     members for a trainer, only their own for a member."""
     require(actor, Permission.OCCUPANCY_VIEW)
-    where: list[Any] = [_visible(actor)]  # the directory's scope: whose visits are the actor's to list
+    where: list[Any] = [visible_to(actor)]  # the directory's scope: whose visits are the actor's to list
     if not actor.can(Permission.CHECKINS_VIEW_NAMES):
         own = session.exec(select(Member.id).where(Member.user_id == actor.user_id)).first()
         if own is None or (member_id is not None and member_id != own):

@@ -33,6 +33,7 @@ from thrust.checkins.live import (
     read_snapshot,
 )
 from thrust.core.errors import DomainError, RateLimited
+from thrust.gym import clock
 from thrust.models import Role
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, in_unit_of_work
@@ -309,7 +310,7 @@ class FrontDeskState(rx.State):
 
         def work(session: Session) -> tuple[service.CheckInResult, str]:
             result = service.check_in(session, actor, member_id, override_reason=reason)
-            return result, _gym_clock(session, result.visit.check_in_time)
+            return result, clock.hhmm(session, result.visit.check_in_time)
 
         try:
             result, at = await in_unit_of_work(work)
@@ -346,7 +347,7 @@ class FrontDeskState(rx.State):
 
         def work(session: Session) -> tuple[service.CheckInResult, str]:
             result = service.check_out_member(session, actor, member_id)
-            return result, _gym_clock(session, result.visit.check_out_time or result.visit.check_in_time)
+            return result, clock.hhmm(session, result.visit.check_out_time or result.visit.check_in_time)
 
         try:
             result, at = await in_unit_of_work(work)
@@ -437,14 +438,6 @@ class FrontDeskState(rx.State):
         if row is None:
             row = DeskRow(id=self._refused_id, name="", initials="?")
         return await self._check_in(member_id, row, reason=reason)
-
-
-def _gym_clock(session: Session, moment: Any) -> str:
-    from zoneinfo import ZoneInfo
-
-    from thrust.gym.service import get_gym
-
-    return moment.astimezone(ZoneInfo(get_gym(session).timezone)).strftime("%H:%M")
 
 
 FRONT_DESK_LOADERS = [FrontDeskState.open_desk, LiveState.load_live]

@@ -63,6 +63,8 @@ def require_storable(values: Mapping[str, object]) -> None:
 
 
 EMAIL_MESSAGE = "Enter a valid email address, like name@example.com"
+# One wording wherever an address turns out to be someone else's login (signup, profile, members, CLI).
+EMAIL_TAKEN = "An account with this email already exists"
 
 
 def email_address(value: str) -> str | None:

@@ -7,7 +7,6 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
@@ -17,12 +16,14 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, require
 from thrust.core.errors import ValidationFailed
 from thrust.core.http import UnitOfWork, errors
 from thrust.core.schemas import Data
 from thrust.core.validation import STORABLE_PATTERN, UNSTORABLE_TEXT, is_storable
-from thrust.members import bulk, csv_export, csv_import, service
+from thrust.gym import clock
+from thrust.members import bulk, csv_export, csv_import, directory, search, service
+from thrust.members.capabilities import CREATE_MEMBERS, VIEW_MEMBERS
 from thrust.members.schemas import (
     BulkActionIn,
     BulkActionOut,
@@ -54,7 +55,7 @@ def _filters(
     order: str | None = None,
     page: int | None = None,
     limit: int | None = None,
-) -> service.MemberFilters:
+) -> search.MemberFilters:
     # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
         "q": q,
@@ -68,7 +69,7 @@ def _filters(
         "page": str(page) if page is not None else None,
         "limit": str(limit) if limit is not None else None,
     }
-    return service.parse_filters({k: v for k, v in raw.items() if v is not None})
+    return search.parse_filters({k: v for k, v in raw.items() if v is not None})
 
 
 # The query parameters, typed as documented (422 for anything else); the service checks them again.
@@ -76,11 +77,11 @@ QueryText = Annotated[Search | None, Query(description="Words of a name, an emai
 QueryStatus = Annotated[list[MemberStatus] | None, Query(max_length=len(MemberStatus))]
 QueryTier = Annotated[list[MembershipTier] | None, Query(max_length=len(MembershipTier))]
 QueryTrainer = Annotated[TrainerFilter | None, Query(alias="trainerId")]
-QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le=service.MAX_EXPIRING_DAYS)]
+QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le=search.MAX_EXPIRING_DAYS)]
 QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
 
 
-def _out(row: service.MemberSummary) -> MemberOut:
+def _out(row: directory.MemberSummary) -> MemberOut:
     return MemberOut.model_validate(row, from_attributes=True)
 
 
@@ -94,14 +95,14 @@ def list_members(
     trainer_id: QueryTrainer = None,
     expiring_within_days: QueryExpiring = None,
     expired: QueryExpired = None,
-    sort: Annotated[service.SortKey | None, Query()] = None,
+    sort: Annotated[search.SortKey | None, Query()] = None,
     order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
-    page: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE)] = None,
-    limit: Annotated[int | None, Query(ge=1, le=service.MAX_PAGE_SIZE)] = None,
+    page: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE_SIZE)] = None,
 ) -> MemberListOut:
     """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
-    result = service.list_members(session, actor, filters)
+    result = directory.list_members(session, actor, filters)
     return MemberListOut(
         data=[_out(row) for row in result.rows],
         pagination=Pagination(
@@ -145,7 +146,7 @@ def export_members(
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
     # become a 403 (it was a 500 with an empty body).
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    require(actor, *VIEW_MEMBERS)
     filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
@@ -155,7 +156,8 @@ def export_members(
             for chunk in csv_export.export_members(session, actor, filters):
                 yield chunk.encode()
 
-    name = f"thrust-members-{date.today().isoformat()}.csv"
+    with unit_of_work(read_only=True) as session:
+        name = f"thrust-members-{clock.today(session).isoformat()}.csv"  # the gym's date
     return StreamingResponse(
         stream(),
         media_type="text/csv; charset=utf-8",
@@ -191,7 +193,7 @@ def _missing_file() -> RequestValidationError:
 
 async def _import_form(request: Request, actor: Actor) -> _ImportForm:
     """The posted CSV and options, read only once the caller may import (not a byte before)."""
-    require(actor, Permission.MEMBERS_CREATE)
+    require(actor, *CREATE_MEMBERS)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise _missing_file()
     parser = _InMemoryForm(

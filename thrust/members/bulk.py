@@ -9,11 +9,14 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, require
 from thrust.auth.sessions import RevokeReason, revoke_sessions_of
 from thrust.core.errors import ValidationFailed
 from thrust.core.types import utcnow
-from thrust.members.service import SIGNED_OUT_STATUSES, MemberFilters, _conditions, _visible, gym_today
+from thrust.gym import clock
+from thrust.members.capabilities import MANAGE_MEMBERSHIPS
+from thrust.members.search import MemberFilters, matching, visible_to
+from thrust.members.service import SIGNED_OUT_STATUSES
 from thrust.models import Member, MemberStatus
 
 MAX_SELECTED = 1_000  # an explicit selection is a page's rows; larger sets go by filter
@@ -56,7 +59,7 @@ def count_targets(
     filters: MemberFilters | None = None,
 ) -> int:
     """How many members an action would touch (the confirmation dialog shows it)."""
-    require(actor, Permission.MEMBERS_EDIT_ALL)
+    require(actor, *MANAGE_MEMBERSHIPS)
     where = _where(session, actor, member_ids, filters)
     return int(session.execute(sa.select(sa.func.count()).select_from(Member).where(*where)).scalar_one())
 
@@ -74,7 +77,7 @@ def apply_bulk_action(
     Status belongs to the business side: admins only (trainers may not change it, per the seed).
     Members frozen or deactivated here are signed out everywhere, like by a single edit.
     """
-    require(actor, Permission.MEMBERS_EDIT_ALL)
+    require(actor, *MANAGE_MEMBERSHIPS)
     where = _where(session, actor, member_ids, filters)
     status = STATUS_FOR[action]
     if status in SIGNED_OUT_STATUSES:
@@ -97,6 +100,6 @@ def _where(
     if member_ids is not None:
         if not 0 < len(member_ids) <= MAX_SELECTED:
             raise ValidationFailed.on("memberIds", f"Select between 1 and {MAX_SELECTED} members")
-        return [_visible(actor), Member.id.in_(list(member_ids))]  # type: ignore[attr-defined]
+        return [visible_to(actor), Member.id.in_(list(member_ids))]  # type: ignore[attr-defined]
     assert filters is not None
-    return [_visible(actor), *_conditions(filters, gym_today(session))]
+    return [visible_to(actor), *matching(filters, clock.today(session))]

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from thrust.auth.rbac import Actor, Permission, require
-from thrust.members.service import MemberFilters, Trainer, _conditions, _visible, gym_today
+from thrust.auth.rbac import Actor, require
+from thrust.gym import clock
+from thrust.members.capabilities import VIEW_MEMBERS
+from thrust.members.search import MemberFilters, Trainer, matching, visible_to
 from thrust.models import Member, User
 
 COLUMNS = (
@@ -46,8 +48,8 @@ def safe_cell(value: Any) -> str:
 
 def export_members(session: Session, actor: Actor, filters: MemberFilters) -> Iterator[str]:
     """Yield the CSV in chunks of text; memory stays flat however many members match."""
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
-    where = [_visible(actor), *_conditions(filters, gym_today(session))]
+    require(actor, *VIEW_MEMBERS)
+    where = [visible_to(actor), *matching(filters, clock.today(session))]
     # Plain columns, not ORM objects: nothing accumulates in the session's identity map.
     statement = (
         select(

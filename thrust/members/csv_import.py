@@ -14,13 +14,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, require
 from thrust.core.errors import ValidationFailed
 from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.text import fold, member_search_text
 from thrust.core.types import utcnow
 from thrust.core.validation import FieldReader
-from thrust.members.service import gym_today, parse_member_fields
+from thrust.gym import clock
+from thrust.members.capabilities import CREATE_MEMBERS
+from thrust.members.service import parse_member_fields
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -174,13 +176,13 @@ def plan_import(
     session: Session, actor: Actor, data: bytes, mapping: Mapping[str, str], date_format: str = "YYYY-MM-DD"
 ) -> ImportPlan:
     """Check every row as the member form would, plus duplicates; writes nothing."""
-    require(actor, Permission.MEMBERS_CREATE)
+    require(actor, *CREATE_MEMBERS)
     if date_format not in DATE_FORMATS:
         raise ValidationFailed.on("dateFormat", "Choose one of " + ", ".join(DATE_FORMATS))
     csv_file = read_csv(data)
     columns = _check_mapping(csv_file.headers, mapping)
     fmt = DATE_FORMATS[date_format]
-    today = gym_today(session)
+    today = clock.today(session)
 
     trainers = {
         email.lower(): trainer_id
@@ -315,8 +317,8 @@ def run_import(
     return total
 
 
-def template_csv() -> str:
-    """A header line and one example row, for gyms preparing their file."""
+def template_csv(today: date) -> str:
+    """A header line and one example row (dated around the gym's `today`), for gyms preparing their file."""
     example = {
         "fullName": "Ana Ruiz",
         "email": "ana.ruiz@example.com",
@@ -325,8 +327,8 @@ def template_csv() -> str:
         "gender": "female",
         "membershipTier": "PREMIUM",
         "status": "ACTIVE",
-        "membershipStart": date.today().replace(day=1).isoformat(),
-        "membershipEnd": date.today().replace(year=date.today().year + 1, day=1).isoformat(),
+        "membershipStart": today.replace(day=1).isoformat(),
+        "membershipEnd": today.replace(year=today.year + 1, day=1).isoformat(),
         "trainerEmail": "",
     }
     buffer = io.StringIO()

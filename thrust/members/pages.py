@@ -7,8 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.auth.rbac import Permission
 from thrust.members import components as ui
+from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS, VIEW_MEMBERS
 from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from thrust.members.state import (
     ALL,
@@ -116,7 +116,7 @@ def _toolbar() -> rx.Component:
         rx.hstack(
             _export_button(),
             rx.cond(
-                can(Permission.MEMBERS_CREATE),
+                can(*CREATE_MEMBERS),
                 rx.hstack(
                     rx.button(
                         rx.icon("upload", size=16),
@@ -235,7 +235,7 @@ def _filters() -> rx.Component:
 def _bulk_bar() -> rx.Component:
     has_selection = (MembersState.selected.length() > 0) | MembersState.all_matching
     return rx.cond(
-        can(Permission.MEMBERS_EDIT_ALL) & has_selection,
+        can(*MANAGE_MEMBERSHIPS) & has_selection,
         rx.flex(
             rx.hstack(
                 rx.icon("list-checks", size=18, color="var(--accent-11)"),
@@ -376,7 +376,7 @@ def _header() -> rx.Component:
     return rx.table.header(
         rx.table.row(
             rx.cond(
-                can(Permission.MEMBERS_EDIT_ALL),
+                can(*MANAGE_MEMBERSHIPS),
                 rx.table.column_header_cell(
                     rx.checkbox(
                         checked=MembersState.page_selected,
@@ -404,7 +404,7 @@ def _row(row: MemberRow) -> rx.Component:
     selected = MembersState.selected.contains(row.id)
     return rx.table.row(
         rx.cond(
-            can(Permission.MEMBERS_EDIT_ALL),
+            can(*MANAGE_MEMBERSHIPS),
             rx.table.cell(
                 rx.box(
                     rx.checkbox(
@@ -529,7 +529,7 @@ def _empty() -> rx.Component:
                 "No members yet",
                 "Add your first member, or import everyone at once from your previous system's CSV.",
                 rx.cond(
-                    can(Permission.MEMBERS_CREATE),
+                    can(*CREATE_MEMBERS),
                     rx.hstack(
                         rx.button(
                             rx.icon("user-plus", size=16), "Add member", on_click=MemberFormState.open_create
@@ -636,7 +636,7 @@ def _result_body() -> rx.Component:
     return rx.cond(
         (MembersState.error != "") & MembersState.loaded,
         rx.cond(
-            can(Permission.MEMBERS_VIEW_ALL) | can(Permission.MEMBERS_VIEW_ASSIGNED),
+            can(*VIEW_MEMBERS),
             _error(),
             ui.panel("user-round", "Members are managed by the staff", MembersState.error),
         ),

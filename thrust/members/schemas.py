@@ -25,7 +25,8 @@ from thrust.core.schemas import (
     Whole,
 )
 from thrust.members.bulk import MAX_SELECTED
-from thrust.members.service import GENDERS, MAX_EXPIRING_DAYS, MAX_QUERY_LENGTH
+from thrust.members.search import MAX_EXPIRING_DAYS, MAX_QUERY_LENGTH
+from thrust.members.service import GENDERS
 from thrust.models import MembershipTier, MemberStatus
 
 

@@ -14,16 +14,13 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 from sqlmodel import Session
@@ -39,22 +36,30 @@ from thrust.auth.guard import (
     text_arg,
     uuid_arg,
 )
-from thrust.auth.rbac import Actor, Permission
+from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError, NotFound, ValidationFailed
-from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.core.types import utcnow
-from thrust.members import bulk, csv_import, service
-from thrust.members.uploads import sweep_stale_uploads
+from thrust.gym.clock import GymClock, gym_clock
+from thrust.gym.clock import today as clock_today
+from thrust.members import bulk, csv_import, directory, search, service
+from thrust.members.capabilities import (
+    CREATE_MEMBERS,
+    DELETE_MEMBERS,
+    EDIT_MEMBERS,
+    MANAGE_MEMBERSHIPS,
+    OPEN_MEMBER_FORM,
+    VIEW_MEMBERS,
+    allowed,
+)
+from thrust.members.uploads import drop_upload, read_upload, store_upload
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
 
 log = logging.getLogger("thrust.members")
 
-VIEW = (Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
-EDIT = (Permission.MEMBERS_EDIT_ALL, Permission.MEMBERS_EDIT_ASSIGNED)
 
 ALL = "all"
 NO_TRAINER = "none"
@@ -63,7 +68,7 @@ TIER_CHOICES = (ALL, *(t.value for t in MembershipTier))
 EXPIRING_DAYS = ("7", "14", "30", "60", "90")
 EXPIRED = "expired"
 MEMBERSHIP_CHOICES = (ALL, *EXPIRING_DAYS, EXPIRED)
-SORT_CHOICES = tuple(key.value for key in service.SortKey)
+SORT_CHOICES = tuple(key.value for key in search.SortKey)
 ORDER_CHOICES = ("asc", "desc")
 PAGE_SIZES = ("25", "50", "100")
 # The first click on a column sorts the way people read it: names A-Z, soonest end first, latest visit first.
@@ -222,7 +227,7 @@ def count_label(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _row(summary: service.MemberSummary, now: datetime, zone: ZoneInfo) -> MemberRow:
+def _row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> MemberRow:
     last = summary.last_visit_at
     return MemberRow(
         id=str(summary.id),
@@ -237,21 +242,12 @@ def _row(summary: service.MemberSummary, now: datetime, zone: ZoneInfo) -> Membe
         cue_tone=cue_tone(summary.days_left),
         trainer=summary.trainer_name or "",
         last_visit=relative_time(last, now),
-        last_visit_exact=last.astimezone(zone).strftime("%-d %b %Y, %H:%M") if last else "",
+        last_visit_exact=gym.local(last).strftime("%-d %b %Y, %H:%M") if last else "",
     )
 
 
-def _zone(session: Session) -> ZoneInfo:
-    from thrust.gym.service import gym_timezone
-
-    try:
-        return gym_timezone(session)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _trainers(session: Session, actor: Actor) -> list[TrainerOption]:
-    return [TrainerOption(str(tid), name) for tid, name in service.list_trainers(session, actor)]
+    return [TrainerOption(str(tid), name) for tid, name in directory.list_trainers(session, actor)]
 
 
 # -- the directory ------------------------------------------------------------------------------------
@@ -411,7 +407,7 @@ class MembersState(rx.State):
             return value if isinstance(value, str) and value in choices else default
 
         query = params.get("q")
-        self.query = query[: service.MAX_QUERY_LENGTH] if isinstance(query, str) else ""
+        self.query = query[: search.MAX_QUERY_LENGTH] if isinstance(query, str) else ""
         self.status = pick("status", STATUS_CHOICES, ALL)
         self.tier = pick("tier", TIER_CHOICES, ALL)
         self.membership = pick("membership", MEMBERSHIP_CHOICES, ALL)
@@ -426,7 +422,7 @@ class MembersState(rx.State):
         self.order = pick("order", ORDER_CHOICES, FIRST_ORDER[self.sort])
         page = params.get("page")
         wanted = int(page) if isinstance(page, str) and page.isdigit() else 0
-        self.page = wanted if 0 < wanted <= service.MAX_PAGE else 1
+        self.page = wanted if 0 < wanted <= search.MAX_PAGE else 1
         self.limit = int(pick("limit", PAGE_SIZES, "25"))
 
     def _forget_selection(self) -> None:
@@ -436,25 +432,25 @@ class MembersState(rx.State):
     async def _load(self, actor: Actor) -> Any:
         """Query the current page (in a worker thread); on success also put the view in the address."""
         try:
-            filters = service.parse_filters(self._filter_values())
+            filters = search.parse_filters(self._filter_values())
         except ValidationFailed:
             # Only a stale trainer id or similar can get here; start over rather than show nothing.
             self.trainer = self.status = self.tier = self.membership = ALL
-            filters = service.parse_filters(self._filter_values())
+            filters = search.parse_filters(self._filter_values())
 
-        up_to = service.count_limit_for(filters)
+        up_to = directory.count_limit_for(filters)
 
         def work(session: Session) -> tuple[list[MemberRow], int, bool, int]:
-            result = service.list_members(session, actor, filters, count_up_to=up_to)
+            result = directory.list_members(session, actor, filters, count_up_to=up_to)
             page = result.page
             if not result.rows and result.total and result.total_is_exact and page > result.total_pages:
                 # The page ran past the end (a filter shrank the list): show the last one.
                 page = result.total_pages
-                result = service.list_members(
+                result = directory.list_members(
                     session, actor, dataclasses.replace(filters, page=page), count_up_to=up_to
                 )
-            now, zone = utcnow(), _zone(session)
-            return [_row(s, now, zone) for s in result.rows], result.total, result.total_is_exact, page
+            now, gym = utcnow(), gym_clock(session)
+            return [_row(s, now, gym) for s in result.rows], result.total, result.total_is_exact, page
 
         try:
             rows, total, exact, page = await in_unit_of_work(work, read_only=True)
@@ -490,7 +486,7 @@ class MembersState(rx.State):
     async def open_directory(self) -> AsyncIterator[Any]:
         """On load: staff see the directory; a member goes to their own profile."""
         actor = await acting_user(self)
-        if not any(actor.can(p) for p in VIEW):
+        if not allowed(actor, VIEW_MEMBERS):
             from thrust.auth.service import member_of
 
             own = await in_unit_of_work(lambda session: member_of(session, actor.user_id), read_only=True)
@@ -512,7 +508,7 @@ class MembersState(rx.State):
         yield await self._load(actor)
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def retry(self) -> AsyncIterator[Any]:
         async for update in self._reload():
             yield update
@@ -520,30 +516,30 @@ class MembersState(rx.State):
     # -- search, filters, order, pages -------------------------------------------------------------
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def search(self, value: str) -> AsyncIterator[Any]:
-        self.query = text_arg(value, "search", max_length=service.MAX_QUERY_LENGTH)
+        self.query = text_arg(value, "search", max_length=search.MAX_QUERY_LENGTH)
         self.page = 1
         self._forget_selection()
         async for update in self._reload():
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def filter_status(self, value: str) -> AsyncIterator[Any]:
         self.status = choice_arg(value, "status", STATUS_CHOICES)
         async for update in self._refiltered():
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def filter_tier(self, value: str) -> AsyncIterator[Any]:
         self.tier = choice_arg(value, "tier", TIER_CHOICES)
         async for update in self._refiltered():
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def filter_trainer(self, value: str) -> AsyncIterator[Any]:
         if value in (ALL, NO_TRAINER):
             self.trainer = value
@@ -553,7 +549,7 @@ class MembersState(rx.State):
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def filter_membership(self, value: str) -> AsyncIterator[Any]:
         self.membership = choice_arg(value, "membership", MEMBERSHIP_CHOICES)
         async for update in self._refiltered():
@@ -566,7 +562,7 @@ class MembersState(rx.State):
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def clear_filters(self) -> AsyncIterator[Any]:
         self.query = ""
         self.status = self.tier = self.trainer = self.membership = ALL
@@ -574,7 +570,7 @@ class MembersState(rx.State):
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def sort_by(self, column: str) -> AsyncIterator[Any]:
         column = choice_arg(column, "sort", SORT_CHOICES)
         if column == self.sort:
@@ -586,7 +582,7 @@ class MembersState(rx.State):
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def set_page_size(self, value: str) -> AsyncIterator[Any]:
         self.limit = int(choice_arg(value, "page size", PAGE_SIZES))
         self.page = 1
@@ -595,9 +591,9 @@ class MembersState(rx.State):
             yield update
 
     @rx.event
-    @requires(*VIEW)
+    @requires(*VIEW_MEMBERS)
     async def go_to_page(self, page: int) -> AsyncIterator[Any]:
-        page = int_arg(page, "page", minimum=1, maximum=service.MAX_PAGE)
+        page = int_arg(page, "page", minimum=1, maximum=search.MAX_PAGE)
         self.page = min(page, self.total_pages) if self.total_exact else page
         self.selected = []
         async for update in self._reload():
@@ -606,7 +602,7 @@ class MembersState(rx.State):
     # -- selection ---------------------------------------------------------------------------------
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     def toggle_row(self, member_id: str, checked: bool) -> None:
         member_id = str(uuid_arg(member_id, "member"))
         if not isinstance(checked, bool):
@@ -620,7 +616,7 @@ class MembersState(rx.State):
             self.selected = [i for i in self.selected if i != member_id]
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     def toggle_page(self, checked: bool) -> None:
         if not isinstance(checked, bool):
             raise BadArgument("checked", "must be true or false")
@@ -628,13 +624,13 @@ class MembersState(rx.State):
         self.selected = [row.id for row in self.rows] if checked else []
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     def select_all_matching(self) -> None:
         self.selected = [row.id for row in self.rows]
         self.all_matching = True
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     def clear_selection(self) -> None:
         self._forget_selection()
 
@@ -642,11 +638,11 @@ class MembersState(rx.State):
 
     def _targets(self) -> dict[str, Any]:
         if self.all_matching:
-            return {"filters": service.parse_filters(self._filter_values())}
+            return {"filters": search.parse_filters(self._filter_values())}
         return {"member_ids": [uuid.UUID(i) for i in self.selected]}
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     async def ask_bulk(self, action: str) -> Any:
         """Count what the action would touch and ask for confirmation."""
         action = choice_arg(action, "action", tuple(BULK_VERBS))
@@ -664,13 +660,13 @@ class MembersState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     def cancel_bulk(self) -> None:
         self.bulk_open = False
         self.bulk_busy = False
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     async def confirm_bulk(self) -> AsyncIterator[Any]:
         """Apply the confirmed action in one transaction, then say how many changed."""
         if not self.bulk_open or self.bulk_action not in BULK_VERBS:
@@ -699,7 +695,7 @@ class MembersState(rx.State):
 # -- a member's profile -------------------------------------------------------------------------------
 
 
-def _detail(profile: service.MemberProfile, now: datetime, zone: ZoneInfo, today: date) -> MemberDetail:
+def _detail(profile: service.MemberProfile, now: datetime, gym: GymClock, today: date) -> MemberDetail:
     m = profile.member
     age = ""
     if m.date_of_birth:
@@ -724,16 +720,16 @@ def _detail(profile: service.MemberProfile, now: datetime, zone: ZoneInfo, today
         ends_in=f"{profile.days_left:,} days left" if profile.days_left > 30 else profile.membership_cue,
         trainer=profile.trainer_name or "",
         last_visit=relative_time(m.last_visit_at, now),
-        member_since=day_label(m.created_at.astimezone(zone).date()) if m.created_at else "",
+        member_since=day_label(gym.local(m.created_at).date()) if m.created_at else "",
         inside_now=profile.inside_now,
         visits_30=profile.visits_last_30_days,
         average_visit=minutes_label(profile.average_visit_minutes) or "No visits yet",
     )
 
 
-def _visit(visit: service.Visit, zone: ZoneInfo) -> VisitRow:
-    start = visit.check_in_time.astimezone(zone)
-    end = visit.check_out_time.astimezone(zone) if visit.check_out_time else None
+def _visit(visit: service.Visit, gym: GymClock) -> VisitRow:
+    start = gym.local(visit.check_in_time)
+    end = gym.local(visit.check_out_time) if visit.check_out_time else None
     return VisitRow(
         id=str(visit.id),
         day=start.strftime("%a %-d %b %Y"),
@@ -796,11 +792,11 @@ class ProfileState(rx.State):
     async def _fetch(self, actor: Actor, member_id: uuid.UUID, visits_page: int = 1) -> Any:
         def work(session: Session) -> tuple[MemberDetail, list[VisitRow], int, int, tuple[bool, bool, bool]]:
             profile = service.get_member_profile(session, actor, member_id, visits_page=visits_page)
-            zone, now = _zone(session), utcnow()
-            today = service.gym_today(session)
+            gym, now = gym_clock(session), utcnow()
+            today = gym.today()
             return (
-                _detail(profile, now, zone, today),
-                [_visit(v, zone) for v in profile.visits],
+                _detail(profile, now, gym, today),
+                [_visit(v, gym) for v in profile.visits],
                 profile.visits_total,
                 profile.visits_page,
                 (profile.can_edit, profile.can_edit_membership, profile.can_delete),
@@ -869,7 +865,7 @@ class ProfileState(rx.State):
         return await self._fetch(await acting_user(self), uuid.UUID(self._member_id), self.visits_page)
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     async def change_status(self, action: str) -> Any:
         """Activate, deactivate or freeze this member (admins: the business side of a membership)."""
         action = choice_arg(action, "action", tuple(BULK_VERBS))
@@ -889,7 +885,7 @@ class ProfileState(rx.State):
         return saved_toast(f"{self.member.name} is now {status.value.lower()}")
 
     @rx.event
-    @requires(Permission.MEMBERS_DELETE)
+    @requires(*DELETE_MEMBERS)
     async def ask_delete(self) -> Any:
         if not self._member_id:
             return None
@@ -906,18 +902,18 @@ class ProfileState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.MEMBERS_DELETE)
+    @requires(*DELETE_MEMBERS)
     def cancel_delete(self) -> None:
         self.delete_open = False
 
     @rx.event
-    @requires(Permission.MEMBERS_EDIT_ALL)
+    @requires(*MANAGE_MEMBERSHIPS)
     async def deactivate_instead(self) -> Any:
         self.delete_open = False
         return await ProfileState.change_status.fn(self, "deactivate")
 
     @rx.event
-    @requires(Permission.MEMBERS_DELETE)
+    @requires(*DELETE_MEMBERS)
     async def confirm_delete(self) -> Any:
         if not self._member_id or not self.delete_open:
             return None
@@ -974,12 +970,12 @@ class MemberFormState(rx.State):
         self.open = True
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     async def open_create(self) -> Any:
         actor = await acting_user(self)
 
         def work(session: Session) -> tuple[list[TrainerOption], date]:
-            return _trainers(session, actor), service.gym_today(session)
+            return _trainers(session, actor), clock_today(session)
 
         trainers, today = await in_unit_of_work(work, read_only=True)
         try:
@@ -993,7 +989,7 @@ class MemberFormState(rx.State):
         return None
 
     @rx.event
-    @requires(*EDIT)
+    @requires(*EDIT_MEMBERS)
     async def open_edit(self, member_id: str) -> Any:
         target = uuid_arg(member_id, "member")
         actor = await acting_user(self)
@@ -1029,14 +1025,14 @@ class MemberFormState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE, *EDIT)
+    @requires(*OPEN_MEMBER_FORM)
     def close(self) -> None:
         self.open = False
         self.errors = {}
         self.saving = False
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE, *EDIT)
+    @requires(*OPEN_MEMBER_FORM)
     async def save(self, form_data: dict) -> AsyncIterator[Any]:
         values = form_values(form_data, FORM_LIMITS)
         actor = await acting_user(self)
@@ -1092,43 +1088,6 @@ IGNORE = "ignore"
 MAX_PROBLEMS_SHOWN = 200
 STALE_IMPORT_SECONDS = 15 * 60
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
-
-
-def _uploads_dir() -> Path:
-    folder = get_settings().data_dir / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _sweep_uploads(folder: Path) -> None:
-    """Forget uploads nobody finished importing (a closed tab never says goodbye; the weekly cleanup too)."""
-    sweep_stale_uploads(folder)
-
-
-def _store_upload(data: bytes) -> tuple[str, csv_import.CsvFile]:
-    """Check and keep the upload on disk (not in state: it would be pickled with every event)."""
-    parsed = csv_import.read_csv(data)
-    folder = _uploads_dir()
-    _sweep_uploads(folder)
-    name = f"{uuid.uuid4().hex}.csv"
-    path = folder / name
-    path.write_bytes(data)
-    os.chmod(path, 0o600)
-    return name, parsed
-
-
-def _read_upload(name: str) -> bytes:
-    if not name or "/" in name or not name.endswith(".csv"):
-        raise ValidationFailed.on("file", "Upload the file again")
-    try:
-        return (_uploads_dir() / name).read_bytes()
-    except FileNotFoundError:
-        raise ValidationFailed.on("file", "The uploaded file has expired; upload it again") from None
-
-
-def _drop_upload(name: str) -> None:
-    if name and "/" not in name:
-        (_uploads_dir() / name).unlink(missing_ok=True)
 
 
 class _Progress:
@@ -1196,7 +1155,7 @@ class ImportState(rx.State):
     # -- opening and closing -----------------------------------------------------------------------
 
     def _clear(self) -> None:
-        _drop_upload(self._upload)
+        drop_upload(self._upload)
         self._upload = self._checked = ""
         self.step = "upload"
         self.file_name = self.file_size = self.mapping_error = self.error = ""
@@ -1206,14 +1165,14 @@ class ImportState(rx.State):
         self.progress, self.progress_label, self.imported = 0, "", 0
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def open_import(self) -> None:
         if not self._busy():
             self._clear()
         self.open = True
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def close_import(self) -> Any:
         self.open = False
         if self._busy():
@@ -1223,20 +1182,21 @@ class ImportState(rx.State):
         return MembersState.retry if finished else None
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def start_over(self) -> None:
         if not self._busy():
             self._clear()
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
-    def download_template(self) -> Any:
-        return rx.download(data=csv_import.template_csv(), filename="thrust-members-template.csv")
+    @requires(*CREATE_MEMBERS)
+    async def download_template(self) -> Any:
+        today = await in_unit_of_work(clock_today, read_only=True)
+        return rx.download(data=csv_import.template_csv(today), filename="thrust-members-template.csv")
 
     # -- upload and mapping ------------------------------------------------------------------------
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     async def upload(self, files: list[rx.UploadFile]) -> Any:
         """Keep the file (at most 5 MB, checked before parsing) and suggest a column for each field."""
         if self._busy():
@@ -1249,7 +1209,7 @@ class ImportState(rx.State):
             return rx.toast.error(f"The file is larger than {csv_import.MAX_IMPORT_BYTES // 2**20} MB.")
 
         def work() -> tuple[str, csv_import.CsvFile, dict[str, str]]:
-            stored, parsed = _store_upload(data)
+            stored, parsed = store_upload(data)
             return stored, parsed, csv_import.suggest_mapping(parsed.headers)
 
         try:
@@ -1275,7 +1235,7 @@ class ImportState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def set_field(self, column: str, field: str) -> None:
         column = choice_arg(column, "column", [row.column for row in self.mapping] or [""])
         field = choice_arg(field, "field", (IGNORE, *csv_import.FIELDS))
@@ -1287,7 +1247,7 @@ class ImportState(rx.State):
         self.can_import = False
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def set_date_format(self, value: str) -> None:
         self.date_format = choice_arg(value, "date format", tuple(csv_import.DATE_FORMATS))
         self.can_import = False
@@ -1301,7 +1261,7 @@ class ImportState(rx.State):
     # -- the dry run -------------------------------------------------------------------------------
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def check(self) -> Any:
         """The dry run: every row checked as the form would, duplicates found; nothing written.
 
@@ -1317,10 +1277,10 @@ class ImportState(rx.State):
         """Inside `async with self` of a background event: the verified user, if still an importer."""
         auth = await self.get_state(AuthState)
         actor = await auth._verify()
-        return actor if actor is not None and actor.can(Permission.MEMBERS_CREATE) else None
+        return actor if actor is not None and allowed(actor, CREATE_MEMBERS) else None
 
     @rx.event(background=True)
-    @background_policy(Permission.MEMBERS_CREATE)
+    @background_policy(*CREATE_MEMBERS)
     async def run_check(self) -> Any:
         async with self:
             actor = await self._background_actor()
@@ -1331,7 +1291,7 @@ class ImportState(rx.State):
             checked = self._fingerprint()
 
         def work(session: Session) -> csv_import.ImportPlan:
-            return csv_import.plan_import(session, actor, _read_upload(name), mapping, date_format)
+            return csv_import.plan_import(session, actor, read_upload(name), mapping, date_format)
 
         try:
             plan = await in_unit_of_work(work, read_only=True)
@@ -1359,7 +1319,7 @@ class ImportState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def back_to_mapping(self) -> None:
         if not self._busy() and self._upload:
             self.step = "map"
@@ -1367,7 +1327,7 @@ class ImportState(rx.State):
     # -- the import --------------------------------------------------------------------------------
 
     @rx.event
-    @requires(Permission.MEMBERS_CREATE)
+    @requires(*CREATE_MEMBERS)
     def start_import(self) -> Any:
         """Only what a clean dry run approved, unchanged since, may be imported."""
         if self._busy():
@@ -1380,7 +1340,7 @@ class ImportState(rx.State):
         return ImportState.run_import
 
     @rx.event(background=True)
-    @background_policy(Permission.MEMBERS_CREATE)
+    @background_policy(*CREATE_MEMBERS)
     async def run_import(self) -> Any:
         """Import in one transaction in a worker thread, reporting progress as the rows go in."""
         async with self:
@@ -1393,7 +1353,7 @@ class ImportState(rx.State):
         progress = _Progress()
 
         def work(session: Session) -> int:
-            data = _read_upload(name)
+            data = read_upload(name)
             return csv_import.run_import(
                 session, actor, data, mapping, date_format, on_progress=progress.update
             )
@@ -1422,7 +1382,7 @@ class ImportState(rx.State):
                 self.can_import = False
                 self.error = "The import failed and was rolled back; nothing was imported."
                 return rx.toast.error(self.error)
-            _drop_upload(self._upload)
+            drop_upload(self._upload)
             self._upload = self._checked = ""
             self.imported = imported
             self.progress, self.progress_label = 100, f"Imported {imported:,} members"

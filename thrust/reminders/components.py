@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.auth.rbac import Permission
+from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.reminders.state import ReminderHistoryState, ReminderRow
 from thrust.ui import styles
 from thrust.ui.shell import can
@@ -30,7 +30,7 @@ def _row(row: ReminderRow) -> rx.Component:
 def reminders_card() -> rx.Component:
     """Shown to staff only; members looking at their own page do not see it."""
     return rx.cond(
-        can(Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED),
+        can(*VIEW_MEMBERS),
         rx.card(
             rx.vstack(
                 rx.hstack(

@@ -31,12 +31,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, require
 from thrust.core.db import session_scope
 from thrust.core.settings import Settings, get_settings
 from thrust.core.types import utcnow
+from thrust.gym import clock
 from thrust.gym.service import get_gym
-from thrust.members.service import get_visible_member, gym_today
+from thrust.members.capabilities import VIEW_MEMBERS
+from thrust.members.service import get_visible_member
 from thrust.models import Member, MembershipReminder, MemberStatus, ReminderOptOut, Role, User
 from thrust.reminders.mail import Mailer, MailError, MailUnavailable, SmtpMailer
 
@@ -368,7 +370,7 @@ def send_expiry_reminders(
     if not settings.email_enabled and mailer is None:
         return RunReport(skipped_reason="e-mail is not configured (THRUST_SMTP_HOST): nothing sent")
     with scope() as session:
-        today = today or gym_today(session)
+        today = today or clock.today(session)
         gym_name = get_gym(session).name
         due = due_reminders(session, today, settings.reminder_days)
     report = RunReport()
@@ -460,7 +462,7 @@ def member_reminders(
     session: Session, actor: Actor, member_id: uuid.UUID, limit: int = 20
 ) -> ReminderHistory:
     """Who was reminded and when, for staff who may see the member (newest first)."""
-    require(actor, Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
+    require(actor, *VIEW_MEMBERS)
     member = get_visible_member(session, actor, member_id)
     rows: Iterable[MembershipReminder] = session.exec(
         select(MembershipReminder)

@@ -10,10 +10,10 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.auth.guard import signed_in
-from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
-from thrust.gym.service import gym_timezone
+from thrust.gym.clock import gym_clock
+from thrust.members.capabilities import VIEW_MEMBERS, allowed
 from thrust.reminders import service
 from thrust.ui.feedback import in_unit_of_work
 
@@ -64,30 +64,26 @@ class ReminderHistoryState(rx.State):
         self.rows, self.unsubscribed, self.loaded = [], "", False
         actor = await acting_user(self)
         member_id = self._member_id()
-        if member_id is None or not (
-            actor.can(Permission.MEMBERS_VIEW_ALL) or actor.can(Permission.MEMBERS_VIEW_ASSIGNED)
-        ):
+        if member_id is None or not (allowed(actor, VIEW_MEMBERS)):
             return  # the card is for staff; the member page itself says what else is wrong
 
         def work(session: Session) -> tuple[list[ReminderRow], str]:
             history = service.member_reminders(session, actor, member_id)
-            zone = gym_timezone(session)
+            gym = gym_clock(session)
             rows = [
                 ReminderRow(
                     key=f"{entry.membership_end}:{entry.stage}",
                     stage=stage_label(entry.stage),
                     status=entry.status,
                     status_label=STATUS_LABELS.get(entry.status, entry.status),
-                    at=entry.at.astimezone(zone).strftime("%a %-d %b %Y, %H:%M"),
+                    at=gym.local(entry.at).strftime("%a %-d %b %Y, %H:%M"),
                     about=f"membership ending {entry.membership_end:%a %-d %b %Y}",
                     error=entry.error or "",
                 )
                 for entry in history.entries
             ]
             when = history.unsubscribed_at
-            note = (
-                f"Unsubscribed from reminder e-mails on {when.astimezone(zone):%a %-d %b %Y}" if when else ""
-            )
+            note = f"Unsubscribed from reminder e-mails on {gym.local(when):%a %-d %b %Y}" if when else ""
             return rows, note
 
         try:

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 from sqlmodel import Session
@@ -15,7 +14,7 @@ from thrust.auth.guard import requires, text_arg
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
-from thrust.gym.service import gym_timezone
+from thrust.gym.clock import GymClock, gym_clock
 from thrust.system import jobs as service
 from thrust.system.schedule import JOBS
 from thrust.ui.feedback import error_toast, in_unit_of_work
@@ -61,23 +60,23 @@ def schedule_label(every_seconds: int) -> str:
     return "Every minute" if every_seconds == 60 else f"Every {every_seconds} seconds"
 
 
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%a %-d %b, %H:%M")
+def _when(moment: datetime, gym: GymClock) -> str:
+    return gym.local(moment).strftime("%a %-d %b, %H:%M")
 
 
-def _row(status: service.JobStatus, zone: ZoneInfo) -> JobRow:
+def _row(status: service.JobStatus, gym: GymClock) -> JobRow:
     row = JobRow(
         name=status.name,
         title=status.title,
         description=status.description,
         schedule=schedule_label(status.every_seconds),
-        next_run=_when(status.next_run_at, zone),
+        next_run=_when(status.next_run_at, gym),
     )
     run = status.last_run
     if run is not None:
         row.status = run.status
         row.status_label = STATUS_LABELS.get(run.status, run.status)
-        row.last_run = f"{_when(run.started_at, zone)} ({TRIGGER_LABELS.get(run.trigger, run.trigger)})"
+        row.last_run = f"{_when(run.started_at, gym)} ({TRIGGER_LABELS.get(run.trigger, run.trigger)})"
         row.result = run.error or run.result or ""
     return row
 
@@ -93,8 +92,8 @@ class JobsState(rx.State):
         actor = await acting_user(self)
 
         def work(session: Session) -> list[JobRow]:
-            zone = gym_timezone(session)
-            return [_row(status, zone) for status in service.job_statuses(session, actor, JOBS)]
+            gym = gym_clock(session)
+            return [_row(status, gym) for status in service.job_statuses(session, actor, JOBS)]
 
         self.rows = await in_unit_of_work(work, read_only=True)
         self.loaded = True

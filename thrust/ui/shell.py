@@ -10,6 +10,7 @@ import reflex as rx
 from thrust.auth.rbac import Permission
 from thrust.auth.state import AuthState, sign_out
 from thrust.demo.components import demo_banner
+from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.ui import routes, styles
 from thrust.ui.state import ShellState
 
@@ -25,9 +26,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Dashboard", "layout-dashboard", routes.DASHBOARD),
-    NavItem(
-        "Members", "users", routes.MEMBERS, (Permission.MEMBERS_VIEW_ALL, Permission.MEMBERS_VIEW_ASSIGNED)
-    ),
+    NavItem("Members", "users", routes.MEMBERS, VIEW_MEMBERS),
     NavItem("Front desk", "scan-line", routes.FRONT_DESK, (Permission.CHECKINS_MANAGE,)),
     NavItem("Live traffic", "activity", routes.LIVE, (Permission.OCCUPANCY_VIEW,)),
     NavItem("AI planner", "sparkles", routes.PLANNER),

@@ -1,0 +1,344 @@
+"""The members directory's page query: statements cached by shape, the capped count and the walk planner.
+
+Cohesive rather than small: the statements, the cap and the planner's budgets are tuned together (see
+`list_members`), and splitting them would scatter one performance argument over several files."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from thrust.auth.rbac import Actor, require
+from thrust.gym import clock
+from thrust.gym.service import GYM_ID
+from thrust.members.capabilities import (
+    VIEW_MEMBERS,
+)
+from thrust.members.search import (
+    MemberFilters,
+    Shape,
+    SortKey,
+    Trainer,
+    conditions_of,
+    membership_cue,
+    shape_of,
+)
+from thrust.models import GymSettings, Member, MembershipTier, MemberStatus, Role, User
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """One row of the directory."""
+
+    id: uuid.UUID
+    full_name: str
+    email: str
+    phone: str | None
+    membership_tier: MembershipTier
+    status: MemberStatus
+    membership_end: date
+    membership_cue: str
+    days_left: int
+    trainer_id: uuid.UUID | None
+    trainer_name: str | None
+    last_visit_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    rows: list[MemberSummary]
+    total: int
+    page: int
+    limit: int
+    total_is_exact: bool = True  # False: at least `total` match (the count was capped)
+
+    @property
+    def total_pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+
+def _today_in(session: Session, timezone: str | None) -> date:
+    """Today where the gym is, from the timezone a directory statement read along with the rows."""
+    return clock.GymClock.named(timezone).today() if timezone else clock.today(session)
+
+
+# -- listing ---------------------------------------------------------------------------------------
+
+
+def _sort_keys(shape: Shape, source: Any = Member) -> list[Any]:
+    """ORDER BY for the chosen sort; the id breaks ties in the same direction, so one index serves it."""
+    column: Any = {
+        SortKey.NAME: source.full_name,
+        SortKey.MEMBERSHIP_END: source.membership_end,
+        SortKey.LAST_VISIT: source.last_visit_at,
+    }[shape.sort]
+    key = column.desc() if shape.descending else column.asc()
+    if shape.sort is SortKey.LAST_VISIT:
+        key = key.nulls_last()  # never-visited members last, both ways
+    tie: Any = source.id.desc() if shape.descending else source.id.asc()
+    return [key, tie]
+
+
+# Below this many matches a page is found by filtering first and sorting the few matches; above it, by
+# walking the sort's index until the page is full (matches are then dense enough to find quickly).
+FILTER_FIRST_BELOW = 2_000
+# How far the members page counts: a search up to 500 ("1–25 of 500+": time to narrow it down), a
+# plain list up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins
+# (which update last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
+SEARCH_COUNT_LIMIT = 500
+BROWSE_COUNT_LIMIT = 10_000
+# A search with more matches than the count limit walks the sort's index for its page, but only this
+# far (plus WALK_ROWS_PER_ROW for every row up to the page's end): matches that cluster (a two-letter
+# word prefix finds "Li..." first names, which sit together in name order) would make an unbounded walk
+# read thousands of rows, where sorting the matches themselves takes a few milliseconds.
+WALK_BUDGET = 2_000
+WALK_ROWS_PER_ROW = 20
+# Whether a walk is worth it depends on how many members match, which the capped count does not say:
+# 1,500 matches are too sparse to walk to (the walk would fail and the matches be sorted anyway),
+# 30,000 are too many to sort. A 1% sample of the table's pages (about 1,000 rows at 100,000 members,
+# a fraction of a millisecond) estimates it: up to SORT_MATCHES_UP_TO, the matches are sorted at once.
+SORT_MATCHES_UP_TO = 3_000
+SAMPLE_PERCENT = 1.0
+
+
+def count_limit_for(filters: MemberFilters) -> int:
+    """What the members page passes as `count_up_to` for these filters."""
+    return SEARCH_COUNT_LIMIT if filters.query else BROWSE_COUNT_LIMIT
+
+
+_HIT_COLUMNS: tuple[Any, ...] = (Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
+_ROW_COLUMNS: tuple[Any, ...] = (
+    Member.id,
+    Member.full_name,
+    Member.phone,
+    Member.membership_tier,
+    Member.status,
+    Member.membership_end,
+    Member.assigned_trainer_id,
+    Member.last_visit_at,
+    User.email,
+    Trainer.full_name.label("trainer_name"),
+)
+
+
+def _page_ids(source: Any, shape: Shape) -> Any:
+    """The page's member ids from `source` (the members table or a set of matches), in the page's order."""
+    return (
+        select(source.id.label("id"))
+        .order_by(*_sort_keys(shape, source))
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+    )
+
+
+def _matches(shape: Shape, *, fenced: bool) -> Any:
+    """The matching members' ids and sort columns. Fenced (OFFSET 0), the planner finds them through
+    the filter indexes first instead of walking a sort index (for sorting a few matches)."""
+    statement = select(*_HIT_COLUMNS).where(*conditions_of(shape))
+    return statement.offset(0) if fenced else statement
+
+
+def _people(base: Any, ids: Any, shape: Shape, *leading: Any) -> Any:
+    """The gym's timezone, then the directory's columns for the members `ids` (a subquery within
+    `base`) names, in page order: the timezone rides along rather than cost a round trip of its own.
+
+    Outer joins, so that `leading` columns (a count) still arrive when the page is empty.
+    """
+    timezone = select(GymSettings.timezone).where(GymSettings.id == GYM_ID).scalar_subquery()  # type: ignore[arg-type]
+    joined = (
+        base.outerjoin(Member, Member.id == ids.c.id)
+        .outerjoin(User, User.id == Member.user_id)
+        .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)
+    )
+    return (
+        select(timezone.label("gym_timezone"), *leading, *_ROW_COLUMNS)
+        .select_from(joined)
+        .order_by(*_sort_keys(shape))
+    )
+
+
+@lru_cache(maxsize=256)
+def _capped_statement(shape: Shape, walks: bool) -> Any:
+    """One statement: the matches (found through the search and filter indexes) counted up to `cap` + 1,
+    and the page sorted among them.
+
+    With `walks` (PostgreSQL) it also holds the page for more than `cap` matches: when a sample says
+    they are many, a bounded walk of the sort's index; when they are few, or the walk does not fill the
+    page, all matches sorted. PostgreSQL runs only the branches whose one-time filters hold (and
+    computes a CTE or sample only when a filter asks for it), so this costs no second round trip.
+    """
+    cap = sa.bindparam("cap")
+    if not walks:
+        hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
+        found = select(sa.func.count()).select_from(hits).scalar_subquery()
+        ids = _page_ids(hits.c, shape).subquery("from_hits")
+        counted = select(found.label("total")).subquery("counted")
+        return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+
+    # All matches, materialized as they are read: the count reads the first `cap` + 1, sorting reads
+    # on from there. Without a LIMIT of its own the CTE is planned for all its rows (the search index);
+    # with one, a high guess at how many match made PostgreSQL scan the table for the "first few".
+    hits = _matches(shape, fenced=False).cte("hits").prefix_with("MATERIALIZED")
+    first = select(hits.c.id).limit(sa.bindparam("cap_plus_one")).subquery("first_hits")
+    # Counted once, in a CTE of its own: each use of a scalar subquery would count the hits again.
+    counted_hits = select(sa.func.count().label("matches")).select_from(first).cte("counted_hits")
+    found = select(counted_hits.c.matches).scalar_subquery()
+    sorted_hits = _page_ids(hits.c, shape).subquery("sorted_hits")
+
+    where = conditions_of(shape)
+    hit = sa.and_(*where) if where else sa.true()
+    scanned = (
+        select(Member.id.label("id"), hit.label("hit"))
+        .order_by(*_sort_keys(shape))
+        .limit(sa.bindparam("walk_budget"))
+        .subquery("scanned")
+    )
+    walked = (
+        select(scanned.c.id)
+        .where(scanned.c.hit)
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+        .cte("walked")
+    )
+    counted_walk = select(sa.func.count().label("rows")).select_from(walked).cte("counted_walk")
+    page_filled = select(counted_walk.c.rows).scalar_subquery() >= sa.bindparam("limit")
+    sample = sa.tablesample(
+        Member.__table__,  # type: ignore[attr-defined]
+        sa.func.system(sa.bindparam("sample_percent", type_=sa.Float)),
+        name="sampled",
+        seed=sa.literal(42),  # the same pages each time: the same query takes the same path
+    )
+    sampled = (
+        select(sa.func.count().label("matches"))
+        .select_from(sample)
+        .where(*conditions_of(shape, columns=sample.c))
+        .cte("sampled")
+    )
+    many = select(sampled.c.matches).scalar_subquery() > sa.bindparam("sample_matches_up_to")
+    ids = sa.union_all(
+        select(walked.c.id).where(found > cap, many, page_filled),
+        # Conditions are tried in order: a count within the cap decides before the sample is taken.
+        select(sorted_hits.c.id).where(sa.or_(found <= cap, sa.not_(many), sa.not_(page_filled))),
+    ).subquery("page")
+    counted = select(found.label("total")).subquery("counted")
+    return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+
+
+@lru_cache(maxsize=256)
+def _count_statement(shape: Shape, capped: bool) -> Any:
+    """How many members match; capped, it stops once `cap_plus_one` are found."""
+    if not capped:
+        return select(sa.func.count()).select_from(Member).where(*conditions_of(shape))
+    found = select(Member.id).where(*conditions_of(shape)).limit(sa.bindparam("cap_plus_one")).subquery()
+    return select(sa.func.count()).select_from(found)
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: Shape, filter_first: bool) -> Any:
+    """The page's rows: sorted among the (few) matches, or by walking the sort's index, keeping
+    matching rows until the page is full (many matches)."""
+    if filter_first:
+        ids = _page_ids(_matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
+    else:
+        ids = _page_ids(Member, shape).where(*conditions_of(shape)).subquery("page")
+    return _people(ids, ids, shape)
+
+
+def _core(session: Session, statement: Any, params: dict[str, Any]) -> Any:
+    """Run a plain-columns statement on the session's connection (no ORM layer: these rows are tuples)."""
+    return session.connection().execute(statement, params)
+
+
+def list_members(
+    session: Session, actor: Actor, filters: MemberFilters, *, count_up_to: int | None = None
+) -> MemberPage:
+    """One page of the directory, searched, filtered and sorted in SQL; never the whole table.
+
+    `count_up_to` stops counting past that many matches (the members page says "500+" rather than
+    count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
+    is. Without it (the API) the count is exact.
+    """
+    require(actor, *VIEW_MEMBERS)
+    # Filters on the end date need today first; otherwise today (for the rows' cues) comes from the
+    # timezone the page's statement returns.
+    dated = filters.expiring_within_days is not None or filters.expired
+    known_today = clock.today(session) if dated else None
+    shape, params = shape_of(filters, known_today or date.min, actor)
+    offset = (filters.page - 1) * filters.limit
+    params.update(offset=offset, limit=filters.limit)
+
+    if count_up_to is not None and count_up_to <= FILTER_FIRST_BELOW:
+        cap = max(1, count_up_to)
+        walks = session.get_bind().dialect.name == "postgresql"
+        params.update(
+            cap=cap,
+            cap_plus_one=cap + 1,
+            walk_budget=WALK_BUDGET + WALK_ROWS_PER_ROW * (offset + filters.limit),
+            sample_percent=SAMPLE_PERCENT,
+            sample_matches_up_to=round(SORT_MATCHES_UP_TO * SAMPLE_PERCENT / 100),
+        )
+        found = _core(session, _capped_statement(shape, walks), params).all()
+        timezone, total = found[0][0], int(found[0][1])  # outer joins: always a row
+        today = known_today or _today_in(session, timezone)
+        people = [row[2:] for row in found if row[2] is not None]
+        if total <= cap:
+            return _page(people, total, True, filters, today)
+        if walks:
+            return _page(people, cap, False, filters, today)
+        # SQLite: more matches than the cap, so walk the sort's index for the page.
+        people = [row[1:] for row in _core(session, _page_statement(shape, False), params).all()]
+        return _page(people, cap, False, filters, today)
+
+    if count_up_to is None:
+        total, exact = int(_core(session, _count_statement(shape, False), params).scalar_one()), True
+    else:
+        params.update(cap_plus_one=count_up_to + 1)
+        matched = int(_core(session, _count_statement(shape, True), params).scalar_one())
+        total, exact = min(matched, count_up_to), matched <= count_up_to
+    if total == 0 or (exact and offset >= total):
+        return _page([], total, exact, filters, known_today or date.min)  # no rows: no cues to word
+    # Few matches: sort them; many: walk the sort's index until the page is full.
+    filter_first = exact and total < FILTER_FIRST_BELOW
+    rows = _core(session, _page_statement(shape, filter_first), params).all()
+    today = known_today or _today_in(session, rows[0][0] if rows else None)
+    return _page([row[1:] for row in rows], total, exact, filters, today)
+
+
+def _page(people: list[Any], total: int, exact: bool, filters: MemberFilters, today: date) -> MemberPage:
+    rows = []
+    for row in people:
+        member_id, full_name, phone, tier, status, end, trainer_id, last_visit_at, email, trainer_name = row
+        rows.append(
+            MemberSummary(
+                id=member_id,
+                full_name=full_name,
+                email=email,
+                phone=phone,
+                membership_tier=MembershipTier(tier),
+                status=MemberStatus(status),
+                membership_end=end,
+                membership_cue=membership_cue(end, today),
+                days_left=(end - today).days,
+                trainer_id=trainer_id,
+                trainer_name=trainer_name,
+                last_visit_at=last_visit_at,
+            )
+        )
+    return MemberPage(rows=rows, total=total, page=filters.page, limit=filters.limit, total_is_exact=exact)
+
+
+def list_trainers(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """Active trainers as (id, name), for filters and the trainer picker."""
+    require(actor, *VIEW_MEMBERS)
+    statement = (
+        select(User.id, User.full_name)
+        .where(User.role == Role.TRAINER, User.is_active.is_(True))  # type: ignore[attr-defined]
+        .order_by(User.full_name)
+    )
+    return [(row[0], row[1]) for row in session.exec(statement).all()]

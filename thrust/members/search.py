@@ -1,0 +1,364 @@
+"""Member search, one public piece: filters, whom an actor may see (`visible_to`), what filters match
+(`matching`), the statement shapes they build, and the front desk's search and view of a member."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from thrust.auth.rbac import Actor, Permission
+from thrust.core.text import digits, fold, initials
+from thrust.core.validation import UNSTORABLE_TEXT, FieldReader, is_storable
+from thrust.models import Member, MembershipTier, MemberStatus, User
+
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+DEFAULT_PAGE_SIZE = 25
+MAX_QUERY_LENGTH = 100
+MAX_EXPIRING_DAYS = 365
+
+Trainer = aliased(User, name="trainer")
+E = TypeVar("E", bound=StrEnum)
+
+
+class SortKey(StrEnum):
+    NAME = "name"
+    MEMBERSHIP_END = "membershipEnd"
+    LAST_VISIT = "lastVisit"
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What the directory shows: a search, filters, an order and a page."""
+
+    query: str = ""
+    statuses: tuple[MemberStatus, ...] = ()
+    tiers: tuple[MembershipTier, ...] = ()
+    trainer_id: uuid.UUID | None = None
+    unassigned: bool = False
+    expiring_within_days: int | None = None
+    expired: bool = False
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+    page: int = 1
+    limit: int = DEFAULT_PAGE_SIZE
+
+
+# -- reading filters -------------------------------------------------------------------------------
+
+
+def _many(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value) and len(value) <= 10:
+        return list(value)
+    return ["\x00invalid"]
+
+
+def _choices(reader: FieldReader, value: Any, name: str, enum: type[E]) -> tuple[E, ...]:
+    """A comma-separated list (or list) of enum values, e.g. status=ACTIVE,FROZEN."""
+    chosen: list[E] = []
+    for item in _many(value):
+        try:
+            chosen.append(enum(item.strip().upper()))
+        except ValueError:
+            options = ", ".join(member.value for member in enum)
+            reader.fail(name, f"{name.capitalize()} must be one of {options}")
+    return tuple(dict.fromkeys(chosen))
+
+
+def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
+    """Validate the directory's query (API query string or UI state); ValidationFailed names bad fields."""
+    reader = FieldReader(raw)
+    query = raw.get("q") or ""
+    if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
+        reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
+        query = ""
+    elif not is_storable(query):
+        reader.fail("q", UNSTORABLE_TEXT)
+        query = ""
+    statuses = _choices(reader, raw.get("status"), "status", MemberStatus)
+    tiers = _choices(reader, raw.get("tier"), "tier", MembershipTier)
+    trainer_raw = raw.get("trainerId")
+    unassigned = trainer_raw == "none"
+    trainer_id = None if unassigned else reader.identifier("trainerId", "Trainer")
+    expiring = reader.integer("expiringWithinDays", "Expiring within", minimum=0, maximum=MAX_EXPIRING_DAYS)
+    expired = bool(reader.flag("expired", "Expired"))
+    sort_raw = raw.get("sort") or SortKey.NAME.value
+    try:
+        sort = SortKey(sort_raw)
+    except ValueError:
+        reader.fail("sort", "Sort by name, membershipEnd or lastVisit")
+        sort = SortKey.NAME
+    order = raw.get("order") or "asc"
+    if order not in ("asc", "desc"):
+        reader.fail("order", "Order must be asc or desc")
+    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
+    limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+    reader.raise_if_problems()
+    return MemberFilters(
+        query=query.strip(),
+        statuses=statuses,
+        tiers=tiers,
+        trainer_id=trainer_id,
+        unassigned=unassigned,
+        expiring_within_days=expiring,
+        expired=expired,
+        sort=sort,
+        descending=order == "desc",
+        page=page,
+        limit=limit,
+    )
+
+
+# -- scope and conditions ------------------------------------------------------------------------
+
+
+def _scope(actor: Actor) -> tuple[str, uuid.UUID | None]:
+    """Whom this actor may see: all members (admin), the assigned ones (trainer), or only themself."""
+    if actor.can(Permission.MEMBERS_VIEW_ALL):
+        return "all", None
+    if actor.can(Permission.MEMBERS_VIEW_ASSIGNED):
+        return "assigned", actor.user_id
+    return "own", actor.user_id
+
+
+_LIKE_SPECIALS = re.compile(r"([\\%_])")
+
+
+def _search_terms(query: str) -> list[str]:
+    """Folded search words; a phone-like query becomes its digits ('+49 151-234' -> '49151234')."""
+    if re.fullmatch(r"[\d\s()+\-./]{3,}", query):
+        return [digits(query)]
+    return [term for term in fold(query).split(" ") if term][:6]
+
+
+# Terms this short are matched at the start of a word ("m" finds Maria and Müller, not everyone whose
+# email contains "example.com"): a substring that short matches nearly every row, and trigrams need 3.
+WORD_PREFIX_BELOW = 3
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A directory query apart from its values: what its SQL looks like.
+
+    The directory's statements are built once per shape, with bound parameters for the values:
+    building a statement this size and computing its cache key cost more than PostgreSQL takes to run
+    it. A shape is small (a few counts and flags), so there are few of them.
+    """
+
+    terms: tuple[str, ...] = ()  # per search term: "id" (the query is a member id) or "like"
+    statuses: int = 0
+    tiers: int = 0
+    trainer: str = ""  # "" (any), "none" (unassigned) or "one"
+    expiring: bool = False
+    expired: bool = False
+    scope: str = "all"  # whom the viewer may see: "all", "assigned" (trainer) or "own" (member)
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+
+
+def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) -> tuple[Shape, dict[str, Any]]:
+    """The shape of these filters (and of the actor's scope) and the values its parameters take."""
+    params: dict[str, Any] = {}
+    terms: list[str] = []
+    if filters.query:
+        try:
+            params["f_member"] = uuid.UUID(filters.query)
+            terms.append("id")
+        except ValueError:
+            for index, term in enumerate(_search_terms(filters.query)):
+                escaped = _LIKE_SPECIALS.sub(r"\\\1", term)
+                # search_text is " name words email phone-digits": every word follows a space.
+                short = len(term) < WORD_PREFIX_BELOW
+                params[f"f_term{index}"] = ("% " if short else "%") + escaped + "%"
+                terms.append("like")
+    params.update({f"f_status{index}": status for index, status in enumerate(filters.statuses)})
+    params.update({f"f_tier{index}": tier for index, tier in enumerate(filters.tiers)})
+    trainer = "none" if filters.unassigned else "one" if filters.trainer_id is not None else ""
+    if trainer == "one":
+        params["f_trainer"] = filters.trainer_id
+    if filters.expiring_within_days is not None:
+        params["f_today"] = today
+        params["f_until"] = today + timedelta(days=filters.expiring_within_days)
+    if filters.expired:
+        params["f_today"] = today
+    scope, user_id = _scope(actor) if actor is not None else ("all", None)
+    if user_id is not None:
+        params["f_actor"] = user_id
+    shape = Shape(
+        terms=tuple(terms),
+        statuses=len(filters.statuses),
+        tiers=len(filters.tiers),
+        trainer=trainer,
+        expiring=filters.expiring_within_days is not None,
+        expired=filters.expired,
+        scope=scope,
+        sort=filters.sort,
+        descending=filters.descending,
+    )
+    return shape, params
+
+
+def conditions_of(
+    shape: Shape, values: Mapping[str, Any] | None = None, columns: Any = None
+) -> list[sa.ColumnElement[bool]]:
+    """The shape's conditions, with parameters named as `_shape` fills them (and given `values`), on
+    the members table or on `columns` (a sample's)."""
+
+    def bind(name: str) -> Any:
+        return sa.bindparam(name) if values is None else sa.bindparam(name, values[name])
+
+    member: Any = Member if columns is None else columns
+    conditions: list[Any] = []
+    if shape.scope == "assigned":
+        conditions.append(member.assigned_trainer_id == bind("f_actor"))
+    elif shape.scope == "own":
+        conditions.append(member.user_id == bind("f_actor"))
+    text = member.search_text
+    for index, kind in enumerate(shape.terms):
+        if kind == "id":
+            conditions.append(member.id == bind("f_member"))
+        else:  # a word prefix or a substring: the pattern says which
+            conditions.append(text.like(bind(f"f_term{index}"), escape="\\"))
+    if shape.statuses:
+        conditions.append(member.status.in_([bind(f"f_status{i}") for i in range(shape.statuses)]))
+    if shape.tiers:
+        conditions.append(member.membership_tier.in_([bind(f"f_tier{i}") for i in range(shape.tiers)]))
+    if shape.trainer == "none":
+        conditions.append(member.assigned_trainer_id.is_(None))
+    elif shape.trainer == "one":
+        conditions.append(member.assigned_trainer_id == bind("f_trainer"))
+    if shape.expiring:
+        conditions.append(member.membership_end.between(bind("f_today"), bind("f_until")))
+    if shape.expired:
+        conditions.append(member.membership_end < bind("f_today"))
+    return conditions
+
+
+def visible_to(actor: Actor) -> sa.ColumnElement[bool]:
+    """The members this actor may see, as one condition."""
+    scope, user_id = _scope(actor)
+    conditions = conditions_of(Shape(scope=scope), {"f_actor": user_id})
+    return sa.and_(*conditions) if conditions else sa.true()
+
+
+def matching(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
+    """The members these filters match, as conditions with their values in place (bulk actions, export)."""
+    shape, params = shape_of(filters, today)
+    return conditions_of(shape, params)
+
+
+# -- the front desk's view of a member -------------------------------------------------------------------
+#
+# Everyone at the desk (admins and trainers) may find and check in any member. What the desk shows of
+# a member follows the same scope as the directory (`_scope`): within it, everything the desk shows;
+# outside it (a trainer and a member assigned to someone else), the name, initials, tier and status
+# only: no email, phone, birth date, membership end or visit count.
+
+
+def in_scope(actor: Actor, member: Member) -> bool:
+    """Whether `member` is within the actor's scope (`_scope`): their details are the actor's to see."""
+    scope, user_id = _scope(actor)
+    if scope == "all":
+        return True
+    if scope == "assigned":
+        return member.assigned_trainer_id == user_id
+    return member.user_id == user_id
+
+
+@dataclass(frozen=True)
+class DeskView:
+    """A member as the front desk shows them to one actor; the details are None outside their scope."""
+
+    id: uuid.UUID
+    full_name: str
+    initials: str
+    membership_tier: MembershipTier
+    status: MemberStatus
+    expired: bool  # a cue like the status ("Expired"), not the date
+    detailed: bool  # within the actor's scope: the fields below are filled
+    email: str | None = None
+    phone: str | None = None
+    date_of_birth: date | None = None
+    membership_end: date | None = None
+
+
+def desk_view(actor: Actor, member: Member, email: str, today: date) -> DeskView:
+    """The one projection of a member for the desk: what this actor may see of them."""
+    base = {
+        "id": member.id,
+        "full_name": member.full_name,
+        "initials": initials(member.full_name),
+        "membership_tier": MembershipTier(member.membership_tier),
+        "status": MemberStatus(member.status),
+        "expired": member.membership_end < today,
+    }
+    if not in_scope(actor, member):
+        return DeskView(**base, detailed=False)
+    return DeskView(
+        **base,
+        detailed=True,
+        email=email,
+        phone=member.phone,
+        date_of_birth=member.date_of_birth,
+        membership_end=member.membership_end,
+    )
+
+
+def _name_part(session: Session) -> Any:
+    """The name words at the start of `search_text` (" folded name email phone-digits"): up to where
+    " " + the user's email starts. Needs the users table joined. Fails closed: should the email not
+    be found (its case-folding differs from lower case, e.g. "ß"), the part is empty."""
+    needle = sa.literal(" ", sa.String) + User.email
+    if session.get_bind().dialect.name == "postgresql":
+        position = sa.func.strpos(Member.search_text, needle)
+    else:
+        position = sa.func.instr(Member.search_text, needle)
+    return sa.func.substr(Member.search_text, 1, sa.case((position > 0, position - 1), else_=0))
+
+
+def desk_search_conditions(session: Session, actor: Actor, query: str, today: date) -> list[Any]:
+    """The desk's search (name, phone, email or member id, across all members) as this actor may run it.
+
+    Outside the actor's scope a member is found by name or member id only: finding them by an email or
+    a phone number would tell the desk whose it is (and, a letter at a time, what it is).
+    """
+    shape, params = shape_of(MemberFilters(query=query), today)
+    conditions: list[Any] = conditions_of(shape, params)
+    scope, user_id = _scope(actor)
+    if scope == "all":
+        return conditions
+    name = _name_part(session)
+    by_name = [
+        name.like(params[f"f_term{index}"], escape="\\")
+        for index, kind in enumerate(shape.terms)
+        if kind == "like"
+    ]
+    mine = conditions_of(Shape(scope=scope), {"f_actor": user_id})
+    return [*conditions, sa.or_(sa.and_(*mine), sa.and_(sa.true(), *by_name))]
+
+
+def membership_cue(end: date, today: date) -> str:
+    """How a person reads an end date: 'expires in 5 days', 'expires today', 'expired 3 days ago'."""
+    days = (end - today).days
+    if days < 0:
+        return "expired yesterday" if days == -1 else f"expired {-days} days ago"
+    if days == 0:
+        return "expires today"
+    if days == 1:
+        return "expires tomorrow"
+    if days <= 30:
+        return f"expires in {days} days"
+    return f"until {end:%d %b %Y}"
