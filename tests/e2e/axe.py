@@ -23,8 +23,9 @@ AXE_JS = NPM_DIR / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0 A and AA, 2.1 AA, 2.2 AA: the rules issue 16 holds every page to.
 TAGS = ("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa")
 
-RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+RUN_AXE = """async ([tags, within]) => {
+  const context = within ? {include: [within]} : document;
+  const result = await axe.run(context, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => ({
@@ -82,15 +83,16 @@ def _describe(violation: dict[str, Any]) -> list[str]:
     return lines
 
 
-def violations(page: Page, where: str) -> list[str]:
-    """What axe finds on `page` as it is now, one readable block per failing rule, headed by `where`.
+def violations(page: Page, where: str, *, within: str | None = None) -> list[str]:
+    """What axe finds on `page` as it is now (or in the part `within` selects), one readable block per
+    failing rule, headed by `where`.
 
     The page's context must bypass the Content-Security-Policy (`bypass_csp=True`): axe is injected
     as an inline script.
     """
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe_source()))
-    found = page.evaluate(RUN_AXE, list(TAGS))
+    found = page.evaluate(RUN_AXE, [list(TAGS), within])
     if not found:
         return []
     count = sum(len(v["nodes"]) for v in found)
@@ -100,7 +102,7 @@ def violations(page: Page, where: str) -> list[str]:
     return ["\n".join(lines)]
 
 
-def assert_accessible(page: Page, where: str) -> None:
-    """Fail with the list of violations when axe finds any on `page`."""
-    found = violations(page, where)
+def assert_accessible(page: Page, where: str, *, within: str | None = None) -> None:
+    """Fail with the list of violations when axe finds any on `page` (or `within` it)."""
+    found = violations(page, where, within=within)
     assert not found, "\n".join(found)
