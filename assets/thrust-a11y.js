@@ -1,5 +1,8 @@
 /*
- * THRUST: focus goes back where it was when a dialog closes.
+ * THRUST: keyboard focus where people expect it.
+ *
+ * "Skip to content" moves the focus to the main content (the router would treat its link as a page
+ * change and leave the focus at the top of the page).
  *
  * Our dialogs are opened by state (open=State.flag), not by a Radix trigger, so Radix has no trigger
  * to return focus to and leaves it on the page body. This remembers the last element focused outside
@@ -34,6 +37,16 @@
     var target = opener && opener.isConnected ? opener : document.getElementById("main-content");
     if (target) target.focus({ preventScroll: true });
   }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".thrust-skip-link") : null;
+    var main = document.getElementById("main-content");
+    if (!link || !main) return;
+    event.preventDefault();
+    event.stopPropagation();
+    main.focus();
+    main.scrollIntoView({ block: "start" });
+  }, true);
 
   new MutationObserver(function (mutations) {
     for (var i = 0; i < mutations.length; i++) {

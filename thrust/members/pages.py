@@ -968,12 +968,14 @@ def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
 
 
 def _labelled_upload(upload: rx.Component, label: str) -> rx.Component:
-    """Name the file input inside `rx.upload.root` (Reflex builds it, with no way to pass attributes):
-    the drop zone itself takes focus and opens the file chooser with Enter or Space."""
+    """Name the file input inside `rx.upload.root` (Reflex builds it, with no way to pass attributes).
+
+    The keyboard reaches the zone's "Choose a file" button (the zone itself is left out of the tab
+    order with `no_keyboard`: react-dropzone would make it a focusable element with no role).
+    """
     zone = upload.children[0]
     file_input = zone.children[0]
     file_input.custom_attrs["aria-label"] = label
-    zone.custom_attrs["aria-label"] = label
     return upload
 
 
@@ -989,7 +991,15 @@ def _upload_step() -> rx.Component:
                         border_radius="50%",
                         background="var(--accent-a3)",
                     ),
-                    rx.text("Drop a CSV file here, or click to choose one", size="3", weight="medium"),
+                    rx.text("Drop a CSV file here, or choose one", size="3", weight="medium"),
+                    # Its click reaches the zone, which opens the file chooser.
+                    rx.button(
+                        rx.icon("folder-open", size=16),
+                        "Choose a file",
+                        type="button",
+                        variant="soft",
+                        id="import-choose-file",
+                    ),
                     rx.text(
                         f"At most {MB} MB and {MAX_IMPORT_ROWS:,} rows. Comma, semicolon or tab separated; "
                         "UTF-8 or Latin-1.",
@@ -1009,6 +1019,7 @@ def _upload_step() -> rx.Component:
                 max_files=1,
                 multiple=False,
                 max_size=MAX_IMPORT_BYTES,
+                no_keyboard=True,
                 on_drop=ImportState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
                 on_drop_rejected=rx.toast.error(
                     f"Choose one CSV file of at most {MB} MB.", title="That file was not accepted"
