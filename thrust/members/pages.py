@@ -313,11 +313,9 @@ def _bulk_dialog() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=MembersState.cancel_bulk
-                    )
-                ),
+                # No handler of its own: Reflex would wrap it in a box that Radix then focuses instead
+                # of the button (the dialog's on_open_change says it closed).
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.button(
                     rx.match(
                         MembersState.bulk_action,
@@ -339,9 +337,9 @@ def _bulk_dialog() -> rx.Component:
                 margin_top="1.25rem",
             ),
             max_width="30rem",
-            on_escape_key_down=MembersState.cancel_bulk,
         ),
         open=MembersState.bulk_open,
+        on_open_change=MembersState.cancel_bulk,  # only ever called to close: Cancel or Escape
     )
 
 
@@ -1672,11 +1670,7 @@ def _delete_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=ProfileState.cancel_delete
-                    )
-                ),
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.spacer(),
                 rx.button(
                     rx.icon("circle-pause", size=16),
@@ -1697,9 +1691,9 @@ def _delete_dialog() -> rx.Component:
                 wrap="wrap",
             ),
             max_width="32rem",
-            on_escape_key_down=ProfileState.cancel_delete,
         ),
         open=ProfileState.delete_open,
+        on_open_change=ProfileState.cancel_delete,  # only ever called to close: Cancel or Escape
     )
 
 
