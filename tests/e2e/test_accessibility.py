@@ -30,6 +30,8 @@ PHONE = {"width": 390, "height": 844}
 MODES = (("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("dark", PHONE))
 MEMBER_PASSWORD = "Member123!"
 DIALOG = "[role=dialog], [role=alertdialog]"
+FOCUS_IN_DIALOG = f"() => !!document.activeElement?.closest('{DIALOG}')"
+FOCUS_ON_PAGE = "() => !!document.activeElement && document.activeElement !== document.body"
 
 # Finite animations (a dialog fading in) are over; endless ones (the live dot) and ones still waiting
 # out their delay (the live page's staleness watchdog) do not count.
@@ -221,11 +223,14 @@ class Checker:
         self.check(f"{path} as {who}")
         for view in route.views if views else ():
             view.show(self.page)
+            if view.dialog:  # it takes the focus (Radix then keeps it inside)
+                self.page.wait_for_function(FOCUS_IN_DIALOG)
             # A dialog on its own: the page behind it had its check (and is hidden from readers).
             self.check(f"{path} as {who}: {view.name}", within=DIALOG if view.dialog else None)
-            if view.dialog:
+            if view.dialog:  # and gives it back when it closes
                 self.page.keyboard.press("Escape")
                 expect(self.page.locator(DIALOG)).to_have_count(0)
+                self.page.wait_for_function(FOCUS_ON_PAGE)
 
 
 @pytest.fixture
