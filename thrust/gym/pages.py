@@ -192,12 +192,16 @@ def _day_row(day: DayHours) -> rx.Component:
         "width": "7.5rem",
         "disabled": ~day.is_open,
         "step": 300,
-        # The day's message, when it has one, is read with both of its times.
-        "custom_attrs": {
+    }
+
+    def invalid() -> dict[str, rx.Var]:
+        # The day's message, when it has one, is read with both of its times. A dict per input:
+        # Reflex adds each input's aria-label to the dict it is given.
+        return {
             "aria-invalid": rx.cond(error != "", "true", "false"),
             "aria-describedby": rx.cond(error != "", error_id, ""),
-        },
-    }
+        }
+
     return rx.vstack(
         rx.hstack(
             rx.text(day.label, size="2", weight="medium", width="6.5rem"),
@@ -223,6 +227,7 @@ def _day_row(day: DayHours) -> rx.Component:
                         name="opens_" + day.day,
                         default_value=day.opens,
                         aria_label=day.label + " opens",
+                        custom_attrs=invalid(),
                         **time_props,
                     ),
                     rx.text("to", size="2", color=styles.MUTED),
@@ -230,6 +235,7 @@ def _day_row(day: DayHours) -> rx.Component:
                         name="closes_" + day.day,
                         default_value=day.closes,
                         aria_label=day.label + " closes",
+                        custom_attrs=invalid(),
                         **time_props,
                     ),
                     align="center",
