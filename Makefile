@@ -9,12 +9,12 @@ export PATH := $(BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test install lint format services browser bench image-check clean
+.PHONY: run test install lint format services browser axe bench image-check clean
 
 run: install
 	$(BIN)/python -m thrust serve
 
-test: install services browser lint
+test: install services browser axe lint
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
@@ -48,6 +48,13 @@ browser:
 	  echo "Installing Chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the accessibility checks, pinned in tests/e2e/npm (installed with the venv's npm).
+axe: tests/e2e/npm/node_modules/axe-core/axe.min.js
+
+tests/e2e/npm/node_modules/axe-core/axe.min.js: tests/e2e/npm/package.json tests/e2e/npm/package-lock.json | install
+	cd tests/e2e/npm && $(BIN)/npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 bench: install services
 	$(BIN)/python bench/seed.py
 
@@ -58,4 +65,4 @@ image-check:
 	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) ops/image_check.py $(IMAGE_CHECK_ARGS)
 
 clean:
-	rm -rf .web .states $(VENV) data
+	rm -rf .web .states $(VENV) data tests/e2e/npm/node_modules

@@ -57,12 +57,18 @@
     slot.textContent = text;
     slot.hidden = !text;
     if (input) {
+      // The message first, then whatever else describes the field (its hint).
+      var others = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+        return id && id !== slot.id;
+      });
       if (text) {
         input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", slot.id);
+        others.unshift(slot.id);
       } else {
         input.removeAttribute("aria-invalid");
       }
+      if (others.length) input.setAttribute("aria-describedby", others.join(" "));
+      else input.removeAttribute("aria-describedby");
     }
     return true;
   }

@@ -74,6 +74,8 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#F2551D"),
         # Sign-in, sign-up and sign-out talk to /api/v1/auth directly (passwords never touch the socket).
         rx.el.script(src="/thrust-auth.js"),
+        # Dialogs opened by state give focus back to where it was when they close.
+        rx.el.script(src="/thrust-a11y.js"),
     ],
 )
 # Default deny: every socket event is checked against its handler's policy (thrust/auth/guard.py).

@@ -400,6 +400,25 @@ def test_the_gauge_bands() -> None:
     assert live_state.fill == "0%"
 
 
+def test_screen_readers_hear_the_occupancy_at_most_every_few_seconds() -> None:
+    """The polite live region changes on the first read, then at most every ANNOUNCE_EVERY_MS; a change
+    held back is said by the next push or heartbeat after the pause."""
+    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    every = desk_state.ANNOUNCE_EVERY_MS
+    start = 1_000_000
+
+    live_state._show(Occupancy(12, 40, "10:00:00"), start, paused=False)
+    assert live_state.announcement == "12 people inside, 30% of the maximum of 40."
+    for step, current in enumerate((13, 14, 15), start=1):  # a burst of check-ins, a second apart
+        live_state._show(Occupancy(current, 40, "10:00:01"), start + step * 1000, paused=False)
+        assert live_state.current == current  # the number on screen follows every push
+        assert live_state.announcement.startswith("12 people")  # the voice waits
+    live_state._show(Occupancy(15, 40, "10:00:15"), start + every, paused=False)  # the heartbeat
+    assert live_state.announcement == "15 people inside, 38% of the maximum of 40."
+    live_state._show(Occupancy(1, 40, "10:01:00"), start + 3 * every, paused=False)
+    assert live_state.announcement == "1 person inside, 2% of the maximum of 40."
+
+
 # -- the states' handlers against the database --------------------------------------------------------------
 
 COOKIES = {"thrust_access=staff": STAFF, "thrust_access=admin": ADMIN, "thrust_access=member": MEMBER}

@@ -85,7 +85,8 @@ def test_profile_problem_shows_next_to_the_field(admin_page: Page) -> None:
     expect(error).to_be_visible()
     expect(error).to_contain_text(re.compile("email", re.IGNORECASE))
     expect(email).to_have_attribute("aria-invalid", "true")
-    expect(email).to_have_attribute("aria-describedby", "profile-email-error")
+    # The message first, then the field's hint.
+    expect(email).to_have_attribute("aria-describedby", "profile-email-error profile-email-hint")
     page.screenshot(path=str(ARTIFACTS / "settings-profile-error-light.png"))
     page.reload()
     expect(page.get_by_label("Email")).to_have_value(ADMIN[0])  # nothing was saved

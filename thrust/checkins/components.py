@@ -9,6 +9,7 @@ from thrust.checkins.live import STALE_AFTER_SECONDS, FeedRow, InsideRow
 from thrust.checkins.state import GREEN_BELOW, RED_FROM, DeskRow, FrontDeskState, LiveStaffState, LiveState
 from thrust.members.components import tier_badge
 from thrust.ui import styles
+from thrust.ui.a11y import announcement, scroll_region
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
 
@@ -36,9 +37,9 @@ LIVE_CSS = f"""
 .thrust-num {{ font-variant-numeric: tabular-nums; }}
 .thrust-desk-row[data-highlighted="true"] {{
   background: var(--accent-a3); box-shadow: inset 3px 0 0 var(--accent-9); }}
+.thrust-desk-row {{ cursor: pointer; }}
 .thrust-desk-row:hover {{ background: var(--gray-a2); }}
 .thrust-desk-row[data-highlighted="true"]:hover {{ background: var(--accent-a4); }}
-.thrust-scroll {{ overflow-y: auto; scrollbar-width: thin; }}
 """
 
 
@@ -275,6 +276,7 @@ def occupancy_panel() -> rx.Component:
             width="100%",
         ),
         paused_overlay(),
+        announcement(LiveState.announcement, id="occupancy-announcement"),
         size="3",
         width="100%",
         position="relative",
@@ -311,6 +313,7 @@ def capacity_summary() -> rx.Component:
             width="100%",
         ),
         paused_overlay(),
+        announcement(LiveState.announcement, id="occupancy-announcement"),
         position="relative",
         width="100%",
         border_radius="var(--radius-3)",
@@ -379,11 +382,11 @@ def activity_feed() -> rx.Component:
             ),
             rx.cond(
                 LiveStaffState.feed.length() > 0,
-                rx.box(
+                scroll_region(
+                    "Latest activity",
                     rx.foreach(LiveStaffState.feed, _feed_row),
                     width="100%",
                     max_height=LIST_HEIGHT,
-                    class_name="thrust-scroll",
                     id="activity-feed",
                 ),
                 rx.text("No check-ins yet.", size="2", color=styles.MUTED, padding_y="1rem"),
@@ -457,11 +460,11 @@ def who_is_inside() -> rx.Component:
             ),
             rx.cond(
                 LiveStaffState.inside.length() > 0,
-                rx.box(
+                scroll_region(
+                    "Inside now",
                     rx.foreach(LiveStaffState.inside, _inside_row),
                     width="100%",
                     max_height=LIST_HEIGHT,
-                    class_name="thrust-scroll",
                     id="inside-list",
                 ),
                 rx.text("Nobody is inside.", size="2", color=styles.MUTED, padding_y="1rem"),
@@ -490,7 +493,8 @@ def kbd(text: str) -> rx.Component:
             "border": "1px solid var(--gray-a6)",
             "border_bottom_width": "2px",
             "background": "var(--gray-a2)",
-            "color": "var(--gray-11)",
+            # The surrounding text's colour: it also sits on the highlighted row's solid action.
+            "color": "inherit",
         },
     )
 
@@ -540,15 +544,18 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
                 display=["none", "none", "flex"],
             ),
         ),
-        rx.button(
+        # What a click (or Enter on the highlighted option) does. Not a button: an option may not hold
+        # a control of its own, so the whole row is the click target.
+        rx.badge(
             rx.cond(row.inside, rx.icon("log-out", size=15), rx.icon("log-in", size=15)),
             rx.cond(row.inside, "Check out", "Check in"),
             rx.cond(highlighted, kbd("↵")),
-            on_click=FrontDeskState.act(row.id),
             variant=rx.cond(highlighted, "solid", "soft"),
             color_scheme=rx.cond(row.inside, "gray", rx.cond(row.warning != "", "red", "orange")),
-            size="2",
+            size="3",
             min_width="8.5rem",
+            justify_content="center",
+            class_name="thrust-desk-action",
         ),
         align="center",
         spacing="3",
@@ -557,6 +564,7 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
         padding_y="0.75rem",
         border_bottom=styles.BORDER,
         class_name="thrust-desk-row",
+        on_click=FrontDeskState.act(row.id),
         role="option",
         aria_selected=rx.cond(highlighted, "true", "false"),
         custom_attrs={"data-highlighted": rx.cond(highlighted, "true", "false")},

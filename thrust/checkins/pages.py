@@ -18,6 +18,7 @@ from thrust.checkins.components import (
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState
 from thrust.members.components import tier_badge
 from thrust.ui import routes, styles
+from thrust.ui.forms import invalid_attrs
 from thrust.ui.shell import can, template
 
 SEARCH_DEBOUNCE_MS = 100
@@ -100,6 +101,7 @@ def _override_form() -> rx.Component:
                     placeholder="e.g. personal training session booked",
                     max_length=300,
                     auto_complete="off",
+                    custom_attrs=invalid_attrs(OVERRIDE_ID, FrontDeskState.override_error),
                     width="100%",
                     size="2",
                     flex="1",
@@ -118,7 +120,13 @@ def _override_form() -> rx.Component:
             ),
             rx.cond(
                 FrontDeskState.override_error != "",
-                rx.text(FrontDeskState.override_error, size="1", color="var(--red-11)", role="alert"),
+                rx.text(
+                    FrontDeskState.override_error,
+                    size="1",
+                    color="var(--red-11)",
+                    role="alert",
+                    id=OVERRIDE_ID + "-error",
+                ),
             ),
             rx.text("The reason is recorded with the visit.", size="1", color=styles.MUTED),
             spacing="2",

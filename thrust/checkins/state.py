@@ -43,6 +43,9 @@ OVERRIDE_ID = "override-reason"
 QUERY_LIMIT = 100
 GREEN_BELOW = 70  # percent: green below this, amber below RED_FROM, red from RED_FROM
 RED_FROM = 90
+# Screen readers hear the occupancy at most this often (a busy gym pushes a change every few seconds);
+# a change held back is said on the next push or heartbeat after the pause.
+ANNOUNCE_EVERY_MS = 10_000
 
 # -- live occupancy -------------------------------------------------------------------------------------
 
@@ -58,6 +61,9 @@ class LiveState(rx.State):
     )
     paused: bool = False  # this worker's broadcaster lost the bus and is reconnecting
     loaded: bool = False
+    # The occupancy in words for the page's polite live region, changed at most every ANNOUNCE_EVERY_MS.
+    announcement: str = ""
+    _announced_ms: int = 0
 
     @rx.var
     def percent(self) -> int:
@@ -90,6 +96,14 @@ class LiveState(rx.State):
         if not self.loaded:
             self.loaded = True
         self.now_ms = stamp
+        self._announce(stamp)
+
+    def _announce(self, stamp: int) -> None:
+        people = "person" if self.current == 1 else "people"
+        words = f"{self.current} {people} inside, {self.percent}% of the maximum of {self.maximum}."
+        if words != self.announcement and stamp - self._announced_ms >= ANNOUNCE_EVERY_MS:
+            self.announcement = words
+            self._announced_ms = stamp
 
     @rx.event
     @requires(Permission.OCCUPANCY_VIEW)
@@ -292,7 +306,7 @@ class FrontDeskState(rx.State):
     @rx.event
     @requires(Permission.CHECKINS_MANAGE)
     async def act(self, member_id: str) -> Any:
-        """A row's button: check that member in (or out, if inside)."""
+        """A clicked row: check that member in (or out, if inside)."""
         wanted = str(uuid_arg(member_id, "member"))
         for index, row in enumerate(self.results):
             if row.id == wanted:

@@ -17,6 +17,7 @@ from thrust.gym.state import (
 )
 from thrust.system.jobs_page import jobs_tab
 from thrust.ui import styles
+from thrust.ui.a11y import caption
 from thrust.ui.forms import field, section, text_input
 from thrust.ui.shell import can, template
 
@@ -184,7 +185,23 @@ def password_tab() -> rx.Component:
 
 def _day_row(day: DayHours) -> rx.Component:
     error = GymSettingsState.errors.get("openingHours." + day.day, "").to(str)
-    time_props = {"type": "time", "size": "2", "width": "7.5rem", "disabled": ~day.is_open, "step": 300}
+    error_id = "hours-" + day.day + "-error"
+    time_props = {
+        "type": "time",
+        "size": "2",
+        "width": "7.5rem",
+        "disabled": ~day.is_open,
+        "step": 300,
+    }
+
+    def invalid() -> dict[str, rx.Var]:
+        # The day's message, when it has one, is read with both of its times. A dict per input:
+        # Reflex adds each input's aria-label to the dict it is given.
+        return {
+            "aria-invalid": rx.cond(error != "", "true", "false"),
+            "aria-describedby": rx.cond(error != "", error_id, ""),
+        }
+
     return rx.vstack(
         rx.hstack(
             rx.text(day.label, size="2", weight="medium", width="6.5rem"),
@@ -210,6 +227,7 @@ def _day_row(day: DayHours) -> rx.Component:
                         name="opens_" + day.day,
                         default_value=day.opens,
                         aria_label=day.label + " opens",
+                        custom_attrs=invalid(),
                         **time_props,
                     ),
                     rx.text("to", size="2", color=styles.MUTED),
@@ -217,6 +235,7 @@ def _day_row(day: DayHours) -> rx.Component:
                         name="closes_" + day.day,
                         default_value=day.closes,
                         aria_label=day.label + " closes",
+                        custom_attrs=invalid(),
                         **time_props,
                     ),
                     align="center",
@@ -232,7 +251,12 @@ def _day_row(day: DayHours) -> rx.Component:
         ),
         rx.cond(
             error != "",
-            rx.el.p(error, role="alert", style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"}),
+            rx.el.p(
+                error,
+                id=error_id,
+                role="alert",
+                style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
+            ),
         ),
         spacing="1",
         width="100%",
@@ -532,6 +556,7 @@ def staff_tab() -> rx.Component:
                 ~StaffState.loaded,
                 _loading(4),
                 rx.table.root(
+                    caption("Staff accounts"),
                     rx.table.header(
                         rx.table.row(
                             rx.table.column_header_cell("Name"),

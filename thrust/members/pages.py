@@ -30,7 +30,8 @@ from thrust.models import MembershipTier, MemberStatus
 from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
-from thrust.ui.forms import field, text_input
+from thrust.ui.a11y import caption, scroll_region
+from thrust.ui.forms import field, invalid_attrs, text_input
 from thrust.ui.shell import can, template
 
 UPLOAD_ID = "members-import"
@@ -312,11 +313,9 @@ def _bulk_dialog() -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=MembersState.cancel_bulk
-                    )
-                ),
+                # No handler of its own: Reflex would wrap it in a box that Radix then focuses instead
+                # of the button (the dialog's on_open_change says it closed).
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.button(
                     rx.match(
                         MembersState.bulk_action,
@@ -338,9 +337,9 @@ def _bulk_dialog() -> rx.Component:
                 margin_top="1.25rem",
             ),
             max_width="30rem",
-            on_escape_key_down=MembersState.cancel_bulk,
         ),
         open=MembersState.bulk_open,
+        on_open_change=MembersState.cancel_bulk,  # only ever called to close: Cancel or Escape
     )
 
 
@@ -482,6 +481,7 @@ def _table() -> rx.Component:
     return rx.box(
         ui.busy_bar(MembersState.loading & MembersState.loaded),
         rx.table.root(
+            caption(MembersState.count_summary),
             _header(),
             rx.table.body(
                 rx.cond(
@@ -670,8 +670,10 @@ def members_page() -> rx.Component:
 def _select(
     name: str, control_id: str, default: rx.Var, items: list[rx.Component], **props: Any
 ) -> rx.Component:
+    # The trigger is what takes focus: it says when its field has a message, and which.
+    attrs = invalid_attrs(control_id, _err(name))
     return rx.select.root(
-        rx.select.trigger(id=control_id, width="100%"),
+        rx.select.trigger(id=control_id, width="100%", custom_attrs=attrs),
         rx.select.content(*items, position="popper"),
         name=name,
         default_value=default,
@@ -963,47 +965,71 @@ def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
     )
 
 
+def _labelled_upload(upload: rx.Component, label: str) -> rx.Component:
+    """Name the file input inside `rx.upload.root` (Reflex builds it, with no way to pass attributes).
+
+    The keyboard reaches the zone's "Choose a file" button (the zone itself is left out of the tab
+    order with `no_keyboard`: react-dropzone would make it a focusable element with no role).
+    """
+    zone = upload.children[0]
+    file_input = zone.children[0]
+    file_input.custom_attrs["aria-label"] = label
+    return upload
+
+
 def _upload_step() -> rx.Component:
     return rx.vstack(
-        rx.upload.root(
-            rx.vstack(
-                rx.center(
-                    rx.icon("file-spreadsheet", size=26, color="var(--accent-11)"),
-                    width="3.5rem",
-                    height="3.5rem",
-                    border_radius="50%",
-                    background="var(--accent-a3)",
+        _labelled_upload(
+            rx.upload.root(
+                rx.vstack(
+                    rx.center(
+                        rx.icon("file-spreadsheet", size=26, color="var(--accent-11)"),
+                        width="3.5rem",
+                        height="3.5rem",
+                        border_radius="50%",
+                        background="var(--accent-a3)",
+                    ),
+                    rx.text("Drop a CSV file here, or choose one", size="3", weight="medium"),
+                    # Its click reaches the zone, which opens the file chooser.
+                    rx.button(
+                        rx.icon("folder-open", size=16),
+                        "Choose a file",
+                        type="button",
+                        variant="soft",
+                        id="import-choose-file",
+                    ),
+                    rx.text(
+                        f"At most {MB} MB and {MAX_IMPORT_ROWS:,} rows. Comma, semicolon or tab separated; "
+                        "UTF-8 or Latin-1.",
+                        size="2",
+                        color=styles.MUTED,
+                        text_align="center",
+                    ),
+                    align="center",
+                    spacing="2",
                 ),
-                rx.text("Drop a CSV file here, or click to choose one", size="3", weight="medium"),
-                rx.text(
-                    f"At most {MB} MB and {MAX_IMPORT_ROWS:,} rows. Comma, semicolon or tab separated; "
-                    "UTF-8 or Latin-1.",
-                    size="2",
-                    color=styles.MUTED,
-                    text_align="center",
+                id=UPLOAD_ID,
+                accept={
+                    "text/csv": [".csv"],
+                    "text/plain": [".csv", ".txt"],
+                    "application/vnd.ms-excel": [".csv"],
+                },
+                max_files=1,
+                multiple=False,
+                max_size=MAX_IMPORT_BYTES,
+                no_keyboard=True,
+                on_drop=ImportState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
+                on_drop_rejected=rx.toast.error(
+                    f"Choose one CSV file of at most {MB} MB.", title="That file was not accepted"
                 ),
-                align="center",
-                spacing="2",
+                border="2px dashed var(--gray-a7)",
+                border_radius="var(--radius-4)",
+                padding="2.5rem 1rem",
+                width="100%",
+                cursor="pointer",
+                class_name="thrust-dropzone",
             ),
-            id=UPLOAD_ID,
-            accept={
-                "text/csv": [".csv"],
-                "text/plain": [".csv", ".txt"],
-                "application/vnd.ms-excel": [".csv"],
-            },
-            max_files=1,
-            multiple=False,
-            max_size=MAX_IMPORT_BYTES,
-            on_drop=ImportState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
-            on_drop_rejected=rx.toast.error(
-                f"Choose one CSV file of at most {MB} MB.", title="That file was not accepted"
-            ),
-            border="2px dashed var(--gray-a7)",
-            border_radius="var(--radius-4)",
-            padding="2.5rem 1rem",
-            width="100%",
-            cursor="pointer",
-            class_name="thrust-dropzone",
+            "Choose a CSV file to import",
         ),
         _import_alert(ImportState.error),
         rx.flex(
@@ -1089,6 +1115,7 @@ def _map_step() -> rx.Component:
         ),
         rx.scroll_area(
             rx.table.root(
+                caption("Columns of your file and the THRUST field each one fills"),
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Column in your file"),
@@ -1203,8 +1230,10 @@ def _report_step() -> rx.Component:
                     size="1",
                     width="100%",
                 ),
-                rx.scroll_area(
+                scroll_region(
+                    "Problems found",
                     rx.table.root(
+                        caption("Problems found in the file"),
                         rx.table.header(
                             rx.table.row(
                                 rx.table.column_header_cell("Line", width="4.5rem"),
@@ -1219,8 +1248,7 @@ def _report_step() -> rx.Component:
                         id="import-problems",
                     ),
                     max_height="16rem",
-                    type="auto",
-                    scrollbars="vertical",
+                    width="100%",
                 ),
                 rx.cond(
                     ImportState.problems_hidden > 0,
@@ -1571,6 +1599,7 @@ def _visits() -> rx.Component:
                 ProfileState.visits_total > 0,
                 rx.vstack(
                     rx.table.root(
+                        caption("Visit history"),
                         rx.table.header(
                             rx.table.row(
                                 rx.table.column_header_cell("Day"),
@@ -1641,11 +1670,7 @@ def _delete_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=ProfileState.cancel_delete
-                    )
-                ),
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.spacer(),
                 rx.button(
                     rx.icon("circle-pause", size=16),
@@ -1666,9 +1691,9 @@ def _delete_dialog() -> rx.Component:
                 wrap="wrap",
             ),
             max_width="32rem",
-            on_escape_key_down=ProfileState.cancel_delete,
         ),
         open=ProfileState.delete_open,
+        on_open_change=ProfileState.cancel_delete,  # only ever called to close: Cancel or Escape
     )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from thrust.system.jobs_state import JobRow, JobsState
 from thrust.ui import styles
+from thrust.ui.a11y import caption, sr_only
 from thrust.ui.forms import section
 
 _STATUS_COLORS = {"ok": "green", "failed": "red", "running": "blue", "interrupted": "amber"}
@@ -73,12 +74,13 @@ def jobs_tab() -> rx.Component:
             ~JobsState.loaded,
             rx.skeleton(rx.box(height="10rem", width="100%"), loading=True),
             rx.table.root(
+                caption("Scheduled jobs"),
                 rx.table.header(
                     rx.table.row(
                         rx.table.column_header_cell("Job"),
                         rx.table.column_header_cell("Last run"),
                         rx.table.column_header_cell("Next run"),
-                        rx.table.column_header_cell(""),
+                        rx.table.column_header_cell(sr_only("Run")),
                     )
                 ),
                 rx.table.body(rx.foreach(JobsState.rows, _job)),

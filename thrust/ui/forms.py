@@ -17,6 +17,10 @@ ERROR_STYLE = {
 }
 
 
+# Controls whose element is the one focused, so their own attributes are what screen readers read.
+TEXT_CONTROLS = frozenset({"TextField.Root", "TextArea", "input", "textarea"})
+
+
 def _error_id(control_id: str) -> str:
     return f"{control_id}-error"
 
@@ -68,8 +72,26 @@ def field(
             )
         )
     if hint:  # after the message: what is wrong comes first
-        below.append(rx.text(hint, size="1", color=styles.MUTED, id=f"{control_id}-hint"))
+        below.append(rx.text(hint, size="1", color=styles.MUTED, id=_hint_id(control_id)))
+        _describe_with_hint(control, control_id, error)
     return rx.vstack(label_row, control, *below, spacing="1", width="100%")
+
+
+def _hint_id(control_id: str) -> str:
+    return f"{control_id}-hint"
+
+
+def _describe_with_hint(control: rx.Component, control_id: str, error: rx.Var | None) -> None:
+    """Screen readers read the hint with the field (after its message, when there is one)."""
+    if control.tag not in TEXT_CONTROLS:
+        return  # a select's trigger, not its root, is what screen readers focus
+    attrs = control.custom_attrs
+    if "aria-describedby" in attrs and not isinstance(attrs["aria-describedby"], rx.Var):
+        return  # the control names what describes it itself
+    hint = _hint_id(control_id)
+    attrs["aria-describedby"] = (
+        hint if error is None else rx.cond(error != "", f"{_error_id(control_id)} {hint}", hint)
+    )
 
 
 def invalid_attrs(control_id: str, error: rx.Var | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from thrust.auth.state import AuthState, sign_out
 from thrust.demo.components import demo_banner
 from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.ui import routes, styles
+from thrust.ui.a11y import MAIN_ID, skip_link
 from thrust.ui.state import ShellState
 
 
@@ -234,12 +235,15 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
     def wrap(body: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
             return rx.hstack(
+                skip_link(),
                 sidebar(),
                 rx.vstack(
                     header(title),
                     demo_banner(),
                     rx.el.main(
                         body(),
+                        id=MAIN_ID,
+                        tab_index=-1,  # "Skip to content" moves the keyboard focus here
                         width="100%",
                         max_width=styles.CONTENT_MAX_WIDTH,
                         padding=["1rem", "1.5rem", "2rem"],

@@ -1,0 +1,51 @@
+"""Accessibility pieces every page shares: the skip link, text for screen readers only, captions,
+keyboard-reachable scroll regions and throttled live announcements (styles in assets/thrust.css)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+MAIN_ID = "main-content"
+SR_ONLY = "thrust-sr-only"
+
+
+def skip_link() -> rx.Component:
+    """ "Skip to content": the first thing the keyboard reaches, shown only while focused."""
+    return rx.el.a("Skip to content", href=f"#{MAIN_ID}", class_name="thrust-skip-link", id="skip-link")
+
+
+def sr_only(*children: Any, **props: Any) -> rx.Component:
+    """Text for screen readers, not shown on screen."""
+    return rx.el.span(*children, class_name=SR_ONLY, **props)
+
+
+def caption(text: Any) -> rx.Component:
+    """A table's caption, read by screen readers (the card's heading already says it on screen).
+
+    The first child of `rx.table.root(...)`.
+    """
+    return rx.el.caption(text, class_name=SR_ONLY)
+
+
+def scroll_region(label: str, *children: rx.Component, **props: Any) -> rx.Component:
+    """A box that scrolls on its own, reachable with the keyboard (Tab, then the arrow keys) and
+    named for screen readers: a scrolling list without focusable content is otherwise out of reach."""
+    return rx.box(
+        *children,
+        tab_index=0,
+        role="region",
+        aria_label=label,
+        class_name="thrust-scroll",
+        **props,
+    )
+
+
+def announcement(text: rx.Var, **props: Any) -> rx.Component:
+    """A polite live region: screen readers say `text` when it changes, after what they are reading.
+
+    The state decides how often it changes (see LiveState.announcement): never bind a number that
+    every push updates.
+    """
+    return rx.el.div(text, role="status", aria_live="polite", aria_atomic="true", class_name=SR_ONLY, **props)
