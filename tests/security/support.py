@@ -504,9 +504,10 @@ def _params(fn: Any) -> tuple[Param, ...]:
 def app_handlers() -> list[Handler]:
     """Every handler of every state in the app's own registry (`all_handler_policies()`)."""
     import thrust.thrust  # noqa: F401  (registers every state the app serves)
-    from thrust.auth.guard import _registered_handlers, all_handler_policies
+    from thrust.auth.guard import all_handler_policies
+    from thrust.core.reflex_compat import registered_function, registered_handlers
 
-    registered = _registered_handlers()
+    registered = registered_handlers()
     handlers = []
     for name, policy in all_handler_policies().items():
         entry = registered[name]
@@ -520,7 +521,7 @@ def app_handlers() -> list[Handler]:
                 method=method,
                 qualified=qualified,
                 policy=policy,
-                params=_params(entry.handler.fn),
+                params=_params(registered_function(entry)),
                 background=bool(entry.handler.is_background),
             )
         )

@@ -116,14 +116,14 @@ def test_setvar_cannot_run_a_guarded_setter(handlers: list[Handler]) -> None:
     """`setvar(name, value)` (any signed-in user) calls `self.set_<name>(value)` synchronously: a
     `set_*` handler stricter than signed-in must therefore be async (its guard wrapper), so setvar only
     creates a coroutine it never awaits. Checked live in test_handler_arguments.py too."""
-    from thrust.auth.guard import _registered_handlers
+    from thrust.core.reflex_compat import registered_function, registered_handlers
 
-    registered = _registered_handlers()
+    registered = registered_handlers()
     exposed = []
     for h in handlers:
         if not h.method.startswith("set_") or not h.policy.permissions:
             continue
-        fn = registered[h.name].handler.fn
+        fn = registered_function(registered[h.name])
         if not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)):
             exposed.append(f"{h.qualified} ({h.policy.describe()}) runs synchronously through setvar")
     assert not exposed, "\n".join(exposed)
