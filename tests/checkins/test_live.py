@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every state, as the running app does)
 from tests.factories import make_member, make_user, make_visit
-from tests.handshake import handshake_headers
+from tests.support.handshake import handshake_headers
 from thrust.auth import state as auth_state
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState

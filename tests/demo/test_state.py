@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 import thrust.demo_data as demo_data
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for
-from tests.handshake import handshake_headers
+from tests.support.handshake import handshake_headers
 from thrust.auth import state as auth_state
 from thrust.auth.guard import BAD_REQUEST_MESSAGE, DENIED_MESSAGE
 from thrust.auth.rbac import Actor
