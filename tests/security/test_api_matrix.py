@@ -18,8 +18,9 @@ import httpx
 import pytest
 
 from tests.security.conftest import Cast
-from tests.security.support import MATRIX, NOBODY, ROLES, Database, db_changes, fresh_ip, role_name
+from tests.security.support import MATRIX, NOBODY, ROLES, Database, db_changes, role_name
 from tests.server import AppServer
+from tests.support.socket_client import fresh_ip
 from thrust.auth.rbac import Permission, has_permission
 from thrust.models import Role
 

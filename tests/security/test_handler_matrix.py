@@ -21,14 +21,12 @@ import uuid
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import Cast
 from tests.security.support import (
     MATRIX,
     ROLES,
     Database,
     Handler,
-    ProbingClient,
     app_handlers,
     changes,
     db_changes,
@@ -37,6 +35,7 @@ from tests.security.support import (
     role_name,
 )
 from tests.server import AppServer
+from tests.support.socket_client import ProbingClient, handler_name
 from thrust.checkins.state import FrontDeskState
 from thrust.models import Role
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import MEMBER_PASSWORD, Cast
-from tests.security.support import Account, Database, api_login, fresh_ip
+from tests.security.support import Account, Database, api_login
 from tests.server import AppServer
+from tests.support.socket_client import fresh_ip, handler_name
 from thrust.auth.connections import UPLOAD_BUSY_MESSAGE
 from thrust.core.body_limit import DEFAULT_BODY_LIMIT
 from thrust.members.csv_import import MAX_IMPORT_BODY
