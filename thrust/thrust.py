@@ -66,7 +66,7 @@ def http_layers(app: ASGIApp) -> ASGIApp:
 
 
 app = rx.App(
-    style=styles.BASE_STYLE,
+    style=styles.BASE_STYLE,  # type: ignore[arg-type]  # Reflex also takes components as keys; ours are CSS selectors
     stylesheets=["/thrust.css"],
     api_transformer=[api, http_layers],
     # A crashing handler is logged under its event's id (and reported to Sentry when configured).

@@ -325,7 +325,7 @@ LIST_HEIGHT = "30rem"
 
 
 def avatar(initials: rx.Var, size: str = "2", color: str = "gray") -> rx.Component:
-    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)  # type: ignore[arg-type]
+    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)
 
 
 def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:

@@ -190,7 +190,8 @@ def install_error_handlers(api: FastAPI) -> None:
         code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "The request could not be completed"))
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_CODES:
             message = exc.detail
-        return error_response(request, exc.status_code, code, message, headers=exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        return error_response(request, exc.status_code, code, message, headers=headers)
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)

@@ -135,7 +135,7 @@ async def update_instead(state: BaseState, events: list[Any]) -> StateUpdate:
 
     root = state._get_root_state()
     delta = await root._get_resolved_delta()
-    root._clean()
+    root._clean()  # type: ignore[no-untyped-call]  # unannotated in Reflex
     return StateUpdate(delta=delta, events=Event.from_event_type(events))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.db import is_read_only
@@ -33,7 +33,7 @@ def get_gym(session: Session) -> GymSettings:
 
 # Built once: the members pages read the timezone on most calls, where building and keying a statement
 # (and loading the whole settings row) cost more than the query itself.
-_TIMEZONE = sa.select(GymSettings.timezone).where(GymSettings.id == GYM_ID)  # type: ignore[arg-type]
+_TIMEZONE = sa.select(col(GymSettings.timezone)).where(col(GymSettings.id) == GYM_ID)
 
 
 def gym_timezone(session: Session) -> ZoneInfo:

@@ -42,6 +42,7 @@ from thrust.auth.guard import (
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError, NotFound, ValidationFailed
+from thrust.core.reflex_compat import call_handler
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.core.types import utcnow
@@ -914,7 +915,7 @@ class ProfileState(rx.State):
     @requires(Permission.MEMBERS_EDIT_ALL)
     async def deactivate_instead(self) -> Any:
         self.delete_open = False
-        return await ProfileState.change_status.fn(self, "deactivate")
+        return await call_handler(ProfileState.change_status, self, "deactivate")
 
     @rx.event
     @requires(Permission.MEMBERS_DELETE)
