@@ -309,11 +309,11 @@ def test_every_registered_handler_is_refused_to_whom_its_policy_refuses() -> Non
         for name, policy in all_handler_policies().items():
             event = Event(name=name)
             anonymous = new_client()
-            update = await AuthMiddleware().preprocess(app=None, state=anonymous, event=event)  # type: ignore[arg-type]
+            update = await AuthMiddleware().preprocess(app=None, state=anonymous, event=event)  # type: ignore[arg-type]  # the middleware never reads the app
             assert (update is None) == policy.public, name
             member = new_client("thrust_access=member")
             await signed_in(member)
-            update = await AuthMiddleware().preprocess(app=None, state=member, event=event)  # type: ignore[arg-type]
+            update = await AuthMiddleware().preprocess(app=None, state=member, event=event)  # type: ignore[arg-type]  # the middleware never reads the app
             assert (update is None) == policy.allows_role(Role.MEMBER), name
             if update is not None:
                 assert DENIED_MESSAGE in " ".join(toasts(update)), name

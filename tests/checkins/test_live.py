@@ -71,7 +71,7 @@ class FakeBus:
         self.published.append(message)
         if self.deliver:
             for queue in list(self.queues):
-                queue._loop.call_soon_threadsafe(queue.put_nowait, message)  # type: ignore[attr-defined]
+                queue._loop.call_soon_threadsafe(queue.put_nowait, message)  # type: ignore[attr-defined]  # asyncio.Queue keeps its loop privately; the fake bus needs it
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -143,7 +143,7 @@ async def running(harness: Harness, **options: Any) -> AsyncIterator[Broadcaster
     broadcaster = Broadcaster(
         sockets=lambda: harness.sockets,
         push=harness.push,
-        bus=harness.bus,  # type: ignore[arg-type]
+        bus=harness.bus,  # type: ignore[arg-type]  # a test double with the bus's methods
         watchers=harness.watchers,
         read=harness.read,
         verify=harness.verify,
@@ -293,7 +293,7 @@ def test_when_pushes_fail_while_paused_each_page_is_told_paused_directly() -> No
         async with running(
             h, probe_retry_seconds=0.02, backoff_seconds=(5.0,), tell_paused=tell
         ) as broadcaster:
-            broadcaster._push = failing_push  # type: ignore[assignment]
+            broadcaster._push = failing_push  # type: ignore[assignment]  # a failing stand-in for this test
             h.bus.break_all()
             await eventually(lambda: sorted(told) == ["desk", "phone"])
             told.clear()
@@ -353,8 +353,8 @@ def _flat(delta: dict[str, dict[str, Any]]) -> str:
 def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None:
     async def scenario() -> None:
         app = FakeApp()
-        await push_to_token(app, "member", snapshot(7, names=True), 123, False, None)  # type: ignore[arg-type]
-        await push_to_token(app, "staff", snapshot(7, names=True), 123, False, True)  # type: ignore[arg-type]
+        await push_to_token(app, "member", snapshot(7, names=True), 123, False, None)  # type: ignore[arg-type]  # a stand-in app with modify_state only
+        await push_to_token(app, "staff", snapshot(7, names=True), 123, False, True)  # type: ignore[arg-type]  # a stand-in app with modify_state only
         member, staff = app.roots["member"], app.roots["staff"]
         assert (await member.get_state(LiveState)).current == 7
         assert (await member.get_state(LiveState)).now_ms == 123
@@ -364,7 +364,7 @@ def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None
         staff_delta = await staff._get_resolved_delta()
         assert "Ana Ruiz" in _flat(staff_delta[LiveStaffState.get_full_name()])
         staff._clean()
-        await push_to_token(app, "staff", snapshot(8), 124, True, False)  # type: ignore[arg-type]
+        await push_to_token(app, "staff", snapshot(8), 124, True, False)  # type: ignore[arg-type]  # a stand-in app with modify_state only
         cleared = await staff.get_state(LiveStaffState)
         assert cleared.feed == [] and cleared.inside == [] and not cleared.loaded
         assert (await staff.get_state(LiveState)).paused
@@ -373,7 +373,7 @@ def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None
 
 
 def test_the_gauge_bands() -> None:
-    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
     for current, maximum, band, percent in [
         (0, 100, "green", 0),
         (69, 100, "green", 69),
@@ -420,7 +420,7 @@ def client(cookie: str, path: str = "/front-desk") -> State:
 
 
 def open_visits(db: Session) -> int:
-    return len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())  # type: ignore[union-attr]
+    return len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())  # type: ignore[union-attr]  # SQLModel types a column as its Python value
 
 
 def test_read_snapshot_names_people_only_for_staff(db: Session, bound: dict[str, Actor]) -> None:

@@ -132,7 +132,7 @@ def test_local_sockets_are_only_this_workers_sockets() -> None:
     run(scenario())
     manager.token_to_socket["theirs"] = SocketRecord(instance_id="another-worker", sid="sid-2")
     assert compat.local_sockets(app) == {"mine": "sid-1"}
-    assert compat.local_sockets(SimpleNamespace(event_namespace=None)) == {}  # type: ignore[arg-type]
+    assert compat.local_sockets(SimpleNamespace(event_namespace=None)) == {}  # type: ignore[arg-type]  # a stand-in app without sockets
 
 
 def test_send_vars_emits_the_delta_reflex_itself_would_send() -> None:
@@ -190,7 +190,7 @@ def test_the_socket_hooks_have_the_signatures_we_wrap_and_come_back() -> None:
     assert calls == ["connect", "disconnect"]
     undo()
     assert (namespace.on_connect, namespace.on_disconnect) == original
-    assert compat.wrap_socket_hooks(SimpleNamespace(event_namespace=None), wrap("c"), wrap("d")) is None  # type: ignore[arg-type]
+    assert compat.wrap_socket_hooks(SimpleNamespace(event_namespace=None), wrap("c"), wrap("d")) is None  # type: ignore[arg-type]  # a stand-in app without sockets
 
 
 # -- the HTTP side ---------------------------------------------------------------------------------

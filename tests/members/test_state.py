@@ -627,7 +627,7 @@ def test_relative_times_and_labels() -> None:
 
 
 def test_capped_totals_read_as_lower_bounds() -> None:
-    state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
     state.rows = [members_state.MemberRow(id=str(i)) for i in range(25)]
     state.total, state.total_exact, state.limit, state.page = 2_000, False, 25, 3
     assert state.range_label == "51–75 of 2,000+" and state.page_label == "Page 3" and state.has_next

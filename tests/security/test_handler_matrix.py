@@ -154,7 +154,7 @@ async def _matrix_for(
                 if refused:
                     failures.append(f"{label}: allowed by its policy but refused ({refused})")
                 continue
-            diff = db_changes(before, db.snapshot())  # type: ignore[arg-type]
+            diff = db_changes(before, db.snapshot())  # type: ignore[arg-type]  # the snapshot is taken before the loop; never None here
             if diff:
                 failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
             if role is None:

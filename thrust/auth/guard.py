@@ -245,7 +245,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
                     yield _bad_argument(error)
 
             _declare(gen_wrapper, policy)
-            return gen_wrapper  # type: ignore[return-value]
+            return gen_wrapper  # type: ignore[return-value]  # wraps(fn) keeps its signature; mypy cannot see that
 
         @functools.wraps(fn)
         async def wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
@@ -261,7 +261,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
             return result
 
         _declare(wrapper, policy)
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # (same)
 
     return decorate
 

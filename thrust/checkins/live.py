@@ -325,7 +325,7 @@ class Broadcaster:
                 self.on_message(message)
         finally:
             with contextlib.suppress(Exception):
-                await subscription.aclose()  # type: ignore[attr-defined]
+                await subscription.aclose()  # type: ignore[attr-defined]  # an async generator, typed as AsyncIterator
 
     def on_message(self, message: Mapping[str, Any]) -> None:
         """A bus message: any change, or our own heartbeat coming back, starts a push round."""

@@ -430,7 +430,7 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
         api.include_router(router, prefix=API_PREFIX)
     api.include_router(metrics_router)
     # Every route's error answers are documented from its dependencies and inputs (see implied_errors).
-    api.openapi = _openapi(api)  # type: ignore[method-assign]
+    api.openapi = _openapi(api)  # type: ignore[method-assign]  # FastAPI's documented way to change the schema
     api.include_router(_unmatched_api_route(api))
     api.add_middleware(RequestIdMiddleware)
     api.add_middleware(UnitsOfWorkMiddleware)

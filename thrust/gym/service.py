@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
@@ -60,7 +60,7 @@ AUTO_CHECKOUT_RANGE = (1, 24)
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -68,7 +68,7 @@ def _check_range(
     value: object, field: str, label: str, bounds: tuple[int, int], problems: list[FieldProblem]
 ) -> None:
     low, high = bounds
-    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
+    if not _is_int(value) or not low <= value <= high:
         problems.append(FieldProblem(field, f"{label} must be a whole number from {low} to {high:,}"))
 
 
