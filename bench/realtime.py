@@ -37,8 +37,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.realtime.reflex_client import ReflexClient, sign_in, state_name  # noqa: E402
 from tests.realtime.servers import launch, members_who_may_enter, socket_owners  # noqa: E402
+from tests.support.socket_client import ReflexClient, sign_in, state_name  # noqa: E402
 from thrust.checkins.state import LiveState  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -49,7 +49,7 @@ def fast_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 def _seed(db: Session, **kwargs: object) -> SeedReport:
     options: dict[str, object] = {"members": N, "progress": False, "now": OPEN_NOW, "rng_seed": SEED}
     options.update(kwargs)
-    return seed_demo_data(db, **options)  # type: ignore[arg-type]
+    return seed_demo_data(db, **options)  # type: ignore[arg-type]  # the options pass through unchanged
 
 
 def _gym(db: Session) -> tuple[ZoneInfo, dict[str, list[str] | None]]:
@@ -168,19 +168,19 @@ def test_visits_respect_opening_hours_and_never_overlap(db: Session) -> None:
 def test_a_handful_are_in_the_gym_now(db: Session) -> None:
     report = _seed(db)
     assert report.gym_open_now
-    open_visits = db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all()  # type: ignore[union-attr]
+    open_visits = db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all()  # type: ignore[union-attr]  # SQLModel types a column as its Python value
     # A small club gets a handful in proportion to its size (the full demo gets 15-40).
     assert 3 <= len(open_visits) <= max(3, N // 50) and report.open_visits == len(open_visits)
     assert len({v.member_id for v in open_visits}) == len(open_visits)
     for visit in open_visits:
         assert OPEN_NOW - timedelta(hours=2) <= visit.check_in_time <= OPEN_NOW
-        assert db.get(Member, visit.member_id).status == MemberStatus.ACTIVE  # type: ignore[union-attr]
+        assert db.get(Member, visit.member_id).status == MemberStatus.ACTIVE  # type: ignore[union-attr]  # the row exists: the visit points at it
 
 
 def test_nobody_is_in_a_closed_gym(db: Session) -> None:
     report = _seed(db, now=CLOSED_NOW)
     assert not report.gym_open_now and report.open_visits == 0
-    assert db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all() == []  # type: ignore[union-attr]
+    assert db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all() == []  # type: ignore[union-attr]  # SQLModel types a column as its Python value
     _assert_inside_opening_hours(db, CLOSED_NOW)
 
 
@@ -213,7 +213,7 @@ def test_local_opening_hours_in_the_gyms_timezone(db: Session) -> None:
     _assert_inside_opening_hours(db, now)
     zone = ZoneInfo("Asia/Kolkata")
     opened = datetime(2026, 11, 25, 9, 0, tzinfo=zone)
-    for visit in db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all():  # type: ignore[union-attr]
+    for visit in db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all():  # type: ignore[union-attr]  # SQLModel types a column as its Python value
         assert visit.check_in_time >= opened
 
 
@@ -235,8 +235,8 @@ def test_demo_passwords_verify(db: Session) -> None:
     admin = db.exec(select(User).where(User.email == ADMIN_EMAIL)).one()
     assert admin.role == Role.ADMIN and admin.full_name == "Gym Admin"
     assert verify_password(DEFAULT_ADMIN_PASSWORD, admin.password_hash)
-    assert verify_password(TRAINER_PASSWORD, by_role[Role.TRAINER].password_hash)  # type: ignore[union-attr]
-    assert verify_password(MEMBER_PASSWORD, by_role[Role.MEMBER].password_hash)  # type: ignore[union-attr]
+    assert verify_password(TRAINER_PASSWORD, by_role[Role.TRAINER].password_hash)  # type: ignore[union-attr]  # demo accounts always have a password
+    assert verify_password(MEMBER_PASSWORD, by_role[Role.MEMBER].password_hash)  # type: ignore[union-attr]  # demo accounts always have a password
     assert not verify_password(MEMBER_PASSWORD, admin.password_hash)
 
 

@@ -42,6 +42,7 @@ from thrust.models import (
     WorkoutPlan,
     WorkoutProgress,
     default_opening_hours,
+    table_of,
 )
 
 ADMIN_EMAIL = "admin@thrust.com"
@@ -221,9 +222,9 @@ def seed_demo_data(
     # One member hash is shared by every member: hashing 10,000 times would take 40 minutes.
     given = password_hashes
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="seed-bcrypt") as pool:
-        admin_hash = _hashed(pool, given and given.admin, admin_password or DEFAULT_ADMIN_PASSWORD)
-        trainer_hash = _hashed(pool, given and given.trainer, TRAINER_PASSWORD)
-        member_hash = _hashed(pool, given and given.member, MEMBER_PASSWORD)
+        admin_hash = _hashed(pool, given.admin if given else None, admin_password or DEFAULT_ADMIN_PASSWORD)
+        trainer_hash = _hashed(pool, given.trainer if given else None, TRAINER_PASSWORD)
+        member_hash = _hashed(pool, given.member if given else None, MEMBER_PASSWORD)
 
         _make_room(session, reset=reset)
         if timezone is not None:
@@ -260,7 +261,7 @@ def seed_demo_data(
     mark = time.perf_counter()
     user_rows = staff_rows + [(uid, email, shared_member_hash, *rest) for uid, email, *rest in member_users]
     write = _copy if session.connection().dialect.name == "postgresql" else _executemany
-    write(session, User.__table__, USER_COLUMNS, user_rows, "users", progress)
+    write(session, table_of(User), USER_COLUMNS, user_rows, "users", progress)
     stages["write users"] = time.perf_counter() - mark
     mark = time.perf_counter()
     last_visit: dict[Any, datetime] = {}
@@ -268,10 +269,10 @@ def seed_demo_data(
         if row[2] > last_visit.get(row[1], row[2] - timedelta(seconds=1)):
             last_visit[row[1]] = row[2]
     member_rows = [(*row, last_visit.get(row[0])) for row in member_rows]
-    write(session, Member.__table__, MEMBER_COLUMNS, member_rows, "members", progress)
+    write(session, table_of(Member), MEMBER_COLUMNS, member_rows, "members", progress)
     stages["write members"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write(session, CheckIn.__table__, CHECK_IN_COLUMNS, visit_rows + open_rows, "check-ins", progress)
+    write(session, table_of(CheckIn), CHECK_IN_COLUMNS, visit_rows + open_rows, "check-ins", progress)
     stages["write check-ins"] = time.perf_counter() - mark
     max_capacity = _size_gym_for(session, visit_rows)
 
@@ -306,7 +307,7 @@ def peak_occupancy(visit_rows: Sequence[tuple[Any, ...]]) -> int:
 def _size_gym_for(session: Session, visit_rows: Sequence[tuple[Any, ...]]) -> int:
     """Raise the gym's capacity to fit the demo's busiest hour (10,000 members fill far more than 100)."""
     needed = math.ceil(peak_occupancy(visit_rows) * 1.1 / 50) * 50
-    gym = GymSettings.__table__
+    gym = table_of(GymSettings)
     current = int(session.execute(sa.select(gym.c.max_capacity).where(gym.c.id == 1)).scalar_one())
     if needed > current:
         session.execute(sa.update(gym).where(gym.c.id == 1).values(max_capacity=needed))
@@ -316,7 +317,7 @@ def _size_gym_for(session: Session, visit_rows: Sequence[tuple[Any, ...]]) -> in
 
 def count_users(session: Session) -> int:
     """How many user accounts the database holds (seeding refuses to run unless it is none)."""
-    return int(session.execute(sa.select(sa.func.count()).select_from(User.__table__)).scalar_one())
+    return int(session.execute(sa.select(sa.func.count()).select_from(table_of(User))).scalar_one())
 
 
 def _make_room(session: Session, *, reset: bool) -> None:
@@ -326,14 +327,14 @@ def _make_room(session: Session, *, reset: bool) -> None:
     if not reset:
         return
     # gym_settings (row id 1, made by the migration) stays: it is configuration, not demo data.
-    tables = [model.__table__.name for model in RESET_ORDER]
+    tables = [table_of(model).name for model in RESET_ORDER]
     if session.connection().dialect.name == "postgresql":
         # TRUNCATE is far faster than DELETE with the foreign-key checks of 175k visits, is
         # transactional too, and refuses (rather than silently empties) any other referencing table.
         session.execute(sa.text(f"TRUNCATE {', '.join(tables)}"))
         return
     for model in RESET_ORDER:
-        session.execute(sa.delete(model.__table__))
+        session.execute(sa.delete(table_of(model)))
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -349,14 +350,14 @@ def _as_utc(moment: datetime) -> datetime:
 def _set_gym_timezone(session: Session, name: str) -> None:
     if not valid_timezone(name):  # the settings form's own rule
         raise DemoDataError(f"{name!r} is not a known IANA time zone (e.g. Europe/Berlin)")
-    gym = GymSettings.__table__
+    gym = table_of(GymSettings)
     session.execute(sa.update(gym).where(gym.c.id == 1).values(timezone=name))
 
 
 def _gym_hours(session: Session) -> tuple[tzinfo, dict[str, Any]]:
     row = session.execute(
-        sa.select(GymSettings.__table__.c.timezone, GymSettings.__table__.c.opening_hours).where(
-            GymSettings.__table__.c.id == 1
+        sa.select(table_of(GymSettings).c.timezone, table_of(GymSettings).c.opening_hours).where(
+            table_of(GymSettings).c.id == 1
         )
     ).first()
     zone_name, hours = (row[0], row[1]) if row is not None else ("UTC", default_opening_hours())
@@ -714,6 +715,7 @@ def _copy(
     """PostgreSQL: stream rows through COPY on the session's own connection and transaction."""
     rows = list(rows)
     driver = session.connection().connection.driver_connection
+    assert driver is not None  # a live connection always has its psycopg connection
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"  # our own identifiers only
     with (
         _bar(len(rows), stage, progress) as bar,

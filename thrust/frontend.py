@@ -205,31 +205,25 @@ def _build() -> int:
 
 def _serve(args: list[str]) -> int:
     """`reflex run --env prod ARGS` without its compile and npm build: the recorded build is served."""
-    from reflex.utils import build
+    from thrust.core.reflex_compat import skip_prod_build_steps
 
     reflex_cli = importlib.import_module("reflex.reflex")
 
-    # In Reflex 0.10 `_run_prod` compiles the pages (`_compile_app`) and rebuilds the bundle
-    # (`build.setup_frontend_prod`) before it serves; both already happened when the record was written.
-    # If a later Reflex renames them, nothing is replaced and Reflex simply builds again (slow, not wrong).
-    if hasattr(reflex_cli, "_compile_app") and hasattr(build, "setup_frontend_prod"):
-        reflex_cli._compile_app = _already_done
-        build.setup_frontend_prod = _already_done
+    # `reflex run --env prod` compiles the pages and rebuilds the bundle before it serves; both already
+    # happened when the record was written. If a later Reflex moves those steps, nothing is skipped
+    # and Reflex simply builds again (slow, not wrong).
+    skip_prod_build_steps()
     reflex_cli.cli.main(["run", "--env", "prod", *args], prog_name="reflex")
     return 0
 
 
-def _already_done(*args: object, **kwargs: object) -> None:
-    """Stands in for a compile or build step whose result is already on disk."""
-
-
 def main(argv: list[str]) -> int:
-    from reflex_base.utils import log
+    from thrust.core.reflex_compat import output_needs_supervisor, supervise_output
 
-    if log.is_json_mode() and not log.is_output_supervised():
+    if output_needs_supervisor():
         # Reflex re-runs `python -m reflex` under a JSON-writing parent; re-run this module instead,
         # or the child would be a plain `reflex run` that rebuilds.
-        return log.supervise_output(module_command(*argv))
+        return supervise_output(module_command(*argv))
     if argv[:1] == ["build"]:
         return _build()
     if argv[:1] == ["serve"]:

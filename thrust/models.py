@@ -511,16 +511,22 @@ class ReminderOptOut(SQLModel, table=True):
     created_at: datetime = _created()
 
 
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Table SQLModel made for a table model (for Core statements: `table_of(Member).c.status`)."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass; its stubs omit it
+    return table
+
+
 ALL_TABLES = [
-    User.__table__,
-    AuthSession.__table__,
-    GymSettings.__table__,
-    Member.__table__,
-    CheckIn.__table__,
-    WorkoutPlan.__table__,
-    WorkoutProgress.__table__,
-    AIUsageLog.__table__,
-    JobRun.__table__,
-    MembershipReminder.__table__,
-    ReminderOptOut.__table__,
+    table_of(User),
+    table_of(AuthSession),
+    table_of(GymSettings),
+    table_of(Member),
+    table_of(CheckIn),
+    table_of(WorkoutPlan),
+    table_of(WorkoutProgress),
+    table_of(AIUsageLog),
+    table_of(JobRun),
+    table_of(MembershipReminder),
+    table_of(ReminderOptOut),
 ]

@@ -18,6 +18,7 @@ from thrust.checkins.pages import front_desk_page, live_page
 from thrust.checkins.state import FRONT_DESK_LOADERS, LIVE_LOADERS
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
+from thrust.core.reflex_compat import check_reflex_version
 from thrust.core.security_headers import SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
@@ -37,6 +38,7 @@ from thrust.ui.shell import page_needs
 from thrust.ui.state import ShellState
 
 start_observing()
+check_reflex_version()  # logs an error when the installed Reflex is not the one verified
 api = create_api(API_ROUTERS)
 
 # Paths that may be framed, and by whom (every other page refuses to be framed).
@@ -64,7 +66,7 @@ def http_layers(app: ASGIApp) -> ASGIApp:
 
 
 app = rx.App(
-    style=styles.BASE_STYLE,
+    style=styles.BASE_STYLE,  # type: ignore[arg-type]  # Reflex also takes components as keys; ours are CSS selectors
     stylesheets=["/thrust.css"],
     api_transformer=[api, http_layers],
     # A crashing handler is logged under its event's id (and reported to Sentry when configured).

@@ -67,9 +67,9 @@ def client(make_client: MakeClient) -> TestClient:
 
 
 def _error(response: object) -> dict[str, object]:
-    body = response.json()  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
     assert set(body) == {"error"}
-    assert body["error"]["requestId"] == response.headers["x-request-id"]  # type: ignore[attr-defined]
+    assert body["error"]["requestId"] == response.headers["x-request-id"]  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
     return body["error"]
 
 
@@ -148,7 +148,7 @@ def test_422_lists_each_bad_field_by_its_json_name(client: TestClient) -> None:
     error = _error(response)
     assert error["code"] == "VALIDATION_ERROR"
     assert error["message"] == "Invalid input data"
-    fields = {d["field"] for d in error["details"]}  # type: ignore[union-attr]
+    fields = {d["field"] for d in error["details"]}  # type: ignore[union-attr]  # the error body is JSON: typed loosely here
     assert fields == {"memberId", "minutes", "extra"}
 
 

@@ -55,8 +55,8 @@ def _bearer(client: TestClient, user: User) -> dict[str, str]:
 
 
 def _error(response: object, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text  # type: ignore[attr-defined]
-    error = response.json()["error"]  # type: ignore[attr-defined]
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
+    error = response.json()["error"]  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
     assert error["code"] == code and error["requestId"]
     return error
 
@@ -64,7 +64,7 @@ def _error(response: object, status: int, code: str) -> dict:
 def _set_cookies(response: object) -> dict[str, str]:
     """Set-Cookie headers by cookie name (raw header text, lower-cased)."""
     out = {}
-    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]
+    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
         out[header.split("=", 1)[0]] = header.lower()
     return out
 

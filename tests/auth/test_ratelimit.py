@@ -143,7 +143,7 @@ def test_a_browser_that_signed_in_before_is_not_held_to_the_account_limit(
         "another account's": issue_device_token(user_id=other.id, password_hash=other.password_hash),
         "an older password's": issue_device_token(user_id=owner.id, password_hash=other.password_hash),
         "a forged one": device[:-6] + "AAAAAA",
-        "an access token": _login(db, backend_limiter, other.email, PASSWORD).access_token,  # type: ignore[attr-defined]
+        "an access token": _login(db, backend_limiter, other.email, PASSWORD).access_token,  # type: ignore[attr-defined]  # _login is typed loosely (object); it returns IssuedTokens
     }
     for what, token in refused.items():
         with pytest.raises(RateLimited) as exc:

@@ -191,7 +191,7 @@ def test_get_me(db: Session, make_user: MakeUser, sign_in: SignIn) -> None:
     user = make_user(Role.ADMIN)
     assert service.get_me(db, actor_of(sign_in(user))).id == user.id
     with pytest.raises(Unauthorized):
-        service.get_me(db, None)  # type: ignore[arg-type]
+        service.get_me(db, None)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 # -- profile ---------------------------------------------------------------------------------------------

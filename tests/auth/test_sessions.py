@@ -198,7 +198,7 @@ def test_actor_from_cookie_header(db: Session, make_user: MakeUser, sign_in: Sig
     issued = sign_in(make_user())
     db.commit()  # the cookie path opens its own unit of work (a savepoint here, rolled back at the end)
     sessions.actor_from_access_token(issued.access_token, session=db)  # cached: no second connection needed
-    set_engine(engine)  # type: ignore[arg-type]
+    set_engine(engine)  # type: ignore[arg-type]  # the fixture's engine, typed loosely here
     try:
         header = f'theme=dark; broken"cookie; {ACCESS_COOKIE}={issued.access_token}; other=1'
         actor = sessions.actor_from_cookie_header(header)

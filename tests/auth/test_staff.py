@@ -42,7 +42,7 @@ def test_only_admins_manage_staff(db: Session, make_user: MakeUser, sign_in: Sig
         with pytest.raises(PermissionDenied):
             call()
     with pytest.raises(Unauthorized):
-        staff.list_staff(db, None)  # type: ignore[arg-type]
+        staff.list_staff(db, None)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 def test_list_add_and_change_staff(db: Session, make_user: MakeUser, admin: Actor) -> None:

@@ -152,7 +152,7 @@ def test_seeding_hashes_the_demo_passwords_before_its_unit_of_work(
 
     def counting(password: str, **options: object) -> str:
         hashes.append(password)
-        return real_hash(password, **options)  # type: ignore[arg-type]
+        return real_hash(password, **options)  # type: ignore[arg-type]  # the options pass through unchanged
 
     def batch(admin_password: str | None = None) -> demo_data.DemoPasswordHashes:
         began_inside.append(in_open_transaction())

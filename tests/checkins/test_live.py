@@ -10,25 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every state, as the running app does)
 from tests.factories import make_member, make_user, make_visit
-from tests.handshake import handshake_headers
-from thrust.auth import state as auth_state
+from tests.support.states import client as new_client
+from tests.support.states import load_page, run, scope_in, sessions, signed_in
 from thrust.auth.rbac import Actor
-from thrust.auth.state import AuthState
 from thrust.checkins import live
 from thrust.checkins import state as desk_state
 from thrust.checkins.live import (
@@ -43,6 +39,7 @@ from thrust.checkins.live import (
     read_snapshot,
 )
 from thrust.checkins.state import FrontDeskState, LiveStaffState, LiveState
+from thrust.core.reflex_compat import call_handler
 from thrust.models import CheckIn, GymSettings, MemberStatus, Role
 
 STAFF = Actor(uuid.uuid4(), "marcus@thrust.com", Role.TRAINER, uuid.uuid4())
@@ -74,7 +71,7 @@ class FakeBus:
         self.published.append(message)
         if self.deliver:
             for queue in list(self.queues):
-                queue._loop.call_soon_threadsafe(queue.put_nowait, message)  # type: ignore[attr-defined]
+                queue._loop.call_soon_threadsafe(queue.put_nowait, message)  # type: ignore[attr-defined]  # asyncio.Queue keeps its loop privately; the fake bus needs it
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -146,7 +143,7 @@ async def running(harness: Harness, **options: Any) -> AsyncIterator[Broadcaster
     broadcaster = Broadcaster(
         sockets=lambda: harness.sockets,
         push=harness.push,
-        bus=harness.bus,  # type: ignore[arg-type]
+        bus=harness.bus,  # type: ignore[arg-type]  # a test double with the bus's methods
         watchers=harness.watchers,
         read=harness.read,
         verify=harness.verify,
@@ -175,14 +172,6 @@ def harness() -> Harness:
         watchers=watchers,
         cookies={"thrust_access=staff": STAFF, "thrust_access=member": None},
     )
-
-
-def run(coro: Any) -> Any:
-    """asyncio.run in a thread of its own (a browser test's Playwright may keep a loop in this one),
-    with this context: Reflex keeps its handler registry in a context variable."""
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(context.run, asyncio.run, coro).result()
 
 
 # -- the broadcaster ----------------------------------------------------------------------------------------
@@ -304,7 +293,7 @@ def test_when_pushes_fail_while_paused_each_page_is_told_paused_directly() -> No
         async with running(
             h, probe_retry_seconds=0.02, backoff_seconds=(5.0,), tell_paused=tell
         ) as broadcaster:
-            broadcaster._push = failing_push  # type: ignore[assignment]
+            broadcaster._push = failing_push  # type: ignore[assignment]  # a failing stand-in for this test
             h.bus.break_all()
             await eventually(lambda: sorted(told) == ["desk", "phone"])
             told.clear()
@@ -364,8 +353,8 @@ def _flat(delta: dict[str, dict[str, Any]]) -> str:
 def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None:
     async def scenario() -> None:
         app = FakeApp()
-        await push_to_token(app, "member", snapshot(7, names=True), 123, False, None)  # type: ignore[arg-type]
-        await push_to_token(app, "staff", snapshot(7, names=True), 123, False, True)  # type: ignore[arg-type]
+        await push_to_token(app, "member", snapshot(7, names=True), 123, False, None)  # type: ignore[arg-type]  # a stand-in app with modify_state only
+        await push_to_token(app, "staff", snapshot(7, names=True), 123, False, True)  # type: ignore[arg-type]  # a stand-in app with modify_state only
         member, staff = app.roots["member"], app.roots["staff"]
         assert (await member.get_state(LiveState)).current == 7
         assert (await member.get_state(LiveState)).now_ms == 123
@@ -375,7 +364,7 @@ def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None
         staff_delta = await staff._get_resolved_delta()
         assert "Ana Ruiz" in _flat(staff_delta[LiveStaffState.get_full_name()])
         staff._clean()
-        await push_to_token(app, "staff", snapshot(8), 124, True, False)  # type: ignore[arg-type]
+        await push_to_token(app, "staff", snapshot(8), 124, True, False)  # type: ignore[arg-type]  # a stand-in app with modify_state only
         cleared = await staff.get_state(LiveStaffState)
         assert cleared.feed == [] and cleared.inside == [] and not cleared.loaded
         assert (await staff.get_state(LiveState)).paused
@@ -384,7 +373,7 @@ def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None
 
 
 def test_the_gauge_bands() -> None:
-    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
     for current, maximum, band, percent in [
         (0, 100, "green", 0),
         (69, 100, "green", 69),
@@ -431,48 +420,26 @@ def bound(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Ac
     for cookie, actor in COOKIES.items():
         user = make_user(db, role=actor.role, email=f"{uuid.uuid4().hex[:8]}.{actor.email}")
         table[cookie] = Actor(user.id, user.email, user.role, uuid.uuid4())
-    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
-    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
+    live_table = sessions(monkeypatch, table)
 
     async def in_db(work: Callable[[Session], Any], **_options: object) -> Any:
         result = work(db)
         db.flush()
         return result
 
-    @contextlib.contextmanager
-    def scope(**_options: object) -> Iterator[Session]:
-        yield db
-        db.flush()
-
     monkeypatch.setattr(desk_state, "in_unit_of_work", in_db)
-    monkeypatch.setattr(live, "session_scope", scope)
+    monkeypatch.setattr(live, "session_scope", scope_in(db))
     live.WATCHERS.clear()
-    yield table
+    yield live_table
     live.WATCHERS.clear()
 
 
 def client(cookie: str, path: str = "/front-desk") -> State:
-    root = State(_reflex_internal_init=True)
-    router_data = {
-        "pathname": path,
-        "asPath": path,
-        "headers": handshake_headers(cookie),
-        "token": str(uuid.uuid4()),
-        "sid": f"sid-{uuid.uuid4().hex[:6]}",
-    }
-    root.router_data = router_data
-    root.router = RouterData.from_router_data(router_data)
-    return root
-
-
-async def signed_in(root: State) -> None:
-    auth = await root.get_state(AuthState)
-    await AuthState.require_login.fn(auth)  # returns the page's loaders (or a redirect): run by hand here
-    assert auth.is_authenticated
+    return new_client(cookie, path)
 
 
 def open_visits(db: Session) -> int:
-    return len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())  # type: ignore[union-attr]
+    return len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())  # type: ignore[union-attr]  # SQLModel types a column as its Python value
 
 
 def test_read_snapshot_names_people_only_for_staff(db: Session, bound: dict[str, Actor]) -> None:
@@ -498,13 +465,13 @@ def test_loading_a_live_page_registers_the_socket_and_names_only_staff_on_live_t
         member = client("thrust_access=member", "/live")
         await signed_in(member)
         live_state = await member.get_state(LiveState)
-        await LiveState.load_live.fn(live_state)
+        await call_handler(LiveState.load_live, live_state)
         assert live_state.current == open_visits(db) and live_state.loaded
         sent = await member._get_resolved_delta()
         assert "Ana Ruiz" not in repr(sent)
         staff = client("thrust_access=staff", "/live")
         await signed_in(staff)
-        await LiveState.load_live.fn(await staff.get_state(LiveState))
+        await call_handler(LiveState.load_live, await staff.get_state(LiveState))
         assert any(row.name == "Ana Ruiz" for row in (await staff.get_state(LiveStaffState)).inside)
         watching = dict(
             live.WATCHERS.connected(
@@ -519,7 +486,7 @@ def test_loading_a_live_page_registers_the_socket_and_names_only_staff_on_live_t
         # The dashboard shows staff the number only: no names are read or sent there.
         dashboard = client("thrust_access=staff", "/")
         await signed_in(dashboard)
-        await LiveState.load_live.fn(await dashboard.get_state(LiveState))
+        await call_handler(LiveState.load_live, await dashboard.get_state(LiveState))
         assert (await dashboard.get_state(LiveStaffState)).inside == []
         assert "Ana Ruiz" not in repr(await dashboard._get_resolved_delta())
 
@@ -530,7 +497,7 @@ async def desk(cookie: str = "thrust_access=staff") -> tuple[State, FrontDeskSta
     root = client(cookie)
     await signed_in(root)
     state = await root.get_state(FrontDeskState)
-    await FrontDeskState.open_desk.fn(state)
+    await call_handler(FrontDeskState.open_desk, state)
     return root, state
 
 
@@ -543,14 +510,14 @@ def test_type_arrow_enter_checks_the_highlighted_member_in_and_shows_the_card(
 
     async def scenario() -> None:
         root, state = await desk()
-        await FrontDeskState.search.fn(state, "deskrow")
+        await call_handler(FrontDeskState.search, state, "deskrow")
         assert len(state.results) == 8  # never more than eight rows in state
-        await FrontDeskState.key_down.fn(state, "ArrowDown")
-        await FrontDeskState.key_down.fn(state, "ArrowDown")
-        await FrontDeskState.key_down.fn(state, "ArrowUp")
+        await call_handler(FrontDeskState.key_down, state, "ArrowDown")
+        await call_handler(FrontDeskState.key_down, state, "ArrowDown")
+        await call_handler(FrontDeskState.key_down, state, "ArrowUp")
         assert state.highlight == 1
         chosen = state.results[1]
-        await FrontDeskState.key_down.fn(state, "Enter")
+        await call_handler(FrontDeskState.key_down, state, "Enter")
         assert state.has_card and state.card.name == chosen.name and state.card.inside
         assert state.card.visits == chosen.visits + 1
         assert state.card.headline.startswith("Checked in at")
@@ -559,9 +526,9 @@ def test_type_arrow_enter_checks_the_highlighted_member_in_and_shows_the_card(
         assert open_visits(db) == before + 1
 
         # The same member, found again, is inside: Enter now checks them out.
-        await FrontDeskState.search.fn(state, chosen.name)
+        await call_handler(FrontDeskState.search, state, chosen.name)
         assert state.results[0].inside
-        await FrontDeskState.key_down.fn(state, "Enter")
+        await call_handler(FrontDeskState.key_down, state, "Enter")
         assert state.card.headline.startswith("Checked out at") and not state.card.inside
         assert open_visits(db) == before
 
@@ -585,10 +552,10 @@ def test_a_refusal_shows_the_services_reason_and_writes_nothing(
 
     async def scenario() -> None:
         _, state = await desk()
-        await FrontDeskState.search.fn(state, str(member.id))
+        await call_handler(FrontDeskState.search, state, str(member.id))
         assert [row.name for row in state.results] == ["Refused Person"]
         assert state.results[0].warning  # the desk sees the problem before pressing Enter
-        await FrontDeskState.key_down.fn(state, "Enter")
+        await call_handler(FrontDeskState.key_down, state, "Enter")
         assert reason in state.refusal and state.refusal.startswith("Refused Person")
         assert not state.has_card and not state.can_override
         assert open_visits(db) == before
@@ -614,22 +581,22 @@ def test_at_capacity_a_trainer_is_refused_and_an_admin_may_override_with_a_reaso
 
     async def scenario() -> None:
         _, trainer = await desk("thrust_access=staff")
-        await FrontDeskState.search.fn(trainer, str(guest.id))
-        await FrontDeskState.key_down.fn(trainer, "Enter")
+        await call_handler(FrontDeskState.search, trainer, str(guest.id))
+        await call_handler(FrontDeskState.key_down, trainer, "Enter")
         assert trainer.refusal_code == "AT_CAPACITY" and "full" in trainer.refusal
         assert not trainer.can_override
-        await FrontDeskState.open_override.fn(trainer)
+        await call_handler(FrontDeskState.open_override, trainer)
         assert not trainer.override_open
 
         _, admin = await desk("thrust_access=admin")
-        await FrontDeskState.search.fn(admin, str(guest.id))
-        await FrontDeskState.key_down.fn(admin, "Enter")
+        await call_handler(FrontDeskState.search, admin, str(guest.id))
+        await call_handler(FrontDeskState.key_down, admin, "Enter")
         assert admin.can_override
-        await FrontDeskState.open_override.fn(admin)
+        await call_handler(FrontDeskState.open_override, admin)
         assert admin.override_open
-        await FrontDeskState.override.fn(admin, {"reason": "  "})
+        await call_handler(FrontDeskState.override, admin, {"reason": "  "})
         assert admin.override_error and open_visits(db) == before
-        await FrontDeskState.override.fn(admin, {"reason": "Booked PT session"})
+        await call_handler(FrontDeskState.override, admin, {"reason": "Booked PT session"})
         assert admin.has_card and "over capacity" in admin.card.headline
 
     run(scenario())
@@ -643,15 +610,16 @@ def test_escape_clears_and_a_member_cannot_use_the_desk(db: Session, bound: dict
 
     async def scenario() -> None:
         _, state = await desk()
-        await FrontDeskState.search.fn(state, "escape")
+        await call_handler(FrontDeskState.search, state, "escape")
         assert state.results
-        await FrontDeskState.key_down.fn(state, "Escape")
+        await call_handler(FrontDeskState.key_down, state, "Escape")
         assert state.results == [] and state.query == ""
 
         root = client("thrust_access=member")
-        await signed_in(root)
+        auth, _redirect = await load_page(root)  # a member is sent away from the desk, still signed in
+        assert auth.is_authenticated
         member_desk = await root.get_state(FrontDeskState)
-        await FrontDeskState.search.fn(member_desk, "escape")
+        await call_handler(FrontDeskState.search, member_desk, "escape")
         assert member_desk.results == []
 
     run(scenario())

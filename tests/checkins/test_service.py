@@ -92,7 +92,7 @@ def test_members_and_strangers_cannot_use_the_desk(db: Session) -> None:
     with pytest.raises(PermissionDenied):
         service.check_in(db, actor_for(make_user(db, role=Role.MEMBER)), member.id)
     with pytest.raises(Unauthorized):
-        service.check_in(db, None, member.id)  # type: ignore[arg-type]
+        service.check_in(db, None, member.id)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 def test_check_out_once_and_a_second_time_is_a_clear_error(db: Session, desk) -> None:

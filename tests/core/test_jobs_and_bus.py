@@ -58,7 +58,7 @@ def test_a_single_worker_without_redis_runs_every_slot() -> None:
     assert len(asyncio.run(_drive(workers=1, redis_url=None, slots=2))) == 2
 
 
-async def _receive(bus: LocalBus | RedisBus, publish: callable) -> dict:  # type: ignore[valid-type]
+async def _receive(bus: LocalBus | RedisBus, publish: callable) -> dict:  # type: ignore[valid-type]  # the builtin as a loose annotation
     received: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
 
     async def listen() -> None:

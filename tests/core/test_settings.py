@@ -218,7 +218,7 @@ def _race_for_the_key(folder: str, start: Any, results: Any) -> None:
         time.sleep(0.2)
         return real_fdopen(*args, **kwargs)
 
-    settings.os.fdopen = slow_fdopen  # type: ignore[assignment]  (this forked child only)
+    settings.os.fdopen = slow_fdopen  # type: ignore[assignment]  # this forked child only
     start.wait()
     try:
         results.put(("ok", settings._secret_file(Path(folder) / "jwt_secret")))

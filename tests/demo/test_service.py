@@ -179,7 +179,7 @@ def test_only_admins_see_the_banner_or_remove_demo_data(
         with pytest.raises(PermissionDenied):
             service.remove_demo_data(db, actor)
     with pytest.raises(Unauthorized):
-        service.remove_demo_data(db, None)  # type: ignore[arg-type]
+        service.remove_demo_data(db, None)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
     assert _count(db, User) == users and not db.info.get(OUTBOX_KEY)
     assert service.demo_data_loaded(db, _demo_admin(db)) is True
 
@@ -204,7 +204,7 @@ def test_demo_logins_come_from_the_database(db: Session, seeded: demo_data.SeedR
     gone.is_active = False
     db.add(gone)
     db.flush()
-    assert gone.email not in service.demo_logins(db).trainer_emails  # type: ignore[union-attr]
+    assert gone.email not in service.demo_logins(db).trainer_emails  # type: ignore[union-attr]  # the logins exist: the demo data was just made
 
 
 def test_the_console_acts_for_the_earliest_active_admin(db: Session) -> None:

@@ -6,24 +6,17 @@ table, and the handlers' units of work run in the test's rolled-back transaction
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from reflex.istate.data import RouterData
-from reflex.state import State
 from sqlmodel import Session, select
 
 import thrust.demo_data as demo_data
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for
-from tests.handshake import handshake_headers
-from thrust.auth import state as auth_state
+from tests.support.states import call, client, load_page, run, said, scope_in, sessions
 from thrust.auth.guard import BAD_REQUEST_MESSAGE, DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
@@ -50,57 +43,19 @@ def wiring(db: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
         "thrust_access=coach": first(Role.TRAINER),
         "thrust_access=member": first(Role.MEMBER),
     }
-    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
-    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
-
-    @contextmanager
-    def scope(**_options: object) -> Iterator[Session]:
-        yield db
-        db.flush()
-
-    monkeypatch.setattr(feedback, "session_scope", scope)
+    sessions(monkeypatch, table)
+    monkeypatch.setattr(feedback, "session_scope", scope_in(db))
     monkeypatch.setenv("THRUST_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
 
 
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-async def call(handler: Any, state: Any, *args: Any) -> list[Any]:
-    """Run a handler as Reflex would (also a generator one) and collect what it returns or yields."""
-    result = handler.fn(state, *args)
-    out: list[Any] = []
-    if hasattr(result, "__aiter__"):
-        async for item in result:
-            out.append(item)
-        return out
-    if asyncio.iscoroutine(result):
-        result = await result
-    return [result]
-
-
-def said(events: list[Any]) -> str:
-    return " ".join(str(e) for e in events).replace("\\", "")
-
-
 async def page(cookie: str, path: str = "/") -> DemoDataState:
     """A tab that opened `path` signed in with `cookie` and ran the page's loaders (the banner's too)."""
-    root = State(_reflex_internal_init=True)
-    router_data = {
-        "pathname": path,
-        "asPath": path,
-        "headers": handshake_headers(cookie, origin="http://localhost:3000"),
-        "token": str(uuid.uuid4()),
-    }
-    root.router_data = router_data
-    root.router = RouterData.from_router_data(router_data)
-    auth = await root.get_state(AuthState)
-    loaders = await AuthState.require_login.fn(auth)
+    auth, loaders = await load_page(client(cookie, path))
     assert auth.is_authenticated and DemoDataState.load_banner in loaders, loaders
-    demo = await root.get_state(DemoDataState)
+    demo = await auth.get_state(DemoDataState)
     await call(DemoDataState.load_banner, demo)
     return demo
 

@@ -87,7 +87,9 @@ def sign_in(page: Page, app_url: str, email: str, password: str, *, then: str = 
 
 
 def wait_until_signed_in(page: Page) -> None:
-    """Until the header shows the user's initials: the page has hydrated (a menu opened earlier closes)."""
+    """Until the shell says it has hydrated with the user known (`data-hydrated`, set once the page's
+    load chain ran): from then on nothing re-renders the header, so a menu opened now stays open."""
+    expect(page.locator("[data-hydrated='true']")).to_be_attached()
     expect(page.locator("#account-menu")).to_have_text(re.compile(r"\w"))
 
 
@@ -98,16 +100,9 @@ def sign_in_with_form(page: Page, email: str, password: str) -> None:
 
 
 def open_account_menu(page: Page) -> None:
-    """Open the header's account menu once the page has hydrated; a menu opened while the page was
-    still hydrating closes again, so try again when it did not stay open."""
+    """Open the header's account menu once the page has hydrated."""
     wait_until_signed_in(page)
-    for _ in range(3):
-        page.locator("#account-menu").click()
-        try:
-            expect(page.get_by_role("menu")).to_be_visible(timeout=3_000)
-            return
-        except AssertionError:
-            continue
+    page.locator("#account-menu").click()
     expect(page.get_by_role("menu")).to_be_visible()
 
 

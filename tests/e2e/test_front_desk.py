@@ -15,11 +15,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in, unique_ip
-from tests.realtime.reflex_client import handler_name
-from tests.realtime.reflex_client import sign_in as socket_sign_in
 from tests.realtime.servers import Candidate, members_who_may_enter
-from tests.security.support import ProbingClient
 from tests.server import AppServer
+from tests.support.socket_client import ProbingClient, handler_name
+from tests.support.socket_client import sign_in as socket_sign_in
 from thrust.auth.state import PAGE_DENIED_MESSAGE
 from thrust.checkins.service import DESK_SEARCHES
 from thrust.checkins.state import FrontDeskState

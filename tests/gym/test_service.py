@@ -29,7 +29,7 @@ def test_only_admins_change_the_gym(db: Session, make_user: MakeUser, sign_in: S
     with pytest.raises(PermissionDenied):
         service.update_gym(db, actor_of(sign_in(make_user(role))), max_capacity=10)
     with pytest.raises(Unauthorized):
-        service.update_gym(db, None, max_capacity=10)  # type: ignore[arg-type]
+        service.update_gym(db, None, max_capacity=10)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 def test_admin_changes_every_field(db: Session, admin: Actor) -> None:

@@ -1,31 +1,31 @@
 """The members pages' state handlers without a server: guards, argument checks, what reaches the client.
 
-Each client is a fresh state tree as Reflex builds it for a new tab; the cookie -> actor lookup is a
-table, and the handlers' units of work run in the test's rolled-back transaction (both engines).
+Each client is a fresh state tree as Reflex builds it for a new tab (tests/support/states.py); the
+cookie -> actor lookup is a table, and the handlers' units of work run in the test's rolled-back
+transaction (both engines).
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from reflex.istate.data import RouterData
 from reflex.state import State
 from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for, make_member, make_user, make_visit
-from tests.handshake import handshake_headers
-from thrust.auth import state as auth_state
+from tests.support.states import call, run, said, scope_in, sessions
+from tests.support.states import client as new_client
+from tests.support.states import signed_in as harness_signed_in
 from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
+from thrust.core.reflex_compat import call_handler
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.members import directory as member_directory
@@ -56,67 +56,28 @@ def people(db: Session) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def wiring(
     db: Session, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[None]:
-    """Cookies name the people above; units of work run in the test's transaction."""
+) -> Iterator[dict[str, Actor]]:
+    """Cookies name the people above (a live table); units of work run in the test's transaction."""
     table: dict[str, Actor] = {
         "thrust_access=admin": actor_for(people["admin"]),
         "thrust_access=coach": actor_for(people["coach"]),
         "thrust_access=member": actor_for(people["member_user"]),
     }
-    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
-    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email)
-
-    @contextmanager
-    def scope(**_options: object) -> Iterator[Session]:
-        yield db
-        db.flush()
-
-    monkeypatch.setattr(feedback, "session_scope", scope)
+    live = sessions(monkeypatch, table)
+    monkeypatch.setattr(feedback, "session_scope", scope_in(db))
     monkeypatch.setenv("THRUST_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
-    yield
+    yield live
     get_settings.cache_clear()
-
-
-def client(cookie: str, path: str = "/members") -> State:
-    root = State(_reflex_internal_init=True)
-    router_data = {
-        "pathname": path.split("?")[0],
-        "asPath": path,
-        "headers": handshake_headers(cookie, origin="http://localhost:3000"),
-        "token": str(uuid.uuid4()),
-    }
-    root.router_data = router_data
-    root.router = RouterData.from_router_data(router_data)
-    return root
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-async def call(handler: Any, state: Any, *args: Any) -> list[Any]:
-    """Run a handler as Reflex would (also a generator one) and collect what it returns or yields."""
-    result = handler.fn(state, *args)
-    out: list[Any] = []
-    if hasattr(result, "__aiter__"):
-        async for item in result:
-            out.append(item)
-        return out
-    if asyncio.iscoroutine(result):
-        result = await result
-    return [result]
-
-
-def said(events: list[Any]) -> str:
-    return " ".join(str(e) for e in events).replace("\\", "")
 
 
 async def signed_in(root: State) -> None:
     """The page-load check: the cookie's user is adopted (the page's loaders, if any, come back)."""
-    auth = await root.get_state(AuthState)
-    result = await AuthState.require_login.fn(auth)
-    assert auth.is_authenticated and "redirect" not in str(result), result
+    await harness_signed_in(root)
+
+
+def client(cookie: str, path: str = "/members") -> State:
+    return new_client(cookie, path)
 
 
 async def directory(cookie: str = "thrust_access=admin", path: str = "/members") -> MembersState:
@@ -257,7 +218,7 @@ def test_a_member_is_kept_out_of_the_directory(people: dict[str, Any]) -> None:
         root = client("thrust_access=member")
         auth = await root.get_state(AuthState)
         # The page itself sends a member home with a word of explanation ...
-        assert "not part of your account" in said([await AuthState.require_login.fn(auth)])
+        assert "not part of your account" in said([await call_handler(AuthState.require_login, auth)])
         # ... and its loader, called anyway, sends them to their own profile and loads nothing.
         members = await root.get_state(MembersState)
         out = await call(MembersState.open_directory, members)
@@ -382,14 +343,14 @@ def test_status_changes_and_delete_are_for_admins(db: Session, people: dict[str,
 
 @pytest.mark.parametrize("door", ["next event", "reconnect"])
 def test_rows_loaded_under_an_earlier_role_are_dropped_when_the_role_changes(
-    door: str, db: Session, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    door: str, db: Session, people: dict[str, Any], wiring: dict[str, Actor]
 ) -> None:
     async def scenario() -> None:
         members = await directory()
         bob_email = db.get(User, people["bob"].user_id).email
         assert bob_email in {row.email for row in members.rows}  # loaded as admin
         demoted = Actor(user_id=people["admin"].id, email="a@example.com", role=Role.TRAINER)
-        monkeypatch.setattr(auth_state, "_lookup", lambda header: demoted)
+        wiring["thrust_access=admin"] = demoted
         auth = await members.get_state(AuthState)
         if door == "next event":
             assert await auth._verify() == demoted  # what the middleware does before each event
@@ -667,7 +628,7 @@ def test_relative_times_and_labels() -> None:
 
 
 def test_capped_totals_read_as_lower_bounds() -> None:
-    state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
     state.rows = [members_state.MemberRow(id=str(i)) for i in range(25)]
     state.total, state.total_exact, state.limit, state.page = 2_000, False, 25, 3
     assert state.range_label == "51–75 of 2,000+" and state.page_label == "Page 3" and state.has_next
@@ -687,4 +648,4 @@ def test_a_capped_count_from_a_real_load_reads_as_a_lower_bound(monkeypatch: pyt
         assert len(members.rows) == 4 and members.total == 3 and not members.total_exact
         assert members.range_label.endswith(" of 3+") and members.page_label == "Page 1"
 
-    asyncio.run(scenario())
+    run(scenario())

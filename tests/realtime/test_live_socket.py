@@ -1,6 +1,6 @@
 """Occupancy over the real socket: a check-in made by one client reaches the others without a reload.
 
-python-socketio clients speak Reflex's protocol to a production server (tests/realtime/reflex_client.py),
+python-socketio clients speak Reflex's protocol to a production server (tests/support/socket_client.py),
 each with its own client token, address and HttpOnly session cookie in the handshake.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import ReflexClient, handler_name, sign_in, state_name
 from tests.realtime.servers import Candidate, Server, members_who_may_enter, socket_owners
 from tests.server import AppServer
+from tests.support.socket_client import ReflexClient, handler_name, sign_in, state_name
 from thrust.checkins.live import HEARTBEAT_SECONDS
 from thrust.checkins.state import FrontDeskState, LiveStaffState, LiveState
 

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.realtime.reflex_client import ReflexClient, state_name
 from tests.realtime.servers import RedisServer, Server, members_who_may_enter
 from tests.realtime.test_live_socket import ADMIN, run
+from tests.support.socket_client import ReflexClient, state_name
 from thrust.auth.service import LOGIN_PER_IP
 from thrust.checkins.state import LiveState
 

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import redis
 
-from tests.realtime.reflex_client import ReflexClient, handler_name, sign_in, state_name
 from tests.realtime.servers import Server
+from tests.support.socket_client import ReflexClient, handler_name, sign_in, state_name
 from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.auth.state import AuthState
 from thrust.members.state import ImportState

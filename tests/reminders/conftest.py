@@ -46,7 +46,7 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
-            self.messages.append(message)  # type: ignore[arg-type]
+            self.messages.append(message)  # type: ignore[arg-type]  # with policy.default the parser returns an EmailMessage
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -114,7 +114,7 @@ def mail_settings(smtp: tuple[Inbox, int]) -> Settings:
         smtp_port=port,
         smtp_security="starttls",
         smtp_user=SMTP_USER,
-        smtp_password=SMTP_PASSWORD,  # type: ignore[arg-type]
+        smtp_password=SMTP_PASSWORD,  # type: ignore[arg-type]  # pydantic makes the str a SecretStr
         smtp_sender="THRUST Gym <desk@gym.example>",
         public_url="https://gym.example",
     )

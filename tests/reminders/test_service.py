@@ -33,7 +33,7 @@ TODAY = date(2031, 3, 10)  # a fixed day: the run is told which day it is, whate
 def add_member(engine: Engine, days_left: int, **kwargs: Any) -> tuple[uuid.UUID, str]:
     with Session(engine, expire_on_commit=False) as session:
         member = make_member(session, end=TODAY + timedelta(days=days_left), **kwargs)
-        email = session.get(User, member.user_id).email  # type: ignore[union-attr]
+        email = session.get(User, member.user_id).email  # type: ignore[union-attr]  # the row exists: the test made it
         session.commit()
     return member.id, email
 
@@ -45,7 +45,7 @@ def rows(engine: Engine, member_id: uuid.UUID) -> list[tuple[int, str]]:
             .where(MembershipReminder.member_id == member_id)
             .order_by(MembershipReminder.stage)
         ).all()
-    return [tuple(row) for row in found]  # type: ignore[misc]
+    return [tuple(row) for row in found]  # type: ignore[misc]  # rows become plain tuples for comparison
 
 
 def run(
@@ -274,6 +274,6 @@ def test_staff_who_may_see_the_member_see_who_was_reminded_and_when(
         assert service.member_reminders(session, actor_for(coach), member.id).entries
         with pytest.raises(NotFound):
             service.member_reminders(session, actor_for(stranger), member.id)
-        own = actor_for(session.get(User, member.user_id))  # type: ignore[arg-type]
+        own = actor_for(session.get(User, member.user_id))  # type: ignore[arg-type]  # the row exists: the test made it
         with pytest.raises(PermissionDenied):
             service.member_reminders(session, own, member.id)

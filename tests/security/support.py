@@ -1,27 +1,22 @@
-"""Helpers for the security suite: client addresses, accounts, database snapshots, a Reflex client that
-knows when an event (and everything it chained) has finished, the app's handlers with dummy arguments,
-and hand-made JWTs.
+"""Helpers for the security suite: accounts, database snapshots, what a socket's messages say, the app's
+handlers with dummy arguments, and hand-made JWTs.
 
 Everything here talks to the session's running server (`tests/server.py`) the way an attacker would:
-HTTP with httpx, the socket with tests/realtime/reflex_client.py (python-socketio speaking Reflex's
+HTTP with httpx, the socket with tests/support/socket_client.py (python-socketio speaking Reflex's
 protocol). The server's SQLite database is only ever opened read-only.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import hashlib
 import inspect
-import itertools
 import json
-import random
 import sqlite3
 import typing
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,15 +24,11 @@ import httpx
 import jwt
 from sqlalchemy.engine import make_url
 
-from tests.realtime.reflex_client import ReflexClient
+from tests.support.socket_client import Message, fresh_ip
 from thrust.auth.guard import DENIED_MESSAGE, SESSION_ENDED_MESSAGE, Policy
 from thrust.models import Role
 
 ROLES: tuple[Role | None, ...] = (None, Role.MEMBER, Role.TRAINER, Role.ADMIN)
-ROOT_STATE = "reflex___state____state"
-PROBE_HANDLER = f"{ROOT_STATE}.set_is_hydrated"
-PROBE_PARAM = "__probe"
-SUFFIX = "_rx_state_"
 GENERIC_ERROR = "An error occurred"  # Reflex's toast for an exception a handler did not handle
 NOBODY = "5e0c1b7a-0000-4000-8000-00000000dead"  # a well-formed id that names nothing
 
@@ -47,18 +38,6 @@ MATRIX: Counter[str] = Counter()
 
 def role_name(role: Role | None) -> str:
     return role.value if role is not None else "ANONYMOUS"
-
-
-# -- client addresses ---------------------------------------------------------------------------------
-
-_addresses = itertools.count(1)
-_NET = random.randint(16, 31)
-
-
-def fresh_ip() -> str:
-    """A client address used by nobody else in this run (the server trusts one proxy hop)."""
-    n = next(_addresses)
-    return f"172.{_NET}.{n // 250 % 256}.{n % 250 + 1}"
 
 
 # -- the server's database, read-only -------------------------------------------------------------------
@@ -210,22 +189,6 @@ def sign_in_account(base_url: str, db: Database, email: str, password: str) -> A
 # -- the socket ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class Message:
-    """One server message for an event: its raw form and the state values it actually changed."""
-
-    raw: dict[str, Any]
-    changes: list[tuple[str, str, Any, Any]] = field(default_factory=list)
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        return list(self.raw.get("events") or [])
-
-    @property
-    def text(self) -> str:
-        return json.dumps(self.raw, default=str)
-
-
 def refusals(messages: list[Message]) -> list[str]:
     """The refusals among `messages`: a permission toast or a session-ended toast/redirect."""
     found = []
@@ -256,169 +219,6 @@ def changes(messages: list[Message]) -> list[str]:
         for m in messages
         for state, var, old, new in m.changes
     ]
-
-
-class ProbingClient:
-    """A ReflexClient that can tell when an event and everything it chained have been processed.
-
-    Reflex processes one token's (foreground) events in order, so after an event we send a probe
-    (the public root `set_is_hydrated(True)`) under a router URL carrying a fresh `?__probe=n`: the
-    server's answer to it names n in its router delta, so we know exactly which messages came before.
-    Events chained by the handler are queued behind the first probe, so we probe until a round trip
-    brings nothing else. The router data of every event equals that of the probe before it, so no
-    router var changes with the event under test; its messages hold only what the event did.
-    """
-
-    def __init__(
-        self, base_url: str, *, cookie: str = "", ip: str | None = None, token: str | None = None
-    ) -> None:
-        self.rc = ReflexClient(base_url, cookie=cookie, ip=ip or fresh_ip(), token=token)
-        self.rc.on_update = self._on_update
-        self.base_url = base_url
-        self.path = "/"
-        self.mirror: dict[str, dict[str, Any]] = {}
-        self.messages: list[Message] = []
-        self._probe = 0
-        self._answered = 0
-        self._wake = asyncio.Event()
-
-    @property
-    def token(self) -> str:
-        return self.rc.token
-
-    @property
-    def connected(self) -> bool:
-        return bool(self.rc.sio.connected)
-
-    async def connect(self, path: str = "/") -> None:
-        self.path = path
-        await self.rc.connect(path)
-        await self.settle()
-
-    async def connect_from(self, origin: str, path: str = "/") -> None:
-        """Connect as a page on `origin` would (a cross-site socket): same handshake, other Origin."""
-        self.path = path
-        headers = {"Origin": origin, "X-Forwarded-For": self.rc.ip}
-        if self.rc.cookie:
-            headers["Cookie"] = self.rc.cookie
-        boot = {"name": f"{ROOT_STATE}.hydrate_and_load", "payload": {}, "router_data": self._router()}
-        await self.rc.sio.connect(
-            f"{self.base_url}?token={self.rc.token}",
-            socketio_path="/_event",
-            namespaces=["/_event"],
-            transports=["websocket"],
-            headers=headers,
-            auth={"event": boot},
-            wait_timeout=15,
-        )
-
-    async def close(self) -> None:
-        if self.connected:
-            await self.rc.sio.disconnect()
-        http = getattr(self.rc.sio.eio, "http", None)  # a refused handshake leaves its session open
-        if http is not None and not http.closed:
-            await http.close()
-
-    def _router(self) -> dict[str, Any]:
-        if not self._probe:
-            return {"pathname": self.path, "asPath": self.path, "query": {}}
-        return {
-            "pathname": self.path,
-            "asPath": f"{self.path}?{PROBE_PARAM}={self._probe}",
-            "query": {PROBE_PARAM: str(self._probe)},
-        }
-
-    def _on_update(self, _client: ReflexClient, update: dict[str, Any]) -> None:
-        delta = update.get("delta") or {}
-        url = (delta.get(ROOT_STATE) or {}).get(f"rx_router_url{SUFFIX}")
-        probe = None
-        if isinstance(url, dict) and str(url.get("query", "")).startswith(f"{PROBE_PARAM}="):
-            probe = int(str(url["query"]).split("=", 1)[1])
-        found = []
-        for state, values in delta.items():
-            bucket = self.mirror.setdefault(state, {})
-            for key, value in values.items():
-                var = key.removesuffix(SUFFIX)
-                if var not in bucket or bucket[var] != value:
-                    found.append((state, var, bucket.get(var, "<unset>"), value))
-                bucket[var] = value
-        if probe is not None:
-            self._answered = max(self._answered, probe)
-        else:
-            self.messages.append(Message(update, found))
-        self._wake.set()
-
-    async def emit(self, name: str, payload: dict[str, Any] | None = None) -> None:
-        await self.rc.sio.emit(
-            "event",
-            {"name": name, "payload": payload or {}, "router_data": self._router()},
-            namespace="/_event",
-        )
-
-    async def _round_trip(self, within: float) -> None:
-        self._probe += 1
-        wanted = self._probe
-        await self.emit(PROBE_HANDLER, {"value": True})
-        deadline = asyncio.get_running_loop().time() + within
-        while self._answered < wanted:
-            if not self.connected:
-                raise ConnectionError("the server closed the socket")
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0:
-                raise TimeoutError(f"no answer to probe {wanted} within {within}s")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), min(remaining, 0.25))
-
-    async def settle(self, *, background: bool = False, within: float = 20.0) -> None:
-        """Wait until the events sent so far, and what they chained, are done."""
-        rounds = 0
-        while True:
-            before = len(self.messages)
-            if background:
-                await asyncio.sleep(0.3)  # background events skip the per-token queue
-            await self._round_trip(within)
-            rounds += 1
-            if rounds >= 2 and len(self.messages) == before:
-                return
-            if rounds > 12:
-                raise TimeoutError("the event keeps producing messages")
-
-    async def call(
-        self, name: str, payload: dict[str, Any] | None = None, *, background: bool = False
-    ) -> list[Message]:
-        """Send one event; the messages it (and its chain) produced.
-
-        A server push that arrived meanwhile (a delta of a broadcast state only, no events) is not
-        counted, unless the event is a handler of that very state.
-        """
-        start = len(self.messages)
-        await self.emit(name, payload)
-        await self.settle(background=background)
-        state = name.rsplit(".", 1)[0]
-        pushed = PUSHED_STATES - {state}
-        return [
-            m
-            for m in self.messages[start:]
-            if m.events or not (set(m.raw.get("delta") or {}) <= pushed) or not m.raw.get("delta")
-        ]
-
-    def seen(self) -> str:
-        """Everything this socket received, as text (for leak checks)."""
-        return json.dumps([m.raw for m in self.messages], default=str) + json.dumps(self.mirror, default=str)
-
-
-def _pushed_states() -> frozenset[str]:
-    """States the server writes on its own (the live occupancy broadcaster), not only in answer to an
-    event: their pushes may land while any event is being checked."""
-    try:
-        from thrust.checkins.state import LiveStaffState, LiveState
-    except ImportError:
-        return frozenset()
-    return frozenset({LiveState.get_full_name(), LiveStaffState.get_full_name()})
-
-
-PUSHED_STATES = _pushed_states()
 
 
 # -- the app's handlers ---------------------------------------------------------------------------------
@@ -504,9 +304,10 @@ def _params(fn: Any) -> tuple[Param, ...]:
 def app_handlers() -> list[Handler]:
     """Every handler of every state in the app's own registry (`all_handler_policies()`)."""
     import thrust.thrust  # noqa: F401  (registers every state the app serves)
-    from thrust.auth.guard import _registered_handlers, all_handler_policies
+    from thrust.auth.guard import all_handler_policies
+    from thrust.core.reflex_compat import registered_function, registered_handlers
 
-    registered = _registered_handlers()
+    registered = registered_handlers()
     handlers = []
     for name, policy in all_handler_policies().items():
         entry = registered[name]
@@ -520,7 +321,7 @@ def app_handlers() -> list[Handler]:
                 method=method,
                 qualified=qualified,
                 policy=policy,
-                params=_params(entry.handler.fn),
+                params=_params(registered_function(entry)),
                 background=bool(entry.handler.is_background),
             )
         )

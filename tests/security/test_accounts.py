@@ -23,9 +23,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import handler_name, sign_in
-from tests.security.support import ProbingClient, api_login, fresh_ip, toasts
+from tests.security.support import api_login, toasts
 from tests.server import Server
+from tests.support.socket_client import ProbingClient, fresh_ip, handler_name, sign_in
 from thrust.core.security import INSIDE_TRANSACTION
 
 ADMIN = ("admin@thrust.com", "Admin123!")

@@ -18,8 +18,9 @@ import httpx
 import pytest
 
 from tests.security.conftest import Cast
-from tests.security.support import MATRIX, NOBODY, ROLES, Database, db_changes, fresh_ip, role_name
+from tests.security.support import MATRIX, NOBODY, ROLES, Database, db_changes, role_name
 from tests.server import AppServer
+from tests.support.socket_client import fresh_ip
 from thrust.auth.rbac import Permission, has_permission
 from thrust.models import Role
 
@@ -203,7 +204,7 @@ def test_authorization_matrix_over_http(
             body = _json(response)
             if status != expected or (body.get("error") or {}).get("code") != code:
                 failures.append(f"{label}: expected {expected} {code}, got {status} {response.text[:200]}")
-            diff = db_changes(before, server_db.snapshot())  # type: ignore[arg-type]
+            diff = db_changes(before, server_db.snapshot())  # type: ignore[arg-type]  # the snapshot is taken before the loop; never None here
             if diff:
                 failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
     MATRIX["api routes"] += checked

@@ -19,10 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import ReflexClient, handler_name, sign_in
 from tests.security.conftest import ADMIN_LOGIN, Cast
-from tests.security.support import ProbingClient, fresh_ip, refusals
+from tests.security.support import refusals
 from tests.server import AppServer
+from tests.support.socket_client import ProbingClient, ReflexClient, fresh_ip, handler_name, sign_in
 from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.members.state import ImportState
 

@@ -14,16 +14,9 @@ import pytest
 import socketio
 
 from tests.security.conftest import Cast
-from tests.security.support import (
-    ROOT_STATE,
-    Account,
-    Database,
-    ProbingClient,
-    db_changes,
-    fresh_ip,
-    sign_in_account,
-)
+from tests.security.support import Account, Database, db_changes, sign_in_account
 from tests.server import AppServer
+from tests.support.socket_client import ROOT_STATE, ProbingClient, fresh_ip
 from thrust.auth.deps import CROSS_SITE_REFUSED
 
 EVIL = "https://evil.example"

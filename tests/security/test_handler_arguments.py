@@ -20,10 +20,8 @@ import socketio
 from tests.security.conftest import Cast
 from tests.security.support import (
     GENERIC_ERROR,
-    ROOT_STATE,
     Database,
     Handler,
-    ProbingClient,
     app_handlers,
     changes,
     db_changes,
@@ -32,6 +30,7 @@ from tests.security.support import (
     toasts,
 )
 from tests.server import AppServer
+from tests.support.socket_client import ROOT_STATE, ProbingClient
 from thrust.auth.guard import BAD_REQUEST_MESSAGE
 from thrust.models import Role
 

@@ -21,14 +21,12 @@ import uuid
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import Cast
 from tests.security.support import (
     MATRIX,
     ROLES,
     Database,
     Handler,
-    ProbingClient,
     app_handlers,
     changes,
     db_changes,
@@ -37,6 +35,7 @@ from tests.security.support import (
     role_name,
 )
 from tests.server import AppServer
+from tests.support.socket_client import ProbingClient, handler_name
 from thrust.checkins.state import FrontDeskState
 from thrust.models import Role
 
@@ -116,14 +115,14 @@ def test_setvar_cannot_run_a_guarded_setter(handlers: list[Handler]) -> None:
     """`setvar(name, value)` (any signed-in user) calls `self.set_<name>(value)` synchronously: a
     `set_*` handler stricter than signed-in must therefore be async (its guard wrapper), so setvar only
     creates a coroutine it never awaits. Checked live in test_handler_arguments.py too."""
-    from thrust.auth.guard import _registered_handlers
+    from thrust.core.reflex_compat import registered_function, registered_handlers
 
-    registered = _registered_handlers()
+    registered = registered_handlers()
     exposed = []
     for h in handlers:
         if not h.method.startswith("set_") or not h.policy.permissions:
             continue
-        fn = registered[h.name].handler.fn
+        fn = registered_function(registered[h.name])
         if not (inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)):
             exposed.append(f"{h.qualified} ({h.policy.describe()}) runs synchronously through setvar")
     assert not exposed, "\n".join(exposed)
@@ -155,7 +154,7 @@ async def _matrix_for(
                 if refused:
                     failures.append(f"{label}: allowed by its policy but refused ({refused})")
                 continue
-            diff = db_changes(before, db.snapshot())  # type: ignore[arg-type]
+            diff = db_changes(before, db.snapshot())  # type: ignore[arg-type]  # the snapshot is taken before the loop; never None here
             if diff:
                 failures.append(f"{label}: REFUSED ROLE CHANGED THE DATABASE: {diff}")
             if role is None:

@@ -16,16 +16,9 @@ import httpx
 import pytest
 
 from tests.security.conftest import Cast, Person
-from tests.security.support import (
-    ROOT_STATE,
-    Account,
-    Database,
-    ProbingClient,
-    db_changes,
-    fresh_ip,
-    refusals,
-)
+from tests.security.support import Account, Database, db_changes, refusals
 from tests.server import AppServer
+from tests.support.socket_client import ROOT_STATE, ProbingClient, fresh_ip
 
 MEMBERS_STATE = "thrust.members.state"
 

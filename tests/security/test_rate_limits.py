@@ -6,8 +6,9 @@ Both backends (in-process and Redis) are covered at service level in tests/auth/
 from __future__ import annotations
 
 from tests.security.conftest import MEMBER_PASSWORD, Cast
-from tests.security.support import Database, api_login, db_changes, fresh_ip
+from tests.security.support import Database, api_login, db_changes
 from tests.server import AppServer
+from tests.support.socket_client import fresh_ip
 
 
 def test_five_failed_logins_lock_the_address_before_any_password_check(

@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import MEMBER_PASSWORD, Cast
-from tests.security.support import Account, Database, api_login, fresh_ip
+from tests.security.support import Account, Database, api_login
 from tests.server import AppServer
+from tests.support.socket_client import fresh_ip, handler_name
 from thrust.auth.connections import UPLOAD_BUSY_MESSAGE
 from thrust.core.body_limit import DEFAULT_BODY_LIMIT
 from thrust.members.csv_import import MAX_IMPORT_BODY
@@ -303,7 +303,7 @@ def test_a_1_gb_stream_leaves_memory_and_temp_disk_flat(
 def test_the_import_routes_refuse_a_caller_without_permission_before_reading_the_csv(
     app_server: AppServer, cast: Cast, path: str, role: str
 ) -> None:
-    account: Account = cast.account(role)  # type: ignore[assignment]
+    account: Account = cast.account(role)  # type: ignore[assignment]  # the role is never None here: the account exists
     # A chunked CSV far past the limit: reading it would mean a 413 (or minutes), not a 403.
     stream = Stream(256 * MB, head=_file_part("file"))
     response = httpx.post(

@@ -16,20 +16,18 @@ import pytest
 
 from tests.security.conftest import Cast
 from tests.security.support import (
-    ROOT_STATE,
     Account,
     Database,
-    ProbingClient,
     api_login,
     expired_claims,
     forge,
-    fresh_ip,
     refusals,
     sign_in_account,
     tampered,
     unsigned,
 )
 from tests.server import AppServer
+from tests.support.socket_client import ROOT_STATE, ProbingClient, fresh_ip
 from thrust.models import Role
 
 STRONG = "Sq!9-{}-Lift"

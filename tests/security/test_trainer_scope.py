@@ -21,19 +21,10 @@ from typing import Any
 
 import httpx
 
-from tests.realtime.reflex_client import handler_name
 from tests.security.conftest import MEMBER_PASSWORD, TRAINER_PASSWORD, Cast, Person
-from tests.security.support import (
-    Account,
-    Database,
-    ProbingClient,
-    api_login,
-    db_changes,
-    fresh_ip,
-    sign_in_account,
-    toasts,
-)
+from tests.security.support import Account, Database, api_login, db_changes, sign_in_account, toasts
 from tests.server import AppServer
+from tests.support.socket_client import ProbingClient, fresh_ip, handler_name
 from thrust.auth.state import AuthState
 from thrust.checkins.service import DESK_SEARCHES
 from thrust.checkins.state import FrontDeskState

@@ -15,8 +15,9 @@ import pytest
 import socketio.packet
 
 from tests.security.conftest import Cast
-from tests.security.support import ROOT_STATE, Database, ProbingClient, changes, db_changes, toasts
+from tests.security.support import Database, changes, db_changes, toasts
 from tests.server import AppServer
+from tests.support.socket_client import ROOT_STATE, ProbingClient
 from thrust.core.validation import UNSTORABLE_TEXT
 
 PROFILE = f"{ROOT_STATE}.thrust___gym___state____profile_state"

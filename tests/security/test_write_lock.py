@@ -18,9 +18,10 @@ import httpx
 import pytest
 
 from tests.security.conftest import ADMIN_LOGIN, Cast
-from tests.security.support import GENERIC_ERROR, ProbingClient, api_login, fresh_ip
+from tests.security.support import GENERIC_ERROR, api_login
 from tests.security.test_api_matrix import schema_routes
 from tests.server import AppServer, Server
+from tests.support.socket_client import ProbingClient, fresh_ip
 from thrust.core.settings import Settings
 from thrust.reminders.service import UNSUBSCRIBE_PATH, unsubscribe_token
 from thrust.ui import routes

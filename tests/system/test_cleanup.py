@@ -28,7 +28,7 @@ def _session(
     db: Session, user_id: object, *, expired_days: int = 0, revoked_days: int | None = None
 ) -> AuthSession:
     row = AuthSession(
-        user_id=user_id,  # type: ignore[arg-type]
+        user_id=user_id,  # type: ignore[arg-type]  # the test passes ids of either kind
         expires_at=NOW - timedelta(days=expired_days) if expired_days else NOW + timedelta(days=30),
         revoked_at=NOW - timedelta(days=revoked_days) if revoked_days is not None else None,
     )
@@ -93,7 +93,7 @@ def test_a_session_cleaned_away_cannot_be_refreshed_any_more(db: Session, make_c
     row.expires_at = NOW - timedelta(days=100)
     db.flush()
     clean_records(db, Settings(retention_days=90), NOW)
-    client: TestClient = make_client(build_api())  # type: ignore[operator]
+    client: TestClient = make_client(build_api())  # type: ignore[operator]  # the fixture's factory, typed loosely here
     response = client.post("/api/v1/auth/refresh", json={"refreshToken": tokens.refresh_token})
     assert response.status_code == 401
 

@@ -163,16 +163,16 @@ def test_a_database_outage_at_the_slot_is_retried_not_skipped(engine: Engine) ->
             if self.failures:
                 self.failures -= 1
                 raise ConnectionError("database restarting")
-            return real.begin(*args)  # type: ignore[arg-type]
+            return real.begin(*args)  # type: ignore[arg-type]  # the arguments pass through unchanged
 
         def finish(self, run_id: object, **kwargs: object) -> None:
-            real.finish(run_id, **kwargs)  # type: ignore[arg-type]
+            real.finish(run_id, **kwargs)  # type: ignore[arg-type]  # the arguments pass through unchanged
 
     clock = Clock(START + 30 * DAY + 60)
 
     async def scenario() -> None:
         task = asyncio.create_task(
-            run_jobs([job], SlotClaims(None), ledger=Flaky(), clock=clock, poll_seconds=0.05)  # type: ignore[arg-type]
+            run_jobs([job], SlotClaims(None), ledger=Flaky(), clock=clock, poll_seconds=0.05)  # type: ignore[arg-type]  # a test double with the ledger's methods
         )
         await asyncio.sleep(0.1)
         clock.now += 1  # time passes: the scheduler retries the same slot at its next poll
@@ -215,5 +215,5 @@ def test_run_now_is_recorded_as_manual_and_refused_while_running(db: Session) ->
     assert run is not None and (run.trigger, run.triggered_by) == (MANUAL, admin.user_id) and run.slot < 0
     with pytest.raises(NotFound):
         service.claim_manual_run(db, admin, [job], "no-such-job")
-    db.execute(delete(JobRun).where(JobRun.id == run_id))  # type: ignore[arg-type]
+    db.execute(delete(JobRun).where(JobRun.id == run_id))  # type: ignore[arg-type]  # SQLModel types a column as its Python value
     assert calls == []

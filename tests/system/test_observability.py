@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.realtime.reflex_client import ReflexClient, handler_name, state_name
 from tests.realtime.servers import members_who_may_enter
 from tests.realtime.test_live_socket import run
 from tests.server import AppServer
+from tests.support.socket_client import ReflexClient, handler_name, state_name
 from thrust.checkins.state import FrontDeskState, LiveState
 
 pytestmark = pytest.mark.slow

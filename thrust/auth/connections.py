@@ -26,14 +26,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from thrust.core.body_limit import discard_body
 from thrust.core.http import send_error
+from thrust.core.reflex_compat import EVENT_PATH, UPLOAD_HANDLER_HEADER, UPLOAD_PATH, UPLOAD_TOKEN_HEADER
 
 log = logging.getLogger("thrust.auth")
 
 CONNECTION_HEADER = "x-thrust-connection"
-EVENT_PATH = "/_event"
-UPLOAD_PATH = "/_upload"
-UPLOAD_TOKEN_HEADER = b"reflex-client-token"
-UPLOAD_HANDLER_HEADER = b"reflex-event-handler"
 UPLOAD_BUSY_MESSAGE = "Another upload from this page is still running; wait for it to finish."
 
 # connection id -> the handshake's Cookie header, for the sockets open on this worker.

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from thrust.auth.rbac import Actor, Permission, has_permission
+from thrust.core.reflex_compat import BOOT_HANDLERS, registered_function, registered_handlers
 from thrust.core.validation import UNSTORABLE_TEXT, is_storable
 from thrust.models import Role
 
@@ -37,21 +38,9 @@ BAD_REQUEST_MESSAGE = "That request was not understood"
 
 POLICY_ATTRIBUTE = "__thrust_policy__"
 
-# Reflex's own handlers that a browser calls before anyone can have signed in: connect/hydrate,
-# the page-load chain, client-storage sync and the client's error reports. Checked against the
-# installed Reflex by tests/ui/test_guard.py, so a rename in an upgrade fails loudly.
-REFLEX_PUBLIC_HANDLERS = frozenset(
-    {
-        "reflex___state____state.hydrate",
-        "reflex___state____state.hydrate_and_load",
-        "reflex___state____state.set_is_hydrated",
-        "reflex___state____state.reflex___state____on_load_internal_state.on_load_internal",
-        "reflex___state____state.reflex___state____on_load_internal_state.set_is_hydrated",
-        "reflex___state____state.reflex___state____update_vars_internal_state.update_vars_internal",
-        "reflex___state____state.reflex___state____frontend_event_exception_state.handle_frontend_exception",
-    }
-)
-HYDRATE_HANDLERS = frozenset({"reflex___state____state.hydrate", "reflex___state____state.hydrate_and_load"})
+# Reflex's own handlers that a browser calls before anyone can have signed in (named, and checked
+# against the installed Reflex, in thrust/core/reflex_compat.py).
+REFLEX_PUBLIC_HANDLERS = BOOT_HANDLERS
 
 
 @dataclass(frozen=True)
@@ -105,12 +94,6 @@ def public_event(fn: F) -> F:
     return fn
 
 
-def _registered_handlers() -> Mapping[str, Any]:
-    from reflex_base.registry import RegistrationContext
-
-    return RegistrationContext.ensure_context().event_handlers
-
-
 def handler_policy(full_name: str) -> Policy:
     """The policy of a registered handler, by its full Reflex name (as the socket protocol names it).
 
@@ -118,14 +101,13 @@ def handler_policy(full_name: str) -> Policy:
     """
     if full_name in REFLEX_PUBLIC_HANDLERS:
         return PUBLIC
-    registered = _registered_handlers()[full_name]
-    fn = registered.handler.fn
+    fn = registered_function(registered_handlers()[full_name])
     return getattr(fn, POLICY_ATTRIBUTE, SIGNED_IN)
 
 
 def all_handler_policies() -> dict[str, Policy]:
     """Every registered handler of every state, with its policy (for the authorization matrix)."""
-    return {name: handler_policy(name) for name in sorted(_registered_handlers())}
+    return {name: handler_policy(name) for name in sorted(registered_handlers())}
 
 
 # -- untrusted arguments ----------------------------------------------------------------------------
@@ -263,7 +245,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
                     yield _bad_argument(error)
 
             _declare(gen_wrapper, policy)
-            return gen_wrapper  # type: ignore[return-value]
+            return gen_wrapper  # type: ignore[return-value]  # wraps(fn) keeps its signature; mypy cannot see that
 
         @functools.wraps(fn)
         async def wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
@@ -279,7 +261,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
             return result
 
         _declare(wrapper, policy)
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # (same)
 
     return decorate
 

@@ -19,31 +19,23 @@ runs before every event (also server-chained ones) under the state lock:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import reflex as rx
-from reflex.state import StateUpdate
-from reflex_base.event import Event
 
 from thrust.auth.connections import act_with, is_upload_event, upload_cookie
-from thrust.auth.guard import DENIED_MESSAGE, HYDRATE_HANDLERS, handler_policy
+from thrust.auth.guard import DENIED_MESSAGE, handler_policy
 from thrust.auth.state import AuthState, current_location, session_ended_events
 from thrust.core.logs import new_event_id, set_request_id
 from thrust.core.metrics import SOCKET_EVENTS
+from thrust.core.reflex_compat import HYDRATE_HANDLERS, dropped, update_instead
 
 if TYPE_CHECKING:
     from reflex.app import App
-    from reflex.state import BaseState
+    from reflex.state import BaseState, StateUpdate
+    from reflex_base.event import Event
 
 log = logging.getLogger("thrust.auth")
-
-
-async def _update(state: BaseState, events: list[Any]) -> StateUpdate:
-    """Drop the event; send what changed in the state (if anything) and `events` instead."""
-    root = state._get_root_state()
-    delta = await root._get_resolved_delta()
-    root._clean()
-    return StateUpdate(delta=delta, events=Event.from_event_type(events))
 
 
 class AuthMiddleware(rx.Middleware):
@@ -56,7 +48,7 @@ class AuthMiddleware(rx.Middleware):
             policy = handler_policy(event.name)
         except KeyError:
             SOCKET_EVENTS.labels("unknown").inc()
-            return StateUpdate()
+            return dropped()
         auth = await state.get_state(AuthState)
         if policy.public:
             if event.name in HYDRATE_HANDLERS:
@@ -70,7 +62,7 @@ class AuthMiddleware(rx.Middleware):
             cookie = upload_cookie(state.router.session.client_token)
             if cookie is None:
                 log.warning("dropped %s: no upload request of this tab on this worker", event.name)
-                return StateUpdate()
+                return dropped()
             act_with(cookie)
 
         had_user = bool(auth._user_id)
@@ -79,22 +71,22 @@ class AuthMiddleware(rx.Middleware):
             # Another user's (or a dead) cookie with this tab's client token: refused, and the tab's
             # own session is left alone.
             log.warning("refused upload %s: its cookie does not prove this tab's user", event.name)
-            return StateUpdate()
+            return dropped()
         if actor is None:
             if not had_user:
                 # Never signed in on this socket: nothing to end, nothing to tell.
                 log.debug("dropped %s from an anonymous socket", event.name)
                 SOCKET_EVENTS.labels("dropped").inc()
-                return StateUpdate()
+                return dropped()
             log.info("session ended: dropped %s", event.name)
             SOCKET_EVENTS.labels("dropped").inc()
             await auth._forget()
-            return await _update(state, session_ended_events(current_location(state)))
+            return await update_instead(state, session_ended_events(current_location(state)))
 
         if not policy.allows(actor):
             log.warning("refused %s to %s (%s)", event.name, actor.user_id, actor.role.value)
             SOCKET_EVENTS.labels("refused").inc()
-            return await _update(state, [rx.toast.error(DENIED_MESSAGE)])
+            return await update_instead(state, [rx.toast.error(DENIED_MESSAGE)])
         SOCKET_EVENTS.labels("handled").inc()
         log.info("event %s by %s", _short_name(event.name), actor.user_id)
         return None

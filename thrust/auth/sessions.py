@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.auth.rbac import Actor
@@ -111,7 +111,7 @@ def refresh(session: Session, refresh_token: str, *, user_agent: str | None, ip:
     claims = decode_refresh_token(refresh_token)
     # Row lock: two refreshes with the same token cannot both succeed (PostgreSQL; SQLite serialises).
     auth = session.exec(
-        select(AuthSession).where(AuthSession.id == claims.session_id).with_for_update()
+        select(AuthSession).where(col(AuthSession.id) == claims.session_id).with_for_update()
     ).first()
     if auth is None or auth.user_id != claims.user_id:
         raise Unauthorized(INVALID_TOKEN)
@@ -161,7 +161,9 @@ def revoke_user_sessions(
     session: Session, user_id: uuid.UUID, *, reason: str, except_session_id: uuid.UUID | None = None
 ) -> int:
     """End every live session of a user (but `except_session_id`); return how many ended."""
-    query = select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+    query = select(AuthSession).where(
+        col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None)
+    )
     ended = 0
     for auth in session.exec(query).all():
         if auth.id != except_session_id:
@@ -173,8 +175,8 @@ def revoke_user_sessions(
 def revoke_sessions_of(session: Session, user_ids: Any, *, reason: str) -> int:
     """End every live session of the users `user_ids` names (ids, or a SELECT of them); how many ended."""
     query = select(AuthSession).where(
-        AuthSession.user_id.in_(user_ids),  # type: ignore[attr-defined]
-        AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+        col(AuthSession.user_id).in_(user_ids),
+        col(AuthSession.revoked_at).is_(None),
     )
     ended = 0
     for auth in session.exec(query).all():

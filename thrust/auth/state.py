@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import reflex as rx
+from reflex.state import BaseState
 
 from thrust.auth.connections import event_cookie, socket_cookie
 from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
@@ -72,7 +73,7 @@ def _display_name(actor: Actor) -> str:
         return user.full_name or user.email
 
 
-def current_location(state: rx.State) -> str:
+def current_location(state: BaseState) -> str:
     """The path (and query) the client says it is on, for a return after sign-in."""
     url = state.router.url
     path = url.path.rstrip("/") or routes.DASHBOARD  # the static server adds a trailing slash

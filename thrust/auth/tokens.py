@@ -166,7 +166,7 @@ def decode_access_token(token: str) -> AccessClaims:
     """Verify an access token; Unauthorized("Invalid or expired token") for anything else."""
     claims = _decode(token, header_type=ACCESS_HEADER_TYPE, claim_type=ACCESS_TYPE, audience=ACCESS_AUDIENCE)
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError:
         raise Unauthorized(INVALID_TOKEN) from None
     return AccessClaims(

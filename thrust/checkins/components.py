@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex_components_core.core.banner import has_connection_errors
 
 from thrust.checkins.live import STALE_AFTER_SECONDS, FeedRow, InsideRow
 from thrust.checkins.state import GREEN_BELOW, RED_FROM, DeskRow, FrontDeskState, LiveStaffState, LiveState
+from thrust.core.reflex_compat import connection_lost_var
 from thrust.members.components import tier_badge
 from thrust.ui import styles
 from thrust.ui.a11y import announcement, scroll_region
@@ -80,7 +80,7 @@ def _band_word() -> rx.Var:
 # -- live status -------------------------------------------------------------------------------------------
 
 # Paused right now: the socket is down, this worker lost the bus, or nothing loaded yet.
-PAUSED_NOW = has_connection_errors | LiveState.paused
+PAUSED_NOW = connection_lost_var() | LiveState.paused
 
 
 def _pill(label: str, color: str, *, dot_class: str = "") -> rx.Component:
@@ -328,7 +328,7 @@ LIST_HEIGHT = "30rem"
 
 
 def avatar(initials: rx.Var, size: str = "2", color: str = "gray") -> rx.Component:
-    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)  # type: ignore[arg-type]
+    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)
 
 
 def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:

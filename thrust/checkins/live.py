@@ -45,6 +45,7 @@ from thrust.checkins import service
 from thrust.core.bus import Bus, get_bus
 from thrust.core.db import session_scope
 from thrust.core.metrics import PUSH_LATENCY
+from thrust.core.reflex_compat import local_sockets, send_vars
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.clock import gym_clock
@@ -194,20 +195,6 @@ class Watchers:
 WATCHERS = Watchers()
 
 
-def local_sockets(app: rx.App) -> dict[str, str]:
-    """token -> sid of the sockets connected to this worker (Redis setups cache other workers' too)."""
-    namespace = app.event_namespace
-    if namespace is None:
-        return {}
-    manager = namespace._token_manager  # token_to_sid alone can't tell this worker's sockets from others'
-    mine = manager.instance_id
-    return {
-        token: record.sid
-        for token, record in list(manager.token_to_socket.items())
-        if record.instance_id == mine
-    }
-
-
 async def _staff_actor(cookie: str) -> Actor | None:
     from thrust.auth.state import lookup_actor
 
@@ -332,7 +319,7 @@ class Broadcaster:
                 self.on_message(message)
         finally:
             with contextlib.suppress(Exception):
-                await subscription.aclose()  # type: ignore[attr-defined]
+                await subscription.aclose()  # type: ignore[attr-defined]  # an async generator, typed as AsyncIterator
 
     def on_message(self, message: Mapping[str, Any]) -> None:
         """A bus message: any change, or our own heartbeat coming back, starts a push round."""
@@ -439,15 +426,9 @@ def is_paused() -> bool:
 
 async def tell_paused(app: rx.App, token: str) -> None:
     """Set `paused` on one page straight over its socket (on this worker), without Reflex's state store."""
-    from reflex.state import StateUpdate
-    from reflex_base.constants.state import FIELD_MARKER
-
     from thrust.checkins.state import LiveState
 
-    namespace = app.event_namespace
-    if namespace is not None:
-        delta = {LiveState.get_full_name(): {f"paused{FIELD_MARKER}": True}}
-        await namespace.emit_update(StateUpdate(delta=delta), token)
+    await send_vars(app, token, LiveState, {"paused": True})
 
 
 async def broadcast_capacity(app: rx.App) -> None:

@@ -251,7 +251,7 @@ def _member_card() -> rx.Component:
                     spacing="2",
                 ),
                 rx.hstack(
-                    avatar(card.initials, "5", rx.cond(card.inside, "grass", "gray")),  # type: ignore[arg-type]
+                    avatar(card.initials, "5", rx.cond(card.inside, "grass", "gray")),
                     rx.vstack(
                         rx.text(card.name, size="5", weight="bold", id="desk-card-name"),
                         rx.hstack(

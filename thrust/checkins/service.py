@@ -9,10 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.bus import publish_after_commit
+from thrust.core.db import rows_changed
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.metrics import observe_check_in
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
@@ -20,7 +21,7 @@ from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
 from thrust.gym import clock
 from thrust.members.search import DeskView, desk_search_conditions, desk_view, visible_to
-from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User
+from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, table_of
 
 CAPACITY_CHANNEL = "capacity"
 FEED_LIMIT = 20
@@ -85,17 +86,17 @@ class Inside:
 
 
 def _open_visits(session: Session) -> int:
-    statement = select(sa.func.count()).select_from(CheckIn).where(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+    statement = select(sa.func.count()).select_from(CheckIn).where(col(CheckIn.check_out_time).is_(None))
     return int(session.exec(statement).one())
 
 
 def current_capacity(session: Session) -> Capacity:
     """People inside now against the gym's maximum: one round trip (the count uses the open-visit index)."""
-    gym = GymSettings.__table__
+    gym = table_of(GymSettings)
     inside = (
         select(sa.func.count())
         .select_from(CheckIn)
-        .where(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+        .where(col(CheckIn.check_out_time).is_(None))
         .scalar_subquery()
     )
     maximum = sa.select(gym.c.max_capacity).where(gym.c.id == 1).scalar_subquery()
@@ -112,7 +113,7 @@ def _lock_gym(session: Session) -> int:
     "database is locked" when another writer got in between). Counting first and inserting after
     without this let 59 of 60 racers in at capacity 20.
     """
-    gym = GymSettings.__table__
+    gym = table_of(GymSettings)
     if session.get_bind().dialect.name == "sqlite":
         session.execute(sa.text("UPDATE gym_settings SET max_capacity = max_capacity WHERE id = 1"))
         return int(session.execute(sa.select(gym.c.max_capacity).where(gym.c.id == 1)).scalar_one())
@@ -159,7 +160,9 @@ def check_in(
             "MEMBERSHIP_EXPIRED", f"{member.full_name}'s membership ended on {member.membership_end:%d %b %Y}"
         )
     already = session.exec(
-        select(CheckIn.check_in_time).where(CheckIn.member_id == member.id, CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+        select(col(CheckIn.check_in_time)).where(
+            col(CheckIn.member_id) == member.id, col(CheckIn.check_out_time).is_(None)
+        )
     ).first()
     if already is not None:
         since = clock.hhmm(session, already)
@@ -194,7 +197,7 @@ def check_out(session: Session, actor: Actor, visit_id: uuid.UUID) -> CheckInRes
         raise NotFound("Visit not found")
     now = max(utcnow(), visit.check_in_time)
     # Conditional update: of two racing check-outs exactly one changes the row.
-    table = CheckIn.__table__
+    table = table_of(CheckIn)
     result = session.execute(
         sa.update(table)
         .where(table.c.id == visit_id, table.c.check_out_time.is_(None))
@@ -202,7 +205,7 @@ def check_out(session: Session, actor: Actor, visit_id: uuid.UUID) -> CheckInRes
     )
     member = session.get(Member, visit.member_id)
     assert member is not None
-    if result.rowcount == 0:
+    if rows_changed(result) == 0:
         session.refresh(visit)
         at = f" at {clock.hhmm(session, visit.check_out_time)}" if visit.check_out_time else ""
         raise Conflict(f"{member.full_name} was already checked out{at}")
@@ -216,7 +219,9 @@ def check_out_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Ch
     """Close the member's open visit (the front desk's Check out button)."""
     require(actor, Permission.CHECKINS_MANAGE)
     visit_id = session.exec(
-        select(CheckIn.id).where(CheckIn.member_id == member_id, CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+        select(col(CheckIn.id)).where(
+            col(CheckIn.member_id) == member_id, col(CheckIn.check_out_time).is_(None)
+        )
     ).first()
     if visit_id is None:
         raise Conflict("This member is not checked in")
@@ -254,12 +259,12 @@ def auto_check_out(session: Session, *, now: datetime | None = None) -> int:
     hours = gym.auto_checkout_hours if gym else 4
     cutoff = now - timedelta(hours=hours)
     stale = session.exec(
-        select(CheckIn.id, CheckIn.check_in_time).where(
-            CheckIn.check_out_time.is_(None),  # type: ignore[union-attr]
-            CheckIn.check_in_time < cutoff,
+        select(col(CheckIn.id), col(CheckIn.check_in_time)).where(
+            col(CheckIn.check_out_time).is_(None),
+            col(CheckIn.check_in_time) < cutoff,
         )
     ).all()
-    table = CheckIn.__table__
+    table = table_of(CheckIn)
     closed = 0
     for visit_id, started in stale:
         result = session.execute(
@@ -267,7 +272,7 @@ def auto_check_out(session: Session, *, now: datetime | None = None) -> int:
             .where(table.c.id == visit_id, table.c.check_out_time.is_(None))
             .values(check_out_time=started + timedelta(hours=hours), auto_checked_out=True)
         )
-        closed += int(result.rowcount or 0)
+        closed += rows_changed(result)
     if closed:
         observe_check_in("auto_out", closed)
         capacity = current_capacity(session)
@@ -294,9 +299,9 @@ def _visits_this_month(session: Session, member_ids: list[uuid.UUID]) -> dict[uu
     gym = clock.gym_clock(session)
     since = gym.midnight(gym.today().replace(day=1))
     rows = session.exec(
-        select(CheckIn.member_id, sa.func.count())
-        .where(CheckIn.member_id.in_(member_ids), CheckIn.check_in_time >= since)  # type: ignore[attr-defined]
-        .group_by(CheckIn.member_id)
+        select(col(CheckIn.member_id), sa.func.count())
+        .where(col(CheckIn.member_id).in_(member_ids), col(CheckIn.check_in_time) >= since)
+        .group_by(col(CheckIn.member_id))
     ).all()
     return {member_id: int(count) for member_id, count in rows}
 
@@ -333,10 +338,10 @@ def lookup(
         attempt.charge()  # every look-up counts, found or not
     today = clock.today(session)
     statement = (
-        select(Member, User.email)
-        .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
+        select(Member, col(User.email))
+        .join(User, col(User.id) == col(Member.user_id))
         .where(*desk_search_conditions(session, actor, query, today))
-        .order_by(Member.full_name, Member.id)
+        .order_by(col(Member.full_name), col(Member.id))
         .limit(max(1, min(limit, 20)))
     )
     found = session.exec(statement).all()
@@ -344,9 +349,9 @@ def lookup(
     open_visits = (
         dict(
             session.exec(
-                select(CheckIn.member_id, CheckIn.id).where(
-                    CheckIn.member_id.in_(ids),  # type: ignore[attr-defined]
-                    CheckIn.check_out_time.is_(None),  # type: ignore[union-attr]
+                select(col(CheckIn.member_id), col(CheckIn.id)).where(
+                    col(CheckIn.member_id).in_(ids),
+                    col(CheckIn.check_out_time).is_(None),
                 )
             ).all()
         )
@@ -370,20 +375,25 @@ def activity_feed(session: Session, actor: Actor, *, limit: int = FEED_LIMIT) ->
     require(actor, Permission.CHECKINS_VIEW_NAMES)
     limit = max(1, min(limit, 100))
     ins = session.exec(
-        select(CheckIn.member_id, Member.full_name, CheckIn.check_in_time)
-        .join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
-        .order_by(CheckIn.check_in_time.desc())  # type: ignore[attr-defined]
+        select(col(CheckIn.member_id), col(Member.full_name), col(CheckIn.check_in_time))
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
+        .order_by(col(CheckIn.check_in_time).desc())
         .limit(limit)
     ).all()
     outs = session.exec(
-        select(CheckIn.member_id, Member.full_name, CheckIn.check_out_time, CheckIn.auto_checked_out)
-        .join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
-        .where(CheckIn.check_out_time.is_not(None))  # type: ignore[union-attr]
-        .order_by(CheckIn.check_out_time.desc())  # type: ignore[union-attr]
+        select(
+            col(CheckIn.member_id),
+            col(Member.full_name),
+            col(CheckIn.check_out_time),
+            col(CheckIn.auto_checked_out),
+        )
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
+        .where(col(CheckIn.check_out_time).is_not(None))
+        .order_by(col(CheckIn.check_out_time).desc())
         .limit(limit)
     ).all()
     events = [FeedEvent("check-in", m, n, at) for m, n, at in ins] + [
-        FeedEvent("check-out", m, n, at, automatic=auto) for m, n, at, auto in outs
+        FeedEvent("check-out", m, n, at, automatic=auto) for m, n, at, auto in outs if at is not None
     ]
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]
@@ -393,10 +403,16 @@ def who_is_inside(session: Session, actor: Actor, *, limit: int = INSIDE_LIMIT) 
     """Everyone inside now, longest first (staff only)."""
     require(actor, Permission.CHECKINS_VIEW_NAMES)
     rows = session.exec(
-        select(CheckIn.id, Member.id, Member.full_name, Member.membership_tier, CheckIn.check_in_time)
-        .join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
-        .where(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
-        .order_by(CheckIn.check_in_time)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+            col(CheckIn.id),
+            col(Member.id),
+            col(Member.full_name),
+            col(Member.membership_tier),
+            col(CheckIn.check_in_time),
+        )
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
+        .where(col(CheckIn.check_out_time).is_(None))
+        .order_by(col(CheckIn.check_in_time))
         .limit(max(1, min(limit, INSIDE_LIMIT)))
     ).all()
     return [Inside(v, m, n, t, s) for v, m, n, t, s in rows]
@@ -418,27 +434,27 @@ def list_visits(
     require(actor, Permission.OCCUPANCY_VIEW)
     where: list[Any] = [visible_to(actor)]  # the directory's scope: whose visits are the actor's to list
     if not actor.can(Permission.CHECKINS_VIEW_NAMES):
-        own = session.exec(select(Member.id).where(Member.user_id == actor.user_id)).first()
+        own = session.exec(select(col(Member.id)).where(col(Member.user_id) == actor.user_id)).first()
         if own is None or (member_id is not None and member_id != own):
             raise PermissionDenied("You can only see your own visits")
         member_id = own
     if member_id is not None:
-        where.append(CheckIn.member_id == member_id)
+        where.append(col(CheckIn.member_id) == member_id)
     if since is not None:
-        where.append(CheckIn.check_in_time >= since)
+        where.append(col(CheckIn.check_in_time) >= since)
     if until is not None:
-        where.append(CheckIn.check_in_time < until)
+        where.append(col(CheckIn.check_in_time) < until)
     if open_only:
-        where.append(CheckIn.check_out_time.is_(None))  # type: ignore[union-attr]
+        where.append(col(CheckIn.check_out_time).is_(None))
     counted = select(sa.func.count()).select_from(CheckIn)
     if not actor.can(Permission.MEMBERS_VIEW_ALL):  # the scope is a condition on the member
-        counted = counted.join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
+        counted = counted.join(Member, col(Member.id) == col(CheckIn.member_id))
     total = int(session.exec(counted.where(*where)).one())
     rows = session.exec(
-        select(CheckIn, Member.full_name)
-        .join(Member, Member.id == CheckIn.member_id)  # type: ignore[arg-type]
+        select(CheckIn, col(Member.full_name))
+        .join(Member, col(Member.id) == col(CheckIn.member_id))
         .where(*where)
-        .order_by(CheckIn.check_in_time.desc())  # type: ignore[attr-defined]
+        .order_by(col(CheckIn.check_in_time).desc())
         .offset((max(1, page) - 1) * limit)
         .limit(max(1, min(limit, 100)))
     ).all()
@@ -458,12 +474,12 @@ def hourly_history(
     now = now or utcnow()
     since = (now - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
     if session.get_bind().dialect.name == "postgresql":
-        bucket: Any = sa.func.date_trunc("hour", sa.func.timezone("UTC", CheckIn.check_in_time))
+        bucket: Any = sa.func.date_trunc("hour", sa.func.timezone("UTC", col(CheckIn.check_in_time)))
     else:
-        bucket = sa.func.strftime("%Y-%m-%d %H:00:00", CheckIn.check_in_time)
+        bucket = sa.func.strftime("%Y-%m-%d %H:00:00", col(CheckIn.check_in_time))
     rows = session.exec(
         select(bucket.label("hour"), sa.func.count())
-        .where(CheckIn.check_in_time >= since, CheckIn.check_in_time <= now)
+        .where(col(CheckIn.check_in_time) >= since, col(CheckIn.check_in_time) <= now)
         .group_by(bucket)
         .order_by(bucket)
     ).all()

@@ -84,7 +84,7 @@ class RedisBus:
                 if raw.get("type") == "message":
                     yield json.loads(raw["data"])
         finally:
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves PubSub.aclose unannotated
             await client.aclose()
 
 

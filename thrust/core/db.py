@@ -7,9 +7,9 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -132,6 +132,12 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
 @lru_cache(maxsize=8)
 def _unit_engine(engine: Engine, read_only: bool) -> Engine:
     return engine.execution_options(**{UNIT_OPTION: READ if read_only else WRITE})
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (`Session.execute` is typed to return a plain Result;
+    for those statements it is a CursorResult)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def is_read_only(session: Session) -> bool:

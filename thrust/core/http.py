@@ -190,7 +190,8 @@ def install_error_handlers(api: FastAPI) -> None:
         code, message = _HTTP_CODES.get(exc.status_code, ("HTTP_ERROR", "The request could not be completed"))
         if isinstance(exc.detail, str) and exc.status_code not in _HTTP_CODES:
             message = exc.detail
-        return error_response(request, exc.status_code, code, message, headers=exc.headers)
+        headers = dict(exc.headers) if exc.headers else None
+        return error_response(request, exc.status_code, code, message, headers=headers)
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)
@@ -429,7 +430,7 @@ def create_api(routers: Iterable[APIRouter] = ()) -> FastAPI:
         api.include_router(router, prefix=API_PREFIX)
     api.include_router(metrics_router)
     # Every route's error answers are documented from its dependencies and inputs (see implied_errors).
-    api.openapi = _openapi(api)  # type: ignore[method-assign]
+    api.openapi = _openapi(api)  # type: ignore[method-assign]  # FastAPI's documented way to change the schema
     api.include_router(_unmatched_api_route(api))
     api.add_middleware(RequestIdMiddleware)
     api.add_middleware(UnitsOfWorkMiddleware)

@@ -73,7 +73,7 @@ class SlotClaims:
         try:
             if await self._redis.set(key, self._me, nx=True, ex=max(job.every_seconds * 2, 60)):
                 return True
-            return (await self._redis.get(key)) == self._me.encode()
+            return bool((await self._redis.get(key)) == self._me.encode())
         except aioredis.RedisError as exc:
             # Redis down: the database's unique (job, slot) still lets only one worker run the slot.
             log.warning("job claim for %s fell back to the database: %s", job.name, exc)

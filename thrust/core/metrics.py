@@ -94,7 +94,7 @@ def _forget_dead_workers(folder: Path) -> None:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            multiprocess.mark_process_dead(pid, str(folder))
+            multiprocess.mark_process_dead(pid, str(folder))  # type: ignore[no-untyped-call]  # unannotated upstream
         except PermissionError:
             pass  # alive, someone else's
 
@@ -121,7 +121,7 @@ def render() -> bytes:
         from prometheus_client import multiprocess
 
         _forget_dead_workers(Path(folder))
-        multiprocess.MultiProcessCollector(registry, path=folder)
+        multiprocess.MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]  # (same)
     else:
         registry.register(_ThisWorker())
     return generate_latest(registry)

@@ -101,6 +101,6 @@ def init_error_reporting(dsn: str | None, *, release: str) -> bool:
         max_request_body_size="never",
         traces_sample_rate=None,
         integrations=[LoggingIntegration(level=logging.INFO, event_level=logging.ERROR)],
-        before_send=_scrub_event,  # type: ignore[arg-type]
+        before_send=_scrub_event,  # type: ignore[arg-type]  # sentry types events as its TypedDict; we read it as a dict
     )
     return True

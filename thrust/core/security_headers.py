@@ -62,11 +62,11 @@ def frontend_script_hashes() -> frozenset[str]:
 def _frontend_folder() -> Path | None:
     # Where `reflex run --env prod` builds the pages it serves (REFLEX_WEB_WORKDIR is honoured).
     try:
-        from reflex.utils.prerequisites import get_web_dir
-        from reflex_base.constants import Dirs
+        from thrust.core.reflex_compat import built_frontend_dir
+
+        return built_frontend_dir()
     except ImportError:  # pragma: no cover - Reflex is always installed with THRUST
         return None
-    return get_web_dir() / Dirs.STATIC
 
 
 def socket_origin(public_url: str) -> str:

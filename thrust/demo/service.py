@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, revoke_sessions_of
 from thrust.checkins.service import CAPACITY_CHANNEL, current_capacity
 from thrust.core.bus import publish_after_commit
+from thrust.core.db import rows_changed
 from thrust.core.errors import Conflict
 from thrust.core.types import utcnow
 from thrust.demo_data import ADMIN_EMAIL
@@ -32,6 +33,7 @@ from thrust.models import (
     User,
     WorkoutPlan,
     WorkoutProgress,
+    table_of,
 )
 
 NO_ADMIN_MESSAGE = (
@@ -83,14 +85,14 @@ class DemoLogins:
 # -- which users are demo ------------------------------------------------------------------------------
 
 
-def _demo_user_ids() -> sa.Select[tuple[uuid.UUID]]:
+def _demo_user_ids() -> sa.Select[uuid.UUID]:
     # An admin is never removed, even one the demo made (a demo trainer promoted since is someone's
     # real login now, and the last admin must stay).
-    return sa.select(User.id).where(User.is_demo, User.role != Role.ADMIN)  # type: ignore[arg-type]
+    return sa.select(col(User.id)).where(col(User.is_demo), col(User.role) != Role.ADMIN)
 
 
-def _demo_member_ids() -> sa.Select[tuple[uuid.UUID]]:
-    return sa.select(Member.id).where(Member.user_id.in_(_demo_user_ids()))  # type: ignore[attr-defined]
+def _demo_member_ids() -> sa.Select[uuid.UUID]:
+    return sa.select(col(Member.id)).where(col(Member.user_id).in_(_demo_user_ids()))
 
 
 def has_demo_accounts(session: Session) -> bool:
@@ -104,7 +106,7 @@ def demo_data_loaded(session: Session, actor: Actor) -> bool:
     return actor.can(Permission.DEMO_DATA_REMOVE) and has_demo_accounts(session)
 
 
-def _count(session: Session, statement: sa.Select[tuple[int]]) -> int:
+def _count(session: Session, statement: sa.Select[int]) -> int:
     return int(session.execute(statement).scalar_one())
 
 
@@ -112,14 +114,16 @@ def _impact(session: Session) -> DemoImpact:
     demo_users, demo_members = _demo_user_ids(), _demo_member_ids()
     count = sa.func.count()
     return DemoImpact(
-        members=_count(session, sa.select(count).select_from(Member).where(Member.id.in_(demo_members))),  # type: ignore[attr-defined]
+        members=_count(session, sa.select(count).select_from(Member).where(col(Member.id).in_(demo_members))),
         visits=_count(
             session,
-            sa.select(count).select_from(CheckIn).where(CheckIn.member_id.in_(demo_members)),  # type: ignore[attr-defined]
+            sa.select(count).select_from(CheckIn).where(col(CheckIn.member_id).in_(demo_members)),
         ),
         trainers=_count(
             session,
-            sa.select(count).select_from(User).where(User.id.in_(demo_users), User.role == Role.TRAINER),  # type: ignore[attr-defined]
+            sa.select(count)
+            .select_from(User)
+            .where(col(User.id).in_(demo_users), col(User.role) == Role.TRAINER),
         ),
         unassigned=_count(session, sa.select(count).select_from(Member).where(*_losing_a_trainer())),
     )
@@ -127,8 +131,8 @@ def _impact(session: Session) -> DemoImpact:
 
 def _losing_a_trainer() -> tuple[sa.ColumnElement[bool], ...]:
     return (
-        Member.assigned_trainer_id.in_(_demo_user_ids()),  # type: ignore[union-attr]
-        Member.id.not_in(_demo_member_ids()),  # type: ignore[attr-defined]
+        col(Member.assigned_trainer_id).in_(_demo_user_ids()),
+        col(Member.id).not_in(_demo_member_ids()),
     )
 
 
@@ -155,24 +159,28 @@ def remove_demo_data(session: Session, actor: Actor) -> DemoImpact:
     revoke_sessions_of(session, demo_users, reason=RevokeReason.DEMO_REMOVED)
     session.execute(
         sa.update(WorkoutPlan)
-        .where(WorkoutPlan.created_by.in_(demo_users), WorkoutPlan.member_id.not_in(demo_members))  # type: ignore[attr-defined]
+        .where(col(WorkoutPlan.created_by).in_(demo_users), col(WorkoutPlan.member_id).not_in(demo_members))
         .values(created_by=actor.user_id)
     )
-    unassigned = session.execute(
-        sa.update(Member).where(*_losing_a_trainer()).values(assigned_trainer_id=None, updated_at=utcnow())
-    ).rowcount
+    unassigned = rows_changed(
+        session.execute(
+            sa.update(Member)
+            .where(*_losing_a_trainer())
+            .values(assigned_trainer_id=None, updated_at=utcnow())
+        )
+    )
     # Children first: what the foreign keys would cascade, deleted explicitly and counted.
-    visits = session.execute(sa.delete(CheckIn).where(CheckIn.member_id.in_(demo_members))).rowcount  # type: ignore[attr-defined]
-    demo_plans = sa.select(WorkoutPlan.id).where(WorkoutPlan.member_id.in_(demo_members))  # type: ignore[attr-defined]
-    session.execute(sa.delete(WorkoutProgress).where(WorkoutProgress.plan_id.in_(demo_plans)))  # type: ignore[attr-defined]
+    visits = rows_changed(session.execute(sa.delete(CheckIn).where(col(CheckIn.member_id).in_(demo_members))))
+    demo_plans = sa.select(col(WorkoutPlan.id)).where(col(WorkoutPlan.member_id).in_(demo_members))
+    session.execute(sa.delete(WorkoutProgress).where(col(WorkoutProgress.plan_id).in_(demo_plans)))
     for table in (WorkoutPlan, MembershipReminder, ReminderOptOut):
-        session.execute(sa.delete(table).where(table.member_id.in_(demo_members)))  # type: ignore[attr-defined]
-    members = session.execute(sa.delete(Member).where(Member.id.in_(demo_members))).rowcount  # type: ignore[attr-defined]
-    session.execute(sa.delete(AuthSession).where(AuthSession.user_id.in_(demo_users)))  # type: ignore[attr-defined]
-    trainers = session.execute(
-        sa.delete(User).where(User.id.in_(demo_users), User.role == Role.TRAINER)  # type: ignore[attr-defined]
-    ).rowcount
-    session.execute(sa.delete(User).where(User.id.in_(demo_users)))  # type: ignore[attr-defined]
+        session.execute(sa.delete(table).where(table_of(table).c.member_id.in_(demo_members)))
+    members = rows_changed(session.execute(sa.delete(Member).where(col(Member.id).in_(demo_members))))
+    session.execute(sa.delete(AuthSession).where(col(AuthSession.user_id).in_(demo_users)))
+    trainers = rows_changed(
+        session.execute(sa.delete(User).where(col(User.id).in_(demo_users), col(User.role) == Role.TRAINER))
+    )
+    session.execute(sa.delete(User).where(col(User.id).in_(demo_users)))
     removed = DemoImpact(
         members=int(members or 0),
         visits=int(visits or 0),
@@ -202,8 +210,8 @@ def console_actor(session: Session) -> Actor:
     the server's shell, which is more than any admin)."""
     user = session.execute(
         sa.select(User)
-        .where(User.role == Role.ADMIN, User.is_active)  # type: ignore[arg-type]
-        .order_by(User.created_at, User.id)
+        .where(col(User.role) == Role.ADMIN, col(User.is_active))
+        .order_by(col(User.created_at), col(User.id))
         .limit(1)
     ).scalar_one_or_none()
     if user is None:
@@ -216,18 +224,22 @@ def demo_logins(session: Session) -> DemoLogins | None:
     if not has_demo_accounts(session):
         return None
     admin = session.execute(
-        sa.select(User.email, User.password_hash).where(User.email == ADMIN_EMAIL, User.is_active)  # type: ignore[arg-type]
+        sa.select(col(User.email), col(User.password_hash)).where(
+            col(User.email) == ADMIN_EMAIL, col(User.is_active)
+        )
     ).first()
     trainers = session.execute(
-        sa.select(User.email)
-        .where(User.id.in_(_demo_user_ids()), User.role == Role.TRAINER, User.is_active)  # type: ignore[attr-defined, arg-type]
-        .order_by(User.created_at, User.email)
+        sa.select(col(User.email))
+        .where(col(User.id).in_(_demo_user_ids()), col(User.role) == Role.TRAINER, col(User.is_active))
+        .order_by(col(User.created_at), col(User.email))
     ).scalars()
     example = session.execute(
-        sa.select(User.email)
-        .join(Member, Member.user_id == User.id)
-        .where(User.id.in_(_demo_user_ids()), User.is_active, Member.status == MemberStatus.ACTIVE)  # type: ignore[attr-defined, arg-type]
-        .order_by(User.email)
+        sa.select(col(User.email))
+        .join(Member, col(Member.user_id) == col(User.id))
+        .where(
+            col(User.id).in_(_demo_user_ids()), col(User.is_active), col(Member.status) == MemberStatus.ACTIVE
+        )
+        .order_by(col(User.email))
         .limit(1)
     ).scalar_one_or_none()
     return DemoLogins(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.core.db import is_read_only
@@ -33,7 +33,7 @@ def get_gym(session: Session) -> GymSettings:
 
 # Built once: the members pages read the timezone on most calls, where building and keying a statement
 # (and loading the whole settings row) cost more than the query itself.
-_TIMEZONE = sa.select(GymSettings.timezone).where(GymSettings.id == GYM_ID)  # type: ignore[arg-type]
+_TIMEZONE = sa.select(col(GymSettings.timezone)).where(col(GymSettings.id) == GYM_ID)
 
 
 def gym_timezone(session: Session) -> ZoneInfo:
@@ -60,7 +60,7 @@ AUTO_CHECKOUT_RANGE = (1, 24)
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -68,7 +68,7 @@ def _check_range(
     value: object, field: str, label: str, bounds: tuple[int, int], problems: list[FieldProblem]
 ) -> None:
     low, high = bounds
-    if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
+    if not _is_int(value) or not low <= value <= high:
         problems.append(FieldProblem(field, f"{label} must be a whole number from {low} to {high:,}"))
 
 

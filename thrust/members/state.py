@@ -39,6 +39,7 @@ from thrust.auth.guard import (
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.errors import DomainError, NotFound, ValidationFailed
+from thrust.core.reflex_compat import call_handler
 from thrust.core.text import initials
 from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
@@ -910,7 +911,7 @@ class ProfileState(rx.State):
     @requires(*MANAGE_MEMBERSHIPS)
     async def deactivate_instead(self) -> Any:
         self.delete_open = False
-        return await ProfileState.change_status.fn(self, "deactivate")
+        return await call_handler(ProfileState.change_status, self, "deactivate")
 
     @rx.event
     @requires(*DELETE_MEMBERS)

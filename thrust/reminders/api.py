@@ -20,7 +20,7 @@ public = public_router(tags=["reminders"])
 
 TOKEN = Query(min_length=10, max_length=120, description="The token from the e-mail's link.")
 # A link that is not (or no longer) valid gets a page saying so, not the API's JSON error.
-INVALID_LINK = {
+INVALID_LINK: dict[int | str, dict[str, Any]] = {
     404: {"description": "The link is not valid", "content": {"text/html": {"schema": {"type": "string"}}}}
 }
 

@@ -29,10 +29,10 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, require
-from thrust.core.db import session_scope
+from thrust.core.db import rows_changed, session_scope
 from thrust.core.settings import Settings, get_settings
 from thrust.core.types import utcnow
 from thrust.gym import clock
@@ -141,13 +141,19 @@ def due_reminders(session: Session, today: date, stages: list[int]) -> list[Due]
         return []
     horizon = today + timedelta(days=max(stages))
     rows = session.exec(
-        select(Member.id, User.email, Member.full_name, Member.membership_tier, Member.membership_end)
-        .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+            col(Member.id),
+            col(User.email),
+            col(Member.full_name),
+            col(Member.membership_tier),
+            col(Member.membership_end),
+        )
+        .join(User, col(User.id) == col(Member.user_id))
         .where(
-            Member.status == MemberStatus.ACTIVE,
-            Member.membership_end >= today,
-            Member.membership_end <= horizon,
-            ~sa.exists().where(ReminderOptOut.member_id == Member.id),  # type: ignore[arg-type]
+            col(Member.status) == MemberStatus.ACTIVE,
+            col(Member.membership_end) >= today,
+            col(Member.membership_end) <= horizon,
+            ~sa.exists().where(col(ReminderOptOut.member_id) == col(Member.id)),
         )
     ).all()
     if not rows:
@@ -156,13 +162,13 @@ def due_reminders(session: Session, today: date, stages: list[int]) -> list[Due]
     ids = [row[0] for row in rows]
     for start in range(0, len(ids), 500):
         for member_id, end, stage, status, reminder_id in session.exec(
-            select(
-                MembershipReminder.member_id,
-                MembershipReminder.membership_end,
-                MembershipReminder.stage,
-                MembershipReminder.status,
-                MembershipReminder.id,
-            ).where(MembershipReminder.member_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+            select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+                col(MembershipReminder.member_id),
+                col(MembershipReminder.membership_end),
+                col(MembershipReminder.stage),
+                col(MembershipReminder.status),
+                col(MembershipReminder.id),
+            ).where(col(MembershipReminder.member_id).in_(ids[start : start + 500]))
         ).all():
             recorded.setdefault((member_id, end), {})[stage] = (status, reminder_id)
     due: list[Due] = []
@@ -200,10 +206,12 @@ def claim(scope: UnitOfWork, due: Due) -> uuid.UUID | None:
                 # A failed attempt is retried by whoever flips it back to "sending" first.
                 result = session.execute(
                     sa.update(MembershipReminder)
-                    .where(MembershipReminder.id == due.retry_id, MembershipReminder.status == FAILED)  # type: ignore[arg-type]
+                    .where(
+                        col(MembershipReminder.id) == due.retry_id, col(MembershipReminder.status) == FAILED
+                    )
                     .values(status=SENDING, claimed_at=utcnow(), days_left=due.days_left, error=None)
                 )
-                return due.retry_id if result.rowcount == 1 else None  # type: ignore[attr-defined]
+                return due.retry_id if rows_changed(result) == 1 else None
             reminder = MembershipReminder(
                 member_id=due.member_id,
                 membership_end=due.end,
@@ -232,7 +240,7 @@ def record(scope: UnitOfWork, reminder_id: uuid.UUID, error: str | None) -> None
     with scope() as session:
         session.execute(
             sa.update(MembershipReminder)
-            .where(MembershipReminder.id == reminder_id)  # type: ignore[arg-type]
+            .where(col(MembershipReminder.id) == reminder_id)
             .values(
                 status=FAILED if error else SENT,
                 sent_at=None if error else utcnow(),
@@ -289,21 +297,21 @@ class Ending:
 
 def _endings(session: Session, today: date, days: int, reminded: dict[uuid.UUID, int]) -> list[Ending]:
     rows = session.exec(
-        select(
-            Member.id,
-            Member.full_name,
-            Member.membership_tier,
-            Member.membership_end,
-            Member.assigned_trainer_id,
-            ReminderOptOut.member_id,
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
+            col(Member.id),
+            col(Member.full_name),
+            col(Member.membership_tier),
+            col(Member.membership_end),
+            col(Member.assigned_trainer_id),
+            col(ReminderOptOut.member_id),
         )
-        .join(ReminderOptOut, ReminderOptOut.member_id == Member.id, isouter=True)  # type: ignore[arg-type]
+        .join(ReminderOptOut, col(ReminderOptOut.member_id) == col(Member.id), isouter=True)
         .where(
-            Member.status == MemberStatus.ACTIVE,
-            Member.membership_end >= today,
-            Member.membership_end <= today + timedelta(days=days),
+            col(Member.status) == MemberStatus.ACTIVE,
+            col(Member.membership_end) >= today,
+            col(Member.membership_end) <= today + timedelta(days=days),
         )
-        .order_by(Member.membership_end, Member.full_name)  # type: ignore[arg-type]
+        .order_by(col(Member.membership_end), col(Member.full_name))
     ).all()
     endings = []
     for member_id, name, tier, end, trainer_id, opted_out in rows:
@@ -417,9 +425,9 @@ def _send_digests(
     with scope() as session:
         endings = _endings(session, today, days, reminded)
         staff = session.exec(
-            select(User.id, User.email, User.role).where(
-                User.role.in_([Role.ADMIN, Role.TRAINER]),  # type: ignore[attr-defined]
-                User.is_active == sa.true(),
+            select(col(User.id), col(User.email), col(User.role)).where(
+                col(User.role).in_([Role.ADMIN, Role.TRAINER]),
+                col(User.is_active) == sa.true(),
             )
         ).all()
     sent = 0
@@ -466,8 +474,8 @@ def member_reminders(
     member = get_visible_member(session, actor, member_id)
     rows: Iterable[MembershipReminder] = session.exec(
         select(MembershipReminder)
-        .where(MembershipReminder.member_id == member.id)
-        .order_by(MembershipReminder.claimed_at.desc(), MembershipReminder.stage)  # type: ignore[attr-defined]
+        .where(col(MembershipReminder.member_id) == member.id)
+        .order_by(col(MembershipReminder.claimed_at).desc(), col(MembershipReminder.stage))
         .limit(limit)
     ).all()
     now = utcnow()

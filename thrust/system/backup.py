@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -182,7 +183,9 @@ def _stamp(partial: Path, *, source: str) -> BackupInfo:
         with engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode = DELETE")  # no -wal file beside it
         with engine.begin() as connection:
-            revision = connection.execute(select(column("version_num")).select_from(table(VERSION_TABLE)))
+            revision: Any = connection.execute(
+                select(column("version_num")).select_from(table(VERSION_TABLE))
+            )
             info = BackupInfo(
                 path=partial,
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from thrust.core.db import session_scope
+from thrust.core.db import rows_changed, session_scope
 from thrust.core.jobs import Job
 from thrust.core.settings import Settings, get_settings
 from thrust.core.types import utcnow
@@ -47,7 +47,7 @@ class CleanupReport:
 
 
 def _deleted(session: Session, statement: sa.Delete) -> int:
-    return int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+    return rows_changed(session.execute(statement))
 
 
 def clean_records(session: Session, settings: Settings, now: datetime) -> CleanupReport:
@@ -58,22 +58,22 @@ def clean_records(session: Session, settings: Settings, now: datetime) -> Cleanu
         session,
         sa.delete(AuthSession).where(
             sa.or_(
-                AuthSession.expires_at < cutoff,  # type: ignore[arg-type]
-                sa.and_(AuthSession.revoked_at.is_not(None), AuthSession.revoked_at < cutoff),  # type: ignore[union-attr]
+                col(AuthSession.expires_at) < cutoff,
+                sa.and_(col(AuthSession.revoked_at).is_not(None), col(AuthSession.revoked_at) < cutoff),
             )
         ),
     )
     report.ai_usage_logs = _deleted(
         session,
         sa.delete(AIUsageLog).where(
-            AIUsageLog.created_at < now - timedelta(days=settings.ai_usage_retention_days)  # type: ignore[arg-type]
+            col(AIUsageLog.created_at) < now - timedelta(days=settings.ai_usage_retention_days)
         ),
     )
     report.job_runs = prune_runs(session, cutoff)
     ended_before: date = cutoff.date()
     report.reminders = _deleted(
         session,
-        sa.delete(MembershipReminder).where(MembershipReminder.membership_end < ended_before),  # type: ignore[arg-type]
+        sa.delete(MembershipReminder).where(col(MembershipReminder.membership_end) < ended_before),
     )
     return report
 

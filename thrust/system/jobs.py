@@ -17,10 +17,10 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, Permission, require
-from thrust.core.db import session_scope
+from thrust.core.db import rows_changed, session_scope
 from thrust.core.errors import Conflict, NotFound
 from thrust.core.jobs import MANUAL, Job, perform
 from thrust.core.types import utcnow
@@ -44,7 +44,7 @@ class DatabaseLedger:
     def last_slot(self, job: str) -> int | None:
         with self._scope() as session:
             value = session.exec(
-                select(sa.func.max(JobRun.slot)).where(JobRun.job == job, JobRun.slot >= 0)
+                select(sa.func.max(col(JobRun.slot))).where(col(JobRun.job) == job, col(JobRun.slot) >= 0)
             ).one()
         return None if value is None else int(value)
 
@@ -64,7 +64,7 @@ class DatabaseLedger:
         with self._scope() as session:
             session.execute(
                 sa.update(JobRun)
-                .where(JobRun.id == run_id)  # type: ignore[arg-type]
+                .where(col(JobRun.id) == run_id)
                 .values(status=FAILED if error else OK, finished_at=utcnow(), result=result, error=error)
             )
 
@@ -111,7 +111,7 @@ def next_run_at(job: Job, now: datetime) -> datetime:
 
 def _last_run(session: Session, job: str) -> JobRun | None:
     return session.exec(
-        select(JobRun).where(JobRun.job == job).order_by(JobRun.started_at.desc()).limit(1)  # type: ignore[attr-defined]
+        select(JobRun).where(col(JobRun.job) == job).order_by(col(JobRun.started_at).desc()).limit(1)
     ).first()
 
 
@@ -180,14 +180,14 @@ def prune_runs(session: Session, older_than: datetime) -> int:
     newest = {
         job: started
         for job, started in session.exec(
-            select(JobRun.job, sa.func.max(JobRun.started_at)).group_by(JobRun.job)
+            select(col(JobRun.job), sa.func.max(col(JobRun.started_at))).group_by(col(JobRun.job))
         )
     }
     removed = 0
     for job, started in newest.items():
         cutoff = min(older_than, started)
         result = session.execute(
-            sa.delete(JobRun).where(JobRun.job == job, JobRun.started_at < cutoff)  # type: ignore[arg-type]
+            sa.delete(JobRun).where(col(JobRun.job) == job, col(JobRun.started_at) < cutoff)
         )
-        removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        removed += rows_changed(result)
     return removed

@@ -9,6 +9,7 @@ from thrust.core.jobs import SlotClaims, run_jobs
 from thrust.core.logs import configure_logging, current_request_id, new_event_id, set_request_id
 from thrust.core.metrics import SOCKET_CONNECTIONS
 from thrust.core.observe import init_error_reporting
+from thrust.core.reflex_compat import SocketHook, wrap_socket_hooks
 from thrust.core.settings import VERSION, get_settings
 from thrust.system.jobs import DatabaseLedger
 from thrust.system.schedule import JOBS
@@ -49,32 +50,35 @@ async def count_sockets(app: rx.App) -> None:
     """Lifespan task: keep the connected-sockets gauge (this worker's share) up to date."""
     import asyncio
 
-    namespace = app.event_namespace
-    if namespace is None:
-        return
     counted: set[str] = set()
-    connect, disconnect = namespace.on_connect, namespace.on_disconnect
 
-    async def on_connect(sid: str, environ: dict, auth: Any = None) -> Any:
-        result = await connect(sid, environ, auth)
-        if sid not in counted:
-            counted.add(sid)
-            SOCKET_CONNECTIONS.inc()
-        return result
+    def counting_connect(connect: SocketHook) -> SocketHook:
+        async def on_connect(sid: str, environ: dict, auth: Any = None) -> Any:
+            result = await connect(sid, environ, auth)
+            if sid not in counted:
+                counted.add(sid)
+                SOCKET_CONNECTIONS.inc()
+            return result
 
-    def on_disconnect(sid: str, *_reason: Any) -> Any:
-        # Reflex's handler is synchronous and takes the sid alone (python-socketio adds a reason).
-        if sid in counted:
-            counted.discard(sid)
-            SOCKET_CONNECTIONS.dec()
-        return disconnect(sid)
+        return on_connect
 
-    namespace.on_connect = on_connect  # type: ignore[method-assign]
-    namespace.on_disconnect = on_disconnect  # type: ignore[method-assign]
+    def counting_disconnect(disconnect: SocketHook) -> SocketHook:
+        def on_disconnect(sid: str, *_reason: Any) -> Any:
+            # Reflex's handler takes the sid alone (python-socketio adds a reason).
+            if sid in counted:
+                counted.discard(sid)
+                SOCKET_CONNECTIONS.dec()
+            return disconnect(sid)
+
+        return on_disconnect
+
+    undo = wrap_socket_hooks(app, counting_connect, counting_disconnect)
+    if undo is None:
+        return
     try:
         await asyncio.Event().wait()  # until the worker stops
     finally:
-        namespace.on_connect, namespace.on_disconnect = connect, disconnect  # type: ignore[method-assign]
+        undo()
         SOCKET_CONNECTIONS.dec(len(counted))
         counted.clear()
 

@@ -256,6 +256,8 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
                 spacing="0",
                 width="100%",
                 align="start",
+                # For the browser tests: "true" once the page's load chain ran and the user is known.
+                custom_attrs={"data-hydrated": rx.State.is_hydrated & AuthState.is_authenticated},
             )
 
         page.__name__ = body.__name__

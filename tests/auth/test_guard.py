@@ -1,28 +1,22 @@
 """The socket's access control without a server: handler policies, the middleware and @requires.
 
-States are built as Reflex builds them for a new client token; the cookie -> actor lookup is replaced
-by a table, so these tests need no database and run in milliseconds.
+States are built as Reflex builds them for a new client token (tests/support/states.py); the cookie ->
+actor lookup is replaced by a table, so these tests need no database and run in milliseconds.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import inspect
 import uuid
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from reflex.istate.data import RouterData
 from reflex.state import State, StateUpdate
 from reflex_base.event import Event, EventHandler
-from reflex_base.registry import RegistrationContext
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
-from tests.handshake import handshake_headers
-from thrust.auth import state as auth_state
+from tests.support.states import client, reconnect, run, sessions, signed_in
 from thrust.auth.guard import (
     DENIED_MESSAGE,
     REFLEX_PUBLIC_HANDLERS,
@@ -38,6 +32,7 @@ from thrust.auth.guard import (
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
+from thrust.core.reflex_compat import call_handler, handler_function, handler_name
 from thrust.demo.state import DemoDataState
 from thrust.gym.state import GymSettingsState, ProfileState, SettingsState, StaffState
 from thrust.models import Role
@@ -46,7 +41,6 @@ from thrust.ui.routes import login_url, safe_next_path
 ADMIN = Actor(uuid.uuid4(), "admin@thrust.com", Role.ADMIN, uuid.uuid4())
 MEMBER = Actor(uuid.uuid4(), "sam.lee.1@example.com", Role.MEMBER, uuid.uuid4())
 COOKIES = {"thrust_access=admin": ADMIN, "thrust_access=member": MEMBER}
-ORIGIN = "http://localhost:3000"
 
 EXPECTED_PUBLIC = REFLEX_PUBLIC_HANDLERS | {
     "reflex___state____state.thrust___auth___state____auth_state.require_login",
@@ -55,52 +49,21 @@ EXPECTED_PUBLIC = REFLEX_PUBLIC_HANDLERS | {
 }
 
 
-def name_of(handler: Any) -> str:
-    from reflex.utils.format import format_event_handler
-
-    return format_event_handler(handler)
+name_of = handler_name
 
 
 @pytest.fixture(autouse=True)
-def fake_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Actor]]:
+def fake_sessions(monkeypatch: pytest.MonkeyPatch) -> dict[str, Actor]:
     """Cookie header -> actor, editable by a test (deleting an entry = the session ended)."""
-    table = dict(COOKIES)
-    monkeypatch.setattr(auth_state, "_lookup", lambda header: table.get(header))
-    monkeypatch.setattr(auth_state, "_display_name", lambda actor: actor.email.split("@")[0].title())
-    yield table
+    return sessions(monkeypatch, COOKIES, display_name=lambda actor: actor.email.split("@")[0].title())
 
 
 def new_client(cookie: str = "", path: str = "/settings") -> State:
-    """A fresh state tree for one client token, connected with `cookie` in its handshake."""
-    root = State(_reflex_internal_init=True)
-    router_data = {
-        "pathname": path,
-        "asPath": path,
-        "headers": handshake_headers(cookie, origin=ORIGIN),
-        "token": str(uuid.uuid4()),
-    }
-    root.router_data = router_data
-    root.router = RouterData.from_router_data(router_data)
-    return root
-
-
-def reconnect(root: State, cookie: str) -> None:
-    router_data = {**root.router_data, "headers": handshake_headers(cookie)}
-    root.router_data = router_data
-    root.router = RouterData.from_router_data(router_data)
-
-
-def run(coro: Any) -> Any:
-    # In a thread of its own: Playwright's sync API (browser tests in the same session) keeps an event
-    # loop running in the main thread, where asyncio.run refuses to start.
-    # The thread gets this context too: Reflex keeps its handler registry in a context variable.
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(context.run, asyncio.run, coro).result()
+    return client(cookie, path)
 
 
 async def preprocess(root: State, handler: Any) -> StateUpdate | None:
-    return await AuthMiddleware().preprocess(app=None, state=root, event=Event(name=name_of(handler)))  # type: ignore[arg-type]
+    return await AuthMiddleware().preprocess(app=None, state=root, event=Event(name=name_of(handler)))  # type: ignore[arg-type]  # the middleware never reads the app
 
 
 def toasts(update: StateUpdate | None) -> list[str]:
@@ -109,19 +72,7 @@ def toasts(update: StateUpdate | None) -> list[str]:
     return [str(ev.payload).replace("\\", "") for ev in update.events if ev.name == "_call_function"]
 
 
-async def signed_in(root: State) -> AuthState:
-    auth = await root.get_state(AuthState)
-    result = await AuthState.require_login.fn(auth)
-    assert result is None or all(isinstance(item, EventHandler) for item in result)  # the page's loaders
-    return auth
-
-
 # -- policies ---------------------------------------------------------------------------------------
-
-
-def test_reflex_internal_handlers_we_allow_exist_in_the_installed_reflex() -> None:
-    registered = set(RegistrationContext.ensure_context().event_handlers)
-    assert registered >= REFLEX_PUBLIC_HANDLERS
 
 
 def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in() -> None:
@@ -145,7 +96,7 @@ def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in
 
 
 def test_the_guard_keeps_the_signature_reflex_reads() -> None:
-    fn = GymSettingsState.set_day_open.fn
+    fn = handler_function(GymSettingsState.set_day_open)
     assert list(inspect.signature(fn).parameters) == ["self", "day", "is_open"]
     assert inspect.iscoroutinefunction(fn)
     assert fn.__name__ == "set_day_open"
@@ -158,7 +109,7 @@ def test_a_protected_page_sends_anonymous_visitors_to_sign_in_and_back() -> None
     async def scenario() -> None:
         root = new_client(path="/settings")
         auth = await root.get_state(AuthState)
-        redirect = await AuthState.require_login.fn(auth)
+        redirect = await call_handler(AuthState.require_login, auth)
         assert f"{login_url('/settings')}" in str(redirect.args)
         assert not auth.is_authenticated
 
@@ -186,7 +137,7 @@ def test_the_login_page_sends_a_signed_in_user_on_to_a_local_next_only() -> None
             root.router = RouterData.from_router_data(
                 {**root.router_data, "asPath": f"/login?{query}", "pathname": "/login"}
             )
-            redirect = await AuthState.redirect_if_signed_in.fn(auth)
+            redirect = await call_handler(AuthState.redirect_if_signed_in, auth)
             assert f"'{target}'" in str(redirect.args) or f'"{target}"' in str(redirect.args)
 
     run(scenario())
@@ -213,7 +164,7 @@ def test_next_is_always_a_local_path(value: object, expected: str) -> None:
 def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
     async def scenario() -> None:
         admin = await signed_in(new_client("thrust_access=admin", path="/settings"))
-        loaders = await AuthState.require_login.fn(admin)
+        loaders = await call_handler(AuthState.require_login, admin)
         # The page's own loader, then the one every page has (the admins' demo-data banner).
         assert [name_of(h) for h in loaders] == [
             name_of(SettingsState.load_settings),
@@ -221,13 +172,13 @@ def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
         ]
         # A member typing the front desk's address is sent to the dashboard, and nothing loads.
         member = await (new_client("thrust_access=member", path="/front-desk")).get_state(AuthState)
-        result = await AuthState.require_login.fn(member)
+        result = await call_handler(AuthState.require_login, member)
         text = str(result)
         assert "_redirect" in text or "redirect" in text
         assert not any(isinstance(item, EventHandler) for item in result)
         # Anonymous visitors get no loaders either: they are sent to sign in.
         anonymous = await new_client(path="/settings").get_state(AuthState)
-        assert "login" in str(await AuthState.require_login.fn(anonymous))
+        assert "login" in str(await call_handler(AuthState.require_login, anonymous))
 
     run(scenario())
 
@@ -303,7 +254,7 @@ def test_the_guard_refuses_inside_the_handler_too_and_changes_nothing() -> None:
         await signed_in(root)
         gym = await root.get_state(GymSettingsState)
         before = list(gym.days)
-        result = await GymSettingsState.set_day_open.fn(gym, "mon", False)
+        result = await call_handler(GymSettingsState.set_day_open, gym, "mon", False)
         assert DENIED_MESSAGE in str(result)
         assert gym.days == before
 
@@ -317,7 +268,7 @@ def test_bad_arguments_get_a_clear_toast_and_change_nothing() -> None:
         gym = await root.get_state(GymSettingsState)
         gym.days = auth_state_days()
         for day, is_open in (({"$gt": 1}, False), ("mon", "yes"), ("x" * 10_000, False), ("someday", True)):
-            result = await GymSettingsState.set_day_open.fn(gym, day, is_open)
+            result = await call_handler(GymSettingsState.set_day_open, gym, day, is_open)
             assert "not understood" in str(result)
         assert all(d.is_open for d in gym.days)
 
@@ -358,11 +309,11 @@ def test_every_registered_handler_is_refused_to_whom_its_policy_refuses() -> Non
         for name, policy in all_handler_policies().items():
             event = Event(name=name)
             anonymous = new_client()
-            update = await AuthMiddleware().preprocess(app=None, state=anonymous, event=event)  # type: ignore[arg-type]
+            update = await AuthMiddleware().preprocess(app=None, state=anonymous, event=event)  # type: ignore[arg-type]  # the middleware never reads the app
             assert (update is None) == policy.public, name
             member = new_client("thrust_access=member")
             await signed_in(member)
-            update = await AuthMiddleware().preprocess(app=None, state=member, event=event)  # type: ignore[arg-type]
+            update = await AuthMiddleware().preprocess(app=None, state=member, event=event)  # type: ignore[arg-type]  # the middleware never reads the app
             assert (update is None) == policy.allows_role(Role.MEMBER), name
             if update is not None:
                 assert DENIED_MESSAGE in " ".join(toasts(update)), name
