@@ -229,8 +229,8 @@ def _read_password(from_stdin: bool) -> str:
 
 def _cmd_create_admin(args: argparse.Namespace) -> int:
     from thrust.auth.service import create_staff_account, get_user_by_email, normalize_email
-    from thrust.core.validation import EMAIL_TAKEN
     from thrust.core.db import check_database, session_scope
+    from thrust.core.validation import EMAIL_TAKEN
     from thrust.models import Role
 
     check_database()
