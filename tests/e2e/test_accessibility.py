@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.axe import violations
 from tests.e2e.conftest import ADMIN, unique_ip
-from tests.e2e.test_csp import a_member_id, page_path, registered_pages
+from tests.e2e.test_csp import NO_SUCH_PAGE, a_member_id, page_path, public_pages, registered_pages
 from tests.server import AppServer
-from thrust.ui import routes
+from thrust.ui import registry
 
 pytestmark = pytest.mark.e2e
 
@@ -174,18 +174,17 @@ ROUTES: dict[str, Route] = {
             View("jobs tab", _open_tab("Jobs", "#jobs-table")),
         ),
     ),
+    "404": Route("#not-found-home"),
     "login": Route("form[data-thrust-auth]", (View("refused", _sign_in_refused),)),
     "signup": Route("form[data-thrust-auth]", (View("incomplete", _sign_up_incomplete),)),
 }
-PUBLIC = {routes.LOGIN.strip("/"), routes.SIGNUP.strip("/")}
+PUBLIC = public_pages()
 
 
 def dialogs_in_code(route: str) -> int:
     """How many dialogs (Radix Dialog or AlertDialog roots) the page's compiled code declares."""
-    import thrust.thrust
-
-    page = thrust.thrust.app._unevaluated_pages[route]
-    component = page.component() if callable(page.component) else page.component
+    registered_pages()
+    component = registry.PAGES[route].component()
     return len(re.findall(r"RadixThemes(?:Alert)?Dialog\.Root", str(component)))
 
 
@@ -205,7 +204,8 @@ class Checker:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size(DESKTOP)
         response = page.goto(path)
-        assert response is not None and response.ok, (path, response and response.status)
+        expected = 404 if path == NO_SUCH_PAGE else 200
+        assert response is not None and response.status == expected, (path, response and response.status)
         if signed_in:
             expect(page.locator("#account-menu")).to_have_text(re.compile(r"\w"), timeout=30_000)
         if route.ready:
