@@ -1,40 +1,36 @@
-"""Assembles the THRUST app: pages (all but sign-in/up need a session), auth middleware, /api/v1."""
+"""Assembles the THRUST app: the declared pages, auth middleware, /api/v1."""
 
 from __future__ import annotations
-
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import reflex as rx
 from starlette.types import ASGIApp
 
+# Importing a page module declares its pages (@page, thrust/ui/registry.py).
+import thrust.auth.pages
+import thrust.checkins.pages
+import thrust.dashboard.pages
+import thrust.gym.pages
+import thrust.members.pages
+import thrust.planner.pages
+import thrust.ui.public  # noqa: F401  (the page an unknown address shows)
 from thrust.api import API_ROUTERS
 from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
-from thrust.auth.pages import login_page, signup_page
-from thrust.auth.state import AuthState, protected_page
+from thrust.auth.state import AuthState
 from thrust.checkins.live import broadcast_capacity
-from thrust.checkins.pages import front_desk_page, live_page
-from thrust.checkins.state import FRONT_DESK_LOADERS, LIVE_LOADERS
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
 from thrust.core.reflex_compat import check_reflex_version
 from thrust.core.security_headers import SecurityHeaders
 from thrust.core.settings import get_settings
-from thrust.dashboard.pages import DASHBOARD_LOADERS, dashboard
-from thrust.demo.state import DemoDataState
-from thrust.gym.pages import SETTINGS_LOADERS, settings_page
-from thrust.members.pages import MEMBER_LOADERS, MEMBER_ROUTE, MEMBERS_LOADERS, member_page, members_page
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
-from thrust.planner.pages import planner_page
 from thrust.system.runtime import (
     count_sockets,
     report_backend_exception,
     scheduled_jobs,
     start_observing,
 )
-from thrust.ui import routes, styles
-from thrust.ui.shell import page_needs
+from thrust.ui import registry, styles
 from thrust.ui.state import ShellState
 
 start_observing()
@@ -83,34 +79,14 @@ app = rx.App(
 # Default deny: every socket event is checked against its handler's policy (thrust/auth/guard.py).
 app.add_middleware(AuthMiddleware())
 
-# (page, route, title, loaders: run once the visitor is known to be signed in and may open the page)
-_PROTECTED: Sequence[tuple[Callable[[], rx.Component], str, str, list[Any]]] = (
-    (dashboard, routes.DASHBOARD, "Dashboard", DASHBOARD_LOADERS),
-    (members_page, routes.MEMBERS, "Members", MEMBERS_LOADERS),
-    (member_page, MEMBER_ROUTE, "Member", MEMBER_LOADERS),
-    (front_desk_page, routes.FRONT_DESK, "Front desk", FRONT_DESK_LOADERS),
-    (live_page, routes.LIVE, "Live traffic", LIVE_LOADERS),
-    (planner_page, routes.PLANNER, "AI planner", []),
-    (settings_page, routes.SETTINGS, "Settings", SETTINGS_LOADERS),
-)
-for component, route, title, loaders in _PROTECTED:
+# Every page as declared with @page (thrust/ui/registry.py). The gym's name loads on every page;
+# a signed-in page's own loaders run from `require_login`, once the visitor may open it.
+for spec in registry.PAGES.values():
     app.add_page(
-        component,
-        route=route,
-        title=f"{title} · THRUST",
-        # Every page also asks whether to show an admin the "Demo data is loaded" banner.
-        on_load=[
-            ShellState.load_shell,
-            *protected_page(route, loaders=[*loaders, DemoDataState.load_banner], needs=page_needs(route)),
-        ],
-    )
-
-for component, route, title in ((login_page, routes.LOGIN, "Sign in"), (signup_page, routes.SIGNUP, "Join")):
-    app.add_page(
-        component,
-        route=route,
-        title=f"{title} · THRUST",
-        on_load=[ShellState.load_shell, AuthState.redirect_if_signed_in],
+        spec.component,
+        route=spec.route,
+        title=f"{spec.title} · THRUST",
+        on_load=[ShellState.load_shell, *(spec.on_load if spec.public else [AuthState.require_login])],
     )
 
 

@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+import reflex as rx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.axe import violations
 from tests.e2e.conftest import ADMIN, unique_ip
-from tests.e2e.test_csp import a_member_id, page_path, registered_pages
+from tests.e2e.test_csp import NO_SUCH_PAGE, a_member_id, page_path, public_pages, registered_pages
 from tests.server import AppServer
-from thrust.ui import routes
+from thrust.ui import registry, routes
+from thrust.ui.shell import template
 
 pytestmark = pytest.mark.e2e
 
@@ -174,19 +176,39 @@ ROUTES: dict[str, Route] = {
             View("jobs tab", _open_tab("Jobs", "#jobs-table")),
         ),
     ),
+    "404": Route("#not-found-home"),
     "login": Route("form[data-thrust-auth]", (View("refused", _sign_in_refused),)),
     "signup": Route("form[data-thrust-auth]", (View("incomplete", _sign_up_incomplete),)),
 }
-PUBLIC = {routes.LOGIN.strip("/"), routes.SIGNUP.strip("/")}
+PUBLIC = public_pages()
+# The shell's own dialogs (on every signed-in page), checked once on the dashboard.
+SHELL = Route(
+    '#capacity-summary[data-loaded="true"]',
+    (
+        View(
+            "remove demo data confirmation",
+            lambda page: _open_dialog(page, "#remove-demo-data", "alertdialog"),
+            dialog=True,
+        ),
+    ),
+)
+
+
+def _dialogs(component: object) -> int:
+    return len(re.findall(r"RadixThemes(?:Alert)?Dialog\.Root", str(component)))
+
+
+def shell_dialogs() -> int:
+    """The dialogs of the shell around every signed-in page (the demo banner's confirmation)."""
+    return _dialogs(template("")(rx.fragment)())
 
 
 def dialogs_in_code(route: str) -> int:
-    """How many dialogs (Radix Dialog or AlertDialog roots) the page's compiled code declares."""
-    import thrust.thrust
-
-    page = thrust.thrust.app._unevaluated_pages[route]
-    component = page.component() if callable(page.component) else page.component
-    return len(re.findall(r"RadixThemes(?:Alert)?Dialog\.Root", str(component)))
+    """How many dialogs (Radix Dialog or AlertDialog roots) the page's compiled code declares, not
+    counting the shell's (those are checked once, on the dashboard)."""
+    registered_pages()
+    spec = registry.PAGES[route]
+    return _dialogs(spec.component()) - (0 if spec.public else shell_dialogs())
 
 
 # -- the sweep ---------------------------------------------------------------------------------------
@@ -205,7 +227,8 @@ class Checker:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size(DESKTOP)
         response = page.goto(path)
-        assert response is not None and response.ok, (path, response and response.status)
+        expected = 404 if path == NO_SUCH_PAGE else 200
+        assert response is not None and response.status == expected, (path, response and response.status)
         if signed_in:
             expect(page.locator("#account-menu")).to_have_text(re.compile(r"\w"), timeout=30_000)
         if route.ready:
@@ -264,6 +287,7 @@ def _sign_in(page: Page, app_url: str, email: str, password: str) -> None:
 def test_every_page_and_dialog_has_an_accessibility_check() -> None:
     pages = registered_pages()
     assert sorted(ROUTES) == pages, "add the new page (and its dialogs) to ROUTES in this module"
+    assert shell_dialogs() == len(SHELL.views), "a dialog of the shell without an axe check"
     for route in pages:
         declared = sum(view.dialog for view in ROUTES[route].views)
         # Several views may show one dialog (the import's steps); each dialog needs at least one.
@@ -298,4 +322,15 @@ def test_pages_pass_axe_as_a_member(axe_context: BrowserContext, app_url: str) -
             continue
         # Staff pages send a member elsewhere or say they are for staff: that is what gets checked.
         checker.sweep(page_path(route, member["id"]), Route(), "a member", views=False)
+    assert not checker.found, "\n".join(checker.found)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the demo banner's confirmation leaves the keyboard focus on its opener (found by this sweep)",
+)
+def test_the_shells_dialogs_pass_axe_as_the_admin(axe_context: BrowserContext, app_url: str) -> None:
+    checker = Checker(axe_context.new_page())
+    _sign_in(checker.page, app_url, *ADMIN)
+    checker.sweep(routes.DASHBOARD, SHELL, "the admin")
     assert not checker.found, "\n".join(checker.found)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS, VIEWPORT, sign_in, unique_ip
 from tests.server import AppServer
-from thrust.ui import routes
+from thrust.ui import registry, routes
 
 pytestmark = pytest.mark.e2e
 
@@ -32,14 +32,21 @@ document.addEventListener("securitypolicyviolation", (e) => {
     + `(${e.sourceFile || "?"}:${e.lineNumber})`);
 });
 """
+NO_SUCH_PAGE = "/no-such-page"  # an address no page has: the "Page not found" page, with status 404
 CSP_CONSOLE = re.compile(r"Content Security Policy|Refused to (load|execute|apply|connect|frame|evaluate)")
 
 
 def registered_pages() -> list[str]:
-    """Every route the app serves a page on, as Reflex's page registry names them."""
-    import thrust.thrust
+    """Every page the app declares (thrust/ui/registry.py), by Reflex's name of its route."""
+    import thrust.thrust  # noqa: F401  (declares every page, as the running app does)
 
-    return sorted(thrust.thrust.app._unevaluated_pages)
+    return sorted(registry.PAGES)
+
+
+def public_pages() -> set[str]:
+    """The pages a visitor opens without signing in (sign-in, sign-up, page not found)."""
+    registered_pages()
+    return {key for key, spec in registry.PAGES.items() if spec.public}
 
 
 def a_member_id(server: AppServer) -> str:
@@ -52,6 +59,8 @@ def a_member_id(server: AppServer) -> str:
 def page_path(route: str, member_id: str) -> str:
     if route == "index":
         return routes.DASHBOARD
+    if route == registry.NOT_FOUND:
+        return NO_SUCH_PAGE
     path = "/" + route
     # Dynamic segments ("members/[member_id]") get a real id.
     return re.sub(r"\[[^\]]+\]", member_id, path)
@@ -72,7 +81,8 @@ class Watched:
 
     def open(self, path: str, name: str, *, signed_in: bool) -> list[str]:
         response = self.page.goto(path)
-        assert response is not None and response.ok, (path, response and response.status)
+        expected = 404 if path == NO_SUCH_PAGE else 200
+        assert response is not None and response.status == expected, (path, response and response.status)
         csp = response.headers.get("content-security-policy", "")
         assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, f"{path}: CSP {csp!r}"
         if signed_in:
@@ -107,7 +117,8 @@ def test_every_page_renders_under_its_csp_without_a_violation(
 ) -> None:
     pages = registered_pages()
     assert {"index", "login", "signup", "members", "settings"} <= set(pages), pages
-    public = {routes.LOGIN.strip("/"), routes.SIGNUP.strip("/")}
+    public = public_pages()
+    assert {"login", "signup", registry.NOT_FOUND} <= public, public
     member_id = a_member_id(app_server)
     violations: list[str] = []
 

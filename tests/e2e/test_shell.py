@@ -80,3 +80,26 @@ def test_cross_site_origins_are_not_trusted(page: Page, app_url: str) -> None:
     assert response.headers.get("access-control-allow-origin") not in {"*", "https://evil.example"}
     response = page.request.get(f"{app_url}/api/v1/health", headers={"Origin": app_url})
     assert response.headers.get("access-control-allow-origin") == app_url
+
+
+def test_an_unknown_address_shows_page_not_found_with_a_way_back(page: Page) -> None:
+    response = page.goto("/no-such-page")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_text("404: Page not found")).to_have_count(0)  # not Reflex's bare page
+    expect(page).to_have_title(re.compile("Page not found"))
+    expect(page.locator("#gym-name")).to_have_text("THRUST Gym")
+    # A visitor who is not signed in follows the way back, and the dashboard asks them to sign in.
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page).to_have_url(re.compile(r"/login/?$"))
+    expect(page.get_by_role("heading", name="Sign in to THRUST")).to_be_visible()
+
+
+def test_a_signed_in_user_follows_the_way_back_to_the_dashboard(admin_page: Page) -> None:
+    page = admin_page
+    page.goto("/members/nothing/here")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    page.get_by_role("link", name="Back to the dashboard").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.locator("#dashboard-capacity")).to_be_visible()

@@ -56,12 +56,13 @@ def _concrete(path: str, member_id: str, server: Server) -> str:
 
 
 def _protected_pages(cast: Cast) -> list[str]:
-    import thrust.thrust  # noqa: F401  (registers every page, as the running app does)
-    from thrust.auth.state import PAGE_ACCESS
+    import thrust.thrust  # noqa: F401  (declares every page, as the running app does)
+    from thrust.ui.registry import PAGES
 
     return [
         "/" + re.sub(r"\[[^]]+\]", cast.victim.member_id, key) if key != "index" else "/"
-        for key in PAGE_ACCESS
+        for key, spec in PAGES.items()
+        if not spec.public
     ]
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from thrust.auth.state import AuthState
 from thrust.ui import routes, styles
 from thrust.ui.forms import field, form_message_slot
-from thrust.ui.shell import logo
-from thrust.ui.state import ShellState
+from thrust.ui.pages import page
+from thrust.ui.public import public_layout
+from thrust.ui.registry import PUBLIC
 
 PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
@@ -61,35 +63,7 @@ def _switch_link(question: str, label: str, href: str) -> rx.Component:
     )
 
 
-def _auth_layout(heading: str, subheading: str, card: rx.Component, footer: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.vstack(
-                logo("3.5rem"),
-                rx.heading(heading, size="6", weight="bold", align="center"),
-                rx.text(ShellState.gym_name, size="2", color=styles.MUTED, id="gym-name", weight="medium"),
-                rx.text(subheading, size="2", color=styles.MUTED, align="center"),
-                align="center",
-                spacing="2",
-            ),
-            rx.card(card, size="4", width="100%"),
-            footer,
-            rx.hstack(
-                rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-                justify="center",
-                width="100%",
-            ),
-            spacing="5",
-            width="100%",
-            max_width="26rem",
-            align="center",
-        ),
-        min_height="100vh",
-        padding="1.5rem",
-        background="radial-gradient(ellipse at top, var(--accent-a3), transparent 60%)",
-    )
-
-
+@page(routes.LOGIN, "Sign in", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def login_page() -> rx.Component:
     form = _auth_form(
         "login",
@@ -114,7 +88,7 @@ def login_page() -> rx.Component:
         ),
         submit_label="Sign in",
     )
-    return _auth_layout(
+    return public_layout(
         "Sign in to THRUST",
         "Welcome back. Sign in to open the front desk, your members and your plan.",
         form,
@@ -122,6 +96,7 @@ def login_page() -> rx.Component:
     )
 
 
+@page(routes.SIGNUP, "Join", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def signup_page() -> rx.Component:
     form = _auth_form(
         "signup",
@@ -161,7 +136,7 @@ def signup_page() -> rx.Component:
         ),
         submit_label="Create account",
     )
-    return _auth_layout(
+    return public_layout(
         "Join THRUST",
         "Create your member account to check in, follow live traffic and get your training plan.",
         form,

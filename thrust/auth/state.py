@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import reflex as rx
@@ -22,12 +20,12 @@ from reflex.state import BaseState
 
 from thrust.auth.connections import event_cookie, socket_cookie
 from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
-from thrust.auth.rbac import ROLE_PERMISSIONS, Actor, Permission
+from thrust.auth.rbac import ROLE_PERMISSIONS, Actor
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, Unauthorized
 from thrust.core.text import initials
 from thrust.models import Role
-from thrust.ui import routes
+from thrust.ui import registry, routes
 
 S = TypeVar("S", bound=type[rx.State])
 
@@ -95,34 +93,6 @@ def resume_or_sign_in(path: str) -> Any:
 def session_ended_events(path: str | None = None) -> list[Any]:
     """What a client whose session ended gets: a toast and the sign-in page (returning to `path`)."""
     return [rx.toast.error(SESSION_ENDED_MESSAGE), rx.redirect(routes.login_url(path), replace=True)]
-
-
-@dataclass(frozen=True)
-class PageAccess:
-    """Who may open a protected page (any of `needs`; none: anyone signed in) and what loads it."""
-
-    needs: tuple[Permission, ...] = ()
-    loaders: tuple[Any, ...] = ()
-
-
-# Reflex's name of each protected page's route ("index", "settings", "members/[id]") -> its access.
-PAGE_ACCESS: dict[str, PageAccess] = {}
-
-
-def page_key(route: str) -> str:
-    """The route as Reflex's router names it, whichever way it is written ("/", "index", "/settings/")."""
-    return route.strip("/") or "index"
-
-
-def protected_page(route: str, *, loaders: Sequence[Any] = (), needs: Sequence[Permission] = ()) -> list[Any]:
-    """The on_load chain of a page that needs a session.
-
-    `AuthState.require_login` first finds out who is signed in (anonymous visitors go to sign in and
-    come back); then, only for a user holding any of `needs`, it chains the page's `loaders`. Others
-    are sent to the dashboard. So a loader never runs for someone who may not see the page.
-    """
-    PAGE_ACCESS[page_key(route)] = PageAccess(tuple(needs), tuple(loaders))
-    return [AuthState.require_login]
 
 
 class AuthState(rx.State):
@@ -249,12 +219,14 @@ class AuthState(rx.State):
             if self._user_id or self.is_authenticated:
                 await self._forget()
             return resume_or_sign_in(current_location(self))
-        access = PAGE_ACCESS.get(page_key(self.router.route_id or self.router.url.path))
-        if access is None:
+        # The page's declaration (thrust/ui/registry.py) says who may open it and what loads it, so a
+        # loader never runs for someone who may not see the page; others are sent to the dashboard.
+        spec = registry.find(self.router.route_id or self.router.url.path)
+        if spec is None or spec.public:
             return None
-        if access.needs and not any(actor.can(p) for p in access.needs):
+        if not spec.allows(ROLE_PERMISSIONS[actor.role]):
             return [rx.toast.info(PAGE_DENIED_MESSAGE), rx.redirect(routes.DASHBOARD, replace=True)]
-        return list(access.loaders)
+        return list(spec.on_load)
 
     @rx.event
     @public_event

@@ -15,11 +15,13 @@ from thrust.checkins.components import (
     occupancy_panel,
     who_is_inside,
 )
-from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState
+from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveState
 from thrust.members.components import tier_badge
 from thrust.ui import routes, styles
 from thrust.ui.forms import invalid_attrs
-from thrust.ui.shell import can, template
+from thrust.ui.pages import page
+from thrust.ui.registry import Nav
+from thrust.ui.shell import can
 
 SEARCH_DEBOUNCE_MS = 100
 
@@ -307,7 +309,13 @@ def _member_card() -> rx.Component:
     )
 
 
-@template("Front desk")
+@page(
+    routes.FRONT_DESK,
+    "Front desk",
+    needs=(Permission.CHECKINS_MANAGE,),
+    on_load=[FrontDeskState.open_desk, LiveState.load_live],
+    nav=Nav(3, "scan-line"),
+)
 def front_desk_page() -> rx.Component:
     return rx.fragment(
         live_styles(),
@@ -341,7 +349,13 @@ def front_desk_page() -> rx.Component:
 # -- live traffic ---------------------------------------------------------------------------------------
 
 
-@template("Live traffic")
+@page(
+    routes.LIVE,
+    "Live traffic",
+    needs=(Permission.OCCUPANCY_VIEW,),
+    on_load=[LiveState.load_live],
+    nav=Nav(4, "activity"),
+)
 def live_page() -> rx.Component:
     return rx.vstack(
         live_styles(),

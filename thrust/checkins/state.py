@@ -452,7 +452,3 @@ class FrontDeskState(rx.State):
         if row is None:
             row = DeskRow(id=self._refused_id, name="", initials="?")
         return await self._check_in(member_id, row, reason=reason)
-
-
-FRONT_DESK_LOADERS = [FrontDeskState.open_desk, LiveState.load_live]
-LIVE_LOADERS = [LiveState.load_live]

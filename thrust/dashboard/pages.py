@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.checkins.components import capacity_summary, live_styles
-from thrust.checkins.state import LIVE_LOADERS
+from thrust.checkins.state import LiveState
 from thrust.ui import routes, styles
-from thrust.ui.shell import coming_soon, template
-
-DASHBOARD_LOADERS = LIVE_LOADERS
+from thrust.ui.pages import page
+from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.shell import coming_soon
 
 
 def _card(icon: str, title: str, text: str) -> rx.Component:
@@ -56,7 +56,13 @@ def _capacity_card() -> rx.Component:
     )
 
 
-@template("Dashboard")
+@page(
+    routes.DASHBOARD,
+    "Dashboard",
+    needs=SIGNED_IN,
+    on_load=[LiveState.load_live],
+    nav=Nav(1, "layout-dashboard"),
+)
 def dashboard() -> rx.Component:
     return rx.vstack(
         live_styles(),

@@ -16,10 +16,12 @@ from thrust.gym.state import (
     StaffState,
 )
 from thrust.system.jobs_page import jobs_tab
-from thrust.ui import styles
+from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
 from thrust.ui.forms import field, section, text_input
-from thrust.ui.shell import can, template
+from thrust.ui.pages import page
+from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.shell import can
 
 PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 FORM_WIDTH = "44rem"
@@ -588,7 +590,13 @@ def _tab(label: str, icon: str, value: str) -> rx.Component:
     )
 
 
-@template("Settings")
+@page(
+    routes.SETTINGS,
+    "Settings",
+    needs=SIGNED_IN,
+    on_load=[SettingsState.load_settings],
+    nav=Nav(6, "settings"),
+)
 def settings_page() -> rx.Component:
     return rx.vstack(
         rx.tabs.root(
@@ -617,6 +625,3 @@ def settings_page() -> rx.Component:
         width="100%",
         spacing="4",
     )
-
-
-SETTINGS_LOADERS = [SettingsState.load_settings]

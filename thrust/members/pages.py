@@ -32,7 +32,9 @@ from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
 from thrust.ui.a11y import caption, scroll_region
 from thrust.ui.forms import field, invalid_attrs, text_input
-from thrust.ui.shell import can, template
+from thrust.ui.pages import page
+from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.shell import can
 
 UPLOAD_ID = "members-import"
 # Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
@@ -648,7 +650,13 @@ def _result_body() -> rx.Component:
     )
 
 
-@template("Members")
+@page(
+    routes.MEMBERS,
+    "Members",
+    needs=VIEW_MEMBERS,
+    on_load=[MembersState.open_directory],
+    nav=Nav(2, "users"),
+)
 def members_page() -> rx.Component:
     return rx.vstack(
         ui.page_styles(),
@@ -1721,7 +1729,13 @@ def _profile_skeleton() -> rx.Component:
     )
 
 
-@template("Member")
+# Anyone signed in: the members service decides whose profile each viewer may see.
+@page(
+    routes.MEMBER,
+    "Member",
+    needs=SIGNED_IN,
+    on_load=[ProfileState.open_profile, ReminderHistoryState.load_reminders],
+)
 def member_page() -> rx.Component:
     return rx.vstack(
         ui.page_styles(),
@@ -1761,8 +1775,3 @@ def member_page() -> rx.Component:
         spacing="4",
         width="100%",
     )
-
-
-MEMBERS_LOADERS = [MembersState.open_directory]
-MEMBER_LOADERS = [ProfileState.open_profile, ReminderHistoryState.load_reminders]
-MEMBER_ROUTE = routes.MEMBERS + "/[member_id]"

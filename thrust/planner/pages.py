@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.ui.shell import coming_soon, template
+from thrust.ui import routes
+from thrust.ui.pages import page
+from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.shell import coming_soon
 
 
-@template("AI planner")
+@page(routes.PLANNER, "AI planner", needs=SIGNED_IN, nav=Nav(5, "sparkles"))
 def planner_page() -> rx.Component:
     return coming_soon(
         "sparkles",

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 DASHBOARD = "/"
 MEMBERS = "/members"
+MEMBER = MEMBERS + "/[member_id]"  # a member's profile
 FRONT_DESK = "/front-desk"
 LIVE = "/live"
 PLANNER = "/planner"

@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import reflex as rx
 
 from thrust.auth.rbac import Permission
 from thrust.auth.state import AuthState, sign_out
 from thrust.demo.components import demo_banner
-from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.ui import routes, styles
 from thrust.ui.a11y import MAIN_ID, skip_link
+from thrust.ui.registry import PUBLIC, PageSpec, nav_pages
 from thrust.ui.state import ShellState
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    icon: str
-    route: str
-    # Shown to users holding any of these (none: everyone signed in). Cosmetic: the server enforces.
-    needs: tuple[Permission, ...] = ()
-
-
-NAV_ITEMS = (
-    NavItem("Dashboard", "layout-dashboard", routes.DASHBOARD),
-    NavItem("Members", "users", routes.MEMBERS, VIEW_MEMBERS),
-    NavItem("Front desk", "scan-line", routes.FRONT_DESK, (Permission.CHECKINS_MANAGE,)),
-    NavItem("Live traffic", "activity", routes.LIVE, (Permission.OCCUPANCY_VIEW,)),
-    NavItem("AI planner", "sparkles", routes.PLANNER),
-    NavItem("Settings", "settings", routes.SETTINGS),
-)
-
-
-def page_needs(route: str) -> tuple[Permission, ...]:
-    """The permissions (any of) a main page needs: the same rule that shows or hides its nav item."""
-    return next((item.needs for item in NAV_ITEMS if item.route == route), ())
 
 
 def can(*permissions: Permission) -> rx.Var[bool]:
@@ -49,8 +24,14 @@ def can(*permissions: Permission) -> rx.Var[bool]:
     return result
 
 
-def _for_role(item: NavItem, component: rx.Component) -> rx.Component:
-    return rx.cond(can(*item.needs), component) if item.needs else component
+def _for_role(item: PageSpec, component: rx.Component) -> rx.Component:
+    # Shown to users who may open the page (cosmetic: the server checks again on load).
+    needs = () if item.needs == PUBLIC else item.needs
+    return rx.cond(can(*needs), component) if needs else component
+
+
+def _icon(item: PageSpec) -> str:
+    return item.nav.icon if item.nav else "circle"
 
 
 def logo(size: str = "2rem") -> rx.Component:
@@ -71,15 +52,15 @@ def brand() -> rx.Component:
     )
 
 
-def _nav_link(item: NavItem) -> rx.Component:
+def _nav_link(item: PageSpec) -> rx.Component:
     path = rx.State.router.url.path
     active = (path == item.route) | (
         (item.route != routes.DASHBOARD) & path.to(str).startswith(item.route + "/")
     )
     return rx.link(
         rx.hstack(
-            rx.icon(item.icon, size=18),
-            rx.text(item.label, size="3", weight="medium"),
+            rx.icon(_icon(item), size=18),
+            rx.text(item.title, size="3", weight="medium"),
             align="center",
             spacing="3",
             padding_x="0.75rem",
@@ -104,7 +85,7 @@ def sidebar() -> rx.Component:
             rx.vstack(
                 rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
                 rx.vstack(
-                    *[_for_role(item, _nav_link(item)) for item in NAV_ITEMS], spacing="1", width="100%"
+                    *[_for_role(item, _nav_link(item)) for item in nav_pages()], spacing="1", width="100%"
                 ),
                 rx.spacer(),
                 rx.text(
@@ -143,11 +124,11 @@ def _mobile_nav() -> rx.Component:
                     _for_role(
                         item,
                         rx.menu.item(
-                            rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label)),
+                            rx.hstack(rx.icon(_icon(item), size=16), rx.text(item.title)),
                             on_select=rx.redirect(item.route),
                         ),
                     )
-                    for item in NAV_ITEMS
+                    for item in nav_pages()
                 ]
             ),
         ),
