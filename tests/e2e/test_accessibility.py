@@ -325,10 +325,6 @@ def test_pages_pass_axe_as_a_member(axe_context: BrowserContext, app_url: str) -
     assert not checker.found, "\n".join(checker.found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the demo banner's confirmation leaves the keyboard focus on its opener (found by this sweep)",
-)
 def test_the_shells_dialogs_pass_axe_as_the_admin(axe_context: BrowserContext, app_url: str) -> None:
     checker = Checker(axe_context.new_page())
     _sign_in(checker.page, app_url, *ADMIN)

@@ -29,11 +29,9 @@ def _dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=DemoDataState.cancel_removal
-                    )
-                ),
+                # No handler of its own: Reflex would wrap it in a box that Radix then focuses instead
+                # of the button (the dialog's on_open_change says it closed).
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.button(
                     rx.icon("trash-2", size=16),
                     REMOVE_LABEL,
@@ -47,9 +45,9 @@ def _dialog() -> rx.Component:
                 margin_top="1.25rem",
             ),
             max_width="32rem",
-            on_escape_key_down=DemoDataState.cancel_removal,
         ),
         open=DemoDataState.dialog_open,
+        on_open_change=DemoDataState.cancel_removal,  # only ever called to close: Cancel or Escape
     )
 
 
