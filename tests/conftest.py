@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,13 @@ pytest_plugins = ["tests.server"]
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("THRUST_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ENGINES = ("sqlite", "postgresql")
+
+# "Today" in a test is the gym's day, and test gyms keep UTC's date (UTC itself, or the afternoon zone
+# tests/server.py picks): the test process reads the clock in UTC whatever the machine's zone. The app
+# never reads local time; the servers the tests start keep the machine's zone to show it.
+os.environ.setdefault("THRUST_TEST_MACHINE_TZ", os.environ.get("TZ", ""))
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 # Tests never read the developer's environment or touch ./data: each run gets its own data folder.
 for _name in list(os.environ):

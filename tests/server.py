@@ -123,7 +123,9 @@ def launch(
     db_url = db_url or f"sqlite:///{data_dir / 'thrust.db'}"
     extra_env = env
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS"}},
+        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS", "TZ"}},
+        # The server reads the clock as the machine does (tests/conftest.py keeps the tests on UTC).
+        **({"TZ": machine_tz} if (machine_tz := os.environ.get("THRUST_TEST_MACHINE_TZ")) else {}),
         "THRUST_DATA_DIR": str(data_dir),
         "DATABASE_URL": db_url,
         "THRUST_PORT": str(port),
