@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,110 +29,17 @@ from pathlib import Path
 
 import bcrypt
 import httpx
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thrust.core.db import build_engine  # noqa: E402
-from thrust.core.security import BCRYPT_ROUNDS, hash_password  # noqa: E402
-from thrust.models import Role, User  # noqa: E402
+from bench.api_server import PASSWORD, free_port, line, prepare, start_server, wait_healthy  # noqa: E402
+from thrust.core.security import BCRYPT_ROUNDS  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "Bench-Press-2026!"
 PROBE_EVERY = 0.05
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _prepare(url: str, users: int) -> list[str]:
-    engine = build_engine(url)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    # One real 12-round hash, shared: checking it costs exactly what checking 20 different ones would.
-    password_hash = hash_password(PASSWORD)
-    emails = [f"bench{n:02d}@example.com" for n in range(users)]
-    with Session(engine) as session:
-        for n, email in enumerate(emails):
-            session.add(
-                User(email=email, password_hash=password_hash, role=Role.MEMBER, full_name=f"Bench {n}")
-            )
-        session.commit()
-    engine.dispose()
-    return emails
-
-
-def _start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "THRUST_DATA_DIR": data_dir,
-        "THRUST_TRUSTED_PROXY_HOPS": "1",
-        "JWT_SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
-        "PYTHONPATH": str(ROOT),
-    }
-    for name in ("REDIS_URL", "THRUST_REDIS_URL"):
-        env.pop(name, None)
-    granian = Path(sys.executable).parent / "granian"
-    return subprocess.Popen(
-        [
-            str(granian),
-            "--interface",
-            "asgi",
-            "--factory",
-            "thrust.api:build_api",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
-
-def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the API server exited during start-up")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the API server did not become healthy within 60 s")
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _line(label: str, values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    return (
-        f"{label:<22} n={len(ms):<4} p50 {_pct(ms, 0.5):7.1f} ms   p95 {_pct(ms, 0.95):7.1f} ms   "
-        f"max {max(ms):7.1f} ms"
-    )
 
 
 async def _probe(client: httpx.AsyncClient, stop: asyncio.Event, out: list[float]) -> None:
@@ -186,10 +92,10 @@ async def _run(base: str, emails: list[str], rounds: int) -> None:
     statuses = [s for per_user in results for s in per_user]
     bad = [s for s in statuses if s != 200]
     print(f"sign-ins      {len(statuses)} ({len(emails)} users x {rounds}, all at once), {len(bad)} not 200")
-    print(_line("login latency", latencies))
+    print(line("login latency", latencies, width=22))
     print(f"throughput    {len(statuses) / elapsed:.1f} sign-ins/s over {elapsed:.1f} s")
-    print(_line("health, idle", idle))
-    print(_line("health, under load", probes))
+    print(line("health, idle", idle, width=22))
+    print(line("health, under load", probes, width=22))
     if bad:
         raise SystemExit(f"FAILED: statuses {sorted(set(bad))}")
 
@@ -225,12 +131,12 @@ def main() -> int:
     process: subprocess.Popen[bytes] | None = None
     try:
         url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        emails = _prepare(url, args.users)
-        port = _free_port()
+        emails = prepare(url, args.users)
+        port = free_port()
         with tempfile.TemporaryDirectory(prefix="thrust_bench_login_") as data_dir:
-            process = _start_server(url, port, args.workers, data_dir)
+            process = start_server(url, port, args.workers, data_dir)
             base = f"http://127.0.0.1:{port}"
-            _wait_healthy(base, process)
+            wait_healthy(base, process)
             print(f"server        granian, {args.workers} worker(s), PostgreSQL, {args.users} accounts")
             asyncio.run(_run(base, emails, args.rounds))
             # Other work on the machine competes for the same CPUs as bcrypt: say how busy it was.

@@ -24,116 +24,22 @@ import contextlib
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from alembic import command
-from alembic.config import Config
-from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thrust.core.db import build_engine  # noqa: E402
-from thrust.core.security import BCRYPT_ROUNDS, hash_password  # noqa: E402
-from thrust.models import Role, User  # noqa: E402
+from bench.api_server import PASSWORD, free_port, line, pct, prepare, start_server, wait_healthy  # noqa: E402
+from thrust.core.security import BCRYPT_ROUNDS  # noqa: E402
 
-PASSWORD = "Bench-Press-2026!"
 TARGET_RATIO = 2.0
 ACCOUNTS = 30  # guesses rotate over them: the per-account limit (100 per hour) is never the bottleneck
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _prepare(url: str) -> list[str]:
-    engine = build_engine(url)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    password_hash = hash_password(PASSWORD)  # one real 12-round hash: every check costs the same
-    emails = [f"bench{n:02d}@example.com" for n in range(ACCOUNTS + 1)]
-    with Session(engine) as session:
-        for n, email in enumerate(emails):
-            session.add(
-                User(email=email, password_hash=password_hash, role=Role.MEMBER, full_name=f"Bench {n}")
-            )
-        session.commit()
-    engine.dispose()
-    return emails
-
-
-def _start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "THRUST_DATA_DIR": data_dir,
-        "THRUST_TRUSTED_PROXY_HOPS": "1",
-        "JWT_SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
-        "PYTHONPATH": str(ROOT),
-    }
-    for name in ("REDIS_URL", "THRUST_REDIS_URL"):
-        env.pop(name, None)
-    granian = Path(sys.executable).parent / "granian"
-    return subprocess.Popen(
-        [
-            str(granian),
-            "--interface",
-            "asgi",
-            "--factory",
-            "thrust.api:build_api",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
-
-def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("the API server exited during start-up")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("the API server did not become healthy within 60 s")
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _line(label: str, values: list[float]) -> str:
-    ms = [v * 1000 for v in values]
-    return (
-        f"{label:<26} n={len(ms):<4} p50 {_pct(ms, 0.5):7.1f} ms   p95 {_pct(ms, 0.95):7.1f} ms   "
-        f"max {max(ms):7.1f} ms"
-    )
 
 
 _addresses = itertools.count(1)
@@ -210,12 +116,12 @@ async def _run(base: str, emails: list[str], saves: int, guessers: int, rounds: 
 
     unexpected = sorted({s for s in statuses if s != 401})
     print(f"failed sign-ins {len(statuses)} by {guessers} guessers at once, other statuses: {unexpected}")
-    print(_line("failed sign-in latency", login_times))
-    print(_line("profile save, idle", idle))
-    print(_line("profile save, contended", contended))
+    print(line("failed sign-in latency", login_times))
+    print(line("profile save, idle", idle))
+    print(line("profile save, contended", contended))
     if failed:
         print(f"FAILED saves  {len(failed)} answered {sorted(set(failed))}")
-    ratio = _pct(contended, 0.95) / _pct(idle, 0.95)
+    ratio = pct(contended, 0.95) / pct(idle, 0.95)
     verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
     print(f"p95 ratio     contended / idle = {ratio:.2f} (target <= {TARGET_RATIO:.0f}x): {verdict}")
     return ratio
@@ -235,12 +141,12 @@ def main() -> int:
     process: subprocess.Popen[bytes] | None = None
     with tempfile.TemporaryDirectory(prefix="thrust_bench_contention_") as data_dir:
         url = f"sqlite:///{Path(data_dir) / 'thrust.db'}"
-        emails = _prepare(url)
-        port = _free_port()
+        emails = prepare(url, ACCOUNTS + 1)
+        port = free_port()
         try:
-            process = _start_server(url, port, args.workers, data_dir)
+            process = start_server(url, port, args.workers, data_dir)
             base = f"http://127.0.0.1:{port}"
-            _wait_healthy(base, process)
+            wait_healthy(base, process)
             print(f"server        granian, {args.workers} worker(s), SQLite, {len(emails)} accounts")
             asyncio.run(_run(base, emails, args.saves, args.guessers, args.rounds))
             print(f"machine       load average {os.getloadavg()[0]:.2f} at the end")

@@ -1,4 +1,8 @@
-"""Demo data for `python -m thrust seed`: an admin, 5 trainers, N members and a month of their visits."""
+"""Demo data for `python -m thrust seed`: an admin, 5 trainers, N members and a month of their visits.
+
+One module on purpose: the generators (names, memberships, arrivals inside the gym's opening hours)
+and the bulk writers share the row layouts and one random stream, which keeps a seed repeatable.
+"""
 
 from __future__ import annotations
 
