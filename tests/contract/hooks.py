@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import requests
@@ -48,6 +49,7 @@ WORD_RULES: dict[tuple[str, str], set[str]] = {
 
 LOGIN: dict[str, str] | None = json.loads(os.environ.get("THRUST_CONTRACT_LOGIN") or "null")
 BASE_URL = os.environ.get("THRUST_CONTRACT_URL", "")
+NEWLINE = re.compile(r"%0[aA]|\n")
 
 
 def _is_public(case: Any) -> bool:
@@ -87,12 +89,19 @@ if LOGIN is not None:
 def before_call(ctx: Any, case: Any, kwargs: dict[str, Any]) -> None:
     """A newline in a path parameter is sent as a space. Such a request never reaches THRUST: the ASGI
     router Reflex puts in front of every app (a `Mount("")`, whose pattern stops at a newline) answers it
-    with a plain-text 404 of its own. Every other character does reach the API's JSON answers."""
+    with a plain-text 404 of its own. Every other character does reach the API's JSON answers.
+
+    Path parameters reach this hook already percent-encoded, so a newline is "%0A" here (a raw one is
+    replaced too, for values a hook or link set)."""
     if case.path_parameters:
         case.path_parameters = {
-            name: value.replace("\n", " ") if isinstance(value, str) else value
+            name: _without_newline(value) if isinstance(value, str) else value
             for name, value in case.path_parameters.items()
         }
+
+
+def _without_newline(value: str) -> str:
+    return NEWLINE.sub("%20", value)
 
 
 def _fields(response: Any) -> set[str]:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.realtime.servers import Candidate, Server, members_who_may_enter, socket_owners
 from tests.server import AppServer
-from tests.support.socket_client import ReflexClient, handler_name, sign_in, state_name
+from tests.support.socket_client import ProbingClient, ReflexClient, handler_name, sign_in, state_name
 from thrust.checkins.live import HEARTBEAT_SECONDS
 from thrust.checkins.state import FrontDeskState, LiveStaffState, LiveState
 
@@ -134,19 +134,32 @@ def test_every_open_screen_gets_a_heartbeat_without_any_check_in(app_server: App
 
 
 def test_an_anonymous_socket_gets_no_occupancy(app_server: AppServer) -> None:
+    target = members_who_may_enter(app_server.db_url, 1)[0]
     url = app_server.url
 
     async def scenario() -> None:
-        stranger = ReflexClient(url, ip=ip())
-        await stranger.connect("/live")
+        stranger = ProbingClient(url, ip=ip())
+        address = ip()
+        desk = await connected(url, sign_in(url, *TRAINER, ip=address), "/front-desk", address)
         try:
-            await asyncio.sleep(1.0)
-            await stranger.emit(handler_name(LiveState.load_live))
-            await asyncio.sleep(1.0)
-            assert stranger.get(LIVE, "loaded") in (None, False)
-            assert stranger.get(STAFF, "feed", []) == []
+            await stranger.connect("/live")
+            await stranger.call(handler_name(LiveState.load_live))
+            # A change that every signed-in screen is sent: once the desk holds its new number, the
+            # round has been pushed; a round trip on the stranger's socket then proves that whatever
+            # was sent to it has arrived.
+            before = desk.get(LIVE, "current")
+            await desk_action(desk, target)
+            await desk.wait_for(lambda: desk.get(LIVE, "current") == before + 1, what="the desk's number")
+            await stranger.settle()
+            live = stranger.mirror.get(LIVE, {})
+            assert live.get("loaded") in (None, False)
+            assert live.get("current") in (None, 0), "an anonymous socket was sent the occupancy"
+            assert stranger.mirror.get(STAFF, {}).get("feed", []) == []
+            assert target.name not in stranger.seen()
+            await desk_action(desk, target)  # out again, as the test found the gym
         finally:
             await stranger.close()
+            await desk.close()
 
     run(scenario())
 
