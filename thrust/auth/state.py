@@ -21,6 +21,7 @@ from reflex.state import BaseState
 from thrust.auth.connections import event_cookie, socket_cookie
 from thrust.auth.policy import SESSION_ENDED_MESSAGE, public_event
 from thrust.auth.rbac import ROLE_PERMISSIONS, Actor
+from thrust.auth.service import get_me
 from thrust.auth.sessions import lookup_actor
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, Unauthorized
@@ -48,8 +49,6 @@ def user_bound(cls: S) -> S:
 
 
 def _display_name(actor: Actor) -> str:
-    from thrust.auth.service import get_me
-
     with session_scope(read_only=True) as session:
         user = get_me(session, actor)
         return user.full_name or user.email
