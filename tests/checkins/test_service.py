@@ -287,6 +287,10 @@ def test_occupancy_equals_open_visits(db: Session, desk) -> None:
     service.check_out(db, desk, visits[0].id)
     open_count = len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())
     assert service.current_capacity(db).current == open_count == 4
+    member_actor = actor_for(make_user(db, role=Role.MEMBER))
+    assert service.occupancy(db, member_actor) == service.current_capacity(db)  # the number is for everyone
+    with pytest.raises(Unauthorized):
+        service.occupancy(db, None)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:

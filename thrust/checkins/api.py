@@ -113,7 +113,7 @@ def check_out(
 @router.get("/check-ins/current", response_model=Data[CurrentOut], summary="Occupancy now")
 def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
     """People inside now against the gym's maximum capacity (any signed-in user)."""
-    capacity = service.current_capacity(session)
+    capacity = service.occupancy(session, actor)
     return Data(data=CurrentOut(current=capacity.current, max=capacity.max, percent=capacity.percent))
 
 

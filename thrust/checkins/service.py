@@ -140,6 +140,12 @@ def current_capacity(session: Session) -> Capacity:
     return Capacity(current=int(current), max=int(most) if most is not None else 100)
 
 
+def occupancy(session: Session, actor: Actor) -> Capacity:
+    """`current_capacity` for a caller: anyone who may VIEW_OCCUPANCY (every signed-in role)."""
+    require(actor, *VIEW_OCCUPANCY)
+    return current_capacity(session)
+
+
 def _lock_gym(session: Session) -> int:
     """Serialise changes to who is inside: lock the gym row and return the maximum capacity.
 
