@@ -13,6 +13,7 @@ from thrust.auth.rbac import Actor, allowed
 from thrust.checkins import service
 from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK
 from thrust.checkins.service import CheckInRefused
+from thrust.checkins.visits import list_visits
 from thrust.core.bus import OUTBOX_KEY
 from thrust.core.errors import Conflict, PermissionDenied, RateLimited, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import InProcessBackend, RateLimiter
@@ -254,11 +255,11 @@ def test_a_trainer_lists_visits_of_their_assigned_members_only(db: Session, desk
     nobody = make_member(db, full_name="Nobody's Member")
     for member in (mine, other, nobody):
         make_visit(db, member)
-    rows, total = service.list_visits(db, desk)
+    rows, total = list_visits(db, desk)
     assert total == 1 and [name for _, name in rows] == ["Mine Assigned"]
-    assert service.list_visits(db, desk, member_id=other.id) == ([], 0)
-    assert service.list_visits(db, desk, member_id=mine.id)[1] == 1
-    _, everyone = service.list_visits(db, admin)
+    assert list_visits(db, desk, member_id=other.id) == ([], 0)
+    assert list_visits(db, desk, member_id=mine.id)[1] == 1
+    _, everyone = list_visits(db, admin)
     assert everyone == 3  # positive control: an admin lists them all
 
 
@@ -298,11 +299,11 @@ def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:
     make_visit(db, mine)
     make_visit(db, other)
     me = actor_for(db.get(User, mine.user_id))
-    rows, total = service.list_visits(db, me)
+    rows, total = list_visits(db, me)
     assert total == 1 and rows[0][1] == "Me Myself"
     with pytest.raises(PermissionDenied):
-        service.list_visits(db, me, member_id=other.id)
-    _, everyone = service.list_visits(
+        list_visits(db, me, member_id=other.id)
+    _, everyone = list_visits(
         db, actor_for(make_user(db, role=Role.ADMIN)), since=datetime.now(UTC) - timedelta(days=1)
     )
     assert everyone == 2

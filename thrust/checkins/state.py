@@ -161,9 +161,7 @@ class DeskRow:
     contact: str = ""  # "ana@example.com · +34 612 345 678"; "" outside the user's scope
     tier: str = ""
     ends: str = ""  # "12 Mar 2027"; "" outside the user's scope
-    warning: str = (
-        ""  # the service's cue of why a check-in will be refused, shown before anyone presses Enter
-    )
+    warning: str = ""  # the service's cue: why a check-in will be refused, shown before Enter
     inside: bool = False
     visits: int = 0
     detailed: bool = False  # within the user's scope: contact, end and visits are filled
