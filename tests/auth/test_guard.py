@@ -17,19 +17,15 @@ from reflex_base.event import Event, EventHandler
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.support.states import client, reconnect, run, sessions, signed_in
-from thrust.auth.guard import (
+from thrust.auth.arguments import BadArgument, form_values, int_arg, text_arg, uuid_arg
+from thrust.auth.middleware import AuthMiddleware
+from thrust.auth.policy import (
     DENIED_MESSAGE,
     REFLEX_PUBLIC_HANDLERS,
     SESSION_ENDED_MESSAGE,
-    BadArgument,
     all_handler_policies,
-    form_values,
     handler_policy,
-    int_arg,
-    text_arg,
-    uuid_arg,
 )
-from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
 from thrust.core.reflex_compat import call_handler, handler_function, handler_name

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.checkins import service
+from thrust.checkins import service, visits
 from thrust.checkins.schemas import (
     CapacityMeta,
     CapacityOut,
@@ -56,7 +56,7 @@ def list_check_ins(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> VisitListOut:
     """Staff see every visit; a member only their own."""
-    rows, total = service.list_visits(
+    rows, total = visits.list_visits(
         session,
         actor,
         member_id=member_id,
@@ -113,7 +113,7 @@ def check_out(
 @router.get("/check-ins/current", response_model=Data[CurrentOut], summary="Occupancy now")
 def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
     """People inside now against the gym's maximum capacity (any signed-in user)."""
-    capacity = service.current_capacity(session)
+    capacity = service.occupancy(session, actor)
     return Data(data=CurrentOut(current=capacity.current, max=capacity.max, percent=capacity.percent))
 
 
@@ -121,8 +121,8 @@ def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
 def history(
     actor: CurrentActor,
     session: SessionDep,
-    days: Annotated[int, Query(ge=1, le=service.MAX_HISTORY_DAYS)] = 1,
+    days: Annotated[int, Query(ge=1, le=visits.MAX_HISTORY_DAYS)] = 1,
 ) -> HistoryOut:
     """Check-ins per hour over the last `days` days (UTC hours, oldest first)."""
-    rows = service.hourly_history(session, actor, days=days)
+    rows = visits.hourly_history(session, actor, days=days)
     return HistoryOut(data=[HourOut(hour=hour, check_ins=count) for hour, count in rows])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.auth.rbac import Permission
+from thrust.checkins.capabilities import USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
 from thrust.checkins.components import (
     activity_feed,
     avatar,
@@ -165,7 +165,7 @@ def _refusal() -> rx.Component:
                     align="center",
                 ),
                 rx.cond(
-                    (FrontDeskState.refusal_code == "AT_CAPACITY") & ~FrontDeskState.can_override,
+                    FrontDeskState.overridable & ~FrontDeskState.can_override,
                     rx.text("Only an admin can let someone in past capacity.", size="1"),
                 ),
                 rx.cond(FrontDeskState.override_open, _override_form()),
@@ -312,7 +312,7 @@ def _member_card() -> rx.Component:
 @page(
     routes.FRONT_DESK,
     "Front desk",
-    needs=(Permission.CHECKINS_MANAGE,),
+    needs=USE_DESK,
     on_load=[FrontDeskState.open_desk, LiveState.load_live],
     nav=Nav(3, "scan-line"),
 )
@@ -321,7 +321,7 @@ def front_desk_page() -> rx.Component:
         live_styles(),
         rx.script(src=KEEP_CARET_SCRIPT),
         rx.cond(
-            can(Permission.CHECKINS_MANAGE),
+            can(*USE_DESK),
             rx.grid(
                 rx.vstack(
                     _search_box(),
@@ -352,7 +352,7 @@ def front_desk_page() -> rx.Component:
 @page(
     routes.LIVE,
     "Live traffic",
-    needs=(Permission.OCCUPANCY_VIEW,),
+    needs=VIEW_OCCUPANCY,
     on_load=[LiveState.load_live],
     nav=Nav(4, "activity"),
 )
@@ -361,7 +361,7 @@ def live_page() -> rx.Component:
         live_styles(),
         occupancy_panel(),
         rx.cond(
-            can(Permission.CHECKINS_VIEW_NAMES),
+            can(*VIEW_NAMES),
             rx.grid(
                 activity_feed(),
                 who_is_inside(),

@@ -6,9 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.auth.guard import background_policy, int_arg, requires, signed_in
+from thrust.auth.arguments import int_arg
+from thrust.auth.guard import requires, signed_in
+from thrust.auth.policy import background_policy
 from thrust.auth.rbac import Permission
-from thrust.auth.state import AuthState, acting_user, user_bound
+from thrust.auth.state import AuthState, acting_user, user_bound, verified_actor
 from thrust.core.errors import DomainError
 from thrust.demo import service
 from thrust.ui.feedback import error_toast, in_unit_of_work, saved_toast
@@ -77,7 +79,7 @@ class DemoDataState(rx.State):
             armed, self._armed = self._armed, False  # only a matching confirmation arms it, once
             if not armed:
                 return None
-            actor = await (await self.get_state(AuthState))._verify()
+            actor = await verified_actor(self)
             if actor is None or not actor.can(Permission.DEMO_DATA_REMOVE):
                 self.busy = False
                 return None

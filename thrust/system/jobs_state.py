@@ -10,7 +10,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import requires, text_arg
+from thrust.auth.arguments import text_arg
+from thrust.auth.guard import requires
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
