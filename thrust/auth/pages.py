@@ -7,11 +7,13 @@ on success reloads into the app.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from thrust.auth.state import AuthState
 from thrust.ui import routes, styles
-from thrust.ui.forms import field, form_message_slot
+from thrust.ui.forms import form_message_slot, text_field
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
@@ -19,8 +21,9 @@ from thrust.ui.registry import PUBLIC
 PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
 
-def _input(control_id: str, **props: object) -> rx.Component:
-    return rx.input(id=control_id, name=control_id, size="3", width="100%", **props)
+def _field(label: str, name: str, **props: Any) -> rx.Component:
+    """A field whose message page script fills (its slot is named for the field)."""
+    return text_field(label, name, error_slot=name, **props)
 
 
 def _auth_form(kind: str, *children: rx.Component, submit_label: str) -> rx.Component:
@@ -67,25 +70,16 @@ def _switch_link(question: str, label: str, href: str) -> rx.Component:
 def login_page() -> rx.Component:
     form = _auth_form(
         "login",
-        field(
+        _field(
             "Email",
-            _input(
-                "email",
-                type="email",
-                placeholder="you@yourgym.com",
-                auto_complete="username",
-                required=True,
-                auto_focus=True,
-            ),
-            control_id="email",
-            error_slot="email",
+            "email",
+            type="email",
+            placeholder="you@yourgym.com",
+            auto_complete="username",
+            required=True,
+            auto_focus=True,
         ),
-        field(
-            "Password",
-            _input("password", type="password", auto_complete="current-password", required=True),
-            control_id="password",
-            error_slot="password",
-        ),
+        _field("Password", "password", type="password", auto_complete="current-password", required=True),
         submit_label="Sign in",
     )
     return public_layout(
@@ -100,39 +94,26 @@ def login_page() -> rx.Component:
 def signup_page() -> rx.Component:
     form = _auth_form(
         "signup",
-        field(
-            "Full name",
-            _input("fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
-            control_id="fullName",
-            error_slot="fullName",
-        ),
-        field(
+        _field("Full name", "fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
+        _field(
             "Email",
-            _input(
-                "email", type="email", placeholder="you@example.com", auto_complete="email", required=True
-            ),
-            control_id="email",
-            error_slot="email",
+            "email",
+            type="email",
+            placeholder="you@example.com",
+            auto_complete="email",
+            required=True,
         ),
-        field(
-            "Phone",
-            _input("phone", type="tel", auto_complete="tel", max_length=32),
-            control_id="phone",
-            error_slot="phone",
-            optional=True,
-        ),
-        field(
+        _field("Phone", "phone", type="tel", auto_complete="tel", max_length=32, optional=True),
+        _field(
             "Password",
-            _input("password", type="password", auto_complete="new-password", required=True),
-            control_id="password",
-            error_slot="password",
+            "password",
+            type="password",
+            auto_complete="new-password",
+            required=True,
             hint=PASSWORD_RULES,
         ),
-        field(
-            "Repeat password",
-            _input("confirmPassword", type="password", auto_complete="new-password", required=True),
-            control_id="confirmPassword",
-            error_slot="confirmPassword",
+        _field(
+            "Repeat password", "confirmPassword", type="password", auto_complete="new-password", required=True
         ),
         submit_label="Create account",
     )

@@ -10,7 +10,7 @@ from thrust.ui import styles
 
 
 def card_title(
-    icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True
+    icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True, gap: str = "2"
 ) -> rx.Component:
     """A card's title row: an accent icon, the title (a heading, or bold text with `heading=False`),
     then anything `trailing` (a count, a spacer and a note, a button)."""
@@ -20,7 +20,7 @@ def card_title(
         text,
         *trailing,
         align="center",
-        spacing="2",
+        spacing=gap,
         # Full width only when something trails, so a spacer can push it to the right edge.
         **({"width": "100%"} if trailing else {}),
     )
@@ -33,6 +33,7 @@ def titled_card(
     trailing: tuple[rx.Component, ...] = (),
     icon_size: int = 18,
     heading: bool = True,
+    title_gap: str = "2",
     spacing: str = "2",
     overlay: tuple[rx.Component, ...] = (),
     **props: Any,
@@ -45,7 +46,7 @@ def titled_card(
     props = {"size": "2", "width": "100%", **props}
     return rx.card(
         rx.vstack(
-            card_title(icon, title, *trailing, icon_size=icon_size, heading=heading),
+            card_title(icon, title, *trailing, icon_size=icon_size, heading=heading, gap=title_gap),
             *children,
             spacing=spacing,
             width="100%",
@@ -80,6 +81,15 @@ def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "
         ),
         size="2",
         width="100%",
+    )
+
+
+def fact(label: str, value: Any, **props: Any) -> rx.Component:
+    """A small muted label over its value ("Membership until / 12 Mar 2027"); `props` go to the value."""
+    return rx.vstack(
+        rx.text(label, size="1", color=styles.MUTED),
+        rx.text(value, size="2", weight="medium", **props),
+        spacing="0",
     )
 
 

@@ -11,6 +11,7 @@ from thrust.auth.state import AuthState, sign_out
 from thrust.demo.components import demo_banner
 from thrust.ui import routes, styles
 from thrust.ui.a11y import MAIN_ID, skip_link
+from thrust.ui.avatar import avatar
 from thrust.ui.registry import PUBLIC, PageSpec, nav_pages
 from thrust.ui.state import ShellState
 
@@ -141,7 +142,7 @@ def user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
             rx.button(
-                rx.avatar(fallback=AuthState.initials, size="2", radius="full", variant="soft"),
+                avatar(AuthState.initials, "2", "accent"),
                 rx.icon("chevron-down", size=14),
                 variant="ghost",
                 aria_label="Account menu",
@@ -151,7 +152,7 @@ def user_menu() -> rx.Component:
         ),
         rx.menu.content(
             rx.hstack(
-                rx.avatar(fallback=AuthState.initials, size="3", radius="full", variant="soft"),
+                avatar(AuthState.initials, "3", "accent"),
                 rx.vstack(
                     rx.text(AuthState.display_name, size="2", weight="bold", id="account-name"),
                     rx.badge(AuthState.role_label, variant="soft", size="1", id="account-role"),
@@ -245,39 +246,3 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
         return page
 
     return wrap
-
-
-def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Component:
-    """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
-    return rx.card(
-        rx.vstack(
-            rx.center(
-                rx.icon(icon, size=28, color="var(--accent-11)"),
-                width="3.5rem",
-                height="3.5rem",
-                border_radius="var(--radius-4)",
-                background="var(--accent-a3)",
-            ),
-            rx.heading(heading, size="6"),
-            rx.text(what, size="3", color=styles.MUTED, max_width="44rem"),
-            rx.vstack(
-                *[
-                    rx.hstack(
-                        rx.icon("circle-check", size=16, color="var(--accent-10)"),
-                        rx.text(point, size="2"),
-                        align="center",
-                        spacing="2",
-                    )
-                    for point in points
-                ],
-                spacing="2",
-                padding_top="0.5rem",
-            ),
-            rx.badge("Coming in a later release", variant="soft", color_scheme="gray", margin_top="0.5rem"),
-            spacing="3",
-            padding="1.5rem",
-            align="start",
-        ),
-        width="100%",
-        size="3",
-    )
