@@ -66,10 +66,18 @@ def _switch_link(question: str, label: str, href: str) -> rx.Component:
     )
 
 
+def _auth_page(
+    kind: str, heading: str, intro: str, *fields: rx.Component, submit_label: str, switch: rx.Component
+) -> rx.Component:
+    return public_layout(heading, intro, _auth_form(kind, *fields, submit_label=submit_label), switch)
+
+
 @page(routes.LOGIN, "Sign in", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def login_page() -> rx.Component:
-    form = _auth_form(
+    return _auth_page(
         "login",
+        "Sign in to THRUST",
+        "Welcome back. Sign in to open the front desk, your members and your plan.",
         _field(
             "Email",
             "email",
@@ -81,19 +89,17 @@ def login_page() -> rx.Component:
         ),
         _field("Password", "password", type="password", auto_complete="current-password", required=True),
         submit_label="Sign in",
-    )
-    return public_layout(
-        "Sign in to THRUST",
-        "Welcome back. Sign in to open the front desk, your members and your plan.",
-        form,
-        _switch_link("New here?", "Create a member account", routes.SIGNUP),
+        switch=_switch_link("New here?", "Create a member account", routes.SIGNUP),
     )
 
 
 @page(routes.SIGNUP, "Join", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def signup_page() -> rx.Component:
-    form = _auth_form(
+    new_password = {"type": "password", "auto_complete": "new-password", "required": True}
+    return _auth_page(
         "signup",
+        "Join THRUST",
+        "Create your member account to check in, follow live traffic and get your training plan.",
         _field("Full name", "fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
         _field(
             "Email",
@@ -104,22 +110,8 @@ def signup_page() -> rx.Component:
             required=True,
         ),
         _field("Phone", "phone", type="tel", auto_complete="tel", max_length=32, optional=True),
-        _field(
-            "Password",
-            "password",
-            type="password",
-            auto_complete="new-password",
-            required=True,
-            hint=PASSWORD_RULES,
-        ),
-        _field(
-            "Repeat password", "confirmPassword", type="password", auto_complete="new-password", required=True
-        ),
+        _field("Password", "password", hint=PASSWORD_RULES, **new_password),
+        _field("Repeat password", "confirmPassword", **new_password),
         submit_label="Create account",
-    )
-    return public_layout(
-        "Join THRUST",
-        "Create your member account to check in, follow live traffic and get your training plan.",
-        form,
-        _switch_link("Already have an account?", "Sign in", routes.LOGIN),
+        switch=_switch_link("Already have an account?", "Sign in", routes.LOGIN),
     )

@@ -9,8 +9,9 @@ from thrust.checkins.state import DeskRow, FrontDeskState
 from thrust.ui import styles
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import tier_badge
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import quiet_button
 from thrust.ui.cards import fact
+from thrust.ui.lists import list_row
 
 # The highlighted result row (arrow keys) and the card's flash when a check-in or out lands.
 DESK_CSS = """
@@ -54,7 +55,7 @@ def key_hint(*keys: str, says: str) -> rx.Component:
 
 def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
     highlighted = FrontDeskState.highlight == index
-    return rx.hstack(
+    return list_row(
         avatar(row.initials, "3", "orange"),
         rx.vstack(
             rx.hstack(
@@ -77,10 +78,8 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
                     row.contact,
                     size="1",
                     color=styles.MUTED,
-                    white_space="nowrap",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
                     max_width="100%",
+                    **styles.ONE_LINE,
                 ),
             ),
             spacing="1",
@@ -110,12 +109,8 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
             justify_content="center",
             class_name="thrust-desk-action",
         ),
-        align="center",
-        spacing="3",
-        width="100%",
         padding_x="1rem",
         padding_y="0.75rem",
-        border_bottom=styles.BORDER,
         class_name="thrust-desk-row",
         on_click=FrontDeskState.act(row.id),
         role="option",
@@ -173,12 +168,10 @@ def member_card() -> rx.Component:
                 ),
                 rx.cond(
                     card.inside,
-                    action_button(
-                        "log-out",
+                    quiet_button(
+                        rx.icon("log-out", size=14),
                         "Check out",
                         on_click=FrontDeskState.check_out_card,
-                        variant="soft",
-                        color_scheme="gray",
                         size="1",
                     ),
                 ),

@@ -4,6 +4,7 @@ is inside (also the dashboard's and the desk's occupancy block)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -14,7 +15,8 @@ from thrust.ui import styles
 from thrust.ui.a11y import announcement, scroll_region
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import count_badge, dot_pill, tier_badge
-from thrust.ui.cards import empty_note, titled_card
+from thrust.ui.cards import empty_note, icon_tile, titled_card
+from thrust.ui.lists import list_row, name_lines
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
 
@@ -181,21 +183,35 @@ def capacity_bar(height: str = "0.9rem") -> rx.Component:
     )
 
 
+def _live_header(title: rx.Component) -> rx.Component:
+    """A live block's title, with the live status at the right."""
+    return rx.hstack(title, rx.spacer(), live_status(), width="100%", align="center")
+
+
+def _live_numbers(frame: Callable[..., rx.Component], content: rx.Component, **props: Any) -> rx.Component:
+    """Numbers that pushes keep current, in `frame`: veiled while paused, announced when they change."""
+    return frame(
+        content,
+        paused_overlay(),
+        announcement(LiveState.announcement, id="occupancy-announcement"),
+        position="relative",
+        width="100%",
+        **props,
+    )
+
+
 def occupancy_panel() -> rx.Component:
     """The big number against the gym's maximum, its bar and colour band, and the live status."""
-    return rx.card(
+    return _live_numbers(
+        rx.card,
         rx.vstack(
-            rx.hstack(
+            _live_header(
                 rx.hstack(
                     rx.icon("users", size=18, color=styles.MUTED),
                     rx.text("Occupancy now", size="2", weight="medium", color=styles.MUTED),
                     align="center",
                     spacing="2",
-                ),
-                rx.spacer(),
-                live_status(),
-                width="100%",
-                align="center",
+                )
             ),
             rx.hstack(
                 rx.text(
@@ -252,11 +268,7 @@ def occupancy_panel() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        paused_overlay(),
-        announcement(LiveState.announcement, id="occupancy-announcement"),
         size="3",
-        width="100%",
-        position="relative",
         id="occupancy-panel",
         custom_attrs={"data-band": LiveState.band, "data-loaded": LiveState.loaded.to_string()},
     )
@@ -264,15 +276,10 @@ def occupancy_panel() -> rx.Component:
 
 def capacity_summary() -> rx.Component:
     """A compact occupancy block (the desk's side panel, the dashboard card)."""
-    return rx.box(
+    return _live_numbers(
+        rx.box,
         rx.vstack(
-            rx.hstack(
-                rx.text("Inside now", size="2", weight="medium", color=styles.MUTED),
-                rx.spacer(),
-                live_status(),
-                width="100%",
-                align="center",
-            ),
+            _live_header(rx.text("Inside now", size="2", weight="medium", color=styles.MUTED)),
             rx.hstack(
                 rx.text(
                     SHOWN_CURRENT, size="8", weight="bold", class_name="thrust-num", id="summary-current"
@@ -289,10 +296,6 @@ def capacity_summary() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        paused_overlay(),
-        announcement(LiveState.announcement, id="occupancy-announcement"),
-        position="relative",
-        width="100%",
         border_radius="var(--radius-3)",
         custom_attrs={"data-loaded": LiveState.loaded.to_string()},
         id="capacity-summary",
@@ -306,18 +309,16 @@ LIST_HEIGHT = "30rem"
 
 def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
     came_in = row.kind == "in"
-    return rx.hstack(
-        rx.center(
-            rx.icon(rx.cond(came_in, "log-in", "log-out"), size=15),
-            width="2rem",
-            height="2rem",
-            min_width="2rem",
-            border_radius="50%",
-            background=rx.cond(came_in, "var(--grass-a3)", "var(--gray-a3)"),
-            color=rx.cond(came_in, "var(--grass-11)", "var(--gray-11)"),
+    return list_row(
+        icon_tile(
+            rx.cond(came_in, "log-in", "log-out"),
+            tone=rx.cond(came_in, "grass", "gray"),
+            box="2rem",
+            icon_size=15,
+            radius="50%",
         ),
-        rx.vstack(
-            rx.text(row.name, size="2", weight="medium", trim="both"),
+        name_lines(
+            row.name,
             rx.text(
                 rx.cond(
                     came_in, "Checked in", rx.cond(row.automatic, "Checked out automatically", "Checked out")
@@ -325,16 +326,10 @@ def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
                 size="1",
                 color=styles.MUTED,
             ),
-            spacing="1",
-            min_width="0",
         ),
         rx.spacer(),
         rx.text(row.at, size="2", color=styles.MUTED, class_name="thrust-num"),
-        align="center",
-        spacing="3",
-        width="100%",
         padding_y="0.55rem",
-        border_bottom=styles.BORDER,
         key=row.key,
         class_name="thrust-slide-in",
         custom_attrs={"data-kind": row.kind},
@@ -398,26 +393,19 @@ def _time_inside(row: rx.Var[InsideRow]) -> rx.Component:
 
 
 def _inside_row(row: rx.Var[InsideRow]) -> rx.Component:
-    return rx.hstack(
+    return list_row(
         avatar(row.initials),
-        rx.vstack(
-            rx.text(row.name, size="2", weight="medium", trim="both"),
+        name_lines(
+            row.name,
             rx.hstack(
                 tier_badge(row.tier),
                 rx.text("since ", row.since, size="1", color=styles.MUTED),
                 spacing="2",
                 align="center",
             ),
-            spacing="1",
-            min_width="0",
         ),
         rx.spacer(),
         _time_inside(row),
-        align="center",
-        spacing="3",
-        width="100%",
-        padding_y="0.5rem",
-        border_bottom=styles.BORDER,
         key=row.visit_id,
     )
 

@@ -15,7 +15,7 @@ from thrust.checkins.live_widgets import (
 )
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveState
 from thrust.ui import routes, styles
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import action_button, quiet_button
 from thrust.ui.cards import dashed_box, locked_card
 from thrust.ui.forms import invalid_attrs
 from thrust.ui.pages import page
@@ -86,14 +86,7 @@ def _override_form() -> rx.Component:
                     flex="1",
                 ),
                 rx.button("Let in", type="submit", color_scheme="red", size="2"),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=FrontDeskState.cancel_override,
-                ),
+                quiet_button("Cancel", type="button", size="2", on_click=FrontDeskState.cancel_override),
                 width="100%",
                 spacing="2",
             ),
