@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from thrust.auth.rbac import Actor
 from thrust.checkins import service
-from thrust.checkins.snapshot import FeedRow, InsideRow, Snapshot, now_ms, read_snapshot
+from thrust.checkins.snapshot import Snapshot, now_ms, read_snapshot
 from thrust.core.bus import Bus, get_bus
 from thrust.core.metrics import PUSH_LATENCY
 from thrust.core.reflex_compat import local_sockets
@@ -53,8 +53,6 @@ from thrust.core.reflex_compat import local_sockets
 if TYPE_CHECKING:
     import reflex as rx
 
-# FeedRow and InsideRow are the snapshot's (thrust/checkins/snapshot.py); still importable from here for
-# the live widgets, which import them from this module.
 __all__ = [
     "BACKOFF_SECONDS",
     "CHANNEL",
@@ -67,8 +65,6 @@ __all__ = [
     "AppPush",
     "AppTell",
     "Broadcaster",
-    "FeedRow",
-    "InsideRow",
     "Push",
     "Watcher",
     "Watchers",
