@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from thrust.auth.passwords import PASSWORD_RULES
 from thrust.auth.state import AuthState
 from thrust.ui import routes, styles
 from thrust.ui.forms import field, form_message_slot
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
-
-PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
 
 def _input(control_id: str, **props: object) -> rx.Component:

@@ -151,3 +151,37 @@ def section(title: str, description: str, *children: rx.Component, **props: Any)
         width="100%",
         **props,
     )
+
+
+# A settings form's width: lines short enough to read, two fields side by side.
+FORM_WIDTH = "44rem"
+
+
+def form_error(errors: rx.Var, name: str) -> rx.Var:
+    """The message for field `name` in a state's `errors` dict ("" when it has none)."""
+    return errors.get(name, "").to(str)
+
+
+def two_columns(*children: rx.Component) -> rx.Component:
+    """Fields side by side (one above the other on a phone)."""
+    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
+
+
+def submit_row(label: str, icon: str = "check") -> rx.Component:
+    """A form's submit button, at the right under its fields."""
+    return rx.hstack(
+        rx.spacer(),
+        rx.button(rx.icon(icon, size=16), label, type="submit", size="3"),
+        width="100%",
+        padding_top="0.25rem",
+    )
+
+
+def loading_rows(rows: int = 3) -> rx.Component:
+    """Placeholder bars while a form's data loads (so nobody types into a form about to be refilled)."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height="2.5rem", width="100%"), loading=True) for _ in range(rows)],
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+    )
