@@ -18,7 +18,7 @@ from thrust.ui import routes, styles
 from thrust.ui.forms import (
     FORM_WIDTH,
     field,
-    form_error,
+    field_error,
     loading_rows,
     section,
     submit_row,
@@ -131,12 +131,12 @@ def gym_tab() -> rx.Component:
                         text_input(
                             name="name",
                             control_id="gym-name-input",
-                            error=form_error(errors, "name"),
+                            error=field_error(errors, "name"),
                             default_value=GymSettingsState.name,
                             max_length=120,
                         ),
                         control_id="gym-name-input",
-                        error=form_error(errors, "name"),
+                        error=field_error(errors, "name"),
                     ),
                     two_columns(
                         field(
@@ -144,14 +144,14 @@ def gym_tab() -> rx.Component:
                             text_input(
                                 name="maxCapacity",
                                 control_id="gym-capacity",
-                                error=form_error(errors, "maxCapacity"),
+                                error=field_error(errors, "maxCapacity"),
                                 default_value=GymSettingsState.max_capacity,
                                 type="number",
                                 min=1,
                                 input_mode="numeric",
                             ),
                             control_id="gym-capacity",
-                            error=form_error(errors, "maxCapacity"),
+                            error=field_error(errors, "maxCapacity"),
                             hint="People inside at once; the front desk stops check-ins at this number.",
                         ),
                         field(
@@ -159,7 +159,7 @@ def gym_tab() -> rx.Component:
                             text_input(
                                 name="autoCheckoutHours",
                                 control_id="gym-auto-checkout",
-                                error=form_error(errors, "autoCheckoutHours"),
+                                error=field_error(errors, "autoCheckoutHours"),
                                 default_value=GymSettingsState.auto_checkout_hours,
                                 type="number",
                                 min=1,
@@ -167,7 +167,7 @@ def gym_tab() -> rx.Component:
                                 input_mode="numeric",
                             ),
                             control_id="gym-auto-checkout",
-                            error=form_error(errors, "autoCheckoutHours"),
+                            error=field_error(errors, "autoCheckoutHours"),
                             hint="Visits still open after this long are closed for the member (1–24).",
                         ),
                     ),
@@ -185,16 +185,16 @@ def gym_tab() -> rx.Component:
                             size="3",
                         ),
                         control_id="gym-timezone",
-                        error=form_error(errors, "timezone"),
+                        error=field_error(errors, "timezone"),
                         hint="Opening hours and daily charts use this clock.",
                     ),
                     rx.vstack(
                         rx.text("Opening hours", size="2", weight="medium"),
                         rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
                         rx.cond(
-                            form_error(errors, "openingHours") != "",
+                            field_error(errors, "openingHours") != "",
                             rx.el.p(
-                                form_error(errors, "openingHours"),
+                                field_error(errors, "openingHours"),
                                 role="alert",
                                 style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
                             ),

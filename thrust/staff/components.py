@@ -7,7 +7,7 @@ import reflex as rx
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui import styles
 from thrust.ui.a11y import caption
-from thrust.ui.forms import field, form_error, loading_rows, section, submit_row, text_input, two_columns
+from thrust.ui.forms import field, field_error, loading_rows, section, submit_row, text_input, two_columns
 
 
 def _role_badge(role: rx.Var) -> rx.Component:
@@ -114,23 +114,23 @@ def _add_staff_form() -> rx.Component:
                 field(
                     "Full name",
                     text_input(
-                        name="fullName", control_id="staff-name", error=form_error(errors, "fullName")
+                        name="fullName", control_id="staff-name", error=field_error(errors, "fullName")
                     ),
                     control_id="staff-name",
-                    error=form_error(errors, "fullName"),
+                    error=field_error(errors, "fullName"),
                 ),
                 field(
                     "Email",
                     text_input(
                         name="email",
                         control_id="staff-email",
-                        error=form_error(errors, "email"),
+                        error=field_error(errors, "email"),
                         type="text",
                         input_mode="email",
                         auto_complete="off",
                     ),
                     control_id="staff-email",
-                    error=form_error(errors, "email"),
+                    error=field_error(errors, "email"),
                 ),
                 field(
                     "Role",
@@ -145,7 +145,7 @@ def _add_staff_form() -> rx.Component:
                         size="3",
                     ),
                     control_id="staff-role",
-                    error=form_error(errors, "role"),
+                    error=field_error(errors, "role"),
                     hint="Trainers run the front desk and their members; admins manage everything.",
                 ),
                 field(
@@ -153,12 +153,12 @@ def _add_staff_form() -> rx.Component:
                     text_input(
                         name="password",
                         control_id="staff-password",
-                        error=form_error(errors, "password"),
+                        error=field_error(errors, "password"),
                         type="password",
                         auto_complete="new-password",
                     ),
                     control_id="staff-password",
-                    error=form_error(errors, "password"),
+                    error=field_error(errors, "password"),
                     hint="Give it to them in person; they can change it under Settings → Password.",
                 ),
             ),
