@@ -15,8 +15,8 @@ from sqlmodel import Session
 from thrust.auth.guard import form_values, signed_in
 from thrust.auth.state import AuthState, acting_user, user_bound
 from thrust.core.db import UnitsOfWork
-from thrust.core.errors import DomainError
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast, with_units_of_work
+from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals, with_units_of_work
 
 PASSWORD_LIMIT = 1024  # longer than bcrypt's 72 bytes on purpose: the service explains that limit
 PASSWORD_CHANGED = "Password changed. You were signed out on your other devices."
@@ -51,6 +51,7 @@ class AccountProfileState(rx.State):
 
     @rx.event
     @signed_in
+    @shows_refusals(fields="errors")
     async def save_profile(self, form_data: dict) -> Any:
         from thrust.auth.service import update_profile
 
@@ -62,11 +63,7 @@ class AccountProfileState(rx.State):
                 session, actor, full_name=values["fullName"], phone=values["phone"], email=values["email"]
             )
 
-        try:
-            user = await in_unit_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
+        user = await in_unit_of_work(work)
         self.errors = {}
         self._show(user)
         auth = await self.get_state(AuthState)
@@ -83,6 +80,7 @@ class AccountPasswordState(rx.State):
 
     @rx.event
     @signed_in
+    @shows_refusals(fields="errors")
     async def change_password(self, form_data: dict) -> Any:
         from thrust.auth.service import change_password
 
@@ -101,9 +99,8 @@ class AccountPasswordState(rx.State):
             problems["newPassword"] = "Enter a new password"
         elif values["repeatPassword"] != values["newPassword"]:
             problems["repeatPassword"] = "The passwords do not match"
-        if problems:
-            self.errors = problems
-            return rx.toast.error("Please check the highlighted fields.")
+        if problems:  # shown like the service's own
+            raise ValidationFailed(details=[FieldProblem(name, text) for name, text in problems.items()])
         actor = await acting_user(self)
 
         def work(units: UnitsOfWork) -> None:
@@ -114,11 +111,7 @@ class AccountPasswordState(rx.State):
                 new_password=values["newPassword"],
             )
 
-        try:
-            await with_units_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
+        await with_units_of_work(work)
         self.errors = {}
         self.form_key += 1  # empties the three fields
         return saved_toast(PASSWORD_CHANGED)

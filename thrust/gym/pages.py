@@ -19,38 +19,46 @@ from thrust.ui.forms import (
     FORM_WIDTH,
     field,
     field_error,
+    invalid_attrs,
     loading_rows,
     section,
-    submit_row,
-    text_input,
+    server_form,
+    text_field,
     two_columns,
 )
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 from thrust.ui.shell import can
 
-# -- gym ----------------------------------------------------------------------------------------------
+# -- the Gym tab --------------------------------------------------------------------------------------
+
+# Opening hours' messages: under the day they are about, or under all the days.
+_HOURS_ERROR_STYLE = {"font_size": "var(--font-size-1)", "color": "var(--red-11)"}
+
+
+def _hours_error(message: rx.Var, **props: str | rx.Var) -> rx.Component:
+    return rx.cond(message != "", rx.el.p(message, role="alert", style=_HOURS_ERROR_STYLE, **props))
+
+
+def _time_input(day: DayHours, edge: str, error: rx.Var) -> rx.Component:
+    """The time a day `edge`s ("opens", "closes"), sent as `opens_mon`, `closes_mon`..."""
+    return rx.input(
+        name=f"{edge}_" + day.day,
+        default_value=getattr(day, edge),
+        aria_label=day.label + f" {edge}",
+        # The day's message, when it has one, is read with both of its times (a dict per input:
+        # Reflex adds each input's aria-label to the dict it is given).
+        custom_attrs=invalid_attrs("hours-" + day.day, error),
+        type="time",
+        size="2",
+        width="7.5rem",
+        disabled=~day.is_open,
+        step=300,
+    )
 
 
 def _day_row(day: DayHours) -> rx.Component:
-    error = GymSettingsState.errors.get("openingHours." + day.day, "").to(str)
-    error_id = "hours-" + day.day + "-error"
-    time_props = {
-        "type": "time",
-        "size": "2",
-        "width": "7.5rem",
-        "disabled": ~day.is_open,
-        "step": 300,
-    }
-
-    def invalid() -> dict[str, rx.Var]:
-        # The day's message, when it has one, is read with both of its times. A dict per input:
-        # Reflex adds each input's aria-label to the dict it is given.
-        return {
-            "aria-invalid": rx.cond(error != "", "true", "false"),
-            "aria-describedby": rx.cond(error != "", error_id, ""),
-        }
-
+    error = field_error(GymSettingsState.errors, "openingHours." + day.day)
     return rx.vstack(
         rx.hstack(
             rx.text(day.label, size="2", weight="medium", width="6.5rem"),
@@ -72,21 +80,9 @@ def _day_row(day: DayHours) -> rx.Component:
             rx.cond(
                 day.is_open,
                 rx.hstack(
-                    rx.input(
-                        name="opens_" + day.day,
-                        default_value=day.opens,
-                        aria_label=day.label + " opens",
-                        custom_attrs=invalid(),
-                        **time_props,
-                    ),
+                    _time_input(day, "opens", error),
                     rx.text("to", size="2", color=styles.MUTED),
-                    rx.input(
-                        name="closes_" + day.day,
-                        default_value=day.closes,
-                        aria_label=day.label + " closes",
-                        custom_attrs=invalid(),
-                        **time_props,
-                    ),
+                    _time_input(day, "closes", error),
                     align="center",
                     spacing="2",
                 ),
@@ -98,15 +94,7 @@ def _day_row(day: DayHours) -> rx.Component:
             width="100%",
             min_height="2.5rem",
         ),
-        rx.cond(
-            error != "",
-            rx.el.p(
-                error,
-                id=error_id,
-                role="alert",
-                style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
-            ),
-        ),
+        _hours_error(error, id="hours-" + day.day + "-error"),
         spacing="1",
         width="100%",
         padding_y="0.35rem",
@@ -124,101 +112,70 @@ def gym_tab() -> rx.Component:
         rx.cond(
             ~GymSettingsState.loaded,
             loading_rows(6),
-            rx.form(
+            server_form(
+                text_field(
+                    "Gym name",
+                    "name",
+                    control_id="gym-name-input",
+                    errors=errors,
+                    default_value=GymSettingsState.name,
+                    max_length=120,
+                ),
+                two_columns(
+                    text_field(
+                        "Maximum capacity",
+                        "maxCapacity",
+                        control_id="gym-capacity",
+                        errors=errors,
+                        default_value=GymSettingsState.max_capacity,
+                        type="number",
+                        min=1,
+                        input_mode="numeric",
+                        hint="People inside at once; the front desk stops check-ins at this number.",
+                    ),
+                    text_field(
+                        "Automatic check-out after (hours)",
+                        "autoCheckoutHours",
+                        control_id="gym-auto-checkout",
+                        errors=errors,
+                        default_value=GymSettingsState.auto_checkout_hours,
+                        type="number",
+                        min=1,
+                        max=24,
+                        input_mode="numeric",
+                        hint="Visits still open after this long are closed for the member (1–24).",
+                    ),
+                ),
+                field(
+                    "Timezone",
+                    rx.select.root(
+                        rx.select.trigger(id="gym-timezone", width="100%"),
+                        rx.select.content(
+                            rx.foreach(GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)),
+                        ),
+                        name="timezone",
+                        default_value=GymSettingsState.timezone,
+                        size="3",
+                    ),
+                    control_id="gym-timezone",
+                    error=field_error(errors, "timezone"),
+                    hint="Opening hours and daily charts use this clock.",
+                ),
                 rx.vstack(
-                    field(
-                        "Gym name",
-                        text_input(
-                            name="name",
-                            control_id="gym-name-input",
-                            error=field_error(errors, "name"),
-                            default_value=GymSettingsState.name,
-                            max_length=120,
-                        ),
-                        control_id="gym-name-input",
-                        error=field_error(errors, "name"),
-                    ),
-                    two_columns(
-                        field(
-                            "Maximum capacity",
-                            text_input(
-                                name="maxCapacity",
-                                control_id="gym-capacity",
-                                error=field_error(errors, "maxCapacity"),
-                                default_value=GymSettingsState.max_capacity,
-                                type="number",
-                                min=1,
-                                input_mode="numeric",
-                            ),
-                            control_id="gym-capacity",
-                            error=field_error(errors, "maxCapacity"),
-                            hint="People inside at once; the front desk stops check-ins at this number.",
-                        ),
-                        field(
-                            "Automatic check-out after (hours)",
-                            text_input(
-                                name="autoCheckoutHours",
-                                control_id="gym-auto-checkout",
-                                error=field_error(errors, "autoCheckoutHours"),
-                                default_value=GymSettingsState.auto_checkout_hours,
-                                type="number",
-                                min=1,
-                                max=24,
-                                input_mode="numeric",
-                            ),
-                            control_id="gym-auto-checkout",
-                            error=field_error(errors, "autoCheckoutHours"),
-                            hint="Visits still open after this long are closed for the member (1–24).",
-                        ),
-                    ),
-                    field(
-                        "Timezone",
-                        rx.select.root(
-                            rx.select.trigger(id="gym-timezone", width="100%"),
-                            rx.select.content(
-                                rx.foreach(
-                                    GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)
-                                ),
-                            ),
-                            name="timezone",
-                            default_value=GymSettingsState.timezone,
-                            size="3",
-                        ),
-                        control_id="gym-timezone",
-                        error=field_error(errors, "timezone"),
-                        hint="Opening hours and daily charts use this clock.",
-                    ),
-                    rx.vstack(
-                        rx.text("Opening hours", size="2", weight="medium"),
-                        rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
-                        rx.cond(
-                            field_error(errors, "openingHours") != "",
-                            rx.el.p(
-                                field_error(errors, "openingHours"),
-                                role="alert",
-                                style={"font_size": "var(--font-size-1)", "color": "var(--red-11)"},
-                            ),
-                        ),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    submit_row("Save gym settings"),
-                    spacing="4",
+                    rx.text("Opening hours", size="2", weight="medium"),
+                    rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
+                    _hours_error(field_error(errors, "openingHours")),
+                    spacing="2",
                     width="100%",
                 ),
+                submit="Save gym settings",
                 on_submit=GymSettingsState.save_gym,
-                reset_on_submit=False,
-                no_validate=True,  # the server's messages, in our words, next to each field
                 key=GymSettingsState.form_key,
-                width="100%",
-                id="gym-form",
+                form_id="gym-form",
             ),
         ),
         max_width=FORM_WIDTH,
     )
-
-
-# -- staff ----------------------------------------------------------------------------------------------
 
 
 # -- the page ------------------------------------------------------------------------------------------

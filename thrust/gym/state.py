@@ -18,10 +18,10 @@ from thrust.auth.account_state import AccountProfileState
 from thrust.auth.guard import bool_arg, choice_arg, form_values, requires, signed_in
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
-from thrust.core.errors import DomainError
+from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.staff.state import StaffState
 from thrust.system.jobs_state import JobsState
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
+from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals
 from thrust.ui.state import ShellState
 
 WEEKDAYS: tuple[tuple[str, str], ...] = (
@@ -194,6 +194,7 @@ class GymSettingsState(rx.State):
 
     @rx.event
     @requires(Permission.SETTINGS_MANAGE)
+    @shows_refusals(fields="errors")
     async def save_gym(self, form_data: dict) -> Any:
         from thrust.gym.service import update_gym
 
@@ -214,9 +215,8 @@ class GymSettingsState(rx.State):
                 opening_hours[entry.day] = [opens, closes]
             else:
                 opening_hours[entry.day] = None
-        if problems:
-            self.errors = problems
-            return rx.toast.error("Please check the highlighted fields.")
+        if problems:  # shown like the service's own
+            raise ValidationFailed(details=[FieldProblem(name, text) for name, text in problems.items()])
         actor = await acting_user(self)
 
         def work(session: Session) -> Any:
@@ -230,11 +230,7 @@ class GymSettingsState(rx.State):
                 opening_hours=opening_hours,
             )
 
-        try:
-            gym = await in_unit_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
+        gym = await in_unit_of_work(work)
         self.errors = {}
         self._show(gym)
         shell = await self.get_state(ShellState)

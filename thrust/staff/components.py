@@ -7,64 +7,49 @@ import reflex as rx
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui import styles
 from thrust.ui.a11y import caption
-from thrust.ui.forms import field, field_error, loading_rows, section, submit_row, text_input, two_columns
-
-
-def _role_badge(role: rx.Var) -> rx.Component:
-    return rx.badge(
-        rx.cond(role == "ADMIN", "Admin", "Trainer"),
-        color_scheme=rx.cond(role == "ADMIN", "orange", "blue"),
-        variant="soft",
-    )
-
-
-def _status_badge(active: rx.Var) -> rx.Component:
-    return rx.cond(
-        active,
-        rx.badge(rx.icon("circle-check", size=12), "Active", color_scheme="green", variant="soft"),
-        rx.badge(rx.icon("circle-pause", size=12), "Deactivated", color_scheme="gray", variant="soft"),
-    )
+from thrust.ui.badges import active_badge, role_badge
+from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.forms import (
+    field,
+    field_error,
+    loading_rows,
+    password_field,
+    section,
+    server_form,
+    text_field,
+    two_columns,
+)
 
 
 def _confirm_active(row: StaffRow) -> rx.Component:
     deactivate = row.active
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
+    verb = rx.cond(deactivate, "Deactivate", "Reactivate")
+    return confirm_dialog(
+        rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name + "?",
+        rx.cond(
+            deactivate,
+            "They are signed out everywhere at once and can no longer sign in. "
+            "Their history stays; you can reactivate them later.",
+            "They will be able to sign in again with their existing password.",
+        ),
+        rx.alert_dialog.action(
             rx.button(
-                rx.cond(deactivate, "Deactivate", "Reactivate"),
-                variant="soft",
+                verb,
                 color_scheme=rx.cond(deactivate, "red", "green"),
-                size="1",
-                disabled=row.is_you,
-                aria_label=rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name,
+                on_click=StaffState.set_active(row.id, ~row.active),
             )
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name + "?"),
-            rx.alert_dialog.description(
-                rx.cond(
-                    deactivate,
-                    "They are signed out everywhere at once and can no longer sign in. "
-                    "Their history stays; you can reactivate them later.",
-                    "They will be able to sign in again with their existing password.",
-                ),
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        rx.cond(deactivate, "Deactivate", "Reactivate"),
-                        color_scheme=rx.cond(deactivate, "red", "green"),
-                        on_click=StaffState.set_active(row.id, ~row.active),
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1rem",
-            ),
-            max_width="28rem",
+        trigger=rx.button(
+            verb,
+            variant="soft",
+            color_scheme=rx.cond(deactivate, "red", "green"),
+            size="1",
+            disabled=row.is_you,
+            aria_label=rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name,
         ),
+        max_width="28rem",
+        description_size="2",
+        buttons={"margin_top": "1rem"},
     )
 
 
@@ -82,8 +67,8 @@ def _staff_row(row: StaffRow) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(_role_badge(row.role)),
-        rx.table.cell(_status_badge(row.active)),
+        rx.table.cell(role_badge(row.role)),
+        rx.table.cell(active_badge(row.active)),
         rx.table.cell(
             rx.hstack(
                 rx.select.root(
@@ -107,71 +92,49 @@ def _staff_row(row: StaffRow) -> rx.Component:
 
 def _add_staff_form() -> rx.Component:
     errors = StaffState.errors
-    return rx.form(
-        rx.vstack(
-            rx.heading("Add a staff account", size="3"),
-            two_columns(
-                field(
-                    "Full name",
-                    text_input(
-                        name="fullName", control_id="staff-name", error=field_error(errors, "fullName")
-                    ),
-                    control_id="staff-name",
-                    error=field_error(errors, "fullName"),
-                ),
-                field(
-                    "Email",
-                    text_input(
-                        name="email",
-                        control_id="staff-email",
-                        error=field_error(errors, "email"),
-                        type="text",
-                        input_mode="email",
-                        auto_complete="off",
-                    ),
-                    control_id="staff-email",
-                    error=field_error(errors, "email"),
-                ),
-                field(
-                    "Role",
-                    rx.select.root(
-                        rx.select.trigger(id="staff-role", width="100%"),
-                        rx.select.content(
-                            rx.select.item("Trainer", value="TRAINER"),
-                            rx.select.item("Admin", value="ADMIN"),
-                        ),
-                        name="role",
-                        default_value="TRAINER",
-                        size="3",
-                    ),
-                    control_id="staff-role",
-                    error=field_error(errors, "role"),
-                    hint="Trainers run the front desk and their members; admins manage everything.",
-                ),
-                field(
-                    "Temporary password",
-                    text_input(
-                        name="password",
-                        control_id="staff-password",
-                        error=field_error(errors, "password"),
-                        type="password",
-                        auto_complete="new-password",
-                    ),
-                    control_id="staff-password",
-                    error=field_error(errors, "password"),
-                    hint="Give it to them in person; they can change it under Settings → Password.",
-                ),
+    return server_form(
+        rx.heading("Add a staff account", size="3"),
+        two_columns(
+            text_field("Full name", "fullName", control_id="staff-name", errors=errors),
+            text_field(
+                "Email",
+                "email",
+                control_id="staff-email",
+                errors=errors,
+                type="text",
+                input_mode="email",
+                auto_complete="off",
             ),
-            submit_row("Add staff account", "user-plus"),
-            spacing="4",
-            width="100%",
+            field(
+                "Role",
+                rx.select.root(
+                    rx.select.trigger(id="staff-role", width="100%"),
+                    rx.select.content(
+                        rx.select.item("Trainer", value="TRAINER"),
+                        rx.select.item("Admin", value="ADMIN"),
+                    ),
+                    name="role",
+                    default_value="TRAINER",
+                    size="3",
+                ),
+                control_id="staff-role",
+                error=field_error(errors, "role"),
+                hint="Trainers run the front desk and their members; admins manage everything.",
+            ),
+            password_field(
+                "Temporary password",
+                "password",
+                control_id="staff-password",
+                errors=errors,
+                auto_complete="new-password",
+                hint="Give it to them in person; they can change it under Settings → Password.",
+            ),
         ),
+        submit="Add staff account",
+        submit_icon="user-plus",
         on_submit=StaffState.add_staff,
-        reset_on_submit=False,
-        no_validate=True,
         key=StaffState.add_key,
-        width="100%",
-        id="staff-form",
+        form_id="staff-form",
     )
 
 

@@ -13,9 +13,9 @@ from thrust.auth.guard import BadArgument, bool_arg, choice_arg, form_values, re
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.db import UnitsOfWork
-from thrust.core.errors import DomainError
 from thrust.models import Role
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast, with_units_of_work
+from thrust.staff import service
+from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals, with_units_of_work
 
 STAFF_ROLE_CHOICES = (Role.TRAINER.value, Role.ADMIN.value)
 
@@ -43,8 +43,6 @@ class StaffState(rx.State):
     loaded: bool = False
 
     async def _reload(self, actor: Actor) -> None:
-        from thrust.staff.service import list_staff
-
         def work(session: Session) -> list[StaffRow]:
             return [
                 StaffRow(
@@ -55,7 +53,7 @@ class StaffState(rx.State):
                     active=bool(user.is_active),
                     is_you=user.id == actor.user_id,
                 )
-                for user in list_staff(session, actor)
+                for user in service.list_staff(session, actor)
             ]
 
         self.rows = await in_unit_of_work(work, read_only=True)
@@ -70,9 +68,8 @@ class StaffState(rx.State):
 
     @rx.event
     @requires(Permission.STAFF_MANAGE)
+    @shows_refusals(fields="errors")
     async def add_staff(self, form_data: dict) -> Any:
-        from thrust.staff.service import add_staff
-
         values = form_values(
             form_data, {"fullName": 120, "email": 254, "role": 16, "password": PASSWORD_LIMIT}
         )
@@ -82,7 +79,7 @@ class StaffState(rx.State):
         actor = await acting_user(self)
 
         def work(units: UnitsOfWork) -> str:
-            user = add_staff(
+            user = service.add_staff(
                 units,
                 actor,
                 email=values["email"],
@@ -92,11 +89,7 @@ class StaffState(rx.State):
             )
             return user.full_name or user.email
 
-        try:
-            name = await with_units_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
+        name = await with_units_of_work(work)
         self.errors = {}
         self.notice = ""
         self.add_key += 1
@@ -104,38 +97,33 @@ class StaffState(rx.State):
         return saved_toast(f"Saved: {name} can now sign in")
 
     async def _change(self, work_fn: Any, done: str) -> Any:
+        """Run a change to one account; a refusal (the last admin, yourself) shows above the table."""
         actor = await acting_user(self)
-        try:
+        with refusals(self, message="notice") as refused:
             await in_unit_of_work(lambda session: work_fn(session, actor))
-        except DomainError as error:
-            self.notice = error.message
-            await self._reload(actor)
-            return rx.toast.error(error.message)
+        await self._reload(actor)  # either way: the table shows what is stored now
+        if refused:
+            return refused.toast
         self.notice = ""
-        await self._reload(actor)
         return saved_toast(done)
 
     @rx.event
     @requires(Permission.STAFF_MANAGE)
     async def change_role(self, user_id: str, role: str) -> Any:
-        from thrust.staff.service import set_staff_role
-
         target = uuid_arg(user_id, "user")
         new_role = Role(choice_arg(role, "role", STAFF_ROLE_CHOICES))
         return await self._change(
-            lambda session, actor: set_staff_role(session, actor, target, new_role),
+            lambda session, actor: service.set_staff_role(session, actor, target, new_role),
             f"Saved: role is now {new_role.value.title()}",
         )
 
     @rx.event
     @requires(Permission.STAFF_MANAGE)
     async def set_active(self, user_id: str, active: bool) -> Any:
-        from thrust.staff.service import set_staff_active
-
         target = uuid_arg(user_id, "user")
         active = bool_arg(active, "active")
         return await self._change(
-            lambda session, actor: set_staff_active(session, actor, target, active),
+            lambda session, actor: service.set_staff_active(session, actor, target, active),
             "Saved: account reactivated" if active else "Saved: account deactivated and signed out",
         )
 

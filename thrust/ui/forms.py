@@ -193,6 +193,12 @@ def text_field(
     )
 
 
+def password_field(label: str, name: str, *, auto_complete: str, **props: Any) -> rx.Component:
+    """`text_field` for a password: `auto_complete` tells password managers which one it is
+    ("current-password" or "new-password")."""
+    return text_field(label, name, type="password", auto_complete=auto_complete, **props)
+
+
 # A settings form's width: lines short enough to read, two fields side by side.
 FORM_WIDTH = "44rem"
 
@@ -219,4 +225,27 @@ def loading_rows(rows: int = 3) -> rx.Component:
         spacing="4",
         width="100%",
         aria_busy="true",
+    )
+
+
+def server_form(
+    *children: rx.Component,
+    submit: str,
+    on_submit: Any,
+    key: Any,
+    form_id: str,
+    submit_icon: str = "check",
+) -> rx.Component:
+    """A form whose fields the server checks: its messages, in our words, show next to each field (the
+    browser's own checks are off), the values stay when sent, and a new `key` (a state counter) re-mounts
+    the uncontrolled inputs with fresh values. The `children` (fields, a heading) stand one above the
+    other; the submit button (`submit`, `submit_icon`) comes last."""
+    return rx.form(
+        rx.vstack(*children, submit_row(submit, submit_icon), spacing="4", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        key=key,
+        width="100%",
+        id=form_id,
     )
