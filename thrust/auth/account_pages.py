@@ -8,6 +8,7 @@ from thrust.auth.account_state import AccountPasswordState, AccountProfileState
 from thrust.auth.passwords import PASSWORD_RULES
 from thrust.ui.forms import (
     FORM_WIDTH,
+    email_field,
     loading_rows,
     password_field,
     section,
@@ -46,14 +47,12 @@ def profile_tab() -> rx.Component:
                         optional=True,
                     ),
                 ),
-                text_field(
+                email_field(
                     "Email",
                     "email",
                     control_id="profile-email",
                     errors=errors,
                     default_value=AccountProfileState.email,
-                    type="text",
-                    input_mode="email",
                     auto_complete="email",
                     hint="You sign in with this address.",
                 ),

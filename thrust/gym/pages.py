@@ -17,11 +17,11 @@ from thrust.system.jobs_page import jobs_tab
 from thrust.ui import routes, styles
 from thrust.ui.forms import (
     FORM_WIDTH,
-    field,
     field_error,
     invalid_attrs,
     loading_rows,
     section,
+    select_field,
     server_form,
     text_field,
     two_columns,
@@ -146,19 +146,13 @@ def gym_tab() -> rx.Component:
                         hint="Visits still open after this long are closed for the member (1–24).",
                     ),
                 ),
-                field(
+                select_field(
                     "Timezone",
-                    rx.select.root(
-                        rx.select.trigger(id="gym-timezone", width="100%"),
-                        rx.select.content(
-                            rx.foreach(GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)),
-                        ),
-                        name="timezone",
-                        default_value=GymSettingsState.timezone,
-                        size="3",
-                    ),
+                    "timezone",
+                    rx.foreach(GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)),
                     control_id="gym-timezone",
-                    error=field_error(errors, "timezone"),
+                    errors=errors,
+                    default_value=GymSettingsState.timezone,
                     hint="Opening hours and daily charts use this clock.",
                 ),
                 rx.vstack(

@@ -10,11 +10,11 @@ from thrust.ui.a11y import caption
 from thrust.ui.badges import active_badge, role_badge
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import (
-    field,
-    field_error,
+    email_field,
     loading_rows,
     password_field,
     section,
+    select_field,
     server_form,
     text_field,
     two_columns,
@@ -96,29 +96,15 @@ def _add_staff_form() -> rx.Component:
         rx.heading("Add a staff account", size="3"),
         two_columns(
             text_field("Full name", "fullName", control_id="staff-name", errors=errors),
-            text_field(
-                "Email",
-                "email",
-                control_id="staff-email",
-                errors=errors,
-                type="text",
-                input_mode="email",
-                auto_complete="off",
-            ),
-            field(
+            email_field("Email", "email", control_id="staff-email", errors=errors, auto_complete="off"),
+            select_field(
                 "Role",
-                rx.select.root(
-                    rx.select.trigger(id="staff-role", width="100%"),
-                    rx.select.content(
-                        rx.select.item("Trainer", value="TRAINER"),
-                        rx.select.item("Admin", value="ADMIN"),
-                    ),
-                    name="role",
-                    default_value="TRAINER",
-                    size="3",
-                ),
+                "role",
+                rx.select.item("Trainer", value="TRAINER"),
+                rx.select.item("Admin", value="ADMIN"),
                 control_id="staff-role",
-                error=field_error(errors, "role"),
+                errors=errors,
+                default_value="TRAINER",
                 hint="Trainers run the front desk and their members; admins manage everything.",
             ),
             password_field(

@@ -199,6 +199,40 @@ def password_field(label: str, name: str, *, auto_complete: str, **props: Any) -
     return text_field(label, name, type="password", auto_complete=auto_complete, **props)
 
 
+def email_field(label: str, name: str, *, auto_complete: str, **props: Any) -> rx.Component:
+    """`text_field` for an e-mail address: a phone shows its e-mail keyboard, but the input is plain
+    text, so a bad address gets the server's message next to the field, not the browser's bubble."""
+    return text_field(label, name, type="text", input_mode="email", auto_complete=auto_complete, **props)
+
+
+def select_field(
+    label: str,
+    name: str,
+    *items: rx.Component,
+    control_id: str,
+    errors: rx.Var,
+    default_value: Any,
+    hint: str | None = None,
+) -> rx.Component:
+    """A labelled select of `items` (`rx.select.item`s, or an `rx.foreach` of them) that the form sends
+    as `name`, with its message under it. The trigger is what takes the focus, so it is the one that
+    says when the field has a message."""
+    error = field_error(errors, name)
+    return field(
+        label,
+        rx.select.root(
+            rx.select.trigger(id=control_id, width="100%", custom_attrs=invalid_attrs(control_id, error)),
+            rx.select.content(*items),
+            name=name,
+            default_value=default_value,
+            size="3",
+        ),
+        control_id=control_id,
+        error=error,
+        hint=hint,
+    )
+
+
 # A settings form's width: lines short enough to read, two fields side by side.
 FORM_WIDTH = "44rem"
 
