@@ -103,6 +103,23 @@ def _day_row(day: DayHours) -> rx.Component:
     )
 
 
+def _whole_number_field(
+    label: str, name: str, control_id: str, value: rx.Var, **props: str | int
+) -> rx.Component:
+    """A count of 1 or more (`max=` caps it), with the phone's number keyboard."""
+    return text_field(
+        label,
+        name,
+        control_id=control_id,
+        errors=GymSettingsState.errors,
+        default_value=value,
+        type="number",
+        min=1,
+        input_mode="numeric",
+        **props,
+    )
+
+
 def gym_tab() -> rx.Component:
     errors = GymSettingsState.errors
     return section(
@@ -122,27 +139,19 @@ def gym_tab() -> rx.Component:
                     max_length=120,
                 ),
                 two_columns(
-                    text_field(
+                    _whole_number_field(
                         "Maximum capacity",
                         "maxCapacity",
-                        control_id="gym-capacity",
-                        errors=errors,
-                        default_value=GymSettingsState.max_capacity,
-                        type="number",
-                        min=1,
-                        input_mode="numeric",
+                        "gym-capacity",
+                        GymSettingsState.max_capacity,
                         hint="People inside at once; the front desk stops check-ins at this number.",
                     ),
-                    text_field(
+                    _whole_number_field(
                         "Automatic check-out after (hours)",
                         "autoCheckoutHours",
-                        control_id="gym-auto-checkout",
-                        errors=errors,
-                        default_value=GymSettingsState.auto_checkout_hours,
-                        type="number",
-                        min=1,
+                        "gym-auto-checkout",
+                        GymSettingsState.auto_checkout_hours,
                         max=24,
-                        input_mode="numeric",
                         hint="Visits still open after this long are closed for the member (1–24).",
                     ),
                 ),
