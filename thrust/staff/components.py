@@ -24,8 +24,9 @@ from thrust.ui.forms import (
 def _confirm_active(row: StaffRow) -> rx.Component:
     deactivate = row.active
     verb = rx.cond(deactivate, "Deactivate", "Reactivate")
+    verb_name = rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name  # "Deactivate Ana Ruiz"
     return confirm_dialog(
-        rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name + "?",
+        verb_name + "?",
         rx.cond(
             deactivate,
             "They are signed out everywhere at once and can no longer sign in. "
@@ -45,7 +46,7 @@ def _confirm_active(row: StaffRow) -> rx.Component:
             color_scheme=rx.cond(deactivate, "red", "green"),
             size="1",
             disabled=row.is_you,
-            aria_label=rx.cond(deactivate, "Deactivate ", "Reactivate ") + row.name,
+            aria_label=verb_name,
         ),
         max_width="28rem",
         description_size="2",
