@@ -24,7 +24,7 @@ from thrust.auth.policy import POLICY_ATTRIBUTE
 from thrust.auth.state import AuthState
 from thrust.checkins.state import LiveState
 from thrust.core import reflex_compat as compat
-from thrust.gym.state import StaffState
+from thrust.staff.state import StaffState
 
 
 def run(coro: Any) -> Any:

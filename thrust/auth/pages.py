@@ -11,14 +11,13 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.auth.passwords import PASSWORD_RULES
 from thrust.auth.state import AuthState
 from thrust.ui import routes, styles
 from thrust.ui.forms import form_message_slot, text_field
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
-
-PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
 
 def _field(label: str, name: str, **props: Any) -> rx.Component:
