@@ -69,8 +69,8 @@ def test_type_arrow_enter_checks_the_highlighted_member_in_and_shows_the_card(
     [
         (MemberStatus.FROZEN, 30, "membership is frozen", "Frozen"),
         (MemberStatus.INACTIVE, 30, "membership is inactive", "Inactive"),
-        # Not the trainer's member: the row does not say when it ended (outside their scope).
-        (MemberStatus.ACTIVE, -1, "membership ended on", "Expired"),
+        # Not the trainer's member: neither the row nor the refusal says when it ended (outside their scope).
+        (MemberStatus.ACTIVE, -1, "membership has ended", "Expired"),
     ],
 )
 def test_a_refusal_shows_the_services_reason_and_writes_nothing(
@@ -87,6 +87,7 @@ def test_a_refusal_shows_the_services_reason_and_writes_nothing(
         assert state.results[0].warning == cue  # the desk sees the problem before pressing Enter
         await call_handler(FrontDeskState.key_down, state, "Enter")
         assert reason in state.refusal and state.refusal.startswith("Refused Person")
+        assert str(end.year) not in state.refusal
         assert not state.has_card and not state.can_override and not state.overridable
         assert open_visits(db) == before
 

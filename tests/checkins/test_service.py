@@ -110,6 +110,10 @@ def test_outside_a_trainers_scope_the_refusal_keeps_the_end_date_to_itself(db: S
     refusal = service.lookup(db, desk, str(theirs.id))[0].refusal
     assert refusal is not None and refusal.code == "MEMBERSHIP_EXPIRED"
     assert refusal.cue == "Expired" and "2026" not in refusal.message
+    # Pressing Enter anyway: the check-in's own refusal keeps it to itself too.
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, desk, theirs.id)
+    assert caught.value.code == "MEMBERSHIP_EXPIRED" and "2026" not in caught.value.message
 
 
 def test_a_member_inside_cannot_check_in_again(db: Session, desk) -> None:

@@ -20,7 +20,7 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
 from thrust.gym import clock
-from thrust.members.search import DeskView, desk_search_conditions, desk_view
+from thrust.members.search import DeskView, desk_search_conditions, desk_view, in_scope
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, User, table_of
 
 CAPACITY_CHANNEL = "capacity"
@@ -192,9 +192,13 @@ def check_in(
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound("Member not found")
+    # The end date is a detail of the membership: told only to an actor whose scope holds the member.
     ended = member.membership_end
     refusal = membership_refusal(
-        member.full_name, MemberStatus(member.status), ended, ended < clock.today(session)
+        member.full_name,
+        MemberStatus(member.status),
+        ended if in_scope(actor, member) else None,
+        ended < clock.today(session),
     )
     if refusal is not None:
         raise CheckInRefused(refusal)

@@ -32,7 +32,8 @@ from thrust.core.errors import DomainError, RateLimited
 from thrust.core.reflex_compat import send_vars
 from thrust.gym import clock
 from thrust.ui import routes
-from thrust.ui.feedback import error_toast, in_unit_of_work
+from thrust.ui.feedback import error_toast, in_unit_of_work, refusals
+from thrust.ui.format import minutes_label
 
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
@@ -202,12 +203,6 @@ def _row(found: service.DeskMember) -> DeskRow:
     )
 
 
-def _duration(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
 @user_bound
 class FrontDeskState(rx.State):
     """The desk: one search box, a highlighted row, Enter to check in (or out)."""
@@ -270,11 +265,9 @@ class FrontDeskState(rx.State):
         if text == self.query and not self.slow_down:
             return None
         self._clear_refusal()
-        try:
+        with refusals(self) as refused:
             await self._search(text)
-        except DomainError as error:
-            return error_toast(error)
-        return None
+        return refused.toast if refused else None
 
     @rx.event
     @requires(*USE_DESK)
@@ -374,7 +367,7 @@ class FrontDeskState(rx.State):
             visits=row.visits,
             inside=False,
             headline=f"Checked out at {at}",
-            detail=f"Visit of {_duration(minutes)}",
+            detail=f"Visit of {minutes_label(minutes)}",
             detailed=row.detailed,
         )
         return await self._done(card, result.capacity)
