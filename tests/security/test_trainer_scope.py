@@ -30,8 +30,9 @@ from thrust.checkins.service import DESK_SEARCHES
 from thrust.checkins.state import FrontDeskState
 from thrust.gym.state import ProfileState as OwnProfileState
 from thrust.gym.state import StaffState
+from thrust.members.directory_state import MembersState
+from thrust.members.form_state import MemberFormState
 from thrust.members.service import ADMIN_ONLY_MESSAGE
-from thrust.members.state import MemberFormState, MembersState
 
 DESK = FrontDeskState.get_full_name()
 STAFF = StaffState.get_full_name()
