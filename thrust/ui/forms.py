@@ -151,3 +151,43 @@ def section(title: str, description: str, *children: rx.Component, **props: Any)
         width="100%",
         **props,
     )
+
+
+def field_error(errors: rx.Var, name: str) -> rx.Var:
+    """The message for field `name` in a state's {field: message} var ("" when none)."""
+    return errors.get(name, "").to(str)
+
+
+def text_field(
+    label: str,
+    name: str,
+    *,
+    control_id: str | None = None,
+    errors: rx.Var | None = None,
+    error: rx.Var | None = None,
+    error_slot: str | None = None,
+    default_value: Any = None,
+    hint: str | None = None,
+    optional: bool = False,
+    trailing: rx.Component | None = None,
+    **input_props: Any,
+) -> rx.Component:
+    """A labelled text input with its message under it, in one call (`field` around `text_input`).
+
+    `name`: what the form sends; also the input's id unless `control_id` says otherwise.
+    The message: `errors`, the state's {field: message} var (read for `name`), or `error`, a text var,
+    or `error_slot` for page script to fill. Other keywords go to the input (type, placeholder…).
+    """
+    control_id = control_id or name
+    if errors is not None and error is None:
+        error = field_error(errors, name)
+    return field(
+        label,
+        text_input(name=name, control_id=control_id, error=error, default_value=default_value, **input_props),
+        control_id=control_id,
+        hint=hint,
+        error=error,
+        error_slot=error_slot,
+        optional=optional,
+        trailing=trailing,
+    )
