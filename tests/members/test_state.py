@@ -29,13 +29,14 @@ from thrust.core.reflex_compat import call_handler
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.members import directory as member_directory
-from thrust.members import search, service, wording
+from thrust.members import search, service
 from thrust.members.directory_state import MemberRow, MembersState
 from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.members.profile_state import MemberProfileState
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 from thrust.ui import feedback
+from thrust.ui import format as ui_format
 
 NOT_UNDERSTOOD = "not understood"
 
@@ -623,10 +624,10 @@ def test_relative_times_and_labels() -> None:
         now - timedelta(days=800): "2 years ago",
     }
     for moment, text in cases.items():
-        assert wording.relative_time(moment, now) == text
-    assert wording.minutes_label(75) == "1 h 15 min" and wording.minutes_label(42) == "42 min"
+        assert ui_format.relative_time(moment, now) == text
+    assert ui_format.minutes_label(75) == "1 h 15 min" and ui_format.minutes_label(42) == "42 min"
     assert initials("Zoë Ångström") == "ZÅ" and initials("") == "?"
-    assert wording.count_label(1, "member") == "1 member"
+    assert ui_format.count_label(1, "member") == "1 member"
 
 
 def test_capped_totals_read_as_lower_bounds() -> None:

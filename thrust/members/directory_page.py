@@ -16,13 +16,16 @@ from thrust.members.directory_state import (
     NO_TRAINER,
     MembersState,
 )
-from thrust.members.directory_table import empty_panel, error_panel, pager, table
+from thrust.members.directory_table import error_panel, no_members, pager, table
 from thrust.members.form_dialog import member_form_dialog
 from thrust.members.form_state import MemberFormState
 from thrust.members.import_dialog import import_dialog
 from thrust.members.import_state import ImportState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes, styles
+from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
+from thrust.ui.cards import empty_panel
+from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.shell import can
@@ -148,7 +151,7 @@ def _filters() -> rx.Component:
             MembersState.filter_status,
             [
                 rx.select.item("All statuses", value=ALL),
-                *[rx.select.item(ui.STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
+                *[rx.select.item(STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
             ],
             "filter-status",
         ),
@@ -158,7 +161,7 @@ def _filters() -> rx.Component:
             MembersState.filter_tier,
             [
                 rx.select.item("All tiers", value=ALL),
-                *[rx.select.item(ui.TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
+                *[rx.select.item(TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
             ],
             "filter-tier",
         ),
@@ -282,44 +285,25 @@ def _bulk_dialog() -> rx.Component:
         ("freeze", "Their memberships are paused: they cannot check in until activated again."),
         "They become inactive and cannot check in. Their history stays; you can activate them later.",
     )
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(MembersState.bulk_title),
-            rx.alert_dialog.description(
-                rx.vstack(
-                    rx.text(what, size="2"),
-                    rx.text("All of them change together, in one step.", size="2", color=styles.MUTED),
-                    spacing="2",
-                ),
-            ),
-            rx.hstack(
-                # No handler of its own: Reflex would wrap it in a box that Radix then focuses instead
-                # of the button (the dialog's on_open_change says it closed).
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    rx.match(
-                        MembersState.bulk_action,
-                        ("activate", "Activate"),
-                        ("freeze", "Freeze"),
-                        "Deactivate",
-                    ),
-                    " ",
-                    MembersState.bulk_count.to_string(),
-                    color_scheme=rx.match(
-                        MembersState.bulk_action, ("activate", "green"), ("freeze", "cyan"), "red"
-                    ),
-                    loading=MembersState.bulk_busy,
-                    on_click=MembersState.confirm_bulk,
-                    id="confirm-bulk",
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="1.25rem",
-            ),
-            max_width="30rem",
+    return confirm_dialog(
+        MembersState.bulk_title,
+        rx.vstack(
+            rx.text(what, size="2"),
+            rx.text("All of them change together, in one step.", size="2", color=styles.MUTED),
+            spacing="2",
+        ),
+        rx.button(
+            rx.match(MembersState.bulk_action, ("activate", "Activate"), ("freeze", "Freeze"), "Deactivate"),
+            " ",
+            MembersState.bulk_count.to_string(),
+            color_scheme=rx.match(MembersState.bulk_action, ("activate", "green"), ("freeze", "cyan"), "red"),
+            loading=MembersState.bulk_busy,
+            on_click=MembersState.confirm_bulk,
+            id="confirm-bulk",
         ),
         open=MembersState.bulk_open,
         on_open_change=MembersState.cancel_bulk,  # only ever called to close: Cancel or Escape
+        max_width="30rem",
     )
 
 
@@ -343,11 +327,11 @@ def _result_body() -> rx.Component:
         rx.cond(
             can(*VIEW_MEMBERS),
             error_panel(),
-            ui.panel("user-round", "Members are managed by the staff", MembersState.error),
+            empty_panel("user-round", "Members are managed by the staff", MembersState.error),
         ),
         rx.cond(
             MembersState.loaded & (MembersState.total == 0) & ~MembersState.loading,
-            empty_panel(),
+            no_members(),
             rx.vstack(table(), pager(), spacing="3", width="100%"),
         ),
     )

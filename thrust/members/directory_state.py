@@ -31,10 +31,10 @@ from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
 from thrust.members import bulk, directory, search
 from thrust.members.capabilities import MANAGE_MEMBERSHIPS, VIEW_MEMBERS, allowed
-from thrust.members.wording import count_label, cue_tone, day_label, relative_time
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes
-from thrust.ui.feedback import error_toast, in_unit_of_work, saved_toast
+from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
+from thrust.ui.format import DAY_TIME, count_label, cue_tone, day_label, relative_time
 
 log = logging.getLogger("thrust.members")
 
@@ -96,7 +96,7 @@ def _row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> Memb
         cue_tone=cue_tone(summary.days_left),
         trainer=summary.trainer_name or "",
         last_visit=relative_time(last, now),
-        last_visit_exact=gym.local(last).strftime("%-d %b %Y, %H:%M") if last else "",
+        last_visit_exact=day_label(gym.local(last), DAY_TIME) if last else "",
     )
 
 
@@ -308,16 +308,15 @@ class MembersState(rx.State):
             return [_row(s, now, gym) for s in result.rows], result.total, result.total_is_exact, page
 
         try:
-            rows, total, exact, page = await in_unit_of_work(work, read_only=True)
-        except DomainError as error:
-            self.error = error.message
-            self.loading = False
-            return error_toast(error)
+            with refusals(self, message="error", loading=False) as refused:
+                rows, total, exact, page = await in_unit_of_work(work, read_only=True)
         except Exception:
             log.exception("loading the members directory failed")
             self.error = LOAD_FAILED
             self.loading = False
             return None
+        if refused:
+            return refused.toast
         self.rows, self.total, self.total_exact, self.page = rows, total, exact, page
         self.error = ""
         self.loaded = True
@@ -500,6 +499,7 @@ class MembersState(rx.State):
 
     @rx.event
     @requires(*MANAGE_MEMBERSHIPS)
+    @shows_refusals()
     async def ask_bulk(self, action: str) -> Any:
         """Count what the action would touch and ask for confirmation."""
         action = choice_arg(action, "action", tuple(BULK_VERBS))
@@ -507,12 +507,9 @@ class MembersState(rx.State):
             return rx.toast.info("Select members first.")
         actor = await acting_user(self)
         targets = self._targets()
-        try:
-            count = await in_unit_of_work(
-                lambda session: bulk.count_targets(session, actor, **targets), read_only=True
-            )
-        except DomainError as error:
-            return error_toast(error)
+        count = await in_unit_of_work(
+            lambda session: bulk.count_targets(session, actor, **targets), read_only=True
+        )
         self.bulk_action, self.bulk_count, self.bulk_open = action, count, True
         return None
 
@@ -524,6 +521,7 @@ class MembersState(rx.State):
 
     @rx.event
     @requires(*MANAGE_MEMBERSHIPS)
+    @shows_refusals(bulk_busy=False)
     async def confirm_bulk(self) -> AsyncIterator[Any]:
         """Apply the confirmed action in one transaction, then say how many changed."""
         if not self.bulk_open or self.bulk_action not in BULK_VERBS:
@@ -534,14 +532,9 @@ class MembersState(rx.State):
         targets = self._targets()
         self.bulk_busy = True
         yield
-        try:
-            changed = await in_unit_of_work(
-                lambda session: bulk.apply_bulk_action(session, actor, action, **targets)
-            )
-        except DomainError as error:
-            self.bulk_busy = False
-            yield error_toast(error)
-            return
+        changed = await in_unit_of_work(
+            lambda session: bulk.apply_bulk_action(session, actor, action, **targets)
+        )
         self.bulk_busy = False
         self.bulk_open = False
         self._forget_selection()

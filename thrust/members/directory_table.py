@@ -18,6 +18,9 @@ from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
+from thrust.ui.avatar import avatar
+from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.cards import empty_panel
 from thrust.ui.shell import can
 
 
@@ -97,7 +100,7 @@ def _row(row: MemberRow) -> rx.Component:
         ),
         rx.table.cell(
             rx.hstack(
-                ui.avatar(row.initials),
+                avatar(row.initials),
                 rx.vstack(
                     rx.link(
                         row.name,
@@ -117,8 +120,8 @@ def _row(row: MemberRow) -> rx.Component:
                 spacing="3",
             ),
         ),
-        rx.table.cell(ui.tier_badge(row.tier)),
-        rx.table.cell(ui.status_badge(row.status)),
+        rx.table.cell(tier_badge(row.tier)),
+        rx.table.cell(status_badge(row.status)),
         rx.table.cell(
             rx.vstack(
                 rx.text(row.end, size="2"),
@@ -184,11 +187,11 @@ def table() -> rx.Component:
     )
 
 
-def empty_panel() -> rx.Component:
+def no_members() -> rx.Component:
     return rx.card(
         rx.cond(
             MembersState.has_filters,
-            ui.panel(
+            empty_panel(
                 "search-x",
                 rx.cond(
                     MembersState.query != "",
@@ -203,7 +206,7 @@ def empty_panel() -> rx.Component:
                     id="clear-filters",
                 ),
             ),
-            ui.panel(
+            empty_panel(
                 "users",
                 "No members yet",
                 "Add your first member, or import everyone at once from your previous system's CSV.",

@@ -6,18 +6,16 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.members import components as ui
-from thrust.members.directory_state import (
-    NO_TRAINER,
-)
+from thrust.members.directory_state import NO_TRAINER
 from thrust.members.form_state import GENDER_CHOICES, MemberFormState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles
-from thrust.ui.forms import field, invalid_attrs, text_input
+from thrust.ui.badges import STATUS_LABELS, TIER_LABELS, status_badge, tier_badge
+from thrust.ui.forms import field, field_error, invalid_attrs, text_field
 
 
 def _err(name: str) -> rx.Var:
-    return MemberFormState.errors.get(name, "").to(str)
+    return field_error(MemberFormState.errors, name)
 
 
 def _select(
@@ -40,15 +38,8 @@ def _two(*children: rx.Component) -> rx.Component:
 
 
 def _text_field(label: str, name: str, control_id: str, default: rx.Var, **props: Any) -> rx.Component:
-    optional = props.pop("optional", False)
-    hint = props.pop("hint", None)
-    return field(
-        label,
-        text_input(name=name, control_id=control_id, error=_err(name), default_value=default, **props),
-        control_id=control_id,
-        error=_err(name),
-        optional=optional,
-        hint=hint,
+    return text_field(
+        label, name, control_id=control_id, errors=MemberFormState.errors, default_value=default, **props
     )
 
 
@@ -87,7 +78,7 @@ def _membership_fields() -> rx.Component:
                 "membershipTier",
                 "member-tier",
                 values.membershipTier,
-                [rx.select.item(ui.TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
+                [rx.select.item(TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
             ),
             control_id="member-tier",
             error=_err("membershipTier"),
@@ -98,7 +89,7 @@ def _membership_fields() -> rx.Component:
                 "status",
                 "member-status",
                 values.status,
-                [rx.select.item(ui.STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
+                [rx.select.item(STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
             ),
             control_id="member-status",
             error=_err("status"),
@@ -128,8 +119,8 @@ def _membership_fields() -> rx.Component:
                 spacing="2",
             ),
             rx.hstack(
-                ui.tier_badge(values.membershipTier, size="2"),
-                ui.status_badge(values.status, size="2"),
+                tier_badge(values.membershipTier, size="2"),
+                status_badge(values.status, size="2"),
                 rx.text("Trainer: " + values.trainerName, size="2"),
                 spacing="3",
                 align="center",

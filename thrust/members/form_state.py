@@ -14,14 +14,14 @@ from sqlmodel import Session
 
 from thrust.auth.guard import form_values, requires, uuid_arg
 from thrust.auth.state import acting_user, user_bound
-from thrust.core.errors import DomainError, NotFound
+from thrust.core.errors import NotFound
 from thrust.gym.clock import today as clock_today
 from thrust.members import service
 from thrust.members.capabilities import CREATE_MEMBERS, EDIT_MEMBERS, OPEN_MEMBER_FORM
 from thrust.members.directory_state import NO_TRAINER, TrainerOption, trainer_options
 from thrust.members.profile_state import MemberProfileState
 from thrust.ui import routes
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast
+from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals
 
 
 @dataclasses.dataclass
@@ -101,6 +101,7 @@ class MemberFormState(rx.State):
 
     @rx.event
     @requires(*EDIT_MEMBERS)
+    @shows_refusals()
     async def open_edit(self, member_id: str) -> Any:
         target = uuid_arg(member_id, "member")
         actor = await acting_user(self)
@@ -125,10 +126,7 @@ class MemberFormState(rx.State):
             )
             return values, trainer_options(session, actor), profile.can_edit_membership
 
-        try:
-            values, trainers, membership = await in_unit_of_work(work, read_only=True)
-        except DomainError as error:
-            return error_toast(error)
+        values, trainers, membership = await in_unit_of_work(work, read_only=True)
         self.editing = True
         self._member_id = str(target)
         self.can_edit_membership = membership
@@ -144,6 +142,7 @@ class MemberFormState(rx.State):
 
     @rx.event
     @requires(*OPEN_MEMBER_FORM)
+    @shows_refusals(fields="errors", saving=False)
     async def save(self, form_data: dict) -> AsyncIterator[Any]:
         values = form_values(form_data, FORM_LIMITS)
         actor = await acting_user(self)
@@ -175,13 +174,7 @@ class MemberFormState(rx.State):
                 member = service.create_member(session, actor, data)
                 return str(member.id), member.full_name
 
-        try:
-            saved_id, name = await in_unit_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            self.saving = False
-            yield error_toast(error)
-            return
+        saved_id, name = await in_unit_of_work(work)
         self.errors = {}
         self.saving = False
         self.open = False

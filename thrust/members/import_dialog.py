@@ -6,11 +6,11 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.members import components as ui
 from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import caption, scroll_region
+from thrust.ui.cards import empty_panel
 
 UPLOAD_ID = "members-import"
 MB = MAX_IMPORT_BYTES // 2**20
@@ -428,7 +428,7 @@ def _importing_step() -> rx.Component:
 
 
 def _done_step() -> rx.Component:
-    return ui.panel(
+    return empty_panel(
         "party-popper",
         "Imported " + ImportState.imported.to_string() + " members",
         "They are in the directory now, each with a login that works once they set a password.",

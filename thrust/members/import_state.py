@@ -23,8 +23,8 @@ from thrust.members import csv_import
 from thrust.members.capabilities import CREATE_MEMBERS
 from thrust.members.directory_state import MembersState
 from thrust.members.uploads import drop_upload, read_upload, store_upload
-from thrust.members.wording import count_label
 from thrust.ui.feedback import in_unit_of_work, saved_toast
+from thrust.ui.format import count_label
 
 log = logging.getLogger("thrust.members")
 
@@ -47,6 +47,11 @@ IGNORE = "ignore"
 MAX_PROBLEMS_SHOWN = 200
 STALE_IMPORT_SECONDS = 15 * 60
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
+
+
+def _first_problem(error: DomainError) -> str:
+    """What is wrong with the file or the mapping, in one line: the first field's message, if any."""
+    return error.details[0].message if error.details else error.message
 
 
 class _Progress:
@@ -174,7 +179,7 @@ class ImportState(rx.State):
         try:
             stored, parsed, suggested = await asyncio.to_thread(work)
         except DomainError as error:
-            self.error = error.details[0].message if error.details else error.message
+            self.error = _first_problem(error)
             return rx.toast.error(self.error)
         self._clear()
         self._upload = stored
@@ -251,7 +256,7 @@ class ImportState(rx.State):
         except DomainError as error:
             async with self:
                 self.checking = False
-                self.mapping_error = error.details[0].message if error.details else error.message
+                self.mapping_error = _first_problem(error)
                 return rx.toast.error(self.mapping_error)
         async with self:
             self.checking = False

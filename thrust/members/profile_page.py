@@ -13,6 +13,9 @@ from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
+from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.cards import empty_panel, stat_tile, titled_card
+from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
 
@@ -80,8 +83,8 @@ def _profile_header() -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.hstack(
-                        ui.tier_badge(m.tier, size="2"),
-                        ui.status_badge(m.status, size="2"),
+                        tier_badge(m.tier, size="2"),
+                        status_badge(m.status, size="2"),
                         ui.cue_text(m.cue, m.cue_tone, size="2"),
                         align="center",
                         spacing="2",
@@ -138,10 +141,10 @@ def _profile_header() -> rx.Component:
 def _stats() -> rx.Component:
     m = MemberProfileState.member
     return rx.grid(
-        ui.stat_tile("calendar-check", "Visits, last 30 days", m.visits_30.to_string()),
-        ui.stat_tile("timer", "Average visit", m.average_visit, tone="iris"),
-        ui.stat_tile("history", "Last visit", m.last_visit, tone="green"),
-        ui.stat_tile(
+        stat_tile("calendar-check", "Visits, last 30 days", m.visits_30.to_string()),
+        stat_tile("timer", "Average visit", m.average_visit, tone="iris"),
+        stat_tile("history", "Last visit", m.last_visit, tone="green"),
+        stat_tile(
             "calendar-clock",
             "Membership ends",
             m.end,
@@ -155,17 +158,8 @@ def _stats() -> rx.Component:
 
 
 def _section(title: str, icon: str, *children: rx.Component) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon(icon, size=17, color="var(--accent-11)"), rx.heading(title, size="3"), align="center"
-            ),
-            rx.vstack(*children, spacing="0", width="100%"),
-            spacing="3",
-            width="100%",
-        ),
-        size="2",
-        width="100%",
+    return titled_card(
+        icon, title, rx.vstack(*children, spacing="0", width="100%"), icon_size=17, spacing="3"
     )
 
 
@@ -184,8 +178,8 @@ def _details() -> rx.Component:
         _section(
             "Membership",
             "badge-check",
-            ui.detail_row("Tier", ui.tier_badge(m.tier)),
-            ui.detail_row("Status", ui.status_badge(m.status)),
+            ui.detail_row("Tier", tier_badge(m.tier)),
+            ui.detail_row("Status", status_badge(m.status)),
             ui.detail_row("Started", m.start),
             ui.detail_row(
                 "Ends",
@@ -232,115 +226,97 @@ def _visit_row(visit: VisitRow) -> rx.Component:
 
 
 def _visits() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon("footprints", size=17, color="var(--accent-11)"),
-                rx.heading("Visit history", size="3"),
-                rx.spacer(),
-                rx.text(MemberProfileState.visits_label, size="2", color=styles.MUTED, id="visits-range"),
-                align="center",
-                width="100%",
-            ),
-            rx.cond(
-                MemberProfileState.visits_total > 0,
-                rx.vstack(
-                    rx.table.root(
-                        caption("Visit history"),
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Day"),
-                                rx.table.column_header_cell("In"),
-                                rx.table.column_header_cell("Out"),
-                                rx.table.column_header_cell("Length"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(MemberProfileState.visits, _visit_row)),
+    return titled_card(
+        "footprints",
+        "Visit history",
+        rx.cond(
+            MemberProfileState.visits_total > 0,
+            rx.vstack(
+                rx.table.root(
+                    caption("Visit history"),
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell("Day"),
+                            rx.table.column_header_cell("In"),
+                            rx.table.column_header_cell("Out"),
+                            rx.table.column_header_cell("Length"),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(MemberProfileState.visits, _visit_row)),
+                    size="1",
+                    width="100%",
+                    id="visits-table",
+                ),
+                rx.hstack(
+                    rx.spacer(),
+                    rx.icon_button(
+                        rx.icon("chevron-left", size=16),
+                        variant="soft",
+                        color_scheme="gray",
                         size="1",
-                        width="100%",
-                        id="visits-table",
+                        disabled=MemberProfileState.visits_page <= 1,
+                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page - 1),
+                        aria_label="Newer visits",
                     ),
-                    rx.hstack(
-                        rx.spacer(),
-                        rx.icon_button(
-                            rx.icon("chevron-left", size=16),
-                            variant="soft",
-                            color_scheme="gray",
-                            size="1",
-                            disabled=MemberProfileState.visits_page <= 1,
-                            on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page - 1),
-                            aria_label="Newer visits",
-                        ),
-                        rx.icon_button(
-                            rx.icon("chevron-right", size=16),
-                            variant="soft",
-                            color_scheme="gray",
-                            size="1",
-                            disabled=MemberProfileState.visits_page >= MemberProfileState.visits_pages,
-                            on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page + 1),
-                            aria_label="Older visits",
-                        ),
-                        width="100%",
+                    rx.icon_button(
+                        rx.icon("chevron-right", size=16),
+                        variant="soft",
+                        color_scheme="gray",
+                        size="1",
+                        disabled=MemberProfileState.visits_page >= MemberProfileState.visits_pages,
+                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page + 1),
+                        aria_label="Older visits",
                     ),
-                    spacing="2",
                     width="100%",
                 ),
-                rx.text(
-                    "No visits yet. They appear here from the first check-in.", size="2", color=styles.MUTED
-                ),
+                spacing="2",
+                width="100%",
             ),
-            spacing="3",
-            width="100%",
+            rx.text("No visits yet. They appear here from the first check-in.", size="2", color=styles.MUTED),
         ),
-        size="2",
-        width="100%",
+        trailing=(
+            rx.spacer(),
+            rx.text(MemberProfileState.visits_label, size="2", color=styles.MUTED, id="visits-range"),
+        ),
+        icon_size=17,
+        spacing="3",
     )
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete " + MemberProfileState.member.name + "?"),
-            rx.alert_dialog.description(
-                rx.vstack(
-                    rx.text(MemberProfileState.delete_summary, size="2", id="delete-impact"),
-                    rx.callout.root(
-                        rx.callout.icon(rx.icon("lightbulb", size=16)),
-                        rx.callout.text(
-                            "Leaving or taking a break? Deactivate instead: they can no longer check in, "
-                            "and their history stays."
-                        ),
-                        color_scheme="amber",
-                        size="1",
-                    ),
-                    spacing="3",
+    return confirm_dialog(
+        "Delete " + MemberProfileState.member.name + "?",
+        rx.vstack(
+            rx.text(MemberProfileState.delete_summary, size="2", id="delete-impact"),
+            rx.callout.root(
+                rx.callout.icon(rx.icon("lightbulb", size=16)),
+                rx.callout.text(
+                    "Leaving or taking a break? Deactivate instead: they can no longer check in, "
+                    "and their history stays."
                 ),
+                color_scheme="amber",
+                size="1",
             ),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.spacer(),
-                rx.button(
-                    rx.icon("circle-pause", size=16),
-                    "Deactivate instead",
-                    variant="soft",
-                    on_click=MemberProfileState.deactivate_instead,
-                    id="deactivate-instead",
-                ),
-                rx.button(
-                    rx.icon("trash-2", size=16),
-                    "Delete for good",
-                    color_scheme="red",
-                    on_click=MemberProfileState.confirm_delete,
-                    id="confirm-delete",
-                ),
-                gap="0.75rem",
-                margin_top="1.25rem",
-                wrap="wrap",
-            ),
-            max_width="32rem",
+            spacing="3",
+        ),
+        rx.spacer(),  # Cancel on the left, the two ways forward on the right
+        rx.button(
+            rx.icon("circle-pause", size=16),
+            "Deactivate instead",
+            variant="soft",
+            on_click=MemberProfileState.deactivate_instead,
+            id="deactivate-instead",
+        ),
+        rx.button(
+            rx.icon("trash-2", size=16),
+            "Delete for good",
+            color_scheme="red",
+            on_click=MemberProfileState.confirm_delete,
+            id="confirm-delete",
         ),
         open=MemberProfileState.delete_open,
         on_open_change=MemberProfileState.cancel_delete,  # only ever called to close: Cancel or Escape
+        buttons={"justify": "start", "wrap": "wrap"},
     )
 
 
@@ -385,7 +361,7 @@ def member_page() -> rx.Component:
             rx.cond(
                 MemberProfileState.error != "",
                 rx.card(
-                    ui.panel(
+                    empty_panel(
                         "user-x",
                         "Member not available",
                         MemberProfileState.error,

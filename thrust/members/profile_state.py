@@ -16,7 +16,7 @@ from sqlmodel import Session
 from thrust.auth.guard import choice_arg, int_arg, requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
-from thrust.core.errors import DomainError, NotFound
+from thrust.core.errors import NotFound
 from thrust.core.reflex_compat import call_handler
 from thrust.core.text import initials
 from thrust.core.types import utcnow
@@ -24,9 +24,9 @@ from thrust.gym.clock import GymClock, gym_clock
 from thrust.members import bulk, service
 from thrust.members.capabilities import DELETE_MEMBERS, MANAGE_MEMBERSHIPS
 from thrust.members.directory_state import BULK_VERBS
-from thrust.members.wording import count_label, cue_tone, day_label, minutes_label, relative_time
 from thrust.ui import routes
-from thrust.ui.feedback import error_toast, in_unit_of_work, saved_toast
+from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
+from thrust.ui.format import WEEKDAY, count_label, cue_tone, day_label, minutes_label, relative_time
 
 log = logging.getLogger("thrust.members")
 
@@ -69,6 +69,11 @@ class VisitRow:
     open: bool = False
 
 
+# A profile as the page shows it: details, a page of visits, how many in all, which page, and what the
+# viewer may do (edit, edit the membership, delete).
+Shown = tuple[MemberDetail, list[VisitRow], int, int, tuple[bool, bool, bool]]
+
+
 def _detail(profile: service.MemberProfile, now: datetime, gym: GymClock, today: date) -> MemberDetail:
     m = profile.member
     age = ""
@@ -106,7 +111,7 @@ def _visit(visit: service.Visit, gym: GymClock) -> VisitRow:
     end = gym.local(visit.check_out_time) if visit.check_out_time else None
     return VisitRow(
         id=str(visit.id),
-        day=start.strftime("%a %-d %b %Y"),
+        day=day_label(start, WEEKDAY),
         checked_in=start.strftime("%H:%M"),
         checked_out=end.strftime("%H:%M") if end else "",
         duration=minutes_label(visit.minutes),
@@ -164,8 +169,11 @@ class MemberProfileState(rx.State):
             return None
 
     async def _fetch(self, actor: Actor, member_id: uuid.UUID, visits_page: int = 1) -> Any:
-        def work(session: Session) -> tuple[MemberDetail, list[VisitRow], int, int, tuple[bool, bool, bool]]:
-            profile = service.get_member_profile(session, actor, member_id, visits_page=visits_page)
+        def work(session: Session) -> Shown | None:
+            try:
+                profile = service.get_member_profile(session, actor, member_id, visits_page=visits_page)
+            except NotFound:
+                return None  # not there, or not one this viewer may see: the page says so, no toast
             gym, now = gym_clock(session), utcnow()
             today = gym.today()
             return (
@@ -177,18 +185,19 @@ class MemberProfileState(rx.State):
             )
 
         try:
-            detail, visits, total, page, rights = await in_unit_of_work(work, read_only=True)
-        except NotFound:
-            self._show_missing()
-            return None
-        except DomainError as error:
-            self.error, self.loaded, self.loading = error.message, True, False
-            return error_toast(error)
+            with refusals(self, message="error", loaded=True, loading=False) as refused:
+                shown = await in_unit_of_work(work, read_only=True)
         except Exception:
             log.exception("loading a member profile failed")
             self.error = "This member could not be loaded. Try again in a moment."
             self.loaded, self.loading = True, False
             return None
+        if refused:
+            return refused.toast
+        if shown is None:
+            self._show_missing()
+            return None
+        detail, visits, total, page, rights = shown
         self.member, self.visits, self.visits_total, self.visits_page = detail, visits, total, page
         self.can_edit, self.can_edit_membership, self.can_delete = rights
         self._member_id = detail.id
@@ -240,6 +249,7 @@ class MemberProfileState(rx.State):
 
     @rx.event
     @requires(*MANAGE_MEMBERSHIPS)
+    @shows_refusals()
     async def change_status(self, action: str) -> Any:
         """Activate, deactivate or freeze this member (admins: the business side of a membership)."""
         action = choice_arg(action, "action", tuple(BULK_VERBS))
@@ -248,29 +258,24 @@ class MemberProfileState(rx.State):
         actor = await acting_user(self)
         member_id = uuid.UUID(self._member_id)
         status = bulk.STATUS_FOR[bulk.BulkAction(action)]
-        try:
-            await in_unit_of_work(
-                lambda session: service.update_member(session, actor, member_id, {"status": status.value})
-            )
-        except DomainError as error:
-            return error_toast(error)
+        await in_unit_of_work(
+            lambda session: service.update_member(session, actor, member_id, {"status": status.value})
+        )
         self.delete_open = False
         await self._fetch(actor, member_id, self.visits_page)
         return saved_toast(f"{self.member.name} is now {status.value.lower()}")
 
     @rx.event
     @requires(*DELETE_MEMBERS)
+    @shows_refusals()
     async def ask_delete(self) -> Any:
         if not self._member_id:
             return None
         actor = await acting_user(self)
         member_id = uuid.UUID(self._member_id)
-        try:
-            impact = await in_unit_of_work(
-                lambda session: service.deletion_impact(session, actor, member_id), read_only=True
-            )
-        except DomainError as error:
-            return error_toast(error)
+        impact = await in_unit_of_work(
+            lambda session: service.deletion_impact(session, actor, member_id), read_only=True
+        )
         self.delete_visits, self.delete_plans = impact.visits, impact.workout_plans
         self.delete_open = True
         return None
@@ -288,15 +293,13 @@ class MemberProfileState(rx.State):
 
     @rx.event
     @requires(*DELETE_MEMBERS)
+    @shows_refusals()
     async def confirm_delete(self) -> Any:
         if not self._member_id or not self.delete_open:
             return None
         actor = await acting_user(self)
         member_id = uuid.UUID(self._member_id)
         name = self.member.name
-        try:
-            await in_unit_of_work(lambda session: service.delete_member(session, actor, member_id))
-        except DomainError as error:
-            return error_toast(error)
+        await in_unit_of_work(lambda session: service.delete_member(session, actor, member_id))
         self.reset()
         return [saved_toast(f"Deleted {name}"), rx.redirect(routes.MEMBERS)]
