@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -265,6 +267,23 @@ def _mapping(raw: str | None, data: bytes) -> dict[str, str]:
     return mapping
 
 
+async def _with_import_form(
+    request: Request,
+    actor: Actor,
+    unit_of_work: Callable[..., AbstractContextManager[Session]],
+    step: Callable[[Session, _ImportForm, dict[str, str]], ImportReportOut],
+) -> Data[ImportReportOut]:
+    """Read the upload, then run `step` (a dry run or the import) with its column mapping (sent, or
+    guessed from the headers) in one unit of work, in a worker thread."""
+    form = await _import_form(request, actor)
+
+    def work() -> ImportReportOut:
+        with unit_of_work() as session:
+            return step(session, form, _mapping(form.mapping, form.data))
+
+    return Data(data=await asyncio.to_thread(work))
+
+
 def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int = 0) -> ImportReportOut:
     return ImportReportOut(
         total_rows=plan.total_rows,
@@ -291,16 +310,11 @@ async def preview_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Check every row and report what would be imported; writes nothing. ADMIN only."""
-    form = await _import_form(request, actor)
 
-    def plan() -> ImportReportOut:
-        with unit_of_work() as session:
-            chosen = _mapping(form.mapping, form.data)
-            return _report(
-                csv_import.plan_import(session, actor, form.data, chosen, form.date_format), chosen
-            )
+    def plan(session: Session, form: _ImportForm, chosen: dict[str, str]) -> ImportReportOut:
+        return _report(csv_import.plan_import(session, actor, form.data, chosen, form.date_format), chosen)
 
-    return Data(data=await asyncio.to_thread(plan))
+    return await _with_import_form(request, actor, unit_of_work, plan)
 
 
 @router.post(
@@ -315,24 +329,21 @@ async def run_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Import every row in one transaction, or none if any row has a problem. ADMIN only."""
-    form = await _import_form(request, actor)
 
-    def run() -> ImportReportOut:
-        with unit_of_work() as session:
-            chosen = _mapping(form.mapping, form.data)
-            imported = csv_import.run_import(session, actor, form.data, chosen, form.date_format)
-            return ImportReportOut(
-                total_rows=imported,
-                ready=imported,
-                rows_with_errors=0,
-                can_import=True,
-                problems=[],
-                duplicate_emails=[],
-                suggested_mapping=chosen,
-                imported=imported,
-            )
+    def run(session: Session, form: _ImportForm, chosen: dict[str, str]) -> ImportReportOut:
+        imported = csv_import.run_import(session, actor, form.data, chosen, form.date_format)
+        return ImportReportOut(
+            total_rows=imported,
+            ready=imported,
+            rows_with_errors=0,
+            can_import=True,
+            problems=[],
+            duplicate_emails=[],
+            suggested_mapping=chosen,
+            imported=imported,
+        )
 
-    return Data(data=await asyncio.to_thread(run))
+    return await _with_import_form(request, actor, unit_of_work, run)
 
 
 @router.post(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -103,6 +104,29 @@ def _row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> Memb
 def trainer_options(session: Session, actor: Actor) -> list[TrainerOption]:
     """The trainers a member may be assigned to (the filter's and the form's choices)."""
     return [TrainerOption(str(tid), name) for tid, name in directory.list_trainers(session, actor)]
+
+
+def _reloads(*, first_page: bool = False) -> Callable[[Callable[..., None]], Callable[..., Any]]:
+    """Make a handler that changes the directory's view reload the page after the change (showing
+    that a query runs, then the rows). `first_page`: the change makes another list (a search, a
+    filter, a page size), so it starts on page 1 with nothing selected.
+
+    Use under `@requires`; the handler keeps its signature (functools.wraps), which Reflex reads.
+    """
+
+    def decorate(change: Callable[..., None]) -> Callable[..., Any]:
+        @functools.wraps(change)
+        async def reload(self: MembersState, *args: Any) -> AsyncIterator[Any]:
+            change(self, *args)
+            if first_page:
+                self.page = 1
+                self._forget_selection()
+            async for update in self._reload():
+                yield update
+
+        return reload
+
+    return decorate
 
 
 # -- the directory ------------------------------------------------------------------------------------
@@ -365,95 +389,74 @@ class MembersState(rx.State):
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def retry(self) -> AsyncIterator[Any]:
-        async for update in self._reload():
-            yield update
+    @_reloads()
+    def retry(self) -> None:
+        """Run the current query again (after a failed load, or an import added members)."""
 
-    # -- search, filters, order, pages -------------------------------------------------------------
+    # -- search, filters, order, pages: each changes the view, then the page reloads -------------------
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def search(self, value: str) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def search(self, value: str) -> None:
         self.query = text_arg(value, "search", max_length=search.MAX_QUERY_LENGTH)
-        self.page = 1
-        self._forget_selection()
-        async for update in self._reload():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def filter_status(self, value: str) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def filter_status(self, value: str) -> None:
         self.status = choice_arg(value, "status", STATUS_CHOICES)
-        async for update in self._refiltered():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def filter_tier(self, value: str) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def filter_tier(self, value: str) -> None:
         self.tier = choice_arg(value, "tier", TIER_CHOICES)
-        async for update in self._refiltered():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def filter_trainer(self, value: str) -> AsyncIterator[Any]:
-        if value in (ALL, NO_TRAINER):
-            self.trainer = value
-        else:
-            self.trainer = str(uuid_arg(value, "trainer"))
-        async for update in self._refiltered():
-            yield update
+    @_reloads(first_page=True)
+    def filter_trainer(self, value: str) -> None:
+        self.trainer = value if value in (ALL, NO_TRAINER) else str(uuid_arg(value, "trainer"))
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def filter_membership(self, value: str) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def filter_membership(self, value: str) -> None:
         self.membership = choice_arg(value, "membership", MEMBERSHIP_CHOICES)
-        async for update in self._refiltered():
-            yield update
-
-    async def _refiltered(self) -> AsyncIterator[Any]:
-        self.page = 1
-        self._forget_selection()
-        async for update in self._reload():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def clear_filters(self) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def clear_filters(self) -> None:
         self.query = ""
         self.status = self.tier = self.trainer = self.membership = ALL
-        async for update in self._refiltered():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def sort_by(self, column: str) -> AsyncIterator[Any]:
+    @_reloads()
+    def sort_by(self, column: str) -> None:
+        """The selection stays: the same members, in another order."""
         column = choice_arg(column, "sort", SORT_CHOICES)
         if column == self.sort:
             self.order = "desc" if self.order == "asc" else "asc"
         else:
             self.sort, self.order = column, FIRST_ORDER[column]
         self.page = 1
-        async for update in self._reload():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def set_page_size(self, value: str) -> AsyncIterator[Any]:
+    @_reloads(first_page=True)
+    def set_page_size(self, value: str) -> None:
         self.limit = int(choice_arg(value, "page size", PAGE_SIZES))
-        self.page = 1
-        self._forget_selection()
-        async for update in self._reload():
-            yield update
 
     @rx.event
     @requires(*VIEW_MEMBERS)
-    async def go_to_page(self, page: int) -> AsyncIterator[Any]:
+    @_reloads()
+    def go_to_page(self, page: int) -> None:
         page = int_arg(page, "page", minimum=1, maximum=search.MAX_PAGE)
         self.page = min(page, self.total_pages) if self.total_exact else page
         self.selected = []
-        async for update in self._reload():
-            yield update
 
     # -- selection ---------------------------------------------------------------------------------
 

@@ -18,19 +18,26 @@ def _err(name: str) -> rx.Var:
     return field_error(MemberFormState.errors, name)
 
 
-def _select(
-    name: str, control_id: str, default: rx.Var, items: list[rx.Component], **props: Any
+def _select_field(
+    label: str,
+    name: str,
+    control_id: str,
+    default: rx.Var,
+    items: list[rx.Component],
+    *,
+    optional: bool = False,
 ) -> rx.Component:
-    # The trigger is what takes focus: it says when its field has a message, and which.
-    attrs = invalid_attrs(control_id, _err(name))
-    return rx.select.root(
-        rx.select.trigger(id=control_id, width="100%", custom_attrs=attrs),
+    """A labelled select with its message. The trigger is what takes focus: it says when its field
+    has a message, and which."""
+    error = _err(name)
+    control = rx.select.root(
+        rx.select.trigger(id=control_id, width="100%", custom_attrs=invalid_attrs(control_id, error)),
         rx.select.content(*items, position="popper"),
         name=name,
         default_value=default,
         size="3",
-        **props,
     )
+    return field(label, control, control_id=control_id, error=error, optional=optional)
 
 
 def _two(*children: rx.Component) -> rx.Component:
@@ -72,42 +79,30 @@ def _admin_field(label: str, name: str, control_id: str, default: rx.Var, **prop
 def _membership_fields() -> rx.Component:
     values = MemberFormState.values
     editable = _two(
-        field(
+        _select_field(
             "Tier",
-            _select(
-                "membershipTier",
-                "member-tier",
-                values.membershipTier,
-                [rx.select.item(TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
-            ),
-            control_id="member-tier",
-            error=_err("membershipTier"),
+            "membershipTier",
+            "member-tier",
+            values.membershipTier,
+            [rx.select.item(TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
         ),
-        field(
+        _select_field(
             "Status",
-            _select(
-                "status",
-                "member-status",
-                values.status,
-                [rx.select.item(STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
-            ),
-            control_id="member-status",
-            error=_err("status"),
+            "status",
+            "member-status",
+            values.status,
+            [rx.select.item(STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
         ),
     )
-    trainer = field(
+    trainer = _select_field(
         "Trainer",
-        _select(
-            "assignedTrainerId",
-            "member-trainer",
-            values.assignedTrainerId,
-            [
-                rx.select.item("No trainer", value=NO_TRAINER),
-                rx.foreach(MemberFormState.trainers, lambda t: rx.select.item(t.name, value=t.id)),
-            ],
-        ),
-        control_id="member-trainer",
-        error=_err("assignedTrainerId"),
+        "assignedTrainerId",
+        "member-trainer",
+        values.assignedTrainerId,
+        [
+            rx.select.item("No trainer", value=NO_TRAINER),
+            rx.foreach(MemberFormState.trainers, lambda t: rx.select.item(t.name, value=t.id)),
+        ],
         optional=True,
     )
     read_only = rx.card(
@@ -183,21 +178,17 @@ def member_form_dialog() -> rx.Component:
                             optional=True,
                         ),
                     ),
-                    field(
+                    _select_field(
                         "Gender",
-                        _select(
-                            "gender",
-                            "member-gender",
-                            values.gender,
-                            [
-                                rx.select.item(label, value=value)
-                                for value, label in zip(
-                                    GENDER_CHOICES, ("Not given", "Male", "Female", "Other"), strict=True
-                                )
-                            ],
-                        ),
-                        control_id="member-gender",
-                        error=_err("gender"),
+                        "gender",
+                        "member-gender",
+                        values.gender,
+                        [
+                            rx.select.item(label, value=value)
+                            for value, label in zip(
+                                GENDER_CHOICES, ("Not given", "Male", "Female", "Other"), strict=True
+                            )
+                        ],
                         optional=True,
                     ),
                     rx.separator(size="4"),
