@@ -12,9 +12,10 @@ import thrust.thrust  # noqa: F401  (registers every page's states, as the runni
 from tests.support.states import call, client, run, said, sessions, signed_in
 from thrust.auth.background import background_actor, background_requires
 from thrust.auth.guard import DENIED_MESSAGE, BadArgument, handler_policy
-from thrust.auth.rbac import Actor, Permission
+from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
 from thrust.core.reflex_compat import handler_name
+from thrust.members.capabilities import CREATE_MEMBERS
 from thrust.members.import_state import ImportState
 from thrust.models import Role
 
@@ -27,12 +28,12 @@ refused: list[Any] = []
 
 # Plain functions, not handlers of a test state: a state class defined here would join the app's
 # registry (and the handler matrices) for the whole test session.
-@background_requires(Permission.MEMBERS_CREATE, on_refusal=refused.append)
+@background_requires(*CREATE_MEMBERS, on_refusal=refused.append)
 async def job(self: State, n: int) -> Any:
     return ("ran", background_actor().email, n)
 
 
-@background_requires(Permission.MEMBERS_CREATE)
+@background_requires(*CREATE_MEMBERS)
 async def stepwise(self: State) -> Any:
     yield "first"
     yield background_actor().email

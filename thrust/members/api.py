@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,7 +11,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
@@ -53,10 +54,6 @@ def _filters(
     trainer_id: uuid.UUID | str | None,
     expiring_within_days: int | None,
     expired: bool | None,
-    sort: str | None = None,
-    order: str | None = None,
-    page: int | None = None,
-    limit: int | None = None,
 ) -> search.MemberFilters:
     # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
@@ -66,10 +63,6 @@ def _filters(
         "trainerId": str(trainer_id) if trainer_id is not None else None,
         "expiringWithinDays": str(expiring_within_days) if expiring_within_days is not None else None,
         "expired": str(expired).lower() if expired is not None else None,
-        "sort": sort,
-        "order": order,
-        "page": str(page) if page is not None else None,
-        "limit": str(limit) if limit is not None else None,
     }
     return search.parse_filters({k: v for k, v in raw.items() if v is not None})
 
@@ -83,6 +76,21 @@ QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le
 QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
 
 
+def _filter_query(
+    q: QueryText = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
+) -> search.MemberFilters:
+    """The directory's filters from the query string (the list and the export read the same ones)."""
+    return _filters(q, status, tier, trainer_id, expiring_within_days, expired)
+
+
+FilterQuery = Annotated[search.MemberFilters, Depends(_filter_query)]
+
+
 def _out(row: directory.MemberSummary) -> MemberOut:
     return MemberOut.model_validate(row, from_attributes=True)
 
@@ -91,19 +99,20 @@ def _out(row: directory.MemberSummary) -> MemberOut:
 def list_members(
     actor: CurrentActor,
     session: SessionDep,
-    q: QueryText = None,
-    status: QueryStatus = None,
-    tier: QueryTier = None,
-    trainer_id: QueryTrainer = None,
-    expiring_within_days: QueryExpiring = None,
-    expired: QueryExpired = None,
+    matching: FilterQuery,
     sort: Annotated[search.SortKey | None, Query()] = None,
     order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
     page: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE)] = None,
     limit: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE_SIZE)] = None,
 ) -> MemberListOut:
     """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
-    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
+    filters = dataclasses.replace(
+        matching,
+        sort=sort or search.SortKey.NAME,
+        descending=order == "desc",
+        page=page or 1,
+        limit=limit or search.DEFAULT_PAGE_SIZE,
+    )
     result = directory.list_members(session, actor, filters)
     return MemberListOut(
         data=[_out(row) for row in result.rows],
@@ -138,18 +147,12 @@ def create_member(body: MemberCreate, actor: CurrentActor, session: SessionDep) 
 def export_members(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
-    q: QueryText = None,
-    status: QueryStatus = None,
-    tier: QueryTier = None,
-    trainer_id: QueryTrainer = None,
-    expiring_within_days: QueryExpiring = None,
-    expired: QueryExpired = None,
+    filters: FilterQuery,
 ) -> StreamingResponse:
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
     # become a 403 (it was a 500 with an empty body).
     require(actor, *VIEW_MEMBERS)
-    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
         # Its own unit of work (the request's session is closed before streaming starts), a plain

@@ -219,6 +219,10 @@ class ImportState(rx.State):
     def _mapping_dict(self) -> dict[str, str]:
         return {row.column: ("" if row.field == IGNORE else row.field) for row in self.mapping}
 
+    def _job(self) -> tuple[str, dict[str, str], str]:
+        """What a dry run or the import reads: the stored upload, the column mapping, the date format."""
+        return self._upload, self._mapping_dict(), self.date_format
+
     def _fingerprint(self) -> str:
         return json.dumps([self._upload, self._mapping_dict(), self.date_format], sort_keys=True)
 
@@ -245,7 +249,7 @@ class ImportState(rx.State):
             if not self.checking or not self._upload:
                 self.checking = False
                 return None
-            name, mapping, date_format = self._upload, self._mapping_dict(), self.date_format
+            name, mapping, date_format = self._job()
             checked = self._fingerprint()
 
         def work(session: Session) -> csv_import.ImportPlan:
@@ -304,9 +308,8 @@ class ImportState(rx.State):
         actor = background_actor()
         async with self:
             if not self._running:
-                self._running = False
                 return None
-            name, mapping, date_format = self._upload, self._mapping_dict(), self.date_format
+            name, mapping, date_format = self._job()
 
         progress = _Progress()
 
