@@ -6,10 +6,11 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.members import components as ui
 from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
-from thrust.ui.a11y import caption, scroll_region
+from thrust.ui.a11y import scroll_region
 from thrust.ui.cards import empty_panel
 
 UPLOAD_ID = "members-import"
@@ -221,19 +222,12 @@ def _map_step() -> rx.Component:
             color=styles.MUTED,
         ),
         rx.scroll_area(
-            rx.table.root(
-                caption("Columns of your file and the THRUST field each one fills"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Column in your file"),
-                        rx.table.column_header_cell("First row"),
-                        rx.table.column_header_cell("THRUST field"),
-                    )
-                ),
-                rx.table.body(rx.foreach(ImportState.mapping, _mapping_row)),
-                size="1",
+            ui.captioned_table(
+                "Columns of your file and the THRUST field each one fills",
+                ("Column in your file", "First row", "THRUST field"),
+                ImportState.mapping,
+                _mapping_row,
                 variant="surface",
-                width="100%",
                 id="import-mapping",
             ),
             max_height="18rem",
@@ -339,19 +333,12 @@ def _report_step() -> rx.Component:
                 ),
                 scroll_region(
                     "Problems found",
-                    rx.table.root(
-                        caption("Problems found in the file"),
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Line", width="4.5rem"),
-                                rx.table.column_header_cell("Field", width="9rem"),
-                                rx.table.column_header_cell("Problem"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(ImportState.problems, _problem_row)),
-                        size="1",
+                    ui.captioned_table(
+                        "Problems found in the file",
+                        (("Line", "4.5rem"), ("Field", "9rem"), "Problem"),
+                        ImportState.problems,
+                        _problem_row,
                         variant="surface",
-                        width="100%",
                         id="import-problems",
                     ),
                     max_height="16rem",

@@ -12,7 +12,6 @@ from thrust.members.profile_state import MemberProfileState, VisitRow
 from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
-from thrust.ui.a11y import caption
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.cards import empty_panel, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
@@ -232,19 +231,11 @@ def _visits() -> rx.Component:
         rx.cond(
             MemberProfileState.visits_total > 0,
             rx.vstack(
-                rx.table.root(
-                    caption("Visit history"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Day"),
-                            rx.table.column_header_cell("In"),
-                            rx.table.column_header_cell("Out"),
-                            rx.table.column_header_cell("Length"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(MemberProfileState.visits, _visit_row)),
-                    size="1",
-                    width="100%",
+                ui.captioned_table(
+                    "Visit history",
+                    ("Day", "In", "Out", "Length"),
+                    MemberProfileState.visits,
+                    _visit_row,
                     id="visits-table",
                 ),
                 rx.hstack(
