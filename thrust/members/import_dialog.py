@@ -263,7 +263,9 @@ def _map_step() -> rx.Component:
     )
 
 
-def _count_tile(icon: str, tone: str, value: Any, label: Any, tile_id: str) -> rx.Component:
+def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: str) -> rx.Component:
+    """How many rows (or emails) the check found of one kind: "1 row ready", "12 rows with problems"."""
+    value, label = count.to_string(), rx.cond(count == 1, one, many)
     return rx.card(
         rx.hstack(
             rx.icon(icon, size=20, color=f"var(--{tone}-11)"),
@@ -293,24 +295,22 @@ def _report_step() -> rx.Component:
     return rx.vstack(
         rx.grid(
             _count_tile(
-                "circle-check",
-                "green",
-                ImportState.ready.to_string(),
-                rx.cond(ImportState.ready == 1, "row ready", "rows ready"),
-                "import-ready",
+                "circle-check", "green", ImportState.ready, "row ready", "rows ready", "import-ready"
             ),
             _count_tile(
                 "circle-x",
                 "red",
-                ImportState.rows_with_errors.to_string(),
-                rx.cond(ImportState.rows_with_errors == 1, "row with problems", "rows with problems"),
+                ImportState.rows_with_errors,
+                "row with problems",
+                "rows with problems",
                 "import-bad",
             ),
             _count_tile(
                 "copy",
                 "amber",
-                ImportState.duplicate_emails.length().to_string(),
-                rx.cond(ImportState.duplicate_emails.length() == 1, "duplicate email", "duplicate emails"),
+                ImportState.duplicate_emails.length(),
+                "duplicate email",
+                "duplicate emails",
                 "import-dupes",
             ),
             columns=rx.breakpoints(initial="1", sm="3"),
