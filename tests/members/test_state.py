@@ -30,7 +30,8 @@ from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.members import directory as member_directory
 from thrust.members import search, service
-from thrust.members.directory_state import MemberRow, MembersState
+from thrust.members.directory_rows import MemberRow
+from thrust.members.directory_state import MembersState
 from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.members.profile_state import MemberProfileState

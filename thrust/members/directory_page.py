@@ -9,13 +9,8 @@ import reflex as rx
 
 from thrust.members import components as ui
 from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS, VIEW_MEMBERS
-from thrust.members.directory_state import (
-    ALL,
-    EXPIRED,
-    EXPIRING_DAYS,
-    NO_TRAINER,
-    MembersState,
-)
+from thrust.members.directory_rows import ALL, EXPIRED, EXPIRING_DAYS, NO_TRAINER
+from thrust.members.directory_state import MembersState
 from thrust.members.directory_table import error_panel, no_members, pager, table
 from thrust.members.form_dialog import member_form_dialog
 from thrust.members.form_state import MemberFormState

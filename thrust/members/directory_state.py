@@ -16,7 +16,6 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,83 +26,35 @@ from thrust.auth.guard import BadArgument, choice_arg, int_arg, requires, signed
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError, ValidationFailed
-from thrust.core.text import initials
 from thrust.core.types import utcnow
-from thrust.gym.clock import GymClock, gym_clock
+from thrust.gym.clock import gym_clock
 from thrust.members import bulk, directory, search
 from thrust.members.capabilities import MANAGE_MEMBERSHIPS, VIEW_MEMBERS, allowed
-from thrust.models import MembershipTier, MemberStatus
+from thrust.members.directory_rows import (
+    ALL,
+    BULK_VERBS,
+    EXPIRED,
+    FIRST_ORDER,
+    MEMBERSHIP_CHOICES,
+    NO_TRAINER,
+    ORDER_CHOICES,
+    PAGE_SIZES,
+    SORT_CHOICES,
+    STATUS_CHOICES,
+    TIER_CHOICES,
+    MemberRow,
+    TrainerOption,
+    member_row,
+    trainer_options,
+)
 from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
-from thrust.ui.format import DAY_TIME, count_label, cue_tone, day_label, relative_time
+from thrust.ui.format import count_label
 
 log = logging.getLogger("thrust.members")
 
 
-ALL = "all"
-NO_TRAINER = "none"
-STATUS_CHOICES = (ALL, *(s.value for s in MemberStatus))
-TIER_CHOICES = (ALL, *(t.value for t in MembershipTier))
-EXPIRING_DAYS = ("7", "14", "30", "60", "90")
-EXPIRED = "expired"
-MEMBERSHIP_CHOICES = (ALL, *EXPIRING_DAYS, EXPIRED)
-SORT_CHOICES = tuple(key.value for key in search.SortKey)
-ORDER_CHOICES = ("asc", "desc")
-PAGE_SIZES = ("25", "50", "100")
-# The first click on a column sorts the way people read it: names A-Z, soonest end first, latest visit first.
-FIRST_ORDER = {"name": "asc", "membershipEnd": "asc", "lastVisit": "desc"}
-BULK_VERBS = {"activate": "Activated", "deactivate": "Deactivated", "freeze": "Froze"}
-
 LOAD_FAILED = "The members could not be loaded. Check that the database is reachable, then try again."
-
-
-@dataclasses.dataclass
-class MemberRow:
-    """One directory row, already worded for the table."""
-
-    id: str = ""
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    initials: str = ""
-    tier: str = ""
-    status: str = ""
-    end: str = ""
-    cue: str = ""
-    cue_tone: str = ""  # red: expired, amber: ends within 30 days, gray: later
-    trainer: str = ""
-    last_visit: str = ""
-    last_visit_exact: str = ""
-
-
-@dataclasses.dataclass
-class TrainerOption:
-    id: str = ""
-    name: str = ""
-
-
-def _row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> MemberRow:
-    last = summary.last_visit_at
-    return MemberRow(
-        id=str(summary.id),
-        name=summary.full_name,
-        email=summary.email,
-        phone=summary.phone or "",
-        initials=initials(summary.full_name),
-        tier=summary.membership_tier.value,
-        status=summary.status.value,
-        end=day_label(summary.membership_end),
-        cue=summary.membership_cue,
-        cue_tone=cue_tone(summary.days_left),
-        trainer=summary.trainer_name or "",
-        last_visit=relative_time(last, now),
-        last_visit_exact=day_label(gym.local(last), DAY_TIME) if last else "",
-    )
-
-
-def trainer_options(session: Session, actor: Actor) -> list[TrainerOption]:
-    """The trainers a member may be assigned to (the filter's and the form's choices)."""
-    return [TrainerOption(str(tid), name) for tid, name in directory.list_trainers(session, actor)]
 
 
 def _reloads(*, first_page: bool = False) -> Callable[[Callable[..., None]], Callable[..., Any]]:
@@ -329,7 +280,7 @@ class MembersState(rx.State):
                     session, actor, dataclasses.replace(filters, page=page), count_up_to=up_to
                 )
             now, gym = utcnow(), gym_clock(session)
-            return [_row(s, now, gym) for s in result.rows], result.total, result.total_is_exact, page
+            return [member_row(s, now, gym) for s in result.rows], result.total, result.total_is_exact, page
 
         try:
             with refusals(self, message="error", loading=False) as refused:

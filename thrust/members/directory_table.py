@@ -9,11 +9,8 @@ import reflex as rx
 
 from thrust.members import components as ui
 from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS
-from thrust.members.directory_state import (
-    PAGE_SIZES,
-    MemberRow,
-    MembersState,
-)
+from thrust.members.directory_rows import PAGE_SIZES, MemberRow
+from thrust.members.directory_state import MembersState
 from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.ui import routes, styles

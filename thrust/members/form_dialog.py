@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.members.directory_state import NO_TRAINER
+from thrust.members.directory_rows import NO_TRAINER
 from thrust.members.form_state import GENDER_CHOICES, MemberFormState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles

@@ -18,7 +18,7 @@ from thrust.core.errors import NotFound
 from thrust.gym.clock import today as clock_today
 from thrust.members import service
 from thrust.members.capabilities import CREATE_MEMBERS, EDIT_MEMBERS, OPEN_MEMBER_FORM
-from thrust.members.directory_state import NO_TRAINER, TrainerOption, trainer_options
+from thrust.members.directory_rows import NO_TRAINER, TrainerOption, trainer_options
 from thrust.members.profile_state import MemberProfileState
 from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals

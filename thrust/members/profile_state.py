@@ -23,7 +23,7 @@ from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
 from thrust.members import bulk, service
 from thrust.members.capabilities import DELETE_MEMBERS, MANAGE_MEMBERSHIPS
-from thrust.members.directory_state import BULK_VERBS
+from thrust.members.directory_rows import BULK_VERBS
 from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
 from thrust.ui.format import WEEKDAY, count_label, cue_tone, day_label, minutes_label, relative_time
