@@ -25,7 +25,7 @@ from tests.support.states import signed_in as harness_signed_in
 from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
-from thrust.core.reflex_compat import call_handler
+from thrust.core.reflex_compat import call_handler, handler_function
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.members import directory as member_directory
@@ -166,6 +166,24 @@ def test_search_filters_sort_and_pages() -> None:
         assert members.page == 1 and len(members.rows) == 4
         await call(MembersState.search, members, "nobody at all")
         assert members.rows == [] and members.total == 0 and members.has_filters
+
+    run(scenario())
+
+
+def test_the_view_handlers_take_their_arguments_by_name_as_reflex_sends_them() -> None:
+    async def scenario() -> None:
+        members = await directory()
+        for name, arguments in (
+            ("search", {"value": "ruiz"}),
+            ("filter_tier", {"value": "VIP"}),
+            ("sort_by", {"column": "membershipEnd"}),
+            ("go_to_page", {"page": 1}),
+        ):
+            async for _ in handler_function(getattr(MembersState, name))(members, **arguments):
+                pass
+        assert [r.name for r in members.rows] == ["Ana Ruiz"] and members.sort == "membershipEnd"
+        refused = [e async for e in handler_function(MembersState.search)(members, value=["x"])]
+        assert NOT_UNDERSTOOD in said(refused)
 
     run(scenario())
 

@@ -67,8 +67,8 @@ def _reloads(*, first_page: bool = False) -> Callable[[Callable[..., None]], Cal
 
     def decorate(change: Callable[..., None]) -> Callable[..., Any]:
         @functools.wraps(change)
-        async def reload(self: MembersState, *args: Any) -> AsyncIterator[Any]:
-            change(self, *args)
+        async def reload(self: MembersState, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+            change(self, *args, **kwargs)  # Reflex passes the event's arguments by name
             if first_page:
                 self.page = 1
                 self._forget_selection()
