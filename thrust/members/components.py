@@ -11,9 +11,6 @@ import reflex as rx
 from thrust.ui import styles
 from thrust.ui.a11y import caption
 
-# The front desk still imports the tier badge from here (thrust/checkins is another branch's to change).
-from thrust.ui.badges import tier_badge as tier_badge
-
 # Keyframes and the few rules Radix props cannot express, for these pages only.
 PAGE_CSS = """
 @keyframes thrust-slide { from { transform: translateX(-100%); } to { transform: translateX(250%); } }

@@ -76,8 +76,7 @@ def dot_pill(label: Any, color: str, *, dot_class: str = "") -> rx.Component:
         rx.text(label, size="1", weight="medium", color=f"var(--{color}-11)"),
         align="center",
         spacing="2",
-        padding_x="0.6rem",
-        padding_y="0.2rem",
+        padding="0.2rem 0.6rem",
         border_radius="999px",
         background=f"var(--{color}-a3)",
     )

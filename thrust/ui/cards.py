@@ -10,7 +10,7 @@ from thrust.ui import styles
 
 
 def card_title(
-    icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True
+    icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True, gap: str = "2"
 ) -> rx.Component:
     """A card's title row: an accent icon, the title (a heading, or bold text with `heading=False`),
     then anything `trailing` (a count, a spacer and a note, a button)."""
@@ -20,7 +20,7 @@ def card_title(
         text,
         *trailing,
         align="center",
-        spacing="2",
+        spacing=gap,
         # Full width only when something trails, so a spacer can push it to the right edge.
         **({"width": "100%"} if trailing else {}),
     )
@@ -33,6 +33,7 @@ def titled_card(
     trailing: tuple[rx.Component, ...] = (),
     icon_size: int = 18,
     heading: bool = True,
+    title_gap: str = "2",
     spacing: str = "2",
     overlay: tuple[rx.Component, ...] = (),
     **props: Any,
@@ -45,7 +46,7 @@ def titled_card(
     props = {"size": "2", "width": "100%", **props}
     return rx.card(
         rx.vstack(
-            card_title(icon, title, *trailing, icon_size=icon_size, heading=heading),
+            card_title(icon, title, *trailing, icon_size=icon_size, heading=heading, gap=title_gap),
             *children,
             spacing=spacing,
             width="100%",
@@ -56,18 +57,30 @@ def titled_card(
     )
 
 
+def icon_tile(
+    icon: Any,
+    *,
+    tone: Any = "accent",
+    box: str = "2.5rem",
+    icon_size: int = 18,
+    radius: str = "var(--radius-3)",
+) -> rx.Component:
+    """An icon on a tinted square (or circle, `radius="50%"`) of `box` across, in the `tone` colour."""
+    return rx.center(
+        rx.icon(icon, size=icon_size, color=f"var(--{tone}-11)"),
+        width=box,
+        height=box,
+        min_width=box,
+        border_radius=radius,
+        background=f"var(--{tone}-a3)",
+    )
+
+
 def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "accent") -> rx.Component:
     """A number with its label and an icon in a tinted square; `hint` a line under it."""
     return rx.card(
         rx.hstack(
-            rx.center(
-                rx.icon(icon, size=18, color=f"var(--{tone}-11)"),
-                width="2.5rem",
-                height="2.5rem",
-                min_width="2.5rem",
-                border_radius="var(--radius-3)",
-                background=f"var(--{tone}-a3)",
-            ),
+            icon_tile(icon, tone=tone),
             rx.vstack(
                 rx.text(label, size="1", color=styles.MUTED, weight="medium"),
                 rx.text(value, size="5", weight="bold", line_height="1.2"),
@@ -80,6 +93,15 @@ def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "
         ),
         size="2",
         width="100%",
+    )
+
+
+def fact(label: str, value: Any, **props: Any) -> rx.Component:
+    """A small muted label over its value ("Membership until / 12 Mar 2027"); `props` go to the value."""
+    return rx.vstack(
+        rx.text(label, size="1", color=styles.MUTED),
+        rx.text(value, size="2", weight="medium", **props),
+        spacing="0",
     )
 
 
@@ -107,13 +129,7 @@ def empty_panel(
     """A centred message with an icon and actions: empty results, a missing record, an error."""
     return rx.center(
         rx.vstack(
-            rx.center(
-                rx.icon(icon, size=26, color=f"var(--{tone}-11)"),
-                width="3.5rem",
-                height="3.5rem",
-                border_radius="50%",
-                background=f"var(--{tone}-a3)",
-            ),
+            icon_tile(icon, tone=tone, box="3.5rem", icon_size=26, radius="50%"),
             rx.heading(title, size="4", text_align="center"),
             rx.text(text, size="2", color=styles.MUTED, text_align="center", max_width="30rem"),
             rx.hstack(*actions, spacing="3", padding_top="0.5rem", justify="center", wrap="wrap"),
@@ -145,13 +161,7 @@ def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Com
     """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
     return rx.card(
         rx.vstack(
-            rx.center(
-                rx.icon(icon, size=28, color="var(--accent-11)"),
-                width="3.5rem",
-                height="3.5rem",
-                border_radius="var(--radius-4)",
-                background="var(--accent-a3)",
-            ),
+            icon_tile(icon, box="3.5rem", icon_size=28, radius="var(--radius-4)"),
             rx.heading(heading, size="6"),
             rx.text(what, size="3", color=styles.MUTED, max_width="44rem"),
             rx.vstack(

@@ -6,11 +6,13 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.ui.buttons import quiet_button
+
 
 def cancel_button() -> rx.Component:
     """The dialog's Cancel. No handler of its own: Reflex would wrap it in a box that Radix then
     focuses instead of the button; the dialog's `on_open_change` (or Radix alone) closes it."""
-    return rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray"))
+    return rx.alert_dialog.cancel(quiet_button("Cancel"))
 
 
 def confirm_dialog(

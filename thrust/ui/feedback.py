@@ -7,7 +7,7 @@ import contextlib
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
 import reflex as rx
@@ -132,17 +132,12 @@ def shows_refusals(
 
     def decorate(fn: F) -> F:
         if inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn):
-            is_async_gen = inspect.isasyncgenfunction(fn)
 
             @functools.wraps(fn)
             async def gen_wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
                 try:
-                    if is_async_gen:
-                        async for item in fn(self, *args, **kwargs):
-                            yield item
-                    else:
-                        for item in fn(self, *args, **kwargs):
-                            yield item
+                    async for update in _updates(fn(self, *args, **kwargs)):
+                        yield update
                 except DomainError as error:
                     yield show_refusal(self, error, fields=fields, message=message, **reset)
 
@@ -152,12 +147,20 @@ def shows_refusals(
         async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
                 result = fn(self, *args, **kwargs)
-                if inspect.isawaitable(result):
-                    result = await result
+                return (await result) if inspect.isawaitable(result) else result
             except DomainError as error:
                 return show_refusal(self, error, fields=fields, message=message, **reset)
-            return result
 
         return wrapper  # type: ignore[return-value]  # (same)
 
     return decorate
+
+
+async def _updates(steps: Any) -> AsyncIterator[Any]:
+    """What a generator handler yields, one by one, whether it is a generator or an async one."""
+    if inspect.isasyncgen(steps):
+        async for update in steps:
+            yield update
+    else:
+        for update in steps:
+            yield update
