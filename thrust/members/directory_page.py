@@ -19,6 +19,7 @@ from thrust.members.import_state import ImportState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes, styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
+from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_panel
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.pages import page
@@ -97,17 +98,19 @@ def _toolbar() -> rx.Component:
             rx.cond(
                 can(*CREATE_MEMBERS),
                 rx.hstack(
-                    rx.button(
-                        rx.icon("upload", size=16),
+                    action_button(
+                        "upload",
                         "Import",
+                        icon_size=16,
                         variant="soft",
                         color_scheme="gray",
                         on_click=ImportState.open_import,
                         id="import-members",
                     ),
-                    rx.button(
-                        rx.icon("user-plus", size=16),
+                    action_button(
+                        "user-plus",
                         "Add member",
+                        icon_size=16,
                         on_click=MemberFormState.open_create,
                         id="add-member",
                     ),
@@ -188,8 +191,8 @@ def _filters() -> rx.Component:
         ),
         rx.cond(
             MembersState.has_filters,
-            rx.button(
-                rx.icon("x", size=14),
+            action_button(
+                "x",
                 "Clear filters",
                 variant="ghost",
                 color_scheme="gray",
@@ -238,9 +241,10 @@ def _bulk_bar() -> rx.Component:
             rx.spacer(),
             rx.hstack(
                 *[
-                    rx.button(
-                        rx.icon(icon, size=15),
+                    action_button(
+                        icon,
                         label,
+                        icon_size=15,
                         variant="soft",
                         color_scheme=tone,
                         size="2",

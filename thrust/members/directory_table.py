@@ -17,6 +17,7 @@ from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_panel
 from thrust.ui.shell import can
 
@@ -196,9 +197,10 @@ def no_members() -> rx.Component:
                     "No members match these filters",
                 ),
                 "Check the spelling, search by phone or email instead, or clear the filters.",
-                rx.button(
-                    rx.icon("x", size=16),
+                action_button(
+                    "x",
                     "Clear filters",
+                    icon_size=16,
                     on_click=MembersState.clear_filters,
                     id="clear-filters",
                 ),
@@ -213,9 +215,10 @@ def no_members() -> rx.Component:
                         rx.button(
                             rx.icon("user-plus", size=16), "Add member", on_click=MemberFormState.open_create
                         ),
-                        rx.button(
-                            rx.icon("upload", size=16),
+                        action_button(
+                            "upload",
                             "Import CSV",
+                            icon_size=16,
                             variant="soft",
                             color_scheme="gray",
                             on_click=ImportState.open_import,

@@ -11,6 +11,7 @@ from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
+from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_panel
 
 UPLOAD_ID = "members-import"
@@ -99,9 +100,10 @@ def _upload_step() -> rx.Component:
                     ),
                     rx.text("Drop a CSV file here, or choose one", size="3", weight="medium"),
                     # Its click reaches the zone, which opens the file chooser.
-                    rx.button(
-                        rx.icon("folder-open", size=16),
+                    action_button(
+                        "folder-open",
                         "Choose a file",
+                        icon_size=16,
                         type="button",
                         variant="soft",
                         id="import-choose-file",
@@ -154,9 +156,10 @@ def _upload_step() -> rx.Component:
                 flex="1",
                 min_width="16rem",
             ),
-            rx.button(
-                rx.icon("file-down", size=15),
+            action_button(
+                "file-down",
                 "Template CSV",
+                icon_size=15,
                 variant="soft",
                 color_scheme="gray",
                 size="2",
@@ -249,9 +252,10 @@ def _map_step() -> rx.Component:
         _import_alert(ImportState.mapping_error, id="import-mapping-error"),
         rx.hstack(
             rx.spacer(),
-            rx.button(
-                rx.icon("list-checks", size=16),
+            action_button(
+                "list-checks",
                 "Check the file",
+                icon_size=16,
                 on_click=ImportState.check,
                 loading=ImportState.checking,
                 id="import-check",
@@ -376,17 +380,19 @@ def _report_step() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.button(
-                rx.icon("arrow-left", size=16),
+            action_button(
+                "arrow-left",
                 "Back to columns",
+                icon_size=16,
                 variant="soft",
                 color_scheme="gray",
                 on_click=ImportState.back_to_mapping,
             ),
             rx.spacer(),
-            rx.button(
-                rx.icon("upload", size=16),
+            action_button(
+                "upload",
                 ImportState.import_label,
+                icon_size=16,
                 disabled=~ImportState.can_import,
                 on_click=ImportState.start_import,
                 id="import-run",

@@ -13,6 +13,7 @@ from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes, styles
 from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_panel, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.pages import page
@@ -105,9 +106,10 @@ def _profile_header() -> rx.Component:
             rx.hstack(
                 rx.cond(
                     MemberProfileState.can_edit,
-                    rx.button(
-                        rx.icon("pencil", size=16),
+                    action_button(
+                        "pencil",
                         "Edit",
+                        icon_size=16,
                         on_click=MemberFormState.open_edit(m.id),
                         id="edit-member",
                     ),
@@ -115,9 +117,10 @@ def _profile_header() -> rx.Component:
                 _status_actions(),
                 rx.cond(
                     MemberProfileState.can_delete,
-                    rx.button(
-                        rx.icon("trash-2", size=16),
+                    action_button(
+                        "trash-2",
                         "Delete",
+                        icon_size=16,
                         variant="soft",
                         color_scheme="red",
                         on_click=MemberProfileState.ask_delete,
@@ -291,16 +294,18 @@ def _delete_dialog() -> rx.Component:
             spacing="3",
         ),
         rx.spacer(),  # Cancel on the left, the two ways forward on the right
-        rx.button(
-            rx.icon("circle-pause", size=16),
+        action_button(
+            "circle-pause",
             "Deactivate instead",
+            icon_size=16,
             variant="soft",
             on_click=MemberProfileState.deactivate_instead,
             id="deactivate-instead",
         ),
-        rx.button(
-            rx.icon("trash-2", size=16),
+        action_button(
+            "trash-2",
             "Delete for good",
+            icon_size=16,
             color_scheme="red",
             on_click=MemberProfileState.confirm_delete,
             id="confirm-delete",
@@ -356,9 +361,10 @@ def member_page() -> rx.Component:
                         "user-x",
                         "Member not available",
                         MemberProfileState.error,
-                        rx.button(
-                            rx.icon("arrow-left", size=16),
+                        action_button(
+                            "arrow-left",
                             "Back to the members",
+                            icon_size=16,
                             on_click=rx.redirect(routes.MEMBERS),
                         ),
                     ),
