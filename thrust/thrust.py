@@ -10,7 +10,8 @@ import thrust.auth.pages
 import thrust.checkins.pages
 import thrust.dashboard.pages
 import thrust.gym.pages
-import thrust.members.pages
+import thrust.members.directory_page
+import thrust.members.profile_page
 import thrust.planner.pages
 import thrust.ui.public  # noqa: F401  (the page an unknown address shows)
 from thrust.api import API_ROUTERS

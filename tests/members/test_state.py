@@ -25,15 +25,19 @@ from tests.support.states import signed_in as harness_signed_in
 from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
-from thrust.core.reflex_compat import call_handler
+from thrust.core.reflex_compat import call_handler, handler_function
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
 from thrust.members import directory as member_directory
 from thrust.members import search, service
-from thrust.members import state as members_state
-from thrust.members.state import ImportState, MemberFormState, MembersState, ProfileState
+from thrust.members.directory_rows import MemberRow
+from thrust.members.directory_state import MembersState
+from thrust.members.form_state import MemberFormState
+from thrust.members.import_state import ImportState
+from thrust.members.profile_state import MemberProfileState
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 from thrust.ui import feedback
+from thrust.ui import format as ui_format
 
 NOT_UNDERSTOOD = "not understood"
 
@@ -166,6 +170,24 @@ def test_search_filters_sort_and_pages() -> None:
     run(scenario())
 
 
+def test_the_view_handlers_take_their_arguments_by_name_as_reflex_sends_them() -> None:
+    async def scenario() -> None:
+        members = await directory()
+        for name, arguments in (
+            ("search", {"value": "ruiz"}),
+            ("filter_tier", {"value": "VIP"}),
+            ("sort_by", {"column": "membershipEnd"}),
+            ("go_to_page", {"page": 1}),
+        ):
+            async for _ in handler_function(getattr(MembersState, name))(members, **arguments):
+                pass
+        assert [r.name for r in members.rows] == ["Ana Ruiz"] and members.sort == "membershipEnd"
+        refused = [e async for e in handler_function(MembersState.search)(members, value=["x"])]
+        assert NOT_UNDERSTOOD in said(refused)
+
+    run(scenario())
+
+
 @pytest.mark.parametrize(
     ("handler", "args"),
     [
@@ -276,11 +298,11 @@ def test_bulk_action_on_everyone_matching_the_filter(db: Session) -> None:
 # -- the profile ---------------------------------------------------------------------------------------------
 
 
-async def profile(cookie: str, member_id: Any) -> ProfileState:
+async def profile(cookie: str, member_id: Any) -> MemberProfileState:
     root = client(cookie, f"/members/{member_id}")
     await signed_in(root)
-    state = await root.get_state(ProfileState)
-    await call(ProfileState.open_profile, state)
+    state = await root.get_state(MemberProfileState)
+    await call(MemberProfileState.open_profile, state)
     return state
 
 
@@ -319,22 +341,22 @@ def test_status_changes_and_delete_are_for_admins(db: Session, people: dict[str,
 
     async def scenario() -> None:
         coach = await profile("thrust_access=coach", people["zoe"].id)
-        out = await call(ProfileState.change_status, coach, "freeze")
+        out = await call(MemberProfileState.change_status, coach, "freeze")
         assert DENIED_MESSAGE in said(out)
         assert db.get(Member, people["zoe"].id).status == MemberStatus.ACTIVE
-        out = await call(ProfileState.ask_delete, coach)
+        out = await call(MemberProfileState.ask_delete, coach)
         assert DENIED_MESSAGE in said(out) and not coach.delete_open
 
         admin = await profile("thrust_access=admin", people["bob"].id)
-        out = await call(ProfileState.change_status, admin, "activate")
+        out = await call(MemberProfileState.change_status, admin, "activate")
         assert "is now active" in said(out) and admin.member.status == "ACTIVE"
-        await call(ProfileState.ask_delete, admin)
+        await call(MemberProfileState.ask_delete, admin)
         assert admin.delete_open and admin.delete_visits == 1 and admin.delete_plans == 0
         assert "1 visit and 0 workout plans" in admin.delete_summary
-        out = await call(ProfileState.deactivate_instead, admin)
+        out = await call(MemberProfileState.deactivate_instead, admin)
         assert not admin.delete_open and admin.member.status == "INACTIVE"
-        await call(ProfileState.ask_delete, admin)
-        out = await call(ProfileState.confirm_delete, admin)
+        await call(MemberProfileState.ask_delete, admin)
+        out = await call(MemberProfileState.confirm_delete, admin)
         assert "Deleted Bob Stone" in said(out) and "/members" in said(out)
         assert db.exec(select(Member.id).where(Member.id == people["bob"].id)).first() is None
 
@@ -621,15 +643,15 @@ def test_relative_times_and_labels() -> None:
         now - timedelta(days=800): "2 years ago",
     }
     for moment, text in cases.items():
-        assert members_state.relative_time(moment, now) == text
-    assert members_state.minutes_label(75) == "1 h 15 min" and members_state.minutes_label(42) == "42 min"
+        assert ui_format.relative_time(moment, now) == text
+    assert ui_format.minutes_label(75) == "1 h 15 min" and ui_format.minutes_label(42) == "42 min"
     assert initials("Zoë Ångström") == "ZÅ" and initials("") == "?"
-    assert members_state.count_label(1, "member") == "1 member"
+    assert ui_format.count_label(1, "member") == "1 member"
 
 
 def test_capped_totals_read_as_lower_bounds() -> None:
     state = MembersState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
-    state.rows = [members_state.MemberRow(id=str(i)) for i in range(25)]
+    state.rows = [MemberRow(id=str(i)) for i in range(25)]
     state.total, state.total_exact, state.limit, state.page = 2_000, False, 25, 3
     assert state.range_label == "51–75 of 2,000+" and state.page_label == "Page 3" and state.has_next
     state.total_exact, state.total = True, 60

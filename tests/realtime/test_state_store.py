@@ -22,7 +22,7 @@ from tests.realtime.servers import Server
 from tests.support.socket_client import ReflexClient, handler_name, sign_in, state_name
 from thrust.auth.cookies import ACCESS_COOKIE
 from thrust.auth.state import AuthState
-from thrust.members.state import ImportState
+from thrust.members.import_state import ImportState
 
 pytestmark = pytest.mark.slow
 

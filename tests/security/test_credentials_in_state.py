@@ -24,7 +24,7 @@ from tests.security.support import refusals
 from tests.server import AppServer
 from tests.support.socket_client import ProbingClient, ReflexClient, fresh_ip, handler_name, sign_in
 from thrust.auth.cookies import ACCESS_COOKIE
-from thrust.members.state import ImportState
+from thrust.members.import_state import ImportState
 
 UPLOAD = handler_name(ImportState.upload)
 OPEN_IMPORT = handler_name(ImportState.open_import)

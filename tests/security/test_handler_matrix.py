@@ -65,12 +65,12 @@ SIGNED_IN_ALLOW_LIST = {
     "thrust.auth.account_state.AccountProfileState.save_profile": "the caller's own profile",
     "thrust.auth.account_state.AccountPasswordState.change_password": "the caller's own password "
     "(current one required)",
-    "thrust.members.state.MembersState.open_directory": "page loader: staff get their scoped directory, "
-    "a member a redirect to their own profile",
-    "thrust.members.state.ProfileState.open_profile": "the service scopes it: own / assigned / all, "
-    "else not found (test_ownership)",
-    "thrust.members.state.ProfileState.show_visits_page": "same scoping as open_profile",
-    "thrust.members.state.ProfileState.refresh": "same scoping as open_profile",
+    "thrust.members.directory_state.MembersState.open_directory": "page loader: staff get their scoped "
+    "directory, a member a redirect to their own profile",
+    "thrust.members.profile_state.MemberProfileState.open_profile": "the service scopes it: own / assigned "
+    "/ all, else not found (test_ownership)",
+    "thrust.members.profile_state.MemberProfileState.show_visits_page": "same scoping as open_profile",
+    "thrust.members.profile_state.MemberProfileState.refresh": "same scoping as open_profile",
     "thrust.reminders.state.ReminderHistoryState.load_reminders": "member page loader: staff get the "
     "reminders of members the service lets them see, anyone else nothing",
     "thrust.demo.state.DemoDataState.load_banner": "every page's loader: the service tells admins whether "
@@ -215,8 +215,8 @@ def test_authorization_matrix_over_the_socket(
 
 async def _form_fields_for(role: Role, app_server: AppServer, cast: Cast, db: Database) -> list[str]:
     from tests.security.test_api_matrix import _current_values
+    from thrust.members.form_state import MemberFormState
     from thrust.members.service import ADMIN_ONLY_MESSAGE
-    from thrust.members.state import MemberFormState
 
     account = cast.account(role)
     assert account is not None

@@ -20,7 +20,11 @@ from tests.security.support import Account, Database, db_changes, refusals
 from tests.server import AppServer
 from tests.support.socket_client import ROOT_STATE, ProbingClient, fresh_ip
 
-MEMBERS_STATE = "thrust.members.state"
+# The members states these tests call, by class name: the module that declares each.
+MEMBERS_STATES = {
+    "MemberProfileState": "thrust.members.profile_state",
+    "MemberFormState": "thrust.members.form_state",
+}
 
 
 def leaks(text: str, person: Person) -> list[str]:
@@ -128,7 +132,7 @@ def require_served(app_server: AppServer, state: str) -> None:
 def _handler(cls_name: str, method: str) -> str:
     from reflex.utils.format import format_event_handler
 
-    module = importlib.import_module(MEMBERS_STATE)
+    module = importlib.import_module(MEMBERS_STATES[cls_name])
     return format_event_handler(getattr(getattr(module, cls_name), method))
 
 
@@ -137,9 +141,9 @@ async def _profile_as(app_server: AppServer, account: Account, person: Person) -
     client = ProbingClient(app_server.url, cookie=account.cookie)
     try:
         await client.connect(f"/members/{person.member_id}")
-        messages = await client.call(_handler("ProfileState", "open_profile"))
-        messages += await client.call(_handler("ProfileState", "show_visits_page"), {"page": 2})
-        messages += await client.call(_handler("ProfileState", "refresh"))
+        messages = await client.call(_handler("MemberProfileState", "open_profile"))
+        messages += await client.call(_handler("MemberProfileState", "show_visits_page"), {"page": 2})
+        messages += await client.call(_handler("MemberProfileState", "refresh"))
         return client.seen(), refusals(messages)
     finally:
         await client.close()
@@ -148,7 +152,7 @@ async def _profile_as(app_server: AppServer, account: Account, person: Person) -
 def test_the_member_profile_handler_shows_a_member_only_what_they_may_see(
     app_server: AppServer, cast: Cast
 ) -> None:
-    require_served(app_server, "thrust___members___state____profile_state")
+    require_served(app_server, "thrust___members___profile_state____member_profile_state")
 
     async def scenario() -> None:
         # Positive control: the trainer opening their own member's page receives their data.
@@ -166,7 +170,7 @@ def test_the_member_profile_handler_shows_a_member_only_what_they_may_see(
 def test_a_trainer_cannot_open_or_create_members_through_the_member_form(
     app_server: AppServer, cast: Cast, server_db: Database
 ) -> None:
-    require_served(app_server, "thrust___members___state____member_form_state")
+    require_served(app_server, "thrust___members___form_state____member_form_state")
 
     async def scenario() -> None:
         client = ProbingClient(app_server.url, cookie=cast.trainer.cookie)

@@ -27,7 +27,7 @@ from tests.support.socket_client import fresh_ip, handler_name
 from thrust.auth.connections import UPLOAD_BUSY_MESSAGE
 from thrust.core.body_limit import DEFAULT_BODY_LIMIT
 from thrust.members.csv_import import MAX_IMPORT_BODY
-from thrust.members.state import ImportState
+from thrust.members.import_state import ImportState
 
 MB = 1 << 20
 GB = 1 << 30

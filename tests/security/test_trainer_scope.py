@@ -29,8 +29,9 @@ from thrust.auth.account_state import AccountProfileState
 from thrust.auth.state import AuthState
 from thrust.checkins.service import DESK_SEARCHES
 from thrust.checkins.state import FrontDeskState
+from thrust.members.directory_state import MembersState
+from thrust.members.form_state import MemberFormState
 from thrust.members.service import ADMIN_ONLY_MESSAGE
-from thrust.members.state import MemberFormState, MembersState
 from thrust.staff.state import StaffState
 
 DESK = FrontDeskState.get_full_name()

@@ -23,8 +23,8 @@ from thrust.core.validation import UNSTORABLE_TEXT
 PROFILE = f"{ROOT_STATE}.thrust___auth___account_state____account_profile_state"
 STAFF = f"{ROOT_STATE}.thrust___staff___state____staff_state"
 GYM = f"{ROOT_STATE}.thrust___gym___state____gym_settings_state"
-MEMBER_FORM = f"{ROOT_STATE}.thrust___members___state____member_form_state"
-DIRECTORY = f"{ROOT_STATE}.thrust___members___state____members_state"
+MEMBER_FORM = f"{ROOT_STATE}.thrust___members___form_state____member_form_state"
+DIRECTORY = f"{ROOT_STATE}.thrust___members___directory_state____members_state"
 DESK = f"{ROOT_STATE}.thrust___checkins___state____front_desk_state"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 BAD = {"NUL": "Ana\x00Ruiz", "unpaired surrogate": "Ana\ud800Ruiz"}

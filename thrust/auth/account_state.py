@@ -13,7 +13,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.auth.guard import form_values, signed_in
-from thrust.auth.state import AuthState, acting_user, user_bound
+from thrust.auth.state import AuthState, acting_user, show_display_name, user_bound
 from thrust.core.db import UnitsOfWork
 from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals, with_units_of_work
@@ -67,7 +67,7 @@ class AccountProfileState(rx.State):
         self.errors = {}
         self._show(user)
         auth = await self.get_state(AuthState)
-        auth._set_display_name(user.full_name or user.email)
+        show_display_name(auth, user.full_name or user.email)
         return saved_toast()
 
 

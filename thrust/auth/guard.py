@@ -63,13 +63,15 @@ __all__ = [
 ]
 
 
-def _refusal(actor: Actor | None) -> list[Any]:
+def refusal_events(actor: Actor | None) -> list[Any]:
+    """What a refused handler sends: the sign-in page for an ended session, else a "not allowed" toast."""
     if actor is None:
         return session_ended_events()
     return [rx.toast.error(DENIED_MESSAGE)]
 
 
-def _bad_argument(error: BadArgument) -> Any:
+def bad_argument_toast(error: BadArgument) -> Any:
+    """The toast for an event whose argument was malformed (a forged or broken client)."""
     return rx.toast.error(f"{BAD_REQUEST_MESSAGE} ({error.name} {error.problem}).")
 
 
@@ -90,7 +92,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
             async def gen_wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
                 actor = await verified_actor(self)
                 if not policy.allows(actor):
-                    yield _refusal(actor)
+                    yield refusal_events(actor)
                     return
                 try:
                     if is_async_gen:
@@ -100,7 +102,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
                         for item in fn(self, *args, **kwargs):
                             yield item
                 except BadArgument as error:
-                    yield _bad_argument(error)
+                    yield bad_argument_toast(error)
 
             declare(gen_wrapper, policy)
             return gen_wrapper  # type: ignore[return-value]  # wraps(fn) keeps its signature; mypy cannot see that
@@ -109,13 +111,13 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
         async def wrapper(self: rx.State, *args: Any, **kwargs: Any) -> Any:
             actor = await verified_actor(self)
             if not policy.allows(actor):
-                return _refusal(actor)
+                return refusal_events(actor)
             try:
                 result = fn(self, *args, **kwargs)
                 if inspect.isawaitable(result):
                     result = await result
             except BadArgument as error:
-                return _bad_argument(error)
+                return bad_argument_toast(error)
             return result
 
         declare(wrapper, policy)

@@ -99,16 +99,6 @@ class AuthState(rx.State):
     _role: str = ""
     _session_id: str = ""
 
-    # Kept for callers on branches that predate the module functions (members, gym); use those.
-    async def _verify(self) -> Actor | None:
-        return await verify(self)
-
-    async def _forget_if_stale(self) -> None:
-        await forget_if_stale(self)
-
-    def _set_display_name(self, name: str) -> None:
-        show_display_name(self, name)
-
     # -- page-load handlers (public: they establish identity from the cookie themselves) ----------------
 
     @rx.event

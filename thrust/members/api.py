@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response, StreamingResponse
+from sqlmodel import Session
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -51,10 +54,6 @@ def _filters(
     trainer_id: uuid.UUID | str | None,
     expiring_within_days: int | None,
     expired: bool | None,
-    sort: str | None = None,
-    order: str | None = None,
-    page: int | None = None,
-    limit: int | None = None,
 ) -> search.MemberFilters:
     # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
@@ -64,10 +63,6 @@ def _filters(
         "trainerId": str(trainer_id) if trainer_id is not None else None,
         "expiringWithinDays": str(expiring_within_days) if expiring_within_days is not None else None,
         "expired": str(expired).lower() if expired is not None else None,
-        "sort": sort,
-        "order": order,
-        "page": str(page) if page is not None else None,
-        "limit": str(limit) if limit is not None else None,
     }
     return search.parse_filters({k: v for k, v in raw.items() if v is not None})
 
@@ -81,6 +76,21 @@ QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le
 QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
 
 
+def _filter_query(
+    q: QueryText = None,
+    status: QueryStatus = None,
+    tier: QueryTier = None,
+    trainer_id: QueryTrainer = None,
+    expiring_within_days: QueryExpiring = None,
+    expired: QueryExpired = None,
+) -> search.MemberFilters:
+    """The directory's filters from the query string (the list and the export read the same ones)."""
+    return _filters(q, status, tier, trainer_id, expiring_within_days, expired)
+
+
+FilterQuery = Annotated[search.MemberFilters, Depends(_filter_query)]
+
+
 def _out(row: directory.MemberSummary) -> MemberOut:
     return MemberOut.model_validate(row, from_attributes=True)
 
@@ -89,19 +99,20 @@ def _out(row: directory.MemberSummary) -> MemberOut:
 def list_members(
     actor: CurrentActor,
     session: SessionDep,
-    q: QueryText = None,
-    status: QueryStatus = None,
-    tier: QueryTier = None,
-    trainer_id: QueryTrainer = None,
-    expiring_within_days: QueryExpiring = None,
-    expired: QueryExpired = None,
+    matching: FilterQuery,
     sort: Annotated[search.SortKey | None, Query()] = None,
     order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
     page: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE)] = None,
     limit: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE_SIZE)] = None,
 ) -> MemberListOut:
     """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
-    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired, sort, order, page, limit)
+    filters = dataclasses.replace(
+        matching,
+        sort=sort or search.SortKey.NAME,
+        descending=order == "desc",
+        page=page or 1,
+        limit=limit or search.DEFAULT_PAGE_SIZE,
+    )
     result = directory.list_members(session, actor, filters)
     return MemberListOut(
         data=[_out(row) for row in result.rows],
@@ -136,18 +147,12 @@ def create_member(body: MemberCreate, actor: CurrentActor, session: SessionDep) 
 def export_members(
     actor: CurrentActor,
     unit_of_work: UnitOfWork,
-    q: QueryText = None,
-    status: QueryStatus = None,
-    tier: QueryTier = None,
-    trainer_id: QueryTrainer = None,
-    expiring_within_days: QueryExpiring = None,
-    expired: QueryExpired = None,
+    filters: FilterQuery,
 ) -> StreamingResponse:
     """Stream every member the filter matches and the caller may see; spreadsheet-formula safe."""
     # Checked here as well as in the service: once streaming has started a refusal can no longer
     # become a 403 (it was a 500 with an empty body).
     require(actor, *VIEW_MEMBERS)
-    filters = _filters(q, status, tier, trainer_id, expiring_within_days, expired)
 
     def stream() -> Iterator[bytes]:
         # Its own unit of work (the request's session is closed before streaming starts), a plain
@@ -265,6 +270,23 @@ def _mapping(raw: str | None, data: bytes) -> dict[str, str]:
     return mapping
 
 
+async def _with_import_form(
+    request: Request,
+    actor: Actor,
+    unit_of_work: Callable[..., AbstractContextManager[Session]],
+    step: Callable[[Session, _ImportForm, dict[str, str]], ImportReportOut],
+) -> Data[ImportReportOut]:
+    """Read the upload, then run `step` (a dry run or the import) with its column mapping (sent, or
+    guessed from the headers) in one unit of work, in a worker thread."""
+    form = await _import_form(request, actor)
+
+    def work() -> ImportReportOut:
+        with unit_of_work() as session:
+            return step(session, form, _mapping(form.mapping, form.data))
+
+    return Data(data=await asyncio.to_thread(work))
+
+
 def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int = 0) -> ImportReportOut:
     return ImportReportOut(
         total_rows=plan.total_rows,
@@ -291,16 +313,11 @@ async def preview_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Check every row and report what would be imported; writes nothing. ADMIN only."""
-    form = await _import_form(request, actor)
 
-    def plan() -> ImportReportOut:
-        with unit_of_work() as session:
-            chosen = _mapping(form.mapping, form.data)
-            return _report(
-                csv_import.plan_import(session, actor, form.data, chosen, form.date_format), chosen
-            )
+    def plan(session: Session, form: _ImportForm, chosen: dict[str, str]) -> ImportReportOut:
+        return _report(csv_import.plan_import(session, actor, form.data, chosen, form.date_format), chosen)
 
-    return Data(data=await asyncio.to_thread(plan))
+    return await _with_import_form(request, actor, unit_of_work, plan)
 
 
 @router.post(
@@ -315,24 +332,21 @@ async def run_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
 ) -> Data[ImportReportOut]:
     """Import every row in one transaction, or none if any row has a problem. ADMIN only."""
-    form = await _import_form(request, actor)
 
-    def run() -> ImportReportOut:
-        with unit_of_work() as session:
-            chosen = _mapping(form.mapping, form.data)
-            imported = csv_import.run_import(session, actor, form.data, chosen, form.date_format)
-            return ImportReportOut(
-                total_rows=imported,
-                ready=imported,
-                rows_with_errors=0,
-                can_import=True,
-                problems=[],
-                duplicate_emails=[],
-                suggested_mapping=chosen,
-                imported=imported,
-            )
+    def run(session: Session, form: _ImportForm, chosen: dict[str, str]) -> ImportReportOut:
+        imported = csv_import.run_import(session, actor, form.data, chosen, form.date_format)
+        return ImportReportOut(
+            total_rows=imported,
+            ready=imported,
+            rows_with_errors=0,
+            can_import=True,
+            problems=[],
+            duplicate_emails=[],
+            suggested_mapping=chosen,
+            imported=imported,
+        )
 
-    return Data(data=await asyncio.to_thread(run))
+    return await _with_import_form(request, actor, unit_of_work, run)
 
 
 @router.post(

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, require
 from thrust.auth.sessions import RevokeReason, revoke_sessions_of
+from thrust.core.db import rows_changed
 from thrust.core.errors import ValidationFailed
 from thrust.core.types import utcnow
 from thrust.gym import clock
@@ -83,10 +84,11 @@ def apply_bulk_action(
     if status in SIGNED_OUT_STATUSES:
         # Before the update: afterwards the filter (e.g. status=ACTIVE) may no longer match them.
         # Only those whose status changes: re-freezing a frozen member ends nothing new.
-        changing = sa.select(Member.user_id).where(*where, Member.status != status)
+        changing = sa.select(col(Member.user_id)).where(*where, col(Member.status) != status)
         revoke_sessions_of(session, changing, reason=RevokeReason.MEMBERSHIP_STOPPED)
-    result = session.execute(sa.update(Member).where(*where).values(status=status, updated_at=utcnow()))
-    return int(result.rowcount or 0)
+    return rows_changed(
+        session.execute(sa.update(Member).where(*where).values(status=status, updated_at=utcnow()))
+    )
 
 
 def _where(

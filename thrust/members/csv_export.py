@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, require
 from thrust.gym import clock
@@ -52,30 +53,30 @@ def export_members(session: Session, actor: Actor, filters: MemberFilters) -> It
     where = [visible_to(actor), *matching(filters, clock.today(session))]
     # Plain columns, not ORM objects: nothing accumulates in the session's identity map.
     statement = (
-        select(
-            Member.id,
-            Member.full_name,
-            User.email,
-            Member.phone,
-            Member.date_of_birth,
-            Member.gender,
-            Member.membership_tier,
-            Member.status,
-            Member.membership_start,
-            Member.membership_end,
-            Trainer.email,
-            Member.last_visit_at,
+        sa.select(
+            col(Member.id),
+            col(Member.full_name),
+            col(User.email),
+            col(Member.phone),
+            col(Member.date_of_birth),
+            col(Member.gender),
+            col(Member.membership_tier),
+            col(Member.status),
+            col(Member.membership_start),
+            col(Member.membership_end),
+            col(Trainer.email),
+            col(Member.last_visit_at),
         )
-        .join(User, User.id == Member.user_id)  # type: ignore[arg-type]
-        .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)  # type: ignore[arg-type]
+        .join(User, col(User.id) == Member.user_id)
+        .outerjoin(Trainer, col(Trainer.id) == Member.assigned_trainer_id)
         .where(*where)
-        .order_by(Member.full_name, Member.id)
+        .order_by(col(Member.full_name), col(Member.id))
         .execution_options(yield_per=BATCH)  # server-side cursor on PostgreSQL
     )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for count, row in enumerate(session.exec(statement), start=1):
+    for count, row in enumerate(session.execute(statement), start=1):
         writer.writerow([safe_cell(value) for value in row])
         if count % 200 == 0:
             yield buffer.getvalue()

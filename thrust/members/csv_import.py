@@ -23,7 +23,7 @@ from thrust.core.validation import FieldReader
 from thrust.gym import clock
 from thrust.members.capabilities import CREATE_MEMBERS
 from thrust.members.service import parse_member_fields
-from thrust.models import Member, MembershipTier, MemberStatus, Role, User
+from thrust.models import Member, MembershipTier, MemberStatus, Role, User, table_of
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # A request carrying the file: the file plus the multipart envelope and the form's other fields.
@@ -304,8 +304,8 @@ def run_import(
             else "The file has no rows to import"
         )
         raise ValidationFailed(message)
-    users = User.__table__
-    members = Member.__table__
+    users = table_of(User)
+    members = table_of(Member)
     total = len(plan.records)
     for begin in range(0, total, CHUNK):
         chunk = plan.records[begin : begin + CHUNK]

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, require
 from thrust.gym import clock
@@ -123,7 +123,7 @@ _ROW_COLUMNS: tuple[Any, ...] = (
     Member.assigned_trainer_id,
     Member.last_visit_at,
     User.email,
-    Trainer.full_name.label("trainer_name"),
+    col(Trainer.full_name).label("trainer_name"),
 )
 
 
@@ -150,7 +150,7 @@ def _people(base: Any, ids: Any, shape: Shape, *leading: Any) -> Any:
 
     Outer joins, so that `leading` columns (a count) still arrive when the page is empty.
     """
-    timezone = select(GymSettings.timezone).where(GymSettings.id == GYM_ID).scalar_subquery()  # type: ignore[arg-type]
+    timezone = select(GymSettings.timezone).where(col(GymSettings.id) == GYM_ID).scalar_subquery()
     joined = (
         base.outerjoin(Member, Member.id == ids.c.id)
         .outerjoin(User, User.id == Member.user_id)
@@ -173,7 +173,7 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     page, all matches sorted. PostgreSQL runs only the branches whose one-time filters hold (and
     computes a CTE or sample only when a filter asks for it), so this costs no second round trip.
     """
-    cap = sa.bindparam("cap")
+    cap: sa.BindParameter[int] = sa.bindparam("cap")
     if not walks:
         hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
         found = select(sa.func.count()).select_from(hits).scalar_subquery()
@@ -194,7 +194,7 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     where = conditions_of(shape)
     hit = sa.and_(*where) if where else sa.true()
     scanned = (
-        select(Member.id.label("id"), hit.label("hit"))
+        select(col(Member.id).label("id"), hit.label("hit"))
         .order_by(*_sort_keys(shape))
         .limit(sa.bindparam("walk_budget"))
         .subquery("scanned")

@@ -92,7 +92,7 @@ class MemberDetailOut(ApiModel):
     allowed_actions: list[str]
 
 
-Gender = Literal[GENDERS]  # type: ignore[valid-type]
+Gender = Literal[GENDERS]
 FullName = Name(MAX_NAME_LENGTH, description="Full name.")
 # The rules JSON Schema cannot state are in words; the service answers 400 naming the field.
 BirthDay = Annotated[Day, Field(description="YYYY-MM-DD, giving an age of 5 to 110 years in the gym's today")]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Mapping
@@ -297,18 +298,19 @@ class DeskView:
 
 def desk_view(actor: Actor, member: Member, email: str, today: date) -> DeskView:
     """The one projection of a member for the desk: what this actor may see of them."""
-    base = {
-        "id": member.id,
-        "full_name": member.full_name,
-        "initials": initials(member.full_name),
-        "membership_tier": MembershipTier(member.membership_tier),
-        "status": MemberStatus(member.status),
-        "expired": member.membership_end < today,
-    }
+    seen = DeskView(
+        id=member.id,
+        full_name=member.full_name,
+        initials=initials(member.full_name),
+        membership_tier=MembershipTier(member.membership_tier),
+        status=MemberStatus(member.status),
+        expired=member.membership_end < today,
+        detailed=False,
+    )
     if not in_scope(actor, member):
-        return DeskView(**base, detailed=False)
-    return DeskView(
-        **base,
+        return seen
+    return dataclasses.replace(
+        seen,
         detailed=True,
         email=email,
         phone=member.phone,

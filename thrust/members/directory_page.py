@@ -1,0 +1,358 @@
+"""The members directory page: search, filters, the selection's bulk actions, export, and the results
+(thrust/members/directory_table.py), with the add and import dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from thrust.members import components as ui
+from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS, VIEW_MEMBERS
+from thrust.members.directory_rows import ALL, EXPIRED, EXPIRING_DAYS, NO_TRAINER
+from thrust.members.directory_state import MembersState
+from thrust.members.directory_table import error_panel, no_members, pager, table
+from thrust.members.form_dialog import member_form_dialog
+from thrust.members.form_state import MemberFormState
+from thrust.members.import_dialog import import_dialog
+from thrust.members.import_state import ImportState
+from thrust.models import MembershipTier, MemberStatus
+from thrust.ui import routes, styles
+from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
+from thrust.ui.buttons import action_button
+from thrust.ui.cards import empty_panel
+from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.pages import page
+from thrust.ui.registry import Nav
+from thrust.ui.shell import can
+
+# Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
+SEARCH_DEBOUNCE_MS = 100
+# The bulk actions on a selection: (action, label, icon, colour), in the status badges' colours.
+BULK_BUTTONS = (
+    ("activate", "Activate", "circle-check", "green"),
+    ("deactivate", "Deactivate", "circle-pause", "gray"),
+    ("freeze", "Freeze", "snowflake", "cyan"),
+)
+
+
+def _search_box() -> rx.Component:
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16)),
+        rx.input.slot(
+            rx.cond(
+                MembersState.loading,
+                rx.spinner(size="2", class_name="thrust-delayed"),
+                rx.cond(
+                    MembersState.query != "",
+                    rx.icon_button(
+                        rx.icon("x", size=14),
+                        variant="ghost",
+                        size="1",
+                        color_scheme="gray",
+                        on_click=MembersState.search(""),
+                        aria_label="Clear the search",
+                    ),
+                ),
+            ),
+            side="right",
+        ),
+        value=MembersState.query,
+        on_change=MembersState.search,
+        debounce_timeout=SEARCH_DEBOUNCE_MS,
+        placeholder="Search name, email or phone…",
+        aria_label="Search members",
+        id="member-search",
+        type="search",
+        auto_complete="off",
+        size="3",
+        width="100%",
+        max_width=["100%", "100%", "26rem"],
+    )
+
+
+def _export_button() -> rx.Component:
+    return rx.button(
+        rx.el.a(
+            rx.icon("download", size=16),
+            "Export CSV",
+            href=MembersState.export_href,
+            download="",
+            id="export-members",
+            # Reflex renders internal links as router links; this one must reach the server (a download).
+            custom_attrs={"reloadDocument": True},
+        ),
+        as_child=True,
+        variant="soft",
+        color_scheme="gray",
+        size="2",
+    )
+
+
+def _toolbar() -> rx.Component:
+    return rx.flex(
+        _search_box(),
+        rx.spacer(display=["none", "none", "block"]),
+        rx.hstack(
+            _export_button(),
+            rx.cond(
+                can(*CREATE_MEMBERS),
+                rx.hstack(
+                    action_button(
+                        "upload",
+                        "Import",
+                        icon_size=16,
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=ImportState.open_import,
+                        id="import-members",
+                    ),
+                    action_button(
+                        "user-plus",
+                        "Add member",
+                        icon_size=16,
+                        on_click=MemberFormState.open_create,
+                        id="add-member",
+                    ),
+                    spacing="2",
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+        ),
+        gap="0.75rem",
+        align="center",
+        width="100%",
+        direction=rx.breakpoints(initial="column", md="row"),
+        align_items=rx.breakpoints(initial="stretch", md="center"),
+    )
+
+
+def _filter(
+    label: str, value: rx.Var, on_change: Any, items: list[rx.Component], control_id: str
+) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(aria_label=label, id=control_id, variant="surface", min_width="9.5rem"),
+        rx.select.content(*items, position="popper"),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.hstack(
+        rx.icon("sliders-horizontal", size=16, color=styles.MUTED),
+        _filter(
+            "Status",
+            MembersState.status,
+            MembersState.filter_status,
+            [
+                rx.select.item("All statuses", value=ALL),
+                *[rx.select.item(STATUS_LABELS[s.value], value=s.value) for s in MemberStatus],
+            ],
+            "filter-status",
+        ),
+        _filter(
+            "Tier",
+            MembersState.tier,
+            MembersState.filter_tier,
+            [
+                rx.select.item("All tiers", value=ALL),
+                *[rx.select.item(TIER_LABELS[t.value], value=t.value) for t in MembershipTier],
+            ],
+            "filter-tier",
+        ),
+        rx.select.root(
+            rx.select.trigger(
+                aria_label="Trainer", id="filter-trainer", variant="surface", min_width="10rem"
+            ),
+            rx.select.content(
+                rx.select.item("All trainers", value=ALL),
+                rx.select.item("No trainer", value=NO_TRAINER),
+                rx.select.separator(),
+                rx.foreach(MembersState.trainers, lambda t: rx.select.item(t.name, value=t.id)),
+                position="popper",
+            ),
+            value=MembersState.trainer,
+            on_change=MembersState.filter_trainer,
+            size="2",
+        ),
+        _filter(
+            "Membership",
+            MembersState.membership,
+            MembersState.filter_membership,
+            [
+                rx.select.item("Any end date", value=ALL),
+                *[rx.select.item(f"Ends within {d} days", value=d) for d in EXPIRING_DAYS],
+                rx.select.item("Expired", value=EXPIRED),
+            ],
+            "filter-membership",
+        ),
+        rx.cond(
+            MembersState.has_filters,
+            action_button(
+                "x",
+                "Clear filters",
+                variant="ghost",
+                color_scheme="gray",
+                size="2",
+                on_click=MembersState.clear_filters,
+            ),
+        ),
+        rx.spacer(),
+        rx.text(
+            MembersState.count_summary, size="2", color=styles.MUTED, weight="medium", id="members-count"
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+# -- the directory: selection and bulk actions -----------------------------------------------------------
+
+
+def _bulk_bar() -> rx.Component:
+    has_selection = (MembersState.selected.length() > 0) | MembersState.all_matching
+    return rx.cond(
+        can(*MANAGE_MEMBERSHIPS) & has_selection,
+        rx.flex(
+            rx.hstack(
+                rx.icon("list-checks", size=18, color="var(--accent-11)"),
+                rx.text(MembersState.selection_label, size="2", weight="medium", id="selection-label"),
+                rx.cond(
+                    MembersState.page_selected
+                    & ~MembersState.all_matching
+                    & (~MembersState.total_exact | (MembersState.total > MembersState.rows.length())),
+                    rx.button(
+                        MembersState.select_all_label,
+                        variant="ghost",
+                        size="1",
+                        on_click=MembersState.select_all_matching,
+                        id="select-all-matching",
+                    ),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                *[
+                    action_button(
+                        icon,
+                        label,
+                        icon_size=15,
+                        variant="soft",
+                        color_scheme=tone,
+                        size="2",
+                        on_click=MembersState.ask_bulk(action),
+                    )
+                    for action, label, icon, tone in BULK_BUTTONS
+                ],
+                rx.icon_button(
+                    rx.icon("x", size=15),
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=MembersState.clear_selection,
+                    aria_label="Clear the selection",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            gap="0.75rem",
+            align="center",
+            wrap="wrap",
+            width="100%",
+            padding="0.6rem 0.9rem",
+            border_radius="var(--radius-4)",
+            background="var(--accent-a3)",
+            border="1px solid var(--accent-a6)",
+            role="region",
+            aria_label="Bulk actions",
+        ),
+    )
+
+
+def _bulk_dialog() -> rx.Component:
+    what = rx.match(
+        MembersState.bulk_action,
+        ("activate", "They become active at once and can check in again."),
+        ("freeze", "Their memberships are paused: they cannot check in until activated again."),
+        "They become inactive and cannot check in. Their history stays; you can activate them later.",
+    )
+    return confirm_dialog(
+        MembersState.bulk_title,
+        rx.vstack(
+            rx.text(what, size="2"),
+            rx.text("All of them change together, in one step.", size="2", color=styles.MUTED),
+            spacing="2",
+        ),
+        rx.button(
+            rx.match(MembersState.bulk_action, ("activate", "Activate"), ("freeze", "Freeze"), "Deactivate"),
+            " ",
+            MembersState.bulk_count.to_string(),
+            color_scheme=rx.match(MembersState.bulk_action, ("activate", "green"), ("freeze", "cyan"), "red"),
+            loading=MembersState.bulk_busy,
+            on_click=MembersState.confirm_bulk,
+            id="confirm-bulk",
+        ),
+        open=MembersState.bulk_open,
+        on_open_change=MembersState.cancel_bulk,  # only ever called to close: Cancel or Escape
+        max_width="30rem",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.box(_result_body(), **_result_attrs())
+
+
+def _result_attrs() -> dict[str, Any]:
+    # What the results shown answer, rows or none (for browser tests and the keystroke benchmark).
+    return {
+        "id": "members-results",
+        "width": "100%",
+        "aria_busy": rx.cond(MembersState.loading, "true", "false"),
+        "custom_attrs": {"data-query": MembersState.query},
+    }
+
+
+def _result_body() -> rx.Component:
+    return rx.cond(
+        (MembersState.error != "") & MembersState.loaded,
+        rx.cond(
+            can(*VIEW_MEMBERS),
+            error_panel(),
+            empty_panel("user-round", "Members are managed by the staff", MembersState.error),
+        ),
+        rx.cond(
+            MembersState.loaded & (MembersState.total == 0) & ~MembersState.loading,
+            no_members(),
+            rx.vstack(table(), pager(), spacing="3", width="100%"),
+        ),
+    )
+
+
+@page(
+    routes.MEMBERS,
+    "Members",
+    needs=VIEW_MEMBERS,
+    on_load=[MembersState.open_directory],
+    nav=Nav(2, "users"),
+)
+def members_page() -> rx.Component:
+    return rx.vstack(
+        ui.page_styles(),
+        _toolbar(),
+        _filters(),
+        _bulk_bar(),
+        _results(),
+        _bulk_dialog(),
+        member_form_dialog(),
+        import_dialog(),
+        spacing="4",
+        width="100%",
+    )

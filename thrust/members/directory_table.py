@@ -1,0 +1,300 @@
+"""The members directory's results: the sortable table of one page of rows, the pager, and the
+empty and error panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from thrust.members import components as ui
+from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS
+from thrust.members.directory_rows import PAGE_SIZES, MemberRow
+from thrust.members.directory_state import MembersState
+from thrust.members.form_state import MemberFormState
+from thrust.members.import_state import ImportState
+from thrust.ui import routes, styles
+from thrust.ui.a11y import caption
+from thrust.ui.avatar import avatar
+from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.buttons import action_button
+from thrust.ui.cards import empty_panel
+from thrust.ui.shell import can
+
+
+def member_href(member_id: Any) -> Any:
+    return routes.MEMBERS + "/" + member_id
+
+
+def _sort_header(label: str, column: str, **props: Any) -> rx.Component:
+    active = MembersState.sort == column
+    return rx.table.column_header_cell(
+        rx.button(
+            label,
+            rx.cond(
+                active,
+                rx.cond(
+                    MembersState.order == "asc", rx.icon("arrow-up", size=14), rx.icon("arrow-down", size=14)
+                ),
+                rx.icon("arrow-up-down", size=14, opacity="0.4"),
+            ),
+            variant="ghost",
+            color_scheme=rx.cond(active, "orange", "gray"),
+            size="1",
+            on_click=MembersState.sort_by(column),
+            aria_label=f"Sort by {label.lower()}",
+            high_contrast=~active,
+            style={"font_weight": "600", "margin": "0 -0.5rem"},
+        ),
+        aria_sort=rx.cond(active, rx.cond(MembersState.order == "asc", "ascending", "descending"), "none"),
+        **props,
+    )
+
+
+def _header() -> rx.Component:
+    return rx.table.header(
+        rx.table.row(
+            rx.cond(
+                can(*MANAGE_MEMBERSHIPS),
+                rx.table.column_header_cell(
+                    rx.checkbox(
+                        checked=MembersState.page_selected,
+                        on_change=MembersState.toggle_page,
+                        aria_label="Select every member on this page",
+                        id="select-page",
+                    ),
+                    width="2.5rem",
+                ),
+            ),
+            _sort_header("Name", "name"),
+            rx.table.column_header_cell(rx.text("Tier", size="1", weight="bold")),
+            rx.table.column_header_cell(rx.text("Status", size="1", weight="bold")),
+            _sort_header("Membership end", "membershipEnd"),
+            rx.table.column_header_cell(
+                rx.text("Trainer", size="1", weight="bold"), display=["none", "none", "table-cell"]
+            ),
+            _sort_header("Last visit", "lastVisit", display=["none", "none", "table-cell"]),
+        )
+    )
+
+
+def _row(row: MemberRow) -> rx.Component:
+    href = member_href(row.id)
+    selected = MembersState.selected.contains(row.id)
+    return rx.table.row(
+        rx.cond(
+            can(*MANAGE_MEMBERSHIPS),
+            rx.table.cell(
+                rx.box(
+                    rx.checkbox(
+                        checked=selected,
+                        on_change=lambda checked: MembersState.toggle_row(row.id, checked),
+                        aria_label="Select " + row.name,
+                    ),
+                    on_click=rx.stop_propagation,
+                    display="flex",
+                ),
+            ),
+        ),
+        rx.table.cell(
+            rx.hstack(
+                avatar(row.initials),
+                rx.vstack(
+                    rx.link(
+                        row.name,
+                        href=href,
+                        weight="medium",
+                        size="2",
+                        color_scheme="gray",
+                        high_contrast=True,
+                        underline="hover",
+                        on_click=rx.stop_propagation,
+                    ),
+                    rx.text(row.email, size="1", color=styles.MUTED, class_name="member-email"),
+                    spacing="0",
+                    min_width="0",
+                ),
+                align="center",
+                spacing="3",
+            ),
+        ),
+        rx.table.cell(tier_badge(row.tier)),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.end, size="2"),
+                ui.cue_text(row.cue, row.cue_tone, quiet_too=False),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                row.trainer != "",
+                rx.text(row.trainer, size="2", white_space="nowrap"),
+                rx.text("—", size="2", color=styles.MUTED),
+            ),
+            display=["none", "none", "table-cell"],
+        ),
+        rx.table.cell(
+            # The exact time as the browser's own tooltip: a tooltip component per row would be mounted
+            # again on every keystroke's new rows.
+            rx.text(
+                row.last_visit,
+                size="2",
+                white_space="nowrap",
+                color=rx.cond(row.last_visit == "Never", styles.MUTED, "inherit"),
+                custom_attrs={
+                    "title": rx.cond(row.last_visit_exact != "", row.last_visit_exact, "No visit recorded")
+                },
+            ),
+            display=["none", "none", "table-cell"],
+        ),
+        on_click=rx.redirect(href),
+        align="center",
+        # Keyed by position (rx.foreach's default), so a new search updates the rows in place instead
+        # of mounting new ones; every cell is controlled by the row's data, so nothing goes stale.
+        custom_attrs={"data-href": href, "data-selected": rx.cond(selected, "true", "false")},
+    )
+
+
+def table() -> rx.Component:
+    return rx.box(
+        ui.busy_bar(MembersState.loading & MembersState.loaded),
+        rx.table.root(
+            caption(MembersState.count_summary),
+            _header(),
+            rx.table.body(
+                rx.cond(
+                    MembersState.loaded,
+                    rx.foreach(MembersState.rows, _row),
+                    ui.skeleton_rows(6),
+                )
+            ),
+            variant="surface",
+            size="2",
+            width="100%",
+            class_name="thrust-members-table",
+            id="members-table",
+            aria_busy=rx.cond(MembersState.loading, "true", "false"),
+            style={
+                "opacity": rx.cond(MembersState.loading & MembersState.loaded, "0.7", "1"),
+                "transition": "opacity 0.2s",
+            },
+        ),
+        width="100%",
+    )
+
+
+def no_members() -> rx.Component:
+    return rx.card(
+        rx.cond(
+            MembersState.has_filters,
+            empty_panel(
+                "search-x",
+                rx.cond(
+                    MembersState.query != "",
+                    "No members match “" + MembersState.query + "”",
+                    "No members match these filters",
+                ),
+                "Check the spelling, search by phone or email instead, or clear the filters.",
+                action_button(
+                    "x",
+                    "Clear filters",
+                    icon_size=16,
+                    on_click=MembersState.clear_filters,
+                    id="clear-filters",
+                ),
+            ),
+            empty_panel(
+                "users",
+                "No members yet",
+                "Add your first member, or import everyone at once from your previous system's CSV.",
+                rx.cond(
+                    can(*CREATE_MEMBERS),
+                    rx.hstack(
+                        rx.button(
+                            rx.icon("user-plus", size=16), "Add member", on_click=MemberFormState.open_create
+                        ),
+                        action_button(
+                            "upload",
+                            "Import CSV",
+                            icon_size=16,
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=ImportState.open_import,
+                        ),
+                        spacing="3",
+                    ),
+                ),
+                tone="accent",
+            ),
+        ),
+        size="1",
+        width="100%",
+        id="members-empty",
+    )
+
+
+def error_panel() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert", size=18)),
+        rx.callout.text(
+            rx.hstack(
+                rx.text(MembersState.error),
+                rx.spacer(),
+                rx.button(
+                    "Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry
+                ),
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            width="100%",
+        ),
+        color_scheme="red",
+        role="alert",
+        width="100%",
+        id="members-error",
+    )
+
+
+def pager() -> rx.Component:
+    return rx.flex(
+        rx.text(MembersState.range_label, size="2", color=styles.MUTED, id="members-range"),
+        rx.spacer(),
+        rx.hstack(
+            rx.text("Rows per page", size="2", color=styles.MUTED, display=["none", "inline"]),
+            rx.select.root(
+                rx.select.trigger(aria_label="Rows per page", variant="ghost"),
+                rx.select.content(*[rx.select.item(size, value=size) for size in PAGE_SIZES]),
+                value=MembersState.limit.to_string(),
+                on_change=MembersState.set_page_size,
+                size="2",
+            ),
+            rx.text(
+                MembersState.page_label, size="2", color=styles.MUTED, min_width="6rem", text_align="center"
+            ),
+            rx.icon_button(
+                rx.icon("chevron-left", size=16),
+                variant="soft",
+                color_scheme="gray",
+                disabled=(MembersState.page <= 1) | MembersState.loading,
+                on_click=MembersState.go_to_page(MembersState.page - 1),
+                aria_label="Previous page",
+            ),
+            rx.icon_button(
+                rx.icon("chevron-right", size=16),
+                variant="soft",
+                color_scheme="gray",
+                disabled=~MembersState.has_next | MembersState.loading,
+                on_click=MembersState.go_to_page(MembersState.page + 1),
+                aria_label="Next page",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        align="center",
+        width="100%",
+        gap="0.75rem",
+        wrap="wrap",
+    )

@@ -1,0 +1,467 @@
+"""The members import dialog: upload a CSV, match its columns, check it, import it (four steps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from thrust.members import components as ui
+from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from thrust.members.import_state import ImportState, MappingRow, ProblemRow
+from thrust.ui import styles
+from thrust.ui.a11y import scroll_region
+from thrust.ui.buttons import action_button
+from thrust.ui.cards import empty_panel
+
+UPLOAD_ID = "members-import"
+MB = MAX_IMPORT_BYTES // 2**20
+
+
+def _step(number: str, label: str, steps: tuple[str, ...]) -> rx.Component:
+    current = ImportState.step
+    active = rx.Var.create(list(steps)).contains(current)
+    return rx.hstack(
+        rx.center(
+            rx.text(number, size="1", weight="bold"),
+            width="1.5rem",
+            height="1.5rem",
+            border_radius="50%",
+            background=rx.cond(active, "var(--accent-9)", "var(--gray-a4)"),
+            color=rx.cond(active, "white", styles.MUTED),
+        ),
+        rx.text(
+            label,
+            size="2",
+            weight=rx.cond(active, "bold", "regular"),
+            color=rx.cond(active, "inherit", styles.MUTED),
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _steps() -> rx.Component:
+    line = rx.box(height="1px", flex="1", background="var(--gray-a5)", min_width="1rem")
+    return rx.hstack(
+        _step("1", "Upload", ("upload",)),
+        line,
+        _step("2", "Match columns", ("map",)),
+        line,
+        _step("3", "Check", ("report",)),
+        line,
+        _step("4", "Import", ("importing", "done")),
+        align="center",
+        spacing="3",
+        width="100%",
+        margin_bottom="1rem",
+    )
+
+
+def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
+    """A problem with the import so far (a file it cannot read, a mapping it cannot use), if any."""
+    return rx.cond(
+        message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert", size=16)),
+            rx.callout.text(message),
+            color_scheme="red",
+            size="1",
+            width="100%",
+            role="alert",
+            **props,
+        ),
+    )
+
+
+def _labelled_upload(upload: rx.Component, label: str) -> rx.Component:
+    """Name the file input inside `rx.upload.root` (Reflex builds it, with no way to pass attributes).
+
+    The keyboard reaches the zone's "Choose a file" button (the zone itself is left out of the tab
+    order with `no_keyboard`: react-dropzone would make it a focusable element with no role).
+    """
+    zone = upload.children[0]
+    file_input = zone.children[0]
+    file_input.custom_attrs["aria-label"] = label
+    return upload
+
+
+def _upload_step() -> rx.Component:
+    return rx.vstack(
+        _labelled_upload(
+            rx.upload.root(
+                rx.vstack(
+                    rx.center(
+                        rx.icon("file-spreadsheet", size=26, color="var(--accent-11)"),
+                        width="3.5rem",
+                        height="3.5rem",
+                        border_radius="50%",
+                        background="var(--accent-a3)",
+                    ),
+                    rx.text("Drop a CSV file here, or choose one", size="3", weight="medium"),
+                    # Its click reaches the zone, which opens the file chooser.
+                    action_button(
+                        "folder-open",
+                        "Choose a file",
+                        icon_size=16,
+                        type="button",
+                        variant="soft",
+                        id="import-choose-file",
+                    ),
+                    rx.text(
+                        f"At most {MB} MB and {MAX_IMPORT_ROWS:,} rows. Comma, semicolon or tab separated; "
+                        "UTF-8 or Latin-1.",
+                        size="2",
+                        color=styles.MUTED,
+                        text_align="center",
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                id=UPLOAD_ID,
+                accept={
+                    "text/csv": [".csv"],
+                    "text/plain": [".csv", ".txt"],
+                    "application/vnd.ms-excel": [".csv"],
+                },
+                max_files=1,
+                multiple=False,
+                max_size=MAX_IMPORT_BYTES,
+                no_keyboard=True,
+                on_drop=ImportState.upload(rx.upload_files(upload_id=UPLOAD_ID)),
+                on_drop_rejected=rx.toast.error(
+                    f"Choose one CSV file of at most {MB} MB.", title="That file was not accepted"
+                ),
+                border="2px dashed var(--gray-a7)",
+                border_radius="var(--radius-4)",
+                padding="2.5rem 1rem",
+                width="100%",
+                cursor="pointer",
+                class_name="thrust-dropzone",
+            ),
+            "Choose a CSV file to import",
+        ),
+        _import_alert(ImportState.error),
+        rx.flex(
+            rx.hstack(
+                rx.icon("lightbulb", size=15, color=styles.MUTED, min_width="15px", margin_top="0.2rem"),
+                rx.text(
+                    "Coming from another system? Any column names work: you match them to THRUST's fields "
+                    "next. Nothing is saved until you confirm the import.",
+                    size="2",
+                    color=styles.MUTED,
+                ),
+                align="start",
+                spacing="2",
+                flex="1",
+                min_width="16rem",
+            ),
+            action_button(
+                "file-down",
+                "Template CSV",
+                icon_size=15,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                on_click=ImportState.download_template,
+                id="import-template",
+            ),
+            gap="1rem",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _mapping_row(row: MappingRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.column, weight="medium", size="2")),
+        rx.table.cell(
+            rx.text(
+                rx.cond(row.sample != "", row.sample, "—"), size="1", color=styles.MUTED, class_name="mono"
+            )
+        ),
+        rx.table.cell(
+            rx.select.root(
+                rx.select.trigger(aria_label="Field for column " + row.column, width="100%"),
+                rx.select.content(
+                    rx.foreach(
+                        ImportState.field_choices, lambda choice: rx.select.item(choice[1], value=choice[0])
+                    )
+                ),
+                value=row.field,
+                on_change=lambda value: ImportState.set_field(row.column, value),
+                size="2",
+            ),
+            min_width="12rem",
+        ),
+        align="center",
+    )
+
+
+def _map_step() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("file-check", size=18, color="var(--green-11)"),
+            rx.text(ImportState.file_name, weight="medium", size="2"),
+            rx.text(
+                ImportState.file_size + " · " + ImportState.row_count.to_string() + " rows",
+                size="2",
+                color=styles.MUTED,
+            ),
+            rx.spacer(),
+            rx.button("Choose another file", variant="ghost", size="1", on_click=ImportState.start_over),
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.text(
+            "We guessed which field each column holds; check the guesses. Columns set to “Ignore” are "
+            "skipped. Full name, email and membership end are required.",
+            size="2",
+            color=styles.MUTED,
+        ),
+        rx.scroll_area(
+            ui.captioned_table(
+                "Columns of your file and the THRUST field each one fills",
+                ("Column in your file", "First row", "THRUST field"),
+                ImportState.mapping,
+                _mapping_row,
+                variant="surface",
+                id="import-mapping",
+            ),
+            max_height="18rem",
+            type="auto",
+            scrollbars="vertical",
+        ),
+        rx.hstack(
+            rx.text("Dates in the file look like", size="2"),
+            rx.select.root(
+                rx.select.trigger(aria_label="Date format", id="import-date-format"),
+                rx.select.content(*[rx.select.item(f, value=f) for f in DATE_FORMATS]),
+                value=ImportState.date_format,
+                on_change=ImportState.set_date_format,
+                size="2",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        _import_alert(ImportState.mapping_error, id="import-mapping-error"),
+        rx.hstack(
+            rx.spacer(),
+            action_button(
+                "list-checks",
+                "Check the file",
+                icon_size=16,
+                on_click=ImportState.check,
+                loading=ImportState.checking,
+                id="import-check",
+            ),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: str) -> rx.Component:
+    """How many rows (or emails) the check found of one kind: "1 row ready", "12 rows with problems"."""
+    value, label = count.to_string(), rx.cond(count == 1, one, many)
+    return rx.card(
+        rx.hstack(
+            rx.icon(icon, size=20, color=f"var(--{tone}-11)"),
+            rx.vstack(
+                rx.text(value, size="5", weight="bold", line_height="1.1"),
+                rx.text(label, size="1", color=styles.MUTED),
+                spacing="0",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        size="1",
+        width="100%",
+        id=tile_id,
+    )
+
+
+def _problem_row(problem: ProblemRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(problem.line.to_string(), size="2", weight="medium")),
+        rx.table.cell(rx.text(problem.field, size="2")),
+        rx.table.cell(rx.text(problem.message, size="2")),
+    )
+
+
+def _report_step() -> rx.Component:
+    return rx.vstack(
+        rx.grid(
+            _count_tile(
+                "circle-check", "green", ImportState.ready, "row ready", "rows ready", "import-ready"
+            ),
+            _count_tile(
+                "circle-x",
+                "red",
+                ImportState.rows_with_errors,
+                "row with problems",
+                "rows with problems",
+                "import-bad",
+            ),
+            _count_tile(
+                "copy",
+                "amber",
+                ImportState.duplicate_emails.length(),
+                "duplicate email",
+                "duplicate emails",
+                "import-dupes",
+            ),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="3",
+            width="100%",
+        ),
+        _import_alert(ImportState.error),
+        rx.cond(
+            ImportState.problems.length() > 0,
+            rx.vstack(
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("shield-alert", size=16)),
+                    rx.callout.text(
+                        "Nothing was saved. Fix these rows in your file (or change the column matches) and "
+                        "check again: the import runs only when every row is ready."
+                    ),
+                    color_scheme="amber",
+                    size="1",
+                    width="100%",
+                ),
+                scroll_region(
+                    "Problems found",
+                    ui.captioned_table(
+                        "Problems found in the file",
+                        (("Line", "4.5rem"), ("Field", "9rem"), "Problem"),
+                        ImportState.problems,
+                        _problem_row,
+                        variant="surface",
+                        id="import-problems",
+                    ),
+                    max_height="16rem",
+                    width="100%",
+                ),
+                rx.cond(
+                    ImportState.problems_hidden > 0,
+                    rx.text(
+                        "…and " + ImportState.problems_hidden.to_string() + " more problems.",
+                        size="1",
+                        color=styles.MUTED,
+                    ),
+                ),
+                rx.cond(
+                    ImportState.duplicate_emails.length() > 0,
+                    rx.text(
+                        "Duplicate emails: " + ImportState.duplicate_emails.join(", "),
+                        size="1",
+                        color=styles.MUTED,
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-check", size=16)),
+                rx.callout.text(
+                    "Every row is ready. Nothing has been saved yet: the import adds all "
+                    + ImportState.ready.to_string()
+                    + " members in one step, or none if anything goes wrong."
+                ),
+                color_scheme="green",
+                size="1",
+                width="100%",
+            ),
+        ),
+        rx.hstack(
+            action_button(
+                "arrow-left",
+                "Back to columns",
+                icon_size=16,
+                variant="soft",
+                color_scheme="gray",
+                on_click=ImportState.back_to_mapping,
+            ),
+            rx.spacer(),
+            action_button(
+                "upload",
+                ImportState.import_label,
+                icon_size=16,
+                disabled=~ImportState.can_import,
+                on_click=ImportState.start_import,
+                id="import-run",
+            ),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _importing_step() -> rx.Component:
+    return rx.vstack(
+        rx.text(ImportState.progress_label, size="2", weight="medium", id="import-progress-label"),
+        rx.progress(value=ImportState.progress, max=100, size="3", width="100%", id="import-progress"),
+        rx.text(
+            "The members are added in one transaction: all of them, or none if something fails. "
+            "You can close this window; the import continues.",
+            size="2",
+            color=styles.MUTED,
+        ),
+        spacing="3",
+        width="100%",
+        padding_y="1rem",
+    )
+
+
+def _done_step() -> rx.Component:
+    return empty_panel(
+        "party-popper",
+        "Imported " + ImportState.imported.to_string() + " members",
+        "They are in the directory now, each with a login that works once they set a password.",
+        rx.button("Show the directory", on_click=ImportState.close_import, id="import-done"),
+        tone="green",
+        id="import-finished",
+    )
+
+
+def import_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.hstack(
+                rx.dialog.title("Import members from a CSV file", margin="0"),
+                rx.spacer(),
+                rx.icon_button(
+                    rx.icon("x", size=16),
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=ImportState.close_import,
+                    aria_label="Close",
+                ),
+                align="center",
+                width="100%",
+                margin_bottom="0.75rem",
+            ),
+            _steps(),
+            rx.match(
+                ImportState.step,
+                ("map", _map_step()),
+                ("report", _report_step()),
+                ("importing", _importing_step()),
+                ("done", _done_step()),
+                _upload_step(),
+            ),
+            max_width="52rem",
+            width="100%",
+            on_escape_key_down=ImportState.close_import,
+            on_interact_outside=rx.prevent_default,
+            id="import-dialog",
+        ),
+        open=ImportState.open,
+    )

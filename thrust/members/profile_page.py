@@ -1,0 +1,389 @@
+"""A member's profile page: header with actions, stats, details, visit history, reminders, and the
+delete confirmation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from thrust.members import components as ui
+from thrust.members.form_dialog import member_form_dialog
+from thrust.members.form_state import MemberFormState
+from thrust.members.profile_state import MemberProfileState, VisitRow
+from thrust.reminders.components import reminders_card
+from thrust.reminders.state import ReminderHistoryState
+from thrust.ui import routes, styles
+from thrust.ui.badges import status_badge, tier_badge
+from thrust.ui.buttons import action_button
+from thrust.ui.cards import empty_panel, stat_tile, titled_card
+from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.pages import page
+from thrust.ui.registry import SIGNED_IN
+
+
+def _status_actions() -> rx.Component:
+    status = MemberProfileState.member.status
+    return rx.cond(
+        MemberProfileState.can_edit_membership,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("toggle-right", size=16),
+                    "Status",
+                    rx.icon("chevron-down", size=14),
+                    variant="soft",
+                )
+            ),
+            rx.menu.content(
+                rx.cond(
+                    status != "ACTIVE",
+                    rx.menu.item(
+                        rx.hstack(rx.icon("circle-check", size=15), rx.text("Activate"), align="center"),
+                        on_select=MemberProfileState.change_status("activate"),
+                    ),
+                ),
+                rx.cond(
+                    status != "FROZEN",
+                    rx.menu.item(
+                        rx.hstack(rx.icon("snowflake", size=15), rx.text("Freeze"), align="center"),
+                        on_select=MemberProfileState.change_status("freeze"),
+                    ),
+                ),
+                rx.cond(
+                    status != "INACTIVE",
+                    rx.menu.item(
+                        rx.hstack(rx.icon("circle-pause", size=15), rx.text("Deactivate"), align="center"),
+                        on_select=MemberProfileState.change_status("deactivate"),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def _profile_header() -> rx.Component:
+    m = MemberProfileState.member
+    return rx.card(
+        rx.flex(
+            rx.hstack(
+                rx.avatar(fallback=m.initials, size="6", radius="full", variant="soft"),
+                rx.vstack(
+                    rx.hstack(
+                        rx.heading(m.name, size="6", id="member-name-heading"),
+                        rx.cond(
+                            m.inside_now,
+                            rx.badge(
+                                rx.icon("map-pin", size=12),
+                                "In the gym now",
+                                color_scheme="green",
+                                variant="solid",
+                            ),
+                        ),
+                        align="center",
+                        spacing="3",
+                        wrap="wrap",
+                    ),
+                    rx.hstack(
+                        tier_badge(m.tier, size="2"),
+                        status_badge(m.status, size="2"),
+                        ui.cue_text(m.cue, m.cue_tone, size="2"),
+                        align="center",
+                        spacing="2",
+                        wrap="wrap",
+                    ),
+                    rx.text(
+                        m.email,
+                        rx.cond(m.phone != "", " · " + m.phone, ""),
+                        size="2",
+                        color=styles.MUTED,
+                    ),
+                    spacing="2",
+                    align="start",
+                ),
+                spacing="4",
+                align="center",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.cond(
+                    MemberProfileState.can_edit,
+                    action_button(
+                        "pencil",
+                        "Edit",
+                        icon_size=16,
+                        on_click=MemberFormState.open_edit(m.id),
+                        id="edit-member",
+                    ),
+                ),
+                _status_actions(),
+                rx.cond(
+                    MemberProfileState.can_delete,
+                    action_button(
+                        "trash-2",
+                        "Delete",
+                        icon_size=16,
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=MemberProfileState.ask_delete,
+                        id="delete-member",
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            gap="1rem",
+            align=rx.breakpoints(initial="start", md="center"),
+            direction=rx.breakpoints(initial="column", md="row"),
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _stats() -> rx.Component:
+    m = MemberProfileState.member
+    return rx.grid(
+        stat_tile("calendar-check", "Visits, last 30 days", m.visits_30.to_string()),
+        stat_tile("timer", "Average visit", m.average_visit, tone="iris"),
+        stat_tile("history", "Last visit", m.last_visit, tone="green"),
+        stat_tile(
+            "calendar-clock",
+            "Membership ends",
+            m.end,
+            m.ends_in,
+            tone=rx.match(m.cue_tone, ("red", "red"), ("amber", "amber"), "gray"),
+        ),
+        columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _section(title: str, icon: str, *children: rx.Component) -> rx.Component:
+    return titled_card(
+        icon, title, rx.vstack(*children, spacing="0", width="100%"), icon_size=17, spacing="3"
+    )
+
+
+def _details() -> rx.Component:
+    m = MemberProfileState.member
+    return rx.grid(
+        _section(
+            "Personal details",
+            "id-card",
+            ui.detail_row("Email", m.email),
+            ui.detail_row("Phone", m.phone),
+            ui.detail_row("Date of birth", rx.cond(m.age != "", m.date_of_birth + " (" + m.age + ")", "")),
+            ui.detail_row("Gender", m.gender),
+            ui.detail_row("Member since", m.member_since),
+        ),
+        _section(
+            "Membership",
+            "badge-check",
+            ui.detail_row("Tier", tier_badge(m.tier)),
+            ui.detail_row("Status", status_badge(m.status)),
+            ui.detail_row("Started", m.start),
+            ui.detail_row(
+                "Ends",
+                rx.hstack(
+                    ui.cue_text(m.cue, m.cue_tone, quiet_too=False),
+                    rx.text(m.end, size="2", weight="medium"),
+                    spacing="2",
+                    align="center",
+                ),
+            ),
+            ui.detail_row("Trainer", rx.cond(m.trainer != "", m.trainer, "No trainer")),
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _visit_row(visit: VisitRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(visit.day, size="2", weight="medium")),
+        rx.table.cell(visit.checked_in),
+        rx.table.cell(
+            rx.cond(
+                visit.open,
+                rx.badge("Still inside", color_scheme="green", variant="soft"),
+                rx.hstack(
+                    rx.text(visit.checked_out),
+                    rx.cond(
+                        visit.automatic,
+                        rx.tooltip(
+                            rx.badge("auto", color_scheme="gray", variant="outline", size="1"),
+                            content="Checked out automatically",
+                        ),
+                    ),
+                    spacing="2",
+                    align="center",
+                ),
+            )
+        ),
+        rx.table.cell(rx.cond(visit.duration != "", visit.duration, "—")),
+        align="center",
+    )
+
+
+def _visits() -> rx.Component:
+    return titled_card(
+        "footprints",
+        "Visit history",
+        rx.cond(
+            MemberProfileState.visits_total > 0,
+            rx.vstack(
+                ui.captioned_table(
+                    "Visit history",
+                    ("Day", "In", "Out", "Length"),
+                    MemberProfileState.visits,
+                    _visit_row,
+                    id="visits-table",
+                ),
+                rx.hstack(
+                    rx.spacer(),
+                    rx.icon_button(
+                        rx.icon("chevron-left", size=16),
+                        variant="soft",
+                        color_scheme="gray",
+                        size="1",
+                        disabled=MemberProfileState.visits_page <= 1,
+                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page - 1),
+                        aria_label="Newer visits",
+                    ),
+                    rx.icon_button(
+                        rx.icon("chevron-right", size=16),
+                        variant="soft",
+                        color_scheme="gray",
+                        size="1",
+                        disabled=MemberProfileState.visits_page >= MemberProfileState.visits_pages,
+                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page + 1),
+                        aria_label="Older visits",
+                    ),
+                    width="100%",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.text("No visits yet. They appear here from the first check-in.", size="2", color=styles.MUTED),
+        ),
+        trailing=(
+            rx.spacer(),
+            rx.text(MemberProfileState.visits_label, size="2", color=styles.MUTED, id="visits-range"),
+        ),
+        icon_size=17,
+        spacing="3",
+    )
+
+
+def _delete_dialog() -> rx.Component:
+    return confirm_dialog(
+        "Delete " + MemberProfileState.member.name + "?",
+        rx.vstack(
+            rx.text(MemberProfileState.delete_summary, size="2", id="delete-impact"),
+            rx.callout.root(
+                rx.callout.icon(rx.icon("lightbulb", size=16)),
+                rx.callout.text(
+                    "Leaving or taking a break? Deactivate instead: they can no longer check in, "
+                    "and their history stays."
+                ),
+                color_scheme="amber",
+                size="1",
+            ),
+            spacing="3",
+        ),
+        rx.spacer(),  # Cancel on the left, the two ways forward on the right
+        action_button(
+            "circle-pause",
+            "Deactivate instead",
+            icon_size=16,
+            variant="soft",
+            on_click=MemberProfileState.deactivate_instead,
+            id="deactivate-instead",
+        ),
+        action_button(
+            "trash-2",
+            "Delete for good",
+            icon_size=16,
+            color_scheme="red",
+            on_click=MemberProfileState.confirm_delete,
+            id="confirm-delete",
+        ),
+        open=MemberProfileState.delete_open,
+        on_open_change=MemberProfileState.cancel_delete,  # only ever called to close: Cancel or Escape
+        buttons={"justify": "start", "wrap": "wrap"},
+    )
+
+
+def _back_link() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("arrow-left", size=15), rx.text("All members", size="2"), align="center", spacing="1"
+        ),
+        href=routes.MEMBERS,
+        color_scheme="gray",
+        underline="hover",
+        id="back-to-members",
+    )
+
+
+def _profile_skeleton() -> rx.Component:
+    return rx.vstack(
+        rx.skeleton(rx.box(height="7rem", width="100%")),
+        rx.grid(
+            *[rx.skeleton(rx.box(height="4.5rem")) for _ in range(4)], columns="4", spacing="3", width="100%"
+        ),
+        rx.skeleton(rx.box(height="14rem", width="100%")),
+        spacing="3",
+        width="100%",
+    )
+
+
+# Anyone signed in: the members service decides whose profile each viewer may see.
+@page(
+    routes.MEMBER,
+    "Member",
+    needs=SIGNED_IN,
+    on_load=[MemberProfileState.open_profile, ReminderHistoryState.load_reminders],
+)
+def member_page() -> rx.Component:
+    return rx.vstack(
+        ui.page_styles(),
+        _back_link(),
+        rx.cond(
+            ~MemberProfileState.loaded,
+            _profile_skeleton(),
+            rx.cond(
+                MemberProfileState.error != "",
+                rx.card(
+                    empty_panel(
+                        "user-x",
+                        "Member not available",
+                        MemberProfileState.error,
+                        action_button(
+                            "arrow-left",
+                            "Back to the members",
+                            icon_size=16,
+                            on_click=rx.redirect(routes.MEMBERS),
+                        ),
+                    ),
+                    width="100%",
+                    id="member-missing",
+                ),
+                rx.vstack(
+                    _profile_header(),
+                    _stats(),
+                    _details(),
+                    _visits(),
+                    reminders_card(),
+                    spacing="4",
+                    width="100%",
+                ),
+            ),
+        ),
+        _delete_dialog(),
+        member_form_dialog(),
+        spacing="4",
+        width="100%",
+    )
