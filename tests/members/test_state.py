@@ -24,7 +24,7 @@ from tests.support.states import client as new_client
 from tests.support.states import signed_in as harness_signed_in
 from thrust.auth.guard import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
-from thrust.auth.state import AuthState
+from thrust.auth.state import AuthState, forget_if_stale, verify
 from thrust.core.reflex_compat import call_handler, handler_function
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
@@ -375,9 +375,9 @@ def test_rows_loaded_under_an_earlier_role_are_dropped_when_the_role_changes(
         wiring["thrust_access=admin"] = demoted
         auth = await members.get_state(AuthState)
         if door == "next event":
-            assert await auth._verify() == demoted  # what the middleware does before each event
+            assert await verify(auth) == demoted  # what the middleware does before each event
         else:
-            await auth._forget_if_stale()  # what it does before a hydrate
+            await forget_if_stale(auth)  # what it does before a hydrate
         assert members.rows == [] and not members.loaded
         assert auth.is_authenticated and auth.role_label == "Trainer"
 
