@@ -3,6 +3,7 @@ a visit open across midnight, gyms west and east of UTC."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,3 +89,41 @@ def test_the_extra_hour_of_a_fall_back_day_holds_its_own_visits(db: Session) -> 
     assert (first.span.local.hour, second.span.local.hour) == (1, 1)
     assert (first.check_ins, first.peak, first.average) == (1, 1, pytest.approx(0.5))
     assert (second.check_ins, second.peak, second.average) == (2, 2, pytest.approx(1.5))
+
+
+def _brute(visits: list[tuple[datetime, datetime | None]], start: datetime, end: datetime, now: datetime):
+    """Figures of one bucket from the visits themselves: the definition, walked minute by minute."""
+    stop = min(end, now)
+    check_ins = sum(1 for v_in, _ in visits if start <= v_in < stop)
+    moments = [start] + [m for v in visits for m in v if m is not None and start <= m < stop]
+
+    def inside(at: datetime) -> int:
+        return sum(1 for v_in, v_out in visits if v_in <= at and (v_out is None or v_out > at))
+
+    person_seconds = sum(
+        (min(v_out or stop, stop) - max(v_in, start)).total_seconds()
+        for v_in, v_out in visits
+        if v_in < stop and (v_out is None or v_out > start)
+    )
+    return check_ins, max(inside(m) for m in moments), person_seconds / (stop - start).total_seconds()
+
+
+def test_random_days_match_the_definition_including_buckets_with_gaps(db: Session) -> None:
+    rng = random.Random(11)
+    base = utc(2026, 11, 2, 0)
+    visits: list[tuple[datetime, datetime | None]] = []
+    for _ in range(60):
+        v_in = base + timedelta(minutes=rng.randrange(0, 3 * 24 * 60))
+        v_out = None if rng.random() < 0.1 else v_in + timedelta(minutes=rng.randrange(0, 240))
+        visits.append((v_in, v_out))
+        visit(db, v_in, v_out)
+    now = base + timedelta(days=2, hours=15, minutes=7)
+    hours = spans(ZoneInfo("Asia/Kolkata"), date(2026, 11, 2), date(2026, 11, 4), BucketSize.HOUR)
+    picked = hours[::5]  # buckets with gaps between them, like the same hour of several weeks
+    for point in series(db, picked, now=now):
+        if point.span.start >= now:
+            assert (point.check_ins, point.peak, point.average) == (0, None, None)
+            continue
+        check_ins, peak, average = _brute(visits, point.span.start, point.span.end, now)
+        assert (point.check_ins, point.peak) == (check_ins, peak), point.span
+        assert point.average == pytest.approx(average, abs=1e-6), point.span

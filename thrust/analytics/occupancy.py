@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.analytics.buckets import Span
-from thrust.analytics.sql import epoch_seconds
-from thrust.core.types import UTCDateTime, utcnow
+from thrust.analytics.sql import bucket_table, epoch_seconds
+from thrust.core.types import utcnow
 from thrust.models import CheckIn
 
 
@@ -40,7 +40,7 @@ def _open_at(moment: datetime) -> sa.ScalarSelect[int]:
 
 
 def series(session: Session, buckets: list[Span], now: datetime | None = None) -> list[Point]:
-    """The figures of each bucket, in order. Buckets must be contiguous (as `spans` makes them)."""
+    """The figures of each bucket, in order (buckets in time order, not overlapping; gaps allowed)."""
     if not buckets:
         return []
     now = now or utcnow()
@@ -50,18 +50,8 @@ def series(session: Session, buckets: list[Span], now: datetime | None = None) -
     if not live:
         return [Point(b, 0, None, None) for b in buckets]
     t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
-    stamp = UTCDateTime()
-    # A union of one-row selects, not VALUES: SQLite cannot name a VALUES list's columns.
-    marks_q = sa.union_all(
-        *(
-            sa.select(
-                sa.literal(i).label("i"),
-                sa.literal(b.start, stamp).label("s"),
-                sa.literal(min(b.end, stop), stamp).label("e"),
-            )
-            for i, b in live
-        )
-    ).cte("marks")
+    dialect = session.get_bind().dialect.name
+    marks_q = bucket_table(dialect, [(i, b.start, min(b.end, stop)) for i, b in live])
     events = sa.union_all(
         sa.select(t.check_in_time.label("t"), sa.literal(1).label("d")).where(
             t.check_in_time >= start, t.check_in_time < stop
@@ -69,8 +59,10 @@ def series(session: Session, buckets: list[Span], now: datetime | None = None) -
         sa.select(t.check_out_time.label("t"), sa.literal(-1).label("d")).where(
             t.check_out_time >= start, t.check_out_time < stop
         ),
+        # A marker at each bucket's start and end: a bucket's last event is integrated up to its end,
+        # even where the next bucket does not follow at once (same weekdays of several weeks).
         sa.select(marks_q.c.s.label("t"), sa.literal(0).label("d")),
-        sa.select(sa.literal(stop, stamp).label("t"), sa.literal(0).label("d")),
+        sa.select(marks_q.c.e.label("t"), sa.literal(0).label("d")),
     ).subquery("ev")
     order = (events.c.t, events.c.d)  # at one instant: check-outs, then the marker, then check-ins
     running = sa.select(
