@@ -90,6 +90,7 @@ def series(session: Session, buckets: list[Span], now: datetime | None = None) -
             out.append(Point(bucket, 0, None, None))
             continue
         elapsed = (min(bucket.end, stop) - bucket.start).total_seconds()
-        average = float(row.person_seconds or 0) / elapsed if elapsed > 0 else 0.0
+        # Rounded: SQLite's julianday arithmetic is exact to about a millisecond, not to the bit.
+        average = round(float(row.person_seconds or 0) / elapsed, 4) if elapsed > 0 else 0.0
         out.append(Point(bucket, int(row.check_ins or 0), average, int(row.peak or 0)))
     return out
