@@ -46,44 +46,62 @@ def _open_at(moment: datetime) -> sa.ScalarSelect[int]:
     return sa.select(still_inside.scalar_subquery() + left_later.scalar_subquery()).scalar_subquery()
 
 
+def inside_at(session: Session, moment: datetime) -> int:
+    """People inside at `moment` (visits checked in before it and not out by then)."""
+    return int(session.execute(sa.select(_open_at(moment))).scalar_one())
+
+
 def from_visits(session: Session, pieces: Sequence[Piece]) -> dict[int, Figures]:
     """Figures of each piece (pieces in time order, not overlapping, all in the past or up to now)."""
     if not pieces:
         return {}
     start, stop = pieces[0][1], pieces[-1][2]
     t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
-    marks = bucket_table(session.get_bind().dialect.name, pieces)
+    inside_before = inside_at(session, start)
+    # Marker k = 2j+1 opens piece j, k = 2j+2 closes it; events carry no k. The running maximum of k
+    # says where an event falls (odd: in piece (k-1)/2; even: between pieces), with no join.
+    marks = bucket_table(
+        session.get_bind().dialect.name,
+        [
+            (2 * j + kind, moment, moment)
+            for j, (_, s, e) in enumerate(pieces)
+            for kind, moment in ((1, s), (2, e))
+        ],
+    )
     events = sa.union_all(
-        sa.select(t.check_in_time.label("t"), sa.literal(1).label("d")).where(
-            t.check_in_time >= start, t.check_in_time < stop
-        ),
-        sa.select(t.check_out_time.label("t"), sa.literal(-1).label("d")).where(
-            t.check_out_time >= start, t.check_out_time < stop
-        ),
-        # A marker at each piece's start and end: a piece's last event is integrated up to its end,
-        # even where the next piece does not follow at once (same weekdays of several weeks).
-        sa.select(marks.c.s.label("t"), sa.literal(0).label("d")),
-        sa.select(marks.c.e.label("t"), sa.literal(0).label("d")),
+        sa.select(
+            t.check_in_time.label("t"), sa.literal(1).label("d"), sa.cast(sa.null(), sa.Integer).label("k")
+        ).where(t.check_in_time >= start, t.check_in_time < stop),
+        sa.select(
+            t.check_out_time.label("t"), sa.literal(-1).label("d"), sa.cast(sa.null(), sa.Integer).label("k")
+        ).where(t.check_out_time >= start, t.check_out_time < stop),
+        sa.select(marks.c.s.label("t"), sa.literal(0).label("d"), marks.c.i.label("k")),
     ).subquery("ev")
-    order = (events.c.t, events.c.d)  # at one instant: check-outs, then the marker, then check-ins
+    # At one instant: check-outs, then markers (a piece's end before the next one's start), then check-ins.
+    order = (events.c.t, events.c.d, events.c.k)
     running = sa.select(
         events.c.t,
         events.c.d,
-        (_open_at(start) + sa.func.sum(events.c.d).over(order_by=order, rows=(None, 0))).label("occ"),
+        sa.func.max(events.c.k).over(order_by=order, rows=(None, 0)).label("k"),
+        sa.func.sum(events.c.d).over(order_by=order, rows=(None, 0)).label("occ"),
         sa.func.lead(events.c.t).over(order_by=order).label("next_t"),
     ).subquery("run")
     width = sa.func.coalesce(epoch_seconds(running.c.next_t) - epoch_seconds(running.c.t), 0.0)
     per_piece = (
         sa.select(
-            marks.c.i,
+            running.c.k,
             sa.func.sum(sa.case((running.c.d == 1, 1), else_=0)).label("check_ins"),
             sa.func.sum(running.c.occ * width).label("person_seconds"),
+            sa.func.sum(width).label("seconds"),
             sa.func.max(running.c.occ).label("peak"),
         )
-        .join(running, sa.and_(running.c.t >= marks.c.s, running.c.t < marks.c.e))
-        .group_by(marks.c.i)
+        .where(running.c.k % 2 == 1)
+        .group_by(running.c.k)
     )
-    return {
-        int(row.i): Figures(int(row.check_ins or 0), float(row.person_seconds or 0), int(row.peak or 0))
-        for row in session.execute(per_piece)
-    }
+    out: dict[int, Figures] = {}
+    for row in session.execute(per_piece):
+        piece_id = pieces[(int(row.k) - 1) // 2][0]
+        # The running sum starts at zero: add those inside before the first piece began.
+        seconds = float(row.person_seconds or 0) + inside_before * float(row.seconds or 0)
+        out[piece_id] = Figures(int(row.check_ins or 0), seconds, inside_before + int(row.peak or 0))
+    return out

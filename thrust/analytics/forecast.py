@@ -17,11 +17,12 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from thrust.analytics.buckets import BucketSize, Span, spans
+from thrust.analytics.figures import inside_at
 from thrust.analytics.occupancy import series
 from thrust.analytics.profile import first_visit_day
-from thrust.checkins.service import current_capacity
 from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
+from thrust.gym.service import get_gym
 
 PROFILE_WEEKS = 8
 LEVEL_DAYS = 14
@@ -72,12 +73,14 @@ def forecast(session: Session, *, now: datetime | None = None) -> Forecast:
     now = now or utcnow()
     clock = gym_clock(session)
     today = clock.local(now).date()
-    capacity = current_capacity(session)
+    capacity = get_gym(session).max_capacity
+    # Who is inside at `now` (not the open visits): the same when now is now, and right in a backtest.
+    current = inside_at(session, now)
     first = first_visit_day(session, clock)
     today_hours = _hours(clock, today)
     later = [span for span in today_hours if span.start > now]
     if first is None or first >= today:
-        return Forecast(capacity.current, capacity.max, [], "", 1.0)
+        return Forecast(current, capacity, [], "", 1.0)
     past_days = [today - timedelta(weeks=w) for w in range(PROFILE_WEEKS, 0, -1)]
     past_days = [d for d in past_days if d >= first]
     history = [span for d in past_days for span in _hours(clock, d)]
@@ -102,7 +105,7 @@ def forecast(session: Session, *, now: datetime | None = None) -> Forecast:
     hours = [
         Expected(span, round(profile.get(span.local.hour, 0.0) * level * today_factor, 1)) for span in later
     ]
-    return Forecast(capacity.current, capacity.max, hours, hint(capacity.current, hours), round(level, 2))
+    return Forecast(current, capacity, hours, hint(current, hours), round(level, 2))
 
 
 def hint(current: int, hours: list[Expected]) -> str:
