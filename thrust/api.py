@@ -8,13 +8,13 @@ from thrust.analytics.api import history_router as occupancy_history_router
 from thrust.analytics.api import router as analytics_router
 from thrust.auth.api import public as auth_public_router
 from thrust.auth.api import router as auth_router
-from thrust.auth.staff_api import router as staff_router
 from thrust.checkins.api import router as checkins_router
 from thrust.core.http import create_api
 from thrust.gym.api import router as gym_router
 from thrust.members.api import router as members_router
 from thrust.reminders.api import public as reminders_public_router
 from thrust.reminders.api import router as reminders_router
+from thrust.staff.api import router as staff_router
 from thrust.system.api import router as system_router
 from thrust.system.jobs_api import router as jobs_router
 

@@ -18,6 +18,7 @@ from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.state import AuthState
 from thrust.checkins.live import broadcast_capacity
+from thrust.checkins.state import push_to_token, staff_actor, tell_paused
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
 from thrust.core.reflex_compat import check_reflex_version
@@ -76,7 +77,7 @@ app = rx.App(
         rx.el.script(src="/thrust-a11y.js"),
     ],
 )
-# Default deny: every socket event is checked against its handler's policy (thrust/auth/guard.py).
+# Default deny: every socket event is checked against its handler's policy (thrust/auth/policy.py).
 app.add_middleware(AuthMiddleware())
 
 # Every page as declared with @page (thrust/ui/registry.py). The gym's name loads on every page;
@@ -90,8 +91,11 @@ for spec in registry.PAGES.values():
     )
 
 
-# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets; the
-# scheduler runs on every worker, and each job slot runs on one of them (thrust/core/jobs.py).
-app.register_lifespan_task(broadcast_capacity)
+# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets (into the live
+# states, names only to cookies that still prove a staff session); the scheduler runs on every worker,
+# and each job slot runs on one of them (thrust/core/jobs.py).
+app.register_lifespan_task(
+    broadcast_capacity, push=push_to_token, verify=staff_actor, tell_paused=tell_paused
+)
 app.register_lifespan_task(scheduled_jobs)
 app.register_lifespan_task(count_sockets)

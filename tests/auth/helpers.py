@@ -1,10 +1,12 @@
-"""Helpers shared by the auth, gym and API tests: accounts with a known password, a clock to move."""
+"""Helpers shared by the auth, gym, staff and API tests: accounts with a known password, a clock to move,
+signing in and reading errors over HTTP."""
 
 from __future__ import annotations
 
 import itertools
 from datetime import date
 
+from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor
@@ -70,3 +72,26 @@ def make_account(
 def actor_of(tokens: IssuedTokens) -> Actor:
     user = tokens.user
     return Actor(user_id=user.id, email=user.email, role=Role(user.role), session_id=tokens.session_id)
+
+
+# -- over HTTP ----------------------------------------------------------------------------------------
+
+
+def api_login(client: TestClient, user: User, password: str = PASSWORD, **extra: object) -> dict:
+    """Sign `user` in through /api/v1/auth/login; the response's data."""
+    response = client.post("/api/v1/auth/login", json={"email": user.email, "password": password, **extra})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+def bearer(client: TestClient, user: User) -> dict[str, str]:
+    """Headers that call the API as `user`."""
+    return {"Authorization": f"Bearer {api_login(client, user)['accessToken']}"}
+
+
+def api_error(response: object, status: int, code: str) -> dict:
+    """The error body of a refused call, checked for its status and code."""
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
+    error = response.json()["error"]  # type: ignore[attr-defined]  # a TestClient response, typed loosely here
+    assert error["code"] == code and error["requestId"]
+    return error

@@ -17,25 +17,23 @@ from reflex_base.event import Event, EventHandler
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.support.states import client, reconnect, run, sessions, signed_in
-from thrust.auth.guard import (
+from thrust.auth.account_state import AccountProfileState
+from thrust.auth.arguments import BadArgument, form_values, int_arg, text_arg, uuid_arg
+from thrust.auth.middleware import AuthMiddleware
+from thrust.auth.policy import (
     DENIED_MESSAGE,
     REFLEX_PUBLIC_HANDLERS,
     SESSION_ENDED_MESSAGE,
-    BadArgument,
     all_handler_policies,
-    form_values,
     handler_policy,
-    int_arg,
-    text_arg,
-    uuid_arg,
 )
-from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import AuthState
 from thrust.core.reflex_compat import call_handler, handler_function, handler_name
 from thrust.demo.state import DemoDataState
-from thrust.gym.state import GymSettingsState, ProfileState, SettingsState, StaffState
+from thrust.gym.state import GymSettingsState, SettingsState
 from thrust.models import Role
+from thrust.staff.state import StaffState
 from thrust.ui.routes import login_url, safe_next_path
 
 ADMIN = Actor(uuid.uuid4(), "admin@thrust.com", Role.ADMIN, uuid.uuid4())
@@ -88,8 +86,8 @@ def test_only_the_expected_handlers_are_public_and_the_rest_default_to_signed_in
         policy = handler_policy(name_of(handler))
         assert policy.permissions == {Permission.DEMO_DATA_REMOVE}
         assert [role for role in Role if policy.allows_role(role)] == [Role.ADMIN]
-    assert not handler_policy(name_of(ProfileState.save_profile)).allows_role(None)
-    assert handler_policy(name_of(ProfileState.save_profile)).allows_role(Role.MEMBER)
+    assert not handler_policy(name_of(AccountProfileState.save_profile)).allows_role(None)
+    assert handler_policy(name_of(AccountProfileState.save_profile)).allows_role(Role.MEMBER)
     assert not handler_policy(name_of(GymSettingsState.save_gym)).allows_role(Role.TRAINER)
     with pytest.raises(KeyError):
         handler_policy("reflex___state____state.no_such_handler")
@@ -190,7 +188,7 @@ def test_anonymous_sockets_may_call_only_public_handlers() -> None:
     async def scenario() -> None:
         root = new_client()
         assert await preprocess(root, AuthState.require_login) is None
-        for handler in (ProfileState.load_profile, GymSettingsState.save_gym, StaffState.set_active):
+        for handler in (AccountProfileState.load_profile, GymSettingsState.save_gym, StaffState.set_active):
             update = await preprocess(root, handler)
             assert isinstance(update, StateUpdate)  # dropped
             assert toasts(update) == []  # nobody to tell: it never had a session
@@ -202,7 +200,7 @@ def test_a_member_is_refused_admin_handlers_with_a_toast() -> None:
     async def scenario() -> None:
         root = new_client("thrust_access=member")
         await signed_in(root)
-        assert await preprocess(root, ProfileState.save_profile) is None
+        assert await preprocess(root, AccountProfileState.save_profile) is None
         update = await preprocess(root, GymSettingsState.save_gym)
         assert update is not None and DENIED_MESSAGE in " ".join(toasts(update))
 
@@ -214,7 +212,7 @@ def test_an_ended_session_drops_the_event_forgets_the_user_and_says_so(fake_sess
         root = new_client("thrust_access=admin")
         auth = await signed_in(root)
         del fake_sessions["thrust_access=admin"]  # logged out elsewhere / deactivated / password changed
-        update = await preprocess(root, ProfileState.load_profile)
+        update = await preprocess(root, AccountProfileState.load_profile)
         assert update is not None
         assert SESSION_ENDED_MESSAGE in " ".join(toasts(update))
         assert any(ev.name == "_redirect" for ev in update.events)
@@ -227,19 +225,19 @@ def test_a_client_token_reused_with_another_users_cookie_gets_nothing_of_the_fir
     async def scenario() -> None:
         root = new_client("thrust_access=admin")
         await signed_in(root)
-        profile = await root.get_state(ProfileState)
+        profile = await root.get_state(AccountProfileState)
         profile.full_name = "Admin's private name"
         # Same client token, another user's cookie: the recorded user no longer matches.
         reconnect(root, "thrust_access=member")
-        update = await preprocess(root, ProfileState.load_profile)
+        update = await preprocess(root, AccountProfileState.load_profile)
         assert update is not None and SESSION_ENDED_MESSAGE in " ".join(toasts(update))
         # And a hydrate from an anonymous socket with that token wipes the user's data before it is sent.
         root2 = new_client("thrust_access=admin")
         await signed_in(root2)
-        (await root2.get_state(ProfileState)).full_name = "Admin's private name"
+        (await root2.get_state(AccountProfileState)).full_name = "Admin's private name"
         reconnect(root2, "")
         assert await preprocess(root2, State.hydrate) is None
-        assert (await root2.get_state(ProfileState)).full_name == ""
+        assert (await root2.get_state(AccountProfileState)).full_name == ""
         assert not (await root2.get_state(AuthState)).is_authenticated
 
     run(scenario())

@@ -17,7 +17,7 @@ from sqlmodel import select
 from tests.auth.helpers import NEW_PASSWORD, PASSWORD
 from tests.conftest import ENGINES, Databases, migrate
 from thrust import cli, demo_data, launcher
-from thrust.auth import service, staff
+from thrust.auth import service
 from thrust.auth.rbac import Actor
 from thrust.core import security
 from thrust.core.db import build_engine, in_open_transaction, session_scope, set_engine
@@ -25,6 +25,7 @@ from thrust.core.errors import Conflict, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import InProcessBackend, RateLimiter
 from thrust.core.settings import get_settings
 from thrust.models import Role, User
+from thrust.staff import service as staff
 
 
 @pytest.fixture(scope="module", params=ENGINES)

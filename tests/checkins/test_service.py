@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from tests.factories import actor_for, make_member, make_user, make_visit
-from thrust.auth.rbac import Actor
+from thrust.auth.rbac import Actor, allowed
 from thrust.checkins import service
+from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK
 from thrust.checkins.service import CheckInRefused
+from thrust.checkins.visits import list_visits
 from thrust.core.bus import OUTBOX_KEY
 from thrust.core.errors import Conflict, PermissionDenied, RateLimited, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import InProcessBackend, RateLimiter
@@ -60,7 +63,57 @@ def test_refusals_say_why_and_write_nothing(db: Session, desk, kwargs: dict, cod
     with pytest.raises(CheckInRefused) as caught:
         service.check_in(db, desk, member.id)
     assert caught.value.code == code and member.full_name in caught.value.message
+    assert caught.value.refusal.code == code and not caught.value.refusal.overridable
     assert db.exec(select(CheckIn).where(CheckIn.member_id == member.id)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code", "message", "cue"),
+    [
+        (
+            {"status": MemberStatus.INACTIVE},
+            "MEMBERSHIP_INACTIVE",
+            "Ana Ruiz's membership is inactive",
+            "Inactive",
+        ),
+        ({"status": MemberStatus.FROZEN}, "MEMBERSHIP_FROZEN", "Ana Ruiz's membership is frozen", "Frozen"),
+        (
+            {"end": date(2026, 3, 12)},
+            "MEMBERSHIP_EXPIRED",
+            "Ana Ruiz's membership ended on 12 Mar 2026",
+            "Expired 12 Mar 2026",
+        ),
+        ({}, None, None, None),
+    ],
+)
+def test_the_desk_search_carries_the_refusal_a_check_in_would_get(
+    db: Session, admin, kwargs: dict, code: str | None, message: str | None, cue: str | None
+) -> None:
+    """The desk shows the service's refusal before anyone presses Enter: the same code and reason as the
+    check-in itself, and the short cue the row shows."""
+    member = make_member(db, full_name="Ana Ruiz", **kwargs)
+    refusal = service.lookup(db, admin, str(member.id))[0].refusal
+    if code is None:
+        assert refusal is None
+        return
+    assert refusal is not None and (refusal.code, refusal.message, refusal.cue) == (code, message, cue)
+    assert not refusal.overridable
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, admin, member.id)
+    assert (caught.value.code, caught.value.message) == (code, message)
+
+
+def test_outside_a_trainers_scope_the_refusal_keeps_the_end_date_to_itself(db: Session, desk) -> None:
+    theirs = make_member(
+        db, full_name="Zoë Ångström", trainer=make_user(db, role=Role.TRAINER), end=date(2026, 3, 12)
+    )
+    refusal = service.lookup(db, desk, str(theirs.id))[0].refusal
+    assert refusal is not None and refusal.code == "MEMBERSHIP_EXPIRED"
+    assert refusal.cue == "Expired" and "2026" not in refusal.message
+    # Pressing Enter anyway: the check-in's own refusal keeps it to itself too.
+    with pytest.raises(CheckInRefused) as caught:
+        service.check_in(db, desk, theirs.id)
+    assert caught.value.code == "MEMBERSHIP_EXPIRED" and "2026" not in caught.value.message
 
 
 def test_a_member_inside_cannot_check_in_again(db: Session, desk) -> None:
@@ -78,6 +131,7 @@ def test_a_full_gym_refuses_and_an_admin_may_override_with_a_reason(db: Session,
     with pytest.raises(CheckInRefused) as caught:
         service.check_in(db, desk, second.id)
     assert caught.value.code == "AT_CAPACITY" and "1 of 1" in caught.value.message
+    assert caught.value.refusal.overridable  # by someone allowed to: the trainer is not
     with pytest.raises(PermissionDenied):
         service.check_in(db, desk, second.id, override_reason="Personal training session")
     with pytest.raises(ValidationFailed):
@@ -205,11 +259,11 @@ def test_a_trainer_lists_visits_of_their_assigned_members_only(db: Session, desk
     nobody = make_member(db, full_name="Nobody's Member")
     for member in (mine, other, nobody):
         make_visit(db, member)
-    rows, total = service.list_visits(db, desk)
+    rows, total = list_visits(db, desk)
     assert total == 1 and [name for _, name in rows] == ["Mine Assigned"]
-    assert service.list_visits(db, desk, member_id=other.id) == ([], 0)
-    assert service.list_visits(db, desk, member_id=mine.id)[1] == 1
-    _, everyone = service.list_visits(db, admin)
+    assert list_visits(db, desk, member_id=other.id) == ([], 0)
+    assert list_visits(db, desk, member_id=mine.id)[1] == 1
+    _, everyone = list_visits(db, admin)
     assert everyone == 3  # positive control: an admin lists them all
 
 
@@ -238,6 +292,10 @@ def test_occupancy_equals_open_visits(db: Session, desk) -> None:
     service.check_out(db, desk, visits[0].id)
     open_count = len(db.exec(select(CheckIn).where(CheckIn.check_out_time.is_(None))).all())
     assert service.current_capacity(db).current == open_count == 4
+    member_actor = actor_for(make_user(db, role=Role.MEMBER))
+    assert service.occupancy(db, member_actor) == service.current_capacity(db)  # the number is for everyone
+    with pytest.raises(Unauthorized):
+        service.occupancy(db, None)  # type: ignore[arg-type]  # no actor: what an anonymous caller would pass
 
 
 def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:
@@ -245,11 +303,19 @@ def test_a_member_lists_only_their_own_visits(db: Session, desk) -> None:
     make_visit(db, mine)
     make_visit(db, other)
     me = actor_for(db.get(User, mine.user_id))
-    rows, total = service.list_visits(db, me)
+    rows, total = list_visits(db, me)
     assert total == 1 and rows[0][1] == "Me Myself"
     with pytest.raises(PermissionDenied):
-        service.list_visits(db, me, member_id=other.id)
-    _, everyone = service.list_visits(
+        list_visits(db, me, member_id=other.id)
+    _, everyone = list_visits(
         db, actor_for(make_user(db, role=Role.ADMIN)), since=datetime.now(UTC) - timedelta(days=1)
     )
     assert everyone == 2
+
+
+def test_only_an_admin_may_override_the_capacity() -> None:
+    """The capability the service, the desk's state and page check is the one the RBAC table grants."""
+    for role, may in [(Role.ADMIN, True), (Role.TRAINER, False), (Role.MEMBER, False)]:
+        actor = Actor(uuid.uuid4(), "someone@example.com", role)
+        assert allowed(actor, OVERRIDE_CAPACITY) is may, role
+        assert allowed(actor, USE_DESK) is (role != Role.MEMBER), role

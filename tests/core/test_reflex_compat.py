@@ -20,11 +20,11 @@ from reflex_base.constants import Endpoint
 from reflex_base.vars.base import Var
 
 import thrust.thrust  # noqa: F401  (registers every state, as the running app does)
-from thrust.auth.guard import POLICY_ATTRIBUTE
+from thrust.auth.policy import POLICY_ATTRIBUTE
 from thrust.auth.state import AuthState
 from thrust.checkins.state import LiveState
 from thrust.core import reflex_compat as compat
-from thrust.gym.state import StaffState
+from thrust.staff.state import StaffState
 
 
 def run(coro: Any) -> Any:

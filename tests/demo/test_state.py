@@ -17,7 +17,7 @@ import thrust.demo_data as demo_data
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for
 from tests.support.states import call, client, load_page, run, said, scope_in, sessions
-from thrust.auth.guard import BAD_REQUEST_MESSAGE, DENIED_MESSAGE
+from thrust.auth.policy import BAD_REQUEST_MESSAGE, DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
 from thrust.core.security import hash_password

@@ -25,7 +25,7 @@ import jwt
 from sqlalchemy.engine import make_url
 
 from tests.support.socket_client import Message, fresh_ip
-from thrust.auth.guard import DENIED_MESSAGE, SESSION_ENDED_MESSAGE, Policy
+from thrust.auth.policy import DENIED_MESSAGE, SESSION_ENDED_MESSAGE, Policy
 from thrust.models import Role
 
 ROLES: tuple[Role | None, ...] = (None, Role.MEMBER, Role.TRAINER, Role.ADMIN)
@@ -304,7 +304,7 @@ def _params(fn: Any) -> tuple[Param, ...]:
 def app_handlers() -> list[Handler]:
     """Every handler of every state in the app's own registry (`all_handler_policies()`)."""
     import thrust.thrust  # noqa: F401  (registers every state the app serves)
-    from thrust.auth.guard import all_handler_policies
+    from thrust.auth.policy import all_handler_policies
     from thrust.core.reflex_compat import registered_function, registered_handlers
 
     registered = registered_handlers()

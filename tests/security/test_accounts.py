@@ -254,12 +254,13 @@ async def _through_the_socket(server: Server, member: str, trainer: str) -> list
     said: list[str] = []
     member_cookie = sign_in(server.url, member, PASSWORD, ip=fresh_ip())
     admin_cookie = sign_in(server.url, *ADMIN, ip=fresh_ip())
-    from thrust.gym.state import PasswordState, StaffState
+    from thrust.auth.account_state import AccountPasswordState
+    from thrust.staff.state import StaffState
 
     for cookie, event, form in (
         (
             member_cookie,
-            handler_name(PasswordState.change_password),
+            handler_name(AccountPasswordState.change_password),
             {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD, "repeatPassword": NEW_PASSWORD},
         ),
         (

@@ -31,7 +31,7 @@ from tests.security.support import (
 )
 from tests.server import AppServer
 from tests.support.socket_client import ROOT_STATE, ProbingClient
-from thrust.auth.guard import BAD_REQUEST_MESSAGE
+from thrust.auth.policy import BAD_REQUEST_MESSAGE
 from thrust.models import Role
 
 SOCKET_FRAME_LIMIT = 1_000_000  # REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE's default

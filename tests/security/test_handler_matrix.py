@@ -61,9 +61,10 @@ PUBLIC_ALLOW_LIST = {
 # caller's own account, or is a page loader whose data the service scopes to the caller.
 SIGNED_IN_ALLOW_LIST = {
     "thrust.gym.state.SettingsState.load_settings": "page loader: chains the tab loaders, each guarded",
-    "thrust.gym.state.ProfileState.load_profile": "the caller's own profile",
-    "thrust.gym.state.ProfileState.save_profile": "the caller's own profile",
-    "thrust.gym.state.PasswordState.change_password": "the caller's own password (current one required)",
+    "thrust.auth.account_state.AccountProfileState.load_profile": "the caller's own profile",
+    "thrust.auth.account_state.AccountProfileState.save_profile": "the caller's own profile",
+    "thrust.auth.account_state.AccountPasswordState.change_password": "the caller's own password "
+    "(current one required)",
     "thrust.members.state.MembersState.open_directory": "page loader: staff get their scoped directory, "
     "a member a redirect to their own profile",
     "thrust.members.state.ProfileState.open_profile": "the service scopes it: own / assigned / all, "

@@ -219,7 +219,7 @@ def test_a_reused_client_token_never_gets_the_previous_users_data(
     """The Reflex client token is a bearer credential: a socket that presents the token of a signed-in
     tab (after it disconnected) must not inherit its identity or its data without its cookie, neither
     with no cookie nor with a cookie of its own."""
-    staff = f"{ROOT_STATE}.thrust___gym___state____staff_state"
+    staff = f"{ROOT_STATE}.thrust___staff___state____staff_state"
     auth = f"{ROOT_STATE}.thrust___auth___state____auth_state"
 
     async def scenario() -> None:

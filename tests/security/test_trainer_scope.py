@@ -25,13 +25,13 @@ from tests.security.conftest import MEMBER_PASSWORD, TRAINER_PASSWORD, Cast, Per
 from tests.security.support import Account, Database, api_login, db_changes, sign_in_account, toasts
 from tests.server import AppServer
 from tests.support.socket_client import ProbingClient, fresh_ip, handler_name
+from thrust.auth.account_state import AccountProfileState
 from thrust.auth.state import AuthState
 from thrust.checkins.service import DESK_SEARCHES
 from thrust.checkins.state import FrontDeskState
-from thrust.gym.state import ProfileState as OwnProfileState
-from thrust.gym.state import StaffState
 from thrust.members.service import ADMIN_ONLY_MESSAGE
 from thrust.members.state import MemberFormState, MembersState
+from thrust.staff.state import StaffState
 
 DESK = FrontDeskState.get_full_name()
 STAFF = StaffState.get_full_name()
@@ -369,7 +369,7 @@ def test_state_loaded_under_an_earlier_role_is_dropped_on_the_next_event_and_on_
 
         # The next event (any signed-in user's) on the first tab: the old role's data is dropped.
         active = tabs[0]
-        await active.call(handler_name(OwnProfileState.load_profile))
+        await active.call(handler_name(AccountProfileState.load_profile))
         current = json.dumps(active.mirror)
         assert not leftovers(current), f"after the next event the tab still holds {leftovers(current)}"
         assert active.mirror[STAFF].get("rows") == []

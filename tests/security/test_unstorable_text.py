@@ -20,8 +20,8 @@ from tests.server import AppServer
 from tests.support.socket_client import ROOT_STATE, ProbingClient
 from thrust.core.validation import UNSTORABLE_TEXT
 
-PROFILE = f"{ROOT_STATE}.thrust___gym___state____profile_state"
-STAFF = f"{ROOT_STATE}.thrust___gym___state____staff_state"
+PROFILE = f"{ROOT_STATE}.thrust___auth___account_state____account_profile_state"
+STAFF = f"{ROOT_STATE}.thrust___staff___state____staff_state"
 GYM = f"{ROOT_STATE}.thrust___gym___state____gym_settings_state"
 MEMBER_FORM = f"{ROOT_STATE}.thrust___members___state____member_form_state"
 DIRECTORY = f"{ROOT_STATE}.thrust___members___state____members_state"

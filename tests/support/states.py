@@ -23,6 +23,7 @@ from reflex_base.event import EventHandler
 from sqlmodel import Session
 
 from tests.support.handshake import handshake_headers
+from thrust.auth import sessions as auth_sessions
 from thrust.auth import state as auth_state
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
@@ -38,7 +39,7 @@ def sessions(
 ) -> dict[str, Actor]:
     """Cookie header -> actor, as a live table the test may edit; the display name without a database."""
     live = dict(table)
-    monkeypatch.setattr(auth_state, "_lookup", lambda header: live.get(header))
+    monkeypatch.setattr(auth_sessions, "actor_from_cookie_header", lambda header: live.get(header))
     monkeypatch.setattr(auth_state, "_display_name", display_name)
     return live
 

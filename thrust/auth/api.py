@@ -21,7 +21,6 @@ from thrust.auth.deps import (
     SessionDep,
     authenticated_router,
     bearer_token,
-    client_ip,
     public_router,
     require_trusted_origin,
     user_agent,
@@ -29,6 +28,7 @@ from thrust.auth.deps import (
 from thrust.auth.schemas import AuthOut, LoginIn, PasswordIn, ProfileIn, RefreshIn, SignupIn, UserOut
 from thrust.auth.sessions import IssuedTokens, RevokeReason
 from thrust.auth.tokens import decode_refresh_token, issue_device_token
+from thrust.core.client_address import client_ip
 from thrust.core.errors import DomainError, Unauthorized
 from thrust.core.http import UnitOfWork, error_response, errors
 from thrust.core.schemas import Data

@@ -24,6 +24,7 @@ from typing import Any
 import reflex as rx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from thrust.auth.sessions import lookup_actor
 from thrust.core.body_limit import discard_body
 from thrust.core.http import send_error
 from thrust.core.reflex_compat import EVENT_PATH, UPLOAD_HANDLER_HEADER, UPLOAD_PATH, UPLOAD_TOKEN_HEADER
@@ -138,8 +139,6 @@ class SocketCredentials:
             close_connection(connection)
 
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from thrust.auth.state import lookup_actor
-
         token = _header(scope, UPLOAD_TOKEN_HEADER)
         refusal: tuple[int, str | None, str | None] | None = None
         if not token or not _header(scope, UPLOAD_HANDLER_HEADER):

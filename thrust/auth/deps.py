@@ -6,7 +6,6 @@ reachable without a session goes on a `public_router()`, so the exception is vis
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -86,24 +85,6 @@ declare_errors(
         "cookie": {"type": "apiKey", "in": "cookie", "name": ACCESS_COOKIE},
     },
 )
-
-
-def client_ip(request: Request) -> str:
-    """The client address: the peer, or behind N trusted proxies the Nth X-Forwarded-For from the right."""
-    peer = request.client.host if request.client else "unknown"
-    hops = get_settings().trusted_proxy_hops
-    if hops <= 0:
-        return peer
-    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
-    addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
-    # Each proxy appends the address it saw; entries further left than our proxies can be forged.
-    if len(addresses) < hops:
-        return peer
-    candidate = addresses[-hops]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return peer
 
 
 def user_agent(request: Request) -> str | None:

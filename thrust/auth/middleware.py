@@ -24,8 +24,15 @@ from typing import TYPE_CHECKING
 import reflex as rx
 
 from thrust.auth.connections import act_with, is_upload_event, upload_cookie
-from thrust.auth.guard import DENIED_MESSAGE, handler_policy
-from thrust.auth.state import AuthState, current_location, session_ended_events
+from thrust.auth.policy import DENIED_MESSAGE, handler_policy
+from thrust.auth.state import (
+    AuthState,
+    current_location,
+    forget,
+    forget_if_stale,
+    session_ended_events,
+    verify,
+)
 from thrust.core.logs import new_event_id, set_request_id
 from thrust.core.metrics import SOCKET_EVENTS
 from thrust.core.reflex_compat import HYDRATE_HANDLERS, dropped, update_instead
@@ -52,7 +59,7 @@ class AuthMiddleware(rx.Middleware):
         auth = await state.get_state(AuthState)
         if policy.public:
             if event.name in HYDRATE_HANDLERS:
-                await auth._forget_if_stale()
+                await forget_if_stale(auth)
             SOCKET_EVENTS.labels("public").inc()
             return None
 
@@ -66,7 +73,7 @@ class AuthMiddleware(rx.Middleware):
             act_with(cookie)
 
         had_user = bool(auth._user_id)
-        actor = await auth._verify()
+        actor = await verify(auth)
         if actor is None and upload:
             # Another user's (or a dead) cookie with this tab's client token: refused, and the tab's
             # own session is left alone.
@@ -80,7 +87,7 @@ class AuthMiddleware(rx.Middleware):
                 return dropped()
             log.info("session ended: dropped %s", event.name)
             SOCKET_EVENTS.labels("dropped").inc()
-            await auth._forget()
+            await forget(auth)
             return await update_instead(state, session_ended_events(current_location(state)))
 
         if not policy.allows(actor):

@@ -7,20 +7,22 @@ on success reloads into the app.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from thrust.auth.passwords import PASSWORD_RULES
 from thrust.auth.state import AuthState
 from thrust.ui import routes, styles
-from thrust.ui.forms import field, form_message_slot
+from thrust.ui.forms import form_message_slot, text_field
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
 
-PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 
-
-def _input(control_id: str, **props: object) -> rx.Component:
-    return rx.input(id=control_id, name=control_id, size="3", width="100%", **props)
+def _field(label: str, name: str, **props: Any) -> rx.Component:
+    """A field whose message page script fills (its slot is named for the field)."""
+    return text_field(label, name, error_slot=name, **props)
 
 
 def _auth_form(kind: str, *children: rx.Component, submit_label: str) -> rx.Component:
@@ -63,82 +65,52 @@ def _switch_link(question: str, label: str, href: str) -> rx.Component:
     )
 
 
+def _auth_page(
+    kind: str, heading: str, intro: str, *fields: rx.Component, submit_label: str, switch: rx.Component
+) -> rx.Component:
+    return public_layout(heading, intro, _auth_form(kind, *fields, submit_label=submit_label), switch)
+
+
 @page(routes.LOGIN, "Sign in", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def login_page() -> rx.Component:
-    form = _auth_form(
+    return _auth_page(
         "login",
-        field(
-            "Email",
-            _input(
-                "email",
-                type="email",
-                placeholder="you@yourgym.com",
-                auto_complete="username",
-                required=True,
-                auto_focus=True,
-            ),
-            control_id="email",
-            error_slot="email",
-        ),
-        field(
-            "Password",
-            _input("password", type="password", auto_complete="current-password", required=True),
-            control_id="password",
-            error_slot="password",
-        ),
-        submit_label="Sign in",
-    )
-    return public_layout(
         "Sign in to THRUST",
         "Welcome back. Sign in to open the front desk, your members and your plan.",
-        form,
-        _switch_link("New here?", "Create a member account", routes.SIGNUP),
+        _field(
+            "Email",
+            "email",
+            type="email",
+            placeholder="you@yourgym.com",
+            auto_complete="username",
+            required=True,
+            auto_focus=True,
+        ),
+        _field("Password", "password", type="password", auto_complete="current-password", required=True),
+        submit_label="Sign in",
+        switch=_switch_link("New here?", "Create a member account", routes.SIGNUP),
     )
 
 
 @page(routes.SIGNUP, "Join", needs=PUBLIC, on_load=[AuthState.redirect_if_signed_in])
 def signup_page() -> rx.Component:
-    form = _auth_form(
+    new_password = {"type": "password", "auto_complete": "new-password", "required": True}
+    return _auth_page(
         "signup",
-        field(
-            "Full name",
-            _input("fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
-            control_id="fullName",
-            error_slot="fullName",
-        ),
-        field(
-            "Email",
-            _input(
-                "email", type="email", placeholder="you@example.com", auto_complete="email", required=True
-            ),
-            control_id="email",
-            error_slot="email",
-        ),
-        field(
-            "Phone",
-            _input("phone", type="tel", auto_complete="tel", max_length=32),
-            control_id="phone",
-            error_slot="phone",
-            optional=True,
-        ),
-        field(
-            "Password",
-            _input("password", type="password", auto_complete="new-password", required=True),
-            control_id="password",
-            error_slot="password",
-            hint=PASSWORD_RULES,
-        ),
-        field(
-            "Repeat password",
-            _input("confirmPassword", type="password", auto_complete="new-password", required=True),
-            control_id="confirmPassword",
-            error_slot="confirmPassword",
-        ),
-        submit_label="Create account",
-    )
-    return public_layout(
         "Join THRUST",
         "Create your member account to check in, follow live traffic and get your training plan.",
-        form,
-        _switch_link("Already have an account?", "Sign in", routes.LOGIN),
+        _field("Full name", "fullName", auto_complete="name", required=True, max_length=120, auto_focus=True),
+        _field(
+            "Email",
+            "email",
+            type="email",
+            placeholder="you@example.com",
+            auto_complete="email",
+            required=True,
+        ),
+        _field("Phone", "phone", type="tel", auto_complete="tel", max_length=32, optional=True),
+        _field("Password", "password", hint=PASSWORD_RULES, **new_password),
+        _field("Repeat password", "confirmPassword", **new_password),
+        submit_label="Create account",
+        switch=_switch_link("Already have an account?", "Sign in", routes.LOGIN),
     )

@@ -11,6 +11,8 @@ from thrust.core.security import BCRYPT_MAX_BYTES
 from thrust.core.validation import UNSTORABLE_TEXT, is_storable
 
 MIN_LENGTH = 8
+# The rules as a form's hint says them (sign-up, the Password tab).
+PASSWORD_RULES = "At least 8 characters, with an uppercase letter, a digit and a special character."
 # The top of zxcvbn's list of leaked passwords; a word from it plus a short tail
 # ("Password1!", "Admin123!") is as guessable as the word itself.
 _COMMON_STEM_RANK = 10_000

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     CHECKINS_VIEW_NAMES = "checkins:view_names"
     OCCUPANCY_VIEW = "occupancy:view"
     STAFF_MANAGE = "staff:manage"
+    # Letting someone in past the gym's capacity (with a recorded reason): the gym's owner decides.
+    CAPACITY_OVERRIDE = "checkins:override_capacity"
     # Removing the demo seed's trainers, members and visits: the gym's owner decides, once.
     DEMO_DATA_REMOVE = "demo:remove"
 
@@ -43,6 +45,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SETTINGS_MANAGE,
             Permission.CHECKINS_MANAGE,
             Permission.CHECKINS_VIEW_NAMES,
+            Permission.CAPACITY_OVERRIDE,
             Permission.OCCUPANCY_VIEW,
             Permission.STAFF_MANAGE,
             Permission.DEMO_DATA_REMOVE,
@@ -78,6 +81,16 @@ class Actor:
 
 def has_permission(role: Role, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[role]
+
+
+Capability = tuple[Permission, ...]
+"""Something a domain lets people do, as the permissions (any of) it needs; each domain names its own
+in its `capabilities.py`."""
+
+
+def allowed(actor: Actor, capability: Capability) -> bool:
+    """True when the actor holds any of the capability's permissions."""
+    return any(actor.can(permission) for permission in capability)
 
 
 def require(actor: Actor | None, *permissions: Permission) -> Actor:

@@ -1,10 +1,9 @@
-"""Request and response bodies of /api/v1/auth, /settings/profile, /settings/password and /staff."""
+"""Request and response bodies of /api/v1/auth, /settings/profile and /settings/password."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -105,31 +104,3 @@ class ProfileIn(PatchModel):
 class PasswordIn(ApiModel):
     current_password: AnyPassword
     new_password: NewPassword
-
-
-class StaffOut(ApiModel):
-    id: uuid.UUID
-    email: str
-    role: Role
-    full_name: str
-    phone: str | None
-    is_active: bool
-    last_login_at: datetime | None
-    created_at: datetime
-
-
-StaffRole = Literal[Role.ADMIN, Role.TRAINER]
-
-
-class StaffIn(ApiModel):
-    email: Email
-    password: NewPassword
-    full_name: FullName
-    role: StaffRole = Role.TRAINER
-
-
-class StaffPatch(PatchModel):
-    """Send role, isActive or both."""
-
-    role: StaffRole = None
-    is_active: Flag = None

@@ -7,6 +7,7 @@ an older one means a copy leaked, so the whole family is revoked. Access tokens 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -372,3 +373,11 @@ def actor_from_cookie_header(cookie_header: str | None) -> Actor | None:
         # Fails closed (anonymous), never raises into the caller's event handling.
         log.error("session check failed: %s", exc)
         return None
+
+
+async def lookup_actor(cookie_header: str | None) -> Actor | None:
+    """The actor the cookie proves, or None (for a socket, an upload, a live push). The check may touch the
+    database, so it runs off the event loop; a header without the access cookie is answered at once."""
+    if not cookie_header or f"{ACCESS_COOKIE}=" not in cookie_header:
+        return None
+    return await asyncio.to_thread(actor_from_cookie_header, cookie_header)

@@ -2,7 +2,7 @@
 
 The login form never talks to this state: it posts to /api/v1/auth/login, which sets the cookie,
 and then reloads the page so the socket reconnects carrying it. Here we only read that cookie (via
-`thrust.auth.sessions.actor_from_cookie_header`, which checks the token, the live session and the
+`thrust.auth.sessions.lookup_actor`, which checks the token, the live session and the
 active user) and remember who it named in backend vars. Public vars are the user's own display bits.
 The cookie itself is never kept in the state (which may live in Redis): `thrust.auth.connections`
 holds it in this worker's memory while the socket is open.
@@ -19,8 +19,10 @@ import reflex as rx
 from reflex.state import BaseState
 
 from thrust.auth.connections import event_cookie, socket_cookie
-from thrust.auth.guard import SESSION_ENDED_MESSAGE, public_event
+from thrust.auth.policy import SESSION_ENDED_MESSAGE, public_event
 from thrust.auth.rbac import ROLE_PERMISSIONS, Actor
+from thrust.auth.service import get_me
+from thrust.auth.sessions import lookup_actor
 from thrust.core.db import session_scope
 from thrust.core.errors import DomainError, Unauthorized
 from thrust.core.text import initials
@@ -31,7 +33,6 @@ S = TypeVar("S", bound=type[rx.State])
 
 ROLE_LABELS = {Role.ADMIN: "Admin", Role.TRAINER: "Trainer", Role.MEMBER: "Member"}
 PAGE_DENIED_MESSAGE = "That page is not part of your account; here is your dashboard."
-ACCESS_COOKIE_NAME = "thrust_access"
 
 # States holding data of the signed-in user: all reset together when the identity changes or ends,
 # and (all but the identity itself) when the user's role changes: what they hold was chosen for the
@@ -47,25 +48,7 @@ def user_bound(cls: S) -> S:
     return cls
 
 
-# -- the cookie -> actor lookup ---------------------------------------------------------------------
-
-
-def _lookup(cookie_header: str) -> Actor | None:
-    from thrust.auth.sessions import actor_from_cookie_header
-
-    return actor_from_cookie_header(cookie_header)
-
-
-async def lookup_actor(cookie_header: str | None) -> Actor | None:
-    """The actor the cookie proves, or None. The check may touch the database, so it runs off the loop."""
-    if not cookie_header or f"{ACCESS_COOKIE_NAME}=" not in cookie_header:
-        return None
-    return await asyncio.to_thread(_lookup, cookie_header)
-
-
 def _display_name(actor: Actor) -> str:
-    from thrust.auth.service import get_me
-
     with session_scope(read_only=True) as session:
         user = get_me(session, actor)
         return user.full_name or user.email
@@ -96,7 +79,11 @@ def session_ended_events(path: str | None = None) -> list[Any]:
 
 
 class AuthState(rx.State):
-    """The signed-in user of this socket, if any."""
+    """The signed-in user of this socket, if any.
+
+    Who it is, and every check of it, are module functions below, not methods: any public method of a
+    state is an event handler a client may call.
+    """
 
     # Public: the user's own name and role for the header, and which menus to show (cosmetic only:
     # every handler and service checks again on the server).
@@ -112,101 +99,15 @@ class AuthState(rx.State):
     _role: str = ""
     _session_id: str = ""
 
-    # -- identity ---------------------------------------------------------------------------------
-
-    def _cookie_header(self) -> str:
-        """The cookie this event acts with: an upload's own, else its socket's handshake cookie (kept in
-        this worker's memory by `thrust.auth.connections`, never in the state)."""
-        upload = event_cookie()
-        if upload is not None:
-            return upload
-        return socket_cookie(self.router.headers)
-
-    def _acting_user(self) -> Actor:
-        """The verified user this event acts for; raises Unauthorized when nobody is signed in."""
-        if not self._user_id:
-            raise Unauthorized()
-        return Actor(
-            user_id=uuid.UUID(self._user_id),
-            email=self._email,
-            role=Role(self._role),
-            session_id=uuid.UUID(self._session_id) if self._session_id else None,
-        )
-
+    # Kept for callers on branches that predate the module functions (members, gym); use those.
     async def _verify(self) -> Actor | None:
-        """Re-check the handshake cookie: the actor if it still names this state's user, else None.
-
-        A state with no user yet adopts the cookie's (the cookie is the proof, e.g. after the server
-        lost its state store); a different user than the one recorded is refused. A changed role is
-        picked up here.
-        """
-        actor = await lookup_actor(self._cookie_header())
-        if actor is None:
-            return None
-        if not self._user_id:
-            return actor if await self._adopt(actor) else None
-        if str(actor.user_id) != self._user_id:
-            return None
-        await self._drop_if_role_changed(actor)
-        self._record(actor)
-        return actor
-
-    async def _drop_if_role_changed(self, actor: Actor) -> None:
-        """Reset every other user-bound state if `actor`'s role is not the one they were loaded under
-        (a demoted admin's staff table and members' contact details must not stay, nor be sent again)."""
-        if self._role and self._role != actor.role.value:
-            for cls in USER_BOUND:
-                if cls is not AuthState:
-                    (await self.get_state(cls)).reset()
-
-    def _record(self, actor: Actor) -> None:
-        self._user_id = str(actor.user_id)
-        self._email = actor.email
-        self._session_id = str(actor.session_id) if actor.session_id else ""
-        if self._role != actor.role.value or not self.is_authenticated:
-            self._role = actor.role.value
-            self.role_label = ROLE_LABELS.get(actor.role, actor.role.value.title())
-            self.permissions = sorted(p.value for p in ROLE_PERMISSIONS[actor.role])
-            self.is_authenticated = True
-
-    async def _adopt(self, actor: Actor) -> bool:
-        """Make `actor` this state's user (forgetting a previous, different one); False if it vanished."""
-        if self._user_id and self._user_id != str(actor.user_id):
-            await self._forget()
-        try:
-            name = await asyncio.to_thread(_display_name, actor)
-        except DomainError:
-            await self._forget()
-            return False
-        await self._drop_if_role_changed(actor)
-        self._record(actor)
-        self._set_display_name(name)
-        return True
-
-    def _set_display_name(self, name: str) -> None:
-        """Show `name` in the header (after a profile change)."""
-        self.display_name = name
-        self.initials = initials(name)
-
-    async def _forget(self) -> None:
-        """Drop the identity and every state holding the user's data."""
-        for cls in USER_BOUND:
-            state = self if cls is AuthState else await self.get_state(cls)
-            state.reset()
-        self._user_id = self._email = self._role = self._session_id = ""
+        return await verify(self)
 
     async def _forget_if_stale(self) -> None:
-        """Before a hydrate: if the cookie no longer names the recorded user, forget them first,
-        so a reused client token never receives the previous user's data; if the user's role changed,
-        drop what was loaded under the old one, so a reconnect never receives it again."""
-        if not self._user_id and not self.is_authenticated:
-            return
-        actor = await lookup_actor(self._cookie_header())
-        if actor is None or str(actor.user_id) != self._user_id:
-            await self._forget()
-            return
-        await self._drop_if_role_changed(actor)
-        self._record(actor)
+        await forget_if_stale(self)
+
+    def _set_display_name(self, name: str) -> None:
+        show_display_name(self, name)
 
     # -- page-load handlers (public: they establish identity from the cookie themselves) ----------------
 
@@ -214,10 +115,10 @@ class AuthState(rx.State):
     @public_event
     async def require_login(self) -> Any:
         """On a protected page: send an anonymous visitor to sign in, and back here afterwards."""
-        actor = await lookup_actor(self._cookie_header())
-        if actor is None or not await self._adopt(actor):
+        actor = await lookup_actor(cookie_header(self))
+        if actor is None or not await _adopt(self, actor):
             if self._user_id or self.is_authenticated:
-                await self._forget()
+                await forget(self)
             return resume_or_sign_in(current_location(self))
         # The page's declaration (thrust/ui/registry.py) says who may open it and what loads it, so a
         # loader never runs for someone who may not see the page; others are sent to the dashboard.
@@ -232,10 +133,10 @@ class AuthState(rx.State):
     @public_event
     async def redirect_if_signed_in(self) -> Any:
         """On the sign-in and sign-up pages: someone already signed in goes on to `next` (or home)."""
-        actor = await lookup_actor(self._cookie_header())
-        if actor is None or not await self._adopt(actor):
+        actor = await lookup_actor(cookie_header(self))
+        if actor is None or not await _adopt(self, actor):
             if self._user_id or self.is_authenticated:
-                await self._forget()
+                await forget(self)
             return None
         target = routes.safe_next_path(self.router.url.query_parameters.get("next"))
         return rx.redirect(target, replace=True)
@@ -244,10 +145,120 @@ class AuthState(rx.State):
 user_bound(AuthState)
 
 
+# -- who this socket's user is ------------------------------------------------------------------------
+
+
+def cookie_header(auth: AuthState) -> str:
+    """The cookie this event acts with: an upload's own, else its socket's handshake cookie (kept in
+    this worker's memory by `thrust.auth.connections`, never in the state)."""
+    upload = event_cookie()
+    if upload is not None:
+        return upload
+    return socket_cookie(auth.router.headers)
+
+
+def recorded_actor(auth: AuthState) -> Actor:
+    """The verified user this event acts for; raises Unauthorized when nobody is signed in."""
+    if not auth._user_id:
+        raise Unauthorized()
+    return Actor(
+        user_id=uuid.UUID(auth._user_id),
+        email=auth._email,
+        role=Role(auth._role),
+        session_id=uuid.UUID(auth._session_id) if auth._session_id else None,
+    )
+
+
+async def verify(auth: AuthState) -> Actor | None:
+    """Re-check the handshake cookie: the actor if it still names this state's user, else None.
+
+    A state with no user yet adopts the cookie's (the cookie is the proof, e.g. after the server
+    lost its state store); a different user than the one recorded is refused. A changed role is
+    picked up here.
+    """
+    actor = await lookup_actor(cookie_header(auth))
+    if actor is None:
+        return None
+    if not auth._user_id:
+        return actor if await _adopt(auth, actor) else None
+    if str(actor.user_id) != auth._user_id:
+        return None
+    await _drop_if_role_changed(auth, actor)
+    _record(auth, actor)
+    return actor
+
+
+async def verified_actor(state: rx.State) -> Actor | None:
+    """`verify` for a handler of any state: the actor its socket's cookie still proves, or None."""
+    return await verify(await state.get_state(AuthState))
+
+
 async def acting_user(state: rx.State) -> Actor:
     """The verified actor for a handler of any state (call after `@requires`/the middleware checked it)."""
-    auth = await state.get_state(AuthState)
-    return auth._acting_user()
+    return recorded_actor(await state.get_state(AuthState))
+
+
+async def forget(auth: AuthState) -> None:
+    """Drop the identity and every state holding the user's data."""
+    for cls in USER_BOUND:
+        state = auth if cls is AuthState else await auth.get_state(cls)
+        state.reset()
+    auth._user_id = auth._email = auth._role = auth._session_id = ""
+
+
+async def forget_if_stale(auth: AuthState) -> None:
+    """Before a hydrate: if the cookie no longer names the recorded user, forget them first,
+    so a reused client token never receives the previous user's data; if the user's role changed,
+    drop what was loaded under the old one, so a reconnect never receives it again."""
+    if not auth._user_id and not auth.is_authenticated:
+        return
+    actor = await lookup_actor(cookie_header(auth))
+    if actor is None or str(actor.user_id) != auth._user_id:
+        await forget(auth)
+        return
+    await _drop_if_role_changed(auth, actor)
+    _record(auth, actor)
+
+
+def show_display_name(auth: AuthState, name: str) -> None:
+    """Show `name` in the header (after a profile change)."""
+    auth.display_name = name
+    auth.initials = initials(name)
+
+
+async def _drop_if_role_changed(auth: AuthState, actor: Actor) -> None:
+    """Reset every other user-bound state if `actor`'s role is not the one they were loaded under
+    (a demoted admin's staff table and members' contact details must not stay, nor be sent again)."""
+    if auth._role and auth._role != actor.role.value:
+        for cls in USER_BOUND:
+            if cls is not AuthState:
+                (await auth.get_state(cls)).reset()
+
+
+def _record(auth: AuthState, actor: Actor) -> None:
+    auth._user_id = str(actor.user_id)
+    auth._email = actor.email
+    auth._session_id = str(actor.session_id) if actor.session_id else ""
+    if auth._role != actor.role.value or not auth.is_authenticated:
+        auth._role = actor.role.value
+        auth.role_label = ROLE_LABELS.get(actor.role, actor.role.value.title())
+        auth.permissions = sorted(p.value for p in ROLE_PERMISSIONS[actor.role])
+        auth.is_authenticated = True
+
+
+async def _adopt(auth: AuthState, actor: Actor) -> bool:
+    """Make `actor` this state's user (forgetting a previous, different one); False if it vanished."""
+    if auth._user_id and auth._user_id != str(actor.user_id):
+        await forget(auth)
+    try:
+        name = await asyncio.to_thread(_display_name, actor)
+    except DomainError:
+        await forget(auth)
+        return False
+    await _drop_if_role_changed(auth, actor)
+    _record(auth, actor)
+    show_display_name(auth, name)
+    return True
 
 
 # Logout happens in the browser (it must clear HttpOnly cookies): POST, then a full page load so the

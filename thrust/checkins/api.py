@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.checkins import service
+from thrust.checkins import service, visits
 from thrust.checkins.schemas import (
     CapacityMeta,
     CapacityOut,
@@ -54,7 +54,7 @@ def list_check_ins(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> VisitListOut:
     """Staff see every visit; a member only their own."""
-    rows, total = service.list_visits(
+    rows, total = visits.list_visits(
         session,
         actor,
         member_id=member_id,
@@ -111,5 +111,5 @@ def check_out(
 @router.get("/check-ins/current", response_model=Data[CurrentOut], summary="Occupancy now")
 def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
     """People inside now against the gym's maximum capacity (any signed-in user)."""
-    capacity = service.current_capacity(session)
+    capacity = service.occupancy(session, actor)
     return Data(data=CurrentOut(current=capacity.current, max=capacity.max, percent=capacity.percent))

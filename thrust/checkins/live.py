@@ -1,12 +1,16 @@
 """Occupancy pushed live: each worker's broadcaster turns bus messages into pushes to its own sockets.
 
+This module is the transport only: what a round reads is thrust/checkins/snapshot.py, and how a round
+lands in a client's state (and whose cookie may see names) is given to it as `push=` and `verify=`
+(thrust/checkins/state.py, wired in thrust/thrust.py), so it imports no state class.
+
 The path of a check-in to every open screen:
 1. the service commits, then publishes on the bus channel "capacity" (thrust/core/bus.py);
 2. on every worker, the `Broadcaster` (a lifespan task, one per worker) receives it and reads one
-   `Snapshot` from the database: occupancy for everyone, the feed and who is inside only when a
-   staff screen is watching;
-3. it pushes the snapshot to the watchers connected to *this* worker, concurrently, through
-   `app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState))` (a small dedicated substate;
+   `Snapshot` from the database (`read_snapshot`): occupancy for everyone, the feed and who is inside
+   only when a staff screen is watching;
+3. it pushes the snapshot to the watchers connected to *this* worker, concurrently, through its `push`
+   (`app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState))`: a small dedicated substate;
    not `rx.SharedState`, whose fan-out is quadratic in 0.10.1). Names go only to watchers whose
    handshake cookie still proves a staff session at push time.
 
@@ -31,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import time
@@ -40,18 +43,35 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from thrust.auth.rbac import Actor, Permission
+from thrust.auth.rbac import Actor
 from thrust.checkins import service
+from thrust.checkins.snapshot import Snapshot, now_ms, read_snapshot
 from thrust.core.bus import Bus, get_bus
-from thrust.core.db import session_scope
 from thrust.core.metrics import PUSH_LATENCY
-from thrust.core.reflex_compat import local_sockets, send_vars
-from thrust.core.text import initials
-from thrust.core.types import utcnow
-from thrust.gym.clock import gym_clock
+from thrust.core.reflex_compat import local_sockets
 
 if TYPE_CHECKING:
     import reflex as rx
+
+__all__ = [
+    "BACKOFF_SECONDS",
+    "CHANNEL",
+    "ECHO_TIMEOUT_SECONDS",
+    "HEARTBEAT_SECONDS",
+    "HEARTBEAT_TYPE",
+    "PUSH_TIMEOUT_SECONDS",
+    "STALE_AFTER_SECONDS",
+    "WATCHERS",
+    "AppPush",
+    "AppTell",
+    "Broadcaster",
+    "Push",
+    "Watcher",
+    "Watchers",
+    "broadcast_capacity",
+    "current_broadcaster",
+    "is_paused",
+]
 
 log = logging.getLogger("thrust.live")
 
@@ -63,91 +83,6 @@ STALE_AFTER_SECONDS = 40  # the page marks its numbers stale after this long wit
 PROBE_RETRY_SECONDS = 2.0  # while waiting for the first echo of a new subscription
 BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0)  # at most 10 s between tries: pages resume soon after
 PUSH_TIMEOUT_SECONDS = 5.0  # one stuck client must not hold back the next round for everyone
-FEED_SHOWN = 20
-
-
-# -- what the pages show ------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class FeedRow:
-    """One line of the activity feed (staff only: it names a member)."""
-
-    key: str = ""
-    kind: str = ""  # "in" or "out"
-    name: str = ""
-    initials: str = ""
-    at: str = ""  # "18:05", gym time
-    automatic: bool = False
-
-
-@dataclasses.dataclass
-class InsideRow:
-    """Someone inside now (staff only); the page computes the time inside from `since_ms`."""
-
-    visit_id: str = ""
-    name: str = ""
-    initials: str = ""
-    tier: str = ""
-    since: str = ""  # "17:42", gym time
-    since_ms: int = 0
-
-
-@dataclass(frozen=True)
-class Occupancy:
-    current: int
-    maximum: int
-    as_of: str  # when it was read, "18:05:12" gym time
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One read of the database for a push round; the names are None unless a staff actor asked."""
-
-    occupancy: Occupancy
-    feed: tuple[FeedRow, ...] | None = None
-    inside: tuple[InsideRow, ...] | None = None
-
-    @property
-    def has_names(self) -> bool:
-        return self.feed is not None and self.inside is not None
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def read_snapshot(staff: Actor | None = None) -> Snapshot:
-    """Read occupancy (and, for a staff actor, the feed and who is inside) in one unit of work."""
-    with session_scope(read_only=True) as session:
-        capacity = service.current_capacity(session)
-        gym = gym_clock(session)
-        occupancy = Occupancy(capacity.current, capacity.max, gym.hhmm(utcnow(), seconds=True))
-        if staff is None or not staff.can(Permission.CHECKINS_VIEW_NAMES):
-            return Snapshot(occupancy)
-        feed = tuple(
-            FeedRow(
-                key=f"{event.kind}:{event.member_id}:{event.at.timestamp()}",
-                kind="in" if event.kind == "check-in" else "out",
-                name=event.member_name,
-                initials=initials(event.member_name),
-                at=gym.hhmm(event.at),
-                automatic=event.automatic,
-            )
-            for event in service.activity_feed(session, staff, limit=FEED_SHOWN)
-        )
-        inside = tuple(
-            InsideRow(
-                visit_id=str(row.visit_id),
-                name=row.member_name,
-                initials=initials(row.member_name),
-                tier=row.membership_tier.value,
-                since=gym.hhmm(row.since),
-                since_ms=int(row.since.timestamp() * 1000),
-            )
-            for row in service.who_is_inside(session, staff)
-        )
-    return Snapshot(occupancy, feed, inside)
 
 
 # -- who is watching on this worker -----------------------------------------------------------------------
@@ -195,35 +130,9 @@ class Watchers:
 WATCHERS = Watchers()
 
 
-async def _staff_actor(cookie: str) -> Actor | None:
-    from thrust.auth.state import lookup_actor
-
-    actor = await lookup_actor(cookie)
-    return actor if actor is not None and actor.can(Permission.CHECKINS_VIEW_NAMES) else None
-
-
 # -- the broadcaster ------------------------------------------------------------------------------------
 
 Push = Callable[[str, Snapshot, int, bool, "bool | None"], Awaitable[None]]
-
-
-async def push_to_token(
-    app: rx.App, token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None
-) -> None:
-    """Apply a round to one client: occupancy always; names if `names`, cleared if False, else untouched."""
-    import reflex as rx
-
-    from thrust.checkins.state import LiveStaffState, LiveState
-
-    async with app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState)) as root:
-        live = await root.get_state(LiveState)
-        live._show(snapshot.occupancy, stamp, paused=paused)
-        if names is True and snapshot.has_names:
-            staff = await root.get_state(LiveStaffState)
-            staff._show(snapshot)
-        elif names is False:
-            staff = await root.get_state(LiveStaffState)
-            staff._clear()
 
 
 class Broadcaster:
@@ -237,7 +146,7 @@ class Broadcaster:
         bus: Bus | None = None,
         watchers: Watchers | None = None,
         read: Callable[[Actor | None], Snapshot] = read_snapshot,
-        verify: Callable[[str], Awaitable[Actor | None]] = _staff_actor,
+        verify: Callable[[str], Awaitable[Actor | None]],
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         echo_timeout_seconds: float = ECHO_TIMEOUT_SECONDS,
         probe_retry_seconds: float = PROBE_RETRY_SECONDS,
@@ -424,24 +333,34 @@ def is_paused() -> bool:
     return _current is not None and _current.paused
 
 
-async def tell_paused(app: rx.App, token: str) -> None:
-    """Set `paused` on one page straight over its socket (on this worker), without Reflex's state store."""
-    from thrust.checkins.state import LiveState
-
-    await send_vars(app, token, LiveState, {"paused": True})
+# What thrust/thrust.py hands the lifespan task: the push into the live states, and the direct "paused".
+AppPush = Callable[["rx.App", str, Snapshot, int, bool, "bool | None"], Awaitable[None]]
+AppTell = Callable[["rx.App", str], Awaitable[None]]
 
 
-async def broadcast_capacity(app: rx.App) -> None:
-    """Lifespan task (one per worker): push occupancy changes to the live pages connected here."""
+async def broadcast_capacity(
+    app: rx.App,
+    *,
+    push: AppPush,
+    verify: Callable[[str], Awaitable[Actor | None]],
+    tell_paused: AppTell,
+) -> None:
+    """Lifespan task (one per worker): push occupancy changes to the live pages connected here.
+
+    `push` applies a round to one client's state, `verify` says whether a watcher's cookie still
+    proves a session that may see names, `tell_paused` says "paused" to a page without the state store.
+    """
     global _current
 
-    async def push(token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
-        await push_to_token(app, token, snapshot, stamp, paused, names)
+    async def push_here(token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
+        await push(app, token, snapshot, stamp, paused, names)
 
-    async def tell(token: str) -> None:
+    async def tell_here(token: str) -> None:
         await tell_paused(app, token)
 
-    broadcaster = Broadcaster(sockets=lambda: local_sockets(app), push=push, tell_paused=tell)
+    broadcaster = Broadcaster(
+        sockets=lambda: local_sockets(app), push=push_here, verify=verify, tell_paused=tell_here
+    )
     _current = broadcaster
     try:
         await broadcaster.run()

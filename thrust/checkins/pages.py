@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.auth.rbac import Permission
-from thrust.checkins.components import (
+from thrust.checkins.capabilities import USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
+from thrust.checkins.desk_widgets import desk_row, desk_styles, key_hint, member_card
+from thrust.checkins.live_widgets import (
     activity_feed,
-    avatar,
     capacity_summary,
-    desk_row,
-    kbd,
     live_styles,
     occupancy_panel,
     who_is_inside,
 )
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveState
-from thrust.members.components import tier_badge
 from thrust.ui import routes, styles
+from thrust.ui.buttons import action_button, quiet_button
+from thrust.ui.cards import dashed_box, locked_card
 from thrust.ui.forms import invalid_attrs
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
@@ -28,19 +27,6 @@ SEARCH_DEBOUNCE_MS = 100
 # Arrow keys in inputs marked data-keep-caret move the highlight, not the caret (a file, not an
 # inline script: the Content-Security-Policy runs no inline script it does not know by hash).
 KEEP_CARET_SCRIPT = "/thrust-front-desk.js"
-
-
-def staff_only(what: str) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            rx.icon("lock", size=18, color=styles.MUTED),
-            rx.text(what, size="3", color=styles.MUTED),
-            align="center",
-            spacing="3",
-        ),
-        width="100%",
-        size="3",
-    )
 
 
 # -- front desk -----------------------------------------------------------------------------------------
@@ -70,18 +56,9 @@ def _search_box() -> rx.Component:
             aria_expanded=FrontDeskState.results.length() > 0,
         ),
         rx.hstack(
-            rx.hstack(
-                kbd("↑"), kbd("↓"), rx.text("move", size="1", color=styles.MUTED), spacing="1", align="center"
-            ),
-            rx.hstack(
-                kbd("Enter"),
-                rx.text("check in / out", size="1", color=styles.MUTED),
-                spacing="1",
-                align="center",
-            ),
-            rx.hstack(
-                kbd("Esc"), rx.text("clear", size="1", color=styles.MUTED), spacing="1", align="center"
-            ),
+            key_hint("↑", "↓", says="move"),
+            key_hint("Enter", says="check in / out"),
+            key_hint("Esc", says="clear"),
             spacing="4",
             wrap="wrap",
         ),
@@ -109,14 +86,7 @@ def _override_form() -> rx.Component:
                     flex="1",
                 ),
                 rx.button("Let in", type="submit", color_scheme="red", size="2"),
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=FrontDeskState.cancel_override,
-                ),
+                quiet_button("Cancel", type="button", size="2", on_click=FrontDeskState.cancel_override),
                 width="100%",
                 spacing="2",
             ),
@@ -152,9 +122,10 @@ def _refusal() -> rx.Component:
                     rx.spacer(),
                     rx.cond(
                         FrontDeskState.can_override & ~FrontDeskState.override_open,
-                        rx.button(
-                            rx.icon("shield-alert", size=15),
+                        action_button(
+                            "shield-alert",
                             "Override",
+                            icon_size=15,
                             on_click=FrontDeskState.open_override,
                             color_scheme="red",
                             variant="solid",
@@ -165,7 +136,7 @@ def _refusal() -> rx.Component:
                     align="center",
                 ),
                 rx.cond(
-                    (FrontDeskState.refusal_code == "AT_CAPACITY") & ~FrontDeskState.can_override,
+                    FrontDeskState.overridable & ~FrontDeskState.can_override,
                     rx.text("Only an admin can let someone in past capacity.", size="1"),
                 ),
                 rx.cond(FrontDeskState.override_open, _override_form()),
@@ -204,15 +175,10 @@ def _results() -> rx.Component:
             ),
             rx.cond(
                 FrontDeskState.searched,
-                rx.center(
-                    rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED),
-                    padding="2rem",
-                    width="100%",
-                    border=styles.BORDER,
-                    border_style="dashed",
-                    border_radius="var(--radius-4)",
+                dashed_box(
+                    rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED)
                 ),
-                rx.center(
+                dashed_box(
                     rx.vstack(
                         rx.icon("scan-line", size=28, color="var(--accent-9)"),
                         rx.text("Start typing to find a member.", size="2", color=styles.MUTED),
@@ -220,91 +186,8 @@ def _results() -> rx.Component:
                         spacing="2",
                     ),
                     padding="2.5rem",
-                    width="100%",
-                    border=styles.BORDER,
-                    border_style="dashed",
-                    border_radius="var(--radius-4)",
                 ),
             ),
-        ),
-    )
-
-
-def _member_card() -> rx.Component:
-    card = FrontDeskState.card
-    return rx.cond(
-        FrontDeskState.has_card,
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.icon(
-                        rx.cond(card.inside, "circle-check", "log-out"),
-                        size=18,
-                        color=rx.cond(card.inside, "var(--grass-11)", "var(--gray-11)"),
-                    ),
-                    rx.text(
-                        card.headline,
-                        size="2",
-                        weight="bold",
-                        color=rx.cond(card.inside, "var(--grass-11)", "var(--gray-11)"),
-                        id="desk-flash",
-                    ),
-                    align="center",
-                    spacing="2",
-                ),
-                rx.hstack(
-                    avatar(card.initials, "5", rx.cond(card.inside, "grass", "gray")),
-                    rx.vstack(
-                        rx.text(card.name, size="5", weight="bold", id="desk-card-name"),
-                        rx.hstack(
-                            tier_badge(card.tier),
-                            rx.text(card.detail, size="2", color=styles.MUTED),
-                            spacing="2",
-                            align="center",
-                        ),
-                        spacing="1",
-                    ),
-                    align="center",
-                    spacing="3",
-                ),
-                rx.cond(
-                    card.detailed,  # a member outside the user's scope: name, tier and status only
-                    rx.grid(
-                        rx.vstack(
-                            rx.text("Membership until", size="1", color=styles.MUTED),
-                            rx.text(card.ends, size="2", weight="medium"),
-                            spacing="0",
-                        ),
-                        rx.vstack(
-                            rx.text("Visits this month", size="1", color=styles.MUTED),
-                            rx.text(card.visits, size="2", weight="medium", id="desk-card-visits"),
-                            spacing="0",
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                ),
-                rx.cond(
-                    card.inside,
-                    rx.button(
-                        rx.icon("log-out", size=14),
-                        "Check out",
-                        on_click=FrontDeskState.check_out_card,
-                        variant="soft",
-                        color_scheme="gray",
-                        size="1",
-                    ),
-                ),
-                spacing="3",
-                width="100%",
-            ),
-            key=FrontDeskState.flash,
-            class_name="thrust-flash",
-            size="3",
-            width="100%",
-            id="desk-card",
-            border_top=rx.cond(card.inside, "4px solid var(--grass-9)", "4px solid var(--gray-8)"),
         ),
     )
 
@@ -312,16 +195,17 @@ def _member_card() -> rx.Component:
 @page(
     routes.FRONT_DESK,
     "Front desk",
-    needs=(Permission.CHECKINS_MANAGE,),
+    needs=USE_DESK,
     on_load=[FrontDeskState.open_desk, LiveState.load_live],
     nav=Nav(3, "scan-line"),
 )
 def front_desk_page() -> rx.Component:
     return rx.fragment(
         live_styles(),
+        desk_styles(),
         rx.script(src=KEEP_CARET_SCRIPT),
         rx.cond(
-            can(Permission.CHECKINS_MANAGE),
+            can(*USE_DESK),
             rx.grid(
                 rx.vstack(
                     _search_box(),
@@ -332,7 +216,7 @@ def front_desk_page() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.card(capacity_summary(), size="2", width="100%"),
-                    _member_card(),
+                    member_card(),
                     spacing="4",
                     width="100%",
                 ),
@@ -341,7 +225,7 @@ def front_desk_page() -> rx.Component:
                 width="100%",
                 align_items="start",
             ),
-            staff_only("The front desk is for staff."),
+            locked_card("The front desk is for staff."),
         ),
     )
 
@@ -352,7 +236,7 @@ def front_desk_page() -> rx.Component:
 @page(
     routes.LIVE,
     "Live traffic",
-    needs=(Permission.OCCUPANCY_VIEW,),
+    needs=VIEW_OCCUPANCY,
     on_load=[LiveState.load_live],
     nav=Nav(4, "activity"),
 )
@@ -361,7 +245,7 @@ def live_page() -> rx.Component:
         live_styles(),
         occupancy_panel(),
         rx.cond(
-            can(Permission.CHECKINS_VIEW_NAMES),
+            can(*VIEW_NAMES),
             rx.grid(
                 activity_feed(),
                 who_is_inside(),

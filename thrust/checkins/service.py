@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from thrust.auth.rbac import Actor, Permission, require
+from thrust.auth.rbac import Actor, allowed, require
+from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
 from thrust.core.bus import publish_after_commit
 from thrust.core.db import rows_changed
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
@@ -20,8 +20,8 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable
 from thrust.gym import clock
-from thrust.members.search import DeskView, desk_search_conditions, desk_view, visible_to
-from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, Role, User, table_of
+from thrust.members.search import DeskView, desk_search_conditions, desk_view, in_scope
+from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, User, table_of
 
 CAPACITY_CHANNEL = "capacity"
 FEED_LIMIT = 20
@@ -30,12 +30,46 @@ LOOKUP_LIMIT = 8
 OVERRIDE_REASON_LENGTH = (3, 300)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why the rules refuse a check-in, as every door shows it.
+
+    `code` is a word a client can switch on, `message` the plain reason, `cue` the short form a list of
+    members shows before anyone acts ("Frozen", "Expired 12 Mar 2027"), and `overridable` whether
+    someone allowed to (`OVERRIDE_CAPACITY`) may let the member in anyway, with a reason.
+    """
+
+    code: str
+    message: str
+    cue: str = ""
+    overridable: bool = False
+
+
 class CheckInRefused(Conflict):
     """A check-in the rules refuse; `code` says why in a word a client can switch on."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.code = refusal.code
+        self.refusal = refusal
+
+
+def membership_refusal(name: str, status: MemberStatus, ended: date | None, expired: bool) -> Refusal | None:
+    """The refusal a member's membership alone earns (frozen, inactive, past its end), or None.
+
+    `ended` is the membership's end date, None where the asker may not see it (then the reason says
+    the membership ended, without the date).
+    """
+    if status == MemberStatus.FROZEN:
+        return Refusal("MEMBERSHIP_FROZEN", f"{name}'s membership is frozen", cue="Frozen")
+    if status == MemberStatus.INACTIVE:
+        return Refusal("MEMBERSHIP_INACTIVE", f"{name}'s membership is inactive", cue="Inactive")
+    if not expired:
+        return None
+    if ended is None:
+        return Refusal("MEMBERSHIP_EXPIRED", f"{name}'s membership has ended", cue="Expired")
+    when = f"{ended:%d %b %Y}"
+    return Refusal("MEMBERSHIP_EXPIRED", f"{name}'s membership ended on {when}", cue=f"Expired {when}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +96,7 @@ class DeskMember:
     person: DeskView  # the members service's projection for this actor (no contact details outside scope)
     open_visit_id: uuid.UUID | None
     visits_this_month: int | None  # None outside the actor's scope, like the contact details
+    refusal: Refusal | None = None  # what a check-in would be refused for now, whatever the gym's capacity
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,12 @@ def current_capacity(session: Session) -> Capacity:
     return Capacity(current=int(current), max=int(most) if most is not None else 100)
 
 
+def occupancy(session: Session, actor: Actor) -> Capacity:
+    """`current_capacity` for a caller: anyone who may VIEW_OCCUPANCY (every signed-in role)."""
+    require(actor, *VIEW_OCCUPANCY)
+    return current_capacity(session)
+
+
 def _lock_gym(session: Session) -> int:
     """Serialise changes to who is inside: lock the gym row and return the maximum capacity.
 
@@ -129,10 +170,11 @@ def check_in(
 ) -> CheckInResult:
     """Let a member in, or refuse with a plain reason and write nothing.
 
-    Refusals: membership inactive, frozen or past its end; already inside; gym full (an ADMIN may
-    override with a reason, which is recorded). Publishes the new occupancy after commit.
+    Refusals: membership inactive, frozen or past its end; already inside; gym full (overridable: an
+    actor allowed to OVERRIDE_CAPACITY may pass a reason, which is recorded). Publishes the new
+    occupancy after commit.
     """
-    require(actor, Permission.CHECKINS_MANAGE)
+    require(actor, *USE_DESK)
     require_storable({"overrideReason": override_reason})
     reason = override_reason.strip() if isinstance(override_reason, str) else None
     if override_reason is not None and not isinstance(override_reason, str):
@@ -141,7 +183,7 @@ def check_in(
         low, high = OVERRIDE_REASON_LENGTH
         if not low <= len(reason) <= high:
             raise ValidationFailed.on("overrideReason", f"Give a reason of {low} to {high} characters")
-        if actor.role != Role.ADMIN:
+        if not allowed(actor, OVERRIDE_CAPACITY):
             raise PermissionDenied("Only an admin can let someone in past the gym's capacity")
     else:
         reason = None
@@ -150,15 +192,16 @@ def check_in(
     member = session.get(Member, member_id)
     if member is None:
         raise NotFound("Member not found")
-    if member.status == MemberStatus.FROZEN:
-        raise CheckInRefused("MEMBERSHIP_FROZEN", f"{member.full_name}'s membership is frozen")
-    if member.status == MemberStatus.INACTIVE:
-        raise CheckInRefused("MEMBERSHIP_INACTIVE", f"{member.full_name}'s membership is inactive")
-    today = clock.today(session)
-    if member.membership_end < today:
-        raise CheckInRefused(
-            "MEMBERSHIP_EXPIRED", f"{member.full_name}'s membership ended on {member.membership_end:%d %b %Y}"
-        )
+    # The end date is a detail of the membership: told only to an actor whose scope holds the member.
+    ended = member.membership_end
+    refusal = membership_refusal(
+        member.full_name,
+        MemberStatus(member.status),
+        ended if in_scope(actor, member) else None,
+        ended < clock.today(session),
+    )
+    if refusal is not None:
+        raise CheckInRefused(refusal)
     already = session.exec(
         select(col(CheckIn.check_in_time)).where(
             col(CheckIn.member_id) == member.id, col(CheckIn.check_out_time).is_(None)
@@ -166,10 +209,14 @@ def check_in(
     ).first()
     if already is not None:
         since = clock.hhmm(session, already)
-        raise CheckInRefused("ALREADY_INSIDE", f"{member.full_name} is already inside (since {since})")
+        raise CheckInRefused(
+            Refusal("ALREADY_INSIDE", f"{member.full_name} is already inside (since {since})")
+        )
     inside = _open_visits(session)
     if inside >= maximum and reason is None:
-        raise CheckInRefused("AT_CAPACITY", f"The gym is full ({inside} of {maximum})")
+        raise CheckInRefused(
+            Refusal("AT_CAPACITY", f"The gym is full ({inside} of {maximum})", overridable=True)
+        )
 
     now = utcnow()
     visit = CheckIn(
@@ -179,7 +226,7 @@ def check_in(
         with session.begin_nested():
             session.add(visit)
     except IntegrityError:  # the one-open-visit index: a racing check-in of the same member won
-        raise CheckInRefused("ALREADY_INSIDE", f"{member.full_name} is already inside") from None
+        raise CheckInRefused(Refusal("ALREADY_INSIDE", f"{member.full_name} is already inside")) from None
     member.last_visit_at = now
     session.add(member)
     session.flush()
@@ -190,7 +237,7 @@ def check_in(
 
 def check_out(session: Session, actor: Actor, visit_id: uuid.UUID) -> CheckInResult:
     """Close an open visit; a second check-out of the same visit is a clear error, not a change."""
-    require(actor, Permission.CHECKINS_MANAGE)
+    require(actor, *USE_DESK)
     _lock_gym(session)
     visit = session.get(CheckIn, visit_id)
     if visit is None:
@@ -217,7 +264,7 @@ def check_out(session: Session, actor: Actor, visit_id: uuid.UUID) -> CheckInRes
 
 def check_out_member(session: Session, actor: Actor, member_id: uuid.UUID) -> CheckInResult:
     """Close the member's open visit (the front desk's Check out button)."""
-    require(actor, Permission.CHECKINS_MANAGE)
+    require(actor, *USE_DESK)
     visit_id = session.exec(
         select(col(CheckIn.id)).where(
             col(CheckIn.member_id) == member_id, col(CheckIn.check_out_time).is_(None)
@@ -326,8 +373,9 @@ def lookup(
     limiter: RateLimiter | None = None,
 ) -> list[DeskMember]:
     """The front desk's search: name, phone, email or member id, across all members, each shown as the
-    actor may see them (members service `desk_view`). RateLimited past DESK_SEARCHES."""
-    require(actor, Permission.CHECKINS_MANAGE)
+    actor may see them (members service `desk_view`), with the refusal their membership would earn
+    (told as far as the actor may see: no end date outside their scope). RateLimited past DESK_SEARCHES."""
+    require(actor, *USE_DESK)
     if not isinstance(query, str) or len(query) > 100:
         raise ValidationFailed(details=[FieldProblem("q", "Search must be text of at most 100 characters")])
     require_storable({"q": query})
@@ -365,6 +413,9 @@ def lookup(
             person=person,
             open_visit_id=open_visits.get(person.id),
             visits_this_month=month.get(person.id, 0) if person.detailed else None,
+            refusal=membership_refusal(
+                person.full_name, person.status, person.membership_end, person.expired
+            ),
         )
         for person in people
     ]
@@ -372,7 +423,7 @@ def lookup(
 
 def activity_feed(session: Session, actor: Actor, *, limit: int = FEED_LIMIT) -> list[FeedEvent]:
     """The latest check-ins and check-outs, newest first (staff only: it names people)."""
-    require(actor, Permission.CHECKINS_VIEW_NAMES)
+    require(actor, *VIEW_NAMES)
     limit = max(1, min(limit, 100))
     ins = session.exec(
         select(col(CheckIn.member_id), col(Member.full_name), col(CheckIn.check_in_time))
@@ -401,7 +452,7 @@ def activity_feed(session: Session, actor: Actor, *, limit: int = FEED_LIMIT) ->
 
 def who_is_inside(session: Session, actor: Actor, *, limit: int = INSIDE_LIMIT) -> list[Inside]:
     """Everyone inside now, longest first (staff only)."""
-    require(actor, Permission.CHECKINS_VIEW_NAMES)
+    require(actor, *VIEW_NAMES)
     rows = session.exec(
         select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
             col(CheckIn.id),
@@ -416,46 +467,3 @@ def who_is_inside(session: Session, actor: Actor, *, limit: int = INSIDE_LIMIT) 
         .limit(max(1, min(limit, INSIDE_LIMIT)))
     ).all()
     return [Inside(v, m, n, t, s) for v, m, n, t, s in rows]
-
-
-def list_visits(
-    session: Session,
-    actor: Actor,
-    *,
-    member_id: uuid.UUID | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    open_only: bool = False,
-    page: int = 1,
-    limit: int = 50,
-) -> tuple[list[tuple[CheckIn, str]], int]:
-    """Visits, newest first, with the member's name: of every member for an admin, of their assigned
-    members for a trainer, only their own for a member."""
-    require(actor, Permission.OCCUPANCY_VIEW)
-    where: list[Any] = [visible_to(actor)]  # the directory's scope: whose visits are the actor's to list
-    if not actor.can(Permission.CHECKINS_VIEW_NAMES):
-        own = session.exec(select(col(Member.id)).where(col(Member.user_id) == actor.user_id)).first()
-        if own is None or (member_id is not None and member_id != own):
-            raise PermissionDenied("You can only see your own visits")
-        member_id = own
-    if member_id is not None:
-        where.append(col(CheckIn.member_id) == member_id)
-    if since is not None:
-        where.append(col(CheckIn.check_in_time) >= since)
-    if until is not None:
-        where.append(col(CheckIn.check_in_time) < until)
-    if open_only:
-        where.append(col(CheckIn.check_out_time).is_(None))
-    counted = select(sa.func.count()).select_from(CheckIn)
-    if not actor.can(Permission.MEMBERS_VIEW_ALL):  # the scope is a condition on the member
-        counted = counted.join(Member, col(Member.id) == col(CheckIn.member_id))
-    total = int(session.exec(counted.where(*where)).one())
-    rows = session.exec(
-        select(CheckIn, col(Member.full_name))
-        .join(Member, col(Member.id) == col(CheckIn.member_id))
-        .where(*where)
-        .order_by(col(CheckIn.check_in_time).desc())
-        .offset((max(1, page) - 1) * limit)
-        .limit(max(1, min(limit, 100)))
-    ).all()
-    return [(visit, name) for visit, name in rows], total

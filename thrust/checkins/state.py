@@ -1,11 +1,12 @@
 """State of the front desk and the live pages: desk search and actions, live occupancy, staff-only names.
 
 - `LiveState`: occupancy only (no names), for every signed-in screen; filled on page load, then
-  pushed by this worker's broadcaster (thrust/checkins/live.py).
+  pushed by this worker's broadcaster (thrust/checkins/live.py) through `push_to_token` here.
 - `LiveStaffState`: the activity feed and who is inside. Filled only for staff sockets (on load and
-  by the broadcaster after re-checking the session), so no name ever reaches a member's socket.
+  by the broadcaster after `staff_actor` re-checked the session), so no name ever reaches a member's
+  socket.
 - `FrontDeskState`: the desk's search (at most 8 rows in state), keyboard highlight, check-in and
-  check-out through the service, refusals with the service's plain reason, the admin override.
+  check-out through the service, the service's refusals as it words them, the capacity override.
 """
 
 from __future__ import annotations
@@ -18,25 +19,21 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import BadArgument, form_values, requires, text_arg, uuid_arg
-from thrust.auth.rbac import Permission
-from thrust.auth.state import AuthState, acting_user, user_bound
+from thrust.auth.arguments import BadArgument, form_values, text_arg, uuid_arg
+from thrust.auth.guard import requires
+from thrust.auth.rbac import Actor, allowed
+from thrust.auth.sessions import lookup_actor
+from thrust.auth.state import AuthState, acting_user, cookie_header, user_bound
 from thrust.checkins import service
-from thrust.checkins.live import (
-    WATCHERS,
-    FeedRow,
-    InsideRow,
-    Occupancy,
-    Snapshot,
-    is_paused,
-    now_ms,
-    read_snapshot,
-)
+from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
+from thrust.checkins.live import WATCHERS, is_paused
+from thrust.checkins.snapshot import FeedRow, InsideRow, Occupancy, Snapshot, now_ms, read_snapshot
 from thrust.core.errors import DomainError, RateLimited
+from thrust.core.reflex_compat import send_vars
 from thrust.gym import clock
-from thrust.models import Role
 from thrust.ui import routes
-from thrust.ui.feedback import error_toast, in_unit_of_work
+from thrust.ui.feedback import error_toast, in_unit_of_work, refusals
+from thrust.ui.format import minutes_label
 
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
@@ -106,21 +103,21 @@ class LiveState(rx.State):
             self._announced_ms = stamp
 
     @rx.event
-    @requires(Permission.OCCUPANCY_VIEW)
+    @requires(*VIEW_OCCUPANCY)
     async def load_live(self) -> None:
         """On a page with live data: read it now, then receive this worker's pushes.
 
         Names go to staff on the live traffic page only (the dashboard and the desk show the number).
         """
         actor = await acting_user(self)
-        names = actor.can(Permission.CHECKINS_VIEW_NAMES) and self._on_live_page()
+        names = allowed(actor, VIEW_NAMES) and self._on_live_page()
         snapshot = await asyncio.to_thread(read_snapshot, actor if names else None)
         self._show(snapshot.occupancy, now_ms(), paused=is_paused())
         if names:
             (await self.get_state(LiveStaffState))._show(snapshot)
         auth = await self.get_state(AuthState)
         session = self.router.session
-        WATCHERS.watch(session.client_token, session.session_id, staff=names, cookie=auth._cookie_header())
+        WATCHERS.watch(session.client_token, session.session_id, staff=names, cookie=cookie_header(auth))
 
     def _on_live_page(self) -> bool:
         return (self.router.url.path.rstrip("/") or "/") == routes.LIVE
@@ -165,7 +162,7 @@ class DeskRow:
     contact: str = ""  # "ana@example.com · +34 612 345 678"; "" outside the user's scope
     tier: str = ""
     ends: str = ""  # "12 Mar 2027"; "" outside the user's scope
-    warning: str = ""  # why a check-in will be refused, shown before anyone presses Enter
+    warning: str = ""  # the service's cue: why a check-in will be refused, shown before Enter
     inside: bool = False
     visits: int = 0
     detailed: bool = False  # within the user's scope: contact, end and visits are filled
@@ -192,13 +189,6 @@ def _row(found: service.DeskMember) -> DeskRow:
     outside their scope, like contact details, ever enters the state)."""
     person = found.person
     ends = f"{person.membership_end:%d %b %Y}" if person.membership_end else ""
-    warning = ""
-    if person.status.value == "FROZEN":
-        warning = "Frozen"
-    elif person.status.value == "INACTIVE":
-        warning = "Inactive"
-    elif person.expired:
-        warning = f"Expired {ends}" if ends else "Expired"
     return DeskRow(
         id=str(person.id),
         name=person.full_name,
@@ -206,17 +196,11 @@ def _row(found: service.DeskMember) -> DeskRow:
         contact=" · ".join(part for part in (person.email, person.phone) if part),
         tier=person.membership_tier.value,
         ends=ends,
-        warning=warning,
+        warning=found.refusal.cue if found.refusal else "",
         inside=found.open_visit_id is not None,
         visits=found.visits_this_month or 0,
         detailed=person.detailed,
     )
-
-
-def _duration(minutes: int) -> str:
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 @user_bound
@@ -232,19 +216,20 @@ class FrontDeskState(rx.State):
     flash: int = 0  # bumped on each success: replays the card's flash
     refusal: str = ""
     refusal_code: str = ""
+    overridable: bool = False  # the service says someone allowed to may let the member in anyway
     slow_down: str = ""  # the search was refused: too many at once (shown where results would be)
-    can_override: bool = False  # at capacity, and the user is an admin
+    can_override: bool = False  # overridable, and this user is allowed to (OVERRIDE_CAPACITY)
     override_open: bool = False
     override_error: str = ""
     _refused_id: str = ""
 
     def _clear_refusal(self) -> None:
         self.refusal = self.refusal_code = self.override_error = ""
-        self.can_override = self.override_open = False
+        self.overridable = self.can_override = self.override_open = False
         self._refused_id = ""
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     def open_desk(self) -> Any:
         """Page load: a clean desk with the cursor in the search box."""
         self.reset()
@@ -272,7 +257,7 @@ class FrontDeskState(rx.State):
         self.searched = True
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     async def search(self, text: str) -> Any:
         """As the user types (100 ms after the last key): the first eight matches by name, phone,
         email or member id."""
@@ -280,14 +265,12 @@ class FrontDeskState(rx.State):
         if text == self.query and not self.slow_down:
             return None
         self._clear_refusal()
-        try:
+        with refusals(self) as refused:
             await self._search(text)
-        except DomainError as error:
-            return error_toast(error)
-        return None
+        return refused.toast if refused else None
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     async def key_down(self, key: str) -> Any:
         """Arrows move the highlight, Enter acts on the highlighted member, Escape clears."""
         key = text_arg(key, "key", max_length=32)
@@ -304,7 +287,7 @@ class FrontDeskState(rx.State):
         return None
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     async def act(self, member_id: str) -> Any:
         """A clicked row: check that member in (or out, if inside)."""
         wanted = str(uuid_arg(member_id, "member"))
@@ -332,7 +315,8 @@ class FrontDeskState(rx.State):
             self._clear_refusal()
             self.has_card = False  # the refusal is the news now, not an earlier greeting
             self.refusal, self.refusal_code = refused.message, refused.code
-            self.can_override = refused.code == "AT_CAPACITY" and actor.role == Role.ADMIN
+            self.overridable = refused.refusal.overridable
+            self.can_override = self.overridable and allowed(actor, OVERRIDE_CAPACITY)
             self._refused_id = str(member_id)
             return rx.set_focus(SEARCH_ID)
         except DomainError as error:
@@ -383,7 +367,7 @@ class FrontDeskState(rx.State):
             visits=row.visits,
             inside=False,
             headline=f"Checked out at {at}",
-            detail=f"Visit of {_duration(minutes)}",
+            detail=f"Visit of {minutes_label(minutes)}",
             detailed=row.detailed,
         )
         return await self._done(card, result.capacity)
@@ -401,7 +385,7 @@ class FrontDeskState(rx.State):
         return [rx.set_value(SEARCH_ID, ""), rx.set_focus(SEARCH_ID)]
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     async def check_out_card(self) -> Any:
         """The card's Check out button (e.g. a check-in made by mistake)."""
         if not self.has_card or not self.card.inside:
@@ -418,10 +402,10 @@ class FrontDeskState(rx.State):
         )
         return await self._check_out(uuid.UUID(card.id), row)
 
-    # -- the admin override at capacity ---------------------------------------------------------------
+    # -- the override at capacity ---------------------------------------------------------------
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     def open_override(self) -> Any:
         if not self.can_override:
             return None
@@ -430,16 +414,16 @@ class FrontDeskState(rx.State):
         return rx.set_focus(OVERRIDE_ID)
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     def cancel_override(self) -> Any:
         self.override_open = False
         self.override_error = ""
         return rx.set_focus(SEARCH_ID)
 
     @rx.event
-    @requires(Permission.CHECKINS_MANAGE)
+    @requires(*USE_DESK)
     async def override(self, form_data: dict) -> Any:
-        """Let the refused member in past capacity, recording the admin's reason (the service checks both)."""
+        """Let the refused member in past capacity, recording the user's reason (the service checks both)."""
         values = form_values(form_data, {"reason": 300})
         if not self._refused_id:
             return None
@@ -452,3 +436,32 @@ class FrontDeskState(rx.State):
         if row is None:
             row = DeskRow(id=self._refused_id, name="", initials="?")
         return await self._check_in(member_id, row, reason=reason)
+
+
+# -- what the broadcaster is given (thrust/thrust.py wires these into thrust/checkins/live.py) -----------
+
+
+async def push_to_token(
+    app: rx.App, token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None
+) -> None:
+    """Apply a round to one client: occupancy always; names if `names`, cleared if False, else untouched."""
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState)) as root:
+        live = await root.get_state(LiveState)
+        live._show(snapshot.occupancy, stamp, paused=paused)
+        if names is True and snapshot.has_names:
+            staff = await root.get_state(LiveStaffState)
+            staff._show(snapshot)
+        elif names is False:
+            staff = await root.get_state(LiveStaffState)
+            staff._clear()
+
+
+async def tell_paused(app: rx.App, token: str) -> None:
+    """Set `paused` on one page straight over its socket (on this worker), without Reflex's state store."""
+    await send_vars(app, token, LiveState, {"paused": True})
+
+
+async def staff_actor(cookie: str) -> Actor | None:
+    """The actor a watcher's cookie still proves, if they may see names (checked before each round)."""
+    actor = await lookup_actor(cookie)
+    return actor if actor is not None and allowed(actor, VIEW_NAMES) else None

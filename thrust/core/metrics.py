@@ -28,6 +28,7 @@ from prometheus_client import (
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from thrust.core.client_address import client_ip
 from thrust.core.errors import PermissionDenied
 from thrust.core.settings import get_settings
 
@@ -137,8 +138,6 @@ def _has_token(request: Request, expected: str) -> bool:
 
 def _client_address(request: Request) -> str | None:
     """The caller's address, or None when a proxy we were not told to trust stands in front."""
-    from thrust.auth.deps import client_ip
-
     if get_settings().trusted_proxy_hops == 0 and (
         request.headers.get("x-forwarded-for") or request.headers.get("forwarded")
     ):

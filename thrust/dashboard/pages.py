@@ -4,54 +4,33 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.checkins.components import capacity_summary, live_styles
+from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.checkins.state import LiveState
 from thrust.ui import routes, styles
+from thrust.ui.cards import coming_soon, titled_card
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
-from thrust.ui.shell import coming_soon
 
 
 def _card(icon: str, title: str, text: str) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon(icon, size=18, color="var(--accent-11)"),
-                rx.text(title, weight="bold", size="3"),
-                align="center",
-                spacing="2",
-            ),
-            rx.text(text, size="2", color=styles.MUTED),
-            spacing="2",
-            align="start",
-        ),
-        size="2",
-    )
+    return titled_card(icon, title, rx.text(text, size="2", color=styles.MUTED), heading=False)
 
 
 def _capacity_card() -> rx.Component:
     """Live occupancy: pushed to every open dashboard the moment someone checks in or out."""
-    return rx.card(
-        rx.vstack(
+    return titled_card(
+        "activity",
+        "Live capacity",
+        capacity_summary(),
+        rx.link(
             rx.hstack(
-                rx.icon("activity", size=18, color="var(--accent-11)"),
-                rx.text("Live capacity", weight="bold", size="3"),
-                align="center",
-                spacing="2",
+                rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), align="center"
             ),
-            capacity_summary(),
-            rx.link(
-                rx.hstack(
-                    rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), align="center"
-                ),
-                href=routes.LIVE,
-                size="2",
-            ),
-            spacing="3",
-            align="start",
-            width="100%",
+            href=routes.LIVE,
+            size="2",
         ),
-        size="2",
+        heading=False,
+        spacing="3",
         id="dashboard-capacity",
     )
 

@@ -6,45 +6,33 @@ import reflex as rx
 
 from thrust.demo.state import DemoDataState
 from thrust.ui import styles
+from thrust.ui.buttons import action_button
+from thrust.ui.dialogs import confirm_dialog
 
 BANNER_TITLE = "Demo data is loaded"
 REMOVE_LABEL = "Remove demo data"
 
 
 def _dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove demo data?"),
-            rx.alert_dialog.description(
-                rx.vstack(
-                    rx.text(
-                        "This permanently deletes ", DemoDataState.summary, ".", size="2", id="demo-impact"
-                    ),
-                    rx.text(
-                        "Your admin account, the gym's settings and everything added since the demo was "
-                        "loaded stay. Demo users are signed out at once. It cannot be undone.",
-                        size="2",
-                    ),
-                    spacing="3",
-                ),
+    return confirm_dialog(
+        "Remove demo data?",
+        rx.vstack(
+            rx.text("This permanently deletes ", DemoDataState.summary, ".", size="2", id="demo-impact"),
+            rx.text(
+                "Your admin account, the gym's settings and everything added since the demo was "
+                "loaded stay. Demo users are signed out at once. It cannot be undone.",
+                size="2",
             ),
-            rx.flex(
-                # No handler of its own: Reflex would wrap it in a box that Radix then focuses instead
-                # of the button (the dialog's on_open_change says it closed).
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    rx.icon("trash-2", size=16),
-                    REMOVE_LABEL,
-                    color_scheme="red",
-                    loading=DemoDataState.busy,
-                    on_click=DemoDataState.confirm_removal(DemoDataState.accounts),
-                    id="confirm-remove-demo",
-                ),
-                gap="0.75rem",
-                justify="end",
-                margin_top="1.25rem",
-            ),
-            max_width="32rem",
+            spacing="3",
+        ),
+        action_button(
+            "trash-2",
+            REMOVE_LABEL,
+            icon_size=16,
+            color_scheme="red",
+            loading=DemoDataState.busy,
+            on_click=DemoDataState.confirm_removal(DemoDataState.accounts),
+            id="confirm-remove-demo",
         ),
         open=DemoDataState.dialog_open,
         on_open_change=DemoDataState.cancel_removal,  # only ever called to close: Cancel or Escape

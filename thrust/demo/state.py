@@ -6,12 +6,13 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.auth.guard import background_policy, int_arg, requires, signed_in
+from thrust.auth.arguments import int_arg
+from thrust.auth.guard import requires, signed_in
+from thrust.auth.policy import background_policy
 from thrust.auth.rbac import Permission
-from thrust.auth.state import AuthState, acting_user, user_bound
-from thrust.core.errors import DomainError
+from thrust.auth.state import AuthState, acting_user, user_bound, verified_actor
 from thrust.demo import service
-from thrust.ui.feedback import error_toast, in_unit_of_work, saved_toast
+from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
 
 ALREADY_REMOVED = "The demo data has already been removed."
 CHANGED = "The demo data changed since you looked; here is what would go now."
@@ -38,13 +39,11 @@ class DemoDataState(rx.State):
 
     @rx.event
     @requires(Permission.DEMO_DATA_REMOVE)
+    @shows_refusals()
     async def ask_removal(self) -> Any:
         """Open the confirmation with what would be deleted now."""
         actor = await acting_user(self)
-        try:
-            impact = await in_unit_of_work(lambda s: service.removal_impact(s, actor), read_only=True)
-        except DomainError as error:
-            return error_toast(error)
+        impact = await in_unit_of_work(lambda s: service.removal_impact(s, actor), read_only=True)
         if not impact.accounts:
             self.loaded = self.dialog_open = False
             return rx.toast.info(ALREADY_REMOVED)
@@ -77,22 +76,22 @@ class DemoDataState(rx.State):
             armed, self._armed = self._armed, False  # only a matching confirmation arms it, once
             if not armed:
                 return None
-            actor = await (await self.get_state(AuthState))._verify()
+            actor = await verified_actor(self)
             if actor is None or not actor.can(Permission.DEMO_DATA_REMOVE):
                 self.busy = False
                 return None
+        removed: service.DemoImpact | None = None
         try:
-            removed = await in_unit_of_work(lambda s: service.remove_demo_data(s, actor))
-        except DomainError as error:
+            # Sets no var: a background task changes its state only under the lock (below).
+            with refusals(self) as refused:
+                removed = await in_unit_of_work(lambda s: service.remove_demo_data(s, actor))
+        finally:  # refused or failed, the dialog's button stops spinning; done, the dialog and banner go
             async with self:
                 self.busy = False
-            return error_toast(error)
-        except Exception:
-            async with self:
-                self.busy = False
-            raise
-        async with self:
-            self.busy = self.dialog_open = self.loaded = False
+                if removed is not None:
+                    self.dialog_open = self.loaded = False
+        if removed is None:
+            return refused.toast
         if not removed.accounts:
             return rx.toast.info(ALREADY_REMOVED)
         # The page's own loaders run again, so what it shows no longer includes the demo.

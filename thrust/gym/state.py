@@ -1,8 +1,9 @@
-"""State of the settings page: your profile and password, and (admins) the gym and its staff.
+"""State of the settings page: the loader that opens the tabs this user may see, and the Gym tab (admins).
 
-Each tab has its own small state, loaded by a guarded handler when the page opens (never computed
-vars), and reset when the user signs out. Passwords arrive in a submitted form's dict, go straight to
-the service in a worker thread (bcrypt is slow) and are never kept in a var.
+The Profile and Password tabs' state is in `thrust/auth/account_state.py`, the Staff tab's in
+`thrust/staff/state.py`, the Jobs tab's in `thrust/system/jobs_state.py`. Each tab has its own small
+state, loaded by a guarded handler when the page opens (never computed vars), and reset when the user
+signs out.
 """
 
 from __future__ import annotations
@@ -13,21 +14,14 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import (
-    BadArgument,
-    bool_arg,
-    choice_arg,
-    form_values,
-    requires,
-    signed_in,
-    uuid_arg,
-)
-from thrust.auth.rbac import Actor, Permission
-from thrust.auth.state import AuthState, acting_user, user_bound
-from thrust.core.db import UnitsOfWork
-from thrust.core.errors import DomainError
-from thrust.models import Role
-from thrust.ui.feedback import error_toast, field_errors, in_unit_of_work, saved_toast, with_units_of_work
+from thrust.auth.account_state import AccountProfileState
+from thrust.auth.guard import bool_arg, choice_arg, form_values, requires, signed_in
+from thrust.auth.rbac import Permission
+from thrust.auth.state import acting_user, user_bound
+from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.staff.state import StaffState
+from thrust.system.jobs_state import JobsState
+from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals
 from thrust.ui.state import ShellState
 
 WEEKDAYS: tuple[tuple[str, str], ...] = (
@@ -100,10 +94,6 @@ COMMON_TIMEZONES: tuple[str, ...] = (
     "America/Argentina/Buenos_Aires",
 )
 
-STAFF_ROLE_CHOICES = (Role.TRAINER.value, Role.ADMIN.value)
-PASSWORD_LIMIT = 1024  # longer than bcrypt's 72 bytes on purpose: the service explains that limit
-PASSWORD_CHANGED = "Password changed. You were signed out on your other devices."
-
 
 @dataclasses.dataclass
 class DayHours:
@@ -114,18 +104,6 @@ class DayHours:
     opens: str = ""
     closes: str = ""
     is_open: bool = True
-
-
-@dataclasses.dataclass
-class StaffRow:
-    """One staff account in the Staff tab."""
-
-    id: str = ""
-    name: str = ""
-    email: str = ""
-    role: str = ""
-    active: bool = True
-    is_you: bool = False
 
 
 def _days_from(opening_hours: dict[str, Any] | None) -> list[DayHours]:
@@ -150,124 +128,14 @@ class SettingsState(rx.State):
     @signed_in
     async def load_settings(self) -> list[Any]:
         actor = await acting_user(self)
-        events: list[Any] = [ProfileState.load_profile]
+        events: list[Any] = [AccountProfileState.load_profile]
         if actor.can(Permission.SETTINGS_MANAGE):
             events.append(GymSettingsState.load_gym)
         if actor.can(Permission.STAFF_MANAGE):
             events.append(StaffState.load_staff)
         if actor.can(Permission.SETTINGS_MANAGE):
-            from thrust.system.jobs_state import JobsState
-
             events.append(JobsState.load_jobs)
         return events
-
-
-# -- profile ----------------------------------------------------------------------------------------
-
-
-@user_bound
-class ProfileState(rx.State):
-    """Your own name, phone and email."""
-
-    full_name: str = ""
-    phone: str = ""
-    email: str = ""
-    errors: dict[str, str] = {}
-    form_key: int = 0  # bumped to re-mount the (uncontrolled) inputs when their values change
-    loaded: bool = False
-
-    def _show(self, user: Any) -> None:
-        values = (user.full_name or "", user.phone or "", user.email)
-        if values != (self.full_name, self.phone, self.email):
-            self.full_name, self.phone, self.email = values
-            self.form_key += 1
-        self.loaded = True
-
-    @rx.event
-    @signed_in
-    async def load_profile(self) -> None:
-        from thrust.auth.service import get_me
-
-        actor = await acting_user(self)
-        self._show(await in_unit_of_work(lambda s: get_me(s, actor), read_only=True))
-        self.errors = {}
-
-    @rx.event
-    @signed_in
-    async def save_profile(self, form_data: dict) -> Any:
-        from thrust.auth.service import update_profile
-
-        values = form_values(form_data, {"fullName": 120, "phone": 32, "email": 254})
-        actor = await acting_user(self)
-
-        def work(session: Session) -> Any:
-            return update_profile(
-                session, actor, full_name=values["fullName"], phone=values["phone"], email=values["email"]
-            )
-
-        try:
-            user = await in_unit_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
-        self.errors = {}
-        self._show(user)
-        auth = await self.get_state(AuthState)
-        auth._set_display_name(user.full_name or user.email)
-        return saved_toast()
-
-
-# -- password ---------------------------------------------------------------------------------------
-
-
-@user_bound
-class PasswordState(rx.State):
-    """Changing your password (the form's values are never stored here)."""
-
-    errors: dict[str, str] = {}
-    form_key: int = 0
-
-    @rx.event
-    @signed_in
-    async def change_password(self, form_data: dict) -> Any:
-        from thrust.auth.service import change_password
-
-        values = form_values(
-            form_data,
-            {
-                "currentPassword": PASSWORD_LIMIT,
-                "newPassword": PASSWORD_LIMIT,
-                "repeatPassword": PASSWORD_LIMIT,
-            },
-        )
-        problems = {}
-        if not values["currentPassword"]:
-            problems["currentPassword"] = "Enter your current password"
-        if not values["newPassword"]:
-            problems["newPassword"] = "Enter a new password"
-        elif values["repeatPassword"] != values["newPassword"]:
-            problems["repeatPassword"] = "The passwords do not match"
-        if problems:
-            self.errors = problems
-            return rx.toast.error("Please check the highlighted fields.")
-        actor = await acting_user(self)
-
-        def work(units: UnitsOfWork) -> None:
-            change_password(
-                units,
-                actor,
-                current_password=values["currentPassword"],
-                new_password=values["newPassword"],
-            )
-
-        try:
-            await with_units_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
-        self.errors = {}
-        self.form_key += 1  # empties the three fields
-        return saved_toast(PASSWORD_CHANGED)
 
 
 # -- gym (admins) ------------------------------------------------------------------------------------
@@ -326,6 +194,7 @@ class GymSettingsState(rx.State):
 
     @rx.event
     @requires(Permission.SETTINGS_MANAGE)
+    @shows_refusals(fields="errors")
     async def save_gym(self, form_data: dict) -> Any:
         from thrust.gym.service import update_gym
 
@@ -346,9 +215,8 @@ class GymSettingsState(rx.State):
                 opening_hours[entry.day] = [opens, closes]
             else:
                 opening_hours[entry.day] = None
-        if problems:
-            self.errors = problems
-            return rx.toast.error("Please check the highlighted fields.")
+        if problems:  # shown like the service's own
+            raise ValidationFailed(details=[FieldProblem(name, text) for name, text in problems.items()])
         actor = await acting_user(self)
 
         def work(session: Session) -> Any:
@@ -362,11 +230,7 @@ class GymSettingsState(rx.State):
                 opening_hours=opening_hours,
             )
 
-        try:
-            gym = await in_unit_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
+        gym = await in_unit_of_work(work)
         self.errors = {}
         self._show(gym)
         shell = await self.get_state(ShellState)
@@ -380,119 +244,3 @@ def _whole_number(text: str, field: str, problems: dict[str, str]) -> int:
         problems[field] = "Enter a whole number"
         return 0
     return int(text)
-
-
-# -- staff (admins) -----------------------------------------------------------------------------------
-
-
-@user_bound
-class StaffState(rx.State):
-    """Staff accounts: list, add, change role, deactivate and reactivate."""
-
-    rows: list[StaffRow] = []
-    errors: dict[str, str] = {}
-    notice: str = ""
-    add_key: int = 0
-    loaded: bool = False
-
-    async def _reload(self, actor: Actor) -> None:
-        from thrust.auth.staff import list_staff
-
-        def work(session: Session) -> list[StaffRow]:
-            return [
-                StaffRow(
-                    id=str(user.id),
-                    name=user.full_name or user.email,
-                    email=user.email,
-                    role=Role(user.role).value,
-                    active=bool(user.is_active),
-                    is_you=user.id == actor.user_id,
-                )
-                for user in list_staff(session, actor)
-            ]
-
-        self.rows = await in_unit_of_work(work, read_only=True)
-        self.loaded = True
-
-    @rx.event
-    @requires(Permission.STAFF_MANAGE)
-    async def load_staff(self) -> None:
-        self.notice = ""
-        self.errors = {}
-        await self._reload(await acting_user(self))
-
-    @rx.event
-    @requires(Permission.STAFF_MANAGE)
-    async def add_staff(self, form_data: dict) -> Any:
-        from thrust.auth.staff import add_staff
-
-        values = form_values(
-            form_data, {"fullName": 120, "email": 254, "role": 16, "password": PASSWORD_LIMIT}
-        )
-        role = values["role"] or Role.TRAINER.value
-        if role not in STAFF_ROLE_CHOICES:
-            raise BadArgument("role", "is not a staff role")
-        actor = await acting_user(self)
-
-        def work(units: UnitsOfWork) -> str:
-            user = add_staff(
-                units,
-                actor,
-                email=values["email"],
-                password=values["password"],
-                full_name=values["fullName"],
-                role=Role(role),
-            )
-            return user.full_name or user.email
-
-        try:
-            name = await with_units_of_work(work)
-        except DomainError as error:
-            self.errors = field_errors(error)
-            return error_toast(error)
-        self.errors = {}
-        self.notice = ""
-        self.add_key += 1
-        await self._reload(actor)
-        return saved_toast(f"Saved: {name} can now sign in")
-
-    async def _change(self, work_fn: Any, done: str) -> Any:
-        actor = await acting_user(self)
-        try:
-            await in_unit_of_work(lambda session: work_fn(session, actor))
-        except DomainError as error:
-            self.notice = error.message
-            await self._reload(actor)
-            return rx.toast.error(error.message)
-        self.notice = ""
-        await self._reload(actor)
-        return saved_toast(done)
-
-    @rx.event
-    @requires(Permission.STAFF_MANAGE)
-    async def change_role(self, user_id: str, role: str) -> Any:
-        from thrust.auth.staff import set_staff_role
-
-        target = uuid_arg(user_id, "user")
-        new_role = Role(choice_arg(role, "role", STAFF_ROLE_CHOICES))
-        return await self._change(
-            lambda session, actor: set_staff_role(session, actor, target, new_role),
-            f"Saved: role is now {new_role.value.title()}",
-        )
-
-    @rx.event
-    @requires(Permission.STAFF_MANAGE)
-    async def set_active(self, user_id: str, active: bool) -> Any:
-        from thrust.auth.staff import set_staff_active
-
-        target = uuid_arg(user_id, "user")
-        active = bool_arg(active, "active")
-        return await self._change(
-            lambda session, actor: set_staff_active(session, actor, target, active),
-            "Saved: account reactivated" if active else "Saved: account deactivated and signed out",
-        )
-
-    @rx.event
-    @requires(Permission.STAFF_MANAGE)
-    def dismiss_notice(self) -> None:
-        self.notice = ""

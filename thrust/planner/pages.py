@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.ui import routes
+from thrust.ui.cards import coming_soon
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
-from thrust.ui.shell import coming_soon
 
 
 @page(routes.PLANNER, "AI planner", needs=SIGNED_IN, nav=Nav(5, "sparkles"))

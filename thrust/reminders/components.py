@@ -7,6 +7,8 @@ import reflex as rx
 from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.reminders.state import ReminderHistoryState, ReminderRow
 from thrust.ui import styles
+from thrust.ui.badges import outcome_badge
+from thrust.ui.cards import empty_note, titled_card
 from thrust.ui.shell import can
 
 _COLORS = {"sent": "green", "failed": "red", "interrupted": "amber", "sending": "blue"}
@@ -14,9 +16,7 @@ _COLORS = {"sent": "green", "failed": "red", "interrupted": "amber", "sending": 
 
 def _row(row: ReminderRow) -> rx.Component:
     return rx.hstack(
-        rx.badge(
-            row.status_label, color_scheme=rx.match(row.status, *_COLORS.items(), "gray"), variant="soft"
-        ),
+        outcome_badge(row.status_label, row.status, _COLORS),
         rx.text(row.stage, size="2", weight="medium"),
         rx.text(row.at, size="2", color=styles.MUTED),
         rx.text(row.about, size="1", color=styles.MUTED),
@@ -31,33 +31,23 @@ def reminders_card() -> rx.Component:
     """Shown to staff only; members looking at their own page do not see it."""
     return rx.cond(
         can(*VIEW_MEMBERS),
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.icon("mail", size=17, color="var(--accent-11)"),
-                    rx.heading("Reminders", size="3"),
-                    align="center",
+        titled_card(
+            "mail",
+            "Reminders",
+            rx.cond(
+                ReminderHistoryState.unsubscribed != "",
+                rx.text(
+                    ReminderHistoryState.unsubscribed, size="2", color=styles.MUTED, id="reminders-optout"
                 ),
-                rx.cond(
-                    ReminderHistoryState.unsubscribed != "",
-                    rx.text(
-                        ReminderHistoryState.unsubscribed, size="2", color=styles.MUTED, id="reminders-optout"
-                    ),
-                ),
-                rx.cond(
-                    ReminderHistoryState.rows.length() > 0,
-                    rx.vstack(rx.foreach(ReminderHistoryState.rows, _row), spacing="2", width="100%"),
-                    rx.text(
-                        "No expiry reminders yet. They go out by e-mail before the membership ends.",
-                        size="2",
-                        color=styles.MUTED,
-                    ),
-                ),
-                spacing="3",
-                width="100%",
             ),
-            size="2",
-            width="100%",
+            rx.cond(
+                ReminderHistoryState.rows.length() > 0,
+                rx.vstack(rx.foreach(ReminderHistoryState.rows, _row), spacing="2", width="100%"),
+                empty_note("No expiry reminders yet. They go out by e-mail before the membership ends."),
+            ),
+            icon_size=17,
+            title_gap="3",
+            spacing="3",
             id="member-reminders",
         ),
     )

@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from thrust.auth.guard import signed_in
 from thrust.auth.state import acting_user, user_bound
-from thrust.core.errors import DomainError
 from thrust.gym.clock import gym_clock
 from thrust.members.capabilities import VIEW_MEMBERS, allowed
 from thrust.reminders import service
-from thrust.ui.feedback import in_unit_of_work
+from thrust.ui.feedback import in_unit_of_work, refusals
+from thrust.ui.format import WEEKDAY, WEEKDAY_TIME, count_label, day_label
 
 STATUS_LABELS = {
     service.SENT: "Sent",
@@ -40,7 +40,7 @@ class ReminderRow:
 def stage_label(stage: int) -> str:
     if stage == 0:
         return "On the last day"
-    return f"{stage} day{'s' if stage != 1 else ''} before the end"
+    return f"{count_label(stage, 'day')} before the end"
 
 
 @user_bound
@@ -76,18 +76,20 @@ class ReminderHistoryState(rx.State):
                     stage=stage_label(entry.stage),
                     status=entry.status,
                     status_label=STATUS_LABELS.get(entry.status, entry.status),
-                    at=gym.local(entry.at).strftime("%a %-d %b %Y, %H:%M"),
-                    about=f"membership ending {entry.membership_end:%a %-d %b %Y}",
+                    at=day_label(gym.local(entry.at), WEEKDAY_TIME),
+                    about=f"membership ending {day_label(entry.membership_end, WEEKDAY)}",
                     error=entry.error or "",
                 )
                 for entry in history.entries
             ]
             when = history.unsubscribed_at
-            note = f"Unsubscribed from reminder e-mails on {gym.local(when):%a %-d %b %Y}" if when else ""
+            note = (
+                f"Unsubscribed from reminder e-mails on {day_label(gym.local(when), WEEKDAY)}" if when else ""
+            )
             return rows, note
 
-        try:
+        with refusals(self) as refused:
             self.rows, self.unsubscribed = await in_unit_of_work(work, read_only=True)
-        except DomainError:
-            return  # not visible to this viewer: the profile card says so
+        if refused:
+            return  # not visible to this viewer: the profile card says so (no toast of its own)
         self.loaded = True

@@ -7,17 +7,11 @@ import reflex as rx
 from thrust.system.jobs_state import JobRow, JobsState
 from thrust.ui import styles
 from thrust.ui.a11y import caption, sr_only
+from thrust.ui.badges import outcome_badge
+from thrust.ui.buttons import action_button
 from thrust.ui.forms import section
 
 _STATUS_COLORS = {"ok": "green", "failed": "red", "running": "blue", "interrupted": "amber"}
-
-
-def _status(row: JobRow) -> rx.Component:
-    return rx.badge(
-        row.status_label,
-        color_scheme=rx.match(row.status, *_STATUS_COLORS.items(), "gray"),
-        variant="soft",
-    )
 
 
 def _job(row: JobRow) -> rx.Component:
@@ -32,7 +26,7 @@ def _job(row: JobRow) -> rx.Component:
         ),
         rx.table.cell(
             rx.vstack(
-                _status(row),
+                outcome_badge(row.status_label, row.status, _STATUS_COLORS),
                 rx.text(row.last_run, size="1", color=styles.MUTED),
                 rx.text(row.result, size="1"),
                 spacing="1",
@@ -40,8 +34,8 @@ def _job(row: JobRow) -> rx.Component:
         ),
         rx.table.cell(rx.text(row.next_run, size="2")),
         rx.table.cell(
-            rx.button(
-                rx.icon("play", size=14),
+            action_button(
+                "play",
                 "Run now",
                 size="1",
                 variant="soft",
@@ -61,13 +55,7 @@ def jobs_tab() -> rx.Component:
         "while THRUST was stopped happens once when it starts again. Times are the gym's.",
         rx.hstack(
             rx.spacer(),
-            rx.button(
-                rx.icon("refresh-cw", size=14),
-                "Refresh",
-                size="1",
-                variant="ghost",
-                on_click=JobsState.load_jobs,
-            ),
+            action_button("refresh-cw", "Refresh", size="1", variant="ghost", on_click=JobsState.load_jobs),
             width="100%",
         ),
         rx.cond(

@@ -10,14 +10,15 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import requires, text_arg
+from thrust.auth.arguments import text_arg
+from thrust.auth.guard import requires
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
-from thrust.core.errors import DomainError
 from thrust.gym.clock import GymClock, gym_clock
 from thrust.system import jobs as service
 from thrust.system.schedule import JOBS
-from thrust.ui.feedback import error_toast, in_unit_of_work
+from thrust.ui.feedback import in_unit_of_work, refusals
+from thrust.ui.format import WEEKDAY_TIME_SHORT, day_label
 
 STATUS_LABELS = {
     service.OK: "Succeeded",
@@ -61,7 +62,7 @@ def schedule_label(every_seconds: int) -> str:
 
 
 def _when(moment: datetime, gym: GymClock) -> str:
-    return gym.local(moment).strftime("%a %-d %b, %H:%M")
+    return day_label(gym.local(moment), WEEKDAY_TIME_SHORT)
 
 
 def _row(status: service.JobStatus, gym: GymClock) -> JobRow:
@@ -109,11 +110,11 @@ class JobsState(rx.State):
         """Start a job at once; it runs on after this returns (Refresh shows how it ended)."""
         name = text_arg(name, "job", max_length=60)
         actor = await acting_user(self)
-        try:
+        with refusals(self) as refused:
             job, run_id = await in_unit_of_work(lambda s: service.claim_manual_run(s, actor, JOBS, name))
-        except DomainError as error:
+        if refused:
             await self._reload()
-            return error_toast(error)
+            return refused.toast
         # Not under this state's lock: a run may take minutes (e-mails), the page stays usable.
         task = asyncio.create_task(asyncio.to_thread(service.run_claimed, job, run_id))
         _RUNNING.add(task)

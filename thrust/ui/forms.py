@@ -151,3 +151,135 @@ def section(title: str, description: str, *children: rx.Component, **props: Any)
         width="100%",
         **props,
     )
+
+
+def field_error(errors: rx.Var, name: str) -> rx.Var:
+    """The message for field `name` in a state's {field: message} var ("" when none)."""
+    return errors.get(name, "").to(str)
+
+
+def text_field(
+    label: str,
+    name: str,
+    *,
+    control_id: str | None = None,
+    errors: rx.Var | None = None,
+    error: rx.Var | None = None,
+    error_slot: str | None = None,
+    default_value: Any = None,
+    hint: str | None = None,
+    optional: bool = False,
+    trailing: rx.Component | None = None,
+    **input_props: Any,
+) -> rx.Component:
+    """A labelled text input with its message under it, in one call (`field` around `text_input`).
+
+    `name`: what the form sends; also the input's id unless `control_id` says otherwise.
+    The message: `errors`, the state's {field: message} var (read for `name`), or `error`, a text var,
+    or `error_slot` for page script to fill. Other keywords go to the input (type, placeholder…).
+    """
+    control_id = control_id or name
+    if errors is not None and error is None:
+        error = field_error(errors, name)
+    return field(
+        label,
+        text_input(name=name, control_id=control_id, error=error, default_value=default_value, **input_props),
+        control_id=control_id,
+        hint=hint,
+        error=error,
+        error_slot=error_slot,
+        optional=optional,
+        trailing=trailing,
+    )
+
+
+def password_field(label: str, name: str, *, auto_complete: str, **props: Any) -> rx.Component:
+    """`text_field` for a password: `auto_complete` tells password managers which one it is
+    ("current-password" or "new-password")."""
+    return text_field(label, name, type="password", auto_complete=auto_complete, **props)
+
+
+def email_field(label: str, name: str, *, auto_complete: str, **props: Any) -> rx.Component:
+    """`text_field` for an e-mail address: a phone shows its e-mail keyboard, but the input is plain
+    text, so a bad address gets the server's message next to the field, not the browser's bubble."""
+    return text_field(label, name, type="text", input_mode="email", auto_complete=auto_complete, **props)
+
+
+def select_field(
+    label: str,
+    name: str,
+    *items: rx.Component,
+    control_id: str,
+    errors: rx.Var,
+    default_value: Any,
+    hint: str | None = None,
+) -> rx.Component:
+    """A labelled select of `items` (`rx.select.item`s, or an `rx.foreach` of them) that the form sends
+    as `name`, with its message under it. The trigger is what takes the focus, so it is the one that
+    says when the field has a message."""
+    error = field_error(errors, name)
+    return field(
+        label,
+        rx.select.root(
+            rx.select.trigger(id=control_id, width="100%", custom_attrs=invalid_attrs(control_id, error)),
+            rx.select.content(*items),
+            name=name,
+            default_value=default_value,
+            size="3",
+        ),
+        control_id=control_id,
+        error=error,
+        hint=hint,
+    )
+
+
+# A settings form's width: lines short enough to read, two fields side by side.
+FORM_WIDTH = "44rem"
+
+
+def two_columns(*children: rx.Component) -> rx.Component:
+    """Fields side by side (one above the other on a phone)."""
+    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
+
+
+def submit_row(label: str, icon: str = "check") -> rx.Component:
+    """A form's submit button, at the right under its fields."""
+    return rx.hstack(
+        rx.spacer(),
+        rx.button(rx.icon(icon, size=16), label, type="submit", size="3"),
+        width="100%",
+        padding_top="0.25rem",
+    )
+
+
+def loading_rows(rows: int = 3) -> rx.Component:
+    """Placeholder bars while a form's data loads (so nobody types into a form about to be refilled)."""
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height="2.5rem", width="100%"), loading=True) for _ in range(rows)],
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+    )
+
+
+def server_form(
+    *children: rx.Component,
+    submit: str,
+    on_submit: Any,
+    key: Any,
+    form_id: str,
+    submit_icon: str = "check",
+) -> rx.Component:
+    """A form whose fields the server checks: its messages, in our words, show next to each field (the
+    browser's own checks are off), the values stay when sent, and a new `key` (a state counter) re-mounts
+    the uncontrolled inputs with fresh values. The `children` (fields, a heading) stand one above the
+    other; the submit button (`submit`, `submit_icon`) comes last."""
+    return rx.form(
+        rx.vstack(*children, submit_row(submit, submit_icon), spacing="4", width="100%"),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        no_validate=True,
+        key=key,
+        width="100%",
+        id=form_id,
+    )

@@ -26,3 +26,6 @@ HOVER = "var(--gray-a3)"
 ACTIVE_BG = "var(--accent-a3)"
 ACTIVE_FG = "var(--accent-11)"
 MUTED = "var(--gray-11)"
+
+# Text cut to one line with an ellipsis (a contact line in a narrow row).
+ONE_LINE = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}

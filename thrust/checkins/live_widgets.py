@@ -1,15 +1,23 @@
-"""Pieces of the front desk and live pages: occupancy gauge, live status, feed, who is inside, desk rows."""
+"""The live traffic widgets: occupancy gauge, live status and its paused veil, the activity feed and who
+is inside (also the dashboard's and the desk's occupancy block)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
-from thrust.checkins.live import STALE_AFTER_SECONDS, FeedRow, InsideRow
-from thrust.checkins.state import GREEN_BELOW, RED_FROM, DeskRow, FrontDeskState, LiveStaffState, LiveState
+from thrust.checkins.live import STALE_AFTER_SECONDS
+from thrust.checkins.snapshot import FeedRow, InsideRow
+from thrust.checkins.state import GREEN_BELOW, RED_FROM, LiveStaffState, LiveState
 from thrust.core.reflex_compat import connection_lost_var
-from thrust.members.components import tier_badge
 from thrust.ui import styles
 from thrust.ui.a11y import announcement, scroll_region
+from thrust.ui.avatar import avatar
+from thrust.ui.badges import count_badge, dot_pill, tier_badge
+from thrust.ui.cards import empty_note, icon_tile, titled_card
+from thrust.ui.lists import list_row, name_lines
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
 
@@ -24,30 +32,20 @@ LIVE_CSS = f"""
 @keyframes thrust-pulse {{
   0% {{ box-shadow: 0 0 0 0 var(--grass-a8); }} 70% {{ box-shadow: 0 0 0 6px transparent; }}
   100% {{ box-shadow: 0 0 0 0 transparent; }} }}
-@keyframes thrust-flash {{ from {{ background: var(--grass-a5); }} to {{ background: transparent; }} }}
 @keyframes thrust-slide-in {{
   from {{ opacity: 0; transform: translateY(-6px); }} to {{ opacity: 1; transform: none; }} }}
 .thrust-stale-after {{ opacity: 0; visibility: hidden;
   animation: thrust-appear 0.25s ease {STALE_AFTER_SECONDS}s forwards; }}
 .thrust-fresh-until {{ animation: thrust-vanish 0.25s ease {STALE_AFTER_SECONDS}s forwards; }}
 .thrust-live-dot {{ animation: thrust-pulse 2s infinite; }}
-.thrust-flash {{ animation: thrust-flash 1.6s ease-out; }}
 .thrust-slide-in {{ animation: thrust-slide-in 0.35s ease-out; }}
 .thrust-bar-fill {{ transition: width 0.6s cubic-bezier(.2,.8,.2,1), background-color 0.6s; }}
 .thrust-num {{ font-variant-numeric: tabular-nums; }}
-.thrust-desk-row[data-highlighted="true"] {{
-  background: var(--accent-a3); box-shadow: inset 3px 0 0 var(--accent-9); }}
-.thrust-desk-row {{ cursor: pointer; }}
-.thrust-desk-row:hover {{ background: var(--gray-a2); }}
-.thrust-desk-row[data-highlighted="true"]:hover {{ background: var(--accent-a4); }}
 """
 
 
 def live_styles() -> rx.Component:
     return rx.el.style(LIVE_CSS)
-
-
-BAND_COLOR = {"green": "grass", "amber": "amber", "red": "red"}
 
 
 def _band(step: int) -> rx.Var:
@@ -83,38 +81,20 @@ def _band_word() -> rx.Var:
 PAUSED_NOW = connection_lost_var() | LiveState.paused
 
 
-def _pill(label: str, color: str, *, dot_class: str = "") -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            width="0.5rem",
-            height="0.5rem",
-            border_radius="50%",
-            background=f"var(--{color}-9)",
-            class_name=dot_class,
-        ),
-        rx.text(label, size="1", weight="medium", color=f"var(--{color}-11)"),
-        align="center",
-        spacing="2",
-        padding_x="0.6rem",
-        padding_y="0.2rem",
-        border_radius="999px",
-        background=f"var(--{color}-a3)",
-    )
-
-
 def live_status() -> rx.Component:
     """ "Live" while pushes keep arriving; "Paused" when the socket or the bus is down or pushes stopped."""
-    paused = _pill("Paused", "amber")
+    paused = dot_pill("Paused", "amber")
     return rx.box(
         rx.cond(
             PAUSED_NOW,
             paused,
             rx.cond(
                 ~LiveState.loaded,
-                _pill("Connecting", "gray"),
+                dot_pill("Connecting", "gray"),
                 rx.box(
                     rx.box(
-                        _pill("Live", "grass", dot_class="thrust-live-dot"), class_name="thrust-fresh-until"
+                        dot_pill("Live", "grass", dot_class="thrust-live-dot"),
+                        class_name="thrust-fresh-until",
                     ),
                     rx.box(paused, class_name="thrust-stale-after", position="absolute", top="0", right="0"),
                     key=LiveState.now_ms,
@@ -204,21 +184,35 @@ def capacity_bar(height: str = "0.9rem") -> rx.Component:
     )
 
 
+def _live_header(title: rx.Component) -> rx.Component:
+    """A live block's title, with the live status at the right."""
+    return rx.hstack(title, rx.spacer(), live_status(), width="100%", align="center")
+
+
+def _live_numbers(frame: Callable[..., rx.Component], content: rx.Component, **props: Any) -> rx.Component:
+    """Numbers that pushes keep current, in `frame`: veiled while paused, announced when they change."""
+    return frame(
+        content,
+        paused_overlay(),
+        announcement(LiveState.announcement, id="occupancy-announcement"),
+        position="relative",
+        width="100%",
+        **props,
+    )
+
+
 def occupancy_panel() -> rx.Component:
     """The big number against the gym's maximum, its bar and colour band, and the live status."""
-    return rx.card(
+    return _live_numbers(
+        rx.card,
         rx.vstack(
-            rx.hstack(
+            _live_header(
                 rx.hstack(
                     rx.icon("users", size=18, color=styles.MUTED),
                     rx.text("Occupancy now", size="2", weight="medium", color=styles.MUTED),
                     align="center",
                     spacing="2",
-                ),
-                rx.spacer(),
-                live_status(),
-                width="100%",
-                align="center",
+                )
             ),
             rx.hstack(
                 rx.text(
@@ -275,11 +269,7 @@ def occupancy_panel() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        paused_overlay(),
-        announcement(LiveState.announcement, id="occupancy-announcement"),
         size="3",
-        width="100%",
-        position="relative",
         id="occupancy-panel",
         custom_attrs={"data-band": LiveState.band, "data-loaded": LiveState.loaded.to_string()},
     )
@@ -287,15 +277,10 @@ def occupancy_panel() -> rx.Component:
 
 def capacity_summary() -> rx.Component:
     """A compact occupancy block (the desk's side panel, the dashboard card)."""
-    return rx.box(
+    return _live_numbers(
+        rx.box,
         rx.vstack(
-            rx.hstack(
-                rx.text("Inside now", size="2", weight="medium", color=styles.MUTED),
-                rx.spacer(),
-                live_status(),
-                width="100%",
-                align="center",
-            ),
+            _live_header(rx.text("Inside now", size="2", weight="medium", color=styles.MUTED)),
             rx.hstack(
                 rx.text(
                     SHOWN_CURRENT, size="8", weight="bold", class_name="thrust-num", id="summary-current"
@@ -312,10 +297,6 @@ def capacity_summary() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        paused_overlay(),
-        announcement(LiveState.announcement, id="occupancy-announcement"),
-        position="relative",
-        width="100%",
         border_radius="var(--radius-3)",
         custom_attrs={"data-loaded": LiveState.loaded.to_string()},
         id="capacity-summary",
@@ -327,24 +308,18 @@ def capacity_summary() -> rx.Component:
 LIST_HEIGHT = "30rem"
 
 
-def avatar(initials: rx.Var, size: str = "2", color: str = "gray") -> rx.Component:
-    return rx.avatar(fallback=initials, size=size, radius="full", variant="soft", color_scheme=color)
-
-
 def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
     came_in = row.kind == "in"
-    return rx.hstack(
-        rx.center(
-            rx.icon(rx.cond(came_in, "log-in", "log-out"), size=15),
-            width="2rem",
-            height="2rem",
-            min_width="2rem",
-            border_radius="50%",
-            background=rx.cond(came_in, "var(--grass-a3)", "var(--gray-a3)"),
-            color=rx.cond(came_in, "var(--grass-11)", "var(--gray-11)"),
+    return list_row(
+        icon_tile(
+            rx.cond(came_in, "log-in", "log-out"),
+            tone=rx.cond(came_in, "grass", "gray"),
+            box="2rem",
+            icon_size=15,
+            radius="50%",
         ),
-        rx.vstack(
-            rx.text(row.name, size="2", weight="medium", trim="both"),
+        name_lines(
+            row.name,
             rx.text(
                 rx.cond(
                     came_in, "Checked in", rx.cond(row.automatic, "Checked out automatically", "Checked out")
@@ -352,52 +327,50 @@ def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
                 size="1",
                 color=styles.MUTED,
             ),
-            spacing="1",
-            min_width="0",
         ),
         rx.spacer(),
         rx.text(row.at, size="2", color=styles.MUTED, class_name="thrust-num"),
-        align="center",
-        spacing="3",
-        width="100%",
         padding_y="0.55rem",
-        border_bottom=styles.BORDER,
         key=row.key,
         class_name="thrust-slide-in",
         custom_attrs={"data-kind": row.kind},
     )
 
 
-def activity_feed() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon("activity", size=18, color="var(--accent-11)"),
-                rx.heading("Latest activity", size="3"),
-                rx.spacer(),
-                rx.text("newest first", size="1", color=styles.MUTED),
-                align="center",
-                width="100%",
-                spacing="2",
-            ),
-            rx.cond(
-                LiveStaffState.feed.length() > 0,
-                scroll_region(
-                    "Latest activity",
-                    rx.foreach(LiveStaffState.feed, _feed_row),
-                    width="100%",
-                    max_height=LIST_HEIGHT,
-                    id="activity-feed",
-                ),
-                rx.text("No check-ins yet.", size="2", color=styles.MUTED, padding_y="1rem"),
-            ),
-            spacing="2",
-            width="100%",
+def _live_list(
+    icon: str,
+    title: str,
+    note: str,
+    rows: rx.Var,
+    row: Callable[[rx.Var], rx.Component],
+    list_id: str,
+    empty: str,
+    *trailing: rx.Component,
+) -> rx.Component:
+    """A card of names that pushes keep current: its rows scroll on their own, veiled while paused."""
+    return titled_card(
+        icon,
+        title,
+        rx.cond(
+            rows.length() > 0,
+            scroll_region(title, rx.foreach(rows, row), width="100%", max_height=LIST_HEIGHT, id=list_id),
+            empty_note(empty, padding_y="1rem"),
         ),
-        paused_overlay(say=False),
-        size="2",
-        width="100%",
+        trailing=(*trailing, rx.spacer(), rx.text(note, size="1", color=styles.MUTED)),
+        overlay=(paused_overlay(say=False),),
         position="relative",
+    )
+
+
+def activity_feed() -> rx.Component:
+    return _live_list(
+        "activity",
+        "Latest activity",
+        "newest first",
+        LiveStaffState.feed,
+        _feed_row,
+        "activity-feed",
+        "No check-ins yet.",
     )
 
 
@@ -421,151 +394,31 @@ def _time_inside(row: rx.Var[InsideRow]) -> rx.Component:
 
 
 def _inside_row(row: rx.Var[InsideRow]) -> rx.Component:
-    return rx.hstack(
+    return list_row(
         avatar(row.initials),
-        rx.vstack(
-            rx.text(row.name, size="2", weight="medium", trim="both"),
+        name_lines(
+            row.name,
             rx.hstack(
                 tier_badge(row.tier),
                 rx.text("since ", row.since, size="1", color=styles.MUTED),
                 spacing="2",
                 align="center",
             ),
-            spacing="1",
-            min_width="0",
         ),
         rx.spacer(),
         _time_inside(row),
-        align="center",
-        spacing="3",
-        width="100%",
-        padding_y="0.5rem",
-        border_bottom=styles.BORDER,
         key=row.visit_id,
     )
 
 
 def who_is_inside() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.icon("door-open", size=18, color="var(--accent-11)"),
-                rx.heading("Inside now", size="3"),
-                rx.badge(LiveStaffState.inside.length(), variant="soft", radius="full", id="inside-count"),
-                rx.spacer(),
-                rx.text("longest first", size="1", color=styles.MUTED),
-                align="center",
-                width="100%",
-                spacing="2",
-            ),
-            rx.cond(
-                LiveStaffState.inside.length() > 0,
-                scroll_region(
-                    "Inside now",
-                    rx.foreach(LiveStaffState.inside, _inside_row),
-                    width="100%",
-                    max_height=LIST_HEIGHT,
-                    id="inside-list",
-                ),
-                rx.text("Nobody is inside.", size="2", color=styles.MUTED, padding_y="1rem"),
-            ),
-            spacing="2",
-            width="100%",
-        ),
-        paused_overlay(say=False),
-        size="2",
-        width="100%",
-        position="relative",
-    )
-
-
-# -- the desk ---------------------------------------------------------------------------------------------
-
-
-def kbd(text: str) -> rx.Component:
-    return rx.el.kbd(
-        text,
-        style={
-            "font_family": "inherit",
-            "font_size": "0.72rem",
-            "padding": "0.05rem 0.4rem",
-            "border_radius": "var(--radius-2)",
-            "border": "1px solid var(--gray-a6)",
-            "border_bottom_width": "2px",
-            "background": "var(--gray-a2)",
-            # The surrounding text's colour: it also sits on the highlighted row's solid action.
-            "color": "inherit",
-        },
-    )
-
-
-def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
-    highlighted = FrontDeskState.highlight == index
-    return rx.hstack(
-        avatar(row.initials, "3", "orange"),
-        rx.vstack(
-            rx.hstack(
-                rx.text(row.name, size="3", weight="bold", trim="both"),
-                tier_badge(row.tier),
-                rx.cond(row.inside, rx.badge("Inside", color_scheme="grass", variant="soft", radius="full")),
-                rx.cond(
-                    row.warning != "",
-                    rx.badge(
-                        rx.icon("circle-alert", size=12), row.warning, color_scheme="red", variant="soft"
-                    ),
-                ),
-                align="center",
-                spacing="2",
-                wrap="wrap",
-            ),
-            rx.cond(
-                row.contact != "",
-                rx.text(
-                    row.contact,
-                    size="1",
-                    color=styles.MUTED,
-                    white_space="nowrap",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                    max_width="100%",
-                ),
-            ),
-            spacing="1",
-            min_width="0",
-            flex="1",
-        ),
-        rx.cond(
-            row.detailed,
-            rx.vstack(
-                rx.text("Until ", row.ends, size="1", color=styles.MUTED, white_space="nowrap"),
-                rx.text(row.visits, " visits this month", size="1", color=styles.MUTED, white_space="nowrap"),
-                align="end",
-                spacing="1",
-                display=["none", "none", "flex"],
-            ),
-        ),
-        # What a click (or Enter on the highlighted option) does. Not a button: an option may not hold
-        # a control of its own, so the whole row is the click target.
-        rx.badge(
-            rx.cond(row.inside, rx.icon("log-out", size=15), rx.icon("log-in", size=15)),
-            rx.cond(row.inside, "Check out", "Check in"),
-            rx.cond(highlighted, kbd("↵")),
-            variant=rx.cond(highlighted, "solid", "soft"),
-            color_scheme=rx.cond(row.inside, "gray", rx.cond(row.warning != "", "red", "orange")),
-            size="3",
-            min_width="8.5rem",
-            justify_content="center",
-            class_name="thrust-desk-action",
-        ),
-        align="center",
-        spacing="3",
-        width="100%",
-        padding_x="1rem",
-        padding_y="0.75rem",
-        border_bottom=styles.BORDER,
-        class_name="thrust-desk-row",
-        on_click=FrontDeskState.act(row.id),
-        role="option",
-        aria_selected=rx.cond(highlighted, "true", "false"),
-        custom_attrs={"data-highlighted": rx.cond(highlighted, "true", "false")},
+    return _live_list(
+        "door-open",
+        "Inside now",
+        "longest first",
+        LiveStaffState.inside,
+        _inside_row,
+        "inside-list",
+        "Nobody is inside.",
+        count_badge(LiveStaffState.inside.length(), id="inside-count"),
     )

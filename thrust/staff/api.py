@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import Path
 
-from thrust.auth import staff
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.auth.schemas import StaffIn, StaffOut, StaffPatch
 from thrust.core.http import UnitOfWork, errors
 from thrust.core.schemas import Data
 from thrust.models import User
+from thrust.staff import service as staff
+from thrust.staff.schemas import StaffIn, StaffOut, StaffPatch
 
 router = authenticated_router(tags=["staff"])
 

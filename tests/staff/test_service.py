@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 
 from tests.auth.helpers import PASSWORD, actor_of
 from tests.conftest import units_over
-from thrust.auth import sessions, staff
+from thrust.auth import sessions
 from thrust.auth.rbac import Actor
 from thrust.auth.sessions import IssuedTokens
 from thrust.core.errors import Conflict, NotFound, PermissionDenied, Unauthorized, ValidationFailed
 from thrust.models import Role, User
+from thrust.staff import service as staff
 
 SignIn = Callable[[User], IssuedTokens]
 MakeUser = Callable[..., User]

@@ -1,0 +1,58 @@
+"""The UI kit's pieces build (as a page would call them) and keep the markup pages and tests rely on."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from thrust.demo.state import DemoDataState
+from thrust.ui import badges, cards
+from thrust.ui.avatar import avatar
+from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.forms import text_field
+
+
+def _html(component: rx.Component) -> str:
+    return str(component.render())
+
+
+def test_avatar_is_plain_hidden_initials_sized_and_coloured() -> None:
+    out = _html(avatar(rx.Var.create("AB"), "3", "orange"))
+    assert "thrust-avatar" in out and "aria-hidden" in out
+    assert '"data-size"' in out and "var(--orange-a3)" in out
+
+
+def test_badges_build() -> None:
+    for make in (badges.tier_badge, badges.status_badge, badges.role_badge):
+        assert "Badge" in _html(make(rx.Var.create("VIP")))
+    assert "Deactivated" in _html(badges.active_badge(rx.Var.create(False)))
+    assert "Live" in _html(badges.dot_pill("Live", "grass"))
+    assert "Badge" in _html(badges.outcome_badge("Sent", rx.Var.create("sent"), {"sent": "green"}))
+
+
+def test_cards_build() -> None:
+    out = _html(cards.titled_card("mail", "Reminders", cards.empty_note("Nothing yet."), id="reminders"))
+    assert "Reminders" in out and "Nothing yet." in out and "reminders" in out
+    assert "Members" in _html(cards.stat_tile("users", "Members", 12, hint="active"))
+    assert "No results" in _html(cards.empty_panel("search", "No results", "Try again"))
+    assert "for staff" in _html(cards.locked_card("The desk is for staff."))
+    assert "Coming in a later release" in _html(cards.coming_soon("x", "Soon", "what", ["a"]))
+
+
+def test_confirm_dialog_has_a_cancel_without_a_handler_and_closes_through_on_open_change() -> None:
+    dialog = confirm_dialog(
+        "Remove?",
+        "It cannot be undone.",
+        rx.button("Remove", id="confirm-remove"),
+        open=DemoDataState.dialog_open,
+        on_open_change=DemoDataState.cancel_removal,
+    )
+    out = _html(dialog)
+    assert "AlertDialog.Cancel" in out and "confirm-remove" in out and "onOpenChange" in out
+    cancel = dialog.children[0].children[-1].children[0]  # content -> buttons row -> Cancel
+    assert cancel.tag == "AlertDialog.Cancel"
+    assert not cancel.children[0].event_triggers  # Cancel's button: no handler of its own
+
+
+def test_text_field_ties_label_input_and_message() -> None:
+    out = _html(text_field("Email", "email", errors=rx.Var.create({"email": "Taken"}), type="email"))
+    assert '"email-error"' in out and "htmlFor" in out and '"aria-invalid"' in out

@@ -1,0 +1,187 @@
+"""Cards and panels every page shares: a titled card, a stat tile, the empty and the "not yet" states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from thrust.ui import styles
+
+
+def card_title(
+    icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True, gap: str = "2"
+) -> rx.Component:
+    """A card's title row: an accent icon, the title (a heading, or bold text with `heading=False`),
+    then anything `trailing` (a count, a spacer and a note, a button)."""
+    text = rx.heading(title, size="3") if heading else rx.text(title, weight="bold", size="3")
+    return rx.hstack(
+        rx.icon(icon, size=icon_size, color="var(--accent-11)"),
+        text,
+        *trailing,
+        align="center",
+        spacing=gap,
+        # Full width only when something trails, so a spacer can push it to the right edge.
+        **({"width": "100%"} if trailing else {}),
+    )
+
+
+def titled_card(
+    icon: str,
+    title: Any,
+    *children: rx.Component,
+    trailing: tuple[rx.Component, ...] = (),
+    icon_size: int = 18,
+    heading: bool = True,
+    title_gap: str = "2",
+    spacing: str = "2",
+    overlay: tuple[rx.Component, ...] = (),
+    **props: Any,
+) -> rx.Component:
+    """A card with a title row (see `card_title`) above its content.
+
+    `overlay`: components placed after the content, outside its column (a veil over stale numbers).
+    `props` go to the card (id, position…); it is size 2 and full width unless they say otherwise.
+    """
+    props = {"size": "2", "width": "100%", **props}
+    return rx.card(
+        rx.vstack(
+            card_title(icon, title, *trailing, icon_size=icon_size, heading=heading, gap=title_gap),
+            *children,
+            spacing=spacing,
+            width="100%",
+            align="start",
+        ),
+        *overlay,
+        **props,
+    )
+
+
+def icon_tile(
+    icon: Any,
+    *,
+    tone: Any = "accent",
+    box: str = "2.5rem",
+    icon_size: int = 18,
+    radius: str = "var(--radius-3)",
+) -> rx.Component:
+    """An icon on a tinted square (or circle, `radius="50%"`) of `box` across, in the `tone` colour."""
+    return rx.center(
+        rx.icon(icon, size=icon_size, color=f"var(--{tone}-11)"),
+        width=box,
+        height=box,
+        min_width=box,
+        border_radius=radius,
+        background=f"var(--{tone}-a3)",
+    )
+
+
+def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "accent") -> rx.Component:
+    """A number with its label and an icon in a tinted square; `hint` a line under it."""
+    return rx.card(
+        rx.hstack(
+            icon_tile(icon, tone=tone),
+            rx.vstack(
+                rx.text(label, size="1", color=styles.MUTED, weight="medium"),
+                rx.text(value, size="5", weight="bold", line_height="1.2"),
+                *([rx.text(hint, size="1", color=styles.MUTED)] if hint is not None else []),
+                spacing="0",
+                min_width="0",
+            ),
+            align="center",
+            spacing="3",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def fact(label: str, value: Any, **props: Any) -> rx.Component:
+    """A small muted label over its value ("Membership until / 12 Mar 2027"); `props` go to the value."""
+    return rx.vstack(
+        rx.text(label, size="1", color=styles.MUTED),
+        rx.text(value, size="2", weight="medium", **props),
+        spacing="0",
+    )
+
+
+def empty_note(text: Any, **props: Any) -> rx.Component:
+    """The plain "nothing here yet" line of an empty list inside a card."""
+    return rx.text(text, size="2", color=styles.MUTED, **props)
+
+
+def dashed_box(*children: rx.Component, padding: str = "2rem", **props: Any) -> rx.Component:
+    """A dashed frame where a list will appear (no results yet, nothing typed yet)."""
+    return rx.center(
+        *children,
+        padding=padding,
+        width="100%",
+        border=styles.BORDER,
+        border_style="dashed",
+        border_radius="var(--radius-4)",
+        **props,
+    )
+
+
+def empty_panel(
+    icon: str, title: str, text: Any, *actions: rx.Component, tone: str = "gray", **props: Any
+) -> rx.Component:
+    """A centred message with an icon and actions: empty results, a missing record, an error."""
+    return rx.center(
+        rx.vstack(
+            icon_tile(icon, tone=tone, box="3.5rem", icon_size=26, radius="50%"),
+            rx.heading(title, size="4", text_align="center"),
+            rx.text(text, size="2", color=styles.MUTED, text_align="center", max_width="30rem"),
+            rx.hstack(*actions, spacing="3", padding_top="0.5rem", justify="center", wrap="wrap"),
+            align="center",
+            spacing="2",
+        ),
+        padding_y="3.5rem",
+        padding_x="1rem",
+        width="100%",
+        **props,
+    )
+
+
+def locked_card(what: str) -> rx.Component:
+    """A page part the user may not see, said plainly ("The front desk is for staff.")."""
+    return rx.card(
+        rx.hstack(
+            rx.icon("lock", size=18, color=styles.MUTED),
+            rx.text(what, size="3", color=styles.MUTED),
+            align="center",
+            spacing="3",
+        ),
+        width="100%",
+        size="3",
+    )
+
+
+def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Component:
+    """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
+    return rx.card(
+        rx.vstack(
+            icon_tile(icon, box="3.5rem", icon_size=28, radius="var(--radius-4)"),
+            rx.heading(heading, size="6"),
+            rx.text(what, size="3", color=styles.MUTED, max_width="44rem"),
+            rx.vstack(
+                *[
+                    rx.hstack(
+                        rx.icon("circle-check", size=16, color="var(--accent-10)"),
+                        rx.text(point, size="2"),
+                        align="center",
+                        spacing="2",
+                    )
+                    for point in points
+                ],
+                spacing="2",
+                padding_top="0.5rem",
+            ),
+            rx.badge("Coming in a later release", variant="soft", color_scheme="gray", margin_top="0.5rem"),
+            spacing="3",
+            padding="1.5rem",
+            align="start",
+        ),
+        width="100%",
+        size="3",
+    )
