@@ -45,7 +45,7 @@ def test_the_evening_peak_is_ahead_at_noon(db: Session, regulars: list[Member]) 
     assert min(by_hour) == 13 and max(by_hour) == 23
     assert by_hour[14] == pytest.approx(2, abs=0.05) and by_hour[17] == pytest.approx(10, abs=0.1)
     assert by_hour[19] == 0
-    assert (result.current, result.capacity, result.level) == (2, 50, 1.0)
+    assert (result.current, result.capacity, result.trend) == (2, 50, 1.0)
     assert result.hint == "Busier from 17:00"
 
 
