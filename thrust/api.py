@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from thrust.analytics.api import history_router as occupancy_history_router
+from thrust.analytics.api import public as analytics_public_router
 from thrust.analytics.api import router as analytics_router
 from thrust.auth.api import public as auth_public_router
 from thrust.auth.api import router as auth_router
@@ -28,6 +29,7 @@ API_ROUTERS: list[APIRouter] = [
     checkins_router,
     occupancy_history_router,
     analytics_router,
+    analytics_public_router,
     reminders_public_router,
     reminders_router,
     jobs_router,

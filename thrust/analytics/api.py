@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Query
+from fastapi import Query, Request, Response
 
 from thrust.analytics import service
 from thrust.analytics.buckets import BucketSize
+from thrust.analytics.public import public_occupancy
 from thrust.analytics.schemas import (
     AtRiskListOut,
     AtRiskMeta,
@@ -24,14 +25,18 @@ from thrust.analytics.schemas import (
     HourOut,
     LengthBinOut,
     MixOut,
+    PublicHourOut,
+    PublicOccupancyOut,
     SummaryOut,
     TodayOut,
 )
-from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router, public_router
 from thrust.checkins.service import current_capacity
+from thrust.core.client_address import client_ip
 from thrust.core.schemas import Data, Day
 
 router = authenticated_router(tags=["analytics"])
+public = public_router(tags=["analytics"])
 history_router = authenticated_router(tags=["check-ins"])
 
 From = Annotated[Day | None, Query(alias="from", description="The first day, in the gym's calendar")]
@@ -175,4 +180,29 @@ def at_risk(
             for m in found.members
         ],
         meta=AtRiskMeta(total=found.total),
+    )
+
+
+@public.get(
+    "/public/occupancy",
+    response_model=Data[PublicOccupancyOut],
+    summary="How busy the gym is now (public, when the gym switches it on)",
+)
+def public_occupancy_now(
+    request: Request, response: Response, session: SessionDep
+) -> Data[PublicOccupancyOut]:
+    """No session, no cookies, no personal data: a percentage, a band, a trend and the next hours.
+    404 while the gym keeps it to itself (Settings > Gym); rate-limited per address; cacheable for 30 s."""
+    found = public_occupancy(session, ip=client_ip(request))
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return Data(
+        data=PublicOccupancyOut(
+            gym_name=found.gym_name,
+            percent=found.percent,
+            band=found.band,
+            trend=found.trend,
+            hint=found.hint,
+            hours=[PublicHourOut(start=h.start, percent=h.percent) for h in found.hours],
+            at=found.at,
+        )
     )

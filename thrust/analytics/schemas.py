@@ -104,3 +104,18 @@ class AtRiskMeta(ApiModel):
 class AtRiskListOut(ApiModel):
     data: list[AtRiskOut]
     meta: AtRiskMeta
+
+
+class PublicHourOut(ApiModel):
+    start: datetime = Field(description="The hour's start, in the gym's timezone")
+    percent: int = Field(description="Expected fullness, in percent of the capacity")
+
+
+class PublicOccupancyOut(ApiModel):
+    gym_name: str
+    percent: int = Field(description="How full the gym is now, in percent of its capacity")
+    band: str = Field(description="quiet (below 70 %), busy, or full (from 90 %)")
+    trend: str = Field(description="filling up, emptying or steady (against half an hour ago)")
+    hint: str = Field(description='e.g. "Quieter after 15:00"; empty without history')
+    hours: list[PublicHourOut] = Field(description="The next hours' forecast")
+    at: datetime
