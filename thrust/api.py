@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from thrust.analytics.api import history_router as occupancy_history_router
+from thrust.analytics.api import public as analytics_public_router
+from thrust.analytics.api import router as analytics_router
 from thrust.auth.api import public as auth_public_router
 from thrust.auth.api import router as auth_router
 from thrust.checkins.api import router as checkins_router
@@ -24,6 +27,9 @@ API_ROUTERS: list[APIRouter] = [
     staff_router,
     members_router,
     checkins_router,
+    occupancy_history_router,
+    analytics_router,
+    analytics_public_router,
     reminders_public_router,
     reminders_router,
     jobs_router,

@@ -184,6 +184,11 @@ class GymSettings(SQLModel, table=True):
         sa_column=sa.Column(JSONDocument, nullable=False),
         description='{"mon": ["05:30", "23:00"], ..., "sun": null}',
     )
+    public_occupancy: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+        description="Whether /busy and GET /api/v1/public/occupancy tell anyone how busy the gym is.",
+    )
     updated_at: datetime = _updated()
 
 
@@ -353,6 +358,24 @@ class CheckIn(SQLModel, table=True):
         description="Why an admin let this member in past the gym's capacity.",
     )
     created_at: datetime = _created()
+
+
+class OccupancySlot(SQLModel, table=True):
+    """A quarter of an hour of the past, summed up: the dashboard's long ranges read these, not visits.
+
+    Rows exist for every quarter from the first visit up to a point the roll-up job advances (never past
+    a visit still open); later quarters are computed from the visits themselves. thrust/analytics/rollup.py.
+    """
+
+    __tablename__ = "occupancy_slots"
+
+    slot_start: datetime = Field(sa_column=sa.Column(UTCDateTime(), primary_key=True))
+    check_ins: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
+    person_seconds: float = Field(
+        sa_column=sa.Column(sa.Float(), nullable=False),
+        description="The sum over visits of the seconds each spent inside during the quarter.",
+    )
+    peak: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
 
 
 # --------------------------------------------------------------------------------------------

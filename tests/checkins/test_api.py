@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from tests.factories import make_member, make_user, make_visit
 from tests.members.test_api import bearer
+from thrust.analytics.api import history_router
 from thrust.checkins.api import router
 from thrust.core.http import create_api
 from thrust.models import MemberStatus, Role, User
@@ -17,7 +19,11 @@ from thrust.models import MemberStatus, Role, User
 
 @pytest.fixture
 def client(make_client: Callable, db: Session) -> TestClient:
-    return make_client(create_api([router]))
+    return make_client(create_api([router, history_router]))
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
 
 
 def test_check_in_answers_data_and_capacity_meta(client: TestClient, db: Session) -> None:
@@ -68,9 +74,13 @@ def test_history_counts_check_ins_per_hour(client: TestClient, db: Session) -> N
     member = make_member(db)
     make_visit(db, member, hours_ago=3)
     make_visit(db, member, hours_ago=3.2)
-    hours = client.get("/api/v1/check-ins/history", params={"days": 1}, headers=desk).json()["data"]
-    assert len(hours) in (25, 26) and sum(h["checkIns"] for h in hours) == 2
-    assert client.get("/api/v1/check-ins/history", params={"days": 90}, headers=desk).status_code == 422
+    days = {"from": str(utc_today() - timedelta(days=1)), "to": str(utc_today())}  # the test gym keeps UTC
+    hours = client.get("/api/v1/check-ins/history", params=days, headers=desk).json()["data"]
+    assert len(hours) == 48 and sum(h["checkIns"] for h in hours) == 2
+    too_long = client.get(
+        "/api/v1/check-ins/history", params={"from": "2026-01-01", "to": "2026-03-01"}, headers=desk
+    )
+    assert too_long.status_code == 400 and too_long.json()["error"]["details"][0]["field"] == "to"
 
 
 def test_a_trainer_lists_visits_of_their_assigned_members_only(client: TestClient, db: Session) -> None:
@@ -88,5 +98,6 @@ def test_a_trainer_lists_visits_of_their_assigned_members_only(client: TestClien
     # The admin lists everyone's (positive control); the hourly history counts every visit, names none.
     admin = bearer(db, make_user(db, role=Role.ADMIN))
     assert client.get("/api/v1/check-ins", headers=admin).json()["pagination"]["total"] == 3
-    hours = client.get("/api/v1/check-ins/history", headers=desk).json()["data"]
+    days = {"from": str(utc_today() - timedelta(days=1)), "to": str(utc_today())}
+    hours = client.get("/api/v1/check-ins/history", params=days, headers=desk).json()["data"]
     assert sum(h["checkIns"] for h in hours) == 3

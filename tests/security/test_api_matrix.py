@@ -113,6 +113,14 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     ("GET", "/api/v1/check-ins/current"): Route(roles_with(P.OCCUPANCY_VIEW)),
     ("GET", "/api/v1/check-ins/history"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    # The dashboard: cards, heatmap, visit mix and members at risk for staff (a trainer's own members);
+    # the day's curve and the forecast carry no one's data: anyone signed in.
+    ("GET", "/api/v1/analytics/summary"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    ("GET", "/api/v1/analytics/today"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    ("GET", "/api/v1/analytics/heatmap"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    ("GET", "/api/v1/analytics/visits"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    ("GET", "/api/v1/analytics/forecast"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    ("GET", "/api/v1/analytics/at-risk"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
     ("GET", "/api/v1/members/{member_id}/reminders"): Route(
         roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED), path={"member_id": TARGET}
     ),

@@ -1,4 +1,4 @@
-"""Check-in routes: list visits, check in, check out, current capacity, hourly history."""
+"""Check-in routes: list visits, check in, check out, current capacity (the history: analytics/api.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from thrust.checkins.schemas import (
     CheckInIn,
     CheckOutIn,
     CurrentOut,
-    HistoryOut,
-    HourOut,
     Pagination,
     VisitListOut,
     VisitOut,
@@ -115,14 +113,3 @@ def current(actor: CurrentActor, session: SessionDep) -> Data[CurrentOut]:
     """People inside now against the gym's maximum capacity (any signed-in user)."""
     capacity = service.occupancy(session, actor)
     return Data(data=CurrentOut(current=capacity.current, max=capacity.max, percent=capacity.percent))
-
-
-@router.get("/check-ins/history", response_model=HistoryOut, summary="Check-ins per hour")
-def history(
-    actor: CurrentActor,
-    session: SessionDep,
-    days: Annotated[int, Query(ge=1, le=visits.MAX_HISTORY_DAYS)] = 1,
-) -> HistoryOut:
-    """Check-ins per hour over the last `days` days (UTC hours, oldest first)."""
-    rows = visits.hourly_history(session, actor, days=days)
-    return HistoryOut(data=[HourOut(hour=hour, check_ins=count) for hour, count in rows])

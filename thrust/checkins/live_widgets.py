@@ -8,9 +8,10 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.checkins.bands import GREEN_BELOW, RED_FROM
 from thrust.checkins.live import STALE_AFTER_SECONDS
 from thrust.checkins.snapshot import FeedRow, InsideRow
-from thrust.checkins.state import GREEN_BELOW, RED_FROM, LiveStaffState, LiveState
+from thrust.checkins.state import LiveStaffState, LiveState
 from thrust.core.reflex_compat import connection_lost_var
 from thrust.ui import styles
 from thrust.ui.a11y import announcement, scroll_region

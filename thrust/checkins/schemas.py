@@ -63,12 +63,3 @@ class CurrentOut(ApiModel):
     current: int
     max: int
     percent: int
-
-
-class HourOut(ApiModel):
-    hour: datetime
-    check_ins: int
-
-
-class HistoryOut(ApiModel):
-    data: list[HourOut]

@@ -24,7 +24,7 @@ from thrust.auth.guard import requires
 from thrust.auth.rbac import Actor, allowed
 from thrust.auth.sessions import lookup_actor
 from thrust.auth.state import AuthState, acting_user, cookie_header, user_bound
-from thrust.checkins import service
+from thrust.checkins import bands, service
 from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
 from thrust.checkins.live import WATCHERS, is_paused
 from thrust.checkins.snapshot import FeedRow, InsideRow, Occupancy, Snapshot, now_ms, read_snapshot
@@ -38,8 +38,6 @@ from thrust.ui.format import minutes_label
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
 QUERY_LIMIT = 100
-GREEN_BELOW = 70  # percent: green below this, amber below RED_FROM, red from RED_FROM
-RED_FROM = 90
 # Screen readers hear the occupancy at most this often (a busy gym pushes a change every few seconds);
 # a change held back is said on the next push or heartbeat after the pause.
 ANNOUNCE_EVERY_MS = 10_000
@@ -69,11 +67,7 @@ class LiveState(rx.State):
     @rx.var
     def band(self) -> str:
         """green below 70 %, amber below 90 %, red from 90 % (exact, not the rounded percent)."""
-        if self.maximum <= 0:
-            return "green"
-        if self.current * 100 < GREEN_BELOW * self.maximum:
-            return "green"
-        return "amber" if self.current * 100 < RED_FROM * self.maximum else "red"
+        return bands.COLOURS[bands.band(self.current, self.maximum)]
 
     @rx.var
     def fill(self) -> str:

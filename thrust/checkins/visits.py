@@ -1,9 +1,9 @@
-"""Visits after the fact: the list of visits each role may read, and check-ins per hour (counts, no names)."""
+"""Visits after the fact: the list of visits each role may read (occupancy over time: thrust/analytics)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,8 +11,7 @@ from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, Permission, allowed, require
 from thrust.checkins.capabilities import VIEW_NAMES, VIEW_OCCUPANCY
-from thrust.core.errors import PermissionDenied, ValidationFailed
-from thrust.core.types import utcnow
+from thrust.core.errors import PermissionDenied
 from thrust.members.search import visible_to
 from thrust.models import CheckIn, Member
 
@@ -58,33 +57,3 @@ def list_visits(
         .limit(max(1, min(limit, 100)))
     ).all()
     return [(visit, name) for visit, name in rows], total
-
-
-MAX_HISTORY_DAYS = 31
-
-
-def hourly_history(
-    session: Session, actor: Actor, *, days: int = 1, now: datetime | None = None
-) -> list[tuple[datetime, int]]:
-    """Check-ins per hour over the last `days` (at most 31), oldest first: counts only, no names."""
-    require(actor, *VIEW_OCCUPANCY)
-    if not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
-        raise ValidationFailed.on("days", f"Days must be a whole number from 1 to {MAX_HISTORY_DAYS}")
-    now = now or utcnow()
-    since = (now - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    if session.get_bind().dialect.name == "postgresql":
-        bucket: Any = sa.func.date_trunc("hour", sa.func.timezone("UTC", col(CheckIn.check_in_time)))
-    else:
-        bucket = sa.func.strftime("%Y-%m-%d %H:00:00", col(CheckIn.check_in_time))
-    rows = session.exec(
-        select(bucket.label("hour"), sa.func.count())
-        .where(col(CheckIn.check_in_time) >= since, col(CheckIn.check_in_time) <= now)
-        .group_by(bucket)
-        .order_by(bucket)
-    ).all()
-    counts: dict[datetime, int] = {}
-    for hour, count in rows:
-        moment = hour if isinstance(hour, datetime) else datetime.fromisoformat(str(hour))
-        counts[moment.replace(tzinfo=UTC)] = int(count)
-    hours = int((now - since).total_seconds() // 3600) + 1
-    return [(since + timedelta(hours=h), counts.get(since + timedelta(hours=h), 0)) for h in range(hours)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from thrust.core.schemas import ApiModel, Name, PatchModel, Whole
+from thrust.core.schemas import ApiModel, Flag, Name, PatchModel, Whole
 from thrust.gym.service import (
     AUTO_CHECKOUT_RANGE,
     CAPACITY_RANGE,
@@ -25,6 +25,7 @@ class GymOut(ApiModel):
     timezone: str
     auto_checkout_hours: int
     opening_hours: dict[str, list[str] | None]
+    public_occupancy: bool = Field(description="Whether /busy and /api/v1/public/occupancy answer")
     updated_at: datetime
 
 
@@ -71,3 +72,6 @@ class GymPatch(PatchModel):
     timezone: Timezone = None
     auto_checkout_hours: Whole(*AUTO_CHECKOUT_RANGE) = None
     opening_hours: OpeningHours = None
+    public_occupancy: Flag = Field(
+        default=None, description="Tell anyone how busy the gym is: the public page /busy and its API."
+    )

@@ -121,6 +121,7 @@ def update_gym(
     timezone: str | None = None,
     auto_checkout_hours: int | None = None,
     opening_hours: dict[str, Any] | None = None,
+    public_occupancy: bool | None = None,
 ) -> GymSettings:
     """Change the gym's settings; None leaves a field unchanged, a day left out keeps its hours."""
     require(actor, Permission.SETTINGS_MANAGE)
@@ -148,6 +149,8 @@ def update_gym(
         problems.extend(
             FieldProblem("openingHours", message) for message in _opening_hours_problems(opening_hours)
         )
+    if public_occupancy is not None and not isinstance(public_occupancy, bool):
+        problems.append(FieldProblem("publicOccupancy", "Choose on or off"))
     if problems:
         raise ValidationFailed(details=problems)
 
@@ -167,6 +170,8 @@ def update_gym(
                 span = opening_hours[day]
                 merged[day] = None if span is None else [span[0], span[1]]
         gym.opening_hours = merged  # a new dict, so the JSON column is seen as changed
+    if public_occupancy is not None:
+        gym.public_occupancy = public_occupancy
     session.add(gym)
     session.flush()
     return gym

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thrust.analytics.jobs import JOBS as ANALYTICS_JOBS
 from thrust.checkins.jobs import JOBS as CHECKIN_JOBS
 from thrust.core.jobs import Job
 from thrust.members.jobs import JOBS as MEMBER_JOBS
@@ -9,4 +10,4 @@ from thrust.reminders.jobs import JOBS as REMINDER_JOBS
 from thrust.system.cleanup import JOBS as CLEANUP_JOBS
 
 # The seed's three (auto check-out hourly, expiry alerts daily, cleanup weekly) and the search tidy-up.
-JOBS: list[Job] = [*CHECKIN_JOBS, *REMINDER_JOBS, *CLEANUP_JOBS, *MEMBER_JOBS]
+JOBS: list[Job] = [*CHECKIN_JOBS, *REMINDER_JOBS, *CLEANUP_JOBS, *MEMBER_JOBS, *ANALYTICS_JOBS]
