@@ -42,6 +42,9 @@ WORD_RULES: dict[tuple[str, str], set[str]] = {
     # the end after the start, an age of 5 to 110, an active trainer, an email no one else uses
     ("POST", f"{API}/members"): {"membershipEnd", "dateOfBirth", "assignedTrainerId", "email"},
     ("PATCH", f"{API}/members/{{member_id}}"): {"membershipEnd", "dateOfBirth", "assignedTrainerId", "email"},
+    # a range of days: the start not after the end, and not longer than its bucket size allows
+    ("GET", f"{API}/check-ins/history"): {"from", "to"},
+    ("GET", f"{API}/analytics/visits"): {"from", "to"},
     # the file's contents and the mapping of its columns
     ("POST", f"{API}/members/import/preview"): {"file", "mapping"},
     ("POST", f"{API}/members/import"): {"file", "mapping"},

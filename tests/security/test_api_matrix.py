@@ -121,6 +121,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/analytics/visits"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
     ("GET", "/api/v1/analytics/forecast"): Route(roles_with(P.OCCUPANCY_VIEW)),
     ("GET", "/api/v1/analytics/at-risk"): Route(roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED)),
+    # Off by default (404 then); when the gym switches it on, anyone may ask how busy it is.
+    ("GET", "/api/v1/public/occupancy"): Route(PUBLIC),
     ("GET", "/api/v1/members/{member_id}/reminders"): Route(
         roles_with(P.MEMBERS_VIEW_ALL, P.MEMBERS_VIEW_ASSIGNED), path={"member_id": TARGET}
     ),

@@ -33,6 +33,7 @@ from thrust.analytics.schemas import (
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router, public_router
 from thrust.checkins.service import current_capacity
 from thrust.core.client_address import client_ip
+from thrust.core.http import errors
 from thrust.core.schemas import Data, Day
 
 router = authenticated_router(tags=["analytics"])
@@ -47,7 +48,9 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
-@history_router.get("/check-ins/history", response_model=HistoryOut, summary="Occupancy over time")
+@history_router.get(
+    "/check-ins/history", response_model=HistoryOut, summary="Occupancy over time", responses=errors(400)
+)
 def history(
     actor: CurrentActor,
     session: SessionDep,
@@ -56,7 +59,8 @@ def history(
     bucket: Annotated[BucketSize, Query(description="hour (up to 31 days), day or week")] = BucketSize.HOUR,
 ) -> HistoryOut:
     """Check-ins, average and peak occupancy per hour, day or week of the gym's calendar (today by
-    hour by default). A day with a clock change has 23 or 25 hours. No names: anyone signed in."""
+    hour by default). A day with a clock change has 23 or 25 hours. No names: anyone signed in.
+    `from` must not be after `to`; a range covers at most 31 days by hour, 366 by day, 1098 by week."""
     found = service.history(session, actor, first=first, last=last, bucket=bucket)
     zone = ZoneInfo(found.timezone)
     return HistoryOut(
@@ -132,9 +136,12 @@ def heatmap(
     )
 
 
-@router.get("/analytics/visits", response_model=Data[MixOut], summary="Visit lengths and tiers")
+@router.get(
+    "/analytics/visits", response_model=Data[MixOut], summary="Visit lengths and tiers", responses=errors(400)
+)
 def visits(actor: CurrentActor, session: SessionDep, first: From = None, last: To = None) -> Data[MixOut]:
-    """How long visits lasted, and which membership tiers they came from (the last 30 days by default)."""
+    """How long visits lasted, and which membership tiers they came from (the last 30 days by default).
+    `from` must not be after `to`, and the range covers at most 366 days."""
     found = service.visit_mix(session, actor, first=first, last=last)
     return Data(
         data=MixOut.model_validate(
@@ -187,6 +194,7 @@ def at_risk(
     "/public/occupancy",
     response_model=Data[PublicOccupancyOut],
     summary="How busy the gym is now (public, when the gym switches it on)",
+    responses=errors(404, 429),
 )
 def public_occupancy_now(
     request: Request, response: Response, session: SessionDep
