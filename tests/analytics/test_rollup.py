@@ -90,3 +90,17 @@ def test_an_open_visit_holds_the_roll_up_back_until_it_is_closed(db: Session) ->
 def test_no_visits_nothing_to_roll_up(db: Session) -> None:
     assert advance(db, now=NOW) == 0 and rolled_until(db) is None
     assert db.execute(sa.text("SELECT count(*) FROM occupancy_slots")).scalar() == 0
+
+
+def test_deleting_a_member_takes_their_visits_out_of_the_rolled_up_past(db: Session) -> None:
+    from tests.factories import actor_for, make_user
+    from thrust.members.service import delete_member
+    from thrust.models import Role
+
+    visits = random_visits(db, 120, seed=3)
+    advance(db, now=NOW)
+    leaving = visits[0].member_id
+    assert any(v.member_id == leaving for v in visits[1:])  # a regular: several visits to take out
+    delete_member(db, actor_for(make_user(db, role=Role.ADMIN)), leaving)
+    db.expire_all()
+    same_figures(db)

@@ -24,6 +24,7 @@ from thrust.models import (
     GymSettings,
     Member,
     MembershipReminder,
+    OccupancySlot,
     ReminderOptOut,
     Role,
     User,
@@ -109,6 +110,7 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     db.add(ReminderOptOut(member_id=demo_member.id))
     db.flush()
     demo_visits = _count(db, CheckIn) - 1
+    assert _count(db, OccupancySlot) > 0  # the seed summed up the demo's past for the dashboard
 
     expected = DemoImpact(members=MEMBERS, visits=demo_visits, trainers=5, unassigned=1)
     assert service.removal_impact(db, admin) == expected
@@ -132,6 +134,7 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     assert _count(db, MembershipReminder) == _count(db, ReminderOptOut) == 0
     assert [s.user_id for s in db.exec(select(AuthSession)).all()] == [kept.user_id]
     assert db.get(GymSettings, 1).max_capacity == capacity
+    assert _count(db, OccupancySlot) == 0  # the demo's past left the charts; the roll-up job starts again
     # Live screens are told once the transaction commits: now only the kept member is inside.
     channel, message = db.info[OUTBOX_KEY][-1]
     assert (channel, message["type"]) == ("capacity", "demo-data-removed")

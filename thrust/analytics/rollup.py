@@ -5,7 +5,10 @@ visits-per-day or an 8-week heatmap reads a few thousand rows instead of a milli
   still open (or now): a quarter hour is rolled up only when no visit inside it can change any more by
   the desk (a late check-out closes an open visit, which the roll-up has not reached).
 - `refresh` recomputes the rolled-up quarters that changed visits touch: a deleted member's visits, an
-  edited or removed visit. Services that change past visits call it in the same transaction.
+  edited or removed visit. Services that change past visits call it in the same transaction
+  (`spans_of_members` reads what a deletion is about to take away).
+- `reset` forgets the whole roll-up (the demo data's removal takes most visits at once); the job builds
+  it again from the first visit.
 """
 
 from __future__ import annotations
@@ -95,3 +98,24 @@ def refresh(session: Session, spans: Iterable[tuple[datetime, datetime | None]])
         else:
             runs.append([first, last])
     return sum(_write(session, first, last) for first, last in runs)
+
+
+def spans_of_members(
+    session: Session, member_ids: Iterable[object]
+) -> list[tuple[datetime, datetime | None]]:
+    """The (check-in, check-out) of these members' visits inside the rolled-up past: read before deleting
+    them, handed to `refresh` after."""
+    line = rolled_until(session)
+    ids = list(member_ids)
+    if line is None or not ids:
+        return []
+    t = CheckIn.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa.select(t.check_in_time, t.check_out_time).where(t.member_id.in_(ids), t.check_in_time < line)
+    )
+    return [(start, end) for start, end in rows]
+
+
+def reset(session: Session) -> None:
+    """Forget the roll-up; the next `advance` builds it again from the first visit."""
+    session.execute(OccupancySlot.__table__.delete())  # type: ignore[attr-defined]

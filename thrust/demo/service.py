@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from thrust.analytics import rollup
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, revoke_sessions_of
 from thrust.checkins.service import CAPACITY_CHANNEL, current_capacity
@@ -171,6 +172,7 @@ def remove_demo_data(session: Session, actor: Actor) -> DemoImpact:
     )
     # Children first: what the foreign keys would cascade, deleted explicitly and counted.
     visits = rows_changed(session.execute(sa.delete(CheckIn).where(col(CheckIn.member_id).in_(demo_members))))
+    rollup.reset(session)  # most of the past went with them: the roll-up job sums up what is left
     demo_plans = sa.select(col(WorkoutPlan.id)).where(col(WorkoutPlan.member_id).in_(demo_members))
     session.execute(sa.delete(WorkoutProgress).where(col(WorkoutProgress.plan_id).in_(demo_plans)))
     for table in (WorkoutPlan, MembershipReminder, ReminderOptOut):

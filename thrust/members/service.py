@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from thrust.analytics import rollup
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
@@ -399,6 +400,8 @@ def delete_member(session: Session, actor: Actor, member_id: uuid.UUID) -> None:
     require(actor, *DELETE_MEMBERS)
     member = _load_visible(session, actor, member_id)
     user = session.get(User, member.user_id)
+    gone = rollup.spans_of_members(session, [member.id])
     # Deleting the user cascades to the member row, its visits, plans and progress.
     session.delete(user)
     session.flush()
+    rollup.refresh(session, gone)  # the occupancy charts' past no longer counts these visits
