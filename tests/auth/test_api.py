@@ -29,6 +29,7 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/ready"),
     ("GET", "/api/v1/reminders/unsubscribe"),
     ("POST", "/api/v1/reminders/unsubscribe"),
+    ("GET", "/api/v1/public/occupancy"),  # how busy the gym is, once the gym switches it on
 }
 
 
@@ -391,7 +392,8 @@ def test_gym_settings_read_by_anyone_signed_in_changed_by_admins(client: TestCli
     got = client.get("/api/v1/settings/gym", headers=member)
     assert got.status_code == 200
     assert set(got.json()["data"]) == {
-        "name", "maxCapacity", "timezone", "autoCheckoutHours", "openingHours", "updatedAt",
+        "name", "maxCapacity", "timezone", "autoCheckoutHours", "openingHours", "publicOccupancy",
+        "updatedAt",
     }  # fmt: skip
     for who in (member, trainer):
         _error(client.patch("/api/v1/settings/gym", json={"maxCapacity": 50}, headers=who), 403, "FORBIDDEN")
