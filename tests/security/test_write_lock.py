@@ -26,6 +26,8 @@ from thrust.core.settings import Settings
 from thrust.reminders.service import UNSUBSCRIBE_PATH, unsubscribe_token
 from thrust.ui import routes
 
+# Off by default: its answer (404) still comes at once, read-only, without waiting for the lock.
+SWITCHED_OFF = {"/api/v1/public/occupancy": 404}
 PROMPT = 8.0  # seconds; the server's busy timeout is 30 s, so a unit waiting for the lock takes longer
 HOLD_AT_MOST = 25.0  # the lock is released before the server's own writers (jobs) would give up
 
@@ -77,7 +79,7 @@ def test_every_get_route_answers_while_a_writer_holds_the_lock(app_server: AppSe
             started = time.perf_counter()
             response = client.get(url, headers=headers)
             took = time.perf_counter() - started
-            if response.status_code != 200 or took > PROMPT:
+            if response.status_code != SWITCHED_OFF.get(path, 200) or took > PROMPT:
                 slow.append(f"GET {url}: {response.status_code} in {took:.1f} s {response.text[:200]}")
     assert not slow, "\n".join(slow)
 
@@ -99,7 +101,11 @@ def test_every_get_route_answers_in_a_read_only_transaction_on_postgresql(redis_
             for method, path in schema_routes(redis_cluster.url)
             if method == "GET"
         }
-    failed = {path: f"{r.status_code} {r.text[:200]}" for path, r in answers.items() if r.status_code != 200}
+    failed = {
+        path: f"{r.status_code} {r.text[:200]}"
+        for path, r in answers.items()
+        if r.status_code != SWITCHED_OFF.get(path, 200)
+    }
     assert len(answers) >= 8 and not failed, failed
 
 
