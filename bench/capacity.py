@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
 import statistics
 import sys
@@ -22,19 +21,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import throwaway_postgres  # noqa: E402
 from bench.seed import _migrate  # noqa: E402
 from thrust.checkins.service import current_capacity  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_MS = 2.0
 OPEN_VISITS = 100
 
@@ -129,12 +127,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    name = f"thrust_bench_capacity_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres("thrust_bench_capacity", keep=args.keep) as url:
         _migrate(url)
         engine = build_engine(url)
         with Session(engine) as session:
@@ -143,11 +136,6 @@ def main() -> int:
         engine.dispose()
         rows, load_seconds = _load_visits(url, args.visits)
         timings, shown, exact, plan = _time_calls(url, args.calls)
-    finally:
-        if not args.keep:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
     batches = [sorted(timings[i : i + 100]) for i in range(0, len(timings), 100)]
     batch_p95 = ", ".join(f"{b[94]:.2f}" for b in batches if len(b) == 100)
@@ -162,8 +150,6 @@ def main() -> int:
     print(f"p95 of each 100 calls:     {batch_p95} ms (a busy neighbour on the 2 CPUs shows up here)")
     print(f"target:                    p95 <= {TARGET_MS} ms -> {'OK' if p95 <= TARGET_MS else 'MISSED'}")
     print("plan of the count:\n  " + plan.replace("\n", "\n  "))
-    if args.keep:
-        print(f"kept database: {url}")
     return 0 if p95 <= TARGET_MS and shown == exact else 1
 
 

@@ -13,7 +13,6 @@ SQLite with the demo data: <= 150 ms per query.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,13 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import throwaway_postgres  # noqa: E402
 from bench.seed import _migrate  # noqa: E402
 from thrust.analytics import rollup, service  # noqa: E402
 from thrust.analytics.buckets import BucketSize  # noqa: E402
@@ -40,7 +39,6 @@ from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import WEEKDAY_ARRIVALS, WEEKEND_ARRIVALS, seed_demo_data  # noqa: E402
 from thrust.models import Role  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 RUNS = 30
 
 
@@ -183,12 +181,7 @@ def main() -> int:
             engine.dispose()
             run(url, 150, None)
         return 0
-    name = f"thrust_bench_dashboard_{uuid.uuid4().hex[:8]}"
-    admin_engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres("thrust_bench_dashboard", keep=args.keep) as url:
         _migrate(url)
         engine = build_engine(url)
         started = time.perf_counter()
@@ -201,13 +194,6 @@ def main() -> int:
         print(f"seeded {args.members:,} members in {time.perf_counter() - started:.1f} s")
         print(f"COPY of a year of visits: {_load_year(url, args.visits):.1f} s")
         run(url, 100, 300)
-    finally:
-        if args.keep:
-            print(f"kept {url}")
-        else:
-            with admin_engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin_engine.dispose()
     return 0
 
 
