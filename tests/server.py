@@ -3,12 +3,20 @@
 Each kind of server builds its frontend in its own folder (REFLEX_WEB_WORKDIR=.web-<name>): a build
 writes the socket's port into the bundle, so two servers sharing one `.web` would send each other's
 pages to the wrong socket. A lock per folder lets parallel runs in one checkout take turns building.
+
+The other kinds of server start from a copy of the browser tests' build instead (`build_from="e2e"`),
+which saves a frontend build (about a minute on CI's 2 cores) per kind. The socket's address is the one
+thing a build holds of its server: Vite keeps Reflex's env.json in a chunk of its own
+(assets/reflex-env-*.js), and the copy gets that chunk rewritten with its own public URL, byte for byte
+what a build of its own would hold there.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import gzip
+import json
 import os
 import shutil
 import signal
@@ -93,6 +101,56 @@ def share_npm_packages(web: Path) -> None:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def relocate(web: Path, public_url: str) -> None:
+    """Point a copied build's socket and endpoints at `public_url` (see the module docstring)."""
+    endpoints = json.loads((web / "env.json").read_text())
+    old = endpoints["PING"].removesuffix("/ping")  # http(s)://host:port, as Reflex derived it
+    # Reflex's socket address is its API URL with http(s) turned into ws(s).
+    pairs = {old: public_url, old.replace("http", "ws", 1): public_url.replace("http", "ws", 1)}
+    chunks = list((web / "build" / "client" / "assets").glob("reflex-env-*.js"))
+    for path in [web / "env.json", *chunks]:
+        text = path.read_text()
+        for before, after in pairs.items():
+            text = text.replace(before, after)
+        path.write_text(text)
+        if path in chunks:  # the pre-compressed copy the server prefers
+            (path.parent / f"{path.name}.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+def lend_build(lender: str, web: Path, env: dict[str, str], root: Path) -> None:
+    """Give the build folder `web` a copy of the `lender` kind's finished build, recorded as made for the
+    server that `env` describes, so its launcher serves it instead of building. Nothing happens while the
+    lender has no finished build (the server then builds its own: slower, same result)."""
+    source = ROOT / f".web-{lender}"
+    with (ROOT / f".web-{lender}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)  # not while the lender is building
+        try:
+            if not (source / "build" / "thrust-build.json").is_file():
+                return
+            web.mkdir(exist_ok=True)
+            for item in source.iterdir():
+                if item.name == "node_modules":
+                    continue  # share_npm_packages copies those once
+                target = web / item.name
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                else:
+                    target.unlink(missing_ok=True)
+                if item.is_dir() and not item.is_symlink():
+                    shutil.copytree(item, target, symlinks=True)
+                else:
+                    shutil.copy2(item, target, follow_symlinks=False)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    relocate(web, env["THRUST_PUBLIC_URL"])
+    # The fingerprint as this server's launcher computes it (its settings and environment).
+    record = (
+        "import os; from thrust import frontend; from thrust.core.settings import get_settings; "
+        "frontend.write_record(frontend.fingerprint(get_settings(), os.environ))"
+    )
+    subprocess.run([sys.executable, "-c", record], cwd=root, env=env, check=True)
+
+
 @contextlib.contextmanager
 def launch(
     data_dir: Path,
@@ -106,11 +164,14 @@ def launch(
     env: dict[str, str] | None = None,
     port: int | None = None,
     root: Path = ROOT,
+    build_from: str | None = None,
 ) -> Iterator[Server]:
     """Run `python -m thrust serve` until the block ends; the log is data_dir/server.log.
 
     `root` is the checkout it runs from (a test may run a copy it edits); its build folder stays
     ROOT/.web-<name>. A fixed `port` keeps the public URL, so a restart can reuse the last build.
+    `build_from` names the kind whose build it serves (see the module docstring): only for servers
+    whose pages no browser opens.
 
     It trusts one proxy hop, so a test can stand for a client at another address with
     X-Forwarded-For (rate limits are per client address). With `https`, its public URL is
@@ -148,6 +209,8 @@ def launch(
     build_lock = (ROOT / f".web-{name}.lock").open("w")
     fcntl.flock(build_lock, fcntl.LOCK_EX)
     share_npm_packages(ROOT / f".web-{name}")
+    if build_from:
+        lend_build(build_from, ROOT / f".web-{name}", env, root)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -260,7 +323,10 @@ def cluster_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisSer
 
 @pytest.fixture(scope="session")
 def redis_cluster(
-    tmp_path_factory: pytest.TempPathFactory, databases: Databases, cluster_redis: RedisServer
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
+    cluster_redis: RedisServer,
+    app_server: Server,  # its frontend build is copied here (see the module docstring)
 ) -> Iterator[Server]:
     """THRUST with REDIS_URL set and two granian workers, on its own PostgreSQL database (the realtime
     tests' cluster, and the PostgreSQL side of the security suite's account tests)."""
@@ -271,6 +337,7 @@ def redis_cluster(
             name="realtime",
             redis_url=cluster_redis.url,
             workers=2,
+            build_from="e2e",
         ) as server:
             yield server
     except RuntimeError as exc:

@@ -34,9 +34,12 @@ FIGURES: dict[str, tuple[int, int, float]] = {}
 
 
 @pytest.fixture(scope="module")
-def contract_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def contract_server(tmp_path_factory: pytest.TempPathFactory, app_server: Server) -> Iterator[Server]:
+    """The API under schemathesis: a database of its own (the admin's run changes it); the e2e
+    server's frontend build, copied (tests/server.py)."""
+    data = tmp_path_factory.mktemp("contract-data")
     try:
-        with launch(tmp_path_factory.mktemp("contract-data"), name="contract", members=40) as server:
+        with launch(data, name="contract", members=40, build_from="e2e") as server:
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc))

@@ -19,9 +19,13 @@ MEMBERS = 30
 
 
 @pytest.fixture(scope="module")
-def demo_server(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def demo_server(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory, app_server: Server
+) -> Iterator[Server]:
+    """Its own database; the e2e server's build, relocated to its address (tests/server.py)."""
     try:
-        with launch(tmp_path_factory.mktemp("demo-data"), name="demo", members=MEMBERS) as server:
+        data = tmp_path_factory.mktemp("demo-data")
+        with launch(data, name="demo", members=MEMBERS, build_from="e2e") as server:
             # A fresh server's first page and socket are slow: warm them up before the test's 5 s waits.
             page = _page(browser, server.url)
             page.goto("/")

@@ -134,10 +134,12 @@ def test_the_api_docs_page_may_load_swagger_and_run_its_own_script_only(app_serv
 
 
 @pytest.fixture(scope="module")
-def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """THRUST whose public URL is https (as behind a TLS proxy); no demo members."""
+def https_server(tmp_path_factory: pytest.TempPathFactory, app_server: AppServer) -> Iterator[Server]:
+    """THRUST whose public URL is https (as behind a TLS proxy); no demo members. Only its headers are
+    read; it starts from the e2e server's build (tests/server.py)."""
+    data = tmp_path_factory.mktemp("https-data")
     try:
-        with launch(tmp_path_factory.mktemp("https-data"), name="https", https=True, members=0) as server:
+        with launch(data, name="https", https=True, members=0, build_from="e2e") as server:
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc))
