@@ -26,7 +26,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,6 +77,7 @@ class Server:
     data_dir: Path
     redis_url: str | None = None
     pid: int = 0  # `python -m thrust serve`: its session holds reflex, granian and the workers
+    env: dict[str, str] = field(default_factory=dict, compare=False)  # the environment it started with
 
 
 def share_npm_packages(web: Path) -> None:
@@ -143,12 +144,21 @@ def lend_build(lender: str, web: Path, env: dict[str, str], root: Path) -> None:
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     relocate(web, env["THRUST_PUBLIC_URL"])
-    # The fingerprint as this server's launcher computes it (its settings and environment).
-    record = (
+    frontend_record(env, root, write=True)
+
+
+def frontend_record(env: dict[str, str], root: Path = ROOT, *, write: bool = False) -> str:
+    """The fingerprint a server's launcher computes at start from its settings and environment `env`
+    (in a process of the server's environment); with `write`, also recorded as its folder's build's."""
+    script = (
         "import os; from thrust import frontend; from thrust.core.settings import get_settings; "
-        "frontend.write_record(frontend.fingerprint(get_settings(), os.environ))"
+        "made = frontend.fingerprint(get_settings(), os.environ); "
+        f"{'frontend.write_record(made); ' if write else ''}print(made)"
     )
-    subprocess.run([sys.executable, "-c", record], cwd=root, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
 
 
 @contextlib.contextmanager
@@ -241,7 +251,7 @@ def launch(
         fcntl.flock(build_lock, fcntl.LOCK_UN)
         build_lock.close()
     try:
-        yield Server(url=url, db_url=db_url, data_dir=data_dir, redis_url=redis_url, pid=process.pid)
+        yield Server(url, db_url, data_dir, redis_url, pid=process.pid, env=env)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:

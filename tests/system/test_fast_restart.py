@@ -1,10 +1,14 @@
 """A restart of `python -m thrust serve` reuses the last frontend build while the code is unchanged (run
-from a copy of the app). That a changed source, asset or setting makes the next start build again is
-the fingerprint's and the build record's to decide: tests/core/test_frontend_fingerprint.py (a third
-start here would cost the suite a whole frontend build)."""
+from a copy of the app), and the build the launcher made for the session's e2e server is one a restart
+would reuse. That a changed source, asset or setting makes the next start build again is the
+fingerprint's and the build record's to decide: tests/core/test_frontend_fingerprint.py.
+
+The copy's first start takes the e2e server's build (tests/server.py `build_from`) rather than making
+one more: the session's e2e server is the launcher's own build, checked below."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 import urllib.request
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server import ROOT, free_port, launch
+from tests.server import ROOT, Server, free_port, frontend_record, launch
 
 pytestmark = pytest.mark.slow
 
@@ -51,13 +55,21 @@ def fetch(url: str) -> tuple[int, str]:
         return response.status, response.read().decode(errors="replace")
 
 
-def test_a_restart_reuses_the_build(tmp_path: Path, checkout: Path) -> None:
+def test_the_launchers_build_is_the_one_a_restart_would_reuse(app_server: Server) -> None:
+    """The record the launcher wrote next to the e2e server's build (made by `thrust serve` on a clean
+    checkout) matches the fingerprint that server's next start computes: a build never invalidates
+    itself (by writing into the sources it hashes, say)."""
+    record = json.loads((ROOT / ".web-e2e" / "build" / "thrust-build.json").read_text())
+    assert record["fingerprint"] == frontend_record(app_server.env)
+
+
+def test_a_restart_reuses_the_build(tmp_path: Path, checkout: Path, app_server: Server) -> None:
     data, port = tmp_path / "data", free_port()
 
-    def start():  # the same checkout, database and address each time
-        return launch(data, name="restart", port=port, root=checkout, members=0)
+    def start(build_from: str | None = None):  # the same checkout, database and address each time
+        return launch(data, name="restart", port=port, root=checkout, members=0, build_from=build_from)
 
-    with start():
+    with start(build_from="e2e"):
         pass
     built = build_files()
     assert built, "the first start left no build"
