@@ -87,6 +87,7 @@ def _range_picker() -> rx.Component:
         # New values from the server re-mount the uncontrolled date inputs.
         key=C.range_from + C.range_to,
         id="visits-range",
+        width=rx.breakpoints(initial="100%", md="auto"),
     )
     return rx.flex(
         rx.vstack(

@@ -273,6 +273,8 @@ class StaffChartsState(rx.State):
     @requires(*VIEW_GYM_ANALYTICS)
     async def choose_period(self, days: str | list[str]) -> Any:
         """The last 30, 90 or 365 days, up to today."""
+        if days == "":  # the chosen period clicked again: it stays chosen
+            return
         period = choice_arg(days, "days", PERIODS)
         self.period = period
         async for update in self._show_range(None, None, int(period)):

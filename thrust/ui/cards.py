@@ -117,29 +117,30 @@ def metric_card(
     number = rx.text(
         value, size="7", weight="bold", line_height="1.1", class_name="thrust-metric-value thrust-num"
     )
-    return rx.link(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    icon_tile(icon, tone=tone, box="2rem", icon_size=16),
-                    rx.text(label, size="2", weight="medium", color=styles.MUTED, trim="both"),
-                    rx.spacer(),
-                    rx.icon("arrow-up-right", size=14, color=styles.MUTED, class_name="thrust-metric-arrow"),
-                    align="center",
-                    spacing="2",
-                    width="100%",
-                ),
-                rx.cond(loaded, number, rx.skeleton(rx.box(height="2.25rem", width="4rem"), loading=True)),
-                *([rx.text(hint, size="1", color=hint_color, weight="medium")] if hint is not None else []),
+    card = rx.card(
+        rx.vstack(
+            rx.hstack(
+                icon_tile(icon, tone=tone, box="2rem", icon_size=16),
+                rx.text(label, size="2", weight="medium", color=styles.MUTED, trim="both"),
+                rx.spacer(),
+                rx.icon("arrow-up-right", size=14, color=styles.MUTED, class_name="thrust-metric-arrow"),
+                align="center",
                 spacing="2",
                 width="100%",
-                align="start",
             ),
-            size="2",
+            rx.cond(loaded, number, rx.skeleton(rx.box(height="2.25rem", width="4rem"), loading=True)),
+            *([rx.text(hint, size="1", color=hint_color, weight="medium")] if hint is not None else []),
+            spacing="2",
             width="100%",
-            height="100%",
-            class_name="thrust-metric",
+            align="start",
         ),
+        size="2",
+        width="100%",
+        height="100%",
+        class_name="thrust-metric",
+    )
+    return rx.link(
+        card,
         href=href,
         underline="none",
         color="inherit",
