@@ -61,6 +61,7 @@ def test_today_draws_the_day_over_its_typical_curve_the_capacity_and_a_dashed_fo
     assert not chart.empty
     today = trace(chart.figure, "Today")
     assert list(today.x)[:3] == ["00:00", "01:00", "02:00"] and len(today.x) == 24
+    assert list(chart.figure.layout.xaxis.tickvals) == ["00:00", "04:00", "08:00", "12:00", "16:00", "20:00"]
     assert list(today.y)[14] == 2.0 and list(today.y)[15] is None  # 15:00 has not begun
     assert set(trace(chart.figure, "Typical Wednesday").y) == {4.0}
     # A crowd far below the capacity keeps the line in the legend, where a tap shows it.
@@ -246,3 +247,8 @@ def test_the_capacity_line_is_drawn_when_the_day_comes_near_it() -> None:
     chart = charts.today_chart(day, Forecast(2, 40, [], "", 1.0), now)
     capacity = trace(chart.figure, "Capacity (40)")
     assert capacity.visible is True and capacity.line.dash == "dot"
+
+
+def test_a_blank_chart_is_small() -> None:
+    """Every client receives the charts' values when it connects, before any chart loads."""
+    assert len(pio.to_json(charts.blank())) < 100

@@ -71,6 +71,11 @@ def _figure(traces: Sequence[go.BaseTraceType], **layout: Any) -> go.Figure:
     return go.Figure(data=list(traces), layout=base)
 
 
+def blank() -> go.Figure:
+    """A figure with nothing in it (a chart's value before it loads): no data, no template."""
+    return go.Figure(layout={"template": {}})
+
+
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """CSV text: one header row, then the rows (None as an empty cell, floats as they are)."""
     out = io.StringIO()
@@ -178,8 +183,8 @@ def today_chart(day: Day, forecast: Forecast, now: datetime) -> Chart:
         hovermode="x unified",
         barmode="overlay",
         shapes=shapes,
-        # Every third hour named: eight labels fit a phone's width.
-        xaxis={"type": "category", "tickangle": 0, "tickmode": "array", "tickvals": labels[::3]},
+        # Every fourth hour named: six labels fit a phone's width.
+        xaxis={"type": "category", "tickangle": 0, "tickmode": "array", "tickvals": labels[::4]},
         yaxis={"title": {"text": "People inside"}},
     )
     rows = [

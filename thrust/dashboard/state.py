@@ -1,5 +1,5 @@
 """State of the staff dashboard (admins and trainers): the metric cards and members at risk, then the
-charts in a state of their own, loaded in the background, so the cards never wait for them.
+charts in a state of their own, loaded by an event of their own after the cards', so the cards never wait.
 
 Thin: each handler calls the analytics service (thrust/analytics/service.py) in a worker thread and keeps
 what the page shows; the charts' figures and CSV come from thrust/dashboard/charts.py. Everything here is
@@ -22,7 +22,6 @@ from thrust.analytics.buckets import BucketSize
 from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
 from thrust.analytics.profile import Heatmap
 from thrust.analytics.summary import Summary
-from thrust.auth.background import background_actor, background_requires
 from thrust.auth.guard import choice_arg, form_values, requires, signed_in
 from thrust.auth.rbac import Actor, Permission, allowed
 from thrust.auth.state import acting_user, user_bound
@@ -188,11 +187,12 @@ def _read_visits(
 class StaffChartsState(rx.State):
     """The charts: figures, what each says in a line, whether it has data, and its CSV (backend only)."""
 
-    today_fig: go.Figure = go.Figure()
-    visits_fig: go.Figure = go.Figure()
-    heatmap_fig: go.Figure = go.Figure()
-    lengths_fig: go.Figure = go.Figure()
-    tiers_fig: go.Figure = go.Figure()
+    # Blank until loaded: every client receives these defaults when it connects, so they stay small.
+    today_fig: go.Figure = charts.blank()
+    visits_fig: go.Figure = charts.blank()
+    heatmap_fig: go.Figure = charts.blank()
+    lengths_fig: go.Figure = charts.blank()
+    tiers_fig: go.Figure = charts.blank()
     summaries: dict[str, str] = {}
     empty: dict[str, bool] = {}
     busiest: list[str] = []
@@ -226,11 +226,11 @@ class StaffChartsState(rx.State):
         self.range_label = charts.range_label(read.first, read.last)
         self.range_errors = {}
 
-    @rx.event(background=True)
-    @background_requires(*VIEW_GYM_ANALYTICS)
+    @rx.event
+    @requires(*VIEW_GYM_ANALYTICS)
     async def load_charts(self) -> Any:
-        """Every chart in one read, off the event loop and outside the state lock."""
-        actor = background_actor()
+        """Every chart in one read (an event of its own after the cards', so they never wait for it)."""
+        actor = await acting_user(self)
         now = utcnow()
 
         def read(session: Session) -> tuple[charts.Chart, charts.Chart, Heatmap, date, _VisitsRead]:
@@ -242,19 +242,15 @@ class StaffChartsState(rx.State):
             visits = _read_visits(session, actor, None, None, days=int(PERIODS[0]))
             return today, charts.heatmap_chart(found), found, day, visits
 
-        # Only a toast on refusal (no state var is set), so the read runs outside the lock.
         with refusals(self) as refused:
             today, heat, found, day, visits = await in_unit_of_work(read, read_only=True)
-        if refused:
-            return refused.toast
-        async with self:
             self._keep("today", today, f"occupancy-{day.isoformat()}")
             self._keep("heatmap", heat, f"weekday-hours-{day.isoformat()}")
             self.busiest, self.quietest = found.busiest, found.quietest
             self._keep_visits(visits)
             self.period = PERIODS[0]
             self.loaded = True
-        return None
+        return refused.toast if refused else None
 
     async def _show_range(self, first: date | None, last: date | None, days: int | None = None) -> Any:
         actor = await acting_user(self)
