@@ -99,7 +99,7 @@ def _range_picker() -> rx.Component:
         direction=rx.breakpoints(initial="column", md="row"),
         justify="between",
         align=rx.breakpoints(initial="start", md="end"),
-        gap="3",
+        gap="4",
         width="100%",
     )
 
