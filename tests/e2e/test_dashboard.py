@@ -136,6 +136,18 @@ def test_a_member_sees_the_live_card_and_no_staff_numbers(
     expect(page.locator(".thrust-metric")).to_have_count(0)
 
 
+def test_the_charts_follow_the_colour_mode_when_it_is_switched(admin_page: Page) -> None:
+    page = admin_page
+    wait_for_charts(page)
+    tick = page.locator("#visits-chart .xtick text").first
+    fill = "e => getComputedStyle(e).fill"
+    assert tick.evaluate(fill) == "rgb(96, 100, 108)"  # slate 11 on a light card
+    page.get_by_role("button", name="Toggle dark mode").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
+    tick_fill = "getComputedStyle(document.querySelector('#visits-chart .xtick text')).fill"
+    page.wait_for_function(f"() => {tick_fill} === 'rgb(176, 180, 186)'")  # slate 11, dark
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_on_a_desk_and_a_phone(new_page: Callable[..., Page], app_url: str, scheme: str) -> None:
     page = new_page(dark=scheme == "dark")
