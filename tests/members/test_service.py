@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date, timedelta
 
@@ -82,6 +83,21 @@ def test_filters(db: Session, world: dict) -> None:
     assert names(directory.list_members(db, admin, MemberFilters(unassigned=True))) == ["Cy Twombly"]
     assert names(directory.list_members(db, admin, MemberFilters(expiring_within_days=7))) == ["Zoë Ångström"]
     assert names(directory.list_members(db, admin, MemberFilters(expired=True))) == ["Ana Ruiz"]
+
+
+def test_memberships_started_this_month_up_to_today(db: Session, world: dict) -> None:
+    """The dashboard's "new this month" card links here: the 1st of the gym's month up to today."""
+    admin = actor_for(world["admin"])
+    today = date.today()
+    world["bob"].membership_start = today.replace(day=1)
+    world["cy"].membership_start = today + timedelta(days=1)  # signed up, not begun yet
+    world["zoe"].membership_start = today.replace(day=1) - timedelta(days=1)  # last month
+    db.flush()
+    started = parse_filters({"startedThisMonth": "true"})
+    assert started.started_this_month
+    assert names(directory.list_members(db, admin, started)) == ["Bob Stone"]
+    both = dataclasses.replace(started, statuses=(MemberStatus.ACTIVE,))
+    assert directory.list_members(db, admin, both).total == 0  # Bob is frozen
 
 
 def test_sort_and_paginate_with_total(db: Session, world: dict) -> None:

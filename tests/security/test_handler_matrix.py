@@ -75,6 +75,8 @@ SIGNED_IN_ALLOW_LIST = {
     "reminders of members the service lets them see, anyone else nothing",
     "thrust.demo.state.DemoDataState.load_banner": "every page's loader: the service tells admins whether "
     "demo data is loaded, anyone else nothing (removing it needs demo:remove)",
+    "thrust.dashboard.state.StaffCardsState.open_dashboard": "the dashboard's loader: hands staff on to "
+    "the guarded card and chart loaders, anyone else nothing",
 }
 SETVAR_REASON = (
     "Reflex's setvar only calls the state's own `set_<var>` method; auto-setters are off and "

@@ -56,3 +56,38 @@ def test_confirm_dialog_has_a_cancel_without_a_handler_and_closes_through_on_ope
 def test_text_field_ties_label_input_and_message() -> None:
     out = _html(text_field("Email", "email", errors=rx.Var.create({"email": "Taken"}), type="email"))
     assert '"email-error"' in out and "htmlFor" in out and '"aria-invalid"' in out
+
+
+def test_a_metric_card_is_one_link_to_what_explains_it() -> None:
+    to_list = _html(cards.metric_card("active", "user-check", "Active", 12, href="/members?status=ACTIVE"))
+    assert (
+        "metric-active" in to_list
+        and "/members?status=ACTIVE" in to_list
+        and "thrust-metric-value" in to_list
+    )
+    to_chart = _html(
+        cards.metric_card("visits", "door-open", "Visits", 3, href="#visits-chart", hint="today")
+    )
+    assert "#visits-chart" in to_chart and "today" in to_chart
+
+
+def test_a_chart_card_has_its_download_its_placeholder_and_its_empty_state() -> None:
+    import plotly.graph_objects as go
+
+    from thrust.ui.charts import chart_card
+
+    out = _html(
+        chart_card(
+            "visits-chart",
+            "chart-column",
+            "Visits per day",
+            go.Figure(),
+            summary=rx.Var.create("12 visits"),
+            empty=rx.Var.create(False),
+            loaded=rx.Var.create(True),
+            empty_text="No visits yet.",
+            on_download=rx.console_log("csv"),
+        )
+    )
+    assert "visits-chart-csv" in out and "as CSV" in out and "No visits yet." in out
+    assert "visits-chart-plot" in out and "Skeleton" in out

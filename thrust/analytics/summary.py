@@ -75,14 +75,13 @@ def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> S
     def filtered(filters: MemberFilters) -> sa.ColumnElement[int]:
         return _members(matching(filters, today))
 
-    month_start = today.replace(day=1)
     members = session.execute(
         sa.select(
             filtered(MemberFilters(statuses=(MemberStatus.ACTIVE,))),
             filtered(MemberFilters(statuses=(MemberStatus.FROZEN,))),
             filtered(MemberFilters(statuses=(MemberStatus.INACTIVE,))),
             *(filtered(MemberFilters(expiring_within_days=days)) for days in EXPIRING_SOON_DAYS),
-            _members([Member.membership_start >= month_start, Member.membership_start <= today]),  # type: ignore[list-item]
+            filtered(MemberFilters(started_this_month=True)),
         ).where(scope)
     ).one()
     visits_today, visits_last_week, average_minutes = _visits(session, clock, scope, today, now)

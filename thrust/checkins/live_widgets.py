@@ -41,7 +41,6 @@ LIVE_CSS = f"""
 .thrust-live-dot {{ animation: thrust-pulse 2s infinite; }}
 .thrust-slide-in {{ animation: thrust-slide-in 0.35s ease-out; }}
 .thrust-bar-fill {{ transition: width 0.6s cubic-bezier(.2,.8,.2,1), background-color 0.6s; }}
-.thrust-num {{ font-variant-numeric: tabular-nums; }}
 """
 
 

@@ -1,15 +1,21 @@
-"""The dashboard: the first page staff see."""
+"""The dashboard: the first page everyone sees. The live capacity card for all; for staff (admins and
+trainers) the metric cards, members at risk and the charts of thrust/dashboard/staff_*.py."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
 from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.checkins.state import LiveState
+from thrust.dashboard.staff_cards import at_risk_card, member_cards, renewal_cards, today_cards
+from thrust.dashboard.staff_charts import staff_charts
+from thrust.dashboard.state import StaffCardsState
 from thrust.ui import routes, styles
-from thrust.ui.cards import coming_soon, titled_card
+from thrust.ui.cards import titled_card
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.shell import can
 
 
 def _card(icon: str, title: str, text: str) -> rx.Component:
@@ -35,34 +41,61 @@ def _capacity_card() -> rx.Component:
     )
 
 
+def staff_view() -> rx.Component:
+    """What admins and trainers see: today at a glance, their members, renewals and who to call, then
+    the gym's charts."""
+    return rx.vstack(
+        rx.grid(
+            _capacity_card(),
+            today_cards(),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="3",
+            width="100%",
+        ),
+        member_cards(),
+        rx.grid(
+            rx.vstack(
+                rx.heading("Renewals", size="3", weight="bold"),
+                renewal_cards(),
+                spacing="2",
+                width="100%",
+            ),
+            rx.vstack(at_risk_card(), width="100%", padding_top=rx.breakpoints(initial="0", md="2rem")),
+            columns=rx.breakpoints(initial="1", md="1fr 2fr"),
+            spacing="4",
+            width="100%",
+        ),
+        staff_charts(),
+        spacing="5",
+        width="100%",
+        id="staff-dashboard",
+    )
+
+
+def everyone_view() -> rx.Component:
+    """Everyone else: the live card (the member's own view joins it here)."""
+    return rx.grid(
+        _capacity_card(),
+        _card("users", "Members", "Search, filter and manage memberships, fast at 100,000 members."),
+        _card("sparkles", "AI planner", "Four-week workout plans, generated and tracked."),
+        columns=rx.breakpoints(initial="1", md="3"),
+        spacing="4",
+        width="100%",
+    )
+
+
 @page(
     routes.DASHBOARD,
     "Dashboard",
     needs=SIGNED_IN,
-    on_load=[LiveState.load_live],
+    on_load=[LiveState.load_live, StaffCardsState.open_dashboard],
     nav=Nav(1, "layout-dashboard"),
 )
 def dashboard() -> rx.Component:
     return rx.vstack(
         live_styles(),
-        rx.grid(
-            _capacity_card(),
-            _card("users", "Members", "Search, filter and manage memberships, fast at 100,000 members."),
-            _card("sparkles", "AI planner", "Four-week workout plans, generated and tracked."),
-            columns=rx.breakpoints(initial="1", md="3"),
-            spacing="4",
-            width="100%",
-        ),
-        coming_soon(
-            "layout-dashboard",
-            "Your gym at a glance",
-            "The dashboard will gather what the front desk and the owner look at first. "
-            "Numbers appear here once the features that produce them are in; nothing is made up.",
-            [
-                "Today's visits and the busiest hours",
-                "Memberships expiring this week",
-            ],
-        ),
+        # Shown to staff only (cosmetic: every handler behind it checks again on the server).
+        rx.cond(can(*VIEW_GYM_ANALYTICS), staff_view(), everyone_view()),
         spacing="5",
         width="100%",
     )

@@ -54,6 +54,7 @@ def _filters(
     trainer_id: uuid.UUID | str | None,
     expiring_within_days: int | None,
     expired: bool | None,
+    started_this_month: bool | None = None,
 ) -> search.MemberFilters:
     # The service reads the filters as text (the UI's form sends text), with the same rules.
     raw: dict[str, Any] = {
@@ -63,6 +64,7 @@ def _filters(
         "trainerId": str(trainer_id) if trainer_id is not None else None,
         "expiringWithinDays": str(expiring_within_days) if expiring_within_days is not None else None,
         "expired": str(expired).lower() if expired is not None else None,
+        "startedThisMonth": str(started_this_month).lower() if started_this_month is not None else None,
     }
     return search.parse_filters({k: v for k, v in raw.items() if v is not None})
 
@@ -74,6 +76,10 @@ QueryTier = Annotated[list[MembershipTier] | None, Query(max_length=len(Membersh
 QueryTrainer = Annotated[TrainerFilter | None, Query(alias="trainerId")]
 QueryExpiring = Annotated[int | None, Query(alias="expiringWithinDays", ge=0, le=search.MAX_EXPIRING_DAYS)]
 QueryExpired = Annotated[bool | None, Query(description="only memberships already ended")]
+QueryStarted = Annotated[
+    bool | None,
+    Query(alias="startedThisMonth", description="only memberships that began this month, up to today"),
+]
 
 
 def _filter_query(
@@ -83,9 +89,10 @@ def _filter_query(
     trainer_id: QueryTrainer = None,
     expiring_within_days: QueryExpiring = None,
     expired: QueryExpired = None,
+    started_this_month: QueryStarted = None,
 ) -> search.MemberFilters:
     """The directory's filters from the query string (the list and the export read the same ones)."""
-    return _filters(q, status, tier, trainer_id, expiring_within_days, expired)
+    return _filters(q, status, tier, trainer_id, expiring_within_days, expired, started_this_month)
 
 
 FilterQuery = Annotated[search.MemberFilters, Depends(_filter_query)]
@@ -366,6 +373,7 @@ def bulk_action(body: BulkActionIn, actor: CurrentActor, session: SessionDep) ->
             chosen.trainer_id,
             chosen.expiring_within_days,
             chosen.expired,
+            chosen.started_this_month,
         )
         updated = bulk.apply_bulk_action(session, actor, action, filters=filters)
     return Data(data=BulkActionOut(updated=updated))

@@ -267,7 +267,7 @@ def list_members(
     require(actor, *VIEW_MEMBERS)
     # Filters on the end date need today first; otherwise today (for the rows' cues) comes from the
     # timezone the page's statement returns.
-    dated = filters.expiring_within_days is not None or filters.expired
+    dated = filters.expiring_within_days is not None or filters.expired or filters.started_this_month
     known_today = clock.today(session) if dated else None
     shape, params = shape_of(filters, known_today or date.min, actor)
     offset = (filters.page - 1) * filters.limit

@@ -9,7 +9,7 @@ import reflex as rx
 
 from thrust.members import components as ui
 from thrust.members.capabilities import CREATE_MEMBERS, MANAGE_MEMBERSHIPS, VIEW_MEMBERS
-from thrust.members.directory_rows import ALL, EXPIRED, EXPIRING_DAYS, NO_TRAINER
+from thrust.members.directory_rows import ALL, EXPIRED, EXPIRING_DAYS, NO_TRAINER, STARTED_THIS_MONTH
 from thrust.members.directory_state import MembersState
 from thrust.members.directory_table import error_panel, no_members, pager, table
 from thrust.members.form_dialog import member_form_dialog
@@ -186,6 +186,7 @@ def _filters() -> rx.Component:
                 rx.select.item("Any end date", value=ALL),
                 *[rx.select.item(f"Ends within {d} days", value=d) for d in EXPIRING_DAYS],
                 rx.select.item("Expired", value=EXPIRED),
+                rx.select.item("Started this month", value=STARTED_THIS_MONTH),
             ],
             "filter-membership",
         ),

@@ -40,6 +40,7 @@ from thrust.members.directory_rows import (
     ORDER_CHOICES,
     PAGE_SIZES,
     SORT_CHOICES,
+    STARTED_THIS_MONTH,
     STATUS_CHOICES,
     TIER_CHOICES,
     MemberRow,
@@ -199,6 +200,8 @@ class MembersState(rx.State):
             raw["trainerId"] = self.trainer
         if self.membership == EXPIRED:
             raw["expired"] = "true"
+        elif self.membership == STARTED_THIS_MONTH:
+            raw["startedThisMonth"] = "true"
         elif self.membership != ALL:
             raw["expiringWithinDays"] = self.membership
         raw["sort"] = self.sort

@@ -173,6 +173,7 @@ class MemberFilterIn(ApiModel):
     trainer_id: TrainerFilter | None = None
     expiring_within_days: ExpiringWithin | None = None
     expired: Flag | None = None
+    started_this_month: Flag | None = None
 
 
 class BulkActionIn(ApiModel):

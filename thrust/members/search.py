@@ -48,6 +48,7 @@ class MemberFilters:
     unassigned: bool = False
     expiring_within_days: int | None = None
     expired: bool = False
+    started_this_month: bool = False  # the membership began this month (the gym's calendar), up to today
     sort: SortKey = SortKey.NAME
     descending: bool = False
     page: int = 1
@@ -96,6 +97,7 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     trainer_id = None if unassigned else reader.identifier("trainerId", "Trainer")
     expiring = reader.integer("expiringWithinDays", "Expiring within", minimum=0, maximum=MAX_EXPIRING_DAYS)
     expired = bool(reader.flag("expired", "Expired"))
+    started_this_month = bool(reader.flag("startedThisMonth", "Started this month"))
     sort_raw = raw.get("sort") or SortKey.NAME.value
     try:
         sort = SortKey(sort_raw)
@@ -116,6 +118,7 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
         unassigned=unassigned,
         expiring_within_days=expiring,
         expired=expired,
+        started_this_month=started_this_month,
         sort=sort,
         descending=order == "desc",
         page=page,
@@ -165,6 +168,7 @@ class Shape:
     trainer: str = ""  # "" (any), "none" (unassigned) or "one"
     expiring: bool = False
     expired: bool = False
+    started_this_month: bool = False
     scope: str = "all"  # whom the viewer may see: "all", "assigned" (trainer) or "own" (member)
     sort: SortKey = SortKey.NAME
     descending: bool = False
@@ -195,6 +199,9 @@ def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) ->
         params["f_until"] = today + timedelta(days=filters.expiring_within_days)
     if filters.expired:
         params["f_today"] = today
+    if filters.started_this_month:
+        params["f_today"] = today
+        params["f_month"] = today.replace(day=1)
     scope, user_id = _scope(actor) if actor is not None else ("all", None)
     if user_id is not None:
         params["f_actor"] = user_id
@@ -205,6 +212,7 @@ def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) ->
         trainer=trainer,
         expiring=filters.expiring_within_days is not None,
         expired=filters.expired,
+        started_this_month=filters.started_this_month,
         scope=scope,
         sort=filters.sort,
         descending=filters.descending,
@@ -245,6 +253,8 @@ def conditions_of(
         conditions.append(member.membership_end.between(bind("f_today"), bind("f_until")))
     if shape.expired:
         conditions.append(member.membership_end < bind("f_today"))
+    if shape.started_this_month:
+        conditions.append(member.membership_start.between(bind("f_month"), bind("f_today")))
     return conditions
 
 

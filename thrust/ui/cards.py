@@ -1,4 +1,5 @@
-"""Cards and panels every page shares: a titled card, a stat tile, the empty and the "not yet" states."""
+"""Cards and panels every page shares: a titled card, a stat tile, a metric card that links to what explains
+it, the empty and the "not yet" states."""
 
 from __future__ import annotations
 
@@ -93,6 +94,59 @@ def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "
         ),
         size="2",
         width="100%",
+    )
+
+
+def metric_card(
+    metric: str,
+    icon: str,
+    label: str,
+    value: Any,
+    *,
+    href: str,
+    hint: Any = None,
+    hint_color: Any = styles.MUTED,
+    tone: str = "accent",
+    loaded: Any = True,
+) -> rx.Component:
+    """A dashboard number that opens what explains it (the list it counts, the chart it sums up).
+
+    The whole card is the link. `metric` names it for pages and tests (`#metric-<metric>`, the number
+    in `.thrust-metric-value`); until `loaded` the number is a placeholder bar, never a made-up zero.
+    """
+    number = rx.text(
+        value, size="7", weight="bold", line_height="1.1", class_name="thrust-metric-value thrust-num"
+    )
+    card = rx.card(
+        rx.vstack(
+            rx.hstack(
+                icon_tile(icon, tone=tone, box="2rem", icon_size=16),
+                rx.text(label, size="2", weight="medium", color=styles.MUTED, trim="both"),
+                rx.spacer(),
+                rx.icon("arrow-up-right", size=14, color=styles.MUTED, class_name="thrust-metric-arrow"),
+                align="center",
+                spacing="2",
+                width="100%",
+            ),
+            rx.cond(loaded, number, rx.skeleton(rx.box(height="2.25rem", width="4rem"), loading=True)),
+            *([rx.text(hint, size="1", color=hint_color, weight="medium")] if hint is not None else []),
+            spacing="2",
+            width="100%",
+            align="start",
+        ),
+        size="2",
+        width="100%",
+        height="100%",
+        class_name="thrust-metric",
+    )
+    return rx.link(
+        card,
+        href=href,
+        underline="none",
+        color="inherit",
+        display="block",
+        height="100%",
+        id=f"metric-{metric}",
     )
 
 

@@ -1,0 +1,225 @@
+"""The staff dashboard's metric cards and its members at risk: each number links to the member list whose
+length it is (the directory's own filters, in its address) or to the chart that explains it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from thrust.dashboard.state import AtRiskRow, StaffCardsState
+from thrust.members.directory_rows import STARTED_THIS_MONTH
+from thrust.models import MemberStatus
+from thrust.ui import routes, styles
+from thrust.ui.avatar import avatar
+from thrust.ui.cards import empty_note, metric_card, titled_card
+from thrust.ui.lists import list_row, name_lines
+
+S = StaffCardsState
+TODAY_CHART = "#today-chart"
+VISITS_CHART = "#visits-chart"
+LENGTHS_CHART = "#lengths-chart"
+
+
+def members_url(**query: str) -> str:
+    """The member directory showing what a card counts (its address parameters, as it reads them)."""
+    return f"{routes.MEMBERS}?{urlencode(query)}"
+
+
+# What each member card counts, as the directory's address: the card's number is that list's length.
+MEMBER_LISTS = {
+    "active": members_url(status=MemberStatus.ACTIVE.value),
+    "frozen": members_url(status=MemberStatus.FROZEN.value),
+    "inactive": members_url(status=MemberStatus.INACTIVE.value),
+    "new-this-month": members_url(membership=STARTED_THIS_MONTH),
+    "expiring-7": members_url(membership="7"),
+    "expiring-30": members_url(membership="30"),
+}
+
+
+def _grid(*cards: rx.Component, wide: int) -> rx.Component:
+    return rx.grid(
+        *cards,
+        columns=rx.breakpoints(initial="2", md=str(min(wide, 3)), lg=str(wide)),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _section(title: str, note: rx.Var | str, *children: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(title, size="3", weight="bold"),
+            rx.text(note, size="1", color=styles.MUTED),
+            align="baseline",
+            spacing="2",
+            wrap="wrap",
+        ),
+        *children,
+        spacing="2",
+        width="100%",
+    )
+
+
+def today_cards() -> rx.Component:
+    """Visits today against last week, and the average visit (the live card sits next to them)."""
+    return rx.grid(
+        metric_card(
+            "visits-today",
+            "door-open",
+            "Visits today",
+            S.visits_today,
+            href=VISITS_CHART,
+            hint=S.visits_versus,
+            hint_color=rx.cond(S.visits_up, "var(--grass-11)", "var(--amber-11)"),
+            loaded=S.loaded,
+        ),
+        metric_card(
+            "average-visit",
+            "timer",
+            "Average visit",
+            rx.cond(S.average_visit != "", S.average_visit, "—"),
+            href=LENGTHS_CHART,
+            hint=rx.cond(S.average_visit != "", "Last 30 days", "No finished visits in the last 30 days"),
+            loaded=S.loaded,
+        ),
+        columns="1",
+        spacing="3",
+        width="100%",
+    )
+
+
+def member_cards() -> rx.Component:
+    return _section(
+        "Members",
+        S.whose,
+        _grid(
+            metric_card(
+                "active",
+                "user-check",
+                "Active",
+                S.active,
+                href=MEMBER_LISTS["active"],
+                tone="grass",
+                loaded=S.loaded,
+            ),
+            metric_card(
+                "frozen",
+                "snowflake",
+                "Frozen",
+                S.frozen,
+                href=MEMBER_LISTS["frozen"],
+                tone="cyan",
+                loaded=S.loaded,
+            ),
+            metric_card(
+                "inactive",
+                "circle-pause",
+                "Inactive",
+                S.inactive,
+                href=MEMBER_LISTS["inactive"],
+                tone="gray",
+                loaded=S.loaded,
+            ),
+            metric_card(
+                "new-this-month",
+                "user-plus",
+                "New this month",
+                S.new_this_month,
+                href=MEMBER_LISTS["new-this-month"],
+                loaded=S.loaded,
+            ),
+            wide=4,
+        ),
+    )
+
+
+def renewal_cards() -> rx.Component:
+    return rx.grid(
+        metric_card(
+            "expiring-7",
+            "calendar-clock",
+            "Ending within 7 days",
+            S.expiring_7,
+            href=MEMBER_LISTS["expiring-7"],
+            hint="Memberships to renew this week",
+            tone="amber",
+            loaded=S.loaded,
+        ),
+        metric_card(
+            "expiring-30",
+            "calendar-range",
+            "Ending within 30 days",
+            S.expiring_30,
+            href=MEMBER_LISTS["expiring-30"],
+            hint="Memberships to renew this month",
+            tone="amber",
+            loaded=S.loaded,
+        ),
+        columns=rx.breakpoints(initial="2", md="1"),
+        spacing="3",
+        width="100%",
+    )
+
+
+# -- members at risk --------------------------------------------------------------------------------------
+
+
+def _at_risk_row(row: rx.Var[AtRiskRow]) -> rx.Component:
+    return list_row(
+        avatar(row.initials, "2", "amber"),
+        name_lines(
+            rx.link(
+                row.name,
+                href=routes.MEMBERS + "/" + row.id,
+                color_scheme="gray",
+                high_contrast=True,
+                underline="hover",
+            ),
+            rx.text(row.recent, " · ", row.usual, size="1", color=styles.MUTED),
+        ),
+        rx.spacer(),
+        rx.text(row.last_visit, size="1", color=styles.MUTED, white_space="nowrap", title="Last visit"),
+        key=row.id,
+    )
+
+
+def at_risk_card() -> rx.Component:
+    """Active members whose visits fell below half their usual rhythm: the list to call through."""
+    return titled_card(
+        "heart-pulse",
+        "Members at risk",
+        rx.text(
+            "Visits in the last 14 days fell below half of their usual rhythm. Newest drop first.",
+            size="2",
+            color=styles.MUTED,
+        ),
+        rx.cond(
+            ~S.at_risk_loaded,
+            rx.skeleton(rx.box(height="8rem", width="100%"), loading=True),
+            rx.cond(
+                S.at_risk_total == 0,
+                empty_note(
+                    "No one at risk right now: everyone keeps to their usual rhythm.", id="at-risk-empty"
+                ),
+                rx.vstack(
+                    rx.foreach(S.at_risk, _at_risk_row),
+                    rx.cond(
+                        S.at_risk_total > S.at_risk.length(),
+                        empty_note(
+                            rx.text("The first ", S.at_risk.length(), " of ", S.at_risk_total, " are shown.")
+                        ),
+                    ),
+                    spacing="0",
+                    width="100%",
+                    id="at-risk-list",
+                ),
+            ),
+        ),
+        trailing=(
+            rx.spacer(),
+            rx.cond(S.at_risk_loaded, rx.badge(S.at_risk_total, variant="soft", color_scheme="amber")),
+        ),
+        spacing="3",
+        id="at-risk",
+    )
