@@ -6,6 +6,8 @@ import reflex as rx
 
 from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.checkins.state import LiveState
+from thrust.dashboard.member_state import MemberDashboardState
+from thrust.dashboard.member_view import dashboard_for_role
 from thrust.ui import routes, styles
 from thrust.ui.cards import coming_soon, titled_card
 from thrust.ui.pages import page
@@ -39,10 +41,14 @@ def _capacity_card() -> rx.Component:
     routes.DASHBOARD,
     "Dashboard",
     needs=SIGNED_IN,
-    on_load=[LiveState.load_live],
+    on_load=[LiveState.load_live, MemberDashboardState.load_member_dashboard],
     nav=Nav(1, "layout-dashboard"),
 )
 def dashboard() -> rx.Component:
+    return dashboard_for_role(staff_dashboard())  # members get thrust/dashboard/member_view.py
+
+
+def staff_dashboard() -> rx.Component:
     return rx.vstack(
         live_styles(),
         rx.grid(
