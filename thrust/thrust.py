@@ -76,6 +76,8 @@ app = rx.App(
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),
+        # Inside another site's frame (/busy), a browser may refuse storage: memory stands in, first.
+        rx.el.script(src="/thrust-storage.js"),
         # Sign-in, sign-up and sign-out talk to /api/v1/auth directly (passwords never touch the socket).
         rx.el.script(src="/thrust-auth.js"),
         # Dialogs opened by state give focus back to where it was when they close.

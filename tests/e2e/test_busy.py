@@ -6,7 +6,9 @@ Screenshots of the page (light and dark, alone and framed) and of the settings; 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,20 +19,36 @@ from thrust.checkins.bands import WORDS
 
 pytestmark = pytest.mark.e2e
 
-EMBEDDER = "http://gym-website.example"  # another origin, served by the browser itself (page.route)
-
 
 def _policy(headers: dict[str, str]) -> dict[str, str]:
     parts = (part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
     return {name: value for name, value in parts}
 
 
-def _embedded(page: Page, app_url: str) -> None:
-    """Open a page of another site that shows /busy in an <iframe>, as a gym's website would."""
+@pytest.fixture(scope="module")
+def gym_website(app_url: str) -> Iterator[str]:
+    """Another site (127.0.0.1 is not the app's localhost) whose page shows /busy in an <iframe>, as a
+    gym's website would: its own server on the same machine, so the browser allows the frame's request
+    and treats the frame as third-party (storage refused, as in browsers that block third-party data)."""
     frame = f'<iframe src="{app_url}/busy" width="360" height="460" title="How busy it is"></iframe>'
-    html = f"<html><body><h1>Our gym</h1>{frame}</body></html>"
-    page.route(f"{EMBEDDER}/**", lambda route: route.fulfill(body=html, content_type="text/html"))
-    page.goto(f"{EMBEDDER}/")
+    body = f"<!doctype html><html><body><h1>Our gym</h1>{frame}</body></html>".encode()
+
+    class Website(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Website)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
 
 
 def _switch(page: Page, on: bool) -> None:
@@ -45,7 +63,9 @@ def _switch(page: Page, on: bool) -> None:
     expect(page.locator("#busy-details" if on else "#busy-off-note")).to_be_visible()
 
 
-def test_switched_off_it_is_a_404_that_no_site_may_frame(new_page: Callable[..., Page], app_url: str) -> None:
+def test_switched_off_it_is_a_404_that_no_site_may_frame(
+    new_page: Callable[..., Page], gym_website: str
+) -> None:
     page = new_page()
     response = page.goto("/busy")
     assert response is not None and response.status == 404
@@ -56,15 +76,16 @@ def test_switched_off_it_is_a_404_that_no_site_may_frame(new_page: Callable[...,
     assert page.request.get("/api/v1/public/occupancy").status == 404
 
     framed = new_page()
-    _embedded(framed, app_url)
+    with framed.expect_event("requestfailed", lambda request: "/busy" in request.url) as refused:
+        framed.goto(gym_website)
+    assert "BLOCKED_BY_RESPONSE" in (refused.value.failure or "")  # the browser refused to show it
     frame = framed.frame_locator("iframe")
-    framed.wait_for_timeout(1500)
-    expect(frame.locator("#busy-page")).to_have_count(0)  # the browser refused to show it
+    expect(frame.locator("#busy-page")).to_have_count(0)
     framed.screenshot(path=str(ARTIFACTS / "busy-framed-refused.png"))
 
 
 def test_switched_on_anyone_sees_how_busy_it_is_even_inside_another_site(
-    new_page: Callable[..., Page], browser: Browser, app_url: str
+    new_page: Callable[..., Page], browser: Browser, app_url: str, gym_website: str
 ) -> None:
     admin = new_page()
     sign_in(admin, app_url, *ADMIN, then="/settings")
@@ -88,7 +109,7 @@ def test_switched_on_anyone_sees_how_busy_it_is_even_inside_another_site(
             expect(page.locator("#busy-band")).to_have_text(re.compile("|".join(WORDS.values())))
             expect(page.locator("#busy-trend")).to_have_text(re.compile("Filling up|Emptying|Steady"))
             expect(page.locator("#busy-as-of")).to_have_text(re.compile(r"^\d\d:\d\d$"))
-            hours = page.locator("#busy-hours li")
+            hours = page.locator("#busy-hours li.busy-hour")
             expect(hours).to_have_count(len(api["hours"]))
             if api["hint"]:
                 expect(page.locator("#busy-hint")).to_have_text(api["hint"])
@@ -97,7 +118,7 @@ def test_switched_on_anyone_sees_how_busy_it_is_even_inside_another_site(
             page.screenshot(path=str(ARTIFACTS / f"busy-{scheme}.png"), full_page=True)
 
         framed = new_page()
-        _embedded(framed, app_url)
+        framed.goto(gym_website)
         frame = framed.frame_locator("iframe")
         expect(frame.locator("#busy-percent")).to_have_text(re.compile(r"^\d+%$"), timeout=30_000)
         framed.screenshot(path=str(ARTIFACTS / "busy-framed.png"))

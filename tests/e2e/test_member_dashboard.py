@@ -70,7 +70,7 @@ def test_a_member_sees_how_busy_it_is_the_forecast_and_their_own_visits(
     # Today's chart: drawn, the day so far solid and the rest dashed, with its hint in words.
     chart = page.locator("#member-forecast-chart")
     expect(chart.locator("g.trace.scatter")).to_have_count(2)
-    dashed = chart.locator("path.js-line[style*='stroke-dasharray']")
+    dashed = chart.locator(".scatterlayer path.js-line[style*='stroke-dasharray']")
     expect(dashed).to_have_count(1)
     expect(chart).to_contain_text("now")
     expect(page.locator("#member-hint")).to_have_text(
@@ -84,8 +84,14 @@ def test_a_member_sees_how_busy_it_is_the_forecast_and_their_own_visits(
         f"{mine['count']} visit" + ("s" if mine["count"] != 1 else "")
     )
     rows = page.locator("#member-visit-list > div")
-    expect(rows).to_have_count(len(mine["visits"]))
+    expect(rows).to_have_count(min(5, len(mine["visits"])))  # the latest; the rest one click away
     expect(rows.first).to_contain_text("Still inside")
+    if len(mine["visits"]) > 5:
+        earlier = page.locator("#member-earlier-visits > div")
+        expect(earlier.first).not_to_be_visible()
+        page.get_by_text(re.compile(r"^Show \d+ earlier visits?$")).click()
+        expect(earlier).to_have_count(len(mine["visits"]) - 5)
+        expect(earlier.last).to_be_visible()
 
     # None of the staff cards, and no one else's name.
     main = page.locator("main")

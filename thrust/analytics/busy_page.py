@@ -65,42 +65,57 @@ def _bar() -> rx.Component:
     )
 
 
-def _hour(hour: BusyHour) -> rx.Component:
+def _column(label: rx.Var | str, percent: rx.Var, height: rx.Var, tone: rx.Var, now: bool) -> rx.Component:
+    """One bar of the next hours: its percentage above, its time below, out of a track that is full
+    at the capacity."""
     return rx.el.li(
         rx.vstack(
-            rx.text(hour.percent.to_string() + "%", size="1", weight="medium", class_name="thrust-num"),
+            rx.text(
+                percent.to_string() + "%",
+                size="1",
+                weight="bold" if now else "medium",
+                class_name="thrust-num",
+            ),
             rx.box(
                 rx.box(
-                    height=hour.height,
+                    height=height,
                     width="100%",
-                    background=_tone(8, hour.tone),
-                    border_radius="var(--radius-2) var(--radius-2) 0 0",
+                    background=_tone(9 if now else 7, tone),
+                    border_radius="var(--radius-2)",
                 ),
                 height="3rem",
                 width="100%",
                 display="flex",
                 align_items="flex-end",
-                border_bottom=styles.BORDER,
+                background="var(--gray-a3)",
+                border_radius="var(--radius-2)",
+                overflow="hidden",
             ),
-            rx.text(hour.label, size="1", color=styles.MUTED, class_name="thrust-num"),
+            rx.text(label, size="1", color=styles.MUTED, weight="bold" if now else "regular"),
             spacing="1",
             align="center",
             width="100%",
         ),
         flex="1",
         list_style="none",
+        class_name="busy-now" if now else "busy-hour",
     )
+
+
+def _hour(hour: BusyHour) -> rx.Component:
+    return _column(hour.label, hour.percent, hour.height, hour.tone, now=False)
 
 
 def _next_hours() -> rx.Component:
     return rx.vstack(
-        rx.text("Expected in the next hours", size="1", weight="medium", color=styles.MUTED),
+        rx.text("Now and the next hours (expected)", size="1", weight="medium", color=styles.MUTED),
         rx.cond(
             NOW.hours.length() > 0,
             rx.el.ul(
+                _column("Now", NOW.percent, NOW.height, NOW.tone, now=True),
                 rx.foreach(NOW.hours, _hour),
                 display="flex",
-                gap="0.75rem",
+                gap="0.6rem",
                 width="100%",
                 margin="0",
                 padding="0",

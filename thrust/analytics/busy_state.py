@@ -44,12 +44,18 @@ class BusyNow:
     trend: str = ""  # "filling up", "emptying" or "steady"
     trend_words: str = ""
     hint: str = ""  # "Quieter after 15:00"; empty without history
+    height: str = "0%"  # now's bar, next to the hours'
     hours: list[BusyHour] = dataclasses.field(default_factory=list)
     as_of: str = ""  # when the figures were computed, gym time
 
 
 def _tone(percent: int) -> str:
     return TONES[COLOURS[band(percent, 100)]]
+
+
+def _height(percent: int) -> str:
+    """A bar's height: a sliver for an empty hour, full at the capacity (a forecast may pass it)."""
+    return f"{max(2, min(percent, 100))}%"
 
 
 def _shown(answer: PublicOccupancy, as_of: str) -> BusyNow:
@@ -61,11 +67,12 @@ def _shown(answer: PublicOccupancy, as_of: str) -> BusyNow:
         trend=answer.trend,
         trend_words=TRENDS.get(answer.trend, ""),
         hint=answer.hint,
+        height=_height(answer.percent),
         hours=[
             BusyHour(
                 label=hour.start.strftime("%H:%M"),
                 percent=hour.percent,
-                height=f"{max(2, min(hour.percent, 100))}%",
+                height=_height(hour.percent),
                 tone=_tone(hour.percent),
             )
             for hour in answer.hours

@@ -95,12 +95,11 @@ def day_chart(
     ticks = list(range(math.ceil(start), math.floor(end) + 1, step))
     figure.update_layout(
         height=HEIGHT,
-        margin={"l": 32, "r": 8, "t": 28, "b": 28},
+        margin={"l": 32, "r": 8, "t": 20, "b": 28},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": styles.FONT_STACK, "size": 12},
-        showlegend=True,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
+        showlegend=False,  # the card says in words which line is which
         hovermode="x",
         xaxis={
             "range": [start, end],

@@ -28,6 +28,7 @@ from thrust.ui.format import WEEKDAY, count_label, day_label, minutes_label
 NO_FORECAST = "No forecast yet: it needs a few days of visits to learn the gym's rhythm."
 DAY_OVER = "The day is nearly over: no more hours to forecast."
 NO_VISITS = "No visits yet this month."
+RECENT_VISITS = 5  # shown at once; the month's earlier ones one click away
 
 
 @dataclasses.dataclass
@@ -119,7 +120,9 @@ class MemberDashboardState(rx.State):
     visit_count: int = 0
     visits_label: str = ""  # "4 visits"
     time_inside: str = ""
-    visits: list[OwnVisitRow] = []
+    visits: list[OwnVisitRow] = []  # the latest RECENT_VISITS
+    earlier_visits: list[OwnVisitRow] = []  # the rest of the month's
+    earlier_label: str = ""  # "Show 18 earlier visits"
     visits_note: str = ""
 
     @rx.event
@@ -134,5 +137,7 @@ class MemberDashboardState(rx.State):
         self.hint, self.note = day.hint, day.note
         self.month, self.visit_count, self.time_inside = day.month, day.count, day.time_inside
         self.visits_label = count_label(day.count, "visit")
-        self.visits, self.visits_note = day.visits, day.visits_note
+        self.visits, self.earlier_visits = day.visits[:RECENT_VISITS], day.visits[RECENT_VISITS:]
+        self.earlier_label = f"Show {count_label(len(self.earlier_visits), 'earlier visit')}"
+        self.visits_note = day.visits_note
         self.loaded = True

@@ -12,7 +12,6 @@ from thrust.dashboard.member_chart import CONFIG, HEIGHT
 from thrust.dashboard.member_state import MemberDashboardState, OwnVisitRow
 from thrust.ui import routes, styles
 from thrust.ui.a11y import sr_only
-from thrust.ui.badges import count_badge
 from thrust.ui.cards import empty_note, icon_tile, titled_card
 from thrust.ui.forms import loading_rows
 from thrust.ui.lists import list_row, name_lines
@@ -117,6 +116,24 @@ def _visit(row: OwnVisitRow) -> rx.Component:
     )
 
 
+# The "show more" line of a list: the accent's text colour, the whole line a target.
+_MORE_STYLE = {
+    "cursor": "pointer",
+    "padding": "0.6rem 0",
+    "color": "var(--accent-11)",
+    "font-size": "var(--font-size-2)",
+}
+
+
+def _earlier_visits() -> rx.Component:
+    """The month's earlier visits, one click (or Enter) away: a list that stays a glance long."""
+    return rx.el.details(
+        rx.el.summary(S.earlier_label, style=_MORE_STYLE),
+        rx.foreach(S.earlier_visits, _visit),
+        id="member-earlier-visits",
+    )
+
+
 def _visits() -> rx.Component:
     return titled_card(
         "footprints",
@@ -137,14 +154,18 @@ def _visits() -> rx.Component:
                         spacing="3",
                         wrap="wrap",
                     ),
-                    rx.box(rx.foreach(S.visits, _visit), width="100%", id="member-visit-list"),
+                    rx.box(
+                        rx.foreach(S.visits, _visit),
+                        rx.cond(S.earlier_visits.length() > 0, _earlier_visits()),
+                        width="100%",
+                        id="member-visit-list",
+                    ),
                     spacing="3",
                     width="100%",
                 ),
                 empty_note(S.visits_note, id="member-visits-note"),
             ),
         ),
-        trailing=(rx.spacer(), rx.cond(S.visit_count > 0, count_badge(S.visit_count))),
         spacing="3",
         id="member-visits",
     )
@@ -160,6 +181,7 @@ def member_dashboard() -> rx.Component:
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",
+            align_items="start",
             style={"@media (min-width: 1024px)": {"grid-template-columns": "minmax(0, 2fr) minmax(0, 3fr)"}},
         ),
         _visits(),
