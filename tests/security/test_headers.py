@@ -173,7 +173,7 @@ def test_busy_may_be_framed_by_any_site_only_while_the_gym_publishes_it(
                 assert csp["frame-ancestors"] == ["*"] and "x-frame-options" not in on.headers
                 assert csp["object-src"] == ["'none'"] and "'unsafe-inline'" not in csp["script-src"]
             # Every other page still refuses to be framed, and so does the API.
-            for other in ("/login", "/api/v1/public/occupancy"):
+            for other in ("/login/", "/api/v1/public/occupancy"):
                 response = client.get(other)
                 assert response.status_code == 200
                 assert policy(response)["frame-ancestors"] == ["'none'"], other
