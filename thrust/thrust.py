@@ -6,6 +6,7 @@ import reflex as rx
 from starlette.types import ASGIApp
 
 # Importing a page module declares its pages (@page, thrust/ui/registry.py).
+import thrust.analytics.busy_page
 import thrust.auth.pages
 import thrust.checkins.pages
 import thrust.dashboard.pages
@@ -14,6 +15,7 @@ import thrust.members.directory_page
 import thrust.members.profile_page
 import thrust.planner.pages
 import thrust.ui.public  # noqa: F401  (the page an unknown address shows)
+from thrust.analytics.busy_door import BusyDoor, busy_frame_ancestors
 from thrust.api import API_ROUTERS
 from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
@@ -23,7 +25,7 @@ from thrust.checkins.state import push_to_token, staff_actor, tell_paused
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
 from thrust.core.reflex_compat import check_reflex_version
-from thrust.core.security_headers import SecurityHeaders
+from thrust.core.security_headers import FrameAncestors, SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
 from thrust.system.runtime import (
@@ -32,15 +34,16 @@ from thrust.system.runtime import (
     scheduled_jobs,
     start_observing,
 )
-from thrust.ui import registry, styles
+from thrust.ui import registry, routes, styles
 from thrust.ui.state import ShellState
 
 start_observing()
 check_reflex_version()  # logs an error when the installed Reflex is not the one verified
 api = create_api(API_ROUTERS)
 
-# Paths that may be framed, and by whom (every other page refuses to be framed).
-FRAME_ANCESTORS: dict[str, str] = {}
+# Paths that may be framed, and by whom (every other page refuses to be framed): the public /busy page by
+# any site, while the gym publishes it.
+FRAME_ANCESTORS: dict[str, FrameAncestors] = {routes.BUSY: busy_frame_ancestors}
 # The API docs page loads Swagger UI from its CDN.
 _DOCS_SOURCES = {
     "script-src": ["https://cdn.jsdelivr.net"],
@@ -52,10 +55,11 @@ _DOCS_SOURCES = {
 def http_layers(app: ASGIApp) -> ASGIApp:
     """Around everything Reflex serves (pages, static files, /_event, /_upload, /api/v1), outermost
     first: security headers on every response; body limits before anything reads a body or looks at
-    credentials; sockets' cookies kept out of Reflex state, uploads checked against their own cookie."""
+    credentials; sockets' cookies kept out of Reflex state, uploads checked against their own cookie; /busy
+    a 404 while the gym keeps how busy it is to itself."""
     settings = get_settings()
     return SecurityHeaders(
-        BodyLimit(SocketCredentials(app), limits=IMPORT_BODY_LIMITS),
+        BodyLimit(SocketCredentials(BusyDoor(app)), limits=IMPORT_BODY_LIMITS),
         public_url=settings.public_url,
         api_prefix=API_PREFIX,
         frame_ancestors=FRAME_ANCESTORS,
@@ -72,6 +76,8 @@ app = rx.App(
     head_components=[
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
         rx.el.meta(name="theme-color", content="#F2551D"),
+        # Inside another site's frame (/busy), a browser may refuse storage: memory stands in, first.
+        rx.el.script(src="/thrust-storage.js"),
         # Sign-in, sign-up and sign-out talk to /api/v1/auth directly (passwords never touch the socket).
         rx.el.script(src="/thrust-auth.js"),
         # Dialogs opened by state give focus back to where it was when they close.

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.axe import violations
 from tests.e2e.conftest import ADMIN, unique_ip
-from tests.e2e.test_csp import NO_SUCH_PAGE, a_member_id, page_path, public_pages, registered_pages
+from tests.e2e.test_csp import NOT_FOUND_PATHS, a_member_id, page_path, public_pages, registered_pages
 from tests.server import AppServer
 from thrust.ui import registry, routes
 from thrust.ui.shell import template
@@ -178,6 +178,8 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "404": Route("#not-found-home"),
+    # Switched off here (the default); switched on, it is checked in tests/e2e/test_busy.py.
+    "busy": Route("#busy-off"),
     "login": Route("form[data-thrust-auth]", (View("refused", _sign_in_refused),)),
     "signup": Route("form[data-thrust-auth]", (View("incomplete", _sign_up_incomplete),)),
 }
@@ -228,7 +230,7 @@ class Checker:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size(DESKTOP)
         response = page.goto(path)
-        expected = 404 if path == NO_SUCH_PAGE else 200
+        expected = 404 if path in NOT_FOUND_PATHS else 200
         assert response is not None and response.status == expected, (path, response and response.status)
         if signed_in:
             expect(page.locator("#account-menu")).to_have_text(re.compile(r"\w"), timeout=30_000)

@@ -80,3 +80,26 @@ def test_the_services_refusal_shows_next_to_its_field_and_a_save_reaches_the_hea
         assert (await gym.get_state(ShellState)).gym_name == "Iron Temple"
 
     run(scenario())
+
+
+def test_the_public_page_switch_saves_at_once_with_its_link_and_snippet(db: Session) -> None:
+    from thrust.gym.service import get_gym
+    from thrust.gym.state import PUBLISHED, UNPUBLISHED
+
+    get_gym(db).name = 'Iron "Temple" <Gym>'
+
+    async def scenario() -> None:
+        gym = await _gym_tab()
+        assert not gym.public_occupancy and gym.busy_url.endswith("/busy")
+        out = await call(GymSettingsState.set_public_occupancy, gym, True)
+        assert gym.public_occupancy and get_gym(db).public_occupancy and PUBLISHED in said(out)
+        assert gym.busy_snippet.startswith(f'<iframe src="{gym.busy_url}" ')
+        assert 'title="How busy Iron &quot;Temple&quot; &lt;Gym&gt; is now"' in gym.busy_snippet
+
+        refused = await call(GymSettingsState.set_public_occupancy, gym, "yes")  # a forged client
+        assert "must be true or false" in said(refused) and get_gym(db).public_occupancy
+
+        out = await call(GymSettingsState.set_public_occupancy, gym, False)
+        assert not gym.public_occupancy and not get_gym(db).public_occupancy and UNPUBLISHED in said(out)
+
+    run(scenario())

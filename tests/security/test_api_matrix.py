@@ -112,6 +112,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         roles_with(P.CHECKINS_MANAGE), path={"visit_id": NOBODY}, json={}
     ),
     ("GET", "/api/v1/check-ins/current"): Route(roles_with(P.OCCUPANCY_VIEW)),
+    # One's own visits: anyone signed in (staff without a membership get 404, which is not a refusal).
+    ("GET", "/api/v1/check-ins/mine"): Route(roles_with(P.OCCUPANCY_VIEW)),
     ("GET", "/api/v1/check-ins/history"): Route(roles_with(P.OCCUPANCY_VIEW)),
     # The dashboard: cards, heatmap, visit mix and members at risk for staff (a trainer's own members);
     # the day's curve and the forecast carry no one's data: anyone signed in.

@@ -56,6 +56,8 @@ PUBLIC_ALLOW_LIST = {
     "thrust.auth.state.AuthState.require_login": COOKIE_IDENTITY,
     "thrust.auth.state.AuthState.redirect_if_signed_in": COOKIE_IDENTITY,
     "thrust.ui.state.ShellState.load_shell": "reads the gym's name, public like the sign over the door",
+    "thrust.analytics.busy_state.BusyState.load_busy": "the public /busy page: the same no-names answer as "
+    "its public API, only while the gym publishes it",
 }
 # Handlers any signed-in user may call (no permission from the RBAC table). Each acts only on the
 # caller's own account, or is a page loader whose data the service scopes to the caller.
@@ -73,6 +75,8 @@ SIGNED_IN_ALLOW_LIST = {
     "thrust.members.profile_state.MemberProfileState.refresh": "same scoping as open_profile",
     "thrust.reminders.state.ReminderHistoryState.load_reminders": "member page loader: staff get the "
     "reminders of members the service lets them see, anyone else nothing",
+    "thrust.dashboard.member_state.MemberDashboardState.load_member_dashboard": "dashboard loader: the "
+    "gym-wide forecast (no names) and the caller's own visits; nothing for staff",
     "thrust.demo.state.DemoDataState.load_banner": "every page's loader: the service tells admins whether "
     "demo data is loaded, anyone else nothing (removing it needs demo:remove)",
     "thrust.dashboard.state.StaffCardsState.open_dashboard": "the dashboard's loader: hands staff on to "

@@ -153,3 +153,34 @@ def test_hsts_is_sent_when_the_public_url_is_https(https_server: Server) -> None
             assert "max-age=" in hsts and int(hsts.split("max-age=")[1].split(";")[0]) >= 15_552_000, hsts
         page = client.get("/login/")
         assert f"wss://{urlsplit(https_server.url).netloc}" in policy(page)["connect-src"]
+
+
+def test_busy_may_be_framed_by_any_site_only_while_the_gym_publishes_it(
+    app_server: AppServer, cast: Cast
+) -> None:
+    """The one page another site may frame: /busy, and only while switched on (a 404 otherwise)."""
+    admin = {**cast.admin.bearer, "X-Forwarded-For": "10.9.8.7"}
+    with httpx.Client(base_url=app_server.url, timeout=30) as client:
+        off = client.get("/busy")
+        assert off.status_code == 404 and "text/html" in off.headers["content-type"]
+        assert_common(off)
+        assert off.headers["x-frame-options"] == "DENY" and "no-store" in off.headers["cache-control"]
+        switched = client.patch("/api/v1/settings/gym", json={"publicOccupancy": True}, headers=admin)
+        assert switched.status_code == 200, switched.text
+        try:
+            for path in ("/busy", "/busy/"):
+                on = client.get(path, follow_redirects=True)
+                assert on.status_code == 200 and "text/html" in on.headers["content-type"]
+                csp = policy(on)
+                assert csp["frame-ancestors"] == ["*"] and "x-frame-options" not in on.headers
+                assert csp["object-src"] == ["'none'"] and "'unsafe-inline'" not in csp["script-src"]
+            # Every other page still refuses to be framed, and so does the API.
+            for other in ("/login/", "/api/v1/public/occupancy"):
+                response = client.get(other)
+                assert response.status_code == 200
+                assert policy(response)["frame-ancestors"] == ["'none'"], other
+                assert response.headers["x-frame-options"] == "DENY", other
+        finally:
+            client.patch("/api/v1/settings/gym", json={"publicOccupancy": False}, headers=admin)
+        assert client.get("/busy").status_code == 404
+        assert policy(client.get("/busy"))["frame-ancestors"] == ["'none'"]

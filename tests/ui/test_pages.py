@@ -34,9 +34,9 @@ def test_every_page_has_a_route_a_title_and_a_rule_for_who_may_open_it() -> None
         assert served[key].component is spec.component
 
 
-def test_only_sign_in_sign_up_and_page_not_found_are_public() -> None:
+def test_only_sign_in_sign_up_page_not_found_and_how_busy_it_is_are_public() -> None:
     public = {key for key, spec in PAGES.items() if spec.public}
-    assert public == {routes.LOGIN.strip("/"), routes.SIGNUP.strip("/"), NOT_FOUND}
+    assert public == {routes.LOGIN.strip("/"), routes.SIGNUP.strip("/"), NOT_FOUND, routes.BUSY.strip("/")}
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -15,6 +15,8 @@ from thrust.checkins.schemas import (
     CheckInIn,
     CheckOutIn,
     CurrentOut,
+    MonthOfVisitsOut,
+    OwnVisitOut,
     Pagination,
     VisitListOut,
     VisitOut,
@@ -106,6 +108,38 @@ def check_out(
 ) -> VisitWithCapacityOut:
     """Close the visit; checking out a visit that is already closed is a 409."""
     return _visit_out(service.check_out(session, actor, visit_id))
+
+
+@router.get(
+    "/check-ins/mine",
+    response_model=Data[MonthOfVisitsOut],
+    summary="Your own visits this month",
+    responses=errors(404),
+)
+def my_visits(actor: CurrentActor, session: SessionDep) -> Data[MonthOfVisitsOut]:
+    """The visits of the member linked to your account since the 1st of this month (the gym's calendar),
+    newest first: never anyone else's, whatever your role. 404 when no membership is linked to you."""
+    month = visits.my_visits_this_month(session, actor)
+    return Data(
+        data=MonthOfVisitsOut.model_validate(
+            {
+                "from": month.first,
+                "to": month.last,
+                "count": month.count,
+                "minutes": month.minutes,
+                "visits": [
+                    OwnVisitOut(
+                        id=v.id,
+                        check_in_time=v.check_in_time,
+                        check_out_time=v.check_out_time,
+                        minutes=v.minutes,
+                        auto_checked_out=v.automatic,
+                    )
+                    for v in month.visits
+                ],
+            }
+        )
+    )
 
 
 @router.get("/check-ins/current", response_model=Data[CurrentOut], summary="Occupancy now")

@@ -6,6 +6,8 @@ GREEN_BELOW = 70  # percent: green below this, amber below RED_FROM, red from RE
 RED_FROM = 90
 
 COLOURS = {"quiet": "green", "busy": "amber", "full": "red"}
+# Each band in words, for people deciding whether to come now.
+WORDS = {"quiet": "Plenty of room", "busy": "Getting busy", "full": "Nearly full"}
 
 
 def band(current: int, maximum: int) -> str:

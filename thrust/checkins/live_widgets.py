@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.checkins.bands import GREEN_BELOW, RED_FROM
+from thrust.checkins.bands import COLOURS, GREEN_BELOW, RED_FROM, WORDS
 from thrust.checkins.live import STALE_AFTER_SECONDS
 from thrust.checkins.snapshot import FeedRow, InsideRow
 from thrust.checkins.state import LiveStaffState, LiveState
@@ -68,7 +68,9 @@ def _band_word() -> rx.Var:
                 LiveState.current == LiveState.maximum,
                 "Full",
                 rx.match(
-                    LiveState.band, ("green", "Plenty of room"), ("amber", "Getting busy"), "Nearly full"
+                    LiveState.band,
+                    *[(COLOURS[band], WORDS[band]) for band in ("quiet", "busy")],
+                    WORDS["full"],
                 ),
             ),
         ),

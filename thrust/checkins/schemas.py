@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -63,3 +63,19 @@ class CurrentOut(ApiModel):
     current: int
     max: int
     percent: int
+
+
+class OwnVisitOut(ApiModel):
+    id: uuid.UUID
+    check_in_time: datetime
+    check_out_time: datetime | None = Field(description="null while still inside")
+    minutes: int | None = Field(description="The visit's length in whole minutes; null while still inside")
+    auto_checked_out: bool
+
+
+class MonthOfVisitsOut(ApiModel):
+    from_: date = Field(alias="from", description="The month's first day, in the gym's calendar")
+    to: date = Field(description="The month's last day")
+    count: int = Field(description="Visits begun this month")
+    minutes: int = Field(description="The finished visits' time, in whole minutes")
+    visits: list[OwnVisitOut] = Field(description="Newest first (at most 100)")

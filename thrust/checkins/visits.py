@@ -1,19 +1,29 @@
-"""Visits after the fact: the list of visits each role may read (occupancy over time: thrust/analytics)."""
+"""Visits after the fact: the list of visits each role may read, and one's own visits this month
+(occupancy over time: thrust/analytics)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from thrust.analytics.sql import epoch_seconds
 from thrust.auth.rbac import Actor, Permission, allowed, require
 from thrust.checkins.capabilities import VIEW_NAMES, VIEW_OCCUPANCY
-from thrust.core.errors import PermissionDenied
+from thrust.core.errors import NotFound, PermissionDenied
+from thrust.core.types import utcnow
+from thrust.gym.clock import gym_clock
 from thrust.members.search import visible_to
 from thrust.models import CheckIn, Member
+
+NO_MEMBERSHIP = "No membership is linked to your account, so there are no visits of yours to show"
+# A month holds far fewer visits than this (one open visit at a time); the count and the time are
+# summed in SQL over all of them anyway.
+MONTH_VISITS_LIMIT = 100
 
 
 def list_visits(
@@ -57,3 +67,71 @@ def list_visits(
         .limit(max(1, min(limit, 100)))
     ).all()
     return [(visit, name) for visit, name in rows], total
+
+
+# -- one's own visits --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OwnVisit:
+    id: uuid.UUID
+    check_in_time: datetime
+    check_out_time: datetime | None  # None: still inside
+    minutes: int | None  # None while still inside
+    automatic: bool  # closed by the auto check-out job, not at the desk
+
+
+@dataclass(frozen=True, slots=True)
+class MonthOfVisits:
+    """The caller's own visits in one month of the gym's calendar, newest first."""
+
+    first: date  # the month's first day
+    last: date  # its last day
+    count: int
+    minutes: int  # the finished visits' time, in whole minutes
+    visits: list[OwnVisit]  # at most MONTH_VISITS_LIMIT
+
+
+def _own_member_id(session: Session, actor: Actor) -> uuid.UUID:
+    own = session.exec(select(col(Member.id)).where(col(Member.user_id) == actor.user_id)).first()
+    if own is None:
+        raise NotFound(NO_MEMBERSHIP)
+    return own
+
+
+def my_visits_this_month(session: Session, actor: Actor, *, now: datetime | None = None) -> MonthOfVisits:
+    """The actor's own visits since the 1st of this month (the gym's calendar), whatever their role:
+    the member record linked to their account, never anyone else's (NotFound without one)."""
+    require(actor, *VIEW_OCCUPANCY)
+    member_id = _own_member_id(session, actor)
+    clock = gym_clock(session)
+    first = clock.local(now or utcnow()).date().replace(day=1)
+    following = (first + timedelta(days=31)).replace(day=1)
+    where = (
+        col(CheckIn.member_id) == member_id,
+        col(CheckIn.check_in_time) >= clock.midnight(first),
+        col(CheckIn.check_in_time) < clock.midnight(following),
+    )
+    t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
+    count, seconds = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.sum(epoch_seconds(t.check_out_time) - epoch_seconds(t.check_in_time)),
+        ).where(*where)
+    ).one()
+    rows = session.exec(
+        select(CheckIn).where(*where).order_by(col(CheckIn.check_in_time).desc()).limit(MONTH_VISITS_LIMIT)
+    ).all()
+    visits = [
+        OwnVisit(
+            id=v.id,
+            check_in_time=v.check_in_time,
+            check_out_time=v.check_out_time,
+            minutes=int((v.check_out_time - v.check_in_time).total_seconds() // 60)
+            if v.check_out_time
+            else None,
+            automatic=v.auto_checked_out,
+        )
+        for v in rows
+    ]
+    return MonthOfVisits(first, following - timedelta(days=1), int(count), int((seconds or 0) // 60), visits)

@@ -10,12 +10,14 @@ The pages' policy is as strict as Reflex's production frontend allows:
   the server's `call_script`/`call_function` events (toasts, redirects after sign-out) through
   `eval`, so 'unsafe-eval' stays; no inline script other than the built ones can run;
 - styles inline too: emotion writes <style> elements at runtime and Radix sets style attributes;
-- the socket's ws(s) URL in connect-src, framing refused unless a path says otherwise.
+- the socket's ws(s) URL in connect-src, framing refused unless a path says otherwise (a fixed list of
+  who may frame it, or a function asked at each request: a page a setting opens to embedding).
 API responses that are not HTML get a policy that allows nothing at all.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import logging
@@ -35,6 +37,9 @@ HSTS = "max-age=31536000; includeSubDomains"
 _INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 # What an API response that is not a page may do: nothing (JSON opened as a document runs nothing).
 LOCKED_DOWN = "default-src 'none'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+# Who may frame a path: CSP frame-ancestors sources, or a function answering them for each request (it
+# may read the database: it runs in a worker thread, never on the event loop).
+FrameAncestors = str | Callable[[], str]
 
 
 def inline_script_hashes(html: str) -> set[str]:
@@ -104,7 +109,8 @@ def page_policy(
 class SecurityHeaders:
     """Adds the security headers to every HTTP response of the wrapped app (see the module docstring).
 
-    `frame_ancestors` maps a path to who may frame it (every other path: nobody); `extra_sources`
+    `frame_ancestors` maps a path to who may frame it (every other path: nobody), fixed or decided per
+    request by a function (see `FrameAncestors`); `extra_sources`
     maps a path to CSP sources it needs beyond the pages' policy (e.g. the API docs' CDN).
     """
 
@@ -114,7 +120,7 @@ class SecurityHeaders:
         *,
         public_url: str,
         api_prefix: str,
-        frame_ancestors: Mapping[str, str] | None = None,
+        frame_ancestors: Mapping[str, FrameAncestors] | None = None,
         extra_sources: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
         script_hashes: Callable[[], Iterable[str]] = frontend_script_hashes,
     ) -> None:
@@ -129,25 +135,36 @@ class SecurityHeaders:
     def _is_api(self, path: str) -> bool:
         return path == self.api_prefix or path.startswith(self.api_prefix + "/") or _key(path) == "/_upload"
 
-    def _page_policy(self, path: str, inline: Iterable[str] | None) -> tuple[str, str]:
+    async def _ancestors(self, path: str) -> str:
+        """Who may frame this path, asked once per request (before the response starts)."""
+        found = self.frame_ancestors.get(_key(path), NO_FRAMING)
+        if callable(found):
+            try:
+                return await asyncio.to_thread(found)
+            except Exception:  # the question failed (say the database is down): frame nothing
+                log.exception("could not decide who may frame %s; refusing framing", _key(path))
+                return NO_FRAMING
+        return found
+
+    def _page_policy(self, path: str, ancestors: str, inline: Iterable[str] | None) -> str:
         key = _key(path)
-        ancestors = self.frame_ancestors.get(key, NO_FRAMING)
         hashes = self.script_hashes() if inline is None else inline
-        policy = page_policy(
+        return page_policy(
             script_hashes=hashes,
             connect=self.connect,
             frame_ancestors=ancestors,
             extra=self.extra_sources.get(key),
         )
-        return policy, ancestors
 
-    def _headers(self, path: str, message: Message, inline: Iterable[str] | None = None) -> None:
+    def _headers(
+        self, path: str, message: Message, ancestors: str, inline: Iterable[str] | None = None
+    ) -> None:
         headers = MutableHeaders(raw=message.setdefault("headers", []))
         api = self._is_api(path)
         # Outside the API every response gets the pages' policy, whatever its type: a 304 that
         # revalidates a cached page has no content type, and its headers replace the cached page's.
         if not api or headers.get("content-type", "").startswith("text/html"):
-            policy, ancestors = self._page_policy(path, inline)
+            policy = self._page_policy(path, ancestors, inline)
         else:
             policy, ancestors = LOCKED_DOWN, NO_FRAMING
         headers["Content-Security-Policy"] = policy
@@ -166,6 +183,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        ancestors = await self._ancestors(path)
         held: Message | None = None
         chunks: list[bytes] = []
 
@@ -182,13 +200,15 @@ class SecurityHeaders:
                     # scripts, so hold the start until the whole body is here.
                     held = message
                     return
-                self._headers(path, message)
+                self._headers(path, message, ancestors)
             elif message["type"] == "http.response.body" and held is not None:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                self._headers(path, held, inline_script_hashes(body.decode("utf-8", errors="replace")))
+                self._headers(
+                    path, held, ancestors, inline_script_hashes(body.decode("utf-8", errors="replace"))
+                )
                 await send(held)
                 message = {"type": "http.response.body", "body": body}
                 held = None

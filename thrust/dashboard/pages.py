@@ -1,25 +1,22 @@
-"""The dashboard: the first page everyone sees. The live capacity card for all; for staff (admins and
-trainers) the metric cards, members at risk and the charts of thrust/dashboard/staff_*.py."""
+"""The dashboard: the first page everyone sees. For staff (admins and trainers) the live capacity card,
+the metric cards, members at risk and the charts of thrust/dashboard/staff_*.py; for members their own
+view (thrust/dashboard/member_view.py)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
 from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.checkins.state import LiveState
+from thrust.dashboard.member_state import MemberDashboardState
+from thrust.dashboard.member_view import dashboard_for_role
 from thrust.dashboard.staff_cards import at_risk_card, member_cards, renewal_cards, today_cards
 from thrust.dashboard.staff_charts import staff_charts
 from thrust.dashboard.state import StaffCardsState
-from thrust.ui import routes, styles
+from thrust.ui import routes
 from thrust.ui.cards import titled_card
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
-from thrust.ui.shell import can
-
-
-def _card(icon: str, title: str, text: str) -> rx.Component:
-    return titled_card(icon, title, rx.text(text, size="2", color=styles.MUTED), heading=False)
 
 
 def _capacity_card() -> rx.Component:
@@ -72,30 +69,18 @@ def staff_view() -> rx.Component:
     )
 
 
-def everyone_view() -> rx.Component:
-    """Everyone else: the live card (the member's own view joins it here)."""
-    return rx.grid(
-        _capacity_card(),
-        _card("users", "Members", "Search, filter and manage memberships, fast at 100,000 members."),
-        _card("sparkles", "AI planner", "Four-week workout plans, generated and tracked."),
-        columns=rx.breakpoints(initial="1", md="3"),
-        spacing="4",
-        width="100%",
-    )
-
-
 @page(
     routes.DASHBOARD,
     "Dashboard",
     needs=SIGNED_IN,
-    on_load=[LiveState.load_live, StaffCardsState.open_dashboard],
+    on_load=[LiveState.load_live, StaffCardsState.open_dashboard, MemberDashboardState.load_member_dashboard],
     nav=Nav(1, "layout-dashboard"),
 )
 def dashboard() -> rx.Component:
     return rx.vstack(
         live_styles(),
-        # Shown to staff only (cosmetic: every handler behind it checks again on the server).
-        rx.cond(can(*VIEW_GYM_ANALYTICS), staff_view(), everyone_view()),
+        # By role (cosmetic: every handler behind each view checks again on the server).
+        dashboard_for_role(staff_view()),
         spacing="5",
         width="100%",
     )

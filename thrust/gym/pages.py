@@ -1,4 +1,5 @@
-"""The settings page, and its Gym tab (admins: name, capacity, timezone, opening hours).
+"""The settings page, and its Gym tab (admins: name, capacity, timezone, opening hours, and the switch that
+publishes how busy the gym is on the public page /busy).
 
 The page assembles the tabs; each lives with its domain: Profile and Password in
 `thrust/auth/account_pages.py`, Staff in `thrust/staff/components.py`, Jobs in
@@ -120,7 +121,127 @@ def _whole_number_field(
     )
 
 
+def _copy_button(what: str, value: rx.Var, control_id: str) -> rx.Component:
+    return rx.button(
+        rx.icon("copy", size=14),
+        "Copy",
+        type="button",
+        variant="soft",
+        size="2",
+        on_click=[rx.set_clipboard(value), rx.toast.success(f"{what} copied")],
+        aria_label=f"Copy the {what.lower()}",
+        id=control_id,
+    )
+
+
+def _public_page_details() -> rx.Component:
+    """The page's address and the snippet a website pastes to show it in a frame."""
+    state = GymSettingsState
+    return rx.vstack(
+        rx.vstack(
+            rx.text("Link", size="2", weight="medium"),
+            rx.hstack(
+                rx.link(
+                    state.busy_url,
+                    href=state.busy_url,
+                    is_external=True,
+                    size="2",
+                    id="busy-link",
+                    style=styles.ONE_LINE,
+                    min_width="0",
+                ),
+                rx.spacer(),
+                _copy_button("Link", state.busy_url, "copy-busy-link"),
+                align="center",
+                width="100%",
+                spacing="3",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        rx.vstack(
+            rx.el.label(
+                "Show it inside your website",
+                html_for="busy-snippet",
+                style={"font_size": "var(--font-size-2)", "font_weight": "500"},
+            ),
+            rx.text_area(
+                value=state.busy_snippet,
+                read_only=True,
+                id="busy-snippet",
+                rows="3",
+                width="100%",
+                style={"font_family": "var(--code-font-family)", "font_size": "var(--font-size-1)"},
+            ),
+            rx.hstack(
+                rx.text(
+                    "Paste this where the page should appear. It refreshes itself every 30 seconds.",
+                    size="1",
+                    color=styles.MUTED,
+                ),
+                rx.spacer(),
+                _copy_button("Snippet", state.busy_snippet, "copy-busy-snippet"),
+                align="center",
+                width="100%",
+                spacing="3",
+                wrap="wrap",
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+        id="busy-details",
+    )
+
+
+def public_page_section() -> rx.Component:
+    state = GymSettingsState
+    return section(
+        "Public page",
+        "Let anyone see how busy the gym is, on a page of its own or inside your website: how full it is "
+        "in percent, whether it is filling up, and the next hours. No names, no one's data.",
+        rx.cond(
+            ~state.loaded,
+            loading_rows(1),
+            rx.vstack(
+                rx.el.label(
+                    rx.hstack(
+                        rx.switch(
+                            checked=state.public_occupancy,
+                            on_change=GymSettingsState.set_public_occupancy,
+                            id="public-occupancy-switch",
+                        ),
+                        rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
+                        align="center",
+                        spacing="3",
+                    ),
+                ),
+                rx.cond(
+                    state.public_occupancy,
+                    _public_page_details(),
+                    rx.text(
+                        "Off: the page answers “not found”, other websites cannot show it, and nothing "
+                        "is shared.",
+                        size="2",
+                        color=styles.MUTED,
+                        id="busy-off-note",
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        max_width=FORM_WIDTH,
+        id="public-page-settings",
+    )
+
+
 def gym_tab() -> rx.Component:
+    return rx.vstack(_gym_section(), public_page_section(), spacing="4", width="100%")
+
+
+def _gym_section() -> rx.Component:
     errors = GymSettingsState.errors
     return section(
         "Gym",

@@ -1,4 +1,5 @@
-"""State of the settings page: the loader that opens the tabs this user may see, and the Gym tab (admins).
+"""State of the settings page: the loader that opens the tabs this user may see, and the Gym tab (admins,
+with the switch that publishes how busy the gym is on /busy).
 
 The Profile and Password tabs' state is in `thrust/auth/account_state.py`, the Staff tab's in
 `thrust/staff/state.py`, the Jobs tab's in `thrust/system/jobs_state.py`. Each tab has its own small
@@ -9,6 +10,7 @@ signs out.
 from __future__ import annotations
 
 import dataclasses
+import html
 from typing import Any
 
 import reflex as rx
@@ -19,8 +21,10 @@ from thrust.auth.guard import bool_arg, choice_arg, form_values, requires, signe
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.core.settings import get_settings
 from thrust.staff.state import StaffState
 from thrust.system.jobs_state import JobsState
+from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, saved_toast, shows_refusals
 from thrust.ui.state import ShellState
 
@@ -34,6 +38,10 @@ WEEKDAYS: tuple[tuple[str, str], ...] = (
     ("sun", "Sunday"),
 )
 DAY_KEYS = tuple(key for key, _ in WEEKDAYS)
+PUBLISHED = "Anyone can now see how busy the gym is at the public page"
+UNPUBLISHED = "The public page is off: it answers “not found” and shares nothing"
+# The frame a website gives the public page: room for the figures and the next hours on a phone.
+EMBED_SIZE = ("360", "460")
 
 COMMON_TIMEZONES: tuple[str, ...] = (
     "UTC",
@@ -154,8 +162,13 @@ class GymSettingsState(rx.State):
     errors: dict[str, str] = {}
     form_key: int = 0
     loaded: bool = False
+    # The public page: whether it is on, its address and the <iframe> a website may paste.
+    public_occupancy: bool = False
+    busy_url: str = ""
+    busy_snippet: str = ""
 
     def _show(self, gym: Any) -> None:
+        self._show_public_page(gym)
         values = (
             gym.name,
             str(gym.max_capacity),
@@ -178,6 +191,29 @@ class GymSettingsState(rx.State):
 
         self._show(await in_unit_of_work(get_gym, read_only=True))
         self.errors = {}
+
+    def _show_public_page(self, gym: Any) -> None:
+        self.public_occupancy = bool(gym.public_occupancy)
+        self.busy_url = get_settings().public_url.rstrip("/") + routes.BUSY
+        width, height = EMBED_SIZE
+        title = html.escape(f"How busy {gym.name} is now", quote=True)
+        self.busy_snippet = (
+            f'<iframe src="{html.escape(self.busy_url, quote=True)}" title="{title}" '
+            f'width="{width}" height="{height}" style="border:0" loading="lazy"></iframe>'
+        )
+
+    @rx.event
+    @requires(Permission.SETTINGS_MANAGE)
+    @shows_refusals()
+    async def set_public_occupancy(self, on: bool) -> Any:
+        """The switch: publish how busy the gym is (/busy and its API), or stop; saved at once."""
+        from thrust.gym.service import update_gym
+
+        on = bool_arg(on, "on")
+        actor = await acting_user(self)
+        gym = await in_unit_of_work(lambda session: update_gym(session, actor, public_occupancy=on))
+        self._show_public_page(gym)
+        return saved_toast(PUBLISHED if gym.public_occupancy else UNPUBLISHED)
 
     @rx.event
     @requires(Permission.SETTINGS_MANAGE)

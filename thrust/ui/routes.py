@@ -13,6 +13,7 @@ PLANNER = "/planner"
 SETTINGS = "/settings"
 LOGIN = "/login"
 SIGNUP = "/signup"
+BUSY = "/busy"  # how busy the gym is, for anyone (when the gym publishes it), also inside other sites
 
 PUBLIC_PAGES = frozenset({LOGIN, SIGNUP})
 MAX_NEXT_LENGTH = 512
