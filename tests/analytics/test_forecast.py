@@ -1,16 +1,18 @@
 """The forecast on constructed histories: the usual evening peak ahead, a quieter evening after it, a day
-running busier than usual, and a gym with no history."""
+running busier than usual, a quiet spell before the peak, and a gym with no history."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from tests.factories import make_member
-from thrust.analytics.forecast import forecast
+from thrust.analytics.buckets import BucketSize, spans
+from thrust.analytics.forecast import Expected, forecast, hint
 from thrust.gym.service import GYM_ID
 from thrust.models import CheckIn, GymSettings, Member
 
@@ -72,3 +74,15 @@ def test_a_busier_day_than_usual_raises_the_rest_of_it(db: Session, regulars: li
 def test_no_history_no_forecast(db: Session) -> None:
     result = forecast(db, now=MONDAY + timedelta(hours=12))
     assert result.hours == [] and result.hint == ""
+
+
+def test_a_quiet_spell_before_the_evening_peak_names_both() -> None:
+    """Quieter soon, but the evening is the day's busiest: the hint says both, so no one takes
+    "quieter after 15:00" for a quiet evening."""
+    zone = ZoneInfo("UTC")
+    day = spans(zone, MONDAY.date(), MONDAY.date(), BucketSize.HOUR)
+    people = {15: 1.0, 16: 2.0, 17: 5.0, 18: 9.0, 19: 12.0, 20: 6.0}
+    ahead = [Expected(span, people[span.local.hour]) for span in day if span.local.hour in people]
+    assert hint(6, ahead) == "Quieter after 15:00, busiest around 19:00"
+    # Without a busier hour ahead, the quiet spell is the whole story.
+    assert hint(6, [Expected(s.span, min(s.people, 4.0)) for s in ahead]) == "Quieter after 15:00"

@@ -143,13 +143,24 @@ def forecast(session: Session, *, now: datetime | None = None) -> Forecast:
 
 
 def hint(current: int, hours: list[Expected]) -> str:
-    """The first clear change ahead, in words."""
+    """The first clear change ahead, in words, and the day's peak when a quiet spell comes before it
+    ("Quieter after 15:00, busiest around 19:00"): a member planning an evening visit needs both."""
     if not hours:
         return ""
-    for expected in hours:
+    for index, expected in enumerate(hours):
         at = expected.span.local.strftime("%H:%M")
         if current >= MIN_PEOPLE_FOR_HINT and expected.people <= current * QUIETER:
-            return f"Quieter after {at}"
+            return f"Quieter after {at}{_peak_after(current, hours[index + 1 :])}"
         if expected.people >= max(current * BUSIER, MIN_PEOPLE_FOR_HINT):
             return f"Busier from {at}"
     return "About as busy as now for the next hours"
+
+
+def _peak_after(current: int, later: list[Expected]) -> str:
+    """ ", busiest around HH:MM" when a later hour is clearly busier than now, else nothing."""
+    if not later:
+        return ""
+    peak = max(later, key=lambda expected: expected.people)
+    if peak.people < max(current * BUSIER, MIN_PEOPLE_FOR_HINT):
+        return ""
+    return f", busiest around {peak.span.local.strftime('%H:%M')}"
