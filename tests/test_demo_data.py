@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 
 import thrust.demo_data as demo_data
 from tests.conftest import ROOT, migrate
+from thrust.analytics.at_risk import at_risk
+from thrust.auth.rbac import Actor
 from thrust.core.db import build_engine
 from thrust.core.security import hash_password, verify_password
 from thrust.core.text import fold
@@ -427,3 +429,17 @@ def test_each_member_remembers_its_latest_visit(db: Session) -> None:
     )
     members = db.exec(select(Member)).all()
     assert members and all(m.last_visit_at == latest.get(m.id) for m in members)
+
+
+def test_a_few_regulars_stopped_coming_and_the_dashboard_lists_them(db: Session) -> None:
+    """The demo shows the dashboard's "members at risk" with someone on it: regulars who came through
+    the month and not (or once) in the last two weeks, the most recent drop first."""
+    _seed(db, members=300)
+    admin = db.exec(select(User).where(User.role == Role.ADMIN)).first()
+    assert admin is not None
+    found = at_risk(db, Actor(admin.id, admin.email, admin.role), now=OPEN_NOW)
+    assert 3 <= found.total <= 300 // 10, found.total
+    for member in found.members:
+        assert member.recent <= 1 and member.recent < member.usual / 2
+    latest = [member.last_visit for member in found.members]
+    assert latest == sorted(latest, reverse=True)

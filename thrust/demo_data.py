@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from tqdm import tqdm
 
-from thrust.analytics import rollup
+from thrust.analytics import at_risk, rollup
 from thrust.auth.passwords import password_problems
 from thrust.core.security import hash_password
 from thrust.core.text import fold, member_search_text
@@ -59,6 +59,7 @@ MEMBER_PASSWORD = "Member123!"
 WINDOW_DAYS = 30  # visits cover the 30 days before today, plus today up to now
 VISITS_PER_MEMBER = (5, 30)
 FROZEN_VISIT_DAYS = 14  # frozen members stopped coming after the window's first two weeks
+DRIFTING_SHARE = 0.1  # of the regulars: stopped coming lately (the dashboard's members at risk)
 OPEN_VISITS = (15, 40)
 OPEN_VISIT_MAX_AGE = timedelta(hours=2)
 MIN_VISIT = 30 * 60
@@ -667,14 +668,34 @@ def _visits(
         # Nobody visits before joining; members who joined within the window visit fewer days.
         eligible = days[bisect_left(dates, person.start) : bisect_right(dates, last)]
         wanted = min(rng.randint(*VISITS_PER_MEMBER), len(eligible))
-        for day in rng.sample(eligible, wanted):
-            arrival, length = _visit_on(day, rng)
+        chosen = rng.sample(eligible, wanted)
+        kept = _drifting_away(person, member_id, chosen, today)
+        for day in chosen:
+            arrival, length = _visit_on(day, rng)  # drawn for every day, so the rest stays as it was
             check_in = day.to_utc(arrival)
             check_out = day.to_utc(arrival + length)
-            if check_out > now:
+            if check_out > now or day.day not in kept:
                 continue  # today's later visits have not happened yet
             rows.append((_uuid(rng), member_id, check_in, check_out, check_in))
     return rows
+
+
+def _drifting_away(person: _Person, member_id: uuid.UUID, chosen: list[_Day], today: date) -> set[date]:
+    """The days a member really came. A few regulars (DRIFTING_SHARE, picked from their id so the rest of
+    the demo stays the same) stopped coming in the last two weeks, as members do before they cancel:
+    the dashboard's "members at risk" has someone to show."""
+    days = {d.day for d in chosen}
+    recent_from = today - timedelta(days=at_risk.RECENT_DAYS - 1)
+    before = sorted(day for day in days if day < recent_from)
+    if (
+        person.status != MemberStatus.ACTIVE
+        or len(before) < at_risk.MIN_USUAL_VISITS
+        or Random(member_id.int).random() >= DRIFTING_SHARE
+    ):
+        return days
+    recent = sorted(day for day in days if day >= recent_from)
+    # One last visit at the start of the fortnight for the most regular, none for the others.
+    return set(before) | set(recent[:1] if len(before) >= 3 * at_risk.MIN_USUAL_VISITS // 2 else [])
 
 
 def _open_visits(
