@@ -12,12 +12,12 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session
 
+from thrust.analytics import distribution
 from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
-from thrust.analytics.sql import epoch_seconds
 from thrust.auth.rbac import Actor, require
 from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
-from thrust.members.search import MemberFilters, matching, visible_to
+from thrust.members.search import MemberFilters, matching, sees_everyone, visible_to
 from thrust.models import CheckIn, Member, MemberStatus
 
 EXPIRING_SOON_DAYS = (7, 30)
@@ -65,7 +65,7 @@ def _in_window(start: datetime, end: datetime) -> sa.ColumnElement[int]:
 
 
 def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> Summary:
-    """The card numbers, in two queries: one over members, one over the last weeks' visits."""
+    """The card numbers: one query over members, one over two windows of visits, the average length."""
     require(actor, *VIEW_GYM_ANALYTICS)
     now = now or utcnow()
     clock = gym_clock(session)
@@ -85,7 +85,7 @@ def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> S
             _members([Member.membership_start >= month_start, Member.membership_start <= today]),  # type: ignore[list-item]
         ).where(scope)
     ).one()
-    visits_today, visits_last_week, average_minutes = _visits(session, clock, scope, today, now)
+    visits_today, visits_last_week, average_minutes = _visits(session, clock, actor, today, now)
     return Summary(
         active=int(members[0]),
         frozen=int(members[1]),
@@ -100,7 +100,7 @@ def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> S
 
 
 def _visits(
-    session: Session, clock: GymClock, scope: sa.ColumnElement[bool], today: date, now: datetime
+    session: Session, clock: GymClock, actor: Actor, today: date, now: datetime
 ) -> tuple[int, int, float | None]:
     """Visits today so far, on the same weekday last week by the same time, and the average length of the
     last 30 days' finished visits (left out: those the nightly job closed, their length is unknown)."""
@@ -110,13 +110,27 @@ def _visits(
     week_ago = clock.midnight(today - timedelta(days=7))
     # Arithmetic on an aware local time keeps the wall clock; the offset is the one of that day.
     week_ago_cut = (clock.local(now) - timedelta(days=7)).astimezone(UTC)
-    since = now - timedelta(days=VISIT_LENGTH_DAYS)
-    finished = sa.and_(t.check_in_time >= since, t.check_out_time.is_not(None), t.auto_checked_out.is_(False))
-    length = sa.case((finished, epoch_seconds(t.check_out_time) - epoch_seconds(t.check_in_time)))
-    row = session.execute(
-        sa.select(_in_window(midnight, now), _in_window(week_ago, week_ago_cut), sa.func.avg(length))
-        .select_from(CheckIn.__table__.join(Member.__table__, t.member_id == Member.__table__.c.id))  # type: ignore[attr-defined]
-        .where(scope, t.check_in_time >= min(week_ago, since))
+    everyone = sees_everyone(actor)
+    visits: sa.FromClause = CheckIn.__table__  # type: ignore[attr-defined]
+    if not everyone:
+        visits = visits.join(Member.__table__, t.member_id == Member.__table__.c.id)  # type: ignore[attr-defined]
+    # Only the two windows' visits are read (an index range each), not the weeks between them.
+    counts = session.execute(
+        sa.select(_in_window(midnight, now), _in_window(week_ago, week_ago_cut))
+        .select_from(visits)
+        .where(
+            sa.or_(
+                sa.and_(t.check_in_time >= midnight, t.check_in_time < now),
+                sa.and_(t.check_in_time >= week_ago, t.check_in_time < week_ago_cut),
+            ),
+            *(() if everyone else (visible_to(actor),)),
+        )
     ).one()
-    average = None if row[2] is None else round(float(row[2]) / 60, 1)
-    return int(row[0]), int(row[1]), average
+    since = now - timedelta(days=VISIT_LENGTH_DAYS)
+    # Every member's visits: the visit-mix roll-up sums them up; a trainer's: their members' visits.
+    lengths = (
+        distribution.tally(session, since)
+        if everyone
+        else distribution.from_visits(session, [(since, None)], where=visible_to(actor))
+    )
+    return int(counts[0]), int(counts[1]), lengths.average_minutes()
