@@ -311,13 +311,14 @@ class CheckIn(SQLModel, table=True):
     __tablename__ = "check_ins"
     __table_args__ = (
         # A member's visits by time (migration 0010; it replaced the seed's member_id index, a prefix of
-        # it): a trainer's members' visits of the last weeks are a short index range per member, read
-        # from the index alone on PostgreSQL.
+        # it): a trainer's members' visits of the last weeks are a short index range per member, their
+        # lengths read from the index alone (SQLite has no INCLUDE: the check-out columns are keys).
         sa.Index(
             "check_ins_member_id_check_in_time_idx",
             "member_id",
             "check_in_time",
-            postgresql_include=["check_out_time", "auto_checked_out"],
+            "check_out_time",
+            "auto_checked_out",
         ),
         sa.Index("check_ins_check_in_time_idx", "check_in_time"),
         sa.Index("check_ins_check_out_time_idx", "check_out_time"),

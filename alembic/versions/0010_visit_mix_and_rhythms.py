@@ -1,8 +1,8 @@
 """The dashboard's visit-mix roll-up (visits per quarter hour by tier and length bin, written with the
 occupancy roll-up) and the members' visit rhythms counted each night for the members at risk.
 
-A member's visits by time get one index (member id, check-in time; on PostgreSQL with the check-out
-columns included, so a trainer's cards read the index alone) in place of the member id's.
+A member's visits by time get one index (member id, check-in time, then the check-out columns, so a
+trainer's cards read the index alone) in place of the member id's.
 
 The occupancy roll-up is emptied: the two roll-ups share one line (the end of the rolled-up past), so
 the next run of the roll-up job sums up both from the first visit. Until then the charts read the
@@ -53,8 +53,7 @@ def upgrade() -> None:
     op.create_index(
         "check_ins_member_id_check_in_time_idx",
         "check_ins",
-        ["member_id", "check_in_time"],
-        postgresql_include=["check_out_time", "auto_checked_out"],
+        ["member_id", "check_in_time", "check_out_time", "auto_checked_out"],
     )
     op.drop_index("check_ins_member_id_idx", table_name="check_ins")
     op.execute("DELETE FROM occupancy_slots")

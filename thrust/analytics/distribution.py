@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.analytics.slots import SLOT, floor_slot, rolled_until
-from thrust.analytics.sql import epoch_seconds
+from thrust.analytics.sql import seconds_between
 from thrust.models import CheckIn, Member, MembershipTier, VisitMixSlot
 
 # Upper bounds in minutes of the histogram's bins; the last bin is open-ended ("2 h or more"). The
@@ -82,7 +82,7 @@ class Tally:
 def length_bin(visit: Any) -> sa.ColumnElement[int]:
     """A visit's length bin in SQL (`visit`: the check-ins table's columns)."""
     # Whole seconds: SQLite's julianday arithmetic may put an exact half hour a hair under 30 minutes.
-    seconds = sa.func.round(epoch_seconds(visit.check_out_time) - epoch_seconds(visit.check_in_time))
+    seconds = sa.func.round(seconds_between(visit.check_in_time, visit.check_out_time))
     return sa.case(
         (sa.not_(measured(visit)), UNMEASURED),
         *((seconds < high * 60, index) for index, high in enumerate(LENGTH_BINS)),
@@ -97,8 +97,7 @@ def measured(visit: Any) -> sa.ColumnElement[bool]:
 
 def length_seconds(visit: Any) -> sa.ColumnElement[float]:
     """A visit's length in seconds; 0 for one without a length."""
-    span = epoch_seconds(visit.check_out_time) - epoch_seconds(visit.check_in_time)
-    return sa.case((measured(visit), span), else_=0.0)
+    return sa.case((measured(visit), seconds_between(visit.check_in_time, visit.check_out_time)), else_=0.0)
 
 
 def _tally(rows: Sequence[Any]) -> Tally:
@@ -132,6 +131,19 @@ def from_visits(
         .group_by(member.membership_tier, index)
     ).all()
     return _tally(rows)
+
+
+def average_minutes(session: Session, start: datetime, *, where: sa.ColumnElement[bool]) -> float | None:
+    """The average length of the visits with a length that began from `start` on, of members matching
+    `where`, from the visits (one length per visit: no bins to sort them into)."""
+    t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
+    member = Member.__table__.c  # type: ignore[attr-defined]
+    seconds, visits = session.execute(
+        sa.select(sa.func.sum(length_seconds(t)), sa.func.sum(sa.case((measured(t), 1), else_=0)))
+        .select_from(CheckIn.__table__.join(Member.__table__, t.member_id == member.id))  # type: ignore[attr-defined]
+        .where(t.check_in_time >= start, where)
+    ).one()
+    return round(float(seconds) / int(visits) / 60, 1) if visits else None
 
 
 def from_slots(session: Session, start: datetime, end: datetime) -> Tally:

@@ -1,6 +1,6 @@
-"""SQL pieces the two engines spell differently: a timestamp as seconds since the epoch, the quarter hour
-a timestamp falls in, and a list of time spans handed to the database as one JSON parameter (hundreds of
-buckets, one bind)."""
+"""SQL pieces the two engines spell differently: a timestamp as seconds since the epoch, the seconds
+between two, the quarter hour a timestamp falls in, and a list of time spans handed to the database as
+one JSON parameter (hundreds of buckets, one bind)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,26 @@ def _epoch_postgresql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     # julianday counts days from noon, 24 November 4714 BC; 2440587.5 is 1970-01-01T00:00Z.
     return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+class seconds_between(FunctionElement[float]):  # lower case: it reads as the SQL function it is
+    """The seconds from one stored UTC timestamp to another, as a float (a visit's length)."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between, "postgresql")
+def _between_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    # date_part gives a double; EXTRACT gives a numeric, four times slower over a month of visits.
+    return f"date_part('epoch', {end} - {start})"
+
+
+@compiles(seconds_between, "sqlite")
+def _between_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
 QUARTER_MINUTES = 15  # the roll-up's slot (thrust/analytics/slots.py)

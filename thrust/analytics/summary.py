@@ -57,13 +57,6 @@ def _members(conditions: list[sa.ColumnElement[bool]]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((matched, 1), else_=0)), 0)
 
 
-def _in_window(start: datetime, end: datetime) -> sa.ColumnElement[int]:
-    t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((sa.and_(t.check_in_time >= start, t.check_in_time < end), 1), else_=0)), 0
-    )
-
-
 def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> Summary:
     """The card numbers: one query over members, one over two windows of visits, the average length."""
     require(actor, *VIEW_GYM_ANALYTICS)
@@ -111,26 +104,27 @@ def _visits(
     # Arithmetic on an aware local time keeps the wall clock; the offset is the one of that day.
     week_ago_cut = (clock.local(now) - timedelta(days=7)).astimezone(UTC)
     everyone = sees_everyone(actor)
-    visits: sa.FromClause = CheckIn.__table__  # type: ignore[attr-defined]
-    if not everyone:
-        visits = visits.join(Member.__table__, t.member_id == Member.__table__.c.id)  # type: ignore[attr-defined]
-    # Only the two windows' visits are read (an index range each), not the weeks between them.
-    counts = session.execute(
-        sa.select(_in_window(midnight, now), _in_window(week_ago, week_ago_cut))
-        .select_from(visits)
-        .where(
-            sa.or_(
-                sa.and_(t.check_in_time >= midnight, t.check_in_time < now),
-                sa.and_(t.check_in_time >= week_ago, t.check_in_time < week_ago_cut),
-            ),
-            *(() if everyone else (visible_to(actor),)),
+
+    def visits_between(start: datetime, end: datetime) -> sa.ScalarSelect[int]:
+        # An index range of its own each (a trainer's: per member), not the days between the two.
+        counted = sa.select(sa.func.count()).where(t.check_in_time >= start, t.check_in_time < end)
+        if everyone:
+            return counted.scalar_subquery()
+        member = Member.__table__.c  # type: ignore[attr-defined]
+        return (
+            counted.join_from(CheckIn, Member, t.member_id == member.id)
+            .where(visible_to(actor))
+            .scalar_subquery()
         )
+
+    counts = session.execute(
+        sa.select(visits_between(midnight, now), visits_between(week_ago, week_ago_cut))
     ).one()
     since = now - timedelta(days=VISIT_LENGTH_DAYS)
     # Every member's visits: the visit-mix roll-up sums them up; a trainer's: their members' visits.
-    lengths = (
-        distribution.tally(session, since)
+    average = (
+        distribution.tally(session, since).average_minutes()
         if everyone
-        else distribution.from_visits(session, [(since, None)], where=visible_to(actor))
+        else distribution.average_minutes(session, since, where=visible_to(actor))
     )
-    return int(counts[0]), int(counts[1]), lengths.average_minutes()
+    return int(counts[0]), int(counts[1]), average
