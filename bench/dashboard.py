@@ -16,6 +16,7 @@ query p95 <= 100 ms, the whole dashboard <= 300 ms; SQLite with the demo data: <
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -156,6 +157,8 @@ def run(url: str, per_query_target: float, whole_target: float | None) -> None:
             "at risk (admin)": lambda: service.members_at_risk(session, admin),
             "at risk (trainer)": lambda: service.members_at_risk(session, trainer),
         }
+        # The machine may be shared: its load says how far the figures are from an idle server's.
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         print(f"{'query':<26}{'p50 ms':>9}{'p95 ms':>9}   target {per_query_target:.0f} ms")
         worst = 0.0
         for name, call in queries.items():
@@ -167,6 +170,7 @@ def run(url: str, per_query_target: float, whole_target: float | None) -> None:
         page += ["lengths and tiers, 30 d", "forecast", "at risk (admin)"]
         whole = _time(session, lambda: [queries[name]() for name in page])
         print(f"{'whole admin dashboard':<26}{statistics.median(whole):9.1f}{_p95(whole):9.1f}")
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         verdict = "met" if worst <= per_query_target else "MISSED"
         print(f"slowest query p95 {worst:.1f} ms: {verdict}")
         if whole_target is not None:

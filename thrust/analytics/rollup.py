@@ -32,6 +32,7 @@ from thrust.core.types import utcnow
 from thrust.models import CheckIn, Member, OccupancySlot, VisitMixSlot
 
 CHUNK = timedelta(days=1)  # quarters computed per query while catching up
+CAUGHT_UP = timedelta(days=7)  # a catch-up this long refreshes the planner's statistics
 
 
 def _write(session: Session, start: datetime, end: datetime) -> int:
@@ -113,6 +114,12 @@ def advance(session: Session, *, now: datetime | None = None) -> int:
         end = min(line + CHUNK, target)
         written += _write(session, line, end)
         line = end
+    if written * SLOT >= CAUGHT_UP and session.get_bind().dialect.name == "postgresql":
+        # A catch-up (after the migration, a reset, the demo seed) wrote weeks at once: fresh statistics
+        # now, or a month's read plans for the table as it was and scans all of it until autovacuum
+        # comes by (if it runs at all).
+        for table in (OccupancySlot, VisitMixSlot):
+            session.execute(sa.text(f"ANALYZE {table.__tablename__}"))
     return written
 
 
