@@ -14,6 +14,7 @@ from thrust.analytics import rhythm
 from thrust.analytics.at_risk import AtRiskList, at_risk
 from thrust.auth.rbac import Actor
 from thrust.core.errors import PermissionDenied
+from thrust.members.service import delete_member
 from thrust.models import CheckIn, Member, MemberStatus, Role
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
@@ -58,6 +59,9 @@ def test_a_drop_below_half_of_ones_own_rhythm(db: Session, counted_before: timed
 
     mine = at_risk(db, actor_for(coach), now=NOW)
     assert [m.name for m in mine.members] == ["Stopped Stella"] and mine.total == 1
+
+    delete_member(db, admin, vanished.id)  # their visits (and counted rhythm) go with them
+    assert [m.name for m in at_risk(db, admin, now=NOW).members] == ["Stopped Stella"]
 
 
 def test_members_may_not_see_the_list(db: Session) -> None:
