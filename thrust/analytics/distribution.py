@@ -109,10 +109,8 @@ def _tally(rows: Sequence[Any]) -> Tally:
     )
 
 
-def from_visits(
-    session: Session, ranges: Sequence[Range], *, where: sa.ColumnElement[bool] | None = None
-) -> Tally:
-    """The tally of the visits that began in `ranges` (of members matching `where`), from the visits."""
+def from_visits(session: Session, ranges: Sequence[Range]) -> Tally:
+    """The tally of the visits that began in `ranges`, from the visits themselves."""
     if not ranges:
         return Tally({})
     t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
@@ -127,7 +125,7 @@ def from_visits(
     rows = session.execute(
         sa.select(member.membership_tier, index, sa.func.count(), sa.func.sum(length_seconds(t)))
         .select_from(CheckIn.__table__.join(Member.__table__, t.member_id == member.id))  # type: ignore[attr-defined]
-        .where(began, *(() if where is None else (where,)))
+        .where(began)
         .group_by(member.membership_tier, index)
     ).all()
     return _tally(rows)
