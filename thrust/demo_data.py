@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 from tqdm import tqdm
 
-from thrust.analytics import at_risk, rollup
+from thrust.analytics import at_risk, rhythm, rollup
 from thrust.auth.passwords import password_problems
 from thrust.core.security import hash_password
 from thrust.core.text import fold, member_search_text
@@ -44,6 +44,7 @@ from thrust.models import (
     ReminderOptOut,
     Role,
     User,
+    VisitRhythm,
     WorkoutPlan,
     WorkoutProgress,
     default_opening_hours,
@@ -112,6 +113,7 @@ CHECK_IN_COLUMNS = ("id", "member_id", "check_in_time", "check_out_time", "creat
 # the admins who ran jobs by hand).
 RESET_ORDER = (
     CheckIn,
+    VisitRhythm,
     WorkoutProgress,
     WorkoutPlan,
     AIUsageLog,
@@ -282,9 +284,12 @@ def seed_demo_data(
     stages["write check-ins"] = time.perf_counter() - mark
     max_capacity = _size_gym_for(session, visit_rows)
     mark = time.perf_counter()
-    # The dashboard's past summed up now, not at the roll-up job's next quarter hour.
+    # The dashboard's past summed up now, not at the roll-up job's next quarter hour (from the first
+    # visit: a reset leaves the roll-up of the wiped visits behind) nor at the rhythms' next night.
+    rollup.reset(session)
     rollup.advance(session, now=now)
-    stages["occupancy roll-up"] = time.perf_counter() - mark
+    rhythm.count(session, now=now)
+    stages["dashboard roll-ups"] = time.perf_counter() - mark
 
     return SeedReport(
         members=len(member_rows),

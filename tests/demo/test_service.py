@@ -28,6 +28,8 @@ from thrust.models import (
     ReminderOptOut,
     Role,
     User,
+    VisitMixSlot,
+    VisitRhythm,
     WorkoutPlan,
     WorkoutProgress,
 )
@@ -111,6 +113,7 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     db.flush()
     demo_visits = _count(db, CheckIn) - 1
     assert _count(db, OccupancySlot) > 0  # the seed summed up the demo's past for the dashboard
+    assert _count(db, VisitMixSlot) > 0 and _count(db, VisitRhythm) > 0
 
     expected = DemoImpact(members=MEMBERS, visits=demo_visits, trainers=5, unassigned=1)
     assert service.removal_impact(db, admin) == expected
@@ -135,6 +138,8 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     assert [s.user_id for s in db.exec(select(AuthSession)).all()] == [kept.user_id]
     assert db.get(GymSettings, 1).max_capacity == capacity
     assert _count(db, OccupancySlot) == 0  # the demo's past left the charts; the roll-up job starts again
+    assert _count(db, VisitMixSlot) == 0
+    assert _count(db, VisitRhythm) == 0  # the demo members' counts went with them
     # Live screens are told once the transaction commits: now only the kept member is inside.
     channel, message = db.info[OUTBOX_KEY][-1]
     assert (channel, message["type"]) == ("capacity", "demo-data-removed")

@@ -10,14 +10,15 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from thrust.analytics import rhythm
 from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
 from thrust.auth.rbac import Actor, require
 from thrust.core.types import utcnow
 from thrust.members.search import visible_to
-from thrust.models import CheckIn, Member, MemberStatus
+from thrust.models import Member, MemberStatus
 
-RECENT_DAYS = 14
-USUAL_WEEKS = 8
+RECENT_DAYS = rhythm.RECENT.days
+USUAL_WEEKS = rhythm.USUAL // timedelta(weeks=1)
 # A rhythm worth watching: at least one visit a week on average before the drop.
 MIN_USUAL_VISITS = USUAL_WEEKS
 LIMIT = 50
@@ -39,39 +40,33 @@ class AtRiskList:
 
 
 def at_risk(session: Session, actor: Actor, *, now: datetime | None = None, limit: int = LIMIT) -> AtRiskList:
-    """The actor's members at risk (a trainer: their assigned members), in one grouped query."""
+    """The actor's members at risk (a trainer: their assigned members), in one query over the members'
+    rhythms (the nightly count corrected to now, or counted from the visits when there is none)."""
     require(actor, *VIEW_GYM_ANALYTICS)
     now = now or utcnow()
-    recent_from = now - timedelta(days=RECENT_DAYS)
-    usual_from = recent_from - timedelta(weeks=USUAL_WEEKS)
-    visit = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
-    member = Member.__table__.c  # type: ignore[attr-defined]
-    recent = sa.func.sum(sa.case((visit.check_in_time >= recent_from, 1), else_=0))
-    before = sa.func.sum(sa.case((visit.check_in_time < recent_from, 1), else_=0))
-    fortnights = USUAL_WEEKS * 7 / RECENT_DAYS
-    grouped = (
+    counted = rhythm.at(session, now)
+    if counted is None:
+        counted = rhythm.from_visits(now)
+    member = Member.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
+    fortnights = rhythm.USUAL / rhythm.RECENT
+    rows = session.execute(
         sa.select(
             member.id,
             member.full_name,
-            before.label("before"),
-            recent.label("recent"),
-            sa.func.max(visit.check_in_time).label("last_visit"),
+            counted.c.usual,
+            counted.c.recent,
+            counted.c.last_visit,
+            sa.func.count().over().label("total"),  # before the limit: the whole list's length
         )
-        .select_from(Member.__table__.join(CheckIn.__table__, visit.member_id == member.id))  # type: ignore[attr-defined]
-        .where(member.status == MemberStatus.ACTIVE, visible_to(actor), visit.check_in_time >= usual_from)
-        .where(visit.check_in_time < now)
-        .group_by(member.id, member.full_name)
-        # Below half of the usual fortnight: recent < before / fortnights / 2.
-        .having(before >= MIN_USUAL_VISITS, recent * fortnights * 2 < before)
-    ).subquery()
-    total = int(session.execute(sa.select(sa.func.count()).select_from(grouped)).scalar_one())
-    rows = session.execute(
-        sa.select(grouped)
-        .order_by(grouped.c.last_visit.desc(), grouped.c.full_name, grouped.c.id)
+        .select_from(Member.__table__.join(counted, counted.c.member_id == member.id))  # type: ignore[attr-defined]
+        .where(member.status == MemberStatus.ACTIVE, visible_to(actor))
+        # Below half of the usual fortnight: recent < usual / fortnights / 2.
+        .where(counted.c.usual >= MIN_USUAL_VISITS, counted.c.recent * fortnights * 2 < counted.c.usual)
+        .order_by(counted.c.last_visit.desc(), member.full_name, member.id)
         .limit(limit)
     ).all()
     members = [
-        AtRisk(row.id, row.full_name, round(row.before / fortnights, 1), int(row.recent), row.last_visit)
+        AtRisk(row.id, row.full_name, round(row.usual / fortnights, 1), int(row.recent), row.last_visit)
         for row in rows
     ]
-    return AtRiskList(members, total)
+    return AtRiskList(members, int(rows[0].total) if rows else 0)

@@ -113,13 +113,8 @@ def visit_mix(
     if (last - first).days + 1 > MAX_DAYS[BucketSize.DAY]:
         raise ValidationFailed.on("to", f"At most {MAX_DAYS[BucketSize.DAY]} days")
     clock = gym_clock(session)
-    start, end = clock.midnight(first), clock.midnight(last + timedelta(days=1))
-    return Mix(
-        first,
-        last,
-        distribution.visit_lengths(session, start, end),
-        distribution.tier_mix(session, start, end),
-    )
+    visits = distribution.tally(session, clock.midnight(first), clock.midnight(last + timedelta(days=1)))
+    return Mix(first, last, visits.lengths(), visits.tiers())
 
 
 def forecast(session: Session, actor: Actor, *, now: datetime | None = None) -> forecasting.Forecast:

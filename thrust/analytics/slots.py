@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.analytics.figures import Figures, Piece
-from thrust.analytics.sql import bucket_table
+from thrust.analytics.sql import QUARTER_MINUTES, bucket_table
 from thrust.models import OccupancySlot
 
-SLOT = timedelta(minutes=15)  # every timezone's offset is a whole number of quarter hours
+SLOT = timedelta(minutes=QUARTER_MINUTES)  # every timezone's offset is a whole number of quarter hours
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

@@ -1,5 +1,6 @@
-"""SQL pieces the two engines spell differently: a timestamp as seconds since the epoch, and a list of
-time spans handed to the database as one JSON parameter (hundreds of buckets, one bind)."""
+"""SQL pieces the two engines spell differently: a timestamp as seconds since the epoch, the seconds
+between two, the quarter hour a timestamp falls in, and a list of time spans handed to the database as
+one JSON parameter (hundreds of buckets, one bind)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,51 @@ def _epoch_postgresql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
 def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
     # julianday counts days from noon, 24 November 4714 BC; 2440587.5 is 1970-01-01T00:00Z.
     return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+class seconds_between(FunctionElement[float]):  # lower case: it reads as the SQL function it is
+    """The seconds from one stored UTC timestamp to another, as a float (a visit's length)."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between, "postgresql")
+def _between_postgresql(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    # date_part gives a double; EXTRACT gives a numeric, four times slower over a month of visits.
+    return f"date_part('epoch', {end} - {start})"
+
+
+@compiles(seconds_between, "sqlite")
+def _between_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+QUARTER_MINUTES = 15  # the roll-up's slot (thrust/analytics/slots.py)
+
+
+class quarter_start(FunctionElement[datetime]):  # lower case: it reads as the SQL function it is
+    """The start of the quarter hour a stored UTC timestamp falls in, stored as that column stores it."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(quarter_start, "postgresql")
+def _quarter_postgresql(element: quarter_start, compiler: Any, **kw: Any) -> str:
+    seconds = QUARTER_MINUTES * 60
+    moment = compiler.process(element.clauses, **kw)
+    return f"to_timestamp(floor(EXTRACT(EPOCH FROM {moment}) / {seconds}) * {seconds})"
+
+
+@compiles(quarter_start, "sqlite")
+def _quarter_sqlite(element: quarter_start, compiler: Any, **kw: Any) -> str:
+    # The stored text is 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC): keep the hour, floor the minutes.
+    moment = compiler.process(element.clauses, **kw)
+    minutes = f"CAST(substr({moment}, 15, 2) AS INTEGER) / {QUARTER_MINUTES} * {QUARTER_MINUTES}"
+    return f"(substr({moment}, 1, 14) || printf('%02d', {minutes}) || ':00.000000')"
 
 
 def _stamp(moment: datetime, dialect: str) -> str:

@@ -12,12 +12,12 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session
 
+from thrust.analytics import distribution
 from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
-from thrust.analytics.sql import epoch_seconds
 from thrust.auth.rbac import Actor, require
 from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
-from thrust.members.search import MemberFilters, matching, visible_to
+from thrust.members.search import MemberFilters, matching, sees_everyone, visible_to
 from thrust.models import CheckIn, Member, MemberStatus
 
 EXPIRING_SOON_DAYS = (7, 30)
@@ -57,15 +57,8 @@ def _members(conditions: list[sa.ColumnElement[bool]]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((matched, 1), else_=0)), 0)
 
 
-def _in_window(start: datetime, end: datetime) -> sa.ColumnElement[int]:
-    t = CheckIn.__table__.c  # type: ignore[attr-defined]  # SQLModel declares __table__ at run time
-    return sa.func.coalesce(
-        sa.func.sum(sa.case((sa.and_(t.check_in_time >= start, t.check_in_time < end), 1), else_=0)), 0
-    )
-
-
 def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> Summary:
-    """The card numbers, in two queries: one over members, one over the last weeks' visits."""
+    """The card numbers: one query over members, one over two windows of visits, the average length."""
     require(actor, *VIEW_GYM_ANALYTICS)
     now = now or utcnow()
     clock = gym_clock(session)
@@ -84,7 +77,7 @@ def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> S
             filtered(MemberFilters(started_this_month=True)),
         ).where(scope)
     ).one()
-    visits_today, visits_last_week, average_minutes = _visits(session, clock, scope, today, now)
+    visits_today, visits_last_week, average_minutes = _visits(session, clock, actor, today, now)
     return Summary(
         active=int(members[0]),
         frozen=int(members[1]),
@@ -99,7 +92,7 @@ def summary(session: Session, actor: Actor, *, now: datetime | None = None) -> S
 
 
 def _visits(
-    session: Session, clock: GymClock, scope: sa.ColumnElement[bool], today: date, now: datetime
+    session: Session, clock: GymClock, actor: Actor, today: date, now: datetime
 ) -> tuple[int, int, float | None]:
     """Visits today so far, on the same weekday last week by the same time, and the average length of the
     last 30 days' finished visits (left out: those the nightly job closed, their length is unknown)."""
@@ -109,13 +102,28 @@ def _visits(
     week_ago = clock.midnight(today - timedelta(days=7))
     # Arithmetic on an aware local time keeps the wall clock; the offset is the one of that day.
     week_ago_cut = (clock.local(now) - timedelta(days=7)).astimezone(UTC)
-    since = now - timedelta(days=VISIT_LENGTH_DAYS)
-    finished = sa.and_(t.check_in_time >= since, t.check_out_time.is_not(None), t.auto_checked_out.is_(False))
-    length = sa.case((finished, epoch_seconds(t.check_out_time) - epoch_seconds(t.check_in_time)))
-    row = session.execute(
-        sa.select(_in_window(midnight, now), _in_window(week_ago, week_ago_cut), sa.func.avg(length))
-        .select_from(CheckIn.__table__.join(Member.__table__, t.member_id == Member.__table__.c.id))  # type: ignore[attr-defined]
-        .where(scope, t.check_in_time >= min(week_ago, since))
+    everyone = sees_everyone(actor)
+
+    def visits_between(start: datetime, end: datetime) -> sa.ScalarSelect[int]:
+        # An index range of its own each (a trainer's: per member), not the days between the two.
+        counted = sa.select(sa.func.count()).where(t.check_in_time >= start, t.check_in_time < end)
+        if everyone:
+            return counted.scalar_subquery()
+        member = Member.__table__.c  # type: ignore[attr-defined]
+        return (
+            counted.join_from(CheckIn, Member, t.member_id == member.id)
+            .where(visible_to(actor))
+            .scalar_subquery()
+        )
+
+    counts = session.execute(
+        sa.select(visits_between(midnight, now), visits_between(week_ago, week_ago_cut))
     ).one()
-    average = None if row[2] is None else round(float(row[2]) / 60, 1)
-    return int(row[0]), int(row[1]), average
+    since = now - timedelta(days=VISIT_LENGTH_DAYS)
+    # Every member's visits: the visit-mix roll-up sums them up; a trainer's: their members' visits.
+    average = (
+        distribution.tally(session, since).average_minutes()
+        if everyone
+        else distribution.average_minutes(session, since, where=visible_to(actor))
+    )
+    return int(counts[0]), int(counts[1]), average

@@ -265,6 +265,11 @@ def visible_to(actor: Actor) -> sa.ColumnElement[bool]:
     return sa.and_(*conditions) if conditions else sa.true()
 
 
+def sees_everyone(actor: Actor) -> bool:
+    """Whether `visible_to(actor)` holds for every member (what sums over all members may answer)."""
+    return _scope(actor)[0] == "all"
+
+
 def matching(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
     """The members these filters match, as conditions with their values in place (bulk actions, export)."""
     shape, params = shape_of(filters, today)

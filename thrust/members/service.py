@@ -343,7 +343,9 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
         member.date_of_birth = fields.date_of_birth
     if "gender" in present:
         member.gender = fields.gender
+    retiered = False
     if "membershipTier" in present and fields.membership_tier:
+        retiered = fields.membership_tier != member.membership_tier
         member.membership_tier = fields.membership_tier
     if "membershipStart" in present and fields.membership_start:
         member.membership_start = fields.membership_start
@@ -358,6 +360,8 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
     sync_contact(member, user)  # name, phone and the directory's search words follow the login
     member.updated_at = utcnow()
     _save(session, user, member)
+    if retiered:
+        rollup.retier(session, [member.id])  # the visit mix counts their past visits by the new tier
     if ended is not None:
         revoke_user_sessions(session, user.id, reason=ended)
     forget_user(user.id)  # sessions read the email from the database: this process's cache drops it
