@@ -31,13 +31,20 @@ from tests.server import launch
 
 TARGET_LCP_MS = 1000.0
 CHARTS = ("today", "visits", "heatmap", "lengths", "tiers")
+ELEMENTS: dict[str, int] = {}  # which element was the largest paint, and how often
 
 # Resolves with [lcp, cards, charts] in ms since navigation start, once everything is drawn.
 MEASURE = """
 (charts) => new Promise((resolve) => {
   let lcp = 0;
+  let what = '';
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) lcp = Math.max(lcp, entry.startTime);
+    for (const entry of list.getEntries()) {
+      lcp = Math.max(lcp, entry.startTime);
+      const el = entry.element;
+      const text = el ? (el.textContent || '').slice(0, 40) : '';
+      what = el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${text}"` : '?';
+    }
   }).observe({type: 'largest-contentful-paint', buffered: true});
   let cards = null;
   let drawn = null;
@@ -51,7 +58,7 @@ MEASURE = """
     }
     if (cards !== null && drawn !== null) {
       // LCP candidates stop once the page is complete; give the last one a frame to be reported.
-      requestAnimationFrame(() => setTimeout(() => resolve([lcp, cards, drawn]), 50));
+      requestAnimationFrame(() => setTimeout(() => resolve([lcp, cards, drawn, what]), 50));
     } else {
       requestAnimationFrame(tick);
     }
@@ -72,7 +79,8 @@ def one_load(context: BrowserContext) -> tuple[float, float, float]:
     page = context.new_page()
     try:
         page.goto("/", wait_until="commit")
-        lcp, cards, charts = page.evaluate(MEASURE, list(CHARTS))
+        lcp, cards, charts, element = page.evaluate(MEASURE, list(CHARTS))
+        ELEMENTS[element] = ELEMENTS.get(element, 0) + 1
         return float(lcp), float(cards), float(charts)
     finally:
         page.close()
@@ -126,6 +134,8 @@ def main() -> int:
     else:
         with server() as url:
             medians = all_runs(url)
+    seen = sorted(ELEMENTS.items(), key=lambda item: -item[1])
+    print("largest paint:", "; ".join(f"{what} x{count}" for what, count in seen))
     middle = statistics.median(medians)
     print(f"median run: LCP {middle:.0f} ms; target <= {TARGET_LCP_MS:.0f} ms:", end=" ")
     print("met" if middle <= TARGET_LCP_MS else "MISSED")

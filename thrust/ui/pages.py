@@ -36,7 +36,8 @@ def page(
         if needs == PUBLIC:
             component, loaders = body, tuple(on_load)
         else:
-            component, loaders = template(title)(body), (*on_load, *SHELL_LOADERS)
+            # The shell's first: one small read, and the banner sits above the page's content.
+            component, loaders = template(title)(body), (*SHELL_LOADERS, *on_load)
         register(PageSpec(route, title, needs, loaders, component, nav))
         return component
 
