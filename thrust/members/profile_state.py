@@ -13,7 +13,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import choice_arg, int_arg, requires, signed_in
+from thrust.auth.arguments import choice_arg, int_arg
+from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import NotFound
