@@ -197,6 +197,22 @@ def _row(found: service.DeskMember) -> DeskRow:
     )
 
 
+def _greeting(row: DeskRow, *, inside: bool, visits: int, headline: str, detail: str) -> DeskCard:
+    """The card greeting the member of a search result just checked in (`inside`) or out."""
+    return DeskCard(
+        id=row.id,
+        name=row.name,
+        initials=row.initials,
+        tier=row.tier,
+        ends=row.ends,
+        visits=visits,
+        inside=inside,
+        headline=headline,
+        detail=detail,
+        detailed=row.detailed,
+    )
+
+
 @user_bound
 class FrontDeskState(rx.State):
     """The desk: one search box, a highlighted row, Enter to check in (or out)."""
@@ -320,17 +336,9 @@ class FrontDeskState(rx.State):
                 return None
             return error_toast(error)
         first = row.name.split()[0] if row.name.split() else row.name
-        card = DeskCard(
-            id=row.id,
-            name=row.name,
-            initials=row.initials,
-            tier=row.tier,
-            ends=row.ends,
-            visits=row.visits + 1,
-            inside=True,
-            headline=f"Checked in at {at}" + (" (over capacity)" if reason else ""),
-            detail=f"Welcome, {first}!",
-            detailed=row.detailed,
+        headline = f"Checked in at {at}" + (" (over capacity)" if reason else "")
+        card = _greeting(
+            row, inside=True, visits=row.visits + 1, headline=headline, detail=f"Welcome, {first}!"
         )
         return await self._done(card, result.capacity)
 
@@ -352,18 +360,8 @@ class FrontDeskState(rx.State):
         minutes = int(
             ((visit.check_out_time or visit.check_in_time) - visit.check_in_time).total_seconds() // 60
         )
-        card = DeskCard(
-            id=row.id,
-            name=row.name,
-            initials=row.initials,
-            tier=row.tier,
-            ends=row.ends,
-            visits=row.visits,
-            inside=False,
-            headline=f"Checked out at {at}",
-            detail=f"Visit of {minutes_label(minutes)}",
-            detailed=row.detailed,
-        )
+        headline, detail = f"Checked out at {at}", f"Visit of {minutes_label(minutes)}"
+        card = _greeting(row, inside=False, visits=row.visits, headline=headline, detail=detail)
         return await self._done(card, result.capacity)
 
     async def _done(self, card: DeskCard, capacity: service.Capacity) -> Any:
