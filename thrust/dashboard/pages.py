@@ -6,14 +6,16 @@ import reflex as rx
 
 from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.checkins.state import LiveState
-from thrust.ui import routes, styles
+from thrust.ui import routes
 from thrust.ui.cards import coming_soon, titled_card
+from thrust.ui.layout import row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.text import muted_text
 
 
 def _card(icon: str, title: str, text: str) -> rx.Component:
-    return titled_card(icon, title, rx.text(text, size="2", color=styles.MUTED), heading=False)
+    return titled_card(icon, title, muted_text(text), heading=False)
 
 
 def _capacity_card() -> rx.Component:
@@ -23,9 +25,7 @@ def _capacity_card() -> rx.Component:
         "Live capacity",
         capacity_summary(),
         rx.link(
-            rx.hstack(
-                rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), align="center"
-            ),
+            row(rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), gap="3"),
             href=routes.LIVE,
             size="2",
         ),
@@ -43,7 +43,7 @@ def _capacity_card() -> rx.Component:
     nav=Nav(1, "layout-dashboard"),
 )
 def dashboard() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         live_styles(),
         rx.grid(
             _capacity_card(),
@@ -63,6 +63,5 @@ def dashboard() -> rx.Component:
                 "Memberships expiring this week",
             ],
         ),
-        spacing="5",
-        width="100%",
+        gap="5",
     )

@@ -28,7 +28,6 @@ def _dialog() -> rx.Component:
         action_button(
             "trash-2",
             REMOVE_LABEL,
-            icon_size=16,
             color_scheme="red",
             loading=DemoDataState.busy,
             on_click=DemoDataState.confirm_removal(DemoDataState.accounts),

@@ -101,7 +101,6 @@ def _toolbar() -> rx.Component:
                     action_button(
                         "upload",
                         "Import",
-                        icon_size=16,
                         variant="soft",
                         color_scheme="gray",
                         on_click=ImportState.open_import,
@@ -110,7 +109,6 @@ def _toolbar() -> rx.Component:
                     action_button(
                         "user-plus",
                         "Add member",
-                        icon_size=16,
                         on_click=MemberFormState.open_create,
                         id="add-member",
                     ),
@@ -194,6 +192,7 @@ def _filters() -> rx.Component:
             action_button(
                 "x",
                 "Clear filters",
+                icon_size=14,
                 variant="ghost",
                 color_scheme="gray",
                 size="2",

@@ -200,7 +200,6 @@ def no_members() -> rx.Component:
                 action_button(
                     "x",
                     "Clear filters",
-                    icon_size=16,
                     on_click=MembersState.clear_filters,
                     id="clear-filters",
                 ),
@@ -218,7 +217,6 @@ def no_members() -> rx.Component:
                         action_button(
                             "upload",
                             "Import CSV",
-                            icon_size=16,
                             variant="soft",
                             color_scheme="gray",
                             on_click=ImportState.open_import,

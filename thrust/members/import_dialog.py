@@ -6,13 +6,13 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.members import components as ui
 from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
 from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_panel
+from thrust.ui.tables import captioned_table
 
 UPLOAD_ID = "members-import"
 MB = MAX_IMPORT_BYTES // 2**20
@@ -103,7 +103,6 @@ def _upload_step() -> rx.Component:
                     action_button(
                         "folder-open",
                         "Choose a file",
-                        icon_size=16,
                         type="button",
                         variant="soft",
                         id="import-choose-file",
@@ -225,7 +224,7 @@ def _map_step() -> rx.Component:
             color=styles.MUTED,
         ),
         rx.scroll_area(
-            ui.captioned_table(
+            captioned_table(
                 "Columns of your file and the THRUST field each one fills",
                 ("Column in your file", "First row", "THRUST field"),
                 ImportState.mapping,
@@ -255,7 +254,6 @@ def _map_step() -> rx.Component:
             action_button(
                 "list-checks",
                 "Check the file",
-                icon_size=16,
                 on_click=ImportState.check,
                 loading=ImportState.checking,
                 id="import-check",
@@ -337,7 +335,7 @@ def _report_step() -> rx.Component:
                 ),
                 scroll_region(
                     "Problems found",
-                    ui.captioned_table(
+                    captioned_table(
                         "Problems found in the file",
                         (("Line", "4.5rem"), ("Field", "9rem"), "Problem"),
                         ImportState.problems,
@@ -383,7 +381,6 @@ def _report_step() -> rx.Component:
             action_button(
                 "arrow-left",
                 "Back to columns",
-                icon_size=16,
                 variant="soft",
                 color_scheme="gray",
                 on_click=ImportState.back_to_mapping,
@@ -392,7 +389,6 @@ def _report_step() -> rx.Component:
             action_button(
                 "upload",
                 ImportState.import_label,
-                icon_size=16,
                 disabled=~ImportState.can_import,
                 on_click=ImportState.start_import,
                 id="import-run",

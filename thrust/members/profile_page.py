@@ -18,6 +18,7 @@ from thrust.ui.cards import empty_panel, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
+from thrust.ui.tables import captioned_table
 
 
 def _status_actions() -> rx.Component:
@@ -109,7 +110,6 @@ def _profile_header() -> rx.Component:
                     action_button(
                         "pencil",
                         "Edit",
-                        icon_size=16,
                         on_click=MemberFormState.open_edit(m.id),
                         id="edit-member",
                     ),
@@ -120,7 +120,6 @@ def _profile_header() -> rx.Component:
                     action_button(
                         "trash-2",
                         "Delete",
-                        icon_size=16,
                         variant="soft",
                         color_scheme="red",
                         on_click=MemberProfileState.ask_delete,
@@ -234,7 +233,7 @@ def _visits() -> rx.Component:
         rx.cond(
             MemberProfileState.visits_total > 0,
             rx.vstack(
-                ui.captioned_table(
+                captioned_table(
                     "Visit history",
                     ("Day", "In", "Out", "Length"),
                     MemberProfileState.visits,
@@ -297,7 +296,6 @@ def _delete_dialog() -> rx.Component:
         action_button(
             "circle-pause",
             "Deactivate instead",
-            icon_size=16,
             variant="soft",
             on_click=MemberProfileState.deactivate_instead,
             id="deactivate-instead",
@@ -305,7 +303,6 @@ def _delete_dialog() -> rx.Component:
         action_button(
             "trash-2",
             "Delete for good",
-            icon_size=16,
             color_scheme="red",
             on_click=MemberProfileState.confirm_delete,
             id="confirm-delete",
@@ -364,7 +361,6 @@ def member_page() -> rx.Component:
                         action_button(
                             "arrow-left",
                             "Back to the members",
-                            icon_size=16,
                             on_click=rx.redirect(routes.MEMBERS),
                         ),
                     ),

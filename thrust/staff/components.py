@@ -5,8 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
-from thrust.ui import styles
-from thrust.ui.a11y import caption
 from thrust.ui.badges import active_badge, role_badge
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import (
@@ -19,6 +17,11 @@ from thrust.ui.forms import (
     text_field,
     two_columns,
 )
+from thrust.ui.layout import column, row, stacked
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
+
+_ACTIONS_HEADER = rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end")
 
 
 def _confirm_active(row: StaffRow) -> rx.Component:
@@ -54,40 +57,36 @@ def _confirm_active(row: StaffRow) -> rx.Component:
     )
 
 
-def _staff_row(row: StaffRow) -> rx.Component:
+def _staff_row(staff: StaffRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(row.name, weight="medium", size="2"),
-                    rx.cond(row.is_you, rx.badge("You", variant="outline", size="1", color_scheme="gray")),
-                    align="center",
-                    spacing="2",
+            column(
+                row(
+                    rx.text(staff.name, weight="medium", size="2"),
+                    rx.cond(staff.is_you, rx.badge("You", variant="outline", size="1", color_scheme="gray")),
                 ),
-                rx.text(row.email, size="1", color=styles.MUTED),
-                spacing="0",
+                muted_text(staff.email, size="1"),
+                gap="0",
             )
         ),
-        rx.table.cell(role_badge(row.role)),
-        rx.table.cell(active_badge(row.active)),
+        rx.table.cell(role_badge(staff.role)),
+        rx.table.cell(active_badge(staff.active)),
         rx.table.cell(
-            rx.hstack(
+            row(
                 rx.select.root(
-                    rx.select.trigger(aria_label="Role of " + row.name, variant="surface"),
+                    rx.select.trigger(aria_label="Role of " + staff.name, variant="surface"),
                     rx.select.content(*[rx.select.item(r.title(), value=r) for r in STAFF_ROLE_CHOICES]),
-                    value=row.role,
-                    on_change=lambda value: StaffState.change_role(row.id, value),
+                    value=staff.role,
+                    on_change=lambda value: StaffState.change_role(staff.id, value),
                     size="1",
                 ),
-                _confirm_active(row),
-                spacing="2",
+                _confirm_active(staff),
                 justify="end",
-                align="center",
             ),
             justify="end",
         ),
         align="center",
-        data_active=rx.cond(row.active, "true", "false"),
+        data_active=rx.cond(staff.active, "true", "false"),
     )
 
 
@@ -126,7 +125,7 @@ def _add_staff_form() -> rx.Component:
 
 
 def staff_tab() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         section(
             "Staff",
             "Everyone who signs in to run the gym. Deactivating an account signs it out at once; "
@@ -145,25 +144,16 @@ def staff_tab() -> rx.Component:
             rx.cond(
                 ~StaffState.loaded,
                 loading_rows(4),
-                rx.table.root(
-                    caption("Staff accounts"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Name"),
-                            rx.table.column_header_cell("Role"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(StaffState.rows, _staff_row)),
-                    variant="surface",
+                captioned_table(
+                    "Staff accounts",
+                    ("Name", "Role", "Status", _ACTIONS_HEADER),
+                    StaffState.rows,
+                    _staff_row,
                     size="2",
-                    width="100%",
+                    variant="surface",
                     id="staff-table",
                 ),
             ),
         ),
         rx.card(_add_staff_form(), size="3", width="100%"),
-        spacing="4",
-        width="100%",
     )

@@ -1,4 +1,5 @@
-"""A button led by its icon, the shape most of the app's actions take."""
+"""Button presets: an action led by its icon (the shape most of the app's actions take), the quiet
+secondary choice, a pager's arrows and the ✕ that closes or clears."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 
-def action_button(icon: Any, label: Any, *, icon_size: int = 14, **props: Any) -> rx.Component:
+def action_button(icon: Any, label: Any, *, icon_size: int = 16, **props: Any) -> rx.Component:
     """An icon then its label ("⟳ Refresh"); `props` go to the button (on_click, size, variant, id…)."""
     return rx.button(rx.icon(icon, size=icon_size), label, **props)
 
@@ -15,3 +16,22 @@ def action_button(icon: Any, label: Any, *, icon_size: int = 14, **props: Any) -
 def quiet_button(*children: Any, **props: Any) -> rx.Component:
     """A soft gray button: the secondary choice next to a coloured one (Cancel, Check out)."""
     return rx.button(*children, variant="soft", color_scheme="gray", **props)
+
+
+def arrow_button(direction: str, label: str, **props: Any) -> rx.Component:
+    """A soft gray chevron button of a pager: `direction` "left" (back) or "right" (on); `label` says
+    what it shows next, for screen readers ("Next page")."""
+    return rx.icon_button(
+        rx.icon(f"chevron-{direction}", size=16),
+        variant="soft",
+        color_scheme="gray",
+        aria_label=label,
+        **props,
+    )
+
+
+def dismiss_button(label: str, *, icon_size: int = 16, **props: Any) -> rx.Component:
+    """A ghost gray ✕ that closes or clears something; `label` says what, for screen readers."""
+    return rx.icon_button(
+        rx.icon("x", size=icon_size), variant="ghost", color_scheme="gray", aria_label=label, **props
+    )
