@@ -17,14 +17,12 @@ from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveSt
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_button
 from thrust.ui.cards import dashed_box, locked_card
-from thrust.ui.forms import invalid_attrs
+from thrust.ui.forms import invalid_attrs, search_input
 from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
-
-SEARCH_DEBOUNCE_MS = 100
 
 # Arrow keys in inputs marked data-keep-caret move the highlight, not the caret (a file, not an
 # inline script: the Content-Security-Policy runs no inline script it does not know by hash).
@@ -37,21 +35,17 @@ KEEP_CARET_SCRIPT = "/thrust-front-desk.js"
 def _search_box() -> rx.Component:
     return stacked(
         rx.el.label("Find a member", html_for=SEARCH_ID, style={"font_weight": "600"}),
-        rx.input(
+        # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays far
+        # below the desk's search limit (checkins service DESK_SEARCHES).
+        search_input(
             rx.input.slot(rx.icon("search", size=20)),
-            id=SEARCH_ID,
-            placeholder="Name, phone, email or member id",
-            # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays
-            # far below the desk's search limit (checkins service DESK_SEARCHES).
             value=FrontDeskState.query,
             on_change=FrontDeskState.search,
-            debounce_timeout=SEARCH_DEBOUNCE_MS,
+            id=SEARCH_ID,
+            placeholder="Name, phone, email or member id",
             on_key_down=FrontDeskState.key_down,
             auto_focus=True,
-            auto_complete="off",
             spell_check=False,
-            size="3",
-            width="100%",
             role="combobox",
             custom_attrs={"data-keep-caret": "true"},
             aria_controls="desk-results",

@@ -7,16 +7,7 @@ import reflex as rx
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui.badges import active_badge, role_badge
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import (
-    email_field,
-    loading_rows,
-    password_field,
-    section,
-    select_field,
-    server_form,
-    text_field,
-    two_columns,
-)
+from thrust.ui.forms import Fields, loading_rows, section, server_form, two_columns
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -90,30 +81,31 @@ def _staff_row(staff: StaffRow) -> rx.Component:
     )
 
 
+HANDED_OVER = "Give it to them in person; they can change it under Settings → Password."
+
+
 def _add_staff_form() -> rx.Component:
-    errors = StaffState.errors
+    fields = Fields(StaffState.errors)
     return server_form(
         rx.heading("Add a staff account", size="3"),
         two_columns(
-            text_field("Full name", "fullName", control_id="staff-name", errors=errors),
-            email_field("Email", "email", control_id="staff-email", errors=errors, auto_complete="off"),
-            select_field(
+            fields.text("Full name", "fullName", "staff-name"),
+            fields.email("Email", "email", "staff-email", auto_complete="off"),
+            fields.select(
                 "Role",
                 "role",
                 rx.select.item("Trainer", value="TRAINER"),
                 rx.select.item("Admin", value="ADMIN"),
                 control_id="staff-role",
-                errors=errors,
-                default_value="TRAINER",
+                default="TRAINER",
                 hint="Trainers run the front desk and their members; admins manage everything.",
             ),
-            password_field(
+            fields.password(
                 "Temporary password",
                 "password",
-                control_id="staff-password",
-                errors=errors,
+                "staff-password",
                 auto_complete="new-password",
-                hint="Give it to them in person; they can change it under Settings → Password.",
+                hint=HANDED_OVER,
             ),
         ),
         submit="Add staff account",

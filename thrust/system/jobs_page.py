@@ -39,7 +39,6 @@ def _job(job: JobRow) -> rx.Component:
             action_button(
                 "play",
                 "Run now",
-                icon_size=14,
                 size="1",
                 variant="soft",
                 disabled=job.status == "running",
@@ -57,9 +56,7 @@ def jobs_tab() -> rx.Component:
         "What THRUST does on its own. Each run happens once, whichever server runs it; a run missed "
         "while THRUST was stopped happens once when it starts again. Times are the gym's.",
         end_row(
-            action_button(
-                "refresh-cw", "Refresh", icon_size=14, size="1", variant="ghost", on_click=JobsState.load_jobs
-            ),
+            action_button("refresh-cw", "Refresh", size="1", variant="ghost", on_click=JobsState.load_jobs),
         ),
         rx.cond(
             ~JobsState.loaded,

@@ -8,9 +8,14 @@ from typing import Any
 import reflex as rx
 
 
-def action_button(icon: Any, label: Any, *, icon_size: int = 16, **props: Any) -> rx.Component:
+def action_button(icon: Any, label: Any, *, icon_size: int = 14, **props: Any) -> rx.Component:
     """An icon then its label ("⟳ Refresh"); `props` go to the button (on_click, size, variant, id…)."""
     return rx.button(rx.icon(icon, size=icon_size), label, **props)
+
+
+def quiet_action(icon: Any, label: Any, **props: Any) -> rx.Component:
+    """`action_button` in soft gray: a secondary action next to a coloured one (Import, Back)."""
+    return action_button(icon, label, variant="soft", color_scheme="gray", **props)
 
 
 def quiet_button(*children: Any, **props: Any) -> rx.Component:

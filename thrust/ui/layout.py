@@ -39,3 +39,9 @@ def end_row(*children: Any, **props: Any) -> rx.Component:
 def grid(*children: Any, columns: Any, gap: str = "4", **props: Any) -> rx.Component:
     """Children in `columns` across the full width (`rx.breakpoints(...)`: fewer on a phone)."""
     return rx.grid(*children, columns=columns, spacing=gap, width="100%", **props)
+
+
+def flow(*children: Any, gap: str = "1rem", **props: Any) -> rx.Component:
+    """A full-width line of blocks, centred, that wraps onto more lines when narrow (a banner's text
+    and its button, a pager's count and its arrows); `gap` a CSS length."""
+    return rx.flex(*children, align="center", gap=gap, wrap="wrap", width="100%", **props)
