@@ -197,8 +197,9 @@ def _row(found: service.DeskMember) -> DeskRow:
     )
 
 
-def _greeting(row: DeskRow, *, inside: bool, visits: int, headline: str, detail: str) -> DeskCard:
-    """The card greeting the member of a search result just checked in (`inside`) or out."""
+def _greeting(row: DeskRow | DeskCard, *, inside: bool, visits: int, headline: str, detail: str) -> DeskCard:
+    """The card greeting a member just checked in (`inside`) or out: one the search found, or the
+    one on the card already (its Check out button)."""
     return DeskCard(
         id=row.id,
         name=row.name,
@@ -342,7 +343,7 @@ class FrontDeskState(rx.State):
         )
         return await self._done(card, result.capacity)
 
-    async def _check_out(self, member_id: uuid.UUID, row: DeskRow) -> Any:
+    async def _check_out(self, member_id: uuid.UUID, row: DeskRow | DeskCard) -> Any:
         actor = await acting_user(self)
 
         def work(session: Session) -> tuple[service.CheckInResult, str]:
@@ -382,17 +383,7 @@ class FrontDeskState(rx.State):
         """The card's Check out button (e.g. a check-in made by mistake)."""
         if not self.has_card or not self.card.inside:
             return None
-        card = self.card
-        row = DeskRow(
-            id=card.id,
-            name=card.name,
-            initials=card.initials,
-            tier=card.tier,
-            ends=card.ends,
-            visits=card.visits,
-            detailed=card.detailed,
-        )
-        return await self._check_out(uuid.UUID(card.id), row)
+        return await self._check_out(uuid.UUID(self.card.id), self.card)
 
     # -- the override at capacity ---------------------------------------------------------------
 
