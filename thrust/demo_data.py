@@ -12,8 +12,9 @@ import sys
 import time
 import uuid
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as clock
@@ -268,8 +269,7 @@ def seed_demo_data(
 
     mark = time.perf_counter()
     user_rows = staff_rows + [(uid, email, shared_member_hash, *rest) for uid, email, *rest in member_users]
-    write = _copy if session.connection().dialect.name == "postgresql" else _executemany
-    write(session, table_of(User), USER_COLUMNS, user_rows, "users", progress)
+    _write(session, table_of(User), USER_COLUMNS, user_rows, "users", progress)
     stages["write users"] = time.perf_counter() - mark
     mark = time.perf_counter()
     last_visit: dict[Any, datetime] = {}
@@ -277,10 +277,10 @@ def seed_demo_data(
         if row[2] > last_visit.get(row[1], row[2] - timedelta(seconds=1)):
             last_visit[row[1]] = row[2]
     member_rows = [(*row, last_visit.get(row[0])) for row in member_rows]
-    write(session, table_of(Member), MEMBER_COLUMNS, member_rows, "members", progress)
+    _write(session, table_of(Member), MEMBER_COLUMNS, member_rows, "members", progress)
     stages["write members"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write(session, table_of(CheckIn), CHECK_IN_COLUMNS, visit_rows + open_rows, "check-ins", progress)
+    _write(session, table_of(CheckIn), CHECK_IN_COLUMNS, visit_rows + open_rows, "check-ins", progress)
     stages["write check-ins"] = time.perf_counter() - mark
     max_capacity = _size_gym_for(session, visit_rows)
     mark = time.perf_counter()
@@ -739,7 +739,10 @@ def _bar(total: int, stage: str, progress: bool) -> tqdm:
     return tqdm(total=total, desc=f"{stage:<9}", unit=" rows", file=sys.stderr, disable=not progress)
 
 
-def _copy(
+Rows = list[tuple[Any, ...]]
+
+
+def _write(
     session: Session,
     table: sa.Table,
     columns: Sequence[str],
@@ -747,36 +750,35 @@ def _copy(
     stage: str,
     progress: bool,
 ) -> None:
-    """PostgreSQL: stream rows through COPY on the session's own connection and transaction."""
+    """Write `rows` in chunks inside the session's transaction, with a progress bar."""
     rows = list(rows)
-    driver = session.connection().connection.driver_connection
-    assert driver is not None  # a live connection always has its psycopg connection
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"  # our own identifiers only
-    with (
-        _bar(len(rows), stage, progress) as bar,
-        driver.cursor() as cursor,
-        cursor.copy(statement) as copy,
-    ):
-        for start in range(0, len(rows), CHUNK):
-            for row in rows[start : start + CHUNK]:
-                copy.write_row(row)
-            bar.update(min(CHUNK, len(rows) - start))
-
-
-def _executemany(
-    session: Session,
-    table: sa.Table,
-    columns: Sequence[str],
-    rows: Iterable[tuple[Any, ...]],
-    stage: str,
-    progress: bool,
-) -> None:
-    """SQLite (and any other engine): Core executemany in chunks, inside the session's transaction."""
-    rows = list(rows)
-    connection = session.connection()
-    insert = table.insert()
-    with _bar(len(rows), stage, progress) as bar:
+    with _bar(len(rows), stage, progress) as bar, _chunk_writer(session, table, columns) as write_chunk:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
-            connection.execute(insert, [dict(zip(columns, row, strict=True)) for row in chunk])
+            write_chunk(chunk)
             bar.update(len(chunk))
+
+
+@contextmanager
+def _chunk_writer(
+    session: Session, table: sa.Table, columns: Sequence[str]
+) -> Iterator[Callable[[Rows], object]]:
+    """PostgreSQL: stream rows through COPY on the session's own connection. SQLite (and any other
+    engine): Core executemany."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        insert = table.insert()
+        yield lambda chunk: connection.execute(
+            insert, [dict(zip(columns, row, strict=True)) for row in chunk]
+        )
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None  # a live connection always has its psycopg connection
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"  # our own identifiers only
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+
+        def copy_chunk(chunk: Rows) -> None:
+            for row in chunk:
+                copy.write_row(row)
+
+        yield copy_chunk

@@ -10,8 +10,9 @@ from reflex.state import State
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.support.states import call, client, run, said, sessions, signed_in
+from thrust.auth.arguments import BadArgument
 from thrust.auth.background import background_actor, background_requires
-from thrust.auth.guard import DENIED_MESSAGE, BadArgument, handler_policy
+from thrust.auth.policy import DENIED_MESSAGE, handler_policy
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState
 from thrust.core.reflex_compat import handler_name

@@ -64,6 +64,34 @@ def test_type_arrow_enter_checks_the_highlighted_member_in_and_shows_the_card(
     run(scenario())
 
 
+def test_the_cards_check_out_button_checks_the_member_on_the_card_out(
+    db: Session, bound: dict[str, Actor]
+) -> None:
+    make_member(db, full_name="Cardout Tester")
+    before = open_visits(db)
+
+    async def scenario() -> None:
+        _, state = await desk()
+        await call_handler(FrontDeskState.search, state, "cardout")
+        await call_handler(FrontDeskState.key_down, state, "Enter")
+        checked_in = state.card
+        assert checked_in.inside and open_visits(db) == before + 1
+        await call_handler(FrontDeskState.check_out_card, state)
+        card = state.card
+        assert not card.inside and card.headline.startswith("Checked out at")
+        assert card.detail.startswith("Visit of")
+        assert (card.id, card.name, card.initials, card.tier, card.visits) == (
+            checked_in.id,
+            checked_in.name,
+            checked_in.initials,
+            checked_in.tier,
+            checked_in.visits,
+        )
+        assert open_visits(db) == before
+
+    run(scenario())
+
+
 @pytest.mark.parametrize(
     ("status", "end_days", "reason", "cue"),
     [

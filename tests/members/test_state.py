@@ -22,7 +22,7 @@ from tests.factories import actor_for, make_member, make_user, make_visit
 from tests.support.states import call, run, said, scope_in, sessions
 from tests.support.states import client as new_client
 from tests.support.states import signed_in as harness_signed_in
-from thrust.auth.guard import DENIED_MESSAGE
+from thrust.auth.policy import DENIED_MESSAGE
 from thrust.auth.rbac import Actor
 from thrust.auth.state import AuthState, forget_if_stale, verify
 from thrust.core.reflex_compat import call_handler, handler_function

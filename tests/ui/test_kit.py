@@ -5,10 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.demo.state import DemoDataState
-from thrust.ui import badges, cards
+from thrust.ui import badges, cards, layout
 from thrust.ui.avatar import avatar
+from thrust.ui.buttons import arrow_button, dismiss_button
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import text_field
+from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, search_input, text_field
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
 
 
 def _html(component: rx.Component) -> str:
@@ -91,3 +94,51 @@ def test_a_chart_card_has_its_download_its_placeholder_and_its_empty_state() -> 
     )
     assert "visits-chart-csv" in out and "as CSV" in out and "No visits yet." in out
     assert "visits-chart-plot" in out and "Skeleton" in out
+
+
+def test_layout_presets_are_the_stacks_pages_used_to_write_out() -> None:
+    assert _html(layout.row("a", "b")) == _html(rx.hstack("a", "b", align="center", spacing="2"))
+    assert _html(layout.row("a", gap="3", align="end", id="r")) == _html(
+        rx.hstack("a", align="end", spacing="3", id="r")
+    )
+    assert _html(layout.stacked("a")) == _html(rx.vstack("a", spacing="4", width="100%"))
+    assert _html(layout.toolbar("a")) == _html(
+        rx.hstack("a", align="center", spacing="2", wrap="wrap", width="100%")
+    )
+    assert _html(layout.end_row("a")) == _html(rx.hstack(rx.spacer(), "a", width="100%"))
+    assert _html(layout.flow("a", justify="between")) == _html(
+        rx.flex("a", align="center", gap="1rem", wrap="wrap", width="100%", justify="between")
+    )
+    assert _html(muted_text("12 rows", size="1")) == _html(
+        rx.text("12 rows", size="1", color="var(--gray-11)")
+    )
+
+
+def test_icon_buttons_say_what_they_do() -> None:
+    assert '"aria-label":"Next page"' in _html(arrow_button("right", "Next page"))
+    assert "ChevronRight" in _html(arrow_button("right", "Next page"))
+    out = _html(dismiss_button("Close", on_click=DemoDataState.cancel_removal))
+    assert '"aria-label":"Close"' in out and "LucideX" in out
+
+
+def test_captioned_table_takes_names_widths_and_header_cells() -> None:
+    header = rx.table.column_header_cell("Actions", justify="end")
+    out = _html(
+        captioned_table(
+            "Staff", ("Name", ("Line", "4rem"), header), rx.Var.create([1]), lambda n: rx.table.row()
+        )
+    )
+    assert "Staff" in out and "Name" in out and "4rem" in out and "Actions" in out
+
+
+def test_fields_tie_each_input_to_its_message_in_the_forms_errors() -> None:
+    fields = Fields(rx.Var.create({"email": "Taken"}))
+    out = _html(fields.email("Email", "email", "profile-email", "a@b.c", auto_complete="email"))
+    assert '"profile-email-error"' in out and "Taken" in out and '"aria-invalid"' in out
+    assert 'inputMode:"email"' in out and 'defaultValue:"a@b.c"' in out
+    assert 'type:"number"' in _html(fields.number("Capacity", "maxCapacity", "gym-capacity", "20"))
+
+
+def test_search_input_waits_for_a_pause_in_typing() -> None:
+    out = _html(search_input(value=rx.Var.create("ana"), on_change=DemoDataState.cancel_removal, id="s"))
+    assert f"debounceTimeout:{SEARCH_DEBOUNCE_MS}" in out and 'autoComplete:"off"' in out

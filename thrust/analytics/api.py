@@ -25,7 +25,6 @@ from thrust.analytics.schemas import (
     HourOut,
     LengthBinOut,
     MixOut,
-    PublicHourOut,
     PublicOccupancyOut,
     SummaryOut,
     TodayOut,
@@ -33,7 +32,7 @@ from thrust.analytics.schemas import (
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router, public_router
 from thrust.checkins.service import current_capacity
 from thrust.core.client_address import client_ip
-from thrust.core.http import errors
+from thrust.core.http import documented
 from thrust.core.schemas import Data, Day
 
 router = authenticated_router(tags=["analytics"])
@@ -48,9 +47,7 @@ def _local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
-@history_router.get(
-    "/check-ins/history", response_model=HistoryOut, summary="Occupancy over time", responses=errors(400)
-)
+@history_router.get("/check-ins/history", **documented("Occupancy over time", HistoryOut, 400))
 def history(
     actor: CurrentActor,
     session: SessionDep,
@@ -136,9 +133,7 @@ def heatmap(
     )
 
 
-@router.get(
-    "/analytics/visits", response_model=Data[MixOut], summary="Visit lengths and tiers", responses=errors(400)
-)
+@router.get("/analytics/visits", **documented("Visit lengths and tiers", Data[MixOut], 400))
 def visits(actor: CurrentActor, session: SessionDep, first: From = None, last: To = None) -> Data[MixOut]:
     """How long visits lasted, and which membership tiers they came from (the last 30 days by default).
     `from` must not be after `to`, and the range covers at most 366 days."""
@@ -192,9 +187,9 @@ def at_risk(
 
 @public.get(
     "/public/occupancy",
-    response_model=Data[PublicOccupancyOut],
-    summary="How busy the gym is now (public, when the gym switches it on)",
-    responses=errors(404, 429),
+    **documented(
+        "How busy the gym is now (public, when the gym switches it on)", Data[PublicOccupancyOut], 404, 429
+    ),
 )
 def public_occupancy_now(
     request: Request, response: Response, session: SessionDep
@@ -203,14 +198,4 @@ def public_occupancy_now(
     404 while the gym keeps it to itself (Settings > Gym); rate-limited per address; cacheable for 30 s."""
     found = public_occupancy(session, ip=client_ip(request))
     response.headers["Cache-Control"] = "public, max-age=30"
-    return Data(
-        data=PublicOccupancyOut(
-            gym_name=found.gym_name,
-            percent=found.percent,
-            band=found.band,
-            trend=found.trend,
-            hint=found.hint,
-            hours=[PublicHourOut(start=h.start, percent=h.percent) for h in found.hours],
-            at=found.at,
-        )
-    )
+    return Data(data=PublicOccupancyOut.model_validate(found, from_attributes=True))

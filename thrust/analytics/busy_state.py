@@ -10,7 +10,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.analytics.public import CACHE_SECONDS, PublicOccupancy, page_occupancy
-from thrust.auth.guard import public_event
+from thrust.auth.policy import public_event
 from thrust.checkins.bands import COLOURS, WORDS, band
 from thrust.core.errors import NotFound
 from thrust.gym.clock import gym_clock

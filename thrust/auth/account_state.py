@@ -12,7 +12,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import form_values, signed_in
+from thrust.auth.arguments import form_values
+from thrust.auth.guard import signed_in
 from thrust.auth.state import AuthState, acting_user, show_display_name, user_bound
 from thrust.core.db import UnitsOfWork
 from thrust.core.errors import FieldProblem, ValidationFailed

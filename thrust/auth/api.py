@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -30,7 +32,7 @@ from thrust.auth.sessions import IssuedTokens, RevokeReason
 from thrust.auth.tokens import decode_refresh_token, issue_device_token
 from thrust.core.client_address import client_ip
 from thrust.core.errors import DomainError, Unauthorized
-from thrust.core.http import UnitOfWork, error_response, errors
+from thrust.core.http import UnitOfWork, documented, error_response
 from thrust.core.schemas import Data
 from thrust.core.settings import get_settings
 
@@ -66,60 +68,47 @@ def _remember_device(response: JSONResponse, tokens: IssuedTokens) -> JSONRespon
     return response
 
 
-@public.post(
-    "/auth/signup",
-    status_code=201,
-    response_model=Data[AuthOut],
-    summary="Create a member account (awaiting activation at the front desk) and sign in",
-    responses=errors(403, 409, 429),
-)
-def signup(body: SignupIn, request: Request, unit_of_work: UnitOfWork) -> JSONResponse:
-    """Create a MEMBER account with its member profile; `useCookies` signs the browser in with cookies."""
+def _sign_in(
+    request: Request, body: SignupIn | LoginIn, issue: Callable[..., IssuedTokens], *, status: int = 200
+) -> JSONResponse:
+    """Sign up or in with `issue` (given the credentials and the caller's address and browser). In
+    cookie mode: only from this site's pages, and the browser gets the token cookies and a device one."""
     if body.use_cookies:
         require_trusted_origin(request)
-    tokens = service.signup(
-        unit_of_work,
-        email=body.email,
-        password=body.password,
-        full_name=body.full_name,
-        phone=body.phone,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
+    tokens = issue(
+        email=body.email, password=body.password, ip=client_ip(request), user_agent=user_agent(request)
     )
-    response = _auth_response(tokens, use_cookies=body.use_cookies, status=201)
+    response = _auth_response(tokens, use_cookies=body.use_cookies, status=status)
     return _remember_device(response, tokens) if body.use_cookies else response
 
 
 @public.post(
-    "/auth/login",
-    response_model=Data[AuthOut],
-    summary="Sign in with email and password",
-    responses=errors(401, 403, 429),
+    "/auth/signup",
+    status_code=201,
+    **documented(
+        "Create a member account (awaiting activation at the front desk) and sign in",
+        Data[AuthOut],
+        403,
+        409,
+        429,
+    ),
 )
+def signup(body: SignupIn, request: Request, unit_of_work: UnitOfWork) -> JSONResponse:
+    """Create a MEMBER account with its member profile; `useCookies` signs the browser in with cookies."""
+    issue = partial(service.signup, unit_of_work, full_name=body.full_name, phone=body.phone)
+    return _sign_in(request, body, issue, status=201)
+
+
+@public.post("/auth/login", **documented("Sign in with email and password", Data[AuthOut], 401, 403, 429))
 def login(body: LoginIn, request: Request, unit_of_work: UnitOfWork) -> JSONResponse:
     """Sign in; 5 failed attempts per 15 minutes per address (an IPv6 /64) and 100 per hour per account
     are allowed. A browser that signed in to the account before (its device cookie) is not held to the
     per-account limit, so nobody can lock the owner out by failing on purpose."""
-    if body.use_cookies:
-        require_trusted_origin(request)
-    tokens = service.login(
-        unit_of_work,
-        email=body.email,
-        password=body.password,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        device_token=request.cookies.get(DEVICE_COOKIE),
-    )
-    response = _auth_response(tokens, use_cookies=body.use_cookies)
-    return _remember_device(response, tokens) if body.use_cookies else response
+    issue = partial(service.login, unit_of_work, device_token=request.cookies.get(DEVICE_COOKIE))
+    return _sign_in(request, body, issue)
 
 
-@public.post(
-    "/auth/refresh",
-    response_model=Data[AuthOut],
-    summary="Swap a refresh token for new tokens",
-    responses=errors(401, 403),
-)
+@public.post("/auth/refresh", **documented("Swap a refresh token for new tokens", Data[AuthOut], 401, 403))
 def refresh(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
     """Rotate the refresh token (body, or the refresh cookie); reusing an old one ends the session."""
     token = body.refresh_token if body is not None else None
@@ -145,13 +134,7 @@ def _error_clearing_cookies(request: Request, exc: DomainError) -> JSONResponse:
     return response
 
 
-@public.post(
-    "/auth/logout",
-    status_code=200,
-    response_model=Data[dict[str, bool]],
-    summary="Sign out",
-    responses=errors(401, 403),
-)
+@public.post("/auth/logout", status_code=200, **documented("Sign out", Data[dict[str, bool]], 401, 403))
 def logout(request: Request, session: SessionDep, body: RefreshIn | None = None) -> JSONResponse:
     """End the session of the access token (bearer or cookie) or refresh token given; clear the cookies.
 
@@ -190,12 +173,7 @@ def me(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     return {"data": _user(service.get_me(session, actor))}
 
 
-@router.patch(
-    "/settings/profile",
-    response_model=Data[UserOut],
-    summary="Change your name, phone or email",
-    responses=errors(409),
-)
+@router.patch("/settings/profile", **documented("Change your name, phone or email", Data[UserOut], 409))
 def update_profile(body: ProfileIn, actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Change only the fields sent; `phone: null` clears the phone number."""
     fields = body.model_dump(exclude_unset=True)
@@ -205,12 +183,7 @@ def update_profile(body: ProfileIn, actor: CurrentActor, session: SessionDep) ->
     return {"data": _user(user)}
 
 
-@router.patch(
-    "/settings/password",
-    response_model=Data[dict[str, bool]],
-    summary="Change your password",
-    responses=errors(429),
-)
+@router.patch("/settings/password", **documented("Change your password", Data[dict[str, bool]], 429))
 def change_password(body: PasswordIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> dict[str, Any]:
     """Needs the current password; every other session of yours is signed out."""
     service.change_password(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
 from starlette.responses import Response
 
 from thrust.auth.tokens import ACCESS_TTL, DEVICE_TTL, REFRESH_TTL
@@ -16,45 +20,46 @@ REFRESH_COOKIE_PATH = "/api/v1/auth"
 DEVICE_COOKIE = "thrust_device"
 
 
+@dataclass(frozen=True)
+class AuthCookie:
+    """An HttpOnly cookie (JavaScript in the page can never read it): where the browser sends it and
+    for how long, written once so that clearing it names the same path and attributes as setting it."""
+
+    name: str
+    path: str
+    samesite: Literal["lax", "strict"]
+    ttl: timedelta
+
+    def set(self, response: Response, value: str, *, secure: bool) -> None:
+        max_age = int(self.ttl.total_seconds())
+        response.set_cookie(
+            self.name, value, max_age, path=self.path, secure=secure, httponly=True, samesite=self.samesite
+        )
+
+    def clear(self, response: Response, *, secure: bool) -> None:
+        response.delete_cookie(
+            self.name, path=self.path, secure=secure, httponly=True, samesite=self.samesite
+        )
+
+
+ACCESS = AuthCookie(ACCESS_COOKIE, "/", "lax", ACCESS_TTL)
+REFRESH = AuthCookie(REFRESH_COOKIE, REFRESH_COOKIE_PATH, "strict", REFRESH_TTL)
+DEVICE = AuthCookie(DEVICE_COOKIE, REFRESH_COOKIE_PATH, "strict", DEVICE_TTL)
+
+
 def set_auth_cookies(response: Response, access: str, refresh: str, *, secure: bool) -> None:
-    """Put both tokens in HttpOnly cookies: JavaScript in the page can never read them."""
-    response.set_cookie(
-        ACCESS_COOKIE,
-        access,
-        max_age=int(ACCESS_TTL.total_seconds()),
-        path="/",
-        secure=secure,
-        httponly=True,
-        samesite="lax",
-    )
-    response.set_cookie(
-        REFRESH_COOKIE,
-        refresh,
-        max_age=int(REFRESH_TTL.total_seconds()),
-        path=REFRESH_COOKIE_PATH,
-        secure=secure,
-        httponly=True,
-        samesite="strict",
-    )
+    """Put both tokens in their cookies."""
+    ACCESS.set(response, access, secure=secure)
+    REFRESH.set(response, refresh, secure=secure)
 
 
 def clear_auth_cookies(response: Response) -> None:
-    """Tell the browser to drop both cookies (same name, path and attributes as when set)."""
+    """Tell the browser to drop both token cookies."""
     secure = get_settings().secure_cookies
-    response.delete_cookie(ACCESS_COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
-    response.delete_cookie(
-        REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, secure=secure, httponly=True, samesite="strict"
-    )
+    ACCESS.clear(response, secure=secure)
+    REFRESH.clear(response, secure=secure)
 
 
 def set_device_cookie(response: Response, device_token: str, *, secure: bool) -> None:
-    """Remember this browser as one that signed in to the account (HttpOnly, a year, auth routes only)."""
-    response.set_cookie(
-        DEVICE_COOKIE,
-        device_token,
-        max_age=int(DEVICE_TTL.total_seconds()),
-        path=REFRESH_COOKIE_PATH,
-        secure=secure,
-        httponly=True,
-        samesite="strict",
-    )
+    """Remember this browser as one that signed in to the account (a year, auth routes only)."""
+    DEVICE.set(response, device_token, secure=secure)

@@ -1,8 +1,7 @@
 """`@requires`: the check inside each event handler that its caller is signed in and holds a permission.
 
 The policies it declares and the messages it answers with live in thrust/auth/policy.py, the checks of
-untrusted arguments in thrust/auth/arguments.py, and who the caller is in thrust/auth/state.py. The
-names of the first two are also importable from here, where states have always imported them.
+untrusted arguments in thrust/auth/arguments.py, and who the caller is in thrust/auth/state.py.
 """
 
 from __future__ import annotations
@@ -14,53 +13,10 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.auth.arguments import (
-    BadArgument,
-    bool_arg,
-    choice_arg,
-    form_values,
-    int_arg,
-    text_arg,
-    uuid_arg,
-)
-from thrust.auth.policy import (
-    BAD_REQUEST_MESSAGE,
-    DENIED_MESSAGE,
-    POLICY_ATTRIBUTE,
-    REFLEX_PUBLIC_HANDLERS,
-    SESSION_ENDED_MESSAGE,
-    F,
-    Policy,
-    all_handler_policies,
-    background_policy,
-    declare,
-    handler_policy,
-    public_event,
-)
+from thrust.auth.arguments import BadArgument
+from thrust.auth.policy import BAD_REQUEST_MESSAGE, DENIED_MESSAGE, F, Policy, declare
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import session_ended_events, verified_actor
-
-__all__ = [
-    "BAD_REQUEST_MESSAGE",
-    "DENIED_MESSAGE",
-    "POLICY_ATTRIBUTE",
-    "REFLEX_PUBLIC_HANDLERS",
-    "SESSION_ENDED_MESSAGE",
-    "BadArgument",
-    "Policy",
-    "all_handler_policies",
-    "background_policy",
-    "bool_arg",
-    "choice_arg",
-    "form_values",
-    "handler_policy",
-    "int_arg",
-    "public_event",
-    "requires",
-    "signed_in",
-    "text_arg",
-    "uuid_arg",
-]
 
 
 def refusal_events(actor: Actor | None) -> list[Any]:

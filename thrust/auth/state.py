@@ -105,10 +105,8 @@ class AuthState(rx.State):
     @public_event
     async def require_login(self) -> Any:
         """On a protected page: send an anonymous visitor to sign in, and back here afterwards."""
-        actor = await lookup_actor(cookie_header(self))
-        if actor is None or not await _adopt(self, actor):
-            if self._user_id or self.is_authenticated:
-                await forget(self)
+        actor = await adopt_cookie(self)
+        if actor is None:
             return resume_or_sign_in(current_location(self))
         # The page's declaration (thrust/ui/registry.py) says who may open it and what loads it, so a
         # loader never runs for someone who may not see the page; others are sent to the dashboard.
@@ -123,10 +121,7 @@ class AuthState(rx.State):
     @public_event
     async def redirect_if_signed_in(self) -> Any:
         """On the sign-in and sign-up pages: someone already signed in goes on to `next` (or home)."""
-        actor = await lookup_actor(cookie_header(self))
-        if actor is None or not await _adopt(self, actor):
-            if self._user_id or self.is_authenticated:
-                await forget(self)
+        if await adopt_cookie(self) is None:
             return None
         target = routes.safe_next_path(self.router.url.query_parameters.get("next"))
         return rx.redirect(target, replace=True)
@@ -157,6 +152,17 @@ def recorded_actor(auth: AuthState) -> Actor:
         role=Role(auth._role),
         session_id=uuid.UUID(auth._session_id) if auth._session_id else None,
     )
+
+
+async def adopt_cookie(auth: AuthState) -> Actor | None:
+    """On a page load: make the user the cookie proves this state's user and return them; when it proves
+    nobody, forget whoever was recorded and return None."""
+    actor = await lookup_actor(cookie_header(auth))
+    if actor is None or not await _adopt(auth, actor):
+        if auth._user_id or auth.is_authenticated:
+            await forget(auth)
+        return None
+    return actor
 
 
 async def verify(auth: AuthState) -> Actor | None:

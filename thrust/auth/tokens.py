@@ -36,6 +36,21 @@ _REQUIRED = ["exp", "iat", "iss", "aud", "typ"]
 
 
 @dataclass(frozen=True)
+class TokenKind:
+    """What tells one kind of token from another, written once for issuing and for checking it: its
+    `typ` claim, its audience and its header's `typ` (so one kind is never accepted as another)."""
+
+    claim_type: str
+    audience: str
+    header_type: str
+
+
+ACCESS = TokenKind(ACCESS_TYPE, ACCESS_AUDIENCE, ACCESS_HEADER_TYPE)
+REFRESH = TokenKind(REFRESH_TYPE, REFRESH_AUDIENCE, REFRESH_HEADER_TYPE)
+DEVICE = TokenKind(DEVICE_TYPE, DEVICE_AUDIENCE, DEVICE_HEADER_TYPE)
+
+
+@dataclass(frozen=True)
 class AccessClaims:
     user_id: uuid.UUID
     email: str
@@ -63,6 +78,15 @@ def _key() -> str:
     return get_settings().token_secret()
 
 
+def _sign(kind: TokenKind, claims: dict[str, Any], *, now: datetime, expires_at: datetime) -> str:
+    """`claims` plus those every token of ours carries (its kind, issuer, issue and expiry times), signed."""
+    standard = {"typ": kind.claim_type, "iss": ISSUER, "aud": kind.audience}
+    times = {"iat": int(now.timestamp()), "exp": int(expires_at.timestamp())}
+    return jwt.encode(
+        {**claims, **standard, **times}, _key(), algorithm=ALGORITHM, headers={"typ": kind.header_type}
+    )
+
+
 def issue_access_token(
     *, user_id: uuid.UUID, email: str, role: Role, session_id: uuid.UUID, now: datetime | None = None
 ) -> str:
@@ -73,14 +97,9 @@ def issue_access_token(
         "email": email,
         "role": Role(role).value,
         "sid": str(session_id),
-        "typ": ACCESS_TYPE,
-        "iss": ISSUER,
-        "aud": ACCESS_AUDIENCE,
-        "iat": int(now.timestamp()),
-        "exp": int((now + ACCESS_TTL).timestamp()),
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": ACCESS_HEADER_TYPE})
+    return _sign(ACCESS, claims, now=now, expires_at=now + ACCESS_TTL)
 
 
 def issue_refresh_token(
@@ -94,17 +113,8 @@ def issue_refresh_token(
     """A refresh token (30 days, or until the session's own end): the seed's `{userId, tokenId}` and more."""
     now = now or utcnow()
     expires_at = expires_at or now + REFRESH_TTL
-    claims = {
-        "userId": str(user_id),
-        "tokenId": str(token_id),
-        "sid": str(session_id),
-        "typ": REFRESH_TYPE,
-        "iss": ISSUER,
-        "aud": REFRESH_AUDIENCE,
-        "iat": int(now.timestamp()),
-        "exp": int(expires_at.timestamp()),
-    }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": REFRESH_HEADER_TYPE})
+    claims = {"userId": str(user_id), "tokenId": str(token_id), "sid": str(session_id)}
+    return _sign(REFRESH, claims, now=now, expires_at=expires_at)
 
 
 def password_tag(password_hash: str) -> str:
@@ -116,37 +126,29 @@ def password_tag(password_hash: str) -> str:
 def issue_device_token(*, user_id: uuid.UUID, password_hash: str, now: datetime | None = None) -> str:
     """A year-long token saying "this browser signed in to this account, with this password"."""
     now = now or utcnow()
-    claims = {
-        "userId": str(user_id),
-        "pwd": password_tag(password_hash),
-        "typ": DEVICE_TYPE,
-        "iss": ISSUER,
-        "aud": DEVICE_AUDIENCE,
-        "iat": int(now.timestamp()),
-        "exp": int((now + DEVICE_TTL).timestamp()),
-    }
-    return jwt.encode(claims, _key(), algorithm=ALGORITHM, headers={"typ": DEVICE_HEADER_TYPE})
+    claims = {"userId": str(user_id), "pwd": password_tag(password_hash)}
+    return _sign(DEVICE, claims, now=now, expires_at=now + DEVICE_TTL)
 
 
-def _decode(token: str, *, header_type: str, claim_type: str, audience: str) -> dict[str, Any]:
+def _decode(token: str, kind: TokenKind) -> dict[str, Any]:
     if not isinstance(token, str) or not token or len(token) > 4096:
         raise Unauthorized(INVALID_TOKEN)
     try:
         header = jwt.get_unverified_header(token)
         # Checked before the signature too, so a token of the other type fails early and clearly.
-        if header.get("alg") != ALGORITHM or header.get("typ") != header_type:
+        if header.get("alg") != ALGORITHM or header.get("typ") != kind.header_type:
             raise Unauthorized(INVALID_TOKEN)
         claims = jwt.decode(
             token,
             _key(),
             algorithms=ALLOWED_ALGORITHMS,
-            audience=audience,
+            audience=kind.audience,
             issuer=ISSUER,
             options={"require": _REQUIRED, "verify_signature": True},
         )
     except jwt.PyJWTError:
         raise Unauthorized(INVALID_TOKEN) from None
-    if claims.get("typ") != claim_type:
+    if claims.get("typ") != kind.claim_type:
         raise Unauthorized(INVALID_TOKEN)
     return claims
 
@@ -164,7 +166,7 @@ def _expiry(claims: dict[str, Any]) -> datetime:
 
 def decode_access_token(token: str) -> AccessClaims:
     """Verify an access token; Unauthorized("Invalid or expired token") for anything else."""
-    claims = _decode(token, header_type=ACCESS_HEADER_TYPE, claim_type=ACCESS_TYPE, audience=ACCESS_AUDIENCE)
+    claims = _decode(token, ACCESS)
     try:
         role = Role(str(claims.get("role")))
     except ValueError:
@@ -181,9 +183,7 @@ def decode_access_token(token: str) -> AccessClaims:
 
 def decode_refresh_token(token: str) -> RefreshClaims:
     """Verify a refresh token; Unauthorized("Invalid or expired token") for anything else."""
-    claims = _decode(
-        token, header_type=REFRESH_HEADER_TYPE, claim_type=REFRESH_TYPE, audience=REFRESH_AUDIENCE
-    )
+    claims = _decode(token, REFRESH)
     return RefreshClaims(
         user_id=_uuid(claims.get("userId")),
         token_id=_uuid(claims.get("tokenId")),
@@ -194,5 +194,5 @@ def decode_refresh_token(token: str) -> RefreshClaims:
 
 def decode_device_token(token: str) -> DeviceClaims:
     """Verify a device token; Unauthorized("Invalid or expired token") for anything else."""
-    claims = _decode(token, header_type=DEVICE_HEADER_TYPE, claim_type=DEVICE_TYPE, audience=DEVICE_AUDIENCE)
+    claims = _decode(token, DEVICE)
     return DeviceClaims(user_id=_uuid(claims.get("userId")), password_tag=str(claims.get("pwd", "")))

@@ -22,24 +22,28 @@ from thrust.checkins.schemas import (
     VisitOut,
     VisitWithCapacityOut,
 )
-from thrust.core.http import errors
+from thrust.core.http import documented
 from thrust.core.schemas import Data, Id, Moment
+from thrust.models import CheckIn
 
 router = authenticated_router(tags=["check-ins"])
 
 
+def _visit(visit: CheckIn, member_name: str) -> VisitOut:
+    return VisitOut(
+        id=visit.id,
+        member_id=visit.member_id,
+        member_name=member_name,
+        check_in_time=visit.check_in_time,
+        check_out_time=visit.check_out_time,
+        auto_checked_out=visit.auto_checked_out,
+        override_reason=visit.override_reason,
+    )
+
+
 def _visit_out(result: service.CheckInResult) -> VisitWithCapacityOut:
-    visit = result.visit
     return VisitWithCapacityOut(
-        data=VisitOut(
-            id=visit.id,
-            member_id=visit.member_id,
-            member_name=result.member_name,
-            check_in_time=visit.check_in_time,
-            check_out_time=visit.check_out_time,
-            auto_checked_out=visit.auto_checked_out,
-            override_reason=visit.override_reason,
-        ),
+        data=_visit(result.visit, result.member_name),
         meta=CapacityMeta(capacity=CapacityOut(current=result.capacity.current, max=result.capacity.max)),
     )
 
@@ -67,29 +71,12 @@ def list_check_ins(
         limit=limit,
     )
     return VisitListOut(
-        data=[
-            VisitOut(
-                id=v.id,
-                member_id=v.member_id,
-                member_name=name,
-                check_in_time=v.check_in_time,
-                check_out_time=v.check_out_time,
-                auto_checked_out=v.auto_checked_out,
-                override_reason=v.override_reason,
-            )
-            for v, name in rows
-        ],
+        data=[_visit(visit, name) for visit, name in rows],
         pagination=Pagination(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit))),
     )
 
 
-@router.post(
-    "/check-ins",
-    status_code=201,
-    response_model=VisitWithCapacityOut,
-    summary="Check a member in",
-    responses=errors(404, 409),
-)
+@router.post("/check-ins", status_code=201, **documented("Check a member in", VisitWithCapacityOut, 404, 409))
 def check_in(body: CheckInIn, actor: CurrentActor, session: SessionDep) -> VisitWithCapacityOut:
     """Refused with a plain reason (409) for inactive, frozen or expired memberships, a member already
     inside, or a full gym (an ADMIN may pass `overrideReason`)."""
@@ -97,12 +84,7 @@ def check_in(body: CheckInIn, actor: CurrentActor, session: SessionDep) -> Visit
     return _visit_out(result)
 
 
-@router.patch(
-    "/check-ins/{visit_id:uuid}",
-    response_model=VisitWithCapacityOut,
-    summary="Check a visit out",
-    responses=errors(409),
-)
+@router.patch("/check-ins/{visit_id:uuid}", **documented("Check a visit out", VisitWithCapacityOut, 409))
 def check_out(
     visit_id: uuid.UUID, actor: CurrentActor, session: SessionDep, body: CheckOutIn | None = None
 ) -> VisitWithCapacityOut:
@@ -110,12 +92,7 @@ def check_out(
     return _visit_out(service.check_out(session, actor, visit_id))
 
 
-@router.get(
-    "/check-ins/mine",
-    response_model=Data[MonthOfVisitsOut],
-    summary="Your own visits this month",
-    responses=errors(404),
-)
+@router.get("/check-ins/mine", **documented("Your own visits this month", Data[MonthOfVisitsOut], 404))
 def my_visits(actor: CurrentActor, session: SessionDep) -> Data[MonthOfVisitsOut]:
     """The visits of the member linked to your account since the 1st of this month (the gym's calendar),
     newest first: never anyone else's, whatever your role. 404 when no membership is linked to you."""

@@ -11,7 +11,9 @@ from thrust.ui.avatar import avatar
 from thrust.ui.badges import tier_badge
 from thrust.ui.buttons import quiet_button
 from thrust.ui.cards import fact
+from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.lists import list_row
+from thrust.ui.text import muted_text
 
 # The highlighted result row (arrow keys) and the card's flash when a check-in or out lands.
 DESK_CSS = """
@@ -48,62 +50,54 @@ def kbd(text: str) -> rx.Component:
 
 def key_hint(*keys: str, says: str) -> rx.Component:
     """Keys and what they do, under the search box ("↑ ↓ move")."""
-    return rx.hstack(
-        *[kbd(key) for key in keys], rx.text(says, size="1", color=styles.MUTED), spacing="1", align="center"
-    )
+    return row(*[kbd(key) for key in keys], muted_text(says, size="1"), gap="1")
 
 
-def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
+def desk_row(found: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
     highlighted = FrontDeskState.highlight == index
     return list_row(
-        avatar(row.initials, "3", "orange"),
-        rx.vstack(
-            rx.hstack(
-                rx.text(row.name, size="3", weight="bold", trim="both"),
-                tier_badge(row.tier),
-                rx.cond(row.inside, rx.badge("Inside", color_scheme="grass", variant="soft", radius="full")),
+        avatar(found.initials, "3", "orange"),
+        column(
+            row(
+                rx.text(found.name, size="3", weight="bold", trim="both"),
+                tier_badge(found.tier),
                 rx.cond(
-                    row.warning != "",
+                    found.inside, rx.badge("Inside", color_scheme="grass", variant="soft", radius="full")
+                ),
+                rx.cond(
+                    found.warning != "",
                     rx.badge(
-                        rx.icon("circle-alert", size=12), row.warning, color_scheme="red", variant="soft"
+                        rx.icon("circle-alert", size=12), found.warning, color_scheme="red", variant="soft"
                     ),
                 ),
-                align="center",
-                spacing="2",
                 wrap="wrap",
             ),
             rx.cond(
-                row.contact != "",
-                rx.text(
-                    row.contact,
-                    size="1",
-                    color=styles.MUTED,
-                    max_width="100%",
-                    **styles.ONE_LINE,
-                ),
+                found.contact != "",
+                muted_text(found.contact, size="1", max_width="100%", **styles.ONE_LINE),
             ),
-            spacing="1",
+            gap="1",
             min_width="0",
             flex="1",
         ),
         rx.cond(
-            row.detailed,
-            rx.vstack(
-                rx.text("Until ", row.ends, size="1", color=styles.MUTED, white_space="nowrap"),
-                rx.text(row.visits, " visits this month", size="1", color=styles.MUTED, white_space="nowrap"),
+            found.detailed,
+            column(
+                muted_text("Until ", found.ends, size="1", white_space="nowrap"),
+                muted_text(found.visits, " visits this month", size="1", white_space="nowrap"),
                 align="end",
-                spacing="1",
+                gap="1",
                 display=["none", "none", "flex"],
             ),
         ),
         # What a click (or Enter on the highlighted option) does. Not a button: an option may not hold
         # a control of its own, so the whole row is the click target.
         rx.badge(
-            rx.cond(row.inside, rx.icon("log-out", size=15), rx.icon("log-in", size=15)),
-            rx.cond(row.inside, "Check out", "Check in"),
+            rx.cond(found.inside, rx.icon("log-out", size=15), rx.icon("log-in", size=15)),
+            rx.cond(found.inside, "Check out", "Check in"),
             rx.cond(highlighted, kbd("↵")),
             variant=rx.cond(highlighted, "solid", "soft"),
-            color_scheme=rx.cond(row.inside, "gray", rx.cond(row.warning != "", "red", "orange")),
+            color_scheme=rx.cond(found.inside, "gray", rx.cond(found.warning != "", "red", "orange")),
             size="3",
             min_width="8.5rem",
             justify_content="center",
@@ -112,7 +106,7 @@ def desk_row(row: rx.Var[DeskRow], index: rx.Var[int]) -> rx.Component:
         padding_x="1rem",
         padding_y="0.75rem",
         class_name="thrust-desk-row",
-        on_click=FrontDeskState.act(row.id),
+        on_click=FrontDeskState.act(found.id),
         role="option",
         aria_selected=rx.cond(highlighted, "true", "false"),
         custom_attrs={"data-highlighted": rx.cond(highlighted, "true", "false")},
@@ -124,8 +118,8 @@ def member_card() -> rx.Component:
     return rx.cond(
         FrontDeskState.has_card,
         rx.card(
-            rx.vstack(
-                rx.hstack(
+            stacked(
+                row(
                     rx.icon(
                         rx.cond(card.inside, "circle-check", "log-out"),
                         size=18,
@@ -138,32 +132,23 @@ def member_card() -> rx.Component:
                         color=rx.cond(card.inside, "var(--grass-11)", "var(--gray-11)"),
                         id="desk-flash",
                     ),
-                    align="center",
-                    spacing="2",
                 ),
-                rx.hstack(
+                row(
                     avatar(card.initials, "5", rx.cond(card.inside, "grass", "gray")),
-                    rx.vstack(
+                    column(
                         rx.text(card.name, size="5", weight="bold", id="desk-card-name"),
-                        rx.hstack(
-                            tier_badge(card.tier),
-                            rx.text(card.detail, size="2", color=styles.MUTED),
-                            spacing="2",
-                            align="center",
-                        ),
-                        spacing="1",
+                        row(tier_badge(card.tier), muted_text(card.detail)),
+                        gap="1",
                     ),
-                    align="center",
-                    spacing="3",
+                    gap="3",
                 ),
                 rx.cond(
                     card.detailed,  # a member outside the user's scope: name, tier and status only
-                    rx.grid(
+                    grid(
                         fact("Membership until", card.ends),
                         fact("Visits this month", card.visits, id="desk-card-visits"),
                         columns="2",
-                        spacing="3",
-                        width="100%",
+                        gap="3",
                     ),
                 ),
                 rx.cond(
@@ -175,8 +160,7 @@ def member_card() -> rx.Component:
                         size="1",
                     ),
                 ),
-                spacing="3",
-                width="100%",
+                gap="3",
             ),
             key=FrontDeskState.flash,
             class_name="thrust-flash",

@@ -18,7 +18,9 @@ from thrust.ui.a11y import announcement, scroll_region
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import count_badge, dot_pill, tier_badge
 from thrust.ui.cards import empty_note, icon_tile, titled_card
+from thrust.ui.layout import column, row, stacked
 from thrust.ui.lists import list_row, name_lines
+from thrust.ui.text import muted_text
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
 
@@ -113,11 +115,9 @@ def paused_overlay(*, say: bool = True) -> rx.Component:
 
     `say=False`: the veil alone (the lists under the occupancy panel, which says it once).
     """
-    chip = rx.hstack(
+    chip = row(
         rx.spinner(size="2"),
         rx.text(PAUSED_TEXT, size="2", weight="medium"),
-        align="center",
-        spacing="2",
         padding_x="1rem",
         padding_y="0.6rem",
         border_radius="var(--radius-3)",
@@ -188,7 +188,7 @@ def capacity_bar(height: str = "0.9rem") -> rx.Component:
 
 def _live_header(title: rx.Component) -> rx.Component:
     """A live block's title, with the live status at the right."""
-    return rx.hstack(title, rx.spacer(), live_status(), width="100%", align="center")
+    return row(title, rx.spacer(), live_status(), gap="3", width="100%")
 
 
 def _live_numbers(frame: Callable[..., rx.Component], content: rx.Component, **props: Any) -> rx.Component:
@@ -207,13 +207,11 @@ def occupancy_panel() -> rx.Component:
     """The big number against the gym's maximum, its bar and colour band, and the live status."""
     return _live_numbers(
         rx.card,
-        rx.vstack(
+        stacked(
             _live_header(
-                rx.hstack(
+                row(
                     rx.icon("users", size=18, color=styles.MUTED),
-                    rx.text("Occupancy now", size="2", weight="medium", color=styles.MUTED),
-                    align="center",
-                    spacing="2",
+                    muted_text("Occupancy now", weight="medium"),
                 )
             ),
             rx.hstack(
@@ -225,19 +223,18 @@ def occupancy_panel() -> rx.Component:
                     id="occupancy-current",
                     line_height="1",
                 ),
-                rx.vstack(
-                    rx.text(
+                column(
+                    muted_text(
                         "of ",
                         rx.el.span(LiveState.maximum, id="occupancy-max", class_name="thrust-num"),
                         " max",
                         size="4",
-                        color=styles.MUTED,
                     ),
-                    rx.text("people inside", size="2", color=styles.MUTED),
-                    spacing="0",
+                    muted_text("people inside"),
+                    gap="0",
                 ),
                 rx.spacer(),
-                rx.vstack(
+                column(
                     rx.text(
                         SHOWN_PERCENT,
                         size="8",
@@ -249,7 +246,7 @@ def occupancy_panel() -> rx.Component:
                     ),
                     rx.text(_band_word(), size="2", weight="medium", color=_band(11), id="occupancy-band"),
                     align="end",
-                    spacing="1",
+                    gap="1",
                 ),
                 align="end",
                 width="100%",
@@ -257,19 +254,13 @@ def occupancy_panel() -> rx.Component:
             ),
             capacity_bar(),
             rx.hstack(
-                rx.text("0", size="1", color=styles.MUTED),
+                muted_text("0", size="1"),
                 rx.spacer(),
-                rx.text(
-                    rx.cond(LiveState.as_of != "", "As of " + LiveState.as_of, ""),
-                    size="1",
-                    color=styles.MUTED,
-                ),
+                muted_text(rx.cond(LiveState.as_of != "", "As of " + LiveState.as_of, ""), size="1"),
                 rx.spacer(),
-                rx.text(LiveState.maximum, size="1", color=styles.MUTED, class_name="thrust-num"),
+                muted_text(LiveState.maximum, size="1", class_name="thrust-num"),
                 width="100%",
             ),
-            spacing="4",
-            width="100%",
         ),
         size="3",
         id="occupancy-panel",
@@ -281,13 +272,13 @@ def capacity_summary() -> rx.Component:
     """A compact occupancy block (the desk's side panel, the dashboard card)."""
     return _live_numbers(
         rx.box,
-        rx.vstack(
-            _live_header(rx.text("Inside now", size="2", weight="medium", color=styles.MUTED)),
+        stacked(
+            _live_header(muted_text("Inside now", weight="medium")),
             rx.hstack(
                 rx.text(
                     SHOWN_CURRENT, size="8", weight="bold", class_name="thrust-num", id="summary-current"
                 ),
-                rx.text("/ ", LiveState.maximum, size="4", color=styles.MUTED, class_name="thrust-num"),
+                muted_text("/ ", LiveState.maximum, size="4", class_name="thrust-num"),
                 rx.spacer(),
                 rx.text(SHOWN_PERCENT, size="4", weight="bold", color=_band(11), class_name="thrust-num"),
                 align="baseline",
@@ -296,8 +287,7 @@ def capacity_summary() -> rx.Component:
             ),
             capacity_bar("0.6rem"),
             rx.text(_band_word(), size="1", color=_band(11), weight="medium"),
-            spacing="3",
-            width="100%",
+            gap="3",
         ),
         border_radius="var(--radius-3)",
         custom_attrs={"data-loaded": LiveState.loaded.to_string()},
@@ -310,8 +300,8 @@ def capacity_summary() -> rx.Component:
 LIST_HEIGHT = "30rem"
 
 
-def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
-    came_in = row.kind == "in"
+def _feed_row(entry: rx.Var[FeedRow]) -> rx.Component:
+    came_in = entry.kind == "in"
     return list_row(
         icon_tile(
             rx.cond(came_in, "log-in", "log-out"),
@@ -321,21 +311,22 @@ def _feed_row(row: rx.Var[FeedRow]) -> rx.Component:
             radius="50%",
         ),
         name_lines(
-            row.name,
-            rx.text(
+            entry.name,
+            muted_text(
                 rx.cond(
-                    came_in, "Checked in", rx.cond(row.automatic, "Checked out automatically", "Checked out")
+                    came_in,
+                    "Checked in",
+                    rx.cond(entry.automatic, "Checked out automatically", "Checked out"),
                 ),
                 size="1",
-                color=styles.MUTED,
             ),
         ),
         rx.spacer(),
-        rx.text(row.at, size="2", color=styles.MUTED, class_name="thrust-num"),
+        muted_text(entry.at, class_name="thrust-num"),
         padding_y="0.55rem",
-        key=row.key,
+        key=entry.key,
         class_name="thrust-slide-in",
-        custom_attrs={"data-kind": row.kind},
+        custom_attrs={"data-kind": entry.kind},
     )
 
 
@@ -358,7 +349,7 @@ def _live_list(
             scroll_region(title, rx.foreach(rows, row), width="100%", max_height=LIST_HEIGHT, id=list_id),
             empty_note(empty, padding_y="1rem"),
         ),
-        trailing=(*trailing, rx.spacer(), rx.text(note, size="1", color=styles.MUTED)),
+        trailing=(*trailing, rx.spacer(), muted_text(note, size="1")),
         overlay=(paused_overlay(say=False),),
         position="relative",
     )
@@ -395,21 +386,16 @@ def _time_inside(row: rx.Var[InsideRow]) -> rx.Component:
     )
 
 
-def _inside_row(row: rx.Var[InsideRow]) -> rx.Component:
+def _inside_row(visit: rx.Var[InsideRow]) -> rx.Component:
     return list_row(
-        avatar(row.initials),
+        avatar(visit.initials),
         name_lines(
-            row.name,
-            rx.hstack(
-                tier_badge(row.tier),
-                rx.text("since ", row.since, size="1", color=styles.MUTED),
-                spacing="2",
-                align="center",
-            ),
+            visit.name,
+            row(tier_badge(visit.tier), muted_text("since ", visit.since, size="1")),
         ),
         rx.spacer(),
-        _time_inside(row),
-        key=row.visit_id,
+        _time_inside(visit),
+        key=visit.visit_id,
     )
 
 

@@ -17,12 +17,12 @@ from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveSt
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_button
 from thrust.ui.cards import dashed_box, locked_card
-from thrust.ui.forms import invalid_attrs
+from thrust.ui.forms import invalid_attrs, search_input
+from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.shell import can
-
-SEARCH_DEBOUNCE_MS = 100
+from thrust.ui.text import muted_text
 
 # Arrow keys in inputs marked data-keep-caret move the highlight, not the caret (a file, not an
 # inline script: the Content-Security-Policy runs no inline script it does not know by hash).
@@ -33,23 +33,19 @@ KEEP_CARET_SCRIPT = "/thrust-front-desk.js"
 
 
 def _search_box() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         rx.el.label("Find a member", html_for=SEARCH_ID, style={"font_weight": "600"}),
-        rx.input(
+        # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays far
+        # below the desk's search limit (checkins service DESK_SEARCHES).
+        search_input(
             rx.input.slot(rx.icon("search", size=20)),
-            id=SEARCH_ID,
-            placeholder="Name, phone, email or member id",
-            # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays
-            # far below the desk's search limit (checkins service DESK_SEARCHES).
             value=FrontDeskState.query,
             on_change=FrontDeskState.search,
-            debounce_timeout=SEARCH_DEBOUNCE_MS,
+            id=SEARCH_ID,
+            placeholder="Name, phone, email or member id",
             on_key_down=FrontDeskState.key_down,
             auto_focus=True,
-            auto_complete="off",
             spell_check=False,
-            size="3",
-            width="100%",
             role="combobox",
             custom_attrs={"data-keep-caret": "true"},
             aria_controls="desk-results",
@@ -62,14 +58,13 @@ def _search_box() -> rx.Component:
             spacing="4",
             wrap="wrap",
         ),
-        spacing="2",
-        width="100%",
+        gap="2",
     )
 
 
 def _override_form() -> rx.Component:
     return rx.form(
-        rx.vstack(
+        stacked(
             rx.el.label(
                 "Reason for letting them in past capacity", html_for=OVERRIDE_ID, style={"font_weight": "500"}
             ),
@@ -100,9 +95,8 @@ def _override_form() -> rx.Component:
                     id=OVERRIDE_ID + "-error",
                 ),
             ),
-            rx.text("The reason is recorded with the visit.", size="1", color=styles.MUTED),
-            spacing="2",
-            width="100%",
+            muted_text("The reason is recorded with the visit.", size="1"),
+            gap="2",
         ),
         on_submit=FrontDeskState.override,
         reset_on_submit=False,
@@ -116,8 +110,8 @@ def _refusal() -> rx.Component:
         FrontDeskState.refusal != "",
         rx.callout.root(
             rx.callout.icon(rx.icon("octagon-x")),
-            rx.vstack(
-                rx.hstack(
+            stacked(
+                row(
                     rx.text(FrontDeskState.refusal, weight="medium", id="desk-refusal"),
                     rx.spacer(),
                     rx.cond(
@@ -132,16 +126,15 @@ def _refusal() -> rx.Component:
                             size="1",
                         ),
                     ),
+                    gap="3",
                     width="100%",
-                    align="center",
                 ),
                 rx.cond(
                     FrontDeskState.overridable & ~FrontDeskState.can_override,
                     rx.text("Only an admin can let someone in past capacity.", size="1"),
                 ),
                 rx.cond(FrontDeskState.override_open, _override_form()),
-                spacing="2",
-                width="100%",
+                gap="2",
             ),
             color="red",
             role="alert",
@@ -175,15 +168,12 @@ def _results() -> rx.Component:
             ),
             rx.cond(
                 FrontDeskState.searched,
+                dashed_box(muted_text("No member matches “", FrontDeskState.query, "”.")),
                 dashed_box(
-                    rx.text("No member matches “", FrontDeskState.query, "”.", size="2", color=styles.MUTED)
-                ),
-                dashed_box(
-                    rx.vstack(
+                    column(
                         rx.icon("scan-line", size=28, color="var(--accent-9)"),
-                        rx.text("Start typing to find a member.", size="2", color=styles.MUTED),
+                        muted_text("Start typing to find a member."),
                         align="center",
-                        spacing="2",
                     ),
                     padding="2.5rem",
                 ),
@@ -206,23 +196,11 @@ def front_desk_page() -> rx.Component:
         rx.script(src=KEEP_CARET_SCRIPT),
         rx.cond(
             can(*USE_DESK),
-            rx.grid(
-                rx.vstack(
-                    _search_box(),
-                    _refusal(),
-                    _results(),
-                    spacing="4",
-                    width="100%",
-                ),
-                rx.vstack(
-                    rx.card(capacity_summary(), size="2", width="100%"),
-                    member_card(),
-                    spacing="4",
-                    width="100%",
-                ),
+            grid(
+                stacked(_search_box(), _refusal(), _results()),
+                stacked(rx.card(capacity_summary(), size="2", width="100%"), member_card()),
                 columns=rx.breakpoints(initial="1", md="3fr 2fr", lg="2fr 1fr"),
-                spacing="5",
-                width="100%",
+                gap="5",
                 align_items="start",
             ),
             locked_card("The front desk is for staff."),
@@ -241,26 +219,20 @@ def front_desk_page() -> rx.Component:
     nav=Nav(4, "activity"),
 )
 def live_page() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         live_styles(),
         occupancy_panel(),
         rx.cond(
             can(*VIEW_NAMES),
-            rx.grid(
+            grid(
                 activity_feed(),
                 who_is_inside(),
                 columns=rx.breakpoints(initial="1", md="2"),
-                spacing="4",
-                width="100%",
                 align_items="start",
             ),
-            rx.text(
+            muted_text(
                 "Updates the moment someone checks in or out. ",
                 rx.link("Back to the dashboard", href=routes.DASHBOARD),
-                size="2",
-                color=styles.MUTED,
             ),
         ),
-        spacing="4",
-        width="100%",
     )

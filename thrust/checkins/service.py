@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from thrust.auth.rbac import Actor, allowed, require
 from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
 from thrust.core.bus import publish_after_commit
-from thrust.core.db import rows_changed
+from thrust.core.db import rows_changed, select_columns
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.metrics import observe_check_in
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
@@ -454,13 +454,7 @@ def who_is_inside(session: Session, actor: Actor, *, limit: int = INSIDE_LIMIT) 
     """Everyone inside now, longest first (staff only)."""
     require(actor, *VIEW_NAMES)
     rows = session.exec(
-        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
-            col(CheckIn.id),
-            col(Member.id),
-            col(Member.full_name),
-            col(Member.membership_tier),
-            col(CheckIn.check_in_time),
-        )
+        select_columns(CheckIn.id, Member.id, Member.full_name, Member.membership_tier, CheckIn.check_in_time)
         .join(Member, col(Member.id) == col(CheckIn.member_id))
         .where(col(CheckIn.check_out_time).is_(None))
         .order_by(col(CheckIn.check_in_time))

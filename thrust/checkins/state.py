@@ -197,6 +197,23 @@ def _row(found: service.DeskMember) -> DeskRow:
     )
 
 
+def _greeting(row: DeskRow | DeskCard, *, inside: bool, visits: int, headline: str, detail: str) -> DeskCard:
+    """The card greeting a member just checked in (`inside`) or out: one the search found, or the
+    one on the card already (its Check out button)."""
+    return DeskCard(
+        id=row.id,
+        name=row.name,
+        initials=row.initials,
+        tier=row.tier,
+        ends=row.ends,
+        visits=visits,
+        inside=inside,
+        headline=headline,
+        detail=detail,
+        detailed=row.detailed,
+    )
+
+
 @user_bound
 class FrontDeskState(rx.State):
     """The desk: one search box, a highlighted row, Enter to check in (or out)."""
@@ -320,21 +337,13 @@ class FrontDeskState(rx.State):
                 return None
             return error_toast(error)
         first = row.name.split()[0] if row.name.split() else row.name
-        card = DeskCard(
-            id=row.id,
-            name=row.name,
-            initials=row.initials,
-            tier=row.tier,
-            ends=row.ends,
-            visits=row.visits + 1,
-            inside=True,
-            headline=f"Checked in at {at}" + (" (over capacity)" if reason else ""),
-            detail=f"Welcome, {first}!",
-            detailed=row.detailed,
+        headline = f"Checked in at {at}" + (" (over capacity)" if reason else "")
+        card = _greeting(
+            row, inside=True, visits=row.visits + 1, headline=headline, detail=f"Welcome, {first}!"
         )
         return await self._done(card, result.capacity)
 
-    async def _check_out(self, member_id: uuid.UUID, row: DeskRow) -> Any:
+    async def _check_out(self, member_id: uuid.UUID, row: DeskRow | DeskCard) -> Any:
         actor = await acting_user(self)
 
         def work(session: Session) -> tuple[service.CheckInResult, str]:
@@ -352,18 +361,8 @@ class FrontDeskState(rx.State):
         minutes = int(
             ((visit.check_out_time or visit.check_in_time) - visit.check_in_time).total_seconds() // 60
         )
-        card = DeskCard(
-            id=row.id,
-            name=row.name,
-            initials=row.initials,
-            tier=row.tier,
-            ends=row.ends,
-            visits=row.visits,
-            inside=False,
-            headline=f"Checked out at {at}",
-            detail=f"Visit of {minutes_label(minutes)}",
-            detailed=row.detailed,
-        )
+        headline, detail = f"Checked out at {at}", f"Visit of {minutes_label(minutes)}"
+        card = _greeting(row, inside=False, visits=row.visits, headline=headline, detail=detail)
         return await self._done(card, result.capacity)
 
     async def _done(self, card: DeskCard, capacity: service.Capacity) -> Any:
@@ -384,17 +383,7 @@ class FrontDeskState(rx.State):
         """The card's Check out button (e.g. a check-in made by mistake)."""
         if not self.has_card or not self.card.inside:
             return None
-        card = self.card
-        row = DeskRow(
-            id=card.id,
-            name=card.name,
-            initials=card.initials,
-            tier=card.tier,
-            ends=card.ends,
-            visits=card.visits,
-            detailed=card.detailed,
-        )
-        return await self._check_out(uuid.UUID(card.id), row)
+        return await self._check_out(uuid.UUID(self.card.id), self.card)
 
     # -- the override at capacity ---------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from thrust.core.settings import SettingsError, get_settings
 
@@ -132,6 +132,12 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
 @lru_cache(maxsize=8)
 def _unit_engine(engine: Engine, read_only: bool) -> Engine:
     return engine.execution_options(**{UNIT_OPTION: READ if read_only else WRITE})
+
+
+def select_columns(*columns: Any) -> Any:
+    """`select()` of any number of model columns, for rows of plain values (no ORM objects): sqlmodel
+    types `select(a, b, ...)` for at most four columns; unpacked, any number type-checks."""
+    return select(*(col(column) for column in columns))
 
 
 def rows_changed(result: Result[Any]) -> int:

@@ -290,6 +290,20 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return out
 
 
+def documented(summary: str, model: Any = None, *refusals: int) -> dict[str, Any]:
+    """A route decorator's documentation in one call: its summary, the model of its answer (if it has
+    one) and the errors it may answer with beyond those its dependencies imply (see `errors`)::
+
+        @router.patch("/staff/{userId:uuid}", **documented("Change a staff account", Data[StaffOut], 409))
+    """
+    keywords: dict[str, Any] = {"summary": summary}
+    if model is not None:
+        keywords["response_model"] = model
+    if refusals:
+        keywords["responses"] = errors(*refusals)
+    return keywords
+
+
 def declare_errors(
     dependency: Callable[..., Any], *statuses: int, security: dict[str, dict[str, Any]] | None = None
 ) -> None:

@@ -11,10 +11,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from thrust.core.files import sync_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VERSION = "0.1.0"
@@ -180,37 +190,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"{part!r} is not an address or network (e.g. 10.0.0.0/8)") from None
         return value
 
-    @field_validator("database_url")
+    @field_validator("database_url", "redis_url")
     @classmethod
-    def _check_database_url(cls, value: str | None) -> str | None:
+    def _check_service_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Empty means unset: the embedded default (SQLite file, in-process state) takes its place.
         if value is None or value == "":
             return None
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError(
-                "is not a database URL (expected e.g. postgresql+psycopg://user@host/db)"
-            ) from exc
-        backend = url.get_backend_name()
-        if backend not in SUPPORTED_DATABASES:
-            raise ValueError(f"database '{backend}' is not supported (use sqlite or postgresql)")
-        if backend == "postgresql":
-            if not url.host and not url.query.get("host"):
-                raise ValueError("has no host")
-            if not url.database:
-                raise ValueError("has no database name")
-            # Always speak psycopg 3, whatever driver the URL names.
-            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        return value
-
-    @field_validator("redis_url")
-    @classmethod
-    def _check_redis_url(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        if not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("must start with redis://, rediss:// or unix://")
-        return value
+        return _database_url(value) if info.field_name == "database_url" else _redis_url(value)
 
     @field_validator("public_url")
     @classmethod
@@ -281,6 +267,32 @@ VARIABLE_NAMES = {
 MIN_SECRET_BYTES = 32
 
 
+def _database_url(value: str) -> str:
+    """`value` if it names a database THRUST speaks (PostgreSQL always through psycopg 3)."""
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ValueError("is not a database URL (expected e.g. postgresql+psycopg://user@host/db)") from exc
+    backend = url.get_backend_name()
+    if backend not in SUPPORTED_DATABASES:
+        raise ValueError(f"database '{backend}' is not supported (use sqlite or postgresql)")
+    if backend == "postgresql":
+        if not url.host and not url.query.get("host"):
+            raise ValueError("has no host")
+        if not url.database:
+            raise ValueError("has no database name")
+        # Always speak psycopg 3, whatever driver the URL names.
+        value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return value
+
+
+def _redis_url(value: str) -> str:
+    """`value` if it is a Redis URL."""
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must start with redis://, rediss:// or unix://")
+    return value
+
+
 def _secret_file(path: Path) -> str:
     """Read the key file, creating it (mode 0600) with fresh random bytes the first time.
 
@@ -306,7 +318,7 @@ def _secret_file(path: Path) -> str:
             return _read_secret(path)  # another worker won the race: use its key
         except OSError as exc:
             raise SettingsError("JWT_SECRET", f"cannot create the key file {path} ({exc.strerror})") from None
-        _sync_folder(path.parent)
+        sync_folder(path.parent)
         return value
     finally:
         os.unlink(temporary)
@@ -328,15 +340,6 @@ def _read_secret(path: Path) -> str:
             f"the key file {path} holds fewer than {MIN_SECRET_BYTES} bytes; delete it to generate a new key",
         )
     return value
-
-
-def _sync_folder(folder: Path) -> None:
-    # The new name survives a crash only once its folder is synced too.
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def load_settings() -> Settings:

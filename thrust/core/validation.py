@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from thrust.core.errors import FieldProblem, ValidationFailed
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 MAX_TEXT = 2_000  # no free-text field of ours is longer; anything bigger is an attack or an accident
 
@@ -119,13 +120,33 @@ class FieldReader:
             return value or None
         return value
 
+    def _given(self, field: str, label: str, required: bool) -> Any:
+        """The field's value, or None when it is absent or blank (a problem if it is `required`)."""
+        value = self._raw(field)
+        if value is None and required:
+            self.fail(field, f"{label} is required")
+        return value
+
+    def _parsed(
+        self, field: str, value: Any, kind: type[T], parse: Callable[[str], T], message: str, *, longest: int
+    ) -> T | None:
+        """`value` if it is a `kind` already, else what `parse` makes of its text (at most `longest`
+        characters); `message` if neither."""
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str) and len(value) <= longest:
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+        self.fail(field, message)
+        return None
+
     # -- typed readers -----------------------------------------------------------------------------
 
     def text(self, field: str, label: str, *, required: bool = False, max_length: int = 120) -> str | None:
-        value = self._raw(field)
+        value = self._given(field, label, required)
         if value is None:
-            if required:
-                self.fail(field, f"{label} is required")
             return None
         if not isinstance(value, str):
             self.fail(field, f"{label} must be text")
@@ -156,59 +177,30 @@ class FieldReader:
         return value
 
     def day(self, field: str, label: str, *, required: bool = False) -> date | None:
-        value = self._raw(field)
+        value = self._given(field, label, required)
         if value is None:
-            if required:
-                self.fail(field, f"{label} is required")
             return None
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str) and len(value) <= 10:
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(field, f"{label} must be a date like 2026-01-31")
-        return None
+        message = f"{label} must be a date like 2026-01-31"
+        return self._parsed(field, value, date, date.fromisoformat, message, longest=10)
 
     def choice(self, field: str, label: str, enum: type[E], *, required: bool = False) -> E | None:
-        value = self._raw(field)
+        value = self._given(field, label, required)
         if value is None:
-            if required:
-                self.fail(field, f"{label} is required")
             return None
-        if isinstance(value, str):
-            try:
-                return enum(value.upper())
-            except ValueError:
-                pass
-        options = ", ".join(member.value for member in enum)
-        self.fail(field, f"{label} must be one of {options}")
-        return None
+        message = f"{label} must be one of {', '.join(member.value for member in enum)}"
+        return self._parsed(field, value, enum, lambda text: enum(text.upper()), message, longest=MAX_TEXT)
 
     def identifier(self, field: str, label: str, *, required: bool = False) -> uuid.UUID | None:
-        value = self._raw(field)
+        value = self._given(field, label, required)
         if value is None:
-            if required:
-                self.fail(field, f"{label} is required")
             return None
-        if isinstance(value, uuid.UUID):
-            return value
-        if isinstance(value, str) and len(value) <= 40:
-            try:
-                return uuid.UUID(value)
-            except ValueError:
-                pass
-        self.fail(field, f"{label} is not a valid id")
-        return None
+        return self._parsed(field, value, uuid.UUID, uuid.UUID, f"{label} is not a valid id", longest=40)
 
     def integer(
         self, field: str, label: str, *, minimum: int, maximum: int, required: bool = False
     ) -> int | None:
-        value = self._raw(field)
+        value = self._given(field, label, required)
         if value is None:
-            if required:
-                self.fail(field, f"{label} is required")
             return None
         if isinstance(value, bool):
             value = None

@@ -15,6 +15,7 @@ from thrust.dashboard.staff_charts import staff_charts
 from thrust.dashboard.state import StaffCardsState
 from thrust.ui import routes
 from thrust.ui.cards import titled_card
+from thrust.ui.layout import row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 
@@ -26,9 +27,7 @@ def _capacity_card() -> rx.Component:
         "Live capacity",
         capacity_summary(),
         rx.link(
-            rx.hstack(
-                rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), align="center"
-            ),
+            row(rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), gap="3"),
             href=routes.LIVE,
             size="2",
         ),
@@ -77,10 +76,9 @@ def staff_view() -> rx.Component:
     nav=Nav(1, "layout-dashboard"),
 )
 def dashboard() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         live_styles(),
         # By role (cosmetic: every handler behind each view checks again on the server).
         dashboard_for_role(staff_view()),
-        spacing="5",
-        width="100%",
+        gap="5",
     )

@@ -22,7 +22,8 @@ from thrust.analytics.buckets import BucketSize
 from thrust.analytics.capabilities import VIEW_GYM_ANALYTICS
 from thrust.analytics.profile import Heatmap
 from thrust.analytics.summary import Summary
-from thrust.auth.guard import choice_arg, form_values, requires, signed_in
+from thrust.auth.arguments import choice_arg, form_values
+from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor, Permission, allowed
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.text import initials

@@ -8,6 +8,8 @@ from thrust.demo.state import DemoDataState
 from thrust.ui import styles
 from thrust.ui.buttons import action_button
 from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.layout import column, flow, row
+from thrust.ui.text import muted_text
 
 BANNER_TITLE = "Demo data is loaded"
 REMOVE_LABEL = "Remove demo data"
@@ -16,14 +18,14 @@ REMOVE_LABEL = "Remove demo data"
 def _dialog() -> rx.Component:
     return confirm_dialog(
         "Remove demo data?",
-        rx.vstack(
+        column(
             rx.text("This permanently deletes ", DemoDataState.summary, ".", size="2", id="demo-impact"),
             rx.text(
                 "Your admin account, the gym's settings and everything added since the demo was "
                 "loaded stay. Demo users are signed out at once. It cannot be undone.",
                 size="2",
             ),
-            spacing="3",
+            gap="3",
         ),
         action_button(
             "trash-2",
@@ -45,21 +47,19 @@ def demo_banner() -> rx.Component:
         DemoDataState.loaded,
         rx.box(
             rx.callout.root(
-                rx.flex(
-                    rx.hstack(
+                flow(
+                    row(
                         rx.callout.icon(rx.icon("flask-conical", size=18)),
-                        rx.vstack(
+                        column(
                             rx.text(BANNER_TITLE, weight="bold", size="2"),
-                            rx.text(
+                            muted_text(
                                 "Its trainers and members sign in with published passwords. Remove them "
-                                "before the gym goes live; your admin account and anything added since stay.",
-                                size="2",
-                                color=styles.MUTED,
+                                "before the gym goes live; your admin account and anything added since stay."
                             ),
-                            spacing="1",
+                            gap="1",
                         ),
                         align="start",
-                        spacing="3",
+                        gap="3",
                         flex="1 1 28rem",
                     ),
                     rx.button(
@@ -71,10 +71,6 @@ def demo_banner() -> rx.Component:
                         flex_shrink="0",
                     ),
                     justify="between",
-                    align="center",
-                    gap="1rem",
-                    wrap="wrap",
-                    width="100%",
                 ),
                 color_scheme="amber",
                 variant="surface",
@@ -84,9 +80,8 @@ def demo_banner() -> rx.Component:
                 id="demo-banner",
             ),
             _dialog(),
-            width="100%",
-            max_width=styles.CONTENT_MAX_WIDTH,
-            padding_x=["1rem", "1.5rem", "2rem"],
+            **styles.CONTENT_COLUMN,
+            padding_x=styles.PAGE_PADDING,
             padding_top="1rem",
         ),
     )

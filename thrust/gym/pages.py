@@ -8,6 +8,8 @@ The page assembles the tabs; each lives with its domain: Profile and Password in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from thrust.auth.account_pages import password_tab, profile_tab
@@ -18,18 +20,19 @@ from thrust.system.jobs_page import jobs_tab
 from thrust.ui import routes, styles
 from thrust.ui.forms import (
     FORM_WIDTH,
+    Fields,
     field_error,
     invalid_attrs,
     loading_rows,
     section,
-    select_field,
     server_form,
-    text_field,
     two_columns,
 )
+from thrust.ui.layout import row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 from thrust.ui.shell import can
+from thrust.ui.text import muted_text
 
 # -- the Gym tab --------------------------------------------------------------------------------------
 
@@ -60,64 +63,33 @@ def _time_input(day: DayHours, edge: str, error: rx.Var) -> rx.Component:
 
 def _day_row(day: DayHours) -> rx.Component:
     error = field_error(GymSettingsState.errors, "openingHours." + day.day)
-    return rx.vstack(
-        rx.hstack(
+    return stacked(
+        toolbar(
             rx.text(day.label, size="2", weight="medium", width="6.5rem"),
             rx.el.label(
-                rx.hstack(
+                row(
                     rx.switch(
                         checked=day.is_open,
                         on_change=lambda value: GymSettingsState.set_day_open(day.day, value),
                         id="open-" + day.day,
                         aria_label="Open on " + day.label,
                     ),
-                    rx.text(
-                        rx.cond(day.is_open, "Open", "Closed"), size="2", color=styles.MUTED, width="3.5rem"
-                    ),
-                    align="center",
-                    spacing="2",
+                    muted_text(rx.cond(day.is_open, "Open", "Closed"), width="3.5rem"),
                 ),
             ),
             rx.cond(
                 day.is_open,
-                rx.hstack(
-                    _time_input(day, "opens", error),
-                    rx.text("to", size="2", color=styles.MUTED),
-                    _time_input(day, "closes", error),
-                    align="center",
-                    spacing="2",
-                ),
-                rx.text("Closed all day", size="2", color=styles.MUTED, font_style="italic"),
+                row(_time_input(day, "opens", error), muted_text("to"), _time_input(day, "closes", error)),
+                muted_text("Closed all day", font_style="italic"),
             ),
-            align="center",
-            spacing="4",
-            wrap="wrap",
-            width="100%",
+            gap="4",
             min_height="2.5rem",
         ),
         _hours_error(error, id="hours-" + day.day + "-error"),
-        spacing="1",
-        width="100%",
+        gap="1",
         padding_y="0.35rem",
         border_bottom=styles.BORDER,
         key=day.day + rx.cond(day.is_open, "-open", "-closed"),
-    )
-
-
-def _whole_number_field(
-    label: str, name: str, control_id: str, value: rx.Var, **props: str | int
-) -> rx.Component:
-    """A count of 1 or more (`max=` caps it), with the phone's number keyboard."""
-    return text_field(
-        label,
-        name,
-        control_id=control_id,
-        errors=GymSettingsState.errors,
-        default_value=value,
-        type="number",
-        min=1,
-        input_mode="numeric",
-        **props,
     )
 
 
@@ -242,59 +214,51 @@ def gym_tab() -> rx.Component:
 
 
 def _gym_section() -> rx.Component:
-    errors = GymSettingsState.errors
+    state = GymSettingsState
+    fields = Fields(state.errors)
     return section(
         "Gym",
         "Your club's name (shown in every page's header), how many people may be inside at once, "
         "and when you are open.",
         rx.cond(
-            ~GymSettingsState.loaded,
+            ~state.loaded,
             loading_rows(6),
             server_form(
-                text_field(
-                    "Gym name",
-                    "name",
-                    control_id="gym-name-input",
-                    errors=errors,
-                    default_value=GymSettingsState.name,
-                    max_length=120,
-                ),
+                fields.text("Gym name", "name", "gym-name-input", state.name, max_length=120),
                 two_columns(
-                    _whole_number_field(
+                    fields.number(
                         "Maximum capacity",
                         "maxCapacity",
                         "gym-capacity",
-                        GymSettingsState.max_capacity,
+                        state.max_capacity,
                         hint="People inside at once; the front desk stops check-ins at this number.",
                     ),
-                    _whole_number_field(
+                    fields.number(
                         "Automatic check-out after (hours)",
                         "autoCheckoutHours",
                         "gym-auto-checkout",
-                        GymSettingsState.auto_checkout_hours,
+                        state.auto_checkout_hours,
                         max=24,
                         hint="Visits still open after this long are closed for the member (1–24).",
                     ),
                 ),
-                select_field(
+                fields.select(
                     "Timezone",
                     "timezone",
-                    rx.foreach(GymSettingsState.timezones, lambda tz: rx.select.item(tz, value=tz)),
+                    rx.foreach(state.timezones, lambda tz: rx.select.item(tz, value=tz)),
                     control_id="gym-timezone",
-                    errors=errors,
-                    default_value=GymSettingsState.timezone,
+                    default=state.timezone,
                     hint="Opening hours and daily charts use this clock.",
                 ),
-                rx.vstack(
+                stacked(
                     rx.text("Opening hours", size="2", weight="medium"),
-                    rx.vstack(rx.foreach(GymSettingsState.days, _day_row), spacing="0", width="100%"),
-                    _hours_error(field_error(errors, "openingHours")),
-                    spacing="2",
-                    width="100%",
+                    stacked(rx.foreach(state.days, _day_row), gap="0"),
+                    _hours_error(field_error(state.errors, "openingHours")),
+                    gap="2",
                 ),
                 submit="Save gym settings",
-                on_submit=GymSettingsState.save_gym,
-                key=GymSettingsState.form_key,
+                on_submit=state.save_gym,
+                key=state.form_key,
                 form_id="gym-form",
             ),
         ),
@@ -305,10 +269,19 @@ def _gym_section() -> rx.Component:
 # -- the page ------------------------------------------------------------------------------------------
 
 
-def _tab(label: str, icon: str, value: str) -> rx.Component:
-    return rx.tabs.trigger(
-        rx.hstack(rx.icon(icon, size=15), rx.text(label), spacing="2", align="center"), value=value
-    )
+# The tabs: (label, icon, value, who may see it (None: everyone signed in), its content).
+TABS: tuple[tuple[str, str, str, Permission | None, Callable[[], rx.Component]], ...] = (
+    ("Profile", "user-round", "profile", None, profile_tab),
+    ("Password", "key-round", "password", None, password_tab),
+    ("Gym", "building-2", "gym", Permission.SETTINGS_MANAGE, gym_tab),
+    ("Staff", "users", "staff", Permission.STAFF_MANAGE, staff_tab),
+    ("Jobs", "clock", "jobs", Permission.SETTINGS_MANAGE, jobs_tab),
+)
+
+
+def _for(permission: Permission | None, component: rx.Component) -> rx.Component:
+    # Shown to users who hold `permission` (cosmetic: each tab's handlers check again on the server).
+    return component if permission is None else rx.cond(can(permission), component)
 
 
 @page(
@@ -319,30 +292,14 @@ def _tab(label: str, icon: str, value: str) -> rx.Component:
     nav=Nav(6, "settings"),
 )
 def settings_page() -> rx.Component:
-    return rx.vstack(
-        rx.tabs.root(
-            rx.tabs.list(
-                _tab("Profile", "user-round", "profile"),
-                _tab("Password", "key-round", "password"),
-                rx.cond(can(Permission.SETTINGS_MANAGE), _tab("Gym", "building-2", "gym")),
-                rx.cond(can(Permission.STAFF_MANAGE), _tab("Staff", "users", "staff")),
-                rx.cond(can(Permission.SETTINGS_MANAGE), _tab("Jobs", "clock", "jobs")),
-                size="2",
-            ),
-            rx.tabs.content(profile_tab(), value="profile", padding_top="1.5rem"),
-            rx.tabs.content(password_tab(), value="password", padding_top="1.5rem"),
-            rx.tabs.content(
-                rx.cond(can(Permission.SETTINGS_MANAGE), gym_tab()), value="gym", padding_top="1.5rem"
-            ),
-            rx.tabs.content(
-                rx.cond(can(Permission.STAFF_MANAGE), staff_tab()), value="staff", padding_top="1.5rem"
-            ),
-            rx.tabs.content(
-                rx.cond(can(Permission.SETTINGS_MANAGE), jobs_tab()), value="jobs", padding_top="1.5rem"
-            ),
-            default_value="profile",
-            width="100%",
-        ),
-        width="100%",
-        spacing="4",
+    triggers = [
+        _for(needs, rx.tabs.trigger(row(rx.icon(icon, size=15), rx.text(label)), value=value))
+        for label, icon, value, needs, _ in TABS
+    ]
+    panels = [
+        rx.tabs.content(_for(needs, content()), value=value, padding_top="1.5rem")
+        for _, _, value, needs, content in TABS
+    ]
+    return stacked(
+        rx.tabs.root(rx.tabs.list(*triggers, size="2"), *panels, default_value="profile", width="100%")
     )

@@ -17,7 +17,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.auth.account_state import AccountProfileState
-from thrust.auth.guard import bool_arg, choice_arg, form_values, requires, signed_in
+from thrust.auth.arguments import bool_arg, choice_arg, form_values
+from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import FieldProblem, ValidationFailed

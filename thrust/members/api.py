@@ -21,7 +21,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.rbac import Actor, require
 from thrust.core.errors import ValidationFailed
-from thrust.core.http import UnitOfWork, errors
+from thrust.core.http import UnitOfWork, documented
 from thrust.core.schemas import Data
 from thrust.core.validation import STORABLE_PATTERN, UNSTORABLE_TEXT, is_storable
 from thrust.gym import clock
@@ -129,13 +129,7 @@ def list_members(
     )
 
 
-@router.post(
-    "/members",
-    status_code=201,
-    response_model=Data[MemberDetailOut],
-    summary="Create a member",
-    responses=errors(409),
-)
+@router.post("/members", status_code=201, **documented("Create a member", Data[MemberDetailOut], 409))
 def create_member(body: MemberCreate, actor: CurrentActor, session: SessionDep) -> Data[MemberDetailOut]:
     """Create a member and its login (no usable password until one is set). ADMIN only."""
     member = service.create_member(session, actor, body.model_dump(by_alias=True))
@@ -311,10 +305,8 @@ def _report(plan: csv_import.ImportPlan, mapping: dict[str, str], imported: int 
 
 @router.post(
     "/members/import/preview",
-    response_model=Data[ImportReportOut],
-    summary="Dry-run a CSV import",
     openapi_extra=_import_body('JSON {"CSV column": "field"}; guessed if absent'),
-    responses=errors(400, 413, 422),
+    **documented("Dry-run a CSV import", Data[ImportReportOut], 400, 413, 422),
 )
 async def preview_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
@@ -330,10 +322,8 @@ async def preview_import(
 @router.post(
     "/members/import",
     status_code=201,
-    response_model=Data[ImportReportOut],
-    summary="Import a CSV",
     openapi_extra=_import_body(),
-    responses=errors(400, 413, 422),
+    **documented("Import a CSV", Data[ImportReportOut], 400, 413, 422),
 )
 async def run_import(
     request: Request, actor: CurrentActor, unit_of_work: UnitOfWork
@@ -417,12 +407,7 @@ def get_member(
     return Data(data=_detail(profile))
 
 
-@router.patch(
-    "/members/{member_id:uuid}",
-    response_model=Data[MemberDetailOut],
-    summary="Update a member",
-    responses=errors(409),
-)
+@router.patch("/members/{member_id:uuid}", **documented("Update a member", Data[MemberDetailOut], 409))
 def update_member(
     member_id: uuid.UUID, body: MemberUpdate, actor: CurrentActor, session: SessionDep
 ) -> Data[MemberDetailOut]:

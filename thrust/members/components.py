@@ -1,15 +1,14 @@
 """Pieces only the members pages use: their styles, the membership cue, a profile's detail rows,
-skeleton rows and the busy bar. Avatars, badges, stat tiles and panels are the UI kit's (thrust/ui/)."""
+skeleton rows and the busy bar. Avatars, badges, stat tiles, panels and tables are the UI kit's
+(thrust/ui/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import reflex as rx
 
 from thrust.ui import styles
-from thrust.ui.a11y import caption
 
 # Keyframes and the few rules Radix props cannot express, for these pages only.
 PAGE_CSS = """
@@ -63,34 +62,6 @@ def detail_row(label: str, value: Any) -> rx.Component:
         width="100%",
         padding_y="0.6rem",
         border_bottom=styles.BORDER,
-    )
-
-
-def captioned_table(
-    title: str,
-    columns: Sequence[str | tuple[str, str]],
-    items: rx.Var,
-    row: Callable[[Any], rx.Component],
-    **props: Any,
-) -> rx.Component:
-    """A small table named for screen readers by `title`: a header of column names (or (name, width)),
-    then one row per item. `props` go to the table (id, variant…)."""
-    return rx.table.root(
-        caption(title),
-        rx.table.header(
-            rx.table.row(
-                *[
-                    rx.table.column_header_cell(column)
-                    if isinstance(column, str)
-                    else rx.table.column_header_cell(column[0], width=column[1])
-                    for column in columns
-                ]
-            )
-        ),
-        rx.table.body(rx.foreach(items, row)),
-        size="1",
-        width="100%",
-        **props,
     )
 
 

@@ -14,23 +14,12 @@ from sqlmodel import Session, col
 from thrust.auth.rbac import Actor, require
 from thrust.gym import clock
 from thrust.members.capabilities import VIEW_MEMBERS
+from thrust.members.csv_import import FIELDS
 from thrust.members.search import MemberFilters, Trainer, matching, visible_to
 from thrust.models import Member, User
 
-COLUMNS = (
-    "id",
-    "fullName",
-    "email",
-    "phone",
-    "dateOfBirth",
-    "gender",
-    "membershipTier",
-    "status",
-    "membershipStart",
-    "membershipEnd",
-    "trainerEmail",
-    "lastVisitAt",
-)
+# Named as the importer names them (plus the id and the last visit), so an export imports again.
+COLUMNS = ("id", *FIELDS, "lastVisitAt")
 BATCH = 1_000
 # Spreadsheets run cells that start with these as formulas (CSV injection, OWASP).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

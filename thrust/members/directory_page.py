@@ -19,15 +19,16 @@ from thrust.members.import_state import ImportState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes, styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import action_button, dismiss_button, quiet_action
 from thrust.ui.cards import empty_panel
 from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.forms import search_input
+from thrust.ui.layout import column, flow, row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.shell import can
+from thrust.ui.text import muted_text
 
-# Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
-SEARCH_DEBOUNCE_MS = 100
 # The bulk actions on a selection: (action, label, icon, colour), in the status badges' colours.
 BULK_BUTTONS = (
     ("activate", "Activate", "circle-check", "green"),
@@ -37,7 +38,7 @@ BULK_BUTTONS = (
 
 
 def _search_box() -> rx.Component:
-    return rx.input(
+    return search_input(
         rx.input.slot(rx.icon("search", size=16)),
         rx.input.slot(
             rx.cond(
@@ -45,13 +46,8 @@ def _search_box() -> rx.Component:
                 rx.spinner(size="2", class_name="thrust-delayed"),
                 rx.cond(
                     MembersState.query != "",
-                    rx.icon_button(
-                        rx.icon("x", size=14),
-                        variant="ghost",
-                        size="1",
-                        color_scheme="gray",
-                        on_click=MembersState.search(""),
-                        aria_label="Clear the search",
+                    dismiss_button(
+                        "Clear the search", icon_size=14, size="1", on_click=MembersState.search("")
                     ),
                 ),
             ),
@@ -59,14 +55,10 @@ def _search_box() -> rx.Component:
         ),
         value=MembersState.query,
         on_change=MembersState.search,
-        debounce_timeout=SEARCH_DEBOUNCE_MS,
         placeholder="Search name, email or phone…",
         aria_label="Search members",
         id="member-search",
         type="search",
-        auto_complete="off",
-        size="3",
-        width="100%",
         max_width=["100%", "100%", "26rem"],
     )
 
@@ -98,12 +90,10 @@ def _toolbar() -> rx.Component:
             rx.cond(
                 can(*CREATE_MEMBERS),
                 rx.hstack(
-                    action_button(
+                    quiet_action(
                         "upload",
                         "Import",
                         icon_size=16,
-                        variant="soft",
-                        color_scheme="gray",
                         on_click=ImportState.open_import,
                         id="import-members",
                     ),
@@ -141,7 +131,7 @@ def _filter(
 
 
 def _filters() -> rx.Component:
-    return rx.hstack(
+    return toolbar(
         rx.icon("sliders-horizontal", size=16, color=styles.MUTED),
         _filter(
             "Status",
@@ -202,13 +192,7 @@ def _filters() -> rx.Component:
             ),
         ),
         rx.spacer(),
-        rx.text(
-            MembersState.count_summary, size="2", color=styles.MUTED, weight="medium", id="members-count"
-        ),
-        spacing="2",
-        align="center",
-        wrap="wrap",
-        width="100%",
+        muted_text(MembersState.count_summary, weight="medium", id="members-count"),
     )
 
 
@@ -219,8 +203,8 @@ def _bulk_bar() -> rx.Component:
     has_selection = (MembersState.selected.length() > 0) | MembersState.all_matching
     return rx.cond(
         can(*MANAGE_MEMBERSHIPS) & has_selection,
-        rx.flex(
-            rx.hstack(
+        flow(
+            row(
                 rx.icon("list-checks", size=18, color="var(--accent-11)"),
                 rx.text(MembersState.selection_label, size="2", weight="medium", id="selection-label"),
                 rx.cond(
@@ -235,8 +219,6 @@ def _bulk_bar() -> rx.Component:
                         id="select-all-matching",
                     ),
                 ),
-                align="center",
-                spacing="2",
                 wrap="wrap",
             ),
             rx.spacer(),
@@ -253,21 +235,13 @@ def _bulk_bar() -> rx.Component:
                     )
                     for action, label, icon, tone in BULK_BUTTONS
                 ],
-                rx.icon_button(
-                    rx.icon("x", size=15),
-                    variant="ghost",
-                    color_scheme="gray",
-                    size="2",
-                    on_click=MembersState.clear_selection,
-                    aria_label="Clear the selection",
+                dismiss_button(
+                    "Clear the selection", icon_size=15, size="2", on_click=MembersState.clear_selection
                 ),
                 spacing="2",
                 wrap="wrap",
             ),
             gap="0.75rem",
-            align="center",
-            wrap="wrap",
-            width="100%",
             padding="0.6rem 0.9rem",
             border_radius="var(--radius-4)",
             background="var(--accent-a3)",
@@ -287,11 +261,7 @@ def _bulk_dialog() -> rx.Component:
     )
     return confirm_dialog(
         MembersState.bulk_title,
-        rx.vstack(
-            rx.text(what, size="2"),
-            rx.text("All of them change together, in one step.", size="2", color=styles.MUTED),
-            spacing="2",
-        ),
+        column(rx.text(what, size="2"), muted_text("All of them change together, in one step.")),
         rx.button(
             rx.match(MembersState.bulk_action, ("activate", "Activate"), ("freeze", "Freeze"), "Deactivate"),
             " ",
@@ -332,7 +302,7 @@ def _result_body() -> rx.Component:
         rx.cond(
             MembersState.loaded & (MembersState.total == 0) & ~MembersState.loading,
             no_members(),
-            rx.vstack(table(), pager(), spacing="3", width="100%"),
+            stacked(table(), pager(), gap="3"),
         ),
     )
 
@@ -345,7 +315,7 @@ def _result_body() -> rx.Component:
     nav=Nav(2, "users"),
 )
 def members_page() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         ui.page_styles(),
         _toolbar(),
         _filters(),
@@ -354,6 +324,4 @@ def members_page() -> rx.Component:
         _bulk_dialog(),
         member_form_dialog(),
         import_dialog(),
-        spacing="4",
-        width="100%",
     )

@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import BadArgument, choice_arg, int_arg, requires, signed_in, text_arg, uuid_arg
+from thrust.auth.arguments import BadArgument, choice_arg, int_arg, text_arg, uuid_arg
+from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError, ValidationFailed

@@ -17,9 +17,11 @@ from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import action_button, arrow_button, quiet_action
 from thrust.ui.cards import empty_panel
+from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
+from thrust.ui.text import muted_text
 
 
 def member_href(member_id: Any) -> Any:
@@ -78,9 +80,9 @@ def _header() -> rx.Component:
     )
 
 
-def _row(row: MemberRow) -> rx.Component:
-    href = member_href(row.id)
-    selected = MembersState.selected.contains(row.id)
+def _row(member: MemberRow) -> rx.Component:
+    href = member_href(member.id)
+    selected = MembersState.selected.contains(member.id)
     return rx.table.row(
         rx.cond(
             can(*MANAGE_MEMBERSHIPS),
@@ -88,8 +90,8 @@ def _row(row: MemberRow) -> rx.Component:
                 rx.box(
                     rx.checkbox(
                         checked=selected,
-                        on_change=lambda checked: MembersState.toggle_row(row.id, checked),
-                        aria_label="Select " + row.name,
+                        on_change=lambda checked: MembersState.toggle_row(member.id, checked),
+                        aria_label="Select " + member.name,
                     ),
                     on_click=rx.stop_propagation,
                     display="flex",
@@ -97,11 +99,11 @@ def _row(row: MemberRow) -> rx.Component:
             ),
         ),
         rx.table.cell(
-            rx.hstack(
-                avatar(row.initials),
-                rx.vstack(
+            row(
+                avatar(member.initials),
+                column(
                     rx.link(
-                        row.name,
+                        member.name,
                         href=href,
                         weight="medium",
                         size="2",
@@ -110,28 +112,27 @@ def _row(row: MemberRow) -> rx.Component:
                         underline="hover",
                         on_click=rx.stop_propagation,
                     ),
-                    rx.text(row.email, size="1", color=styles.MUTED, class_name="member-email"),
-                    spacing="0",
+                    muted_text(member.email, size="1", class_name="member-email"),
+                    gap="0",
                     min_width="0",
                 ),
-                align="center",
-                spacing="3",
+                gap="3",
             ),
         ),
-        rx.table.cell(tier_badge(row.tier)),
-        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(tier_badge(member.tier)),
+        rx.table.cell(status_badge(member.status)),
         rx.table.cell(
-            rx.vstack(
-                rx.text(row.end, size="2"),
-                ui.cue_text(row.cue, row.cue_tone, quiet_too=False),
-                spacing="0",
+            column(
+                rx.text(member.end, size="2"),
+                ui.cue_text(member.cue, member.cue_tone, quiet_too=False),
+                gap="0",
             )
         ),
         rx.table.cell(
             rx.cond(
-                row.trainer != "",
-                rx.text(row.trainer, size="2", white_space="nowrap"),
-                rx.text("—", size="2", color=styles.MUTED),
+                member.trainer != "",
+                rx.text(member.trainer, size="2", white_space="nowrap"),
+                muted_text("—"),
             ),
             display=["none", "none", "table-cell"],
         ),
@@ -139,12 +140,14 @@ def _row(row: MemberRow) -> rx.Component:
             # The exact time as the browser's own tooltip: a tooltip component per row would be mounted
             # again on every keystroke's new rows.
             rx.text(
-                row.last_visit,
+                member.last_visit,
                 size="2",
                 white_space="nowrap",
-                color=rx.cond(row.last_visit == "Never", styles.MUTED, "inherit"),
+                color=rx.cond(member.last_visit == "Never", styles.MUTED, "inherit"),
                 custom_attrs={
-                    "title": rx.cond(row.last_visit_exact != "", row.last_visit_exact, "No visit recorded")
+                    "title": rx.cond(
+                        member.last_visit_exact != "", member.last_visit_exact, "No visit recorded"
+                    )
                 },
             ),
             display=["none", "none", "table-cell"],
@@ -212,17 +215,10 @@ def no_members() -> rx.Component:
                 rx.cond(
                     can(*CREATE_MEMBERS),
                     rx.hstack(
-                        rx.button(
-                            rx.icon("user-plus", size=16), "Add member", on_click=MemberFormState.open_create
-                        ),
                         action_button(
-                            "upload",
-                            "Import CSV",
-                            icon_size=16,
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=ImportState.open_import,
+                            "user-plus", "Add member", icon_size=16, on_click=MemberFormState.open_create
                         ),
+                        quiet_action("upload", "Import CSV", icon_size=16, on_click=ImportState.open_import),
                         spacing="3",
                     ),
                 ),
@@ -239,15 +235,13 @@ def error_panel() -> rx.Component:
     return rx.callout.root(
         rx.callout.icon(rx.icon("triangle-alert", size=18)),
         rx.callout.text(
-            rx.hstack(
+            toolbar(
                 rx.text(MembersState.error),
                 rx.spacer(),
                 rx.button(
                     "Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry
                 ),
-                align="center",
-                width="100%",
-                wrap="wrap",
+                gap="3",
             ),
             width="100%",
         ),
@@ -259,11 +253,11 @@ def error_panel() -> rx.Component:
 
 
 def pager() -> rx.Component:
-    return rx.flex(
-        rx.text(MembersState.range_label, size="2", color=styles.MUTED, id="members-range"),
+    return flow(
+        muted_text(MembersState.range_label, id="members-range"),
         rx.spacer(),
-        rx.hstack(
-            rx.text("Rows per page", size="2", color=styles.MUTED, display=["none", "inline"]),
+        row(
+            muted_text("Rows per page", display=["none", "inline"]),
             rx.select.root(
                 rx.select.trigger(aria_label="Rows per page", variant="ghost"),
                 rx.select.content(*[rx.select.item(size, value=size) for size in PAGE_SIZES]),
@@ -271,30 +265,19 @@ def pager() -> rx.Component:
                 on_change=MembersState.set_page_size,
                 size="2",
             ),
-            rx.text(
-                MembersState.page_label, size="2", color=styles.MUTED, min_width="6rem", text_align="center"
-            ),
-            rx.icon_button(
-                rx.icon("chevron-left", size=16),
-                variant="soft",
-                color_scheme="gray",
+            muted_text(MembersState.page_label, min_width="6rem", text_align="center"),
+            arrow_button(
+                "left",
+                "Previous page",
                 disabled=(MembersState.page <= 1) | MembersState.loading,
                 on_click=MembersState.go_to_page(MembersState.page - 1),
-                aria_label="Previous page",
             ),
-            rx.icon_button(
-                rx.icon("chevron-right", size=16),
-                variant="soft",
-                color_scheme="gray",
+            arrow_button(
+                "right",
+                "Next page",
                 disabled=~MembersState.has_next | MembersState.loading,
                 on_click=MembersState.go_to_page(MembersState.page + 1),
-                aria_label="Next page",
             ),
-            align="center",
-            spacing="2",
         ),
-        align="center",
-        width="100%",
         gap="0.75rem",
-        wrap="wrap",
     )

@@ -11,7 +11,12 @@ from thrust.members.form_state import GENDER_CHOICES, MemberFormState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS, status_badge, tier_badge
-from thrust.ui.forms import field, field_error, invalid_attrs, text_field
+from thrust.ui.buttons import quiet_button
+from thrust.ui.forms import Fields, field, field_error, invalid_attrs, two_columns
+from thrust.ui.layout import column, row, stacked
+from thrust.ui.text import muted_text
+
+ADMINS_SET_IT = "Set by the gym's admins"
 
 
 def _err(name: str) -> rx.Var:
@@ -40,14 +45,7 @@ def _select_field(
     return field(label, control, control_id=control_id, error=error, optional=optional)
 
 
-def _two(*children: rx.Component) -> rx.Component:
-    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
-
-
-def _text_field(label: str, name: str, control_id: str, default: rx.Var, **props: Any) -> rx.Component:
-    return text_field(
-        label, name, control_id=control_id, errors=MemberFormState.errors, default_value=default, **props
-    )
+FIELDS = Fields(MemberFormState.errors)
 
 
 def _admin_field(label: str, name: str, control_id: str, default: rx.Var, **props: Any) -> rx.Component:
@@ -69,16 +67,16 @@ def _admin_field(label: str, name: str, control_id: str, default: rx.Var, **prop
             custom_attrs={"aria-describedby": f"{locked_id}-hint"},
         ),
         control_id=locked_id,
-        hint="Set by the gym's admins",
+        hint=ADMINS_SET_IT,
     )
     return rx.cond(
-        MemberFormState.can_edit_membership, _text_field(label, name, control_id, default, **props), locked
+        MemberFormState.can_edit_membership, FIELDS.text(label, name, control_id, default, **props), locked
     )
 
 
 def _membership_fields() -> rx.Component:
     values = MemberFormState.values
-    editable = _two(
+    editable = two_columns(
         _select_field(
             "Tier",
             "membershipTier",
@@ -106,22 +104,18 @@ def _membership_fields() -> rx.Component:
         optional=True,
     )
     read_only = rx.card(
-        rx.vstack(
-            rx.hstack(
+        column(
+            row(
                 rx.icon("lock", size=14, color=styles.MUTED),
-                rx.text("Set by the gym's admins", size="1", color=styles.MUTED, weight="medium"),
-                align="center",
-                spacing="2",
+                muted_text(ADMINS_SET_IT, size="1", weight="medium"),
             ),
-            rx.hstack(
+            row(
                 tier_badge(values.membershipTier, size="2"),
                 status_badge(values.status, size="2"),
                 rx.text("Trainer: " + values.trainerName, size="2"),
-                spacing="3",
-                align="center",
+                gap="3",
                 wrap="wrap",
             ),
-            spacing="2",
         ),
         variant="surface",
         width="100%",
@@ -129,7 +123,7 @@ def _membership_fields() -> rx.Component:
     )
     return rx.cond(
         MemberFormState.can_edit_membership,
-        rx.vstack(editable, trainer, spacing="4", width="100%"),
+        stacked(editable, trainer),
         read_only,
     )
 
@@ -150,9 +144,9 @@ def member_form_dialog() -> rx.Component:
                 margin_bottom="1rem",
             ),
             rx.form(
-                rx.vstack(
-                    _two(
-                        _text_field(
+                stacked(
+                    two_columns(
+                        FIELDS.text(
                             "Full name", "fullName", "member-name", values.fullName, auto_complete="off"
                         ),
                         _admin_field(
@@ -165,11 +159,11 @@ def member_form_dialog() -> rx.Component:
                             auto_complete="off",
                         ),
                     ),
-                    _two(
-                        _text_field(
+                    two_columns(
+                        FIELDS.text(
                             "Phone", "phone", "member-phone", values.phone, type="tel", optional=True
                         ),
-                        _text_field(
+                        FIELDS.text(
                             "Date of birth",
                             "dateOfBirth",
                             "member-dob",
@@ -193,7 +187,7 @@ def member_form_dialog() -> rx.Component:
                     ),
                     rx.separator(size="4"),
                     rx.heading("Membership", size="3"),
-                    _two(
+                    two_columns(
                         _admin_field(
                             "Starts", "membershipStart", "member-start", values.membershipStart, type="date"
                         ),
@@ -204,13 +198,7 @@ def member_form_dialog() -> rx.Component:
                     _membership_fields(),
                     rx.hstack(
                         rx.dialog.close(
-                            rx.button(
-                                "Cancel",
-                                type="button",
-                                variant="soft",
-                                color_scheme="gray",
-                                on_click=MemberFormState.close,
-                            )
+                            quiet_button("Cancel", type="button", on_click=MemberFormState.close)
                         ),
                         rx.button(
                             rx.icon("check", size=16),
@@ -224,8 +212,6 @@ def member_form_dialog() -> rx.Component:
                         width="100%",
                         padding_top="0.5rem",
                     ),
-                    spacing="4",
-                    width="100%",
                 ),
                 on_submit=MemberFormState.save,
                 reset_on_submit=False,

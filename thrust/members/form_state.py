@@ -12,7 +12,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import form_values, requires, uuid_arg
+from thrust.auth.arguments import form_values, uuid_arg
+from thrust.auth.guard import requires
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import NotFound
 from thrust.gym.clock import today as clock_today

@@ -6,13 +6,15 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.members import components as ui
 from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import action_button, dismiss_button, quiet_action
 from thrust.ui.cards import empty_panel
+from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
 
 UPLOAD_ID = "members-import"
 MB = MAX_IMPORT_BYTES // 2**20
@@ -21,7 +23,7 @@ MB = MAX_IMPORT_BYTES // 2**20
 def _step(number: str, label: str, steps: tuple[str, ...]) -> rx.Component:
     current = ImportState.step
     active = rx.Var.create(list(steps)).contains(current)
-    return rx.hstack(
+    return row(
         rx.center(
             rx.text(number, size="1", weight="bold"),
             width="1.5rem",
@@ -36,14 +38,12 @@ def _step(number: str, label: str, steps: tuple[str, ...]) -> rx.Component:
             weight=rx.cond(active, "bold", "regular"),
             color=rx.cond(active, "inherit", styles.MUTED),
         ),
-        align="center",
-        spacing="2",
     )
 
 
 def _steps() -> rx.Component:
     line = rx.box(height="1px", flex="1", background="var(--gray-a5)", min_width="1rem")
-    return rx.hstack(
+    return row(
         _step("1", "Upload", ("upload",)),
         line,
         _step("2", "Match columns", ("map",)),
@@ -51,8 +51,7 @@ def _steps() -> rx.Component:
         _step("3", "Check", ("report",)),
         line,
         _step("4", "Import", ("importing", "done")),
-        align="center",
-        spacing="3",
+        gap="3",
         width="100%",
         margin_bottom="1rem",
     )
@@ -87,10 +86,10 @@ def _labelled_upload(upload: rx.Component, label: str) -> rx.Component:
 
 
 def _upload_step() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         _labelled_upload(
             rx.upload.root(
-                rx.vstack(
+                column(
                     rx.center(
                         rx.icon("file-spreadsheet", size=26, color="var(--accent-11)"),
                         width="3.5rem",
@@ -108,15 +107,12 @@ def _upload_step() -> rx.Component:
                         variant="soft",
                         id="import-choose-file",
                     ),
-                    rx.text(
+                    muted_text(
                         f"At most {MB} MB and {MAX_IMPORT_ROWS:,} rows. Comma, semicolon or tab separated; "
                         "UTF-8 or Latin-1.",
-                        size="2",
-                        color=styles.MUTED,
                         text_align="center",
                     ),
                     align="center",
-                    spacing="2",
                 ),
                 id=UPLOAD_ID,
                 accept={
@@ -142,58 +138,46 @@ def _upload_step() -> rx.Component:
             "Choose a CSV file to import",
         ),
         _import_alert(ImportState.error),
-        rx.flex(
-            rx.hstack(
+        flow(
+            row(
                 rx.icon("lightbulb", size=15, color=styles.MUTED, min_width="15px", margin_top="0.2rem"),
-                rx.text(
+                muted_text(
                     "Coming from another system? Any column names work: you match them to THRUST's fields "
                     "next. Nothing is saved until you confirm the import.",
-                    size="2",
-                    color=styles.MUTED,
                 ),
                 align="start",
-                spacing="2",
                 flex="1",
                 min_width="16rem",
             ),
-            action_button(
+            quiet_action(
                 "file-down",
                 "Template CSV",
                 icon_size=15,
-                variant="soft",
-                color_scheme="gray",
                 size="2",
                 on_click=ImportState.download_template,
                 id="import-template",
             ),
-            gap="1rem",
-            align="center",
-            width="100%",
-            wrap="wrap",
         ),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
-def _mapping_row(row: MappingRow) -> rx.Component:
+def _mapping_row(mapped: MappingRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row.column, weight="medium", size="2")),
+        rx.table.cell(rx.text(mapped.column, weight="medium", size="2")),
         rx.table.cell(
-            rx.text(
-                rx.cond(row.sample != "", row.sample, "—"), size="1", color=styles.MUTED, class_name="mono"
-            )
+            muted_text(rx.cond(mapped.sample != "", mapped.sample, "—"), size="1", class_name="mono")
         ),
         rx.table.cell(
             rx.select.root(
-                rx.select.trigger(aria_label="Field for column " + row.column, width="100%"),
+                rx.select.trigger(aria_label="Field for column " + mapped.column, width="100%"),
                 rx.select.content(
                     rx.foreach(
                         ImportState.field_choices, lambda choice: rx.select.item(choice[1], value=choice[0])
                     )
                 ),
-                value=row.field,
-                on_change=lambda value: ImportState.set_field(row.column, value),
+                value=mapped.field,
+                on_change=lambda value: ImportState.set_field(mapped.column, value),
                 size="2",
             ),
             min_width="12rem",
@@ -203,29 +187,21 @@ def _mapping_row(row: MappingRow) -> rx.Component:
 
 
 def _map_step() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return stacked(
+        toolbar(
             rx.icon("file-check", size=18, color="var(--green-11)"),
             rx.text(ImportState.file_name, weight="medium", size="2"),
-            rx.text(
-                ImportState.file_size + " · " + ImportState.row_count.to_string() + " rows",
-                size="2",
-                color=styles.MUTED,
-            ),
+            muted_text(ImportState.file_size + " · " + ImportState.row_count.to_string() + " rows"),
             rx.spacer(),
             rx.button("Choose another file", variant="ghost", size="1", on_click=ImportState.start_over),
-            align="center",
-            width="100%",
-            wrap="wrap",
+            gap="3",
         ),
-        rx.text(
+        muted_text(
             "We guessed which field each column holds; check the guesses. Columns set to “Ignore” are "
             "skipped. Full name, email and membership end are required.",
-            size="2",
-            color=styles.MUTED,
         ),
         rx.scroll_area(
-            ui.captioned_table(
+            captioned_table(
                 "Columns of your file and the THRUST field each one fills",
                 ("Column in your file", "First row", "THRUST field"),
                 ImportState.mapping,
@@ -237,7 +213,7 @@ def _map_step() -> rx.Component:
             type="auto",
             scrollbars="vertical",
         ),
-        rx.hstack(
+        row(
             rx.text("Dates in the file look like", size="2"),
             rx.select.root(
                 rx.select.trigger(aria_label="Date format", id="import-date-format"),
@@ -246,12 +222,10 @@ def _map_step() -> rx.Component:
                 on_change=ImportState.set_date_format,
                 size="2",
             ),
-            align="center",
-            spacing="3",
+            gap="3",
         ),
         _import_alert(ImportState.mapping_error, id="import-mapping-error"),
-        rx.hstack(
-            rx.spacer(),
+        end_row(
             action_button(
                 "list-checks",
                 "Check the file",
@@ -260,10 +234,8 @@ def _map_step() -> rx.Component:
                 loading=ImportState.checking,
                 id="import-check",
             ),
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
@@ -271,15 +243,14 @@ def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: 
     """How many rows (or emails) the check found of one kind: "1 row ready", "12 rows with problems"."""
     value, label = count.to_string(), rx.cond(count == 1, one, many)
     return rx.card(
-        rx.hstack(
+        row(
             rx.icon(icon, size=20, color=f"var(--{tone}-11)"),
-            rx.vstack(
+            column(
                 rx.text(value, size="5", weight="bold", line_height="1.1"),
-                rx.text(label, size="1", color=styles.MUTED),
-                spacing="0",
+                muted_text(label, size="1"),
+                gap="0",
             ),
-            align="center",
-            spacing="3",
+            gap="3",
         ),
         size="1",
         width="100%",
@@ -296,8 +267,8 @@ def _problem_row(problem: ProblemRow) -> rx.Component:
 
 
 def _report_step() -> rx.Component:
-    return rx.vstack(
-        rx.grid(
+    return stacked(
+        grid(
             _count_tile(
                 "circle-check", "green", ImportState.ready, "row ready", "rows ready", "import-ready"
             ),
@@ -318,13 +289,12 @@ def _report_step() -> rx.Component:
                 "import-dupes",
             ),
             columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
-            width="100%",
+            gap="3",
         ),
         _import_alert(ImportState.error),
         rx.cond(
             ImportState.problems.length() > 0,
-            rx.vstack(
+            stacked(
                 rx.callout.root(
                     rx.callout.icon(rx.icon("shield-alert", size=16)),
                     rx.callout.text(
@@ -337,7 +307,7 @@ def _report_step() -> rx.Component:
                 ),
                 scroll_region(
                     "Problems found",
-                    ui.captioned_table(
+                    captioned_table(
                         "Problems found in the file",
                         (("Line", "4.5rem"), ("Field", "9rem"), "Problem"),
                         ImportState.problems,
@@ -350,22 +320,15 @@ def _report_step() -> rx.Component:
                 ),
                 rx.cond(
                     ImportState.problems_hidden > 0,
-                    rx.text(
-                        "…and " + ImportState.problems_hidden.to_string() + " more problems.",
-                        size="1",
-                        color=styles.MUTED,
+                    muted_text(
+                        "…and " + ImportState.problems_hidden.to_string() + " more problems.", size="1"
                     ),
                 ),
                 rx.cond(
                     ImportState.duplicate_emails.length() > 0,
-                    rx.text(
-                        "Duplicate emails: " + ImportState.duplicate_emails.join(", "),
-                        size="1",
-                        color=styles.MUTED,
-                    ),
+                    muted_text("Duplicate emails: " + ImportState.duplicate_emails.join(", "), size="1"),
                 ),
-                spacing="2",
-                width="100%",
+                gap="2",
             ),
             rx.callout.root(
                 rx.callout.icon(rx.icon("circle-check", size=16)),
@@ -380,14 +343,7 @@ def _report_step() -> rx.Component:
             ),
         ),
         rx.hstack(
-            action_button(
-                "arrow-left",
-                "Back to columns",
-                icon_size=16,
-                variant="soft",
-                color_scheme="gray",
-                on_click=ImportState.back_to_mapping,
-            ),
+            quiet_action("arrow-left", "Back to columns", icon_size=16, on_click=ImportState.back_to_mapping),
             rx.spacer(),
             action_button(
                 "upload",
@@ -399,23 +355,19 @@ def _report_step() -> rx.Component:
             ),
             width="100%",
         ),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
 def _importing_step() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         rx.text(ImportState.progress_label, size="2", weight="medium", id="import-progress-label"),
         rx.progress(value=ImportState.progress, max=100, size="3", width="100%", id="import-progress"),
-        rx.text(
+        muted_text(
             "The members are added in one transaction: all of them, or none if something fails. "
             "You can close this window; the import continues.",
-            size="2",
-            color=styles.MUTED,
         ),
-        spacing="3",
-        width="100%",
+        gap="3",
         padding_y="1rem",
     )
 
@@ -434,17 +386,11 @@ def _done_step() -> rx.Component:
 def import_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.hstack(
+            row(
                 rx.dialog.title("Import members from a CSV file", margin="0"),
                 rx.spacer(),
-                rx.icon_button(
-                    rx.icon("x", size=16),
-                    variant="ghost",
-                    color_scheme="gray",
-                    on_click=ImportState.close_import,
-                    aria_label="Close",
-                ),
-                align="center",
+                dismiss_button("Close", on_click=ImportState.close_import),
+                gap="3",
                 width="100%",
                 margin_bottom="0.75rem",
             ),

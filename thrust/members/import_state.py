@@ -14,8 +14,9 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from thrust.auth.arguments import choice_arg
 from thrust.auth.background import background_actor, background_requires
-from thrust.auth.guard import choice_arg, requires
+from thrust.auth.guard import requires
 from thrust.auth.state import user_bound
 from thrust.core.errors import DomainError
 from thrust.gym.clock import today as clock_today

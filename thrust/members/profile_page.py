@@ -11,13 +11,23 @@ from thrust.members.form_state import MemberFormState
 from thrust.members.profile_state import MemberProfileState, VisitRow
 from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
-from thrust.ui import routes, styles
+from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import action_button, arrow_button
 from thrust.ui.cards import empty_panel, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
+from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
+
+# The status menu's entries: (the status it is hidden on, the action, its label, its icon).
+STATUS_CHANGES = (
+    ("ACTIVE", "activate", "Activate", "circle-check"),
+    ("FROZEN", "freeze", "Freeze", "snowflake"),
+    ("INACTIVE", "deactivate", "Deactivate", "circle-pause"),
+)
 
 
 def _status_actions() -> rx.Component:
@@ -34,27 +44,16 @@ def _status_actions() -> rx.Component:
                 )
             ),
             rx.menu.content(
-                rx.cond(
-                    status != "ACTIVE",
-                    rx.menu.item(
-                        rx.hstack(rx.icon("circle-check", size=15), rx.text("Activate"), align="center"),
-                        on_select=MemberProfileState.change_status("activate"),
-                    ),
-                ),
-                rx.cond(
-                    status != "FROZEN",
-                    rx.menu.item(
-                        rx.hstack(rx.icon("snowflake", size=15), rx.text("Freeze"), align="center"),
-                        on_select=MemberProfileState.change_status("freeze"),
-                    ),
-                ),
-                rx.cond(
-                    status != "INACTIVE",
-                    rx.menu.item(
-                        rx.hstack(rx.icon("circle-pause", size=15), rx.text("Deactivate"), align="center"),
-                        on_select=MemberProfileState.change_status("deactivate"),
-                    ),
-                ),
+                *[
+                    rx.cond(
+                        status != current,
+                        rx.menu.item(
+                            row(rx.icon(icon, size=15), rx.text(label), gap="3"),
+                            on_select=MemberProfileState.change_status(action),
+                        ),
+                    )
+                    for current, action, label, icon in STATUS_CHANGES
+                ],
             ),
         ),
     )
@@ -64,10 +63,10 @@ def _profile_header() -> rx.Component:
     m = MemberProfileState.member
     return rx.card(
         rx.flex(
-            rx.hstack(
+            row(
                 rx.avatar(fallback=m.initials, size="6", radius="full", variant="soft"),
-                rx.vstack(
-                    rx.hstack(
+                column(
+                    row(
                         rx.heading(m.name, size="6", id="member-name-heading"),
                         rx.cond(
                             m.inside_now,
@@ -78,29 +77,19 @@ def _profile_header() -> rx.Component:
                                 variant="solid",
                             ),
                         ),
-                        align="center",
-                        spacing="3",
+                        gap="3",
                         wrap="wrap",
                     ),
-                    rx.hstack(
+                    row(
                         tier_badge(m.tier, size="2"),
                         status_badge(m.status, size="2"),
                         ui.cue_text(m.cue, m.cue_tone, size="2"),
-                        align="center",
-                        spacing="2",
                         wrap="wrap",
                     ),
-                    rx.text(
-                        m.email,
-                        rx.cond(m.phone != "", " · " + m.phone, ""),
-                        size="2",
-                        color=styles.MUTED,
-                    ),
-                    spacing="2",
+                    muted_text(m.email, rx.cond(m.phone != "", " · " + m.phone, "")),
                     align="start",
                 ),
-                spacing="4",
-                align="center",
+                gap="4",
             ),
             rx.spacer(),
             rx.hstack(
@@ -142,7 +131,7 @@ def _profile_header() -> rx.Component:
 
 def _stats() -> rx.Component:
     m = MemberProfileState.member
-    return rx.grid(
+    return grid(
         stat_tile("calendar-check", "Visits, last 30 days", m.visits_30.to_string()),
         stat_tile("timer", "Average visit", m.average_visit, tone="iris"),
         stat_tile("history", "Last visit", m.last_visit, tone="green"),
@@ -154,20 +143,17 @@ def _stats() -> rx.Component:
             tone=rx.match(m.cue_tone, ("red", "red"), ("amber", "amber"), "gray"),
         ),
         columns=rx.breakpoints(initial="1", sm="2", lg="4"),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
 def _section(title: str, icon: str, *children: rx.Component) -> rx.Component:
-    return titled_card(
-        icon, title, rx.vstack(*children, spacing="0", width="100%"), icon_size=17, spacing="3"
-    )
+    return titled_card(icon, title, stacked(*children, gap="0"), icon_size=17, spacing="3")
 
 
 def _details() -> rx.Component:
     m = MemberProfileState.member
-    return rx.grid(
+    return grid(
         _section(
             "Personal details",
             "id-card",
@@ -185,18 +171,14 @@ def _details() -> rx.Component:
             ui.detail_row("Started", m.start),
             ui.detail_row(
                 "Ends",
-                rx.hstack(
-                    ui.cue_text(m.cue, m.cue_tone, quiet_too=False),
-                    rx.text(m.end, size="2", weight="medium"),
-                    spacing="2",
-                    align="center",
+                row(
+                    ui.cue_text(m.cue, m.cue_tone, quiet_too=False), rx.text(m.end, size="2", weight="medium")
                 ),
             ),
             ui.detail_row("Trainer", rx.cond(m.trainer != "", m.trainer, "No trainer")),
         ),
         columns=rx.breakpoints(initial="1", md="2"),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
@@ -208,7 +190,7 @@ def _visit_row(visit: VisitRow) -> rx.Component:
             rx.cond(
                 visit.open,
                 rx.badge("Still inside", color_scheme="green", variant="soft"),
-                rx.hstack(
+                row(
                     rx.text(visit.checked_out),
                     rx.cond(
                         visit.automatic,
@@ -217,8 +199,6 @@ def _visit_row(visit: VisitRow) -> rx.Component:
                             content="Checked out automatically",
                         ),
                     ),
-                    spacing="2",
-                    align="center",
                 ),
             )
         ),
@@ -228,50 +208,41 @@ def _visit_row(visit: VisitRow) -> rx.Component:
 
 
 def _visits() -> rx.Component:
+    page = MemberProfileState.visits_page
     return titled_card(
         "footprints",
         "Visit history",
         rx.cond(
             MemberProfileState.visits_total > 0,
-            rx.vstack(
-                ui.captioned_table(
+            stacked(
+                captioned_table(
                     "Visit history",
                     ("Day", "In", "Out", "Length"),
                     MemberProfileState.visits,
                     _visit_row,
                     id="visits-table",
                 ),
-                rx.hstack(
-                    rx.spacer(),
-                    rx.icon_button(
-                        rx.icon("chevron-left", size=16),
-                        variant="soft",
-                        color_scheme="gray",
+                end_row(
+                    arrow_button(
+                        "left",
+                        "Newer visits",
                         size="1",
-                        disabled=MemberProfileState.visits_page <= 1,
-                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page - 1),
-                        aria_label="Newer visits",
+                        disabled=page <= 1,
+                        on_click=MemberProfileState.show_visits_page(page - 1),
                     ),
-                    rx.icon_button(
-                        rx.icon("chevron-right", size=16),
-                        variant="soft",
-                        color_scheme="gray",
+                    arrow_button(
+                        "right",
+                        "Older visits",
                         size="1",
-                        disabled=MemberProfileState.visits_page >= MemberProfileState.visits_pages,
-                        on_click=MemberProfileState.show_visits_page(MemberProfileState.visits_page + 1),
-                        aria_label="Older visits",
+                        disabled=page >= MemberProfileState.visits_pages,
+                        on_click=MemberProfileState.show_visits_page(page + 1),
                     ),
-                    width="100%",
                 ),
-                spacing="2",
-                width="100%",
+                gap="2",
             ),
-            rx.text("No visits yet. They appear here from the first check-in.", size="2", color=styles.MUTED),
+            muted_text("No visits yet. They appear here from the first check-in."),
         ),
-        trailing=(
-            rx.spacer(),
-            rx.text(MemberProfileState.visits_label, size="2", color=styles.MUTED, id="visits-range"),
-        ),
+        trailing=(rx.spacer(), muted_text(MemberProfileState.visits_label, id="visits-range")),
         icon_size=17,
         spacing="3",
     )
@@ -280,7 +251,7 @@ def _visits() -> rx.Component:
 def _delete_dialog() -> rx.Component:
     return confirm_dialog(
         "Delete " + MemberProfileState.member.name + "?",
-        rx.vstack(
+        column(
             rx.text(MemberProfileState.delete_summary, size="2", id="delete-impact"),
             rx.callout.root(
                 rx.callout.icon(rx.icon("lightbulb", size=16)),
@@ -291,7 +262,7 @@ def _delete_dialog() -> rx.Component:
                 color_scheme="amber",
                 size="1",
             ),
-            spacing="3",
+            gap="3",
         ),
         rx.spacer(),  # Cancel on the left, the two ways forward on the right
         action_button(
@@ -318,9 +289,7 @@ def _delete_dialog() -> rx.Component:
 
 def _back_link() -> rx.Component:
     return rx.link(
-        rx.hstack(
-            rx.icon("arrow-left", size=15), rx.text("All members", size="2"), align="center", spacing="1"
-        ),
+        row(rx.icon("arrow-left", size=15), rx.text("All members", size="2"), gap="1"),
         href=routes.MEMBERS,
         color_scheme="gray",
         underline="hover",
@@ -329,14 +298,11 @@ def _back_link() -> rx.Component:
 
 
 def _profile_skeleton() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         rx.skeleton(rx.box(height="7rem", width="100%")),
-        rx.grid(
-            *[rx.skeleton(rx.box(height="4.5rem")) for _ in range(4)], columns="4", spacing="3", width="100%"
-        ),
+        grid(*[rx.skeleton(rx.box(height="4.5rem")) for _ in range(4)], columns="4", gap="3"),
         rx.skeleton(rx.box(height="14rem", width="100%")),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
@@ -348,7 +314,7 @@ def _profile_skeleton() -> rx.Component:
     on_load=[MemberProfileState.open_profile, ReminderHistoryState.load_reminders],
 )
 def member_page() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         ui.page_styles(),
         _back_link(),
         rx.cond(
@@ -371,19 +337,9 @@ def member_page() -> rx.Component:
                     width="100%",
                     id="member-missing",
                 ),
-                rx.vstack(
-                    _profile_header(),
-                    _stats(),
-                    _details(),
-                    _visits(),
-                    reminders_card(),
-                    spacing="4",
-                    width="100%",
-                ),
+                stacked(_profile_header(), _stats(), _details(), _visits(), reminders_card()),
             ),
         ),
         _delete_dialog(),
         member_form_dialog(),
-        spacing="4",
-        width="100%",
     )

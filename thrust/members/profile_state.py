@@ -13,7 +13,8 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from thrust.auth.guard import choice_arg, int_arg, requires, signed_in
+from thrust.auth.arguments import choice_arg, int_arg
+from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import NotFound
@@ -161,13 +162,6 @@ class MemberProfileState(rx.State):
             f"{count_label(self.delete_plans, 'workout plan')}. It cannot be undone."
         )
 
-    def _id_from_path(self) -> uuid.UUID | None:
-        segment = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        try:
-            return uuid.UUID(segment)
-        except ValueError:
-            return None
-
     async def _fetch(self, actor: Actor, member_id: uuid.UUID, visits_page: int = 1) -> Any:
         def work(session: Session) -> Shown | None:
             try:
@@ -218,7 +212,7 @@ class MemberProfileState(rx.State):
         """On load: the member named by the address (the service decides whether the viewer may see it)."""
         actor = await acting_user(self)
         self.delete_open = False
-        member_id = self._id_from_path()
+        member_id = routes.member_id_in(self.router.url.path)
         if member_id is None:
             self._show_missing()
             return

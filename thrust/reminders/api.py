@@ -19,9 +19,17 @@ router = authenticated_router(tags=["reminders"])
 public = public_router(tags=["reminders"])
 
 TOKEN = Query(min_length=10, max_length=120, description="The token from the e-mail's link.")
-# A link that is not (or no longer) valid gets a page saying so, not the API's JSON error.
-INVALID_LINK: dict[int | str, dict[str, Any]] = {
-    404: {"description": "The link is not valid", "content": {"text/html": {"schema": {"type": "string"}}}}
+# What the unsubscribe link's two routes share: they answer with a page, and a link that is not (or no
+# longer) valid gets a page saying so, not the API's JSON error.
+UNSUBSCRIBE_ROUTE: dict[str, Any] = {
+    "path": "/reminders/unsubscribe",
+    "response_class": HTMLResponse,
+    "responses": {
+        404: {
+            "description": "The link is not valid",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+    },
 }
 
 
@@ -66,20 +74,23 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(document, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-INVALID = "This link is not valid. Ask the front desk to stop the reminders for you."
+def _invalid_link() -> HTMLResponse:
+    return _page(
+        "Link not valid",
+        "<p>This link is not valid. Ask the front desk to stop the reminders for you.</p>",
+        status=404,
+    )
 
 
 @public.get(
-    "/reminders/unsubscribe",
-    response_class=HTMLResponse,
     summary="The unsubscribe page of a reminder e-mail (asks to confirm; changes nothing)",
-    responses=INVALID_LINK,
+    **UNSUBSCRIBE_ROUTE,
 )
 def unsubscribe_page(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
     """A page with one button: mail scanners that open links must not unsubscribe anyone."""
     who = service.describe_token(session, token)
     if who is None:
-        return _page("Link not valid", f"<p>{INVALID}</p>", status=404)
+        return _invalid_link()
     action = html.escape(f"{service.UNSUBSCRIBE_PATH}?token={token}", quote=True)
     return _page(
         "Stop expiry reminders?",
@@ -90,16 +101,14 @@ def unsubscribe_page(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
 
 
 @public.post(
-    "/reminders/unsubscribe",
-    response_class=HTMLResponse,
     summary="Unsubscribe from expiry reminders (the page's button, or a mail app's one-click)",
-    responses=INVALID_LINK,
+    **UNSUBSCRIBE_ROUTE,
 )
 def unsubscribe(session: SessionDep, token: str = TOKEN) -> HTMLResponse:
     """Record the member's wish (again is fine) and confirm it."""
     who = service.unsubscribe(session, token)
     if who is None:
-        return _page("Link not valid", f"<p>{INVALID}</p>", status=404)
+        return _invalid_link()
     return _page(
         "You are unsubscribed",
         f"<p>{html.escape(who.gym_name)} will not e-mail you about your membership's end any more.</p>",

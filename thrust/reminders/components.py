@@ -6,24 +6,22 @@ import reflex as rx
 
 from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.reminders.state import ReminderHistoryState, ReminderRow
-from thrust.ui import styles
 from thrust.ui.badges import outcome_badge
 from thrust.ui.cards import empty_note, titled_card
+from thrust.ui.layout import stacked, toolbar
 from thrust.ui.shell import can
+from thrust.ui.text import muted_text
 
 _COLORS = {"sent": "green", "failed": "red", "interrupted": "amber", "sending": "blue"}
 
 
-def _row(row: ReminderRow) -> rx.Component:
-    return rx.hstack(
-        outcome_badge(row.status_label, row.status, _COLORS),
-        rx.text(row.stage, size="2", weight="medium"),
-        rx.text(row.at, size="2", color=styles.MUTED),
-        rx.text(row.about, size="1", color=styles.MUTED),
-        spacing="3",
-        align="center",
-        wrap="wrap",
-        width="100%",
+def _reminder(reminder: ReminderRow) -> rx.Component:
+    return toolbar(
+        outcome_badge(reminder.status_label, reminder.status, _COLORS),
+        rx.text(reminder.stage, size="2", weight="medium"),
+        muted_text(reminder.at),
+        muted_text(reminder.about, size="1"),
+        gap="3",
     )
 
 
@@ -36,13 +34,11 @@ def reminders_card() -> rx.Component:
             "Reminders",
             rx.cond(
                 ReminderHistoryState.unsubscribed != "",
-                rx.text(
-                    ReminderHistoryState.unsubscribed, size="2", color=styles.MUTED, id="reminders-optout"
-                ),
+                muted_text(ReminderHistoryState.unsubscribed, id="reminders-optout"),
             ),
             rx.cond(
                 ReminderHistoryState.rows.length() > 0,
-                rx.vstack(rx.foreach(ReminderHistoryState.rows, _row), spacing="2", width="100%"),
+                stacked(rx.foreach(ReminderHistoryState.rows, _reminder), gap="2"),
                 empty_note("No expiry reminders yet. They go out by e-mail before the membership ends."),
             ),
             icon_size=17,

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, require
-from thrust.core.db import rows_changed, session_scope
+from thrust.core.db import rows_changed, select_columns, session_scope
 from thrust.core.settings import Settings, get_settings
 from thrust.core.types import utcnow
 from thrust.gym import clock
@@ -141,13 +141,7 @@ def due_reminders(session: Session, today: date, stages: list[int]) -> list[Due]
         return []
     horizon = today + timedelta(days=max(stages))
     rows = session.exec(
-        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
-            col(Member.id),
-            col(User.email),
-            col(Member.full_name),
-            col(Member.membership_tier),
-            col(Member.membership_end),
-        )
+        select_columns(Member.id, User.email, Member.full_name, Member.membership_tier, Member.membership_end)
         .join(User, col(User.id) == col(Member.user_id))
         .where(
             col(Member.status) == MemberStatus.ACTIVE,
@@ -162,12 +156,12 @@ def due_reminders(session: Session, today: date, stages: list[int]) -> list[Due]
     ids = [row[0] for row in rows]
     for start in range(0, len(ids), 500):
         for member_id, end, stage, status, reminder_id in session.exec(
-            select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
-                col(MembershipReminder.member_id),
-                col(MembershipReminder.membership_end),
-                col(MembershipReminder.stage),
-                col(MembershipReminder.status),
-                col(MembershipReminder.id),
+            select_columns(
+                MembershipReminder.member_id,
+                MembershipReminder.membership_end,
+                MembershipReminder.stage,
+                MembershipReminder.status,
+                MembershipReminder.id,
             ).where(col(MembershipReminder.member_id).in_(ids[start : start + 500]))
         ).all():
             recorded.setdefault((member_id, end), {})[stage] = (status, reminder_id)
@@ -297,13 +291,13 @@ class Ending:
 
 def _endings(session: Session, today: date, days: int, reminded: dict[uuid.UUID, int]) -> list[Ending]:
     rows = session.exec(
-        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to 4 columns
-            col(Member.id),
-            col(Member.full_name),
-            col(Member.membership_tier),
-            col(Member.membership_end),
-            col(Member.assigned_trainer_id),
-            col(ReminderOptOut.member_id),
+        select_columns(
+            Member.id,
+            Member.full_name,
+            Member.membership_tier,
+            Member.membership_end,
+            Member.assigned_trainer_id,
+            ReminderOptOut.member_id,
         )
         .join(ReminderOptOut, col(ReminderOptOut.member_id) == col(Member.id), isouter=True)
         .where(

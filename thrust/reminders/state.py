@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from typing import Any
 
 import reflex as rx
@@ -14,6 +13,7 @@ from thrust.auth.state import acting_user, user_bound
 from thrust.gym.clock import gym_clock
 from thrust.members.capabilities import VIEW_MEMBERS, allowed
 from thrust.reminders import service
+from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, refusals
 from thrust.ui.format import WEEKDAY, WEEKDAY_TIME, count_label, day_label
 
@@ -51,19 +51,12 @@ class ReminderHistoryState(rx.State):
     unsubscribed: str = ""  # "Unsubscribed on Mon 3 Dec 2026" or ""
     loaded: bool = False
 
-    def _member_id(self) -> uuid.UUID | None:
-        segment = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        try:
-            return uuid.UUID(segment)
-        except ValueError:
-            return None
-
     @rx.event
     @signed_in
     async def load_reminders(self) -> Any:
         self.rows, self.unsubscribed, self.loaded = [], "", False
         actor = await acting_user(self)
-        member_id = self._member_id()
+        member_id = routes.member_id_in(self.router.url.path)
         if member_id is None or not (allowed(actor, VIEW_MEMBERS)):
             return  # the card is for staff; the member page itself says what else is wrong
 

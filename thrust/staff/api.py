@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Path
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.core.http import UnitOfWork, errors
+from thrust.core.http import UnitOfWork, documented
 from thrust.core.schemas import Data
 from thrust.models import User
 from thrust.staff import service as staff
@@ -27,13 +27,7 @@ def list_staff(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     return {"data": [_out(user) for user in staff.list_staff(session, actor)]}
 
 
-@router.post(
-    "/staff",
-    status_code=201,
-    response_model=Data[StaffOut],
-    summary="Add a staff account",
-    responses=errors(409),
-)
+@router.post("/staff", status_code=201, **documented("Add a staff account", Data[StaffOut], 409))
 def add_staff(body: StaffIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> dict[str, Any]:
     """Create an ADMIN or TRAINER login with a password that follows the password rules."""
     user = staff.add_staff(
@@ -47,12 +41,7 @@ def add_staff(body: StaffIn, actor: CurrentActor, unit_of_work: UnitOfWork) -> d
     return {"data": _out(user)}
 
 
-@router.patch(
-    "/staff/{userId:uuid}",
-    response_model=Data[StaffOut],
-    summary="Change a staff account",
-    responses=errors(409),
-)
+@router.patch("/staff/{userId:uuid}", **documented("Change a staff account", Data[StaffOut], 409))
 def update_staff(
     user_id: Annotated[uuid.UUID, Path(alias="userId")],
     body: StaffPatch,

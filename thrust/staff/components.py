@@ -5,20 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
-from thrust.ui import styles
-from thrust.ui.a11y import caption
 from thrust.ui.badges import active_badge, role_badge
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import (
-    email_field,
-    loading_rows,
-    password_field,
-    section,
-    select_field,
-    server_form,
-    text_field,
-    two_columns,
-)
+from thrust.ui.forms import Fields, loading_rows, section, server_form, two_columns
+from thrust.ui.layout import column, row, stacked
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
+
+_ACTIONS_HEADER = rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end")
 
 
 def _confirm_active(row: StaffRow) -> rx.Component:
@@ -54,67 +48,64 @@ def _confirm_active(row: StaffRow) -> rx.Component:
     )
 
 
-def _staff_row(row: StaffRow) -> rx.Component:
+def _staff_row(staff: StaffRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.vstack(
-                rx.hstack(
-                    rx.text(row.name, weight="medium", size="2"),
-                    rx.cond(row.is_you, rx.badge("You", variant="outline", size="1", color_scheme="gray")),
-                    align="center",
-                    spacing="2",
+            column(
+                row(
+                    rx.text(staff.name, weight="medium", size="2"),
+                    rx.cond(staff.is_you, rx.badge("You", variant="outline", size="1", color_scheme="gray")),
                 ),
-                rx.text(row.email, size="1", color=styles.MUTED),
-                spacing="0",
+                muted_text(staff.email, size="1"),
+                gap="0",
             )
         ),
-        rx.table.cell(role_badge(row.role)),
-        rx.table.cell(active_badge(row.active)),
+        rx.table.cell(role_badge(staff.role)),
+        rx.table.cell(active_badge(staff.active)),
         rx.table.cell(
-            rx.hstack(
+            row(
                 rx.select.root(
-                    rx.select.trigger(aria_label="Role of " + row.name, variant="surface"),
+                    rx.select.trigger(aria_label="Role of " + staff.name, variant="surface"),
                     rx.select.content(*[rx.select.item(r.title(), value=r) for r in STAFF_ROLE_CHOICES]),
-                    value=row.role,
-                    on_change=lambda value: StaffState.change_role(row.id, value),
+                    value=staff.role,
+                    on_change=lambda value: StaffState.change_role(staff.id, value),
                     size="1",
                 ),
-                _confirm_active(row),
-                spacing="2",
+                _confirm_active(staff),
                 justify="end",
-                align="center",
             ),
             justify="end",
         ),
         align="center",
-        data_active=rx.cond(row.active, "true", "false"),
+        data_active=rx.cond(staff.active, "true", "false"),
     )
 
 
+HANDED_OVER = "Give it to them in person; they can change it under Settings → Password."
+
+
 def _add_staff_form() -> rx.Component:
-    errors = StaffState.errors
+    fields = Fields(StaffState.errors)
     return server_form(
         rx.heading("Add a staff account", size="3"),
         two_columns(
-            text_field("Full name", "fullName", control_id="staff-name", errors=errors),
-            email_field("Email", "email", control_id="staff-email", errors=errors, auto_complete="off"),
-            select_field(
+            fields.text("Full name", "fullName", "staff-name"),
+            fields.email("Email", "email", "staff-email", auto_complete="off"),
+            fields.select(
                 "Role",
                 "role",
                 rx.select.item("Trainer", value="TRAINER"),
                 rx.select.item("Admin", value="ADMIN"),
                 control_id="staff-role",
-                errors=errors,
-                default_value="TRAINER",
+                default="TRAINER",
                 hint="Trainers run the front desk and their members; admins manage everything.",
             ),
-            password_field(
+            fields.password(
                 "Temporary password",
                 "password",
-                control_id="staff-password",
-                errors=errors,
+                "staff-password",
                 auto_complete="new-password",
-                hint="Give it to them in person; they can change it under Settings → Password.",
+                hint=HANDED_OVER,
             ),
         ),
         submit="Add staff account",
@@ -126,7 +117,7 @@ def _add_staff_form() -> rx.Component:
 
 
 def staff_tab() -> rx.Component:
-    return rx.vstack(
+    return stacked(
         section(
             "Staff",
             "Everyone who signs in to run the gym. Deactivating an account signs it out at once; "
@@ -145,25 +136,16 @@ def staff_tab() -> rx.Component:
             rx.cond(
                 ~StaffState.loaded,
                 loading_rows(4),
-                rx.table.root(
-                    caption("Staff accounts"),
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Name"),
-                            rx.table.column_header_cell("Role"),
-                            rx.table.column_header_cell("Status"),
-                            rx.table.column_header_cell(rx.text("Actions", align="right"), justify="end"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(StaffState.rows, _staff_row)),
-                    variant="surface",
+                captioned_table(
+                    "Staff accounts",
+                    ("Name", "Role", "Status", _ACTIONS_HEADER),
+                    StaffState.rows,
+                    _staff_row,
                     size="2",
-                    width="100%",
+                    variant="surface",
                     id="staff-table",
                 ),
             ),
         ),
         rx.card(_add_staff_form(), size="3", width="100%"),
-        spacing="4",
-        width="100%",
     )

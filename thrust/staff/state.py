@@ -9,7 +9,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from thrust.auth.account_state import PASSWORD_LIMIT
-from thrust.auth.guard import BadArgument, bool_arg, choice_arg, form_values, requires, uuid_arg
+from thrust.auth.arguments import BadArgument, bool_arg, choice_arg, form_values, uuid_arg
+from thrust.auth.guard import requires
 from thrust.auth.rbac import Actor, Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.db import UnitsOfWork

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from thrust.core.db import get_engine
-from thrust.core.http import errors
+from thrust.core.http import documented
 from thrust.core.settings import VERSION, get_settings
 from thrust.system import service
 
@@ -21,9 +21,7 @@ async def get_health() -> JSONResponse:
 
 
 @router.get(
-    "/ready",
-    summary="Report whether THRUST can serve: database, migrations at head, Redis",
-    responses=errors(503),
+    "/ready", **documented("Report whether THRUST can serve: database, migrations at head, Redis", None, 503)
 )
 def get_ready() -> JSONResponse:
     """Answer 200 when every dependency is reachable and the schema is current, 503 naming what failed."""

@@ -41,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from thrust.core.db import READ, UNIT_OPTION, WRITE, build_engine
+from thrust.core.files import sync_folder
 from thrust.core.settings import VERSION
 from thrust.system.copying import (
     BACKUP_INFO_TABLE,
@@ -121,7 +122,7 @@ def backup(engine: Engine, destination: Path) -> BackupInfo:
             _copy_into_file(engine, partial, revision)
         info = _stamp(partial, source=engine.dialect.name)
         os.link(partial, destination)
-        _sync_folder(folder)
+        sync_folder(folder)
     except FileExistsError:
         raise TransferError(f"{destination} already exists; give another file name") from None
     except (OSError, sqlite3.Error) as exc:
@@ -228,14 +229,6 @@ def _count_tables(connection: Connection) -> dict[str, int]:
         name: int(connection.execute(select(func.count()).select_from(table(name))).scalar_one())
         for name in names
     }
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------

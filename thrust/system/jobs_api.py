@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import BackgroundTasks
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.core.http import errors
+from thrust.core.http import documented
 from thrust.core.schemas import ApiModel, Data
 from thrust.core.types import utcnow
 from thrust.system import jobs as service
@@ -68,11 +68,7 @@ def list_jobs(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
 
 
 @router.post(
-    "/jobs/{name}/run",
-    status_code=202,
-    response_model=Data[RunOut],
-    summary="Run a scheduled job now (ADMIN)",
-    responses=errors(409),
+    "/jobs/{name}/run", status_code=202, **documented("Run a scheduled job now (ADMIN)", Data[RunOut], 409)
 )
 def run_job(
     name: str, actor: CurrentActor, session: SessionDep, background: BackgroundTasks

@@ -5,46 +5,48 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.system.jobs_state import JobRow, JobsState
-from thrust.ui import styles
-from thrust.ui.a11y import caption, sr_only
+from thrust.ui.a11y import sr_only
 from thrust.ui.badges import outcome_badge
 from thrust.ui.buttons import action_button
 from thrust.ui.forms import section
+from thrust.ui.layout import column, end_row
+from thrust.ui.tables import captioned_table
+from thrust.ui.text import muted_text
 
 _STATUS_COLORS = {"ok": "green", "failed": "red", "running": "blue", "interrupted": "amber"}
 
 
-def _job(row: JobRow) -> rx.Component:
+def _job(job: JobRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.vstack(
-                rx.text(row.title, weight="medium"),
-                rx.text(row.description, size="1", color=styles.MUTED),
-                rx.text(row.schedule, size="1", color=styles.MUTED),
-                spacing="0",
+            column(
+                rx.text(job.title, weight="medium"),
+                muted_text(job.description, size="1"),
+                muted_text(job.schedule, size="1"),
+                gap="0",
             )
         ),
         rx.table.cell(
-            rx.vstack(
-                outcome_badge(row.status_label, row.status, _STATUS_COLORS),
-                rx.text(row.last_run, size="1", color=styles.MUTED),
-                rx.text(row.result, size="1"),
-                spacing="1",
+            column(
+                outcome_badge(job.status_label, job.status, _STATUS_COLORS),
+                muted_text(job.last_run, size="1"),
+                rx.text(job.result, size="1"),
+                gap="1",
             )
         ),
-        rx.table.cell(rx.text(row.next_run, size="2")),
+        rx.table.cell(rx.text(job.next_run, size="2")),
         rx.table.cell(
             action_button(
                 "play",
                 "Run now",
                 size="1",
                 variant="soft",
-                disabled=row.status == "running",
-                on_click=JobsState.run_now(row.name),
+                disabled=job.status == "running",
+                on_click=JobsState.run_now(job.name),
             ),
             justify="end",
         ),
-        id="job-" + row.name,
+        id="job-" + job.name,
     )
 
 
@@ -53,28 +55,19 @@ def jobs_tab() -> rx.Component:
         "Jobs",
         "What THRUST does on its own. Each run happens once, whichever server runs it; a run missed "
         "while THRUST was stopped happens once when it starts again. Times are the gym's.",
-        rx.hstack(
-            rx.spacer(),
+        end_row(
             action_button("refresh-cw", "Refresh", size="1", variant="ghost", on_click=JobsState.load_jobs),
-            width="100%",
         ),
         rx.cond(
             ~JobsState.loaded,
             rx.skeleton(rx.box(height="10rem", width="100%"), loading=True),
-            rx.table.root(
-                caption("Scheduled jobs"),
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Job"),
-                        rx.table.column_header_cell("Last run"),
-                        rx.table.column_header_cell("Next run"),
-                        rx.table.column_header_cell(sr_only("Run")),
-                    )
-                ),
-                rx.table.body(rx.foreach(JobsState.rows, _job)),
-                variant="surface",
+            captioned_table(
+                "Scheduled jobs",
+                ("Job", "Last run", "Next run", rx.table.column_header_cell(sr_only("Run"))),
+                JobsState.rows,
+                _job,
                 size="2",
-                width="100%",
+                variant="surface",
                 id="jobs-table",
             ),
         ),

@@ -1,4 +1,5 @@
-"""A button led by its icon, the shape most of the app's actions take."""
+"""Button presets: an action led by its icon (the shape most of the app's actions take), the quiet
+secondary choice, a pager's arrows and the ✕ that closes or clears."""
 
 from __future__ import annotations
 
@@ -12,6 +13,30 @@ def action_button(icon: Any, label: Any, *, icon_size: int = 14, **props: Any) -
     return rx.button(rx.icon(icon, size=icon_size), label, **props)
 
 
+def quiet_action(icon: Any, label: Any, **props: Any) -> rx.Component:
+    """`action_button` in soft gray: a secondary action next to a coloured one (Import, Back)."""
+    return action_button(icon, label, variant="soft", color_scheme="gray", **props)
+
+
 def quiet_button(*children: Any, **props: Any) -> rx.Component:
     """A soft gray button: the secondary choice next to a coloured one (Cancel, Check out)."""
     return rx.button(*children, variant="soft", color_scheme="gray", **props)
+
+
+def arrow_button(direction: str, label: str, **props: Any) -> rx.Component:
+    """A soft gray chevron button of a pager: `direction` "left" (back) or "right" (on); `label` says
+    what it shows next, for screen readers ("Next page")."""
+    return rx.icon_button(
+        rx.icon(f"chevron-{direction}", size=16),
+        variant="soft",
+        color_scheme="gray",
+        aria_label=label,
+        **props,
+    )
+
+
+def dismiss_button(label: str, *, icon_size: int = 16, **props: Any) -> rx.Component:
+    """A ghost gray ✕ that closes or clears something; `label` says what, for screen readers."""
+    return rx.icon_button(
+        rx.icon("x", size=icon_size), variant="ghost", color_scheme="gray", aria_label=label, **props
+    )

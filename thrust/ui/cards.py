@@ -8,6 +8,8 @@ from typing import Any
 import reflex as rx
 
 from thrust.ui import styles
+from thrust.ui.layout import column, row, stacked
+from thrust.ui.text import muted_text
 
 
 def card_title(
@@ -16,12 +18,11 @@ def card_title(
     """A card's title row: an accent icon, the title (a heading, or bold text with `heading=False`),
     then anything `trailing` (a count, a spacer and a note, a button)."""
     text = rx.heading(title, size="3") if heading else rx.text(title, weight="bold", size="3")
-    return rx.hstack(
+    return row(
         rx.icon(icon, size=icon_size, color="var(--accent-11)"),
         text,
         *trailing,
-        align="center",
-        spacing=gap,
+        gap=gap,
         # Full width only when something trails, so a spacer can push it to the right edge.
         **({"width": "100%"} if trailing else {}),
     )
@@ -46,11 +47,10 @@ def titled_card(
     """
     props = {"size": "2", "width": "100%", **props}
     return rx.card(
-        rx.vstack(
+        stacked(
             card_title(icon, title, *trailing, icon_size=icon_size, heading=heading, gap=title_gap),
             *children,
-            spacing=spacing,
-            width="100%",
+            gap=spacing,
             align="start",
         ),
         *overlay,
@@ -80,17 +80,16 @@ def icon_tile(
 def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "accent") -> rx.Component:
     """A number with its label and an icon in a tinted square; `hint` a line under it."""
     return rx.card(
-        rx.hstack(
+        row(
             icon_tile(icon, tone=tone),
-            rx.vstack(
-                rx.text(label, size="1", color=styles.MUTED, weight="medium"),
+            column(
+                muted_text(label, size="1", weight="medium"),
                 rx.text(value, size="5", weight="bold", line_height="1.2"),
-                *([rx.text(hint, size="1", color=styles.MUTED)] if hint is not None else []),
-                spacing="0",
+                *([muted_text(hint, size="1")] if hint is not None else []),
+                gap="0",
                 min_width="0",
             ),
-            align="center",
-            spacing="3",
+            gap="3",
         ),
         size="2",
         width="100%",
@@ -152,16 +151,12 @@ def metric_card(
 
 def fact(label: str, value: Any, **props: Any) -> rx.Component:
     """A small muted label over its value ("Membership until / 12 Mar 2027"); `props` go to the value."""
-    return rx.vstack(
-        rx.text(label, size="1", color=styles.MUTED),
-        rx.text(value, size="2", weight="medium", **props),
-        spacing="0",
-    )
+    return column(muted_text(label, size="1"), rx.text(value, size="2", weight="medium", **props), gap="0")
 
 
 def empty_note(text: Any, **props: Any) -> rx.Component:
     """The plain "nothing here yet" line of an empty list inside a card."""
-    return rx.text(text, size="2", color=styles.MUTED, **props)
+    return muted_text(text, **props)
 
 
 def dashed_box(*children: rx.Component, padding: str = "2rem", **props: Any) -> rx.Component:
@@ -182,13 +177,12 @@ def empty_panel(
 ) -> rx.Component:
     """A centred message with an icon and actions: empty results, a missing record, an error."""
     return rx.center(
-        rx.vstack(
+        column(
             icon_tile(icon, tone=tone, box="3.5rem", icon_size=26, radius="50%"),
             rx.heading(title, size="4", text_align="center"),
-            rx.text(text, size="2", color=styles.MUTED, text_align="center", max_width="30rem"),
+            muted_text(text, text_align="center", max_width="30rem"),
             rx.hstack(*actions, spacing="3", padding_top="0.5rem", justify="center", wrap="wrap"),
             align="center",
-            spacing="2",
         ),
         padding_y="3.5rem",
         padding_x="1rem",
@@ -200,12 +194,7 @@ def empty_panel(
 def locked_card(what: str) -> rx.Component:
     """A page part the user may not see, said plainly ("The front desk is for staff.")."""
     return rx.card(
-        rx.hstack(
-            rx.icon("lock", size=18, color=styles.MUTED),
-            rx.text(what, size="3", color=styles.MUTED),
-            align="center",
-            spacing="3",
-        ),
+        row(rx.icon("lock", size=18, color=styles.MUTED), muted_text(what, size="3"), gap="3"),
         width="100%",
         size="3",
     )
@@ -214,25 +203,19 @@ def locked_card(what: str) -> rx.Component:
 def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Component:
     """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
     return rx.card(
-        rx.vstack(
+        column(
             icon_tile(icon, box="3.5rem", icon_size=28, radius="var(--radius-4)"),
             rx.heading(heading, size="6"),
-            rx.text(what, size="3", color=styles.MUTED, max_width="44rem"),
-            rx.vstack(
+            muted_text(what, size="3", max_width="44rem"),
+            column(
                 *[
-                    rx.hstack(
-                        rx.icon("circle-check", size=16, color="var(--accent-10)"),
-                        rx.text(point, size="2"),
-                        align="center",
-                        spacing="2",
-                    )
+                    row(rx.icon("circle-check", size=16, color="var(--accent-10)"), rx.text(point, size="2"))
                     for point in points
                 ],
-                spacing="2",
                 padding_top="0.5rem",
             ),
             rx.badge("Coming in a later release", variant="soft", color_scheme="gray", margin_top="0.5rem"),
-            spacing="3",
+            gap="3",
             padding="1.5rem",
             align="start",
         ),

@@ -3,11 +3,13 @@ for a message right under the field, filled either by state (`error=`) or by pag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
-from thrust.ui import styles
+from thrust.ui.layout import column, end_row, grid, row, stacked
+from thrust.ui.text import muted_text
 
 ERROR_STYLE = {
     "font_size": "var(--font-size-1)",
@@ -41,18 +43,15 @@ def field(
     `error`: a state var whose text, when not empty, shows under the control. `error_slot`: the field
     name for an empty, hidden element that page script fills (`data-thrust-field-error`).
     """
-    label_row = rx.hstack(
+    label_row = row(
         rx.el.label(
-            label,
-            html_for=control_id,
-            style={"font_size": "var(--font-size-2)", "font_weight": "500"},
+            label, html_for=control_id, style={"font_size": "var(--font-size-2)", "font_weight": "500"}
         ),
-        *([rx.text("Optional", size="1", color=styles.MUTED)] if optional else []),
+        *([muted_text("Optional", size="1")] if optional else []),
         rx.spacer(),
         *([trailing] if trailing is not None else []),
         align="baseline",
         width="100%",
-        spacing="2",
     )
     below: list[rx.Component] = []
     if error is not None:
@@ -72,9 +71,9 @@ def field(
             )
         )
     if hint:  # after the message: what is wrong comes first
-        below.append(rx.text(hint, size="1", color=styles.MUTED, id=_hint_id(control_id)))
+        below.append(muted_text(hint, size="1", id=_hint_id(control_id)))
         _describe_with_hint(control, control_id, error)
-    return rx.vstack(label_row, control, *below, spacing="1", width="100%")
+    return stacked(label_row, control, *below, gap="1")
 
 
 def _hint_id(control_id: str) -> str:
@@ -137,15 +136,10 @@ def form_message_slot() -> rx.Component:
 def section(title: str, description: str, *children: rx.Component, **props: Any) -> rx.Component:
     """A settings card: a heading with one line of explanation, then its content."""
     return rx.card(
-        rx.vstack(
-            rx.vstack(
-                rx.heading(title, size="4", weight="bold"),
-                rx.text(description, size="2", color=styles.MUTED),
-                spacing="1",
-            ),
+        stacked(
+            column(rx.heading(title, size="4", weight="bold"), muted_text(description), gap="1"),
             *children,
-            spacing="5",
-            width="100%",
+            gap="5",
         ),
         size="3",
         width="100%",
@@ -233,31 +227,93 @@ def select_field(
     )
 
 
+@dataclass(frozen=True)
+class Fields:
+    """The fields of one server-checked form, each showing its message from `errors` (the state's
+    {field: message} var), so a field is one call: name, id and starting value::
+
+        fields = Fields(ProfileState.errors)
+        fields.text("Full name", "fullName", "profile-name", ProfileState.full_name, auto_complete="name")
+
+    Other keywords go to `text_field` (hint, optional, type…), and through it to the input.
+    """
+
+    errors: rx.Var
+
+    def text(self, label: str, name: str, control_id: str, default: Any = None, **props: Any) -> rx.Component:
+        return text_field(
+            label, name, control_id=control_id, errors=self.errors, default_value=default, **props
+        )
+
+    def email(
+        self, label: str, name: str, control_id: str, default: Any = None, **props: Any
+    ) -> rx.Component:
+        return email_field(
+            label, name, control_id=control_id, errors=self.errors, default_value=default, **props
+        )
+
+    def password(self, label: str, name: str, control_id: str, **props: Any) -> rx.Component:
+        return password_field(label, name, control_id=control_id, errors=self.errors, **props)
+
+    def number(
+        self, label: str, name: str, control_id: str, default: Any = None, **props: Any
+    ) -> rx.Component:
+        """A count of 1 or more (`max=` caps it), with the phone's number keyboard."""
+        return self.text(
+            label, name, control_id, default, type="number", min=1, input_mode="numeric", **props
+        )
+
+    def select(
+        self,
+        label: str,
+        name: str,
+        *items: rx.Component,
+        control_id: str,
+        default: Any,
+        hint: str | None = None,
+    ) -> rx.Component:
+        return select_field(
+            label, name, *items, control_id=control_id, errors=self.errors, default_value=default, hint=hint
+        )
+
+
+# Quick typists (keys ~100 ms apart) send one search per pause; a search takes a few ms on the server.
+SEARCH_DEBOUNCE_MS = 100
+
+
+def search_input(*slots: rx.Component, value: rx.Var, on_change: Any, **props: Any) -> rx.Component:
+    """A large search box whose text goes to `on_change` once typing pauses (SEARCH_DEBOUNCE_MS), with no
+    browser autocomplete over the results; `slots` are `rx.input.slot`s (an icon, a clear button)."""
+    return rx.input(
+        *slots,
+        value=value,
+        on_change=on_change,
+        debounce_timeout=SEARCH_DEBOUNCE_MS,
+        auto_complete="off",
+        size="3",
+        width="100%",
+        **props,
+    )
+
+
 # A settings form's width: lines short enough to read, two fields side by side.
 FORM_WIDTH = "44rem"
 
 
 def two_columns(*children: rx.Component) -> rx.Component:
     """Fields side by side (one above the other on a phone)."""
-    return rx.grid(*children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%")
+    return grid(*children, columns=rx.breakpoints(initial="1", sm="2"))
 
 
 def submit_row(label: str, icon: str = "check") -> rx.Component:
     """A form's submit button, at the right under its fields."""
-    return rx.hstack(
-        rx.spacer(),
-        rx.button(rx.icon(icon, size=16), label, type="submit", size="3"),
-        width="100%",
-        padding_top="0.25rem",
-    )
+    return end_row(rx.button(rx.icon(icon, size=16), label, type="submit", size="3"), padding_top="0.25rem")
 
 
 def loading_rows(rows: int = 3) -> rx.Component:
     """Placeholder bars while a form's data loads (so nobody types into a form about to be refilled)."""
-    return rx.vstack(
+    return stacked(
         *[rx.skeleton(rx.box(height="2.5rem", width="100%"), loading=True) for _ in range(rows)],
-        spacing="4",
-        width="100%",
         aria_busy="true",
     )
 
@@ -275,7 +331,7 @@ def server_form(
     the uncontrolled inputs with fresh values. The `children` (fields, a heading) stand one above the
     other; the submit button (`submit`, `submit_icon`) comes last."""
     return rx.form(
-        rx.vstack(*children, submit_row(submit, submit_icon), spacing="4", width="100%"),
+        stacked(*children, submit_row(submit, submit_icon)),
         on_submit=on_submit,
         reset_on_submit=False,
         no_validate=True,

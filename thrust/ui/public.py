@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import reflex as rx
 
-from thrust.ui import routes, styles
+from thrust.ui import routes
+from thrust.ui.layout import column, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import NOT_FOUND, PUBLIC
 from thrust.ui.shell import logo
 from thrust.ui.state import ShellState
+from thrust.ui.text import muted_text
 
 
 def public_layout(heading: str, subheading: str, card: rx.Component, footer: rx.Component) -> rx.Component:
     """A page without the shell: logo, heading, the gym's name, a card and a line under it."""
     return rx.center(
-        rx.vstack(
-            rx.vstack(
+        stacked(
+            column(
                 logo("3.5rem"),
                 rx.heading(heading, size="6", weight="bold", align="center"),
-                rx.text(ShellState.gym_name, size="2", color=styles.MUTED, id="gym-name", weight="medium"),
-                rx.text(subheading, size="2", color=styles.MUTED, align="center"),
+                muted_text(ShellState.gym_name, id="gym-name", weight="medium"),
+                muted_text(subheading, align="center"),
                 align="center",
-                spacing="2",
             ),
             rx.card(card, size="4", width="100%"),
             footer,
@@ -30,8 +31,7 @@ def public_layout(heading: str, subheading: str, card: rx.Component, footer: rx.
                 justify="center",
                 width="100%",
             ),
-            spacing="5",
-            width="100%",
+            gap="5",
             max_width="26rem",
             align="center",
         ),
@@ -47,21 +47,19 @@ def not_found_page() -> rx.Component:
     return public_layout(
         "Page not found",
         "There is nothing at this address.",
-        rx.vstack(
+        stacked(
             rx.text(
                 "The link may be mistyped, or the page may have moved. "
                 "The dashboard asks you to sign in first if you are not signed in.",
                 size="3",
             ),
             rx.link(
-                rx.hstack(rx.icon("arrow-left", size=16), rx.text("Back to the dashboard"), align="center"),
+                row(rx.icon("arrow-left", size=16), rx.text("Back to the dashboard"), gap="3"),
                 href=routes.DASHBOARD,
                 id="not-found-home",
                 weight="medium",
             ),
-            spacing="4",
             align="start",
-            width="100%",
         ),
         rx.fragment(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 DASHBOARD = "/"
@@ -40,3 +41,12 @@ def login_url(next_path: str | None = None) -> str:
     if target and target != DASHBOARD:
         return f"{LOGIN}?next={quote(target, safe='/')}"
     return LOGIN
+
+
+def member_id_in(path: str) -> uuid.UUID | None:
+    """The member a profile address names (`/members/<id>`), or None when its last part is no id."""
+    segment = path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        return uuid.UUID(segment)
+    except ValueError:
+        return None

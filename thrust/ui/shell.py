@@ -11,8 +11,10 @@ from thrust.auth.state import AuthState, sign_out
 from thrust.demo.components import demo_banner
 from thrust.ui import routes, styles
 from thrust.ui.a11y import MAIN_ID, skip_link
+from thrust.ui.layout import column, row, stacked
 from thrust.ui.registry import PUBLIC, PageSpec, nav_pages
 from thrust.ui.state import ShellState
+from thrust.ui.text import muted_text
 
 
 def can(*permissions: Permission) -> rx.Var[bool]:
@@ -40,12 +42,7 @@ def logo(size: str = "2rem") -> rx.Component:
 
 def brand() -> rx.Component:
     return rx.link(
-        rx.hstack(
-            logo(),
-            rx.text("THRUST", weight="bold", size="5", letter_spacing="0.08em"),
-            align="center",
-            spacing="2",
-        ),
+        row(logo(), rx.text("THRUST", weight="bold", size="5", letter_spacing="0.08em")),
         href=routes.DASHBOARD,
         underline="none",
         color="inherit",
@@ -58,11 +55,10 @@ def _nav_link(item: PageSpec) -> rx.Component:
         (item.route != routes.DASHBOARD) & path.to(str).startswith(item.route + "/")
     )
     return rx.link(
-        rx.hstack(
+        row(
             rx.icon(_icon(item), size=18),
             rx.text(item.title, size="3", weight="medium"),
-            align="center",
-            spacing="3",
+            gap="3",
             padding_x="0.75rem",
             padding_y="0.55rem",
             border_radius="var(--radius-3)",
@@ -82,27 +78,19 @@ def sidebar() -> rx.Component:
     # The coloured column stretches with the page; the navigation inside it stays in view (sticky).
     return rx.box(
         rx.el.nav(
-            rx.vstack(
+            column(
                 rx.box(brand(), padding_x="0.75rem", padding_y="1rem"),
-                rx.vstack(
-                    *[_for_role(item, _nav_link(item)) for item in nav_pages()], spacing="1", width="100%"
-                ),
+                stacked(*[_for_role(item, _nav_link(item)) for item in nav_pages()], gap="1"),
                 rx.spacer(),
-                rx.text(
-                    "Self-hosted gym management",
-                    size="1",
-                    color=styles.MUTED,
-                    padding_x="0.75rem",
-                    padding_bottom="1rem",
+                muted_text(
+                    "Self-hosted gym management", size="1", padding_x="0.75rem", padding_bottom="1rem"
                 ),
                 height="100%",
                 padding_x="0.75rem",
-                spacing="2",
             ),
             aria_label="Main",
             height="100vh",
-            position="sticky",
-            top="0",
+            **styles.STICKY_TOP,
         ),
         width=styles.SIDEBAR_WIDTH,
         min_width=styles.SIDEBAR_WIDTH,
@@ -136,6 +124,10 @@ def _mobile_nav() -> rx.Component:
     )
 
 
+def _menu_entry(icon: str, label: str) -> rx.Component:
+    return row(rx.icon(icon, size=16), rx.text(label), gap="3")
+
+
 def user_menu() -> rx.Component:
     """The signed-in user's initials; opens to their name and role, Settings and Sign out."""
     return rx.menu.root(
@@ -153,30 +145,22 @@ def user_menu() -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.hstack(
+            row(
                 rx.avatar(fallback=AuthState.initials, size="3", radius="full", variant="soft"),
-                rx.vstack(
+                column(
                     rx.text(AuthState.display_name, size="2", weight="bold", id="account-name"),
                     rx.badge(AuthState.role_label, variant="soft", size="1", id="account-role"),
-                    spacing="1",
+                    gap="1",
                     align="start",
                 ),
-                align="center",
-                spacing="3",
+                gap="3",
                 padding_x="0.75rem",
                 padding_y="0.5rem",
                 min_width="14rem",
             ),
             rx.menu.separator(),
-            rx.menu.item(
-                rx.hstack(rx.icon("settings", size=16), rx.text("Settings"), align="center"),
-                on_select=rx.redirect(routes.SETTINGS),
-            ),
-            rx.menu.item(
-                rx.hstack(rx.icon("log-out", size=16), rx.text("Sign out"), align="center"),
-                on_select=sign_out(),
-                color_scheme="red",
-            ),
+            rx.menu.item(_menu_entry("settings", "Settings"), on_select=rx.redirect(routes.SETTINGS)),
+            rx.menu.item(_menu_entry("log-out", "Sign out"), on_select=sign_out(), color_scheme="red"),
             align="end",
         ),
     )
@@ -184,21 +168,16 @@ def user_menu() -> rx.Component:
 
 def header(title: str) -> rx.Component:
     return rx.el.header(
-        rx.hstack(
+        row(
             _mobile_nav(),
-            rx.vstack(
-                rx.text(ShellState.gym_name, size="1", color=styles.MUTED, weight="medium", id="gym-name"),
+            column(
+                muted_text(ShellState.gym_name, size="1", weight="medium", id="gym-name"),
                 rx.heading(title, size="5", weight="bold"),
-                spacing="0",
+                gap="0",
             ),
             rx.spacer(),
-            rx.hstack(
-                rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),
-                user_menu(),
-                align="center",
-                spacing="3",
-            ),
-            align="center",
+            row(rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"), user_menu(), gap="3"),
+            gap="3",
             width="100%",
             height="100%",
         ),
@@ -206,8 +185,7 @@ def header(title: str) -> rx.Component:
         height=styles.HEADER_HEIGHT,
         padding_x="1.5rem",
         border_bottom=styles.BORDER,
-        position="sticky",
-        top="0",
+        **styles.STICKY_TOP,
         z_index="10",
         background="var(--color-background)",
     )
@@ -228,9 +206,8 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
                         body(),
                         id=MAIN_ID,
                         tab_index=-1,  # "Skip to content" moves the keyboard focus here
-                        width="100%",
-                        max_width=styles.CONTENT_MAX_WIDTH,
-                        padding=["1rem", "1.5rem", "2rem"],
+                        **styles.CONTENT_COLUMN,
+                        padding=styles.PAGE_PADDING,
                     ),
                     width="100%",
                     spacing="0",

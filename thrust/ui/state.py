@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from thrust.auth.guard import public_event
+from thrust.auth.policy import public_event
 from thrust.core.db import session_scope
 from thrust.gym import service as gym_service
 

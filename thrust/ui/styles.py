@@ -27,5 +27,12 @@ ACTIVE_BG = "var(--accent-a3)"
 ACTIVE_FG = "var(--accent-11)"
 MUTED = "var(--gray-11)"
 
+# The page's content column (the main area, and the demo banner lined up with it), and its margins.
+CONTENT_COLUMN = {"width": "100%", "max_width": CONTENT_MAX_WIDTH}
+PAGE_PADDING = ["1rem", "1.5rem", "2rem"]
+
+# Stays in view at the top while the page scrolls (the header, the sidebar's navigation).
+STICKY_TOP = {"position": "sticky", "top": "0"}
+
 # Text cut to one line with an ellipsis (a contact line in a narrow row).
 ONE_LINE = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
