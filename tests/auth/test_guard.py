@@ -44,6 +44,8 @@ EXPECTED_PUBLIC = REFLEX_PUBLIC_HANDLERS | {
     "reflex___state____state.thrust___auth___state____auth_state.require_login",
     "reflex___state____state.thrust___auth___state____auth_state.redirect_if_signed_in",
     "reflex___state____state.thrust___ui___state____shell_state.load_shell",
+    # The public /busy page's figures: nothing while the gym keeps it off, no one's data when on.
+    "reflex___state____state.thrust___analytics___busy_state____busy_state.load_busy",
 }
 
 
@@ -163,10 +165,10 @@ def test_a_page_loads_its_data_only_for_users_who_may_open_it() -> None:
     async def scenario() -> None:
         admin = await signed_in(new_client("thrust_access=admin", path="/settings"))
         loaders = await call_handler(AuthState.require_login, admin)
-        # The page's own loader, then the one every page has (the admins' demo-data banner).
+        # The one every page has first (the admins' demo-data banner, above the page), then the page's.
         assert [name_of(h) for h in loaders] == [
-            name_of(SettingsState.load_settings),
             name_of(DemoDataState.load_banner),
+            name_of(SettingsState.load_settings),
         ]
         # A member typing the front desk's address is sent to the dashboard, and nothing loads.
         member = await (new_client("thrust_access=member", path="/front-desk")).get_state(AuthState)
