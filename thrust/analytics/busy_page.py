@@ -13,10 +13,12 @@ from thrust.analytics.busy_state import REFRESH_SECONDS, BusyHour, BusyState
 from thrust.analytics.public import SWITCHED_OFF
 from thrust.ui import routes, styles
 from thrust.ui.forms import loading_rows
+from thrust.ui.layout import column, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
 from thrust.ui.shell import logo
+from thrust.ui.text import fine_print, icon_line, muted_text
 from thrust.ui.timers import every
 
 NOW = BusyState.now
@@ -34,14 +36,7 @@ def _trend() -> rx.Component:
         ("emptying", rx.icon("trending-down", size=16)),
         rx.icon("move-right", size=16),
     )
-    return rx.hstack(
-        icon,
-        rx.text(NOW.trend_words, size="2"),
-        align="center",
-        spacing="1",
-        color=styles.MUTED,
-        id="busy-trend",
-    )
+    return icon_line(icon, rx.text(NOW.trend_words, size="2"), gap="1", color=styles.MUTED, id="busy-trend")
 
 
 def _bar() -> rx.Component:
@@ -69,7 +64,7 @@ def _column(label: rx.Var | str, percent: rx.Var, height: rx.Var, tone: rx.Var, 
     """One bar of the next hours: its percentage above, its time below, out of a track that is full
     at the capacity."""
     return rx.el.li(
-        rx.vstack(
+        stacked(
             rx.text(
                 percent.to_string() + "%",
                 size="1",
@@ -91,10 +86,9 @@ def _column(label: rx.Var | str, percent: rx.Var, height: rx.Var, tone: rx.Var, 
                 border_radius="var(--radius-2)",
                 overflow="hidden",
             ),
-            rx.text(label, size="1", color=styles.MUTED, weight="bold" if now else "regular"),
-            spacing="1",
+            fine_print(label, weight="bold" if now else "regular"),
+            gap="1",
             align="center",
-            width="100%",
         ),
         flex="1",
         list_style="none",
@@ -107,8 +101,8 @@ def _hour(hour: BusyHour) -> rx.Component:
 
 
 def _next_hours() -> rx.Component:
-    return rx.vstack(
-        rx.text("Now and the next hours (expected)", size="1", weight="medium", color=styles.MUTED),
+    return stacked(
+        fine_print("Now and the next hours (expected)", weight="medium"),
         rx.cond(
             NOW.hours.length() > 0,
             rx.el.ul(
@@ -121,16 +115,15 @@ def _next_hours() -> rx.Component:
                 padding="0",
                 id="busy-hours",
             ),
-            rx.text("No forecast for the rest of today.", size="2", color=styles.MUTED, id="busy-hours"),
+            muted_text("No forecast for the rest of today.", id="busy-hours"),
         ),
-        spacing="2",
-        width="100%",
+        gap="2",
     )
 
 
 def _now() -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
+    return stacked(
+        row(
             rx.text(
                 NOW.percent.to_string() + "%",
                 size="9",
@@ -140,55 +133,46 @@ def _now() -> rx.Component:
                 class_name="thrust-num",
                 id="busy-percent",
             ),
-            rx.vstack(
+            column(
                 rx.text(NOW.words, size="3", weight="bold", color=_tone(11), id="busy-band"),
                 _trend(),
-                spacing="1",
+                gap="1",
                 align="start",
             ),
-            align="center",
-            spacing="4",
+            gap="4",
         ),
         _bar(),
         rx.cond(
             NOW.hint != "",
-            rx.hstack(
-                rx.icon("clock", size=15, color="var(--accent-11)"),
+            icon_line(
+                "clock",
                 rx.text(NOW.hint, size="2", weight="medium", id="busy-hint"),
-                align="center",
-                spacing="2",
+                icon_size=15,
+                icon_color="var(--accent-11)",
             ),
         ),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
 def _card() -> rx.Component:
     return rx.card(
-        rx.vstack(
-            rx.hstack(
+        stacked(
+            row(
                 logo("1.75rem"),
-                rx.vstack(
+                column(
                     rx.text(NOW.gym, size="3", weight="bold", id="busy-gym"),
-                    rx.text("How busy is it now?", size="1", color=styles.MUTED),
-                    spacing="0",
+                    fine_print("How busy is it now?"),
+                    gap="0",
                     min_width="0",
                 ),
-                align="center",
-                spacing="3",
+                gap="3",
             ),
             _now(),
             _next_hours(),
-            rx.text(
-                "Updated ",
-                rx.el.span(NOW.as_of, id="busy-as-of"),
-                f" · refreshes every {REFRESH_SECONDS} s",
-                size="1",
-                color=styles.MUTED,
+            fine_print(
+                "Updated ", rx.el.span(NOW.as_of, id="busy-as-of"), f" · refreshes every {REFRESH_SECONDS} s"
             ),
-            spacing="4",
-            width="100%",
         ),
         size="3",
         width="100%",

@@ -10,12 +10,14 @@ from thrust.auth.state import AuthState
 from thrust.checkins.live_widgets import capacity_summary, live_styles
 from thrust.dashboard.member_chart import CONFIG, HEIGHT
 from thrust.dashboard.member_state import MemberDashboardState, OwnVisitRow
-from thrust.ui import routes, styles
+from thrust.ui import routes
 from thrust.ui.a11y import sr_only
 from thrust.ui.cards import empty_note, icon_tile, titled_card
 from thrust.ui.forms import loading_rows
+from thrust.ui.layout import grid, row, stacked
 from thrust.ui.lists import list_row, name_lines
 from thrust.ui.shell import can
+from thrust.ui.text import arrow_link, fine_print, muted_text
 
 S = MemberDashboardState
 
@@ -25,11 +27,7 @@ def _busy_now() -> rx.Component:
         "activity",
         "How busy is it now?",
         capacity_summary(),
-        rx.text(
-            "Updates by itself the moment someone checks in or out.",
-            size="1",
-            color=styles.MUTED,
-        ),
+        fine_print("Updates by itself the moment someone checks in or out."),
         spacing="3",
         id="member-busy",
     )
@@ -38,13 +36,11 @@ def _busy_now() -> rx.Component:
 def _hint() -> rx.Component:
     return rx.cond(
         S.hint != "",
-        rx.hstack(
+        row(
             icon_tile("clock", box="2rem", icon_size=16),
             rx.text(S.hint, size="3", weight="bold", id="member-hint"),
-            align="center",
-            spacing="2",
         ),
-        rx.text(S.note, size="2", color=styles.MUTED, id="member-forecast-note"),
+        muted_text(S.note, id="member-forecast-note"),
     )
 
 
@@ -77,17 +73,14 @@ def _forecast() -> rx.Component:
             rx.cond(
                 S.closed,
                 empty_note("The gym is closed today.", id="member-closed"),
-                rx.vstack(
+                stacked(
                     _hint(),
                     _chart(),
-                    rx.text(
+                    fine_print(
                         "Solid: people inside so far today. Dashed: what to expect for the rest of the day, "
-                        "from the last weeks.",
-                        size="1",
-                        color=styles.MUTED,
+                        "from the last weeks."
                     ),
-                    spacing="2",
-                    width="100%",
+                    gap="2",
                 ),
             ),
         ),
@@ -105,7 +98,7 @@ def _visit(row: OwnVisitRow) -> rx.Component:
             icon_size=15,
             radius="50%",
         ),
-        name_lines(row.day, rx.text(row.hours, size="1", color=styles.MUTED, class_name="thrust-num")),
+        name_lines(row.day, fine_print(row.hours, class_name="thrust-num")),
         rx.spacer(),
         rx.cond(
             row.open,
@@ -143,15 +136,12 @@ def _visits() -> rx.Component:
             loading_rows(2),
             rx.cond(
                 S.visit_count > 0,
-                rx.vstack(
-                    rx.hstack(
+                stacked(
+                    row(
                         rx.text(S.visits_label, size="6", weight="bold", id="member-visit-count"),
-                        rx.cond(
-                            S.time_inside != "",
-                            rx.text(S.time_inside, " at the gym", size="2", color=styles.MUTED),
-                        ),
+                        rx.cond(S.time_inside != "", muted_text(S.time_inside, " at the gym")),
                         align="baseline",
-                        spacing="3",
+                        gap="3",
                         wrap="wrap",
                     ),
                     rx.box(
@@ -160,8 +150,7 @@ def _visits() -> rx.Component:
                         width="100%",
                         id="member-visit-list",
                     ),
-                    spacing="3",
-                    width="100%",
+                    gap="3",
                 ),
                 empty_note(S.visits_note, id="member-visits-note"),
             ),
@@ -173,25 +162,17 @@ def _visits() -> rx.Component:
 
 def member_dashboard() -> rx.Component:
     """The dashboard a member sees."""
-    return rx.vstack(
+    return stacked(
         live_styles(),
-        rx.grid(
+        grid(
             _busy_now(),
             _forecast(),
             columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            width="100%",
             align_items="start",
             style={"@media (min-width: 1024px)": {"grid-template-columns": "minmax(0, 2fr) minmax(0, 3fr)"}},
         ),
         _visits(),
-        rx.link(
-            rx.hstack(rx.text("Your profile and all your visits", size="2"), rx.icon("arrow-right", size=14)),
-            href=routes.MEMBERS,
-            size="2",
-        ),
-        spacing="4",
-        width="100%",
+        arrow_link("Your profile and all your visits", routes.MEMBERS),
         id="member-dashboard",
     )
 

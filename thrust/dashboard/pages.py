@@ -15,9 +15,10 @@ from thrust.dashboard.staff_charts import staff_charts
 from thrust.dashboard.state import StaffCardsState
 from thrust.ui import routes
 from thrust.ui.cards import titled_card
-from thrust.ui.layout import row, stacked
+from thrust.ui.layout import grid, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
+from thrust.ui.text import arrow_link, section_heading
 
 
 def _capacity_card() -> rx.Component:
@@ -26,11 +27,7 @@ def _capacity_card() -> rx.Component:
         "activity",
         "Live capacity",
         capacity_summary(),
-        rx.link(
-            row(rx.text("Open live traffic", size="2"), rx.icon("arrow-right", size=14), gap="3"),
-            href=routes.LIVE,
-            size="2",
-        ),
+        arrow_link("Open live traffic", routes.LIVE),
         heading=False,
         spacing="3",
         id="dashboard-capacity",
@@ -40,30 +37,16 @@ def _capacity_card() -> rx.Component:
 def staff_view() -> rx.Component:
     """What admins and trainers see: today at a glance, their members, renewals and who to call, then
     the gym's charts."""
-    return rx.vstack(
-        rx.grid(
-            _capacity_card(),
-            today_cards(),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
-        ),
+    return stacked(
+        grid(_capacity_card(), today_cards(), columns=rx.breakpoints(initial="1", sm="2"), gap="3"),
         member_cards(),
-        rx.grid(
-            rx.vstack(
-                rx.heading("Renewals", size="3", weight="bold"),
-                renewal_cards(),
-                spacing="2",
-                width="100%",
-            ),
-            rx.vstack(at_risk_card(), width="100%", padding_top=rx.breakpoints(initial="0", md="2rem")),
+        grid(
+            stacked(section_heading("Renewals"), renewal_cards(), gap="2"),
+            stacked(at_risk_card(), gap="3", padding_top=rx.breakpoints(initial="0", md="2rem")),
             columns=rx.breakpoints(initial="1", md="1fr 2fr"),
-            spacing="4",
-            width="100%",
         ),
         staff_charts(),
-        spacing="5",
-        width="100%",
+        gap="5",
         id="staff-dashboard",
     )
 

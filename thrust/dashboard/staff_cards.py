@@ -10,10 +10,12 @@ import reflex as rx
 from thrust.dashboard.state import AtRiskRow, StaffCardsState
 from thrust.members.directory_rows import STARTED_THIS_MONTH
 from thrust.models import MemberStatus
-from thrust.ui import routes, styles
+from thrust.ui import routes
 from thrust.ui.avatar import avatar
 from thrust.ui.cards import empty_note, metric_card, titled_card
+from thrust.ui.layout import grid, stacked
 from thrust.ui.lists import list_row, name_lines
+from thrust.ui.text import fine_print, muted_text, name_link, section_heading
 
 S = StaffCardsState
 TODAY_CHART = "#today-chart"
@@ -38,32 +40,12 @@ MEMBER_LISTS = {
 
 
 def _grid(*cards: rx.Component, wide: int) -> rx.Component:
-    return rx.grid(
-        *cards,
-        columns=rx.breakpoints(initial="2", md=str(min(wide, 3)), lg=str(wide)),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _section(title: str, note: rx.Var | str, *children: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.heading(title, size="3", weight="bold"),
-            rx.text(note, size="1", color=styles.MUTED),
-            align="baseline",
-            spacing="2",
-            wrap="wrap",
-        ),
-        *children,
-        spacing="2",
-        width="100%",
-    )
+    return grid(*cards, columns=rx.breakpoints(initial="2", md=str(min(wide, 3)), lg=str(wide)), gap="3")
 
 
 def today_cards() -> rx.Component:
     """Visits today against last week, and the average visit (the live card sits next to them)."""
-    return rx.grid(
+    return grid(
         metric_card(
             "visits-today",
             "door-open",
@@ -84,15 +66,13 @@ def today_cards() -> rx.Component:
             loaded=S.loaded,
         ),
         columns="1",
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
 def member_cards() -> rx.Component:
-    return _section(
-        "Members",
-        S.whose,
+    return stacked(
+        section_heading("Members", S.whose),
         _grid(
             metric_card(
                 "active",
@@ -131,11 +111,12 @@ def member_cards() -> rx.Component:
             ),
             wide=4,
         ),
+        gap="2",
     )
 
 
 def renewal_cards() -> rx.Component:
-    return rx.grid(
+    return grid(
         metric_card(
             "expiring-7",
             "calendar-clock",
@@ -157,8 +138,7 @@ def renewal_cards() -> rx.Component:
             loaded=S.loaded,
         ),
         columns=rx.breakpoints(initial="2", md="1"),
-        spacing="3",
-        width="100%",
+        gap="3",
     )
 
 
@@ -169,17 +149,11 @@ def _at_risk_row(row: rx.Var[AtRiskRow]) -> rx.Component:
     return list_row(
         avatar(row.initials, "2", "amber"),
         name_lines(
-            rx.link(
-                row.name,
-                href=routes.MEMBERS + "/" + row.id,
-                color_scheme="gray",
-                high_contrast=True,
-                underline="hover",
-            ),
-            rx.text(row.recent, " · ", row.usual, size="1", color=styles.MUTED),
+            name_link(row.name, routes.MEMBERS + "/" + row.id),
+            fine_print(row.recent, " · ", row.usual),
         ),
         rx.spacer(),
-        rx.text(row.last_visit, size="1", color=styles.MUTED, white_space="nowrap", title="Last visit"),
+        fine_print(row.last_visit, white_space="nowrap", title="Last visit"),
         key=row.id,
     )
 
@@ -189,11 +163,7 @@ def at_risk_card() -> rx.Component:
     return titled_card(
         "heart-pulse",
         "Members at risk",
-        rx.text(
-            "Visits in the last 14 days fell below half of their usual rhythm. Newest drop first.",
-            size="2",
-            color=styles.MUTED,
-        ),
+        muted_text("Visits in the last 14 days fell below half of their usual rhythm. Newest drop first."),
         rx.cond(
             ~S.at_risk_loaded,
             rx.skeleton(rx.box(height="8rem", width="100%"), loading=True),
@@ -202,7 +172,7 @@ def at_risk_card() -> rx.Component:
                 empty_note(
                     "No one at risk right now: everyone keeps to their usual rhythm.", id="at-risk-empty"
                 ),
-                rx.vstack(
+                stacked(
                     rx.foreach(S.at_risk, _at_risk_row),
                     rx.cond(
                         S.at_risk_total > S.at_risk.length(),
@@ -210,8 +180,7 @@ def at_risk_card() -> rx.Component:
                             rx.text("The first ", S.at_risk.length(), " of ", S.at_risk_total, " are shown.")
                         ),
                     ),
-                    spacing="0",
-                    width="100%",
+                    gap="0",
                     id="at-risk-list",
                 ),
             ),

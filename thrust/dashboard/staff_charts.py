@@ -6,9 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.dashboard.state import PERIODS, StaffChartsState
-from thrust.ui import styles
+from thrust.ui.buttons import action_button
 from thrust.ui.charts import chart_card
 from thrust.ui.forms import text_field
+from thrust.ui.layout import column, grid, stacked
+from thrust.ui.text import fine_print, icon_line, section_heading
 
 C = StaffChartsState
 NO_VISITS_YET = "No visits recorded yet. This chart fills in as members check in."
@@ -68,9 +70,10 @@ def _range_picker() -> rx.Component:
         rx.flex(
             _date_field("From", "from"),
             _date_field("To", "to"),
-            rx.button(
-                rx.icon("calendar-search", size=16),
+            action_button(
+                "calendar-search",
                 "Show",
+                icon_size=16,
                 type="submit",
                 size="3",
                 variant="soft",
@@ -90,11 +93,7 @@ def _range_picker() -> rx.Component:
         width=rx.breakpoints(initial="100%", md="auto"),
     )
     return rx.flex(
-        rx.vstack(
-            periods,
-            rx.text(C.range_label, size="2", weight="medium", id="visits-range-label"),
-            spacing="2",
-        ),
+        column(periods, rx.text(C.range_label, size="2", weight="medium", id="visits-range-label")),
         dates,
         direction=rx.breakpoints(initial="column", md="row"),
         justify="between",
@@ -117,14 +116,20 @@ def visits_chart() -> rx.Component:
 
 
 def _hours_in_words(title: str, icon: str, hours: rx.Var[list[str]], list_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(rx.icon(icon, size=16, color="var(--accent-11)"), rx.text(title, size="2", weight="bold")),
+    return column(
+        icon_line(
+            icon,
+            rx.text(title, size="2", weight="bold"),
+            icon_color="var(--accent-11)",
+            align="start",
+            gap="3",
+        ),
         rx.el.ol(
             rx.foreach(hours, lambda hour: rx.el.li(rx.text(hour, size="2"))),
             id=list_id,
             style={"padding_left": "1.25rem", "margin": "0", "list_style": "decimal"},
         ),
-        spacing="1",
+        gap="1",
         align="start",
         min_width="10rem",
     )
@@ -154,7 +159,7 @@ def heatmap_chart() -> rx.Component:
 
 
 def _period_note(what: str) -> rx.Component:
-    return rx.text(what, C.range_label, size="1", color=styles.MUTED)
+    return fine_print(what, C.range_label)
 
 
 def lengths_chart() -> rx.Component:
@@ -183,26 +188,12 @@ def tiers_chart() -> rx.Component:
 
 def staff_charts() -> rx.Component:
     """The charts, in the order an owner reads them: today, the trend, the week's rhythm, the visits."""
-    return rx.vstack(
-        rx.hstack(
-            rx.heading("The whole gym", size="3", weight="bold"),
-            rx.text("Occupancy and visits of everyone, in the gym's time zone", size="1", color=styles.MUTED),
-            align="baseline",
-            spacing="2",
-            wrap="wrap",
-        ),
+    return stacked(
+        section_heading("The whole gym", "Occupancy and visits of everyone, in the gym's time zone"),
         today_chart(),
         visits_chart(),
-        rx.grid(
-            lengths_chart(),
-            tiers_chart(),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            width="100%",
-        ),
+        grid(lengths_chart(), tiers_chart(), columns=rx.breakpoints(initial="1", md="2")),
         heatmap_chart(),
-        spacing="4",
-        width="100%",
         id="dashboard-charts",
         custom_attrs={"data-loaded": C.loaded.to_string()},
     )

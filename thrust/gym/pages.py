@@ -32,7 +32,7 @@ from thrust.ui.layout import row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 from thrust.ui.shell import can
-from thrust.ui.text import muted_text
+from thrust.ui.text import fine_print, muted_text
 
 # -- the Gym tab --------------------------------------------------------------------------------------
 
@@ -109,10 +109,10 @@ def _copy_button(what: str, value: rx.Var, control_id: str) -> rx.Component:
 def _public_page_details() -> rx.Component:
     """The page's address and the snippet a website pastes to show it in a frame."""
     state = GymSettingsState
-    return rx.vstack(
-        rx.vstack(
+    return stacked(
+        stacked(
             rx.text("Link", size="2", weight="medium"),
-            rx.hstack(
+            row(
                 rx.link(
                     state.busy_url,
                     href=state.busy_url,
@@ -124,14 +124,12 @@ def _public_page_details() -> rx.Component:
                 ),
                 rx.spacer(),
                 _copy_button("Link", state.busy_url, "copy-busy-link"),
-                align="center",
+                gap="3",
                 width="100%",
-                spacing="3",
             ),
-            spacing="1",
-            width="100%",
+            gap="1",
         ),
-        rx.vstack(
+        stacked(
             rx.el.label(
                 "Show it inside your website",
                 html_for="busy-snippet",
@@ -145,24 +143,14 @@ def _public_page_details() -> rx.Component:
                 width="100%",
                 style={"font_family": "var(--code-font-family)", "font_size": "var(--font-size-1)"},
             ),
-            rx.hstack(
-                rx.text(
-                    "Paste this where the page should appear. It refreshes itself every 30 seconds.",
-                    size="1",
-                    color=styles.MUTED,
-                ),
+            toolbar(
+                fine_print("Paste this where the page should appear. It refreshes itself every 30 seconds."),
                 rx.spacer(),
                 _copy_button("Snippet", state.busy_snippet, "copy-busy-snippet"),
-                align="center",
-                width="100%",
-                spacing="3",
-                wrap="wrap",
+                gap="3",
             ),
-            spacing="1",
-            width="100%",
+            gap="1",
         ),
-        spacing="4",
-        width="100%",
         id="busy-details",
     )
 
@@ -176,32 +164,27 @@ def public_page_section() -> rx.Component:
         rx.cond(
             ~state.loaded,
             loading_rows(1),
-            rx.vstack(
+            stacked(
                 rx.el.label(
-                    rx.hstack(
+                    row(
                         rx.switch(
                             checked=state.public_occupancy,
                             on_change=GymSettingsState.set_public_occupancy,
                             id="public-occupancy-switch",
                         ),
                         rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
-                        align="center",
-                        spacing="3",
+                        gap="3",
                     ),
                 ),
                 rx.cond(
                     state.public_occupancy,
                     _public_page_details(),
-                    rx.text(
+                    muted_text(
                         "Off: the page answers “not found”, other websites cannot show it, and nothing "
                         "is shared.",
-                        size="2",
-                        color=styles.MUTED,
                         id="busy-off-note",
                     ),
                 ),
-                spacing="4",
-                width="100%",
             ),
         ),
         max_width=FORM_WIDTH,
@@ -210,7 +193,7 @@ def public_page_section() -> rx.Component:
 
 
 def gym_tab() -> rx.Component:
-    return rx.vstack(_gym_section(), public_page_section(), spacing="4", width="100%")
+    return stacked(_gym_section(), public_page_section())
 
 
 def _gym_section() -> rx.Component:
