@@ -14,6 +14,7 @@ from thrust.analytics.public import SWITCHED_OFF
 from thrust.ui import routes, styles
 from thrust.ui.forms import loading_rows
 from thrust.ui.layout import column, row, stacked
+from thrust.ui.meter import meter
 from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
@@ -40,23 +41,11 @@ def _trend() -> rx.Component:
 
 
 def _bar() -> rx.Component:
-    return rx.box(
-        rx.box(
-            height="100%",
-            width=rx.cond(NOW.percent > 100, 100, NOW.percent).to_string() + "%",
-            background=_tone(9),
-            border_radius="999px",
-        ),
-        width="100%",
-        height="0.6rem",
-        border_radius="999px",
-        background="var(--gray-a4)",
-        overflow="hidden",
-        role="progressbar",
-        aria_label="How full the gym is",
-        aria_valuemin=0,
-        aria_valuemax=100,
-        aria_valuenow=NOW.percent,
+    return meter(
+        rx.cond(NOW.percent > 100, 100, NOW.percent).to_string() + "%",
+        _tone(9),
+        label="How full the gym is",
+        value=NOW.percent,
     )
 
 

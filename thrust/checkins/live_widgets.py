@@ -20,6 +20,7 @@ from thrust.ui.badges import count_badge, dot_pill, tier_badge
 from thrust.ui.cards import empty_note, icon_tile, titled_card
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.lists import list_row, name_lines
+from thrust.ui.meter import meter
 from thrust.ui.text import muted_text
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
@@ -162,27 +163,17 @@ def _tick(percent: int) -> rx.Component:
 
 
 def capacity_bar(height: str = "0.9rem") -> rx.Component:
-    return rx.box(
-        rx.box(
-            height="100%",
-            width=LiveState.fill,
-            background=_band(9),
-            border_radius="999px",
-            class_name="thrust-bar-fill",
-        ),
+    return meter(
+        LiveState.fill,
+        _band(9),
         _tick(GREEN_BELOW),
         _tick(RED_FROM),
-        position="relative",
-        width="100%",
+        label="Occupancy",
+        value=LiveState.current,
+        maximum=LiveState.maximum,
         height=height,
-        border_radius="999px",
-        background="var(--gray-a4)",
-        overflow="hidden",
-        role="progressbar",
-        aria_label="Occupancy",
-        aria_valuemin=0,
-        aria_valuemax=LiveState.maximum,
-        aria_valuenow=LiveState.current,
+        fill_class="thrust-bar-fill",
+        position="relative",
     )
 
 

@@ -70,73 +70,47 @@ def today_cards() -> rx.Component:
     )
 
 
+# The members cards: (metric, icon, label, number, tone); each opens its list in MEMBER_LISTS.
+_MEMBER_CARDS = (
+    ("active", "user-check", "Active", S.active, "grass"),
+    ("frozen", "snowflake", "Frozen", S.frozen, "cyan"),
+    ("inactive", "circle-pause", "Inactive", S.inactive, "gray"),
+    ("new-this-month", "user-plus", "New this month", S.new_this_month, "accent"),
+)
+
+
 def member_cards() -> rx.Component:
     return stacked(
         section_heading("Members", S.whose),
         _grid(
-            metric_card(
-                "active",
-                "user-check",
-                "Active",
-                S.active,
-                href=MEMBER_LISTS["active"],
-                tone="grass",
-                loaded=S.loaded,
-            ),
-            metric_card(
-                "frozen",
-                "snowflake",
-                "Frozen",
-                S.frozen,
-                href=MEMBER_LISTS["frozen"],
-                tone="cyan",
-                loaded=S.loaded,
-            ),
-            metric_card(
-                "inactive",
-                "circle-pause",
-                "Inactive",
-                S.inactive,
-                href=MEMBER_LISTS["inactive"],
-                tone="gray",
-                loaded=S.loaded,
-            ),
-            metric_card(
-                "new-this-month",
-                "user-plus",
-                "New this month",
-                S.new_this_month,
-                href=MEMBER_LISTS["new-this-month"],
-                loaded=S.loaded,
-            ),
+            *[
+                metric_card(metric, icon, label, value, href=MEMBER_LISTS[metric], tone=tone, loaded=S.loaded)
+                for metric, icon, label, value, tone in _MEMBER_CARDS
+            ],
             wide=4,
         ),
         gap="2",
     )
 
 
+def _renewal_card(days: int, icon: str, number: rx.Var, when: str) -> rx.Component:
+    metric = f"expiring-{days}"
+    return metric_card(
+        metric,
+        icon,
+        f"Ending within {days} days",
+        number,
+        href=MEMBER_LISTS[metric],
+        hint=f"Memberships to renew {when}",
+        tone="amber",
+        loaded=S.loaded,
+    )
+
+
 def renewal_cards() -> rx.Component:
     return grid(
-        metric_card(
-            "expiring-7",
-            "calendar-clock",
-            "Ending within 7 days",
-            S.expiring_7,
-            href=MEMBER_LISTS["expiring-7"],
-            hint="Memberships to renew this week",
-            tone="amber",
-            loaded=S.loaded,
-        ),
-        metric_card(
-            "expiring-30",
-            "calendar-range",
-            "Ending within 30 days",
-            S.expiring_30,
-            href=MEMBER_LISTS["expiring-30"],
-            hint="Memberships to renew this month",
-            tone="amber",
-            loaded=S.loaded,
-        ),
+        _renewal_card(7, "calendar-clock", S.expiring_7, "this week"),
+        _renewal_card(30, "calendar-range", S.expiring_30, "this month"),
         columns=rx.breakpoints(initial="2", md="1"),
         gap="3",
     )

@@ -162,28 +162,18 @@ def _period_note(what: str) -> rx.Component:
     return fine_print(what, C.range_label)
 
 
+def _mix_chart(name: str, icon: str, title: str, counted: str) -> rx.Component:
+    """How the period's visits are made up (by length, by tier); `counted` says which visits, before
+    the period ("Finished visits, ")."""
+    return _chart(name, icon, title, name, NO_VISITS_YET, height="15rem", controls=(_period_note(counted),))
+
+
 def lengths_chart() -> rx.Component:
-    return _chart(
-        "lengths",
-        "timer",
-        "How long visits last",
-        "lengths",
-        NO_VISITS_YET,
-        height="15rem",
-        controls=(_period_note("Finished visits, "),),
-    )
+    return _mix_chart("lengths", "timer", "How long visits last", "Finished visits, ")
 
 
 def tiers_chart() -> rx.Component:
-    return _chart(
-        "tiers",
-        "chart-pie",
-        "Visits by tier",
-        "tiers",
-        NO_VISITS_YET,
-        height="15rem",
-        controls=(_period_note("Visits, "),),
-    )
+    return _mix_chart("tiers", "chart-pie", "Visits by tier", "Visits, ")
 
 
 def staff_charts() -> rx.Component:
