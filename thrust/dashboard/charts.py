@@ -71,6 +71,11 @@ def _figure(traces: Sequence[go.BaseTraceType], **layout: Any) -> go.Figure:
     return go.Figure(data=list(traces), layout=base)
 
 
+def _visit_bars(x: Sequence[Any], y: Sequence[Any], color: str, *, hover: str, **props: Any) -> go.Bar:
+    """Bars of visit counts, named "Visits" in the legend; `hover` their tooltip."""
+    return go.Bar(x=x, y=y, name="Visits", marker={"color": color}, hovertemplate=hover, **props)
+
+
 def blank() -> go.Figure:
     """A figure with nothing in it (a chart's value before it loads): no data, no template."""
     return go.Figure(layout={"template": {}})
@@ -253,13 +258,7 @@ def visits_chart(history: History, lead_in: Sequence[Point]) -> Chart:
     x = [day.isoformat() for day in days]
     figure = _figure(
         [
-            go.Bar(
-                x=x,
-                y=counts,
-                name="Visits",
-                marker={"color": ORANGE_SOFT},
-                hovertemplate="%{y} visits<extra>%{x|%a %-d %b %Y}</extra>",
-            ),
+            _visit_bars(x, counts, ORANGE_SOFT, hover="%{y} visits<extra>%{x|%a %-d %b %Y}</extra>"),
             go.Scatter(
                 x=x,
                 y=average,
@@ -332,16 +331,7 @@ def lengths_chart(mix: Mix) -> Chart:
     labels = [b.label for b in mix.lengths]
     counts = [b.visits for b in mix.lengths]
     figure = _figure(
-        [
-            go.Bar(
-                x=counts,
-                y=labels,
-                orientation="h",
-                marker={"color": ORANGE},
-                hovertemplate="%{x} visits<extra>%{y}</extra>",
-                name="Visits",
-            )
-        ],
+        [_visit_bars(counts, labels, ORANGE, hover="%{x} visits<extra>%{y}</extra>", orientation="h")],
         showlegend=False,
         bargap=0.3,
         xaxis={"title": {"text": "Visits"}, "rangemode": "tozero"},

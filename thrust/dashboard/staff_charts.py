@@ -6,9 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.dashboard.state import PERIODS, StaffChartsState
-from thrust.ui.buttons import action_button
 from thrust.ui.charts import chart_card
-from thrust.ui.forms import text_field
+from thrust.ui.forms import checked_form, submit_button, text_field
 from thrust.ui.layout import column, grid, stacked
 from thrust.ui.text import fine_print, icon_line, section_heading
 
@@ -66,30 +65,15 @@ def _range_picker() -> rx.Component:
         size="2",
         aria_label="Period",
     )
-    dates = rx.form(
+    show = submit_button("Show", "calendar-search", variant="soft", loading=C.range_busy, margin_top="1.5rem")
+    dates = checked_form(
         rx.flex(
-            _date_field("From", "from"),
-            _date_field("To", "to"),
-            action_button(
-                "calendar-search",
-                "Show",
-                icon_size=16,
-                type="submit",
-                size="3",
-                variant="soft",
-                loading=C.range_busy,
-                margin_top="1.5rem",
-            ),
-            align="start",
-            gap="2",
-            wrap="wrap",
+            _date_field("From", "from"), _date_field("To", "to"), show, align="start", gap="2", wrap="wrap"
         ),
         on_submit=C.apply_range,
-        reset_on_submit=False,
-        no_validate=True,
         # New values from the server re-mount the uncontrolled date inputs.
         key=C.range_from + C.range_to,
-        id="visits-range",
+        form_id="visits-range",
         width=rx.breakpoints(initial="100%", md="auto"),
     )
     return rx.flex(

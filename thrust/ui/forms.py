@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.ui.buttons import action_button
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
 
@@ -305,9 +306,14 @@ def two_columns(*children: rx.Component) -> rx.Component:
     return grid(*children, columns=rx.breakpoints(initial="1", sm="2"))
 
 
+def submit_button(label: str, icon: str = "check", **props: Any) -> rx.Component:
+    """A form's submit button: its icon, then its label; `props` go to the button (variant, loading…)."""
+    return action_button(icon, label, icon_size=16, type="submit", size="3", **props)
+
+
 def submit_row(label: str, icon: str = "check") -> rx.Component:
     """A form's submit button, at the right under its fields."""
-    return end_row(rx.button(rx.icon(icon, size=16), label, type="submit", size="3"), padding_top="0.25rem")
+    return end_row(submit_button(label, icon), padding_top="0.25rem")
 
 
 def loading_rows(rows: int = 3) -> rx.Component:
@@ -326,16 +332,26 @@ def server_form(
     form_id: str,
     submit_icon: str = "check",
 ) -> rx.Component:
+    """A `checked_form` of fields one above the other (and a heading, maybe); the submit button
+    (`submit`, `submit_icon`) comes last."""
+    return checked_form(
+        stacked(*children, submit_row(submit, submit_icon)), on_submit=on_submit, key=key, form_id=form_id
+    )
+
+
+def checked_form(
+    *children: rx.Component, on_submit: Any, key: Any, form_id: str, **props: Any
+) -> rx.Component:
     """A form whose fields the server checks: its messages, in our words, show next to each field (the
-    browser's own checks are off), the values stay when sent, and a new `key` (a state counter) re-mounts
-    the uncontrolled inputs with fresh values. The `children` (fields, a heading) stand one above the
-    other; the submit button (`submit`, `submit_icon`) comes last."""
+    browser's own checks are off), the values stay when sent, and a new `key` (a state counter, or the
+    values the server settled on) re-mounts the uncontrolled inputs with fresh values. `props` go to
+    the form; it is full width unless they say otherwise."""
     return rx.form(
-        stacked(*children, submit_row(submit, submit_icon)),
+        *children,
         on_submit=on_submit,
         reset_on_submit=False,
         no_validate=True,
         key=key,
-        width="100%",
         id=form_id,
+        **{"width": "100%", **props},
     )
