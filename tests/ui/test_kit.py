@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.demo.state import DemoDataState
-from thrust.ui import badges, cards, layout
+from thrust.ui import badges, cards, layout, text
 from thrust.ui.avatar import avatar
 from thrust.ui.buttons import arrow_button, dismiss_button
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, search_input, text_field
+from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, checked_form, search_input, submit_button, text_field
+from thrust.ui.meter import meter
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
 
@@ -142,3 +143,39 @@ def test_fields_tie_each_input_to_its_message_in_the_forms_errors() -> None:
 def test_search_input_waits_for_a_pause_in_typing() -> None:
     out = _html(search_input(value=rx.Var.create("ana"), on_change=DemoDataState.cancel_removal, id="s"))
     assert f"debounceTimeout:{SEARCH_DEBOUNCE_MS}" in out and 'autoComplete:"off"' in out
+
+
+def test_text_presets_build_the_lines_pages_used_to_write_out() -> None:
+    assert _html(text.fine_print("Updated 18:05")) == _html(
+        rx.text("Updated 18:05", size="1", color="var(--gray-11)")
+    )
+    assert _html(text.section_heading("Renewals")) == _html(rx.heading("Renewals", size="3", weight="bold"))
+    with_note = _html(text.section_heading("Members", "all of them"))
+    assert "Members" in with_note and "all of them" in with_note and 'align:"baseline"' in with_note
+    line = _html(
+        text.icon_line("clock", rx.text("Quiet at 14:00"), icon_size=15, icon_color="var(--accent-11)")
+    )
+    assert "LucideClock" in line and "size:15" in line and "Quiet at 14:00" in line
+    link = _html(text.arrow_link("Open live traffic", "/live"))
+    assert '"/live"' in link and "Open live traffic" in link and "ArrowRight" in link
+    name = _html(text.name_link("Ana", "/members/1"))
+    assert '"/members/1"' in name and "highContrast" in name
+
+
+def test_a_meter_is_a_named_progress_bar_filled_to_its_value() -> None:
+    out = _html(meter("40%", "var(--grass-9)", label="Occupancy", value=8, maximum=20))
+    assert '"progressbar"' in out and '"aria-label":"Occupancy"' in out
+    assert '"aria-valuenow":8' in out and '"aria-valuemax":20' in out and '"40%"' in out
+
+
+def test_a_checked_form_leaves_the_checks_to_the_server_and_keeps_the_values() -> None:
+    out = _html(
+        checked_form(
+            submit_button("Show", "calendar-search"),
+            on_submit=DemoDataState.cancel_removal,
+            key="k",
+            form_id="f",
+        )
+    )
+    assert "noValidate:true" in out and 'type:"submit"' in out and "CalendarSearch" in out
+    assert 'id:"f"' in out and '"100%"' in out
