@@ -79,7 +79,7 @@ def list_check_ins(
             )
             for v, name in rows
         ],
-        pagination=Pagination(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit))),
+        pagination=Pagination.of(total, page, limit),
     )
 
 
