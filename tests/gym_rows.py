@@ -9,10 +9,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select
 
+from thrust.core.text import exercise_search_text
 from thrust.models import (
     AIUsageLog,
     AuthSession,
     CheckIn,
+    Exercise,
+    ExerciseMuscle,
     JobRun,
     Member,
     MembershipReminder,
@@ -28,7 +31,7 @@ T0 = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
 
 def add_gym(engine: Engine, *, members: int = 3, tag: str = "") -> None:
     """Staff, `members` members with visits (one still inside), a session, a plan with progress, an AI
-    log, and (when the schema has them) a job run, a reminder and an opt-out."""
+    log, and (when the schema has them) a job run, a reminder, an opt-out and a custom exercise."""
     with engine.begin() as connection:
         add_gym_rows(connection, members=members, tag=tag)
 
@@ -129,6 +132,34 @@ def add_gym_rows(connection: Connection, *, members: int = 3, tag: str = "") -> 
             )
         )
         connection.execute(insert(ReminderOptOut.__table__).values(member_id=member_ids[-1], created_at=T0))
+    if "exercises" in tables:  # a staff member's own exercise beside the migration's catalog
+        exercise, name = uuid.uuid4(), f"Sled Push Nº{tag or 1}"
+        connection.execute(
+            insert(Exercise.__table__).values(
+                id=exercise,
+                name=name,
+                search_name=exercise_search_text(name),
+                level="intermediate",
+                category="strongman",
+                equipment="other",
+                mechanic="compound",
+                force="push",
+                primary_muscles=["quadriceps"],
+                secondary_muscles=["glutes", "calves"],
+                instructions="Drive with short steps; keep the hips low. ✓",
+                is_custom=True,
+                created_by=trainer,
+                created_at=T0,
+            )
+        )
+        connection.execute(
+            insert(ExerciseMuscle.__table__),
+            [
+                {"exercise_id": exercise, "muscle": "quadriceps", "is_primary": True},
+                {"exercise_id": exercise, "muscle": "glutes", "is_primary": False},
+                {"exercise_id": exercise, "muscle": "calves", "is_primary": False},
+            ],
+        )
 
 
 def _user(connection: Connection, email: str, role: str, name: str) -> uuid.UUID:

@@ -32,7 +32,9 @@ from thrust.demo_data import (
     peak_occupancy,
     seed_demo_data,
 )
-from thrust.models import CheckIn, GymSettings, Member, MemberStatus, Role, User
+from thrust.models import CheckIn, Exercise, ExerciseMuscle, GymSettings, Member, MemberStatus, Role, User
+from thrust.planner import catalog
+from thrust.planner.catalog_file import read_catalog
 
 N = 200
 SEED = 20261125
@@ -224,11 +226,25 @@ def test_refuses_a_database_with_users_unless_reset(db: Session) -> None:
     with pytest.raises(DemoDataError, match=r"already has 26 users; pass --reset to wipe it"):
         _seed(db, members=20)
 
+    coach = db.exec(select(User).where(User.role == Role.TRAINER)).first()
+    assert coach is not None
+    catalog.create_custom(
+        db,
+        Actor(coach.id, coach.email, coach.role),
+        {"name": "Viking Press", "level": "beginner", "category": "strength", "equipment": "barbell",
+         "primaryMuscles": ["shoulders"]},
+    )  # fmt: skip
+
     report = _seed(db, members=30, reset=True)
     assert report.members == 30
     assert db.execute(sa.select(sa.func.count()).select_from(User)).scalar_one() == 36
     assert db.execute(sa.select(sa.func.count()).select_from(Member)).scalar_one() == 30
     assert db.get(GymSettings, 1) is not None  # configuration survives a reset
+    # The exercises the staff added go with them; the shipped catalog stays whole.
+    exercises = db.exec(select(Exercise.is_custom, sa.func.count()).group_by(Exercise.is_custom)).all()
+    assert exercises == [(False, 873)]
+    muscles = db.execute(sa.select(sa.func.count()).select_from(ExerciseMuscle)).scalar_one()
+    assert muscles == sum(len(set(e.primary_muscles) | set(e.secondary_muscles)) for e in read_catalog())
 
 
 def test_demo_passwords_verify(db: Session) -> None:

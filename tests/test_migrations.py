@@ -17,7 +17,9 @@ from sqlmodel import SQLModel
 from tests.conftest import ENGINES, alembic_config, downgrade, migrate
 from tests.gym_rows import add_gym
 from thrust.core.db import schema_filter
-from thrust.models import CheckIn, Member, User
+from thrust.core.text import exercise_search_text
+from thrust.models import CheckIn, Exercise, ExerciseMuscle, Member, User
+from thrust.planner.catalog_file import catalog_id, load_catalog, read_catalog
 
 TABLES = {
     "users",
@@ -28,6 +30,8 @@ TABLES = {
     "workout_plans",
     "workout_progress",
     "ai_usage_logs",
+    "exercises",
+    "exercise_muscles",
 }
 POSTGRES_ONLY_INDEXES = {
     "members_search_idx",
@@ -220,6 +224,89 @@ def test_a_database_seeded_before_0008_gets_its_demo_accounts_marked(fresh_engin
     with fresh_engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(User.__table__)).scalar() == len(users)
         assert connection.execute(select(func.count()).select_from(Member.__table__)).scalar() == 6
+
+
+def _catalog_counts(engine: Engine) -> tuple[int, int]:
+    with engine.connect() as connection:
+        exercises = connection.execute(select(func.count()).select_from(Exercise.__table__)).scalar_one()
+        muscles = connection.execute(select(func.count()).select_from(ExerciseMuscle.__table__)).scalar_one()
+    return exercises, muscles
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_0011_brings_the_exercise_catalog_once_and_takes_it_away_again(fresh_engine: Engine) -> None:
+    """The shipped file's 873 exercises arrive with the tables, each with the id its catalog id gives it in
+    every database and a row per muscle; loading again adds nothing; undoing 0011 removes the tables,
+    redoing it brings the same catalog back."""
+    entries = read_catalog()
+    muscle_rows = sum(len(set(e.primary_muscles) | set(e.secondary_muscles)) for e in entries)
+    migrate(fresh_engine)
+    assert _catalog_counts(fresh_engine) == (873, muscle_rows)
+    with fresh_engine.connect() as connection:
+        squat = connection.execute(
+            select(Exercise.__table__).where(Exercise.__table__.c.source_id == "Barbell_Full_Squat")
+        ).one()
+        stretches = connection.execute(
+            select(func.count())
+            .select_from(Exercise.__table__)
+            .where(Exercise.__table__.c.equipment == "none")
+        ).scalar_one()
+    assert squat.id == catalog_id("Barbell_Full_Squat")
+    assert (squat.name, squat.level, squat.equipment, squat.primary_muscles) == (
+        "Barbell Full Squat",
+        "intermediate",
+        "barbell",
+        ["quadriceps"],
+    )
+    assert squat.search_name == exercise_search_text("Barbell Full Squat") and not squat.is_custom
+    assert squat.instructions is None  # the shipped catalog has no instruction texts
+    assert stretches == 77  # the file leaves their equipment out
+
+    with fresh_engine.begin() as connection:
+        assert load_catalog(connection) == 0
+    assert _catalog_counts(fresh_engine) == (873, muscle_rows)
+
+    downgrade(fresh_engine, "0010")
+    assert not {"exercises", "exercise_muscles"} & set(inspect(fresh_engine).get_table_names())
+    migrate(fresh_engine)
+    assert _catalog_counts(fresh_engine) == (873, muscle_rows)
+
+
+def _custom(connection: Connection, name: str, *, source_id: str | None = None) -> None:
+    connection.execute(
+        insert(Exercise.__table__).values(
+            id=uuid.uuid4(),
+            source_id=source_id,
+            name=name,
+            search_name=exercise_search_text(name),
+            level="beginner",
+            category="strength",
+            equipment="other",
+            primary_muscles=["chest"],
+            secondary_muscles=[],
+            is_custom=source_id is None,
+        )
+    )
+
+
+def test_the_database_keeps_custom_exercise_names_apart_and_catalog_ids_unique(engine: Engine) -> None:
+    """Two custom exercises may not share a name (case, accents and punctuation aside), while one may be
+    named like a catalog exercise as far as the database is concerned (the service asks for another
+    name); a catalog id is unique, and a row is either a catalog one (with its id) or custom (without)."""
+    with engine.connect() as connection, connection.begin() as transaction:
+        _custom(connection, "Landmine Press")
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            _custom(connection, "landmine-PRESS")
+        _custom(connection, "Barbell Full Squat")  # the catalog's name, but a custom row
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            _custom(connection, "Another Squat", source_id="Barbell_Full_Squat")
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(
+                Exercise.__table__.update()
+                .where(Exercise.__table__.c.name == "Landmine Press")
+                .values(source_id="Landmine_Press")  # still marked custom
+            )
+        transaction.rollback()
 
 
 def _revisions() -> list[str]:

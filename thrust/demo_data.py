@@ -36,6 +36,8 @@ from thrust.models import (
     AIUsageLog,
     AuthSession,
     CheckIn,
+    Exercise,
+    ExerciseMuscle,
     GymSettings,
     JobRun,
     Member,
@@ -51,6 +53,7 @@ from thrust.models import (
     default_opening_hours,
     table_of,
 )
+from thrust.planner.catalog_file import load_catalog
 
 ADMIN_EMAIL = "admin@thrust.com"
 ADMIN_NAME = "Gym Admin"
@@ -111,7 +114,8 @@ MEMBER_COLUMNS = (
 )
 CHECK_IN_COLUMNS = ("id", "member_id", "check_in_time", "check_out_time", "created_at")
 # Children before parents, so foreign keys never block a reset (the job history goes too: it names
-# the admins who ran jobs by hand).
+# the admins who ran jobs by hand; the exercise catalog too, with the exercises the staff added, and
+# the shipped catalog is loaded again).
 RESET_ORDER = (
     CheckIn,
     VisitRhythm,
@@ -123,6 +127,8 @@ RESET_ORDER = (
     Member,
     AuthSession,
     JobRun,
+    ExerciseMuscle,
+    Exercise,
     User,
 )
 
@@ -347,9 +353,10 @@ def _make_room(session: Session, *, reset: bool) -> None:
         # TRUNCATE is far faster than DELETE with the foreign-key checks of 175k visits, is
         # transactional too, and refuses (rather than silently empties) any other referencing table.
         session.execute(sa.text(f"TRUNCATE {', '.join(tables)}"))
-        return
-    for model in RESET_ORDER:
-        session.execute(sa.delete(table_of(model)))
+    else:
+        for model in RESET_ORDER:
+            session.execute(sa.delete(table_of(model)))
+    load_catalog(session.connection())
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -202,6 +202,8 @@ def test_text_that_cannot_be_stored_is_refused_on_every_body(
         ("PATCH", f"/members/{member.id}", {"phone": bad}, "phone"),
         ("POST", "/members/bulk-action", {"action": "freeze", "filter": {"q": bad}}, "filter.q"),
         ("POST", "/check-ins", {"memberId": str(member.id), "overrideReason": bad}, "overrideReason"),
+        ("POST", "/exercises", {"name": "Viking Press", "level": "beginner", "equipment": "barbell",
+                                "primaryMuscles": ["shoulders"], "instructions": bad}, "instructions"),
     ):  # fmt: skip
         # As a client's JSON encoder writes them: "\\u0000", "\\ud800".
         response = client.request(
@@ -211,7 +213,8 @@ def test_text_that_cannot_be_stored_is_refused_on_every_body(
         details = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
         assert details.get(field) == UNSTORABLE_TEXT, (path, details)
     if bad == NUL:  # a URL carries UTF-8 bytes: an unpaired surrogate cannot even be written in one
-        response = client.get(f"{API_PREFIX}/members", params={"q": bad}, headers=admin)
-        assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "q"
+        for path in ("/members", "/exercises"):
+            response = client.get(f"{API_PREFIX}{path}", params={"q": bad}, headers=admin)
+            assert response.status_code == 422 and response.json()["error"]["details"][0]["field"] == "q"
     db.refresh(member)
     assert member.phone != bad

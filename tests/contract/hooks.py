@@ -45,6 +45,8 @@ WORD_RULES: dict[tuple[str, str], set[str]] = {
     # a range of days: the start not after the end, and not longer than its bucket size allows
     ("GET", f"{API}/check-ins/history"): {"from", "to"},
     ("GET", f"{API}/analytics/visits"): {"from", "to"},
+    # a name with a letter or digit that no other exercise has; no secondary muscle also a primary one
+    ("POST", f"{API}/exercises"): {"name", "secondaryMuscles"},
     # the file's contents and the mapping of its columns
     ("POST", f"{API}/members/import/preview"): {"file", "mapping"},
     ("POST", f"{API}/members/import"): {"file", "mapping"},

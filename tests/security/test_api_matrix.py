@@ -23,9 +23,11 @@ from tests.server import AppServer
 from tests.support.socket_client import fresh_ip
 from thrust.auth.rbac import Permission, has_permission
 from thrust.models import Role
+from thrust.planner.catalog_file import catalog_id
 
 P = Permission
 TARGET = "<member B: assigned to the trainer, not member A>"
+SQUAT = str(catalog_id("Barbell_Full_Squat"))  # in every database: migration 0011 loads the catalog
 BAD_CSV = ("members.csv", b"fullName,email\nNo Email Given,not-an-email\n", "text/csv")
 
 
@@ -131,6 +133,24 @@ ROUTES: dict[tuple[str, str], Route] = {
     # The unsubscribe link works without a session (its signed token is the key); no token here: 422.
     ("GET", "/api/v1/reminders/unsubscribe"): Route(PUBLIC),
     ("POST", "/api/v1/reminders/unsubscribe"): Route(PUBLIC, json={}),
+    # The exercise catalog: everyone signed in reads it; staff add exercises (a name the catalog has:
+    # refused with 400, so an allowed call adds nothing).
+    ("GET", "/api/v1/exercises"): Route(roles_with(P.EXERCISES_VIEW)),
+    ("POST", "/api/v1/exercises"): Route(
+        roles_with(P.EXERCISES_CREATE),
+        json={
+            "name": "Barbell Full Squat",
+            "level": "beginner",
+            "equipment": "barbell",
+            "primaryMuscles": ["chest"],
+        },
+    ),
+    ("GET", "/api/v1/exercises/{exercise_id}"): Route(
+        roles_with(P.EXERCISES_VIEW), path={"exercise_id": SQUAT}
+    ),
+    ("GET", "/api/v1/exercises/{exercise_id}/similar"): Route(
+        roles_with(P.EXERCISES_VIEW), path={"exercise_id": SQUAT}
+    ),
     ("GET", "/api/v1/jobs"): Route(roles_with(P.SETTINGS_MANAGE)),
     ("POST", "/api/v1/jobs/{name}/run"): Route(roles_with(P.SETTINGS_MANAGE), path={"name": "no-such-job"}),
 }

@@ -31,6 +31,10 @@ class Permission(StrEnum):
     CAPACITY_OVERRIDE = "checkins:override_capacity"
     # Removing the demo seed's trainers, members and visits: the gym's owner decides, once.
     DEMO_DATA_REMOVE = "demo:remove"
+    # The exercise catalog: everyone signed in reads it (a member's plan shows its exercises); the
+    # staff who write plans may add the gym's own exercises to it.
+    EXERCISES_VIEW = "exercises:view"
+    EXERCISES_CREATE = "exercises:create"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,6 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OCCUPANCY_VIEW,
             Permission.STAFF_MANAGE,
             Permission.DEMO_DATA_REMOVE,
+            Permission.EXERCISES_VIEW,
+            Permission.EXERCISES_CREATE,
         }
     ),
     Role.TRAINER: frozenset(
@@ -60,9 +66,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CHECKINS_MANAGE,
             Permission.CHECKINS_VIEW_NAMES,
             Permission.OCCUPANCY_VIEW,
+            Permission.EXERCISES_VIEW,
+            Permission.EXERCISES_CREATE,
         }
     ),
-    Role.MEMBER: frozenset({Permission.OCCUPANCY_VIEW}),
+    Role.MEMBER: frozenset({Permission.OCCUPANCY_VIEW, Permission.EXERCISES_VIEW}),
 }
 
 

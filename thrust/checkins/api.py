@@ -72,7 +72,7 @@ def list_check_ins(
     )
     return VisitListOut(
         data=[_visit(visit, name) for visit, name in rows],
-        pagination=Pagination(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit))),
+        pagination=Pagination.of(total, page, limit),
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from thrust.checkins.service import OVERRIDE_REASON_LENGTH
-from thrust.core.schemas import ApiModel, Id, Trimmed
+from thrust.core.schemas import ApiModel, Id, Pagination, Trimmed
 
 
 class CapacityOut(ApiModel):
@@ -45,13 +45,6 @@ class VisitOut(ApiModel):
 class VisitWithCapacityOut(ApiModel):
     data: VisitOut
     meta: CapacityMeta
-
-
-class Pagination(ApiModel):
-    total: int
-    page: int
-    limit: int
-    total_pages: int
 
 
 class VisitListOut(ApiModel):

@@ -73,6 +73,20 @@ class Data(ApiModel, Generic[T]):
     data: T
 
 
+class Pagination(ApiModel):
+    """The seed's `pagination` beside a list's `data`."""
+
+    total: int
+    page: int
+    limit: int
+    total_pages: int
+
+    @classmethod
+    def of(cls, total: int, page: int, limit: int) -> Pagination:
+        """The pagination of page `page` of `total` rows, `limit` a page (at least one page, even empty)."""
+        return cls(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit)))
+
+
 # -- the error body ---------------------------------------------------------------------------------
 
 

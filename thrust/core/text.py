@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 _NON_DIGITS = re.compile(r"\D+")
 _SPACES = re.compile(r"\s+")
+_APOSTROPHES = re.compile("['\u2019]")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
@@ -28,6 +31,22 @@ def member_search_text(full_name: str, email: str | None, phone: str | None) -> 
     if phone:
         parts.append(digits(phone))
     return (" " + " ".join(part for part in parts if part))[:400]
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a name or a search, punctuation dropped: "Child's Pose" -> ['childs', 'pose'],
+    "E-Z Bar Curl (Wide)" -> ['e', 'z', 'bar', 'curl', 'wide']."""
+    return [word for word in _NON_WORD.split(_APOSTROPHES.sub("", fold(text))) if word]
+
+
+def exercise_search_text(name: str) -> str:
+    """The folded search key stored on an exercise: its words, each after a space, then each two
+    neighbours run together (so "pullup" finds "Wide-Grip Pull-Up" at a word's start, as "pull up" does):
+    "Wide-Grip Pull-Up" -> ' wide grip pull up widegrip grippull pullup'. Equal keys mean names a person
+    would call the same (case, accents, spacing and punctuation aside)."""
+    parts = words(name)
+    pairs = [first + second for first, second in pairwise(parts)]
+    return (" " + " ".join(parts + pairs))[:400]
 
 
 def initials(name: str) -> str:

@@ -19,6 +19,7 @@ from thrust.core.schemas import (
     Flag,
     Id,
     Name,
+    Pagination,
     PatchModel,
     Phone,
     Text,
@@ -45,13 +46,6 @@ class MemberOut(ApiModel):
     trainer_id: uuid.UUID | None
     trainer_name: str | None
     last_visit_at: datetime | None
-
-
-class Pagination(ApiModel):
-    total: int
-    page: int
-    limit: int
-    total_pages: int
 
 
 class MemberListOut(ApiModel):

@@ -53,8 +53,9 @@ from thrust.core.settings import PROJECT_ROOT
 VERSION_TABLE = "alembic_version"
 BACKUP_INFO_TABLE = "thrust_backup"  # what a backup file says about itself (see thrust/system/backup.py)
 BOOKKEEPING = frozenset({VERSION_TABLE, BACKUP_INFO_TABLE})
-# Migrations create this row themselves: a database holding only it is still empty.
-SEEDED_BY_MIGRATIONS = frozenset({"gym_settings"})
+# Migrations write these rows themselves (the gym's default settings, the shipped exercise catalog): a
+# database holding only them is still empty.
+SEEDED_BY_MIGRATIONS = frozenset({"gym_settings", "exercises", "exercise_muscles"})
 BATCH_ROWS = 5_000
 SQLITE_LOAD_CACHE_KIB = -128 * 1024  # negative: KiB, an upper bound (pages are taken as needed)
 
