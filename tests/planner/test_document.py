@@ -11,6 +11,7 @@ import pytest
 from tests.planner.plans import exercise, plan_document
 from thrust.core.errors import ValidationFailed
 from thrust.planner import document as doc
+from thrust.planner.schemas import PLAN_DOCUMENT_SCHEMA
 
 
 def problems(data: Any) -> dict[str, str]:
@@ -170,7 +171,7 @@ def test_logged_exercises() -> None:
 
 
 def test_the_documents_schema_states_the_ranges_it_can() -> None:
-    schema = doc.PLAN_DOCUMENT_SCHEMA
+    schema = PLAN_DOCUMENT_SCHEMA
     week = schema["properties"]["weeks"]
     exercise_schema = week["items"]["properties"]["days"]["items"]["properties"]["exercises"]["items"]
     assert (week["minItems"], week["maxItems"], schema["additionalProperties"]) == (1, 4, False)

@@ -20,11 +20,11 @@ def test_recording_a_day_twice_leaves_one_record_done_since_the_first_time(gym: 
     plan = gym.plan(gym.ana)
     ana = gym.login_of(gym.ana)
     day = {"weekNumber": 1, "dayNumber": 3}
-    first = progress.record_progress(gym.db, ana, plan.id, day)
-    again = progress.record_progress(gym.db, ana, plan.id, {**day, "completed": True})
+    first = progress.record_progress(gym.db, ana, plan.id, day).day
+    again = progress.record_progress(gym.db, ana, plan.id, {**day, "completed": True}).day
     assert first.completed and again.completed and again.completed_at == first.completed_at
     assert gym.db.exec(select(func.count()).select_from(WorkoutProgress)).one() == 1
-    undone = progress.record_progress(gym.db, ana, plan.id, {**day, "completed": False})
+    undone = progress.record_progress(gym.db, ana, plan.id, {**day, "completed": False}).day
     assert (undone.completed, undone.completed_at) == (False, None)
     assert gym.db.exec(select(func.count()).select_from(WorkoutProgress)).one() == 1
 
@@ -34,7 +34,7 @@ def test_what_was_done_of_each_exercise_is_kept_until_it_is_sent_again(gym: Gym)
     ana = gym.login_of(gym.ana)
     day = {"weekNumber": 2, "dayNumber": 1}
     logged = [{"exerciseIndex": 1, "actualSets": 3, "actualReps": 10, "loadKg": 22.5, "notes": "Felt easy"}]
-    record = progress.record_progress(gym.db, ana, plan.id, {**day, "exercises": logged})
+    record = progress.record_progress(gym.db, ana, plan.id, {**day, "exercises": logged}).day
     assert record.exercises == [
         {
             "exerciseIndex": 1,
@@ -45,8 +45,10 @@ def test_what_was_done_of_each_exercise_is_kept_until_it_is_sent_again(gym: Gym)
             "notes": "Felt easy",
         }
     ]
-    assert progress.record_progress(gym.db, ana, plan.id, day).exercises == record.exercises  # a plain "done"
-    assert progress.record_progress(gym.db, ana, plan.id, {**day, "exercises": []}).exercises == []
+    assert (
+        progress.record_progress(gym.db, ana, plan.id, day).day.exercises == record.exercises
+    )  # a plain "done"
+    assert progress.record_progress(gym.db, ana, plan.id, {**day, "exercises": []}).day.exercises == []
     detail = service.get_plan(gym.db, gym.coach, plan.id)
     assert [(d.week_number, d.day_number, d.completed) for d in detail.progress] == [(2, 1, True)]
 
@@ -81,7 +83,9 @@ def test_a_day_or_exercise_the_plan_does_not_have_is_refused_by_name(gym: Gym) -
 def test_the_member_and_the_staff_who_see_them_record_progress_no_one_else(gym: Gym) -> None:
     plan = gym.plan(gym.ana)
     for who, day in ((gym.login_of(gym.ana), 1), (gym.coach, 3), (gym.admin, 5)):
-        assert progress.record_progress(gym.db, who, plan.id, {"weekNumber": 1, "dayNumber": day}).completed
+        assert progress.record_progress(
+            gym.db, who, plan.id, {"weekNumber": 1, "dayNumber": day}
+        ).day.completed
     for stranger in (gym.other_coach, gym.login_of(gym.bo)):
         with pytest.raises(NotFound):
             progress.record_progress(gym.db, stranger, plan.id, {"weekNumber": 2, "dayNumber": 1})

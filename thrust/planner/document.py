@@ -16,7 +16,6 @@ read as 60). `exerciseId` names a catalog exercise; the name is kept beside it, 
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -482,34 +481,3 @@ def find_day(plan_data: dict[str, Any], week_number: int, day_number: int) -> di
                 if isinstance(day, dict) and day.get("dayNumber") == day_number:
                     return day
     return None
-
-
-# -- the document's JSON Schema, for the OpenAPI document --------------------------------------------------
-
-
-def _inline(node: Any, definitions: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        reference = node.get("$ref")
-        if isinstance(reference, str) and reference.startswith("#/$defs/"):
-            return _inline(copy.deepcopy(definitions[reference.removeprefix("#/$defs/")]), definitions)
-        return {key: _inline(value, definitions) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_inline(value, definitions) for value in node]
-    return node
-
-
-def _document_schema() -> dict[str, Any]:
-    """PlanDocument's JSON Schema with its parts written in place (one self-contained schema that any
-    body can embed, whatever components the OpenAPI document has)."""
-    schema = PlanDocument.model_json_schema(by_alias=True)
-    definitions = schema.pop("$defs", {})
-    inlined: dict[str, Any] = _inline(schema, definitions)
-    inlined["description"] = (
-        "The seed's plan JSON. Rules stated in words: weeks are numbered 1, 2, ... in order; a day "
-        "number appears once in its week; a rep range goes from low to high, each 1-100; rest as text "
-        "at most 600 seconds."
-    )
-    return inlined
-
-
-PLAN_DOCUMENT_SCHEMA = _document_schema()

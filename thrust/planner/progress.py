@@ -17,6 +17,7 @@ from thrust.auth.rbac import Actor
 from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.core.types import utcnow
 from thrust.core.validation import FieldReader
+from thrust.gym import clock
 from thrust.models import WorkoutPlan, WorkoutProgress, table_of
 from thrust.planner.access import require_progress_rights, visible_plan
 from thrust.planner.document import (
@@ -71,12 +72,20 @@ class Completion:
         return round(100 * self.completed_due_days / self.due_days)
 
 
+@dataclass(frozen=True)
+class DayRecorded:
+    """A day's record as it now stands, and the plan's completion with it."""
+
+    day: DayProgress
+    completion: Completion
+
+
 # -- recording a day ----------------------------------------------------------------------------------
 
 
 def record_progress(
     session: Session, actor: Actor, plan_id: uuid.UUID, data: Mapping[str, Any]
-) -> DayProgress:
+) -> DayRecorded:
     """Record a plan day as done (or not) with what was done of its exercises; the same call twice
     leaves one record (an upsert on plan, week and day). Exercises left out keep those already recorded;
     sent (even empty), they replace them. The member themself, or staff who edit their plans."""
@@ -105,7 +114,9 @@ def record_progress(
     exercises = None if logged is None else _with_names(logged, day.get("exercises") or [], week, day_number)
     done = True if completed is None else completed
     _upsert(session, plan.id, week, day_number, done, exercises)
-    return _day(session, plan.id, week, day_number)
+    return DayRecorded(
+        _day(session, plan.id, week, day_number), completion(session, plan, today=clock.today(session))
+    )
 
 
 def _with_names(logged: list[Any], planned: list[Any], week: int, day: int) -> list[dict[str, Any]]:

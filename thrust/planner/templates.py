@@ -25,7 +25,7 @@ from thrust.models import User, WorkoutPlan, WorkoutPlanTemplate
 from thrust.planner.access import visible_member
 from thrust.planner.capabilities import BUILD_PLANS, EDIT_ANY_TEMPLATE, USE_TEMPLATES
 from thrust.planner.document import stored
-from thrust.planner.fields import read_document, read_title
+from thrust.planner.fields import MAX_TITLE, read_document, read_title
 from thrust.planner.service import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, new_plan
 from thrust.planner.versioning import check_version, read_version, save_versioned
 
@@ -187,7 +187,7 @@ def assign_template(
     template = _load(session, actor, template_id)
     reader = FieldReader(data)
     member_id = reader.identifier("memberId", "Member", required=True)
-    title = read_title(reader, required=False)
+    title = reader.text("title", "Title", max_length=MAX_TITLE)  # none or blank: the template's
     starts_on = reader.day("startsOn", "Start date")
     active = reader.flag("isActive", "Active")
     reader.raise_if_problems()
