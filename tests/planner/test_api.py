@@ -187,6 +187,7 @@ def test_the_routes_are_documented_with_the_plans_schema_and_their_errors(client
     document = client.get("/api/v1/openapi.json").json()
     paths = document["paths"]
     assert set(paths[PLANS]) == {"get", "post"}
+    assert "404" in paths[PLANS]["post"]["responses"]  # a member the caller may not see
     assert set(paths[PLANS + "/{plan_id}"]) == {"get", "patch", "delete"}
     assert set(paths[PLANS + "/{plan_id}/progress"]) == {"post"}
     assert set(paths[TEMPLATES + "/{template_id}/assign"]) == {"post"}

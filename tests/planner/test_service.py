@@ -15,6 +15,7 @@ from thrust.core.errors import Conflict, NotFound, PermissionDenied, Unauthorize
 from thrust.members import service as members
 from thrust.models import WorkoutPlan, WorkoutProgress
 from thrust.planner import progress, service
+from thrust.planner.versioning import VERSION_REQUIRED
 
 
 def titles(page: service.PlanPage) -> list[str]:
@@ -123,9 +124,12 @@ def test_a_save_from_an_older_version_is_refused_and_changes_nothing(gym: Gym) -
     gym.db.expire_all()
     detail = service.get_plan(gym.db, gym.admin, plan.id)
     assert (detail.summary.title, detail.summary.version, len(detail.plan_data["weeks"])) == ("Mine", 2, 1)
-    with pytest.raises(ValidationFailed) as refused_without:
-        service.update_plan(gym.db, gym.admin, plan.id, {"title": "No version"})
-    assert [p.field for p in refused_without.value.details] == ["version"]
+    for without in ({"title": "No version"}, {"title": "Null version", "version": None}):
+        with pytest.raises(ValidationFailed) as refused_without:
+            service.update_plan(gym.db, gym.admin, plan.id, without)
+        assert [(p.field, p.message) for p in refused_without.value.details] == [
+            ("version", VERSION_REQUIRED)
+        ]
     service.update_plan(gym.db, gym.admin, plan.id, {"version": 2, "title": "Admin's", "startsOn": None})
     gym.db.expire_all()
     assert service.get_plan(gym.db, gym.admin, plan.id).summary.version == 3

@@ -110,7 +110,7 @@ def list_plans(
     status_code=201,
     response_model=Data[PlanOut],
     summary="Create a workout plan",
-    responses=errors(409),
+    responses=errors(404, 409),
 )
 def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """A plan for a member the caller may see (ADMIN, TRAINER for assigned members)."""

@@ -32,8 +32,8 @@ def stale(kind: str) -> str:
 def read_version(reader: FieldReader) -> int | None:
     """The version the change started from: required with any versioned field, checked whenever sent."""
     version = reader.integer("version", "Version", minimum=1, maximum=MAX_VERSION)
-    if version is None and "version" not in reader.data and any(f in reader.data for f in VERSIONED_FIELDS):
-        reader.fail("version", VERSION_REQUIRED)
+    if version is None and any(field in reader.data for field in VERSIONED_FIELDS):
+        reader.fail("version", VERSION_REQUIRED)  # unless the version sent was refused already
     return version
 
 
