@@ -22,6 +22,7 @@ from thrust.models import (
     ReminderOptOut,
     User,
     WorkoutPlan,
+    WorkoutPlanTemplate,
     WorkoutProgress,
 )
 from thrust.system.copying import typed_tables
@@ -31,7 +32,8 @@ T0 = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
 
 def add_gym(engine: Engine, *, members: int = 3, tag: str = "") -> None:
     """Staff, `members` members with visits (one still inside), a session, a plan with progress, an AI
-    log, and (when the schema has them) a job run, a reminder, an opt-out and a custom exercise."""
+    log, and (when the schema has them) a job run, a reminder, an opt-out, a custom exercise and a plan
+    template."""
     with engine.begin() as connection:
         add_gym_rows(connection, members=members, tag=tag)
 
@@ -159,6 +161,18 @@ def add_gym_rows(connection: Connection, *, members: int = 3, tag: str = "") -> 
                 {"exercise_id": exercise, "muscle": "glutes", "is_primary": False},
                 {"exercise_id": exercise, "muscle": "calves", "is_primary": False},
             ],
+        )
+    if "workout_plan_templates" in tables:
+        connection.execute(
+            insert(WorkoutPlanTemplate.__table__).values(
+                id=uuid.uuid4(),
+                created_by=trainer,
+                title=f"Full body, 3 days{tag}",
+                plan_data={"weeks": [{"weekNumber": 1, "days": []}], "planSummary": "Grundübungen ✓"},
+                version=3,
+                created_at=T0,
+                updated_at=T0,
+            )
         )
 
 

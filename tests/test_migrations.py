@@ -18,7 +18,7 @@ from tests.conftest import ENGINES, alembic_config, downgrade, migrate
 from tests.gym_rows import add_gym
 from thrust.core.db import schema_filter
 from thrust.core.text import exercise_search_text
-from thrust.models import CheckIn, Exercise, ExerciseMuscle, Member, User
+from thrust.models import CheckIn, Exercise, ExerciseMuscle, Member, User, WorkoutPlan, WorkoutProgress
 from thrust.planner.catalog_file import catalog_id, load_catalog, read_catalog
 
 TABLES = {
@@ -29,6 +29,7 @@ TABLES = {
     "check_ins",
     "workout_plans",
     "workout_progress",
+    "workout_plan_templates",
     "ai_usage_logs",
     "exercises",
     "exercise_muscles",
@@ -307,6 +308,67 @@ def test_the_database_keeps_custom_exercise_names_apart_and_catalog_ids_unique(e
                 .values(source_id="Landmine_Press")  # still marked custom
             )
         transaction.rollback()
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_a_member_with_several_active_plans_before_0012_keeps_the_newest_active(fresh_engine: Engine) -> None:
+    """0012 allows one active plan per member: older active plans are deactivated (not deleted), every
+    plan starts at version 1, and the database then refuses a second active plan. Undoing it keeps
+    every plan and its progress."""
+    migrate(fresh_engine, "0011")
+    plans = table("workout_plans")
+    with fresh_engine.begin() as connection:
+        ana, bo = _insert_member(connection), _insert_member(connection)
+        author = connection.execute(
+            select(Member.__table__.c.user_id).where(Member.__table__.c.id == ana)
+        ).scalar()
+        t0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
+        rows = {
+            "ana old": (ana, t0, True),
+            "ana newest": (ana, t0 + timedelta(days=9), True),
+            "ana middle": (ana, t0 + timedelta(days=3), True),
+            "ana draft": (ana, t0 + timedelta(days=20), False),
+            "bo only": (bo, t0, True),
+        }
+        ids = {}
+        for title, (member, created, active) in rows.items():
+            ids[title] = uuid.uuid4()
+            connection.execute(
+                insert(WorkoutPlan.__table__).values(
+                    id=ids[title],
+                    member_id=member,
+                    created_by=author,
+                    title=title,
+                    plan_data={"weeks": []},
+                    is_active=active,
+                    created_at=created,
+                    updated_at=created,
+                )
+            )
+        connection.execute(
+            insert(WorkoutProgress.__table__).values(
+                id=uuid.uuid4(), plan_id=ids["ana old"], week_number=1, day_number=1, completed=True
+            )
+        )
+    migrate(fresh_engine)
+    columns = WorkoutPlan.__table__.c
+    with fresh_engine.connect() as connection:
+        active = connection.execute(select(columns.title).where(columns.is_active).order_by(columns.title))
+        assert active.scalars().all() == ["ana newest", "bo only"]
+        assert set(connection.execute(select(columns.version)).scalars()) == {1}
+        assert connection.execute(select(func.count()).select_from(plans)).scalar() == len(rows)
+    with fresh_engine.connect() as connection, connection.begin() as transaction:
+        with pytest.raises(IntegrityError), connection.begin_nested():
+            connection.execute(
+                WorkoutPlan.__table__.update().where(columns.id == ids["ana draft"]).values(is_active=True)
+            )
+        transaction.rollback()
+    downgrade(fresh_engine, "0011")
+    assert "version" not in {column["name"] for column in inspect(fresh_engine).get_columns("workout_plans")}
+    with fresh_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(plans)).scalar() == len(rows)
+        progress = select(func.count()).select_from(table("workout_progress"))
+        assert connection.execute(progress).scalar() == 1
 
 
 def _revisions() -> list[str]:

@@ -13,6 +13,7 @@ from thrust.checkins.api import router as checkins_router
 from thrust.core.http import create_api
 from thrust.gym.api import router as gym_router
 from thrust.members.api import router as members_router
+from thrust.planner.api import router as planner_router
 from thrust.planner.catalog_api import router as exercises_router
 from thrust.reminders.api import public as reminders_public_router
 from thrust.reminders.api import router as reminders_router
@@ -29,6 +30,7 @@ API_ROUTERS: list[APIRouter] = [
     members_router,
     checkins_router,
     exercises_router,
+    planner_router,
     occupancy_history_router,
     analytics_router,
     analytics_public_router,

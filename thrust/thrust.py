@@ -28,6 +28,7 @@ from thrust.core.reflex_compat import check_reflex_version
 from thrust.core.security_headers import FrameAncestors, SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
+from thrust.planner.api import BODY_LIMITS as PLAN_BODY_LIMITS
 from thrust.system.runtime import (
     count_sockets,
     report_backend_exception,
@@ -59,7 +60,7 @@ def http_layers(app: ASGIApp) -> ASGIApp:
     a 404 while the gym keeps how busy it is to itself."""
     settings = get_settings()
     return SecurityHeaders(
-        BodyLimit(SocketCredentials(BusyDoor(app)), limits=IMPORT_BODY_LIMITS),
+        BodyLimit(SocketCredentials(BusyDoor(app)), limits={**IMPORT_BODY_LIMITS, **PLAN_BODY_LIMITS}),
         public_url=settings.public_url,
         api_prefix=API_PREFIX,
         frame_ancestors=FRAME_ANCESTORS,

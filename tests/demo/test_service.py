@@ -31,6 +31,7 @@ from thrust.models import (
     VisitMixSlot,
     VisitRhythm,
     WorkoutPlan,
+    WorkoutPlanTemplate,
     WorkoutProgress,
 )
 
@@ -107,6 +108,8 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     _session_of(db, db.get(User, demo_member.user_id))
     _session_of(db, db.get(User, kept.user_id))
     _plan(db, demo_member, coach)
+    template = WorkoutPlanTemplate(created_by=coach.id, title="Coach's library", plan_data={"weeks": []})
+    db.add(template)
     db.add(MembershipReminder(member_id=demo_member.id, membership_end=demo_member.membership_end, stage=7,
                               status="sent", days_left=7))  # fmt: skip
     db.add(ReminderOptOut(member_id=demo_member.id))
@@ -134,6 +137,7 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     plan = db.exec(select(WorkoutPlan)).one()
     assert plan.id == kept_plan.id and plan.created_by == admin.user_id
     assert _count(db, WorkoutProgress) == 1
+    assert db.get(WorkoutPlanTemplate, template.id).created_by == admin.user_id  # the library keeps it
     assert _count(db, MembershipReminder) == _count(db, ReminderOptOut) == 0
     assert [s.user_id for s in db.exec(select(AuthSession)).all()] == [kept.user_id]
     assert db.get(GymSettings, 1).max_capacity == capacity

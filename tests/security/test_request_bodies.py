@@ -28,6 +28,7 @@ from thrust.auth.connections import UPLOAD_BUSY_MESSAGE
 from thrust.core.body_limit import DEFAULT_BODY_LIMIT
 from thrust.members.csv_import import MAX_IMPORT_BODY
 from thrust.members.import_state import ImportState
+from thrust.planner.api import PLAN_BODY_LIMIT
 
 MB = 1 << 20
 GB = 1 << 30
@@ -123,6 +124,9 @@ def test_an_oversized_body_is_refused_before_any_sign_in_work(
         ("POST", "/api/v1/members", DEFAULT_BODY_LIMIT),
         ("PATCH", f"/api/v1/members/{uuid.uuid4()}", DEFAULT_BODY_LIMIT),
         ("POST", "/api/v1/check-ins", DEFAULT_BODY_LIMIT),
+        ("POST", "/api/v1/workout-plans", PLAN_BODY_LIMIT),  # a plan's document: bigger than the rest
+        ("PATCH", f"/api/v1/workout-plans/{uuid.uuid4()}", PLAN_BODY_LIMIT),
+        ("POST", f"/api/v1/workout-plan-templates/{uuid.uuid4()}/assign", PLAN_BODY_LIMIT),
         ("POST", IMPORT, MAX_IMPORT_BODY),
         ("POST", PREVIEW, MAX_IMPORT_BODY),
         ("POST", UPLOAD, MAX_IMPORT_BODY),

@@ -49,15 +49,26 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    """Refuse request bodies over their route's limit: `limits` maps exact paths, the rest get `default`."""
+    """Refuse request bodies over their route's limit: `limits` maps exact paths, or a path and everything
+    under it when it ends with "/*" ("/api/v1/workout-plans/*"); the rest get `default`."""
 
     def __init__(self, app: ASGIApp, *, limits: Mapping[str, int], default: int = DEFAULT_BODY_LIMIT) -> None:
         self.app = app
-        self.limits = {path.rstrip("/") or "/": limit for path, limit in limits.items()}
+        exact = {path: limit for path, limit in limits.items() if not path.endswith("/*")}
+        self.limits = {path.rstrip("/") or "/": limit for path, limit in exact.items()}
+        self.subtrees = {
+            path.removesuffix("/*"): limit for path, limit in limits.items() if path.endswith("/*")
+        }
         self.default = default
 
     def limit_for(self, path: str) -> int:
-        return self.limits.get(path.rstrip("/") or "/", self.default)
+        path = path.rstrip("/") or "/"
+        if path in self.limits:
+            return self.limits[path]
+        for root, limit in self.subtrees.items():
+            if path == root or path.startswith(root + "/"):
+                return limit
+        return self.default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -33,6 +33,7 @@ from thrust.models import (
     Role,
     User,
     WorkoutPlan,
+    WorkoutPlanTemplate,
     WorkoutProgress,
     table_of,
 )
@@ -152,7 +153,8 @@ def remove_demo_data(session: Session, actor: Actor) -> DemoImpact:
 
     Stays: every admin, members added since (those assigned to a demo trainer keep no trainer), their
     visits (even ones a demo trainer checked in), and the gym's settings. Plans a demo trainer wrote
-    for a member who stays pass to the admin removing them (a plan needs an author).
+    for a member who stays, and their plan templates, pass to the admin removing them (a plan needs an
+    author).
     """
     require(actor, Permission.DEMO_DATA_REMOVE)
     demo_users, demo_members = _demo_user_ids(), _demo_member_ids()
@@ -161,6 +163,11 @@ def remove_demo_data(session: Session, actor: Actor) -> DemoImpact:
     session.execute(
         sa.update(WorkoutPlan)
         .where(col(WorkoutPlan.created_by).in_(demo_users), col(WorkoutPlan.member_id).not_in(demo_members))
+        .values(created_by=actor.user_id)
+    )
+    session.execute(  # the gym's template library keeps their templates, under the same admin
+        sa.update(WorkoutPlanTemplate)
+        .where(col(WorkoutPlanTemplate.created_by).in_(demo_users))
         .values(created_by=actor.user_id)
     )
     unassigned = rows_changed(

@@ -27,7 +27,8 @@ from thrust.members.capabilities import (
 )
 from thrust.members.contact import sync_contact
 from thrust.members.search import membership_cue, visible_to
-from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User, WorkoutPlan
+from thrust.models import CheckIn, Member, MembershipTier, MemberStatus, Role, User
+from thrust.planner.service import count_member_plans
 
 GENDERS = ("male", "female", "other")
 OLDEST_AGE, YOUNGEST_AGE = 110, 5
@@ -393,10 +394,7 @@ def deletion_impact(session: Session, actor: Actor, member_id: uuid.UUID) -> Del
     visits = session.exec(
         select(sa.func.count()).select_from(CheckIn).where(CheckIn.member_id == member.id)
     ).one()
-    plans = session.exec(
-        select(sa.func.count()).select_from(WorkoutPlan).where(WorkoutPlan.member_id == member.id)
-    ).one()
-    return DeletionImpact(visits=int(visits), workout_plans=int(plans))
+    return DeletionImpact(visits=int(visits), workout_plans=count_member_plans(session, member.id))
 
 
 def delete_member(session: Session, actor: Actor, member_id: uuid.UUID) -> None:

@@ -1,0 +1,258 @@
+"""Workout plan routes: list, create, read, change, delete, progress and copy a week; plan templates and
+their assignment to a member."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.responses import Response
+
+from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.core.http import API_PREFIX, errors
+from thrust.core.schemas import Data
+from thrust.members.schemas import Pagination
+from thrust.planner import progress, service, templates
+from thrust.planner.schemas import (
+    AssignIn,
+    CompletionOut,
+    CopyWeekIn,
+    DayProgressOut,
+    LoggedExerciseOut,
+    PlanCreate,
+    PlanListOut,
+    PlanOut,
+    PlanSummaryOut,
+    PlanUpdate,
+    ProgressIn,
+    ProgressOut,
+    TemplateCreate,
+    TemplateListOut,
+    TemplateOut,
+    TemplateSummaryOut,
+    TemplateUpdate,
+    WeekCompletionOut,
+)
+
+router = authenticated_router(tags=["workout plans"])
+
+# A plan's document is bigger than other JSON bodies: 4 weeks of 7 days of 20 exercises with their
+# notes in full is about 0.4 MB (the default limit is 64 KB). Read by the body-limit layer (thrust.py).
+PLAN_BODY_LIMIT = 1024 * 1024
+BODY_LIMITS = {
+    f"{API_PREFIX}/workout-plans/*": PLAN_BODY_LIMIT,
+    f"{API_PREFIX}/workout-plan-templates/*": PLAN_BODY_LIMIT,
+}
+
+QueryPage = Annotated[int, Query(ge=1, le=service.MAX_PAGE)]
+QueryLimit = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
+
+
+def _completion(figures: progress.Completion) -> CompletionOut:
+    return CompletionOut(
+        weeks=[WeekCompletionOut.model_validate(week) for week in figures.weeks],
+        planned_days=figures.planned_days,
+        completed_days=figures.completed_days,
+        percent=figures.percent,
+        due_days=figures.due_days,
+        completed_due_days=figures.completed_due_days,
+        adherence_percent=figures.adherence_percent,
+    )
+
+
+def _day(day: progress.DayProgress) -> DayProgressOut:
+    return DayProgressOut(
+        week_number=day.week_number,
+        day_number=day.day_number,
+        completed=day.completed,
+        completed_at=day.completed_at,
+        exercises=[LoggedExerciseOut.model_validate(entry) for entry in day.exercises],
+    )
+
+
+def _plan(detail: service.PlanDetail) -> PlanOut:
+    return PlanOut(
+        **PlanSummaryOut.model_validate(detail.summary).model_dump(),
+        plan_data=detail.plan_data,
+        input_params=detail.input_params,
+        progress=[_day(day) for day in detail.progress],
+        completion=_completion(detail.completion),
+        allowed_actions=detail.allowed_actions,
+    )
+
+
+# -- plans ------------------------------------------------------------------------------------------------
+
+
+@router.get("/workout-plans", response_model=PlanListOut, summary="List workout plans")
+def list_plans(
+    actor: CurrentActor,
+    session: SessionDep,
+    member_id: Annotated[uuid.UUID | None, Query(alias="memberId")] = None,
+    active: Annotated[bool | None, Query(description="only active (true) or inactive (false) plans")] = None,
+    page: QueryPage = 1,
+    limit: QueryLimit = service.DEFAULT_PAGE_SIZE,
+) -> PlanListOut:
+    """Plans of the members the caller may see (ADMIN all, TRAINER assigned, MEMBER their own), active
+    first; without their documents."""
+    result = service.list_plans(session, actor, member_id=member_id, active=active, page=page, limit=limit)
+    return PlanListOut(
+        data=[PlanSummaryOut.model_validate(row) for row in result.rows],
+        pagination=Pagination(
+            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
+        ),
+    )
+
+
+@router.post(
+    "/workout-plans",
+    status_code=201,
+    response_model=Data[PlanOut],
+    summary="Create a workout plan",
+    responses=errors(404, 409),
+)
+def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
+    """A plan for a member the caller may see (ADMIN, TRAINER for assigned members)."""
+    plan = service.create_plan(session, actor, body.model_dump(by_alias=True))
+    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
+
+
+@router.get("/workout-plans/{plan_id:uuid}", response_model=Data[PlanOut], summary="Get a workout plan")
+def get_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
+    """The plan with its document, progress and completion: ADMIN any, TRAINER assigned members',
+    MEMBER their own."""
+    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+
+
+@router.patch(
+    "/workout-plans/{plan_id:uuid}",
+    response_model=Data[PlanOut],
+    summary="Update a workout plan",
+    responses=errors(409),
+)
+def update_plan(
+    plan_id: uuid.UUID, body: PlanUpdate, actor: CurrentActor, session: SessionDep
+) -> Data[PlanOut]:
+    """Change title, planData or startsOn (with the version you opened: 409 if someone saved since), or
+    isActive (activating deactivates the member's other active plan). ADMIN, TRAINER."""
+    service.update_plan(session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True))
+    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+
+
+@router.delete("/workout-plans/{plan_id:uuid}", status_code=204, summary="Delete a workout plan")
+def delete_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    """Delete the plan and its progress. ADMIN, TRAINER (assigned members)."""
+    service.delete_plan(session, actor, plan_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/workout-plans/{plan_id:uuid}/progress",
+    response_model=Data[ProgressOut],
+    summary="Record a day of the plan as done",
+)
+def record_progress(
+    plan_id: uuid.UUID, body: ProgressIn, actor: CurrentActor, session: SessionDep
+) -> Data[ProgressOut]:
+    """Idempotent per plan, week and day: the member themself, or staff who edit their plans."""
+    recorded = progress.record_progress(
+        session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True)
+    )
+    return Data(data=ProgressOut(day=_day(recorded.day), completion=_completion(recorded.completion)))
+
+
+@router.post(
+    "/workout-plans/{plan_id:uuid}/copy-week",
+    response_model=Data[PlanOut],
+    summary="Copy a week of the plan forward",
+    responses=errors(409),
+)
+def copy_week(
+    plan_id: uuid.UUID, body: CopyWeekIn, actor: CurrentActor, session: SessionDep
+) -> Data[PlanOut]:
+    """Week weekNumber copied over the week after it (or added as that week). ADMIN, TRAINER."""
+    service.copy_week(session, actor, plan_id, body.model_dump(by_alias=True))
+    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+
+
+# -- templates --------------------------------------------------------------------------------------------
+
+
+def _template(detail: templates.TemplateDetail) -> TemplateOut:
+    return TemplateOut(
+        **TemplateSummaryOut.model_validate(detail.summary).model_dump(),
+        plan_data=detail.plan_data,
+        allowed_actions=detail.allowed_actions,
+    )
+
+
+@router.get("/workout-plan-templates", response_model=TemplateListOut, summary="List plan templates")
+def list_templates(
+    actor: CurrentActor,
+    session: SessionDep,
+    page: QueryPage = 1,
+    limit: QueryLimit = service.DEFAULT_PAGE_SIZE,
+) -> TemplateListOut:
+    """The gym's templates, by title. ADMIN, TRAINER."""
+    result = templates.list_templates(session, actor, page=page, limit=limit)
+    return TemplateListOut(
+        data=[TemplateSummaryOut.model_validate(row) for row in result.rows],
+        pagination=Pagination(
+            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
+        ),
+    )
+
+
+@router.post(
+    "/workout-plan-templates", status_code=201, response_model=Data[TemplateOut], summary="Save a template"
+)
+def create_template(body: TemplateCreate, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
+    """A plan not tied to a member, to assign to many. ADMIN, TRAINER."""
+    template = templates.create_template(session, actor, body.model_dump(by_alias=True))
+    return Data(data=_template(templates.get_template(session, actor, template.id)))
+
+
+@router.get(
+    "/workout-plan-templates/{template_id:uuid}", response_model=Data[TemplateOut], summary="Get a template"
+)
+def get_template(template_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
+    """A template with its document. ADMIN, TRAINER."""
+    return Data(data=_template(templates.get_template(session, actor, template_id)))
+
+
+@router.patch(
+    "/workout-plan-templates/{template_id:uuid}",
+    response_model=Data[TemplateOut],
+    summary="Update a template",
+    responses=errors(409),
+)
+def update_template(
+    template_id: uuid.UUID, body: TemplateUpdate, actor: CurrentActor, session: SessionDep
+) -> Data[TemplateOut]:
+    """Change its title or planData with the version you opened (409 if stale): its author or ADMIN.
+    Plans assigned from it keep their own copy."""
+    templates.update_template(session, actor, template_id, body.model_dump(by_alias=True, exclude_unset=True))
+    return Data(data=_template(templates.get_template(session, actor, template_id)))
+
+
+@router.delete("/workout-plan-templates/{template_id:uuid}", status_code=204, summary="Delete a template")
+def delete_template(template_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Response:
+    """Delete it (plans assigned from it stay): its author or ADMIN."""
+    templates.delete_template(session, actor, template_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/workout-plan-templates/{template_id:uuid}/assign",
+    status_code=201,
+    response_model=Data[PlanOut],
+    summary="Assign a template to a member",
+    responses=errors(409),
+)
+def assign_template(
+    template_id: uuid.UUID, body: AssignIn, actor: CurrentActor, session: SessionDep
+) -> Data[PlanOut]:
+    """A plan for the member copied from the template (active by default). ADMIN, TRAINER (assigned)."""
+    plan = templates.assign_template(session, actor, template_id, body.model_dump(by_alias=True))
+    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
