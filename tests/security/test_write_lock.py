@@ -19,7 +19,7 @@ import pytest
 
 from tests.security.conftest import ADMIN_LOGIN, Cast
 from tests.security.support import GENERIC_ERROR, api_login
-from tests.security.test_api_matrix import schema_routes
+from tests.security.test_api_matrix import SMALL_PLAN, schema_routes
 from tests.server import AppServer, Server
 from tests.support.socket_client import ProbingClient, fresh_ip
 from thrust.core.settings import Settings
@@ -51,10 +51,26 @@ def write_lock_held(app_server: AppServer) -> Iterator[None]:
         assert time.monotonic() - started < HOLD_AT_MOST + PROMPT, "the scenario held the lock too long"
 
 
-def _concrete(path: str, member_id: str, server: Server) -> str:
-    """A route's path with its parameters filled in (member routes), and the unsubscribe page with a
-    token the server signed (its page reads the member it names)."""
+def _plan_ids(client: httpx.Client, headers: dict[str, str], member_id: str) -> dict[str, str]:
+    """A plan of the member and a template, written before the lock is taken: their GET routes read them."""
+    plan = {"title": "Write lock", "planData": SMALL_PLAN}
+    for_member = {**plan, "memberId": member_id}
+    made = {
+        "plan_id": client.post("/api/v1/workout-plans", json=for_member, headers=headers),
+        "template_id": client.post("/api/v1/workout-plan-templates", json=plan, headers=headers),
+    }
+    for response in made.values():
+        assert response.status_code == 201, response.text
+    return {name: response.json()["data"]["id"] for name, response in made.items()}
+
+
+def _concrete(path: str, member_id: str, server: Server, ids: dict[str, str]) -> str:
+    """A route's path with its parameters filled in (a catalog exercise, the plan and template of
+    `ids`, the member otherwise), and the unsubscribe page with a token the server signed (its page
+    reads the member it names)."""
     path = re.sub(r"\{exercise_id\}", EXERCISE, path)
+    for name, value in ids.items():
+        path = path.replace(f"{{{name}}}", value)
     path = re.sub(r"\{[^}]+\}", member_id, path)
     if path == UNSUBSCRIBE_PATH:
         server_settings = Settings(data_dir=server.data_dir)  # its key file
@@ -78,9 +94,11 @@ def test_every_get_route_answers_while_a_writer_holds_the_lock(app_server: AppSe
     assert len(gets) >= 8, gets
     headers = {**cast.admin.bearer, "X-Forwarded-For": fresh_ip()}
     slow: list[str] = []
+    with httpx.Client(base_url=app_server.url, timeout=60) as client:
+        ids = _plan_ids(client, headers, cast.victim.member_id)
     with write_lock_held(app_server), httpx.Client(base_url=app_server.url, timeout=60) as client:
         for path in gets:
-            url = _concrete(path, cast.victim.member_id, app_server)
+            url = _concrete(path, cast.victim.member_id, app_server, ids)
             started = time.perf_counter()
             response = client.get(url, headers=headers)
             took = time.perf_counter() - started
@@ -101,8 +119,9 @@ def test_every_get_route_answers_in_a_read_only_transaction_on_postgresql(redis_
         listed = client.get("/api/v1/members", headers=headers)
         assert listed.status_code == 200, listed.text
         member_id = listed.json()["data"][0]["id"]
+        ids = _plan_ids(client, headers, member_id)
         answers = {
-            path: client.get(_concrete(path, member_id, redis_cluster), headers=headers)
+            path: client.get(_concrete(path, member_id, redis_cluster, ids), headers=headers)
             for method, path in schema_routes(redis_cluster.url)
             if method == "GET"
         }
