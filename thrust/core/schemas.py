@@ -19,6 +19,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from thrust.core.paging import page_count
 from thrust.core.validation import (
     EMAIL_MESSAGE,
     NOT_BLANK_PATTERN,
@@ -84,7 +85,7 @@ class Pagination(ApiModel):
     @classmethod
     def of(cls, total: int, page: int, limit: int) -> Pagination:
         """The pagination of page `page` of `total` rows, `limit` a page (at least one page, even empty)."""
-        return cls(total=total, page=page, limit=limit, total_pages=max(1, -(-total // limit)))
+        return cls(total=total, page=page, limit=limit, total_pages=page_count(total, limit))
 
 
 # -- the error body ---------------------------------------------------------------------------------

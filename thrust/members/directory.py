@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, require
+from thrust.core.paging import page_count
 from thrust.gym import clock
 from thrust.gym.service import GYM_ID
 from thrust.members.capabilities import (
@@ -60,7 +61,7 @@ class MemberPage:
 
     @property
     def total_pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
+        return page_count(self.total, self.limit)
 
 
 def _today_in(session: Session, timezone: str | None) -> date:

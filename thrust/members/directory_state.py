@@ -27,6 +27,7 @@ from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError, ValidationFailed
+from thrust.core.paging import page_count
 from thrust.core.types import utcnow
 from thrust.gym.clock import gym_clock
 from thrust.members import bulk, directory, search
@@ -119,7 +120,7 @@ class MembersState(rx.State):
 
     @rx.var
     def total_pages(self) -> int:
-        return max(1, -(-self.total // max(1, self.limit)))
+        return page_count(self.total, self.limit)
 
     @rx.var
     def range_label(self) -> str:
@@ -138,7 +139,7 @@ class MembersState(rx.State):
     @rx.var
     def page_label(self) -> str:
         if self.total_exact:
-            return f"Page {self.page:,} of {max(1, -(-self.total // max(1, self.limit))):,}"
+            return f"Page {self.page:,} of {page_count(self.total, self.limit):,}"
         return f"Page {self.page:,}"
 
     @rx.var

@@ -18,6 +18,7 @@ from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import NotFound
+from thrust.core.paging import page_count
 from thrust.core.reflex_compat import call_handler
 from thrust.core.text import initials
 from thrust.core.types import utcnow
@@ -145,7 +146,7 @@ class MemberProfileState(rx.State):
 
     @rx.var
     def visits_pages(self) -> int:
-        return max(1, -(-self.visits_total // service.VISITS_PAGE_SIZE))
+        return page_count(self.visits_total, service.VISITS_PAGE_SIZE)
 
     @rx.var
     def visits_label(self) -> str:

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, require
 from thrust.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from thrust.core.paging import page_count
 from thrust.core.text import exercise_search_text, words
 from thrust.core.validation import MAX_TEXT, UNSTORABLE_TEXT, FieldReader, is_storable
 from thrust.models import Exercise, ExerciseMuscle, table_of
@@ -108,7 +109,7 @@ class ExercisePage:
 
     @property
     def total_pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
+        return page_count(self.total, self.limit)
 
 
 def vocabularies() -> Vocabularies:

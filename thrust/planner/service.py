@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, require
+from thrust.core.paging import Page
 from thrust.core.validation import FieldReader
 from thrust.gym import clock
 from thrust.members.search import visible_to
@@ -48,16 +49,7 @@ class PlanSummary:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class PlanPage:
-    rows: list[PlanSummary]
-    total: int
-    page: int
-    limit: int
-
-    @property
-    def total_pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
+PlanPage = Page[PlanSummary]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, allowed, require
 from thrust.core.errors import NotFound, PermissionDenied
+from thrust.core.paging import Page
 from thrust.core.validation import FieldReader
 from thrust.models import User, WorkoutPlan, WorkoutPlanTemplate
 from thrust.planner.access import visible_member
@@ -44,16 +45,7 @@ class TemplateSummary:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class TemplatePage:
-    rows: list[TemplateSummary]
-    total: int
-    page: int
-    limit: int
-
-    @property
-    def total_pages(self) -> int:
-        return max(1, -(-self.total // self.limit))
+TemplatePage = Page[TemplateSummary]
 
 
 @dataclass(frozen=True)
