@@ -15,6 +15,8 @@ from thrust.core.errors import Conflict, NotFound, PermissionDenied, Unauthorize
 from thrust.members import service as members
 from thrust.models import WorkoutPlan, WorkoutProgress
 from thrust.planner import progress, service
+from thrust.planner.catalog_file import catalog_id
+from thrust.planner.fields import NOT_IN_CATALOG
 from thrust.planner.versioning import VERSION_REQUIRED
 
 
@@ -80,6 +82,24 @@ def test_creating_checks_every_field_and_names_the_plans_problems_by_path(gym: G
         service.create_plan(gym.db, gym.admin, {"memberId": str(gym.ana.id), "title": "No plan"})
     assert [p.field for p in refused.value.details] == ["planData"]
     assert gym.db.exec(select(func.count()).select_from(WorkoutPlan)).one() == 0
+
+
+def test_an_exercise_the_catalog_does_not_have_is_refused_by_its_path(gym: Gym) -> None:
+    data = plan_document(weeks=1)
+    exercises = data["weeks"][0]["days"][1]["exercises"]
+    exercises[0]["exerciseId"] = str(catalog_id("Barbell_Full_Squat"))  # shipped in every database
+    exercises[1]["exerciseId"] = str(uuid.uuid4())
+    body = {"memberId": str(gym.ana.id), "title": "T", "planData": data}
+    with pytest.raises(ValidationFailed) as refused:
+        service.create_plan(gym.db, gym.admin, body)
+    assert {p.field: p.message for p in refused.value.details} == {
+        "planData.weeks[0].days[1].exercises[1].exerciseId": NOT_IN_CATALOG
+    }
+    assert gym.db.exec(select(func.count()).select_from(WorkoutPlan)).one() == 0
+    del exercises[1]["exerciseId"]
+    made = service.create_plan(gym.db, gym.admin, body)
+    named = made.plan_data["weeks"][0]["days"][1]["exercises"][0]["exerciseId"]
+    assert named == str(catalog_id("Barbell_Full_Squat"))
 
 
 def test_one_active_plan_per_member(gym: Gym) -> None:

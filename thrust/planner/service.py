@@ -207,7 +207,7 @@ def create_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> Work
     title = read_title(reader, required=True)
     starts_on = reader.day("startsOn", "Start date")
     active = reader.flag("isActive", "Active")
-    document = read_document(reader, required=True)
+    document = read_document(reader, session, required=True)
     reader.raise_if_problems()
     assert member_id is not None and title is not None and document is not None
     member = visible_member(session, actor, member_id)
@@ -230,7 +230,7 @@ def update_plan(session: Session, actor: Actor, plan_id: uuid.UUID, data: Mappin
     reader = FieldReader(data)
     version = read_version(reader)
     title = read_title(reader, required=False)
-    document = read_document(reader, required=False)
+    document = read_document(reader, session, required=False)
     starts_on = reader.day("startsOn", "Start date")
     active = reader.flag("isActive", "Active")
     if "isActive" in data and data["isActive"] is None:

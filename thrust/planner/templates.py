@@ -131,7 +131,7 @@ def create_template(session: Session, actor: Actor, data: Mapping[str, Any]) -> 
     require(actor, *BUILD_PLANS)
     reader = FieldReader(data)
     title = read_title(reader, required=True)
-    document = read_document(reader, required=True)
+    document = read_document(reader, session, required=True)
     reader.raise_if_problems()
     assert title is not None and document is not None
     template = WorkoutPlanTemplate(created_by=actor.user_id, title=title, plan_data=stored(document))
@@ -149,7 +149,7 @@ def update_template(
     reader = FieldReader(data)
     version = read_version(reader)
     title = read_title(reader, required=False)
-    document = read_document(reader, required=False)
+    document = read_document(reader, session, required=False)
     reader.raise_if_problems()
     check_version("template", template.version, version)
     changes: dict[str, Any] = {}
