@@ -23,15 +23,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import throwaway_postgres  # noqa: E402
+from bench.seed import _migrate  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
 from thrust.core.db import READ, UNIT_OPTION, build_engine  # noqa: E402
 from thrust.models import Exercise, Role, User  # noqa: E402
@@ -39,7 +38,6 @@ from thrust.planner import catalog  # noqa: E402
 from thrust.planner.catalog_schemas import ExerciseOut  # noqa: E402
 from thrust.planner.vocabulary import Category, Equipment, Level, Muscle  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SEARCH_P95_MS = 10.0
 
 # What the picker sends: a name typed a letter at a time, common words (with accents and capitals, as
@@ -64,23 +62,6 @@ SEARCHES += [
 
 
 @contextmanager
-def pg_database(keep: bool) -> Iterator[str]:
-    name = f"thrust_bench_catalog_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        if keep:
-            print(f"  kept {name}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def sqlite_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="thrust_bench_catalog_") as folder:
         yield f"sqlite:///{folder}/bench.db"
@@ -88,13 +69,8 @@ def sqlite_database() -> Iterator[str]:
 
 def prepare(url: str, custom: int) -> tuple[Engine, Actor]:
     """Migrate (the catalog arrives with 0011), add a trainer and `custom` exercises of the gym's own."""
+    _migrate(url)
     engine = build_engine(url)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
     with Session(engine, expire_on_commit=False) as session:
         trainer = User(email="coach@example.com", password_hash="!", role=Role.TRAINER, full_name="Coach")
         session.add(trainer)
@@ -208,7 +184,7 @@ def main() -> int:
     load = os.getloadavg()
     print(f"machine load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {len(SEARCHES)} searches x 3 a round")
     if not args.skip_pg:
-        with pg_database(args.keep) as url:
+        with throwaway_postgres("thrust_bench_catalog", keep=args.keep) as url:
             engine, actor = prepare(url, args.custom)
             print(f"PostgreSQL: 873 catalog + {args.custom} custom exercises")
             ok &= report(engine, actor, args.rounds, SEARCH_P95_MS)

@@ -69,16 +69,23 @@ def list_visits(
     return [(visit, name) for visit, name in rows], total
 
 
-# -- one's own visits --------------------------------------------------------------------------------------
+# -- a member's visits, as their profile and their own dashboard list them ----------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class OwnVisit:
+class Visit:
     id: uuid.UUID
     check_in_time: datetime
     check_out_time: datetime | None  # None: still inside
     minutes: int | None  # None while still inside
     automatic: bool  # closed by the auto check-out job, not at the desk
+
+
+def visit_of(row: CheckIn) -> Visit:
+    """A visit row as a list shows it: its length in whole minutes once it is over."""
+    out = row.check_out_time
+    minutes = None if out is None else int((out - row.check_in_time).total_seconds() // 60)
+    return Visit(row.id, row.check_in_time, out, minutes, row.auto_checked_out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ class MonthOfVisits:
     last: date  # its last day
     count: int
     minutes: int  # the finished visits' time, in whole minutes
-    visits: list[OwnVisit]  # at most MONTH_VISITS_LIMIT
+    visits: list[Visit]  # at most MONTH_VISITS_LIMIT
 
 
 def _own_member_id(session: Session, actor: Actor) -> uuid.UUID:
@@ -122,16 +129,5 @@ def my_visits_this_month(session: Session, actor: Actor, *, now: datetime | None
     rows = session.exec(
         select(CheckIn).where(*where).order_by(col(CheckIn.check_in_time).desc()).limit(MONTH_VISITS_LIMIT)
     ).all()
-    visits = [
-        OwnVisit(
-            id=v.id,
-            check_in_time=v.check_in_time,
-            check_out_time=v.check_out_time,
-            minutes=int((v.check_out_time - v.check_in_time).total_seconds() // 60)
-            if v.check_out_time
-            else None,
-            automatic=v.auto_checked_out,
-        )
-        for v in rows
-    ]
+    visits = [visit_of(row) for row in rows]
     return MonthOfVisits(first, following - timedelta(days=1), int(count), int((seconds or 0) // 60), visits)

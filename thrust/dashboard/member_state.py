@@ -56,7 +56,7 @@ class MemberDay:
     visits_note: str
 
 
-def _visit_row(visit: checkins_visits.OwnVisit, clock: GymClock) -> OwnVisitRow:
+def _visit_row(visit: checkins_visits.Visit, clock: GymClock) -> OwnVisitRow:
     start = clock.local(visit.check_in_time)
     end = clock.local(visit.check_out_time) if visit.check_out_time else None
     return OwnVisitRow(

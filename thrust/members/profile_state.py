@@ -17,6 +17,7 @@ from thrust.auth.arguments import choice_arg, int_arg
 from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
+from thrust.checkins.visits import Visit
 from thrust.core.errors import NotFound
 from thrust.core.paging import page_count
 from thrust.core.reflex_compat import call_handler
@@ -108,7 +109,7 @@ def _detail(profile: service.MemberProfile, now: datetime, gym: GymClock, today:
     )
 
 
-def _visit(visit: service.Visit, gym: GymClock) -> VisitRow:
+def _visit(visit: Visit, gym: GymClock) -> VisitRow:
     start = gym.local(visit.check_in_time)
     end = gym.local(visit.check_out_time) if visit.check_out_time else None
     return VisitRow(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from thrust.analytics import rollup
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
+from thrust.checkins.visits import Visit, visit_of
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.types import utcnow
@@ -45,15 +46,6 @@ ADMIN_ONLY_FIELDS = (
 ADMIN_ONLY_MESSAGE = "Only an admin can change a member's email, membership dates, tier, status or trainer"
 # A member whose membership stops (frozen or deactivated) is signed out everywhere.
 SIGNED_OUT_STATUSES = (MemberStatus.FROZEN, MemberStatus.INACTIVE)
-
-
-@dataclass(frozen=True)
-class Visit:
-    id: uuid.UUID
-    check_in_time: datetime
-    check_out_time: datetime | None
-    minutes: int | None
-    automatic: bool
 
 
 @dataclass(frozen=True)
@@ -142,18 +134,7 @@ def get_member_profile(
         .offset((visits_page - 1) * VISITS_PAGE_SIZE)
         .limit(VISITS_PAGE_SIZE)
     ).all()
-    visits = [
-        Visit(
-            id=v.id,
-            check_in_time=v.check_in_time,
-            check_out_time=v.check_out_time,
-            minutes=int((v.check_out_time - v.check_in_time).total_seconds() // 60)
-            if v.check_out_time
-            else None,
-            automatic=v.auto_checked_out,
-        )
-        for v in history
-    ]
+    visits = [visit_of(row) for row in history]
     inside = session.exec(
         select(sa.func.count())
         .select_from(CheckIn)
