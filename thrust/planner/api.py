@@ -10,7 +10,7 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.core.http import API_PREFIX, errors
+from thrust.core.http import API_PREFIX, documented
 from thrust.core.schemas import Data
 from thrust.members.schemas import Pagination
 from thrust.planner import progress, service, templates
@@ -106,11 +106,7 @@ def list_plans(
 
 
 @router.post(
-    "/workout-plans",
-    status_code=201,
-    response_model=Data[PlanOut],
-    summary="Create a workout plan",
-    responses=errors(404, 409),
+    "/workout-plans", status_code=201, **documented("Create a workout plan", Data[PlanOut], 404, 409)
 )
 def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """A plan for a member the caller may see (ADMIN, TRAINER for assigned members)."""
@@ -125,12 +121,7 @@ def get_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Da
     return Data(data=_plan(service.get_plan(session, actor, plan_id)))
 
 
-@router.patch(
-    "/workout-plans/{plan_id:uuid}",
-    response_model=Data[PlanOut],
-    summary="Update a workout plan",
-    responses=errors(409),
-)
+@router.patch("/workout-plans/{plan_id:uuid}", **documented("Update a workout plan", Data[PlanOut], 409))
 def update_plan(
     plan_id: uuid.UUID, body: PlanUpdate, actor: CurrentActor, session: SessionDep
 ) -> Data[PlanOut]:
@@ -149,8 +140,7 @@ def delete_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) ->
 
 @router.post(
     "/workout-plans/{plan_id:uuid}/progress",
-    response_model=Data[ProgressOut],
-    summary="Record a day of the plan as done",
+    **documented("Record a day of the plan as done", Data[ProgressOut]),
 )
 def record_progress(
     plan_id: uuid.UUID, body: ProgressIn, actor: CurrentActor, session: SessionDep
@@ -164,9 +154,7 @@ def record_progress(
 
 @router.post(
     "/workout-plans/{plan_id:uuid}/copy-week",
-    response_model=Data[PlanOut],
-    summary="Copy a week of the plan forward",
-    responses=errors(409),
+    **documented("Copy a week of the plan forward", Data[PlanOut], 409),
 )
 def copy_week(
     plan_id: uuid.UUID, body: CopyWeekIn, actor: CurrentActor, session: SessionDep
@@ -222,10 +210,7 @@ def get_template(template_id: uuid.UUID, actor: CurrentActor, session: SessionDe
 
 
 @router.patch(
-    "/workout-plan-templates/{template_id:uuid}",
-    response_model=Data[TemplateOut],
-    summary="Update a template",
-    responses=errors(409),
+    "/workout-plan-templates/{template_id:uuid}", **documented("Update a template", Data[TemplateOut], 409)
 )
 def update_template(
     template_id: uuid.UUID, body: TemplateUpdate, actor: CurrentActor, session: SessionDep
@@ -246,9 +231,7 @@ def delete_template(template_id: uuid.UUID, actor: CurrentActor, session: Sessio
 @router.post(
     "/workout-plan-templates/{template_id:uuid}/assign",
     status_code=201,
-    response_model=Data[PlanOut],
-    summary="Assign a template to a member",
-    responses=errors(409),
+    **documented("Assign a template to a member", Data[PlanOut], 409),
 )
 def assign_template(
     template_id: uuid.UUID, body: AssignIn, actor: CurrentActor, session: SessionDep

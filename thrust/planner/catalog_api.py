@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Query
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
-from thrust.core.http import errors
+from thrust.core.http import documented
 from thrust.core.schemas import Data, Pagination
 from thrust.planner import catalog
 from thrust.planner.catalog_schemas import ExerciseCreate, ExerciseListOut, ExerciseOut, Search
@@ -70,11 +70,7 @@ def list_exercises(
 
 
 @router.post(
-    "/exercises",
-    status_code=201,
-    response_model=Data[ExerciseOut],
-    summary="Add one of the gym's own exercises",
-    responses=errors(409),
+    "/exercises", status_code=201, **documented("Add one of the gym's own exercises", Data[ExerciseOut], 409)
 )
 def create_exercise(body: ExerciseCreate, actor: CurrentActor, session: SessionDep) -> Data[ExerciseOut]:
     """ADMIN and TRAINER. A name another exercise has (the catalog's too) is refused naming `name`."""
@@ -89,8 +85,7 @@ def get_exercise(exercise_id: uuid.UUID, actor: CurrentActor, session: SessionDe
 
 @router.get(
     "/exercises/{exercise_id:uuid}/similar",
-    response_model=Data[list[ExerciseOut]],
-    summary="Exercises to swap one for",
+    **documented("Exercises to swap one for", Data[list[ExerciseOut]]),
 )
 def similar_exercises(
     exercise_id: uuid.UUID,
