@@ -10,7 +10,9 @@ MEMBERS = "/members"
 MEMBER = MEMBERS + "/[member_id]"  # a member's profile
 FRONT_DESK = "/front-desk"
 LIVE = "/live"
-PLANNER = "/planner"
+PLANNER = "/planner"  # the trainer's plan editor
+PLAN_PRINT = PLANNER + "/print/[plan_id]"  # a plan on paper, one page per week
+MY_PLAN = "/my-plan"  # the member's own active plan
 SETTINGS = "/settings"
 LOGIN = "/login"
 SIGNUP = "/signup"
@@ -50,3 +52,8 @@ def member_id_in(path: str) -> uuid.UUID | None:
         return uuid.UUID(segment)
     except ValueError:
         return None
+
+
+def plan_print_url(plan_id: uuid.UUID | str) -> str:
+    """The print view of a plan."""
+    return f"{PLANNER}/print/{plan_id}"
