@@ -1,4 +1,4 @@
-"""The confirmation dialog every page uses before a change that is hard to undo."""
+"""Dialogs: the confirmation every page uses before a change that is hard to undo, and a panel to work in."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.ui.buttons import quiet_button
+from thrust.ui.buttons import dismiss_button, quiet_button
 
 
 def cancel_button() -> rx.Component:
@@ -55,4 +55,31 @@ def confirm_dialog(
             **content_props,
         ),
         **root_props,
+    )
+
+
+def panel_dialog(
+    title: Any, *children: rx.Component, open: Any, on_close: Any, max_width: str = "40rem", **props: Any
+) -> rx.Component:
+    """A dialog to work in (not a question): its title and a ✕ at the top, then `children`; state opens it
+    (`open`) and `on_close` closes it (the ✕, Escape or a click outside). `props` go to its content."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.flex(
+                rx.dialog.title(title, margin="0"),
+                rx.spacer(),
+                dismiss_button("Close", on_click=on_close),
+                gap="3",
+                align="center",
+                width="100%",
+                margin_bottom="0.75rem",
+            ),
+            *children,
+            max_width=max_width,
+            width="100%",
+            on_escape_key_down=on_close,
+            on_pointer_down_outside=on_close,
+            **props,
+        ),
+        open=open,
     )
