@@ -18,7 +18,9 @@ def _filled() -> editing.Document:
 
 def test_a_blank_plan_says_each_day_needs_an_exercise() -> None:
     problems = editing.problems_of(editing.blank_document())
-    assert problems == {f"{w}.{d}.exercises": "A day needs at least one exercise" for w in range(4) for d in range(3)}
+    assert problems == {
+        f"{w}.{d}.exercises": "A day needs at least one exercise" for w in range(4) for d in range(3)
+    }
 
 
 def test_a_filled_week_is_a_valid_plan_in_the_seeds_shape() -> None:
@@ -90,7 +92,9 @@ def test_a_day_used_twice_is_named() -> None:
 
 
 def test_plan_texts_and_tips() -> None:
-    doc = editing.set_tips(editing.set_text(_filled(), "planSummary", "Strength"), "Eat protein\n\n  Sleep  \n")
+    doc = editing.set_tips(
+        editing.set_text(_filled(), "planSummary", "Strength"), "Eat protein\n\n  Sleep  \n"
+    )
     assert (doc["planSummary"], doc["nutritionTips"]) == ("Strength", ["Eat protein", "Sleep"])
     with pytest.raises(ValueError):
         editing.set_text(doc, "weeks", "x")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from thrust.core.validation import FieldProblem
+from thrust.core.errors import FieldProblem
 from thrust.planner.document import (
     DAYS_IN_WEEK,
     MAX_WEEKS,
@@ -50,7 +50,7 @@ def _week(doc: Document, w: int) -> dict[str, Any]:
 
 
 def _exercises(doc: Document, w: int, d: int) -> list[dict[str, Any]]:
-    return _week(doc, w)["days"][d]["exercises"]  # type: ignore[no-any-return]  # JSON's Any
+    return _week(doc, w)["days"][d]["exercises"]
 
 
 def new_exercise(name: str, exercise_id: str | None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import reflex as rx
 
 from thrust.planner.editor_state import PlannerState as S
 from thrust.planner.editor_view import DayCard, ExerciseRow, WeekTab
-from thrust.planner.picker import PickerState
+from thrust.planner.picker_state import PickerState
 from thrust.ui import routes
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import titled_card

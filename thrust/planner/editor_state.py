@@ -450,17 +450,24 @@ class PlannerState(rx.State):
             return None
         actor = await acting_user(self)
         self.saving = True
-        values = dict(
-            plan_id=self.plan_id,
-            member_id=self.member_id,
-            version=self.version,
-            title=self.title,
-            starts_on=self.starts_on,
-            document=self._doc,
-            make_active=self.make_active,
-        )
+        plan_id, member_id, version, title = self.plan_id, self.member_id, self.version, self.title
+        starts_on, document, make_active = self.starts_on, self._doc, self.make_active
+
+        def work(session: Any) -> tuple[str, int, str]:
+            return editor_io.save_plan(
+                session,
+                actor,
+                plan_id=plan_id,
+                member_id=member_id,
+                version=version,
+                title=title,
+                starts_on=starts_on,
+                document=document,
+                make_active=make_active,
+            )
+
         try:
-            plan_id, version, at = await in_unit_of_work(lambda s: editor_io.save_plan(s, actor, **values))
+            plan_id, version, at = await in_unit_of_work(work)
         except Conflict as error:
             self.saving, self.conflict = False, error.message
             return rx.toast.error(error.message)

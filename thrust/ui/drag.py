@@ -12,10 +12,10 @@ from reflex.event import EventHandler, no_args_event_spec
 class DragBox(rx.el.Div):
     """A div with drag and drop events (each handler gets no arguments: bind the place it stands for)."""
 
-    on_drag_start: EventHandler[no_args_event_spec]
-    on_drag_end: EventHandler[no_args_event_spec]
-    on_drag_over: EventHandler[no_args_event_spec]
-    on_drop: EventHandler[no_args_event_spec]
+    on_drag_start: EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]  # Reflex reads it at run time
+    on_drag_end: EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]  # (same)
+    on_drag_over: EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]  # (same)
+    on_drop: EventHandler[no_args_event_spec]  # type: ignore[type-arg,valid-type]  # (same)
 
 
 def drag_box(*children: Any, on_drag_start: Any, on_drop: Any, **props: Any) -> rx.Component:
