@@ -54,7 +54,9 @@ def todays_day(session: Session, actor: Actor, member_id: uuid.UUID) -> TodaysDa
     plan = session.exec(
         select(WorkoutPlan)
         .join(Member, col(Member.id) == col(WorkoutPlan.member_id))
-        .where(col(WorkoutPlan.member_id) == member_id, col(WorkoutPlan.is_active).is_(True), visible_to(actor))
+        .where(
+            col(WorkoutPlan.member_id) == member_id, col(WorkoutPlan.is_active).is_(True), visible_to(actor)
+        )
     ).first()
     if plan is None or plan.starts_on is None:
         return None
