@@ -194,7 +194,7 @@ def test_the_card_shows_todays_plan_day_to_those_who_may_see_the_members_plans(
     other_trainer = make_user(db, role=Role.TRAINER)
     planned = make_member(db, full_name="Planned Person", trainer=db.get(User, trainer.user_id))
     elsewhere = make_member(db, full_name="Elsewhere Person", trainer=other_trainer)
-    unplanned = make_member(db, full_name="Unplanned Person", trainer=db.get(User, trainer.user_id))
+    make_member(db, full_name="Unplanned Person", trainer=db.get(User, trainer.user_id))
     for member in (planned, elsewhere):
         body = {
             "memberId": str(member.id),

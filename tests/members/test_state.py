@@ -29,6 +29,7 @@ from thrust.auth.state import AuthState, forget_if_stale, verify
 from thrust.core.reflex_compat import call_handler, handler_function
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
+from thrust.gym import clock as gym_clock
 from thrust.members import directory as member_directory
 from thrust.members import search, service
 from thrust.members.directory_rows import MemberRow
@@ -36,7 +37,6 @@ from thrust.members.directory_state import MembersState
 from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.members.profile_state import MemberProfileState
-from thrust.gym import clock as gym_clock
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 from thrust.planner import progress
 from thrust.planner import service as plans
