@@ -100,7 +100,12 @@ def _closing() -> rx.Component:
                 as_var(plan.tips).length() > 0,
                 column(
                     rx.heading("Nutrition tips", as_="h3", size="4"),
-                    rx.el.ul(rx.foreach(plan.tips, lambda tip: rx.el.li(rx.text(tip, size="2")))),
+                    rx.el.ul(
+                        rx.foreach(plan.tips, lambda tip: rx.el.li(rx.text(tip, size="2"))),
+                        list_style_type="disc",
+                        padding_left="1.25rem",
+                        margin="0",
+                    ),
                     gap="1",
                 ),
             ),
