@@ -13,7 +13,7 @@ from thrust.ui.buttons import quiet_button
 from thrust.ui.cards import fact
 from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.lists import list_row
-from thrust.ui.text import icon_line, muted_text
+from thrust.ui.text import muted_text
 
 # The highlighted result row (arrow keys) and the card's flash when a check-in or out lands.
 DESK_CSS = """
@@ -154,15 +154,15 @@ def member_card() -> rx.Component:
                 rx.cond(
                     card.plan_day != "",
                     rx.box(
-                        icon_line(
-                            "dumbbell",
+                        row(
+                            # Kept at its size beside the wrapping lines (a flex item would shrink).
+                            rx.icon("dumbbell", size=18, color="var(--accent-11)", flex_shrink="0"),
                             column(
                                 muted_text("Today's plan", size="1"),
                                 rx.text(card.plan_day, size="2", weight="bold", id="desk-plan-day"),
                                 muted_text(card.plan_exercises, size="2", id="desk-plan-exercises"),
                                 gap="0",
                             ),
-                            icon_color="var(--accent-11)",
                             align="start",
                             gap="3",
                         ),
