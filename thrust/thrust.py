@@ -14,6 +14,7 @@ import thrust.gym.pages
 import thrust.members.directory_page
 import thrust.members.profile_page
 import thrust.planner.pages
+import thrust.planner.print_page
 import thrust.ui.public  # noqa: F401  (the page an unknown address shows)
 from thrust.analytics.busy_door import BusyDoor, busy_frame_ancestors
 from thrust.api import API_ROUTERS

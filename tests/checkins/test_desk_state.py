@@ -14,12 +14,15 @@ from reflex.state import State
 from sqlmodel import Session, select
 
 from tests.checkins.support import client, open_visits
-from tests.factories import make_member, make_visit
+from tests.factories import make_member, make_user, make_visit
+from tests.planner.plans import plan_document
 from tests.support.states import load_page, run, signed_in
 from thrust.auth.rbac import Actor
 from thrust.checkins.state import FrontDeskState, LiveState
 from thrust.core.reflex_compat import call_handler
-from thrust.models import CheckIn, GymSettings, MemberStatus
+from thrust.gym import clock
+from thrust.models import CheckIn, GymSettings, MemberStatus, Role, User
+from thrust.planner import service as plans
 
 
 async def desk(cookie: str = "thrust_access=staff") -> tuple[State, FrontDeskState]:
@@ -180,5 +183,49 @@ def test_escape_clears_and_a_member_cannot_use_the_desk(db: Session, bound: dict
         member_desk = await root.get_state(FrontDeskState)
         await call_handler(FrontDeskState.search, member_desk, "escape")
         assert member_desk.results == []
+
+    run(scenario())
+
+
+def test_the_card_shows_todays_plan_day_to_those_who_may_see_the_members_plans(
+    db: Session, bound: dict[str, Actor]
+) -> None:
+    admin, trainer = bound["thrust_access=admin"], bound["thrust_access=staff"]
+    other_trainer = make_user(db, role=Role.TRAINER)
+    planned = make_member(db, full_name="Planned Person", trainer=db.get(User, trainer.user_id))
+    elsewhere = make_member(db, full_name="Elsewhere Person", trainer=other_trainer)
+    make_member(db, full_name="Unplanned Person", trainer=db.get(User, trainer.user_id))
+    for member in (planned, elsewhere):
+        body = {
+            "memberId": str(member.id),
+            "title": "Strength",
+            "planData": plan_document(exercises=4),
+            "startsOn": clock.today(db).isoformat(),  # today is week 1, day 1
+        }
+        plans.create_plan(db, admin, body)
+
+    async def check_in(cookie: str, name: str) -> FrontDeskState:
+        _, state = await desk(cookie)
+        await call_handler(FrontDeskState.search, state, name)
+        await call_handler(FrontDeskState.key_down, state, "Enter")
+        assert state.card.inside and state.card.name == name
+        return state
+
+    async def scenario() -> None:
+        card = (await check_in("thrust_access=staff", "Planned Person")).card
+        assert card.plan_day == "Week 1 · Day 1: Day 1"
+        assert card.plan_exercises == "4 exercises: Exercise 1.1.1, Exercise 1.1.2, Exercise 1.1.3 and 1 more"
+        # The trainer checks in another trainer's member, but does not see their plan.
+        card = (await check_in("thrust_access=staff", "Elsewhere Person")).card
+        assert (card.plan_day, card.plan_exercises) == ("", "")
+        state = await check_in("thrust_access=staff", "Unplanned Person")
+        assert state.card.plan_day == ""
+        # Checked out: a goodbye, not today's plan.
+        await call_handler(FrontDeskState.check_out_card, state)
+        assert not state.card.inside and state.card.plan_day == ""
+        await call_handler(FrontDeskState.search, state, "Elsewhere Person")
+        await call_handler(FrontDeskState.key_down, state, "Enter")  # out again, then in as the admin
+        card = (await check_in("thrust_access=admin", "Elsewhere Person")).card
+        assert card.plan_day == "Week 1 · Day 1: Day 1"
 
     run(scenario())

@@ -21,7 +21,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.axe import violations
 from tests.e2e.conftest import ADMIN, unique_ip
-from tests.e2e.test_csp import NOT_FOUND_PATHS, a_member_id, page_path, public_pages, registered_pages
+from tests.e2e.test_csp import (
+    NOT_FOUND_PATHS,
+    a_member_id,
+    a_plan_id,
+    page_path,
+    public_pages,
+    registered_pages,
+)
 from tests.server import AppServer
 from thrust.ui import registry, routes
 from thrust.ui.shell import template
@@ -167,6 +174,7 @@ ROUTES: dict[str, Route] = {
     "front-desk": Route('#capacity-summary[data-loaded="true"]', (View("search results", _desk_results),)),
     "live": Route('#occupancy-panel[data-loaded="true"]'),
     "planner": Route(),
+    "planner/print/[plan_id]": Route("#print-title, #plan-missing"),
     "settings": Route(
         "#profile-form",
         (
@@ -306,9 +314,11 @@ def test_pages_and_dialogs_pass_axe_as_the_admin_and_signed_out(
 
     _sign_in(checker.page, app_url, *ADMIN)
     member_id = a_member_id(app_server)
+    # The member's profile then shows a plan's card, and the print view that plan.
+    plan_id = a_plan_id(checker.page, app_url, member_id)
     for route in registered_pages():
         if route not in PUBLIC:
-            checker.sweep(page_path(route, member_id), ROUTES[route], "the admin")
+            checker.sweep(page_path(route, member_id, plan_id), ROUTES[route], "the admin")
     assert not checker.found, "\n".join(checker.found)
 
 

@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy.engine import make_url
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS, VIEWPORT, sign_in, unique_ip
+from tests.e2e.plans import create_plan, gym_today
 from tests.server import AppServer
 from thrust.ui import registry, routes
 
@@ -58,13 +59,20 @@ def a_member_id(server: AppServer) -> str:
     return str(uuid.UUID(row[0]))
 
 
-def page_path(route: str, member_id: str) -> str:
+def a_plan_id(page: Page, app_url: str, member_id: str) -> str:
+    """A plan of the member (made now, through the API, by the signed-in staff browser `page`)."""
+    return create_plan(page, app_url, member_id, title="Checked plan", starts_on=gym_today())
+
+
+def page_path(route: str, member_id: str, plan_id: str | None = None) -> str:
     if route == "index":
         return routes.DASHBOARD
     if route == registry.NOT_FOUND:
         return NO_SUCH_PAGE
     path = "/" + route
-    # Dynamic segments ("members/[member_id]") get a real id.
+    # Dynamic segments get a real id: a plan's print view a plan's ("planner/print/[plan_id]"; without
+    # one, the member's id: no plan has it, the page says so), any other a member's ("members/[member_id]").
+    path = path.replace("[plan_id]", plan_id or member_id)
     return re.sub(r"\[[^\]]+\]", member_id, path)
 
 
@@ -129,11 +137,12 @@ def test_every_page_renders_under_its_csp_without_a_violation(
     expect(watched.page.get_by_role("button")).not_to_have_count(0)
 
     sign_in(watched.page, app_url, *ADMIN)
+    plan_id = a_plan_id(watched.page, app_url, member_id)
     for route in pages:
         if route in public:
             continue
         name = re.sub(r"\W+", "-", route).strip("-")
-        violations += watched.open(page_path(route, member_id), name, signed_in=True)
+        violations += watched.open(page_path(route, member_id, plan_id), name, signed_in=True)
 
     # The server's own scripts (sign-out runs through Reflex's eval) are allowed too.
     page = watched.page

@@ -7,14 +7,17 @@ import asyncio
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in, unique_ip
+from tests.e2e.plans import create_plan, gym_today
 from tests.realtime.servers import Candidate, members_who_may_enter
 from tests.server import AppServer
 from tests.support.socket_client import ProbingClient, handler_name
@@ -26,6 +29,7 @@ from thrust.checkins.state import FrontDeskState
 pytestmark = pytest.mark.e2e
 
 SEARCH = "#desk-search"
+SHOTS = Path("/tmp/plan-extras")
 
 
 def refused_member(db_url: str) -> tuple[Candidate, str]:
@@ -158,6 +162,58 @@ def test_the_keyboard_flow_type_arrow_enter(
         desk.get_by_role("button", name="Check out").click()
         expect(desk.locator("#desk-flash")).to_contain_text("Checked out at")
     desk.keyboard.press("Escape")
+
+
+def trainers_members_who_may_enter(db_url: str, count: int) -> list[Candidate]:
+    """Active, unexpired members assigned to the demo trainer, not inside, without an active plan."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT m.id, m.full_name, u.email FROM members m JOIN users u ON u.id = m.user_id "
+                    "JOIN users t ON t.id = m.assigned_trainer_id "
+                    "WHERE t.email = :trainer AND m.status = 'ACTIVE' AND m.membership_end > :today "
+                    "AND NOT EXISTS (SELECT 1 FROM check_ins c WHERE c.member_id = m.id "
+                    "AND c.check_out_time IS NULL) "
+                    "AND NOT EXISTS (SELECT 1 FROM workout_plans p WHERE p.member_id = m.id AND p.is_active) "
+                    "ORDER BY m.full_name LIMIT :n"
+                ),
+                {"n": count, "today": date.today().isoformat(), "trainer": TRAINER[0]},
+            ).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == count, "the demo trainer needs more members who may come in"
+    return [Candidate(str(uuid.UUID(str(raw))), name, email) for raw, name, email in rows]
+
+
+def test_the_desk_card_shows_todays_plan_day(
+    new_page: Callable[..., Page], app_url: str, app_server: AppServer
+) -> None:
+    planned, unplanned = trainers_members_who_may_enter(app_server.db_url, 2)
+    desk = new_page()
+    open_desk(desk, app_url)
+    create_plan(desk, app_url, planned.id, title="Desk plan", starts_on=gym_today())  # today: week 1, day 1
+
+    check_in_or_out(desk, planned)
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked in at")
+    expect(desk.locator("#desk-plan-day")).to_have_text("Week 1 · Day 1: Lower body")
+    expect(desk.locator("#desk-plan-exercises")).to_have_text(
+        "4 exercises: Goblet squat, Push-up, Bent-over row and 1 more"
+    )
+    desk.wait_for_timeout(1700)  # the card's flash is over
+    for folder in (ARTIFACTS, SHOTS):
+        folder.mkdir(parents=True, exist_ok=True)
+        desk.screenshot(path=str(folder / "desk-plan-card.png"))
+    desk.get_by_role("button", name="Check out").click()
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked out at")
+    expect(desk.locator("#desk-plan")).to_have_count(0)  # a goodbye, not today's plan
+
+    check_in_or_out(desk, unplanned)  # no plan: nothing about one
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked in at")
+    expect(desk.locator("#desk-plan")).to_have_count(0)
+    desk.get_by_role("button", name="Check out").click()
+    expect(desk.locator("#desk-flash")).to_contain_text("Checked out at")
 
 
 def test_the_live_page_says_when_updates_stop_and_recovers(

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for, make_member, make_user, make_visit
+from tests.planner.plans import plan_document
 from tests.support.states import call, run, said, scope_in, sessions
 from tests.support.states import client as new_client
 from tests.support.states import signed_in as harness_signed_in
@@ -28,6 +29,7 @@ from thrust.auth.state import AuthState, forget_if_stale, verify
 from thrust.core.reflex_compat import call_handler, handler_function
 from thrust.core.settings import get_settings
 from thrust.core.text import initials
+from thrust.gym import clock as gym_clock
 from thrust.members import directory as member_directory
 from thrust.members import search, service
 from thrust.members.directory_rows import MemberRow
@@ -36,6 +38,8 @@ from thrust.members.form_state import MemberFormState
 from thrust.members.import_state import ImportState
 from thrust.members.profile_state import MemberProfileState
 from thrust.models import Member, MembershipTier, MemberStatus, Role, User
+from thrust.planner import progress
+from thrust.planner import service as plans
 from thrust.ui import feedback
 from thrust.ui import format as ui_format
 
@@ -669,5 +673,66 @@ def test_a_capped_count_from_a_real_load_reads_as_a_lower_bound(monkeypatch: pyt
         members = await directory()
         assert len(members.rows) == 4 and members.total == 3 and not members.total_exact
         assert members.range_label.endswith(" of 3+") and members.page_label == "Page 1"
+
+    run(scenario())
+
+
+def test_the_profile_shows_the_members_workout_plan_as_the_planner_lets_the_viewer_see_it(
+    db: Session, people: dict[str, Any]
+) -> None:
+    admin = actor_for(people["admin"])
+    ana = people["ana"]
+
+    def plan_for(member: Member, title: str, days_ago: int) -> Any:
+        start = (gym_clock.today(db) - timedelta(days=days_ago)).isoformat()
+        body = {"memberId": str(member.id), "title": title, "planData": plan_document(), "startsOn": start}
+        return plans.create_plan(db, admin, body)
+
+    plan_for(ana, "Winter base", 60)
+    plan = plan_for(ana, "Spring strength", 9)  # day 10: five days due (days 1, 3, 5, 8 and 10)
+    for week, day in ((1, 1), (1, 3), (2, 5)):
+        progress.record_progress(db, admin, plan.id, {"weekNumber": week, "dayNumber": day})
+    plan_for(people["cy"], "Starts soon", -3)
+
+    async def scenario() -> None:
+        coach = await profile("thrust_access=coach", ana.id)
+        card = coach.plan
+        assert card.has_plan and card.title == "Spring strength"
+        assert card.completion == "3 of 12 days done (25%)"
+        assert card.adherence == "2 of 5 days due so far (40%)"
+        assert [(w.label, w.text, w.fill) for w in card.weeks] == [
+            ("Week 1", "2 of 3 days", "67%"),
+            ("Week 2", "1 of 3 days", "33%"),
+            ("Week 3", "0 of 3 days", "0%"),
+            ("Week 4", "0 of 3 days", "0%"),
+        ]
+        assert card.other_plans == "1 other plan"
+        assert card.print_url == f"/planner/print/{plan.id}"
+        assert card.planner_url == f"/planner?member={ana.id}"
+
+        own = await profile("thrust_access=member", people["cy"].id)
+        assert own.plan.has_plan and own.plan.adherence == "Nothing due yet"
+        assert own.plan.other_plans == "No other plans" and own.plan.planner_url == ""  # members do not edit
+
+        none = await profile("thrust_access=admin", people["bob"].id)
+        assert not none.plan.has_plan and none.plan.other_plans == "No other plans"
+        assert none.plan.planner_url == f"/planner?member={people['bob'].id}"
+
+    run(scenario())
+
+
+def test_the_delete_confirmation_counts_the_workout_plans_that_go_with_the_member(
+    db: Session, people: dict[str, Any]
+) -> None:
+    admin = actor_for(people["admin"])
+    for title in ("First", "Second"):
+        body = {"memberId": str(people["bob"].id), "title": title, "planData": plan_document()}
+        plans.create_plan(db, admin, body)
+
+    async def scenario() -> None:
+        state = await profile("thrust_access=admin", people["bob"].id)
+        await call(MemberProfileState.ask_delete, state)
+        assert state.delete_open and state.delete_plans == 2
+        assert "0 visits and 2 workout plans" in state.delete_summary
 
     run(scenario())

@@ -79,6 +79,8 @@ SIGNED_IN_ALLOW_LIST = {
     "gym-wide forecast (no names) and the caller's own visits; nothing for staff",
     "thrust.demo.state.DemoDataState.load_banner": "every page's loader: the service tells admins whether "
     "demo data is loaded, anyone else nothing (removing it needs demo:remove)",
+    "thrust.planner.print_state.PlanPrintState.open_print": "the print view's loader: the planner's service "
+    "scopes it (own / assigned / all), else 'plan not found'",
     "thrust.dashboard.state.StaffCardsState.open_dashboard": "the dashboard's loader: hands staff on to "
     "the guarded card and chart loaders, anyone else nothing",
 }

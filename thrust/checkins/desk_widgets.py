@@ -152,6 +152,28 @@ def member_card() -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    card.plan_day != "",
+                    rx.box(
+                        row(
+                            # Kept at its size beside the wrapping lines (a flex item would shrink).
+                            rx.icon("dumbbell", size=18, color="var(--accent-11)", flex_shrink="0"),
+                            column(
+                                muted_text("Today's plan", size="1"),
+                                rx.text(card.plan_day, size="2", weight="bold", id="desk-plan-day"),
+                                muted_text(card.plan_exercises, size="2", id="desk-plan-exercises"),
+                                gap="0",
+                            ),
+                            align="start",
+                            gap="3",
+                        ),
+                        padding="0.75rem",
+                        border_radius="var(--radius-3)",
+                        background="var(--accent-a2)",
+                        width="100%",
+                        id="desk-plan",
+                    ),
+                ),
+                rx.cond(
                     card.inside,
                     quiet_button(
                         rx.icon("log-out", size=14),

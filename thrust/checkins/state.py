@@ -31,9 +31,10 @@ from thrust.checkins.snapshot import FeedRow, InsideRow, Occupancy, Snapshot, no
 from thrust.core.errors import DomainError, RateLimited
 from thrust.core.reflex_compat import send_vars
 from thrust.gym import clock
+from thrust.planner.today import TodaysDay, todays_day
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, in_unit_of_work, refusals
-from thrust.ui.format import minutes_label
+from thrust.ui.format import count_label, minutes_label
 
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
@@ -176,6 +177,19 @@ class DeskCard:
     headline: str = ""  # "Checked in at 18:05"
     detail: str = ""  # "Welcome, Ana!" / "Visit of 1 h 12 min"
     detailed: bool = False  # within the user's scope: the end and visits are shown
+    plan_day: str = ""  # today's day of their active plan: "Week 1 · Day 3: Upper body"; "" for none
+    plan_exercises: str = ""  # "4 exercises: Goblet squat, Push-up, Row and 1 more"
+
+
+def _plan_day(today: TodaysDay | None) -> tuple[str, str]:
+    """Today's plan day as the card words it (heading, exercises), or two empty strings."""
+    if today is None:
+        return "", ""
+    names = [name for name in today.first_exercises if name]
+    more = today.exercise_count - len(names)
+    listed = ", ".join(names) + (f" and {more} more" if more > 0 and names else "")
+    exercises = count_label(today.exercise_count, "exercise") + (f": {listed}" if names else "")
+    return f"Week {today.week_number} · Day {today.day_number}: {today.title}", exercises
 
 
 def _row(found: service.DeskMember) -> DeskRow:
@@ -197,9 +211,18 @@ def _row(found: service.DeskMember) -> DeskRow:
     )
 
 
-def _greeting(row: DeskRow | DeskCard, *, inside: bool, visits: int, headline: str, detail: str) -> DeskCard:
+def _greeting(
+    row: DeskRow | DeskCard,
+    *,
+    inside: bool,
+    visits: int,
+    headline: str,
+    detail: str,
+    today: TodaysDay | None = None,
+) -> DeskCard:
     """The card greeting a member just checked in (`inside`) or out: one the search found, or the
-    one on the card already (its Check out button)."""
+    one on the card already (its Check out button); with today's day of their plan, if it has one."""
+    plan_day, plan_exercises = _plan_day(today)
     return DeskCard(
         id=row.id,
         name=row.name,
@@ -211,6 +234,8 @@ def _greeting(row: DeskRow | DeskCard, *, inside: bool, visits: int, headline: s
         headline=headline,
         detail=detail,
         detailed=row.detailed,
+        plan_day=plan_day,
+        plan_exercises=plan_exercises,
     )
 
 
@@ -316,12 +341,18 @@ class FrontDeskState(rx.State):
     async def _check_in(self, member_id: uuid.UUID, row: DeskRow, *, reason: str | None) -> Any:
         actor = await acting_user(self)
 
-        def work(session: Session) -> tuple[service.CheckInResult, str]:
+        def work(session: Session) -> tuple[service.CheckInResult, str, TodaysDay | None]:
             result = service.check_in(session, actor, member_id, override_reason=reason)
-            return result, clock.hhmm(session, result.visit.check_in_time)
+            # Today's plan day, as the planner lets this user see the member's plans (a trainer: their
+            # assigned members' only): read in the check-in's unit, it never fails the check-in.
+            return (
+                result,
+                clock.hhmm(session, result.visit.check_in_time),
+                todays_day(session, actor, member_id),
+            )
 
         try:
-            result, at = await in_unit_of_work(work)
+            result, at, today = await in_unit_of_work(work)
         except service.CheckInRefused as refused:
             self._clear_refusal()
             self.has_card = False  # the refusal is the news now, not an earlier greeting
@@ -339,7 +370,12 @@ class FrontDeskState(rx.State):
         first = row.name.split()[0] if row.name.split() else row.name
         headline = f"Checked in at {at}" + (" (over capacity)" if reason else "")
         card = _greeting(
-            row, inside=True, visits=row.visits + 1, headline=headline, detail=f"Welcome, {first}!"
+            row,
+            inside=True,
+            visits=row.visits + 1,
+            headline=headline,
+            detail=f"Welcome, {first}!",
+            today=today,
         )
         return await self._done(card, result.capacity)
 

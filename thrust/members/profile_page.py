@@ -3,20 +3,23 @@ delete confirmation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from thrust.members import components as ui
 from thrust.members.form_dialog import member_form_dialog
 from thrust.members.form_state import MemberFormState
-from thrust.members.profile_state import MemberProfileState, VisitRow
+from thrust.members.profile_state import MemberProfileState, PlanWeekBar, VisitRow
 from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import action_button, arrow_button
-from thrust.ui.cards import empty_panel, stat_tile, titled_card
+from thrust.ui.cards import empty_note, empty_panel, fact, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import column, end_row, grid, row, stacked
+from thrust.ui.meter import meter
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
 from thrust.ui.tables import captioned_table
@@ -182,6 +185,85 @@ def _details() -> rx.Component:
     )
 
 
+def _week_bar(week: PlanWeekBar) -> rx.Component:
+    return row(
+        rx.text(week.label, size="2", weight="medium", min_width="4.5rem"),
+        meter(
+            week.fill,
+            "var(--accent-9)",
+            label=week.label + " completion",
+            value=week.done,
+            maximum=week.planned,
+            flex="1",
+        ),
+        muted_text(week.text, size="1", min_width="5.5rem", text_align="right"),
+        gap="3",
+        width="100%",
+    )
+
+
+def _plan_link(icon: str, label: str, href: Any, **props: Any) -> rx.Component:
+    return rx.link(row(rx.icon(icon, size=15), rx.text(label, size="2"), gap="2"), href=href, **props)
+
+
+def _plan_card() -> rx.Component:
+    plan = MemberProfileState.plan
+    planner_link = rx.cond(
+        plan.planner_url != "",
+        _plan_link(
+            "notebook-pen",
+            rx.cond(plan.has_plan, "Open in the planner", "Build a plan in the planner"),
+            plan.planner_url,
+            id="plan-planner-link",
+        ),
+    )
+    return titled_card(
+        "dumbbell",
+        "Workout plan",
+        rx.cond(
+            plan.has_plan,
+            stacked(
+                column(
+                    row(
+                        rx.text(plan.title, size="4", weight="bold", id="plan-title"),
+                        rx.badge("Active", color_scheme="grass", variant="soft"),
+                        wrap="wrap",
+                    ),
+                    muted_text("Starts ", plan.starts),
+                    gap="1",
+                ),
+                grid(
+                    fact("Completion", plan.completion, id="plan-completion"),
+                    fact("Adherence", plan.adherence, id="plan-adherence"),
+                    columns=rx.breakpoints(initial="1", sm="2"),
+                    gap="3",
+                ),
+                stacked(rx.foreach(plan.weeks, _week_bar), gap="2", id="plan-weeks"),
+                row(
+                    muted_text(plan.other_plans, id="plan-others"),
+                    rx.spacer(),
+                    _plan_link("printer", "Print view", plan.print_url, id="plan-print-link"),
+                    planner_link,
+                    gap="4",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                gap="3",
+            ),
+            row(
+                empty_note("No active workout plan. " + plan.other_plans + ".", id="plan-none"),
+                rx.spacer(),
+                planner_link,
+                wrap="wrap",
+                width="100%",
+            ),
+        ),
+        icon_size=17,
+        spacing="3",
+        id="plan-card",
+    )
+
+
 def _visit_row(visit: VisitRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(visit.day, size="2", weight="medium")),
@@ -337,7 +419,7 @@ def member_page() -> rx.Component:
                     width="100%",
                     id="member-missing",
                 ),
-                stacked(_profile_header(), _stats(), _details(), _visits(), reminders_card()),
+                stacked(_profile_header(), _stats(), _details(), _plan_card(), _visits(), reminders_card()),
             ),
         ),
         _delete_dialog(),

@@ -27,6 +27,7 @@ from thrust.gym.clock import GymClock, gym_clock
 from thrust.members import bulk, service
 from thrust.members.capabilities import DELETE_MEMBERS, MANAGE_MEMBERSHIPS
 from thrust.members.directory_rows import BULK_VERBS
+from thrust.planner.overview import PlanOverview, plan_overview
 from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
 from thrust.ui.format import WEEKDAY, count_label, cue_tone, day_label, minutes_label, relative_time
@@ -72,9 +73,75 @@ class VisitRow:
     open: bool = False
 
 
-# A profile as the page shows it: details, a page of visits, how many in all, which page, and what the
-# viewer may do (edit, edit the membership, delete).
-Shown = tuple[MemberDetail, list[VisitRow], int, int, tuple[bool, bool, bool]]
+@dataclasses.dataclass
+class PlanWeekBar:
+    """A week of the active plan: days done of its days."""
+
+    label: str = ""  # "Week 1"
+    done: int = 0
+    planned: int = 0
+    fill: str = "0%"  # the bar's width
+    text: str = ""  # "2 of 3 days"
+
+
+@dataclasses.dataclass
+class PlanCard:
+    """The member's workout plan as their profile's card words it."""
+
+    has_plan: bool = False
+    title: str = ""
+    starts: str = ""
+    completion: str = ""  # "3 of 12 days done (25%)"
+    adherence: str = ""  # "2 of 5 days due so far (40%)", "Nothing due yet"
+    weeks: list[PlanWeekBar] = dataclasses.field(default_factory=list)
+    other_plans: str = ""  # "1 other plan"
+    print_url: str = ""
+    planner_url: str = ""  # only for a viewer who edits plans
+
+
+def _plan_card(overview: PlanOverview) -> PlanCard:
+    others = (
+        f"{count_label(overview.other_plans, 'other plan')}" if overview.other_plans else "No other plans"
+    )
+    planner_url = f"{routes.PLANNER}?member={overview.member_id}" if overview.may_edit else ""
+    plan, figures = overview.active, overview.completion
+    if plan is None or figures is None:
+        return PlanCard(other_plans=others, planner_url=planner_url)
+    done, planned = figures.completed_days, figures.planned_days
+    if figures.due_days is None:
+        adherence = "No start date yet"
+    elif not figures.due_days:
+        adherence = "Nothing due yet"
+    else:
+        adherence = (
+            f"{figures.completed_due_days} of {count_label(figures.due_days, 'day')} due so far "
+            f"({figures.adherence_percent}%)"
+        )
+    return PlanCard(
+        has_plan=True,
+        title=plan.title,
+        starts=day_label(plan.starts_on) if plan.starts_on else "No start date",
+        completion=f"{done} of {count_label(planned, 'day')} done ({figures.percent or 0}%)",
+        adherence=adherence,
+        weeks=[
+            PlanWeekBar(
+                label=f"Week {week.week_number}",
+                done=week.completed_days,
+                planned=week.planned_days,
+                fill=f"{round(100 * week.completed_days / week.planned_days) if week.planned_days else 0}%",
+                text=f"{week.completed_days} of {count_label(week.planned_days, 'day')}",
+            )
+            for week in figures.weeks
+        ],
+        other_plans=others,
+        print_url=routes.plan_print_url(plan.id),
+        planner_url=planner_url,
+    )
+
+
+# A profile as the page shows it: details, a page of visits, how many in all, which page, what the
+# viewer may do (edit, edit the membership, delete), and the member's workout plan.
+Shown = tuple[MemberDetail, list[VisitRow], int, int, tuple[bool, bool, bool], PlanCard]
 
 
 def _detail(profile: service.MemberProfile, now: datetime, gym: GymClock, today: date) -> MemberDetail:
@@ -134,6 +201,7 @@ class MemberProfileState(rx.State):
     can_edit: bool = False
     can_edit_membership: bool = False
     can_delete: bool = False
+    plan: PlanCard = PlanCard()
     loaded: bool = False
     loading: bool = False
     error: str = ""
@@ -172,12 +240,15 @@ class MemberProfileState(rx.State):
                 return None  # not there, or not one this viewer may see: the page says so, no toast
             gym, now = gym_clock(session), utcnow()
             today = gym.today()
+            # The planner's own scope decides what of the member's plans this viewer sees.
+            plan = _plan_card(plan_overview(session, actor, member_id))
             return (
                 _detail(profile, now, gym, today),
                 [_visit(v, gym) for v in profile.visits],
                 profile.visits_total,
                 profile.visits_page,
                 (profile.can_edit, profile.can_edit_membership, profile.can_delete),
+                plan,
             )
 
         try:
@@ -193,8 +264,9 @@ class MemberProfileState(rx.State):
         if shown is None:
             self._show_missing()
             return None
-        detail, visits, total, page, rights = shown
+        detail, visits, total, page, rights, plan = shown
         self.member, self.visits, self.visits_total, self.visits_page = detail, visits, total, page
+        self.plan = plan
         self.can_edit, self.can_edit_membership, self.can_delete = rights
         self._member_id = detail.id
         self.error, self.loaded, self.loading = "", True, False
@@ -203,6 +275,7 @@ class MemberProfileState(rx.State):
     def _show_missing(self) -> None:
         self.member = MemberDetail()
         self.visits, self.visits_total = [], 0
+        self.plan = PlanCard()
         self.can_edit = self.can_edit_membership = self.can_delete = False
         self._member_id = ""
         self.error = "This member does not exist, or is not one you can see."

@@ -16,7 +16,7 @@ def meter(
     fill: Any,
     color: Any,
     *marks: rx.Component,
-    label: str,
+    label: Any,
     value: Any,
     maximum: Any = 100,
     height: str = "0.6rem",

@@ -47,6 +47,15 @@ def login_url(next_path: str | None = None) -> str:
 
 def member_id_in(path: str) -> uuid.UUID | None:
     """The member a profile address names (`/members/<id>`), or None when its last part is no id."""
+    return _last_id(path)
+
+
+def plan_id_in(path: str) -> uuid.UUID | None:
+    """The plan a print view's address names (`/planner/print/<id>`), or None when its last part is no id."""
+    return _last_id(path)
+
+
+def _last_id(path: str) -> uuid.UUID | None:
     segment = path.rstrip("/").rsplit("/", 1)[-1]
     try:
         return uuid.UUID(segment)

@@ -16,6 +16,9 @@ from thrust.ui.registry import PUBLIC, PageSpec, nav_pages
 from thrust.ui.state import ShellState
 from thrust.ui.text import muted_text
 
+# The shell's parts around a page's content: assets/thrust.css leaves them out of print.
+CHROME = "thrust-chrome"
+
 
 def can(*permissions: Permission) -> rx.Var[bool]:
     """Whether the signed-in user holds any of `permissions` (for showing or hiding UI only)."""
@@ -98,6 +101,7 @@ def sidebar() -> rx.Component:
         background=styles.SURFACE,
         border_right=styles.BORDER,
         display=["none", "none", "block"],
+        class_name=CHROME,
     )
 
 
@@ -188,6 +192,7 @@ def header(title: str) -> rx.Component:
         **styles.STICKY_TOP,
         z_index="10",
         background="var(--color-background)",
+        class_name=CHROME,
     )
 
 
@@ -201,7 +206,7 @@ def template(title: str) -> Callable[[Callable[[], rx.Component]], Callable[[], 
                 sidebar(),
                 rx.vstack(
                     header(title),
-                    demo_banner(),
+                    rx.box(demo_banner(), class_name=CHROME, display="contents"),
                     rx.el.main(
                         body(),
                         id=MAIN_ID,
