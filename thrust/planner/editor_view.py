@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from thrust.planner.document import DAYS_IN_WEEK
 from thrust.planner.progress import Completion
+from thrust.planner.today import day_date
 from thrust.ui.format import day_label
 
 SHORT_DAY = "%a %-d %b"  # Wed 9 Dec
@@ -88,13 +89,6 @@ def _exercise_row(
     )
 
 
-def day_date(starts_on: date | None, week: int, day_number: Any) -> date | None:
-    """The date of a plan day (week from 1), when the plan has a start date."""
-    if starts_on is None or not isinstance(day_number, int) or not 1 <= day_number <= DAYS_IN_WEEK:
-        return None
-    return starts_on + timedelta(days=(week - 1) * 7 + day_number - 1)
-
-
 def day_cards(
     doc: dict[str, Any], w: int, messages: dict[str, str], starts_on: date | None, done: set[tuple[int, int]]
 ) -> list[DayCard]:
@@ -104,7 +98,8 @@ def day_cards(
         place = f"{w}.{d}"
         exercises = day.get("exercises") if isinstance(day.get("exercises"), list) else []
         number = day.get("dayNumber")
-        when = day_date(starts_on, w + 1, number)
+        valid = isinstance(number, int) and 1 <= number <= DAYS_IN_WEEK
+        when = day_date(starts_on, w + 1, number) if starts_on and valid else None
         cards.append(
             DayCard(
                 day_number=_text(number),
