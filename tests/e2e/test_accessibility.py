@@ -173,7 +173,17 @@ ROUTES: dict[str, Route] = {
     ),
     "front-desk": Route('#capacity-summary[data-loaded="true"]', (View("search results", _desk_results),)),
     "live": Route('#occupancy-panel[data-loaded="true"]'),
-    "planner": Route(),
+    "planner": Route(
+        "#plan-days .plan-exercise",
+        (
+            View(
+                "catalog picker",
+                lambda page: _open_dialog(page, "#plan-days button:has-text('Add exercise') >> nth=0"),
+                dialog=True,
+            ),
+            View("delete plan", lambda page: _open_dialog(page, "#plan-delete", "alertdialog"), dialog=True),
+        ),
+    ),
     "planner/print/[plan_id]": Route("#print-title, #plan-missing"),
     "settings": Route(
         "#profile-form",

@@ -69,6 +69,8 @@ def page_path(route: str, member_id: str, plan_id: str | None = None) -> str:
         return routes.DASHBOARD
     if route == registry.NOT_FOUND:
         return NO_SUCH_PAGE
+    if route == "planner":  # with the member's plans, the active one open in the editor
+        return f"{routes.PLANNER}?member={member_id}"
     path = "/" + route
     # Dynamic segments get a real id: a plan's print view a plan's ("planner/print/[plan_id]"; without
     # one, the member's id: no plan has it, the page says so), any other a member's ("members/[member_id]").

@@ -223,13 +223,8 @@ def _week_tab(tab: WeekTab) -> rx.Component:
     )
 
 
-def week_bar() -> rx.Component:
+def _week_tools() -> rx.Component:
     return stacked(
-        rx.tabs.root(
-            rx.tabs.list(rx.foreach(S.weeks, _week_tab), id="plan-weeks", wrap="wrap"),
-            value=S.week.to_string(),
-            on_change=S.show_week,
-        ),
         row(
             _labelled(
                 "This week's focus",
@@ -270,6 +265,20 @@ def week_bar() -> rx.Component:
         ),
         _message(S.focus_error),
         gap="3",
+    )
+
+
+def weeks_editor() -> rx.Component:
+    """The week tabs; under them the shown week: its focus, its tools and its days."""
+    return rx.tabs.root(
+        rx.tabs.list(rx.foreach(S.weeks, _week_tab), id="plan-weeks", wrap="wrap"),
+        rx.tabs.content(
+            stacked(_week_tools(), day_list(), gap="3", padding_top="0.75rem"),
+            value=S.week.to_string(),
+        ),
+        value=S.week.to_string(),
+        on_change=S.show_week,
+        width="100%",
     )
 
 

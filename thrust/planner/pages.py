@@ -7,7 +7,7 @@ import reflex as rx
 
 from thrust.planner.capabilities import USE_TEMPLATES
 from thrust.planner.editor_io import MemberOption, TemplateOption
-from thrust.planner.editor_parts import day_list, plan_header, plan_texts, week_bar
+from thrust.planner.editor_parts import plan_header, plan_texts, weeks_editor
 from thrust.planner.editor_state import PlannerState as S
 from thrust.planner.editor_view import PlanCard
 from thrust.planner.picker import catalog_picker
@@ -134,7 +134,7 @@ def _plans() -> rx.Component:
 def _editor() -> rx.Component:
     return rx.cond(
         S.editing,
-        stacked(plan_header(), week_bar(), day_list(), plan_texts(), gap="4", id="plan-editor"),
+        stacked(plan_header(), weeks_editor(), plan_texts(), gap="4", id="plan-editor"),
         empty_panel(
             "clipboard-list",
             "No plan open",
