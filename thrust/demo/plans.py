@@ -23,7 +23,7 @@ from thrust.planner.document import parse_plan, stored
 PLANNED_MEMBERS = 25  # the first active demo members by email (the banner's example is the first)
 WITH_HISTORY = 5  # of those, how many also followed an earlier plan
 STARTED_DAYS_AGO = 9  # today is day 3 of week 2: a training day, with four done before it
-DONE_SHARE = 0.8  # of the past training days
+DONE_SHARE = 0.8  # of the past training days (the banner's example missed one: week 1's last)
 EARLIER_DONE_SHARE = 0.75
 
 # (catalog id, sets by week, reps, rest in seconds, notes, a first working load in kg or None)
@@ -84,7 +84,7 @@ DAYS: dict[int, tuple[str, tuple[Slot, ...]]] = {
             ("Dumbbell_Bench_Press", (3, 3, 3, 3), "10", 90, "", 12.5),
             ("Bent_Over_Barbell_Row", (3, 3, 4, 3), "8-10", 90, "", 30.0),
             ("Goblet_Squat", (3, 3, 3, 3), "12", 60, "", 12.0),
-            ("Plank", (3, 3, 3, 3), "1", 45, "Hold 30-45 seconds each set.", None),
+            ("Mountain_Climbers", (3, 3, 3, 3), "20", 45, "20 each leg, at a steady pace.", None),
         ),
     ),
 }
@@ -154,17 +154,19 @@ def _progress(
     plan_id: uuid.UUID,
     starts: date,
     before: date,
-    share: float,
+    share: float | None,
     zone: tzinfo,
     rng: Random,
     names: dict[str, str],
 ) -> list[WorkoutProgress]:
-    """Records of the plan's training days before `before`, about `share` of them done."""
+    """Records of the plan's training days before `before`: about `share` of them done (None: all but
+    the first week's last)."""
     rows = []
     for week in range(1, 5):
         for day in DAYS:
             when = starts + timedelta(days=(week - 1) * 7 + day - 1)
-            if when >= before or rng.random() >= share:
+            skipped = (week, day) == (1, max(DAYS)) if share is None else rng.random() >= share
+            if when >= before or skipped:
                 continue
             moment = datetime.combine(when, time(18, rng.randrange(60)), zone).astimezone(UTC)
             logged = _logged(week, day, rng, names)
@@ -236,7 +238,7 @@ def seed_demo_plans(
             updated_at=now - timedelta(days=STARTED_DAYS_AGO + 1),
         )
         plans.append(plan)
-        progress += _progress(plan.id, starts, today, DONE_SHARE, zone, rng, names)
+        progress += _progress(plan.id, starts, today, DONE_SHARE if n else None, zone, rng, names)
     session.add_all(plans)
     session.flush()  # plans before their progress (the foreign key)
     session.add_all(progress)

@@ -88,8 +88,9 @@ def _week_button(tab: WeekTab) -> rx.Component:
         column(
             row(
                 rx.text(tab.label, size="2", weight="bold"),
-                rx.cond(tab.holds_today, rx.icon("calendar-check", size=14, aria_hidden="true")),
+                rx.cond(tab.holds_today, rx.icon("calendar-check", size=13, aria_hidden="true")),
                 gap="1",
+                white_space="nowrap",
             ),
             rx.text(tab.progress, size="1", weight="regular", class_name="thrust-num"),
             gap="0",
@@ -103,6 +104,7 @@ def _week_button(tab: WeekTab) -> rx.Component:
         height="auto",
         min_height="3.25rem",
         padding_y="0.4rem",
+        padding_x="0.25rem",  # four across a phone: the label keeps to one line
         width="100%",
     )
 
