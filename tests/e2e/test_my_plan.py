@@ -42,8 +42,8 @@ def test_a_member_logs_todays_exercise_marks_the_day_done_and_it_stays_done(
     sign_in(admin, app_url, *ADMIN)
     chosen = _member_with_a_plan(admin, app_url)
     page = new_page()
-    page.set_viewport_size(PHONE)
     sign_in(page, app_url, chosen["email"], MEMBER_PASSWORD, then="/my-plan")
+    page.set_viewport_size(PHONE)  # after signing in, which waits for the desk-sized sidebar
 
     # Today's day: one card, marked for screen readers and with its badge, on the week shown first.
     today = page.locator("[aria-current='date']")
