@@ -103,7 +103,9 @@ def test_a_member_logs_todays_exercise_marks_the_day_done_and_it_stays_done(
     assert record["completed"] and record["exercises"][0]["loadKg"] == 22.5
 
 
-def test_staff_have_no_entry_and_are_pointed_to_the_planner(new_page: Callable[..., Page], app_url: str) -> None:
+def test_staff_have_no_entry_and_are_pointed_to_the_planner(
+    new_page: Callable[..., Page], app_url: str
+) -> None:
     page = new_page()
     sign_in(page, app_url, *TRAINER)
     nav = page.get_by_role("navigation", name="Main")

@@ -141,6 +141,7 @@ def _number_input(label: str, control_id: Any, name: Any, value: Any, error: Any
             auto_complete="off",
             size="3",
             width="100%",
+            height=TAP,
             custom_attrs={
                 "aria-invalid": rx.cond(error != "", "true", "false"),
                 "aria-describedby": rx.cond(error != "", message_id, ""),
