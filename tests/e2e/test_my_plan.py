@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in
+from tests.e2e.axe import violations
+from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in, unique_ip
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +115,42 @@ def test_staff_have_no_entry_and_are_pointed_to_the_planner(
     page.goto("/my-plan")
     expect(page.locator("#my-plan-staff")).to_contain_text("Plans here are for members.")
     expect(page.get_by_role("link", name="Open the planner")).to_have_attribute("href", "/planner")
+
+
+def test_the_plan_passes_axe_on_a_phone_with_its_details_open_and_a_message_shown(
+    browser: Browser, new_page: Callable[..., Page], app_url: str
+) -> None:
+    admin = new_page()
+    sign_in(admin, app_url, *ADMIN)
+    chosen = _member_with_a_plan(admin, app_url)
+    # axe is injected as an inline script, which the app's Content-Security-Policy would refuse.
+    context = browser.new_context(
+        base_url=app_url, viewport=PHONE, bypass_csp=True, extra_http_headers={"X-Forwarded-For": unique_ip()}
+    )
+    try:
+        page = context.new_page()
+        response = page.request.post(
+            "/api/v1/auth/login",
+            data={"email": chosen["email"], "password": MEMBER_PASSWORD, "useCookies": True},
+            headers={"Origin": app_url},
+        )
+        assert response.ok
+        page.goto("/my-plan")
+        today = page.locator("[aria-current='date']")
+        expect(today).to_have_count(1, timeout=30_000)
+        found: list[str] = []
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            expect(page.locator("html")).to_have_class(re.compile(rf"\b{scheme}\b"))
+            found += violations(page, f"/my-plan as a member [{scheme}, 390px]")
+        # A disclosure open and the service's message next to an input.
+        first = today.locator(".my-plan-exercise").first
+        first.get_by_text("How to do it").click()
+        first.get_by_label("Sets done").fill("99")
+        today.get_by_role("button", name=re.compile("Mark day done|Save changes")).click()
+        expect(first.get_by_label("Sets done")).to_have_attribute("aria-invalid", "true")
+        expect(first.get_by_role("alert")).to_have_text("Sets done must be a whole number from 0 to 20")
+        found += violations(page, "/my-plan as a member with a message [dark, 390px]")
+        assert not found, "\n".join(found)
+    finally:
+        context.close()
