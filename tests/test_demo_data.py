@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -459,3 +460,33 @@ def test_a_few_regulars_stopped_coming_and_the_dashboard_lists_them(db: Session)
         assert member.recent <= 1 and member.recent < member.usual / 2
     latest = [member.last_visit for member in found.members]
     assert latest == sorted(latest, reverse=True)
+
+
+def test_the_first_active_members_follow_a_catalog_plan_started_last_week(db: Session) -> None:
+    from thrust.demo.plans import PLANNED_MEMBERS, STARTED_DAYS_AGO
+    from thrust.demo.service import demo_logins
+    from thrust.models import WorkoutPlan, WorkoutProgress
+    from thrust.planner.document import parse_plan
+
+    report = _seed(db)
+    today = OPEN_NOW.date()  # the default gym zone is UTC
+    active = db.exec(select(WorkoutPlan).where(WorkoutPlan.is_active)).all()
+    assert len(active) == PLANNED_MEMBERS and report.plans == len(db.exec(select(WorkoutPlan)).all())
+    # The member the start banner names signs in to a real plan: four weeks of catalog exercises, named
+    # as the catalog names them, today one of its training days, the days before it mostly done.
+    logins = demo_logins(db)
+    assert logins is not None and logins.member_example
+    member = db.exec(
+        select(Member).join(User, User.id == Member.user_id).where(User.email == logins.member_example)
+    ).one()
+    plan = next(p for p in active if p.member_id == member.id)
+    assert plan.starts_on == today - timedelta(days=STARTED_DAYS_AGO)
+    document = parse_plan(plan.plan_data)
+    names = {e.id: e.name for e in db.exec(select(Exercise)).all()}
+    exercises = [x for w in document.weeks for d in w.days for x in d.exercises]
+    assert len(document.weeks) == 4 and all(names[uuid.UUID(x.exercise_id)] == x.name for x in exercises)
+    days = {(w.week_number, d.day_number) for w in document.weeks for d in w.days}
+    assert (2, (today - plan.starts_on).days - 6) in days  # today: week 2's third day
+    done = db.exec(select(WorkoutProgress).where(WorkoutProgress.plan_id == plan.id)).all()
+    assert 1 <= len(done) < 5 and all(r.completed and r.exercise_data for r in done)
+    assert db.exec(select(WorkoutPlan).where(WorkoutPlan.member_id == member.id)).all()[1:]  # and history

@@ -1,4 +1,5 @@
-"""Demo data for `python -m thrust seed`: an admin, 5 trainers, N members and a month of their visits.
+"""Demo data for `python -m thrust seed`: an admin, 5 trainers, N members and a month of their visits
+(and a few members' workout plans: thrust/demo/plans.py).
 
 One module on purpose: the generators (names, memberships, arrivals inside the gym's opening hours)
 and the bulk writers share the row layouts and one random stream, which keeps a seed repeatable.
@@ -31,6 +32,7 @@ from thrust.auth.passwords import password_problems
 from thrust.core.security import hash_password
 from thrust.core.text import fold, member_search_text
 from thrust.core.types import utcnow
+from thrust.demo.plans import seed_demo_plans
 from thrust.gym.service import valid_timezone
 from thrust.models import (
     AIUsageLog,
@@ -150,6 +152,7 @@ class SeedReport:
     open_visits: int
     trainers: int
     trainer_emails: list[str]
+    plans: int = 0
     admin_email: str = ADMIN_EMAIL
     admin_password_is_default: bool = True
     gym_open_now: bool = False
@@ -290,6 +293,10 @@ def seed_demo_data(
     mark = time.perf_counter()
     _write(session, table_of(CheckIn), CHECK_IN_COLUMNS, visit_rows + open_rows, "check-ins", progress)
     stages["write check-ins"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    # Last from the random stream, so the members and visits stay what the same seed always made.
+    plans = seed_demo_plans(session, member_rows, member_users, trainer_ids, now=now, zone=zone, rng=rng)
+    stages["write plans"] = time.perf_counter() - mark
     max_capacity = _size_gym_for(session, visit_rows)
     mark = time.perf_counter()
     # The dashboard's past summed up now, not at the roll-up job's next quarter hour (from the first
@@ -304,6 +311,7 @@ def seed_demo_data(
         check_ins=len(visit_rows) + len(open_rows),
         open_visits=len(open_rows),
         trainers=len(trainer_ids),
+        plans=plans,
         trainer_emails=trainer_emails,
         admin_password_is_default=admin_password is None,
         gym_open_now=gym_open_now,

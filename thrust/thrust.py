@@ -13,6 +13,7 @@ import thrust.dashboard.pages
 import thrust.gym.pages
 import thrust.members.directory_page
 import thrust.members.profile_page
+import thrust.planner.my_plan_page
 import thrust.planner.pages
 import thrust.planner.print_page
 import thrust.ui.public  # noqa: F401  (the page an unknown address shows)

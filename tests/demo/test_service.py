@@ -68,8 +68,10 @@ def _session_of(db: Session, user: User) -> AuthSession:
     return auth
 
 
-def _plan(db: Session, member: Member, author: User) -> WorkoutPlan:
-    plan = WorkoutPlan(member_id=member.id, created_by=author.id, title="Strength", plan_data={"weeks": []})
+def _plan(db: Session, member: Member, author: User, *, active: bool = True) -> WorkoutPlan:
+    plan = WorkoutPlan(
+        member_id=member.id, created_by=author.id, title="Strength", plan_data={"weeks": []}, is_active=active
+    )
     db.add(plan)
     db.flush()
     db.add(WorkoutProgress(plan_id=plan.id, week_number=1, day_number=1, completed=True))
@@ -107,7 +109,7 @@ def test_removal_deletes_what_the_seed_made_and_keeps_the_admin_and_everything_a
     _session_of(db, coach)
     _session_of(db, db.get(User, demo_member.user_id))
     _session_of(db, db.get(User, kept.user_id))
-    _plan(db, demo_member, coach)
+    _plan(db, demo_member, coach, active=False)  # (the seed may have given them their active plan)
     template = WorkoutPlanTemplate(created_by=coach.id, title="Coach's library", plan_data={"weeks": []})
     db.add(template)
     db.add(MembershipReminder(member_id=demo_member.id, membership_end=demo_member.membership_end, stage=7,

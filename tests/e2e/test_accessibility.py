@@ -185,6 +185,9 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "planner/print/[plan_id]": Route("#print-title, #plan-missing"),
+    # Staff are pointed to the planner; a member's plan, its disclosures and messages are checked in
+    # tests/e2e/test_my_plan.py (on the phone, in both schemes).
+    "my-plan": Route("#my-plan-staff"),
     "settings": Route(
         "#profile-form",
         (
@@ -202,6 +205,8 @@ ROUTES: dict[str, Route] = {
     "signup": Route("form[data-thrust-auth]", (View("incomplete", _sign_up_incomplete),)),
 }
 PUBLIC = public_pages()
+# What a member's own pages show once loaded (their plan, or the word that there is none yet).
+MEMBER_READY = {"my-plan": "#my-plan-overview, #my-plan-empty"}
 # The shell's own dialogs (on every signed-in page), checked once on the dashboard.
 SHELL = Route(
     '#capacity-summary[data-loaded="true"]',
@@ -344,7 +349,7 @@ def test_pages_pass_axe_as_a_member(axe_context: BrowserContext, app_url: str) -
         if route in PUBLIC:
             continue
         # Staff pages send a member elsewhere or say they are for staff: that is what gets checked.
-        checker.sweep(page_path(route, member["id"]), Route(), "a member", views=False)
+        checker.sweep(page_path(route, member["id"]), Route(MEMBER_READY.get(route)), "a member", views=False)
     assert not checker.found, "\n".join(checker.found)
 
 

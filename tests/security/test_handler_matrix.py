@@ -83,6 +83,15 @@ SIGNED_IN_ALLOW_LIST = {
     "scopes it (own / assigned / all), else 'plan not found'",
     "thrust.dashboard.state.StaffCardsState.open_dashboard": "the dashboard's loader: hands staff on to "
     "the guarded card and chart loaders, anyone else nothing",
+    "thrust.planner.my_plan_state.MyPlanState.load_my_plan": "the caller's own active plan and earlier "
+    "plans (my_plan.read_my_plan reads only plans of the caller's own member record); nothing for staff",
+    "thrust.planner.my_plan_state.MyPlanState.open_plan": "one of the caller's own plans, else not found "
+    "(the same reader); nothing for staff",
+    "thrust.planner.my_plan_state.MyPlanState.show_week": "shows another week of the plan this socket "
+    "already loaded (no database)",
+    "thrust.planner.my_plan_state.MyPlanState.save_day": "records a day of the plan this socket loaded "
+    "(the caller's own, current one) through progress.record_progress, which checks ownership again",
+    "thrust.planner.my_plan_state.MyPlanState.undo_day": "same as save_day",
 }
 SETVAR_REASON = (
     "Reflex's setvar only calls the state's own `set_<var>` method; auto-setters are off and "

@@ -15,7 +15,7 @@ from thrust.ui.shell import sidebar
 NAV_BY_ROLE = {
     Role.ADMIN: ["Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"],
     Role.TRAINER: ["Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"],
-    Role.MEMBER: ["Dashboard", "Live traffic", "AI planner", "Settings"],
+    Role.MEMBER: ["Dashboard", "My plan", "Live traffic", "AI planner", "Settings"],
 }
 
 
@@ -42,19 +42,23 @@ def test_only_sign_in_sign_up_page_not_found_and_how_busy_it_is_are_public() -> 
 @pytest.mark.parametrize("role", list(Role))
 def test_the_navigation_shows_exactly_the_pages_a_role_may_open(role: Role) -> None:
     held = ROLE_PERMISSIONS[role]
-    shown = [spec.title for spec in nav_pages() if spec.allows(held)]
+    shown = [spec.title for spec in nav_pages() if spec.listed_for(held)]
     assert shown == NAV_BY_ROLE[role]
-    # Every signed-in page with an address of its own is in the menu; a profile (members/[id]) is not.
+    # Every signed-in page with an address of its own is in the menu, unless its entry is hidden from
+    # the role (staff may open the member's "My plan", which points them to the planner); a profile
+    # (members/[id]) is not.
     addressable = [spec for spec in PAGES.values() if not spec.public and "[" not in spec.route]
     may_open = {spec.title for spec in addressable if spec.allows(held)}
-    assert set(shown) == may_open
+    hidden = {spec.title for spec in addressable if spec.nav and any(p in held for p in spec.nav.unless)}
+    assert set(shown) == may_open - hidden
+    assert ("My plan" in hidden) == (role != Role.MEMBER)
 
 
 def test_the_sidebar_is_built_from_the_registry() -> None:
     rendered = str(sidebar())
     for spec in nav_pages():
         assert spec.title in rendered and f'"{spec.route}"' in rendered, spec.title
-        for permission in () if spec.public else spec.needs:
+        for permission in (() if spec.public else spec.needs) + (spec.nav.unless if spec.nav else ()):
             assert permission.value in rendered, f"{spec.title}: shown regardless of {permission.value}"
     assert rendered.index('"Members"') < rendered.index('"Front desk"') < rendered.index('"Settings"')
 

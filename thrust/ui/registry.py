@@ -26,10 +26,13 @@ NOT_FOUND: Final = "404"
 
 @dataclass(frozen=True)
 class Nav:
-    """A page's entry in the main navigation: its place (lowest first) and its icon."""
+    """A page's entry in the main navigation: its place (lowest first), its icon, and whom it is not
+    listed for: anyone holding any of `unless` (the member's own plan is no entry for those who build
+    plans; they may still open it, and it tells them where their work is)."""
 
     order: int
     icon: str
+    unless: tuple[Permission, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ class PageSpec:
     def allows(self, permissions: Sequence[Permission] | frozenset[Permission]) -> bool:
         """Whether someone signed in and holding `permissions` may open the page."""
         return self.needs == PUBLIC or not self.needs or any(p in permissions for p in self.needs)
+
+    def listed_for(self, permissions: Sequence[Permission] | frozenset[Permission]) -> bool:
+        """Whether the main navigation lists the page for someone holding `permissions`."""
+        if self.nav is None or not self.allows(permissions):
+            return False
+        return not any(p in permissions for p in self.nav.unless)
 
 
 # Reflex's route key -> the page, in the order pages were declared.

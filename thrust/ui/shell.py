@@ -30,9 +30,15 @@ def can(*permissions: Permission) -> rx.Var[bool]:
 
 
 def _for_role(item: PageSpec, component: rx.Component) -> rx.Component:
-    # Shown to users who may open the page (cosmetic: the server checks again on load).
+    # Shown to users who may open the page and are not among those it is hidden from (cosmetic: the
+    # server checks again on load).
     needs = () if item.needs == PUBLIC else item.needs
-    return rx.cond(can(*needs), component) if needs else component
+    unless = item.nav.unless if item.nav else ()
+    shown: rx.Var[bool] | None = can(*needs) if needs else None
+    if unless:
+        hidden = ~can(*unless)
+        shown = hidden if shown is None else shown & hidden
+    return rx.cond(shown, component) if shown is not None else component
 
 
 def _icon(item: PageSpec) -> str:
