@@ -1,6 +1,7 @@
 """The trainer's planner in a real browser: pick an assigned member, start a blank plan, add exercises from
 the catalog with its filters, fix what the checks mark, reorder by keyboard and by dragging, copy a week
-forward and save; a second trainer's stale save is refused with a clear message."""
+forward and save; a second trainer's stale save is refused with a clear message. Then the whole loop: a
+plan assigned from a template, done by the member on a phone, and the progress on the trainer's planner."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import ADMIN, ARTIFACTS, TRAINER, sign_in
 
 pytestmark = pytest.mark.e2e
+
+MEMBER_PASSWORD = "Member123!"  # every demo member's
+PHONE = {"width": 390, "height": 844}
 
 
 def _assigned_member(page: Page, admin: Page, app_url: str) -> dict[str, Any]:
@@ -144,3 +148,52 @@ def test_a_trainer_builds_a_plan_from_the_catalog_and_saves_it(
     expect(page.locator("#plan-conflict")).to_contain_text("changed by someone else")
     page.locator("#plan-reload").click()
     expect(page.locator("#plan-title")).to_have_value("Changed elsewhere")
+
+
+def test_a_plan_assigned_in_the_planner_is_done_by_the_member_on_a_phone_and_the_trainer_sees_it(
+    trainer_page: Page, new_page: Callable[..., Page], app_url: str
+) -> None:
+    page = trainer_page
+    # A demo member of the trainer's (their password is every demo member's); the last by name, so the
+    # member the other browser tests use keeps their plan.
+    assigned = page.request.get("/api/v1/members?limit=100&status=ACTIVE&sort=name").json()["data"]
+    member = assigned[-1]
+    page.goto(f"{app_url}/planner?member={member['id']}")
+    expect(page.locator("#planner-member")).to_have_text(member["fullName"])
+    # A blank plan filled from the catalog, saved, and kept in the template library...
+    tag = uuid.uuid4().hex[:6]
+    page.locator("#planner-new-plan").click()
+    for day, (query, pick) in enumerate((("plank", "Plank"), ("pull", "Pullups"), ("push", "Pushups"))):
+        _add_from_catalog(page, day, query, pick)
+    for _week in range(3):
+        page.locator("#plan-copy-week").click()
+    page.locator("#plan-title").fill(f"Home basics {tag}")
+    page.locator("#plan-save").click()
+    expect(page.locator("#plan-save-state")).to_contain_text("Saved at")
+    page.locator("#plan-save-template").click()
+    expect(page.get_by_text(f"Saved as the template “Home basics {tag}”")).to_be_visible()
+    # ...then assigned from there: the new plan is the member's active one, from today (day 1 is today).
+    page.get_by_label("Start from").click()
+    page.get_by_role("option", name=f"Home basics {tag}").click()
+    page.locator("#planner-new-plan").click()
+    expect(page.locator("#plan-title")).to_have_value(f"Home basics {tag}")
+    expect(page.locator(".plan-day").first).to_contain_text("Plank")
+    page.locator("#plan-save").click()
+    expect(page.locator("#plan-save-state")).to_contain_text("Saved at")
+    active = page.locator("#planner-plans > *").filter(has_text="Active")
+    expect(active).to_have_count(1)
+    expect(active).to_contain_text(f"Home basics {tag}")
+    expect(page.locator("#plan-active")).to_be_checked()
+
+    phone = new_page()
+    sign_in(phone, app_url, member["email"], MEMBER_PASSWORD, then="/my-plan")
+    phone.set_viewport_size(PHONE)  # after signing in, which waits for the desk-sized sidebar
+    today = phone.locator("[aria-current='date']")
+    expect(today).to_contain_text("Plank")
+    today.get_by_role("button", name="Mark day done").click()
+    expect(today.get_by_role("button", name="Undo done")).to_be_visible()
+
+    page.reload()
+    expect(page.locator("#plan-progress")).to_contain_text("1 of 12 days done")
+    expect(page.get_by_role("tab", name="Week 1")).to_contain_text("1/3 done")
+    expect(page.locator(".plan-day").first).to_contain_text("Done by the member")

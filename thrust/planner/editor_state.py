@@ -158,6 +158,14 @@ class PlannerState(rx.State):
         wanted = self.router.url.query_parameters.get("member")
         if isinstance(wanted, str) and wanted and wanted != self.member_id:
             return await self._choose(wanted)
+        if self.member_id:  # back on the page (a reload keeps this tab's state): the latest from the server
+            with refusals(self) as refused:
+                await self._reload_plans()
+            if refused:
+                self.member_id, self.editing = "", False
+                return refused.toast
+            if self.editing and self.plan_id and not self.dirty:
+                return await self._open(self.plan_id)
         return None
 
     @rx.event
