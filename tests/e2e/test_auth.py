@@ -23,8 +23,8 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-MEMBER_NAV = ("Dashboard", "Live traffic", "AI planner", "Settings")
-STAFF_ONLY_NAV = ("Members", "Front desk")
+MEMBER_NAV = ("Dashboard", "My plan", "Live traffic", "Settings")
+STAFF_ONLY_NAV = ("Members", "Front desk", "Planner")
 
 
 def expect_signed_in_as(page: Page, name: str, role: str) -> None:

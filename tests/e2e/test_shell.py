@@ -48,7 +48,7 @@ def test_favicon_is_ours(page: Page, app_url: str) -> None:
 def test_sidebar_navigates_and_marks_the_current_page(admin_page: Page) -> None:
     page = admin_page
     nav = page.get_by_role("navigation", name="Main")
-    for label in ("Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"):
+    for label in ("Dashboard", "Members", "Front desk", "Live traffic", "Planner", "Settings"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
     nav.get_by_role("link", name="Members").click()
     expect(page).to_have_url(re.compile(r"/members$"))

@@ -13,9 +13,9 @@ from thrust.ui.shell import sidebar
 
 # What each role finds in the main navigation, in order.
 NAV_BY_ROLE = {
-    Role.ADMIN: ["Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"],
-    Role.TRAINER: ["Dashboard", "Members", "Front desk", "Live traffic", "AI planner", "Settings"],
-    Role.MEMBER: ["Dashboard", "My plan", "Live traffic", "AI planner", "Settings"],
+    Role.ADMIN: ["Dashboard", "Members", "Front desk", "Live traffic", "Planner", "Settings"],
+    Role.TRAINER: ["Dashboard", "Members", "Front desk", "Live traffic", "Planner", "Settings"],
+    Role.MEMBER: ["Dashboard", "My plan", "Live traffic", "Settings"],
 }
 
 
