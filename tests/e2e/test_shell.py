@@ -57,12 +57,12 @@ def test_sidebar_navigates_and_marks_the_current_page(admin_page: Page) -> None:
     expect(page.locator("#gym-name")).to_have_text("THRUST Gym")
 
 
-def test_pages_promise_no_invented_numbers(admin_page: Page) -> None:
+def test_a_page_with_nothing_to_show_yet_says_so_without_invented_numbers(admin_page: Page) -> None:
     page = admin_page
     page.goto("/planner")
-    expect(page.get_by_text("Coming in a later release")).to_be_visible()
+    expect(page.get_by_role("heading", name="Pick a member")).to_be_visible()
     main = page.locator("main").inner_text()
-    assert not re.search(r"\b\d{2,}\s*(/|of)\s*\d+", main), "a placeholder page shows a made-up figure"
+    assert not re.search(r"\b\d{2,}\s*(/|of)\s*\d+", main), "an empty page shows a made-up figure"
 
 
 def test_dark_mode_toggle(admin_page: Page) -> None:

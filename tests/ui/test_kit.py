@@ -39,7 +39,6 @@ def test_cards_build() -> None:
     assert "Members" in _html(cards.stat_tile("users", "Members", 12, hint="active"))
     assert "No results" in _html(cards.empty_panel("search", "No results", "Try again"))
     assert "for staff" in _html(cards.locked_card("The desk is for staff."))
-    assert "Coming in a later release" in _html(cards.coming_soon("x", "Soon", "what", ["a"]))
 
 
 def test_confirm_dialog_has_a_cancel_without_a_handler_and_closes_through_on_open_change() -> None:

@@ -198,27 +198,3 @@ def locked_card(what: str) -> rx.Component:
         width="100%",
         size="3",
     )
-
-
-def coming_soon(icon: str, heading: str, what: str, points: list[str]) -> rx.Component:
-    """An honest page for a feature that has not landed yet: what will be here, no invented numbers."""
-    return rx.card(
-        column(
-            icon_tile(icon, box="3.5rem", icon_size=28, radius="var(--radius-4)"),
-            rx.heading(heading, size="6"),
-            muted_text(what, size="3", max_width="44rem"),
-            column(
-                *[
-                    row(rx.icon("circle-check", size=16, color="var(--accent-10)"), rx.text(point, size="2"))
-                    for point in points
-                ],
-                padding_top="0.5rem",
-            ),
-            rx.badge("Coming in a later release", variant="soft", color_scheme="gray", margin_top="0.5rem"),
-            gap="3",
-            padding="1.5rem",
-            align="start",
-        ),
-        width="100%",
-        size="3",
-    )
