@@ -8,8 +8,10 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.auth.rbac import Actor
 from thrust.core.http import API_PREFIX, documented
 from thrust.core.schemas import Data
 from thrust.members.schemas import Pagination
@@ -82,6 +84,11 @@ def _plan(detail: service.PlanDetail) -> PlanOut:
     )
 
 
+def _plan_data(session: Session, actor: Actor, plan_id: uuid.UUID) -> Data[PlanOut]:
+    """The plan as the caller now sees it: what every plan route but the list answers."""
+    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+
+
 # -- plans ------------------------------------------------------------------------------------------------
 
 
@@ -99,9 +106,7 @@ def list_plans(
     result = service.list_plans(session, actor, member_id=member_id, active=active, page=page, limit=limit)
     return PlanListOut(
         data=[PlanSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination(
-            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
-        ),
+        pagination=Pagination.of_page(result),
     )
 
 
@@ -111,14 +116,14 @@ def list_plans(
 def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """A plan for a member the caller may see (ADMIN, TRAINER for assigned members)."""
     plan = service.create_plan(session, actor, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
+    return _plan_data(session, actor, plan.id)
 
 
 @router.get("/workout-plans/{plan_id:uuid}", response_model=Data[PlanOut], summary="Get a workout plan")
 def get_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """The plan with its document, progress and completion: ADMIN any, TRAINER assigned members',
     MEMBER their own."""
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 @router.patch("/workout-plans/{plan_id:uuid}", **documented("Update a workout plan", Data[PlanOut], 409))
@@ -128,7 +133,7 @@ def update_plan(
     """Change title, planData or startsOn (with the version you opened: 409 if someone saved since), or
     isActive (activating deactivates the member's other active plan). ADMIN, TRAINER."""
     service.update_plan(session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 @router.delete("/workout-plans/{plan_id:uuid}", status_code=204, summary="Delete a workout plan")
@@ -161,7 +166,7 @@ def copy_week(
 ) -> Data[PlanOut]:
     """Week weekNumber copied over the week after it (or added as that week). ADMIN, TRAINER."""
     service.copy_week(session, actor, plan_id, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 # -- templates --------------------------------------------------------------------------------------------
@@ -175,6 +180,10 @@ def _template(detail: templates.TemplateDetail) -> TemplateOut:
     )
 
 
+def _template_data(session: Session, actor: Actor, template_id: uuid.UUID) -> Data[TemplateOut]:
+    return Data(data=_template(templates.get_template(session, actor, template_id)))
+
+
 @router.get("/workout-plan-templates", response_model=TemplateListOut, summary="List plan templates")
 def list_templates(
     actor: CurrentActor,
@@ -186,9 +195,7 @@ def list_templates(
     result = templates.list_templates(session, actor, page=page, limit=limit)
     return TemplateListOut(
         data=[TemplateSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination(
-            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
-        ),
+        pagination=Pagination.of_page(result),
     )
 
 
@@ -198,7 +205,7 @@ def list_templates(
 def create_template(body: TemplateCreate, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
     """A plan not tied to a member, to assign to many. ADMIN, TRAINER."""
     template = templates.create_template(session, actor, body.model_dump(by_alias=True))
-    return Data(data=_template(templates.get_template(session, actor, template.id)))
+    return _template_data(session, actor, template.id)
 
 
 @router.get(
@@ -206,7 +213,7 @@ def create_template(body: TemplateCreate, actor: CurrentActor, session: SessionD
 )
 def get_template(template_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
     """A template with its document. ADMIN, TRAINER."""
-    return Data(data=_template(templates.get_template(session, actor, template_id)))
+    return _template_data(session, actor, template_id)
 
 
 @router.patch(
@@ -218,7 +225,7 @@ def update_template(
     """Change its title or planData with the version you opened (409 if stale): its author or ADMIN.
     Plans assigned from it keep their own copy."""
     templates.update_template(session, actor, template_id, body.model_dump(by_alias=True, exclude_unset=True))
-    return Data(data=_template(templates.get_template(session, actor, template_id)))
+    return _template_data(session, actor, template_id)
 
 
 @router.delete("/workout-plan-templates/{template_id:uuid}", status_code=204, summary="Delete a template")
@@ -238,4 +245,4 @@ def assign_template(
 ) -> Data[PlanOut]:
     """A plan for the member copied from the template (active by default). ADMIN, TRAINER (assigned)."""
     plan = templates.assign_template(session, actor, template_id, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
+    return _plan_data(session, actor, plan.id)
