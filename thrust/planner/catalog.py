@@ -31,6 +31,7 @@ from thrust.planner.vocabulary import (
     VOCABULARIES,
     Category,
     Equipment,
+    ExerciseTraits,
     Force,
     Level,
     Mechanic,
@@ -59,26 +60,14 @@ _MUSCLES = table_of(ExerciseMuscle)
 
 
 @dataclass(frozen=True)
-class ExerciseView:
+class ExerciseView(ExerciseTraits):
     """An exercise as the picker, a plan and the API show it."""
 
     id: uuid.UUID
-    name: str
-    level: Level
-    category: Category
-    equipment: Equipment
-    mechanic: Mechanic | None
-    force: Force | None
-    primary_muscles: tuple[Muscle, ...]  # the main one first
-    secondary_muscles: tuple[Muscle, ...]
     instructions: str | None  # written by the staff; the shipped catalog has none
     is_custom: bool
     source_id: str | None  # the shipped catalog's own id; None for the staff's exercises
     created_at: datetime
-
-    @property
-    def main_muscle(self) -> Muscle:
-        return self.primary_muscles[0]
 
 
 @dataclass(frozen=True)
