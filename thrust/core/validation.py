@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
-from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.core.errors import Conflict, FieldProblem, ValidationFailed
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -66,6 +66,11 @@ def require_storable(values: Mapping[str, object]) -> None:
 EMAIL_MESSAGE = "Enter a valid email address, like name@example.com"
 # One wording wherever an address turns out to be someone else's login (signup, profile, members, CLI).
 EMAIL_TAKEN = "An account with this email already exists"
+
+
+def email_taken() -> Conflict:
+    """The refusal of an address that is someone else's login, named at the `email` field."""
+    return Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
 
 
 def email_address(value: str) -> str | None:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, require
+from thrust.core.db import savepoint
 from thrust.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from thrust.core.paging import page_count
 from thrust.core.text import exercise_search_text, words
@@ -409,17 +410,13 @@ def create_custom(session: Session, actor: Actor | None, data: Mapping[str, Any]
         is_custom=True,
         created_by=actor.user_id,
     )
-    # A savepoint: losing a race for the name leaves the caller's transaction usable.
-    try:
-        with session.begin_nested():
-            session.add(exercise)
-            session.flush()
-            session.add_all(
-                ExerciseMuscle(exercise_id=exercise.id, muscle=muscle, is_primary=is_primary)
-                for muscle, is_primary in muscle_rows(exercise.primary_muscles, exercise.secondary_muscles)
-            )
-            session.flush()
-    except sa.exc.IntegrityError:
-        message = name_taken(name, custom=True)
-        raise Conflict(message, details=[FieldProblem("name", message)]) from None
+    taken = name_taken(name, custom=True)
+    with savepoint(session, Conflict(taken, details=[FieldProblem("name", taken)])):  # a race for the name
+        session.add(exercise)
+        session.flush()
+        session.add_all(
+            ExerciseMuscle(exercise_id=exercise.id, muscle=muscle, is_primary=is_primary)
+            for muscle, is_primary in muscle_rows(exercise.primary_muscles, exercise.secondary_muscles)
+        )
+        session.flush()
     return get_exercise(session, actor, exercise.id)
