@@ -21,7 +21,6 @@ from thrust.planner.schemas import (
     CompletionOut,
     CopyWeekIn,
     DayProgressOut,
-    LoggedExerciseOut,
     PlanCreate,
     PlanListOut,
     PlanOut,
@@ -34,7 +33,6 @@ from thrust.planner.schemas import (
     TemplateOut,
     TemplateSummaryOut,
     TemplateUpdate,
-    WeekCompletionOut,
 )
 
 router = authenticated_router(tags=["workout plans"])
@@ -51,35 +49,13 @@ QueryPage = Annotated[int, Query(ge=1, le=service.MAX_PAGE)]
 QueryLimit = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
 
 
-def _completion(figures: progress.Completion) -> CompletionOut:
-    return CompletionOut(
-        weeks=[WeekCompletionOut.model_validate(week) for week in figures.weeks],
-        planned_days=figures.planned_days,
-        completed_days=figures.completed_days,
-        percent=figures.percent,
-        due_days=figures.due_days,
-        completed_due_days=figures.completed_due_days,
-        adherence_percent=figures.adherence_percent,
-    )
-
-
-def _day(day: progress.DayProgress) -> DayProgressOut:
-    return DayProgressOut(
-        week_number=day.week_number,
-        day_number=day.day_number,
-        completed=day.completed,
-        completed_at=day.completed_at,
-        exercises=[LoggedExerciseOut.model_validate(entry) for entry in day.exercises],
-    )
-
-
 def _plan(detail: service.PlanDetail) -> PlanOut:
     return PlanOut(
         **PlanSummaryOut.model_validate(detail.summary).model_dump(),
         plan_data=detail.plan_data,
         input_params=detail.input_params,
-        progress=[_day(day) for day in detail.progress],
-        completion=_completion(detail.completion),
+        progress=[DayProgressOut.model_validate(day) for day in detail.progress],
+        completion=CompletionOut.model_validate(detail.completion),
         allowed_actions=detail.allowed_actions,
     )
 
@@ -154,7 +130,7 @@ def record_progress(
     recorded = progress.record_progress(
         session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True)
     )
-    return Data(data=ProgressOut(day=_day(recorded.day), completion=_completion(recorded.completion)))
+    return Data(data=ProgressOut.model_validate(recorded))
 
 
 @router.post(
