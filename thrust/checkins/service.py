@@ -17,7 +17,7 @@ from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenie
 from thrust.core.metrics import observe_check_in
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
-from thrust.core.validation import require_storable
+from thrust.core.validation import require_storable, search_too_long
 from thrust.gym import clock
 from thrust.members.search import DeskView, desk_search_conditions, desk_view, in_scope
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, User, table_of
@@ -376,7 +376,7 @@ def lookup(
     (told as far as the actor may see: no end date outside their scope). RateLimited past DESK_SEARCHES."""
     require(actor, *USE_DESK)
     if not isinstance(query, str) or len(query) > 100:
-        raise ValidationFailed(details=[FieldProblem("q", "Search must be text of at most 100 characters")])
+        raise ValidationFailed(details=[FieldProblem("q", search_too_long(100))])
     require_storable({"q": query})
     query = query.strip()
     if not query:

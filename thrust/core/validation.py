@@ -90,6 +90,10 @@ def phone_problem(phone: str) -> str | None:
     return None
 
 
+def search_too_long(max_length: int) -> str:
+    return f"Search must be text of at most {max_length} characters"
+
+
 class FieldReader:
     """Reads fields from a mapping (an API body, a form, a CSV row) and remembers what was wrong.
 
@@ -215,6 +219,23 @@ class FieldReader:
             self.fail(field, f"{label} must be a whole number from {minimum} to {maximum}")
             return None
         return value
+
+    def search(self, field: str, *, max_length: int) -> str:
+        """What a search box sends, trimmed; "" when it is absent or not usable (a problem then)."""
+        value = self.data.get(field) or ""
+        if not isinstance(value, str) or len(value) > max_length:
+            self.fail(field, search_too_long(max_length))
+            return ""
+        if not is_storable(value):
+            self.fail(field, UNSTORABLE_TEXT)
+            return ""
+        return value.strip()
+
+    def paging(self, *, max_page: int, max_limit: int, default_limit: int) -> tuple[int, int]:
+        """A list's `page` (from 1) and `limit` (rows a page): 1 and `default_limit` when absent."""
+        page = self.integer("page", "Page", minimum=1, maximum=max_page) or 1
+        limit = self.integer("limit", "Limit", minimum=1, maximum=max_limit) or default_limit
+        return page, limit
 
     def flag(self, field: str, label: str) -> bool | None:
         value = self._raw(field)

@@ -24,7 +24,7 @@ from thrust.core.db import savepoint
 from thrust.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from thrust.core.paging import page_count
 from thrust.core.text import exercise_search_text, words
-from thrust.core.validation import MAX_TEXT, UNSTORABLE_TEXT, FieldReader, is_storable
+from thrust.core.validation import MAX_TEXT, UNSTORABLE_TEXT, FieldReader, is_storable, search_too_long
 from thrust.models import Exercise, ExerciseMuscle, table_of
 from thrust.planner.capabilities import ADD_EXERCISES, BROWSE_EXERCISES
 from thrust.planner.catalog_file import muscle_rows
@@ -152,23 +152,16 @@ def parse_query(raw: Mapping[str, Any]) -> ExerciseQuery:
     """A search as the API's query string or the picker sends it (q, equipment, muscle, includeSecondary,
     level, category, page, limit); ValidationFailed names every bad field."""
     reader = FieldReader(raw)
-    text = raw.get("q") or ""
-    if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
-        reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
-        text = ""
-    elif not is_storable(text):
-        reader.fail("q", UNSTORABLE_TEXT)
-        text = ""
+    text = reader.search("q", max_length=MAX_QUERY_LENGTH)
     equipment = _many(reader, "equipment", "Equipment", Equipment)
     muscles = _many(reader, "muscle", "Muscle", Muscle)
     include_secondary = bool(reader.flag("includeSecondary", "Include secondary muscles"))
     levels = _many(reader, "level", "Level", Level)
     categories = _many(reader, "category", "Category", Category)
-    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
-    limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_LIMIT) or DEFAULT_LIMIT
+    page, limit = reader.paging(max_page=MAX_PAGE, max_limit=MAX_LIMIT, default_limit=DEFAULT_LIMIT)
     reader.raise_if_problems()
     return ExerciseQuery(
-        text=text.strip(),
+        text=text,
         equipment=equipment,
         muscles=muscles,
         include_secondary=include_secondary,
@@ -183,7 +176,7 @@ def _checked(query: ExerciseQuery) -> None:
     """A query built in code (the picker's state) meets the same bounds as one read by `parse_query`."""
     problems = []
     if len(query.text) > MAX_QUERY_LENGTH or not is_storable(query.text):
-        problems.append(FieldProblem("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters"))
+        problems.append(FieldProblem("q", search_too_long(MAX_QUERY_LENGTH)))
     if not 1 <= query.limit <= MAX_LIMIT:
         problems.append(FieldProblem("limit", f"Limit must be a whole number from 1 to {MAX_LIMIT}"))
     if not 0 <= query.offset <= MAX_PAGE * MAX_LIMIT:
