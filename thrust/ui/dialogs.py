@@ -1,4 +1,5 @@
-"""The confirmation dialog every page uses before a change that is hard to undo."""
+"""Dialogs: the confirmation every page asks before a change that is hard to undo, and the dialog that
+holds work in progress (a form, an import)."""
 
 from __future__ import annotations
 
@@ -55,4 +56,21 @@ def confirm_dialog(
             **content_props,
         ),
         **root_props,
+    )
+
+
+def work_dialog(
+    *children: Any, open: Any, on_close: Any, max_width: str, **content_props: Any
+) -> rx.Component:
+    """A dialog holding work in progress (a form being filled, an import): Escape and its own buttons
+    close it (`on_close`), a click outside does not, since that would throw away what was typed."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            *children,
+            max_width=max_width,
+            on_escape_key_down=on_close,
+            on_interact_outside=rx.prevent_default,
+            **content_props,
+        ),
+        open=open,
     )
