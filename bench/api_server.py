@@ -12,13 +12,12 @@ import uuid
 from pathlib import Path
 
 import httpx
-from alembic import command
-from alembic.config import Config
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import migrate  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.core.security import hash_password  # noqa: E402
 from thrust.models import Role, User  # noqa: E402
@@ -33,13 +32,8 @@ def free_port() -> int:
 
 
 def prepare(url: str, users: int) -> list[str]:
+    migrate(url)
     engine = build_engine(url)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
     # One real 12-round hash, shared: checking it costs exactly what checking 20 different ones would.
     password_hash = hash_password(PASSWORD)
     emails = [f"bench{n:02d}@example.com" for n in range(users)]

@@ -27,8 +27,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import throwaway_postgres  # noqa: E402
-from bench.seed import _migrate  # noqa: E402
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.checkins.service import current_capacity  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
@@ -128,7 +127,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with throwaway_postgres("thrust_bench_capacity", keep=args.keep) as url:
-        _migrate(url)
+        migrate(url)
         engine = build_engine(url)
         with Session(engine) as session:
             seed_demo_data(session, members=args.members, progress=False, rng_seed=42)

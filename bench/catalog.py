@@ -29,8 +29,7 @@ from sqlmodel import Session, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import throwaway_postgres  # noqa: E402
-from bench.seed import _migrate  # noqa: E402
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
 from thrust.core.db import READ, UNIT_OPTION, build_engine  # noqa: E402
 from thrust.models import Exercise, Role, User  # noqa: E402
@@ -69,7 +68,7 @@ def sqlite_database() -> Iterator[str]:
 
 def prepare(url: str, custom: int) -> tuple[Engine, Actor]:
     """Migrate (the catalog arrives with 0011), add a trainer and `custom` exercises of the gym's own."""
-    _migrate(url)
+    migrate(url)
     engine = build_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         trainer = User(email="coach@example.com", password_hash="!", role=Role.TRAINER, full_name="Coach")

@@ -35,8 +35,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import throwaway_postgres  # noqa: E402
-from bench.seed import _migrate  # noqa: E402
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.analytics import rhythm, rollup, service  # noqa: E402
 from thrust.analytics.buckets import BucketSize  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
@@ -190,7 +189,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     if args.url:
-        _migrate(args.url)
+        migrate(args.url)
         run(
             args.url,
             150 if args.url.startswith("sqlite") else 100,
@@ -200,7 +199,7 @@ def main() -> int:
     if args.sqlite:
         with tempfile.TemporaryDirectory(prefix="thrust_bench_") as folder:
             url = f"sqlite:///{folder}/dashboard.db"
-            _migrate(url)
+            migrate(url)
             engine = build_engine(url)
             with Session(engine) as session:
                 seed_demo_data(session, members=args.members, progress=False, rng_seed=42)
@@ -209,7 +208,7 @@ def main() -> int:
             run(url, 150, None)
         return 0
     with throwaway_postgres("thrust_bench_dashboard", keep=args.keep) as url:
-        _migrate(url)
+        migrate(url)
         engine = build_engine(url)
         started = time.perf_counter()
         with Session(engine) as session:

@@ -23,7 +23,7 @@ from sqlmodel import Session
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.seed import _migrate  # noqa: E402
+from bench.databases import migrate  # noqa: E402
 from thrust.analytics import rollup  # noqa: E402
 from thrust.analytics.buckets import BucketSize, spans  # noqa: E402
 from thrust.analytics.forecast import forecast  # noqa: E402
@@ -100,7 +100,7 @@ def main() -> int:
         url = f"sqlite:///{path}"
         fresh = not path.exists()
         if fresh:
-            _migrate(url)
+            migrate(url)
         engine = build_engine(url)
         with Session(engine) as session:
             if fresh:

@@ -24,29 +24,24 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
 from thrust.members import bulk, csv_export, service  # noqa: E402
 from thrust.members.jobs import tidy_search_index  # noqa: E402
 from thrust.models import Role, User  # noqa: E402
-
-PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 SEARCH_P95_MS = 10.0
 LIST_P95_MS = 20.0
@@ -132,15 +127,6 @@ class Timing:
 # -- databases -------------------------------------------------------------------------------------
 
 
-def _migrate(engine: Engine) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
 def _vacuum(engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -148,9 +134,9 @@ def _vacuum(engine: Engine) -> None:
 
 
 def _seed(url: str, members: int) -> None:
+    migrate(url)
     engine = build_engine(url)
     try:
-        _migrate(engine)
         started = time.perf_counter()
         with Session(engine) as session:
             seed_demo_data(session, members=members, progress=False, rng_seed=42)
@@ -172,21 +158,9 @@ def pg_database(members: int, url: str | None, keep: bool) -> Iterator[str]:
     if url:
         yield url
         return
-    name = f"thrust_bench_members_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres("thrust_bench_members", keep=keep) as url:
         _seed(url, members)
         yield url
-    finally:
-        if keep:
-            print(f"  kept PostgreSQL database: {url}")
-        else:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager

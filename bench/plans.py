@@ -31,8 +31,7 @@ os.environ.setdefault("THRUST_DATA_DIR", tempfile.mkdtemp(prefix="thrust-bench-p
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from bench.databases import throwaway_postgres  # noqa: E402
-from bench.seed import _migrate  # noqa: E402
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.api import build_api  # noqa: E402
 from thrust.auth import sessions  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
@@ -145,7 +144,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database and print its URL")
     args = parser.parse_args()
     with throwaway_postgres("thrust_bench_plans", keep=args.keep) as url:
-        _migrate(url)
+        migrate(url)
         engine = build_engine(url)
         set_engine(engine)
         try:

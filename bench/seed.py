@@ -9,42 +9,26 @@ Target: 10,000 members and their check-ins (~160,000) in at most 15 s on Postgre
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import migrate, throwaway_postgres  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("THRUST_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_SECONDS = 15.0
 
 
-def _migrate(url: str) -> None:
-    engine = build_engine(url)
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
-    config.attributes["configure_logger"] = False
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    engine.dispose()
-
-
 def _run(url: str, members: int, progress: bool) -> None:
-    _migrate(url)
+    migrate(url)
     engine = build_engine(url)
     try:
         started = time.perf_counter()
@@ -81,17 +65,8 @@ def main() -> int:
             _run(f"sqlite:///{folder}/bench.db", args.members, args.progress)
         return 0
 
-    name = f"thrust_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with throwaway_postgres("thrust_bench") as url:
         _run(url, args.members, args.progress)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     return 0
 
 

@@ -1,19 +1,19 @@
 """The `python -m thrust` command line: one function per command, errors as one `error:` line.
 
-To add a command, write `_cmd_<name>(args) -> int` and a `_register_<name>(commands)` that adds its
-subparser with `set_defaults(handler=_cmd_<name>)`, then list the register function in REGISTRARS.
+To add a command, write `_cmd_<name>(args) -> int` under `@command("<name>", <add its arguments>)`:
+its docstring's first line is the command's help in the list, the rest the description of its --help.
 Commands call services; rules live there, not here.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 from collections.abc import Callable
 from getpass import getpass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,7 +27,19 @@ EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130
 MAX_SEED_MEMBERS = 1_000_000
 
-Commands = Any  # argparse's private _SubParsersAction
+Handler = Callable[[argparse.Namespace], int]
+Arguments = Callable[[argparse.ArgumentParser], None]
+COMMANDS: list[tuple[str, Handler, Arguments | None]] = []  # in the order `--help` lists them
+
+
+def command(name: str, arguments: Arguments | None = None) -> Callable[[Handler], Handler]:
+    """Make the decorated `_cmd_*` function the command `name`; `arguments` adds its options."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS.append((name, handler, arguments))
+        return handler
+
+    return register
 
 
 class CommandError(Exception):
@@ -38,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command and return its exit code (0 on success)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
@@ -65,8 +77,12 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m thrust", description="THRUST gym management.")
     commands = parser.add_subparsers(title="commands", metavar="<command>")
-    for register in REGISTRARS:
-        register(commands)
+    for name, handler, arguments in COMMANDS:
+        summary, _, description = inspect.cleandoc(handler.__doc__ or "").partition("\n")
+        subparser = commands.add_parser(name, help=summary, description=description.strip())
+        if arguments is not None:
+            arguments(subparser)
+        subparser.set_defaults(handler=handler)
     return parser
 
 
@@ -111,12 +127,7 @@ def _member_count(text: str) -> int:
     return value
 
 
-def _register_seed(commands: Commands) -> None:
-    seed = commands.add_parser(
-        "seed",
-        help="fill an empty database with demo staff, members and a month of visits",
-        description="Create the demo admin, 5 trainers, N members and their check-ins of the last 30 days.",
-    )
+def _seed_arguments(seed: argparse.ArgumentParser) -> None:
     seed.add_argument("--members", type=_member_count, default=10_000, help="members to create (10000)")
     when = seed.add_mutually_exclusive_group()
     when.add_argument("--reset", action="store_true", help="delete all users, members and visits first")
@@ -125,10 +136,14 @@ def _register_seed(commands: Commands) -> None:
     )
     seed.add_argument("--no-progress", action="store_true", help="no progress bars")
     seed.add_argument("--timezone", help="set the gym's time zone first, e.g. Europe/Berlin (IANA name)")
-    seed.set_defaults(handler=_cmd_seed)
 
 
+@command("seed", _seed_arguments)
 def _cmd_seed(args: argparse.Namespace) -> int:
+    """fill an empty database with demo staff, members and a month of visits
+
+    Create the demo admin, 5 trainers, N members and their check-ins of the last 30 days.
+    """
     from thrust.core.db import check_database, session_scope
     from thrust.demo_data import (  # Faker itself is only imported once seeding starts
         ADMIN_EMAIL,
@@ -197,18 +212,12 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _register_create_admin(commands: Commands) -> None:
-    create = commands.add_parser(
-        "create-admin",
-        help="create an ADMIN login",
-        description="Create an ADMIN login; the password is asked for twice, or read from stdin.",
-    )
+def _create_admin_arguments(create: argparse.ArgumentParser) -> None:
     create.add_argument("--email", required=True, help="login email (stored lower-cased)")
     create.add_argument("--name", default="Administrator", help="display name (Administrator)")
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of stdin"
     )
-    create.set_defaults(handler=_cmd_create_admin)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -227,7 +236,12 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+@command("create-admin", _create_admin_arguments)
 def _cmd_create_admin(args: argparse.Namespace) -> int:
+    """create an ADMIN login
+
+    Create an ADMIN login; the password is asked for twice, or read from stdin.
+    """
     from thrust.auth.service import create_staff_account, get_user_by_email, normalize_email
     from thrust.core.db import check_database, session_scope
     from thrust.core.validation import EMAIL_TAKEN
@@ -252,16 +266,12 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _register_check(commands: Commands) -> None:
-    check = commands.add_parser(
-        "check",
-        help="validate the settings and reach the database (and Redis)",
-        description="Read every setting and connect to what they name; one line per problem.",
-    )
-    check.set_defaults(handler=_cmd_check)
-
-
+@command("check")
 def _cmd_check(args: argparse.Namespace) -> int:
+    """validate the settings and reach the database (and Redis)
+
+    Read every setting and connect to what they name; one line per problem.
+    """
     from thrust.launcher import preflight
 
     settings = preflight()
@@ -271,12 +281,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _register_serve(commands: Commands) -> None:
-    serve = commands.add_parser(
-        "serve",
-        help="check, migrate, load demo data into an empty database, and serve the app",
-        description="Start THRUST in production mode: pages, WebSocket and /api/v1 on one port.",
-    )
+def _serve_arguments(serve: argparse.ArgumentParser) -> None:
     serve.add_argument(
         "--members", type=_member_count, default=10_000, help="demo members for an empty database (10000)"
     )
@@ -290,10 +295,14 @@ def _register_serve(commands: Commands) -> None:
     serve.add_argument(
         "--timezone", help="the demo gym's time zone when demo data is loaded, e.g. Europe/Berlin (IANA name)"
     )
-    serve.set_defaults(handler=_cmd_serve)
 
 
+@command("serve", _serve_arguments)
 def _cmd_serve(args: argparse.Namespace) -> int:
+    """check, migrate, load demo data into an empty database, and serve the app
+
+    Start THRUST in production mode: pages, WebSocket and /api/v1 on one port.
+    """
     from thrust import launcher
     from thrust.core.db import session_scope
     from thrust.demo.service import has_demo_accounts
@@ -354,18 +363,17 @@ def _start_banner(settings: Settings, *, no_accounts: bool) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _register_remove_demo_data(commands: Commands) -> None:
-    remove = commands.add_parser(
-        "remove-demo-data",
-        help="delete the demo trainers and members with their visits (admins and anything added since stay)",
-        description="Delete what the demo seed created: its trainers, its members and their visits, plans, "
-        "reminders and sessions. Admin accounts, members added since and the gym's settings stay.",
-    )
+def _remove_demo_data_arguments(remove: argparse.ArgumentParser) -> None:
     remove.add_argument("--yes", action="store_true", help="remove it (without: only say what would go)")
-    remove.set_defaults(handler=_cmd_remove_demo_data)
 
 
+@command("remove-demo-data", _remove_demo_data_arguments)
 def _cmd_remove_demo_data(args: argparse.Namespace) -> int:
+    """delete the demo trainers and members with their visits (admins and anything added since stay)
+
+    Delete what the demo seed created: its trainers, its members and their visits, plans, reminders and
+    sessions. Admin accounts, members added since and the gym's settings stay.
+    """
     from thrust.core.db import check_database, session_scope
     from thrust.demo.service import console_actor, removal_impact, remove_demo_data
 
@@ -389,23 +397,22 @@ def _cmd_remove_demo_data(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _register_backup(commands: Commands) -> None:
-    backup = commands.add_parser(
-        "backup",
-        help="copy the whole database into one file, while THRUST keeps serving",
-        description="Write a consistent copy of the database (SQLite or PostgreSQL) to FILE; "
-        "`restore` reads it back into either engine.",
-    )
+def _backup_arguments(backup: argparse.ArgumentParser) -> None:
     backup.add_argument(
         "file",
         nargs="?",
         type=Path,
         help="where to write it (default: <data folder>/backups/thrust-<UTC date and time>.sqlite3)",
     )
-    backup.set_defaults(handler=_cmd_backup)
 
 
+@command("backup", _backup_arguments)
 def _cmd_backup(args: argparse.Namespace) -> int:
+    """copy the whole database into one file, while THRUST keeps serving
+
+    Write a consistent copy of the database (SQLite or PostgreSQL) to FILE; `restore` reads it back into
+    either engine.
+    """
     from thrust.core.db import get_engine
     from thrust.system.backup import backup, default_backup_path
     from thrust.system.datadir import require_writable_data
@@ -424,21 +431,20 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _register_restore(commands: Commands) -> None:
-    restore = commands.add_parser(
-        "restore",
-        help="load a backup into the configured database (stop THRUST first)",
-        description="Load FILE (made by `backup`) into the configured database and migrate it to this "
-        "version's schema, all in one transaction. Refuses a database that has data unless --replace.",
-    )
+def _restore_arguments(restore: argparse.ArgumentParser) -> None:
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument(
         "--replace", action="store_true", help="drop everything THRUST has in the database first"
     )
-    restore.set_defaults(handler=_cmd_restore)
 
 
+@command("restore", _restore_arguments)
 def _cmd_restore(args: argparse.Namespace) -> int:
+    """load a backup into the configured database (stop THRUST first)
+
+    Load FILE (made by `backup`) into the configured database and migrate it to this version's schema, all
+    in one transaction. Refuses a database that has data unless --replace.
+    """
     from thrust.core.db import get_engine
     from thrust.system.backup import read_backup, restore
     from thrust.system.datadir import require_writable_data
@@ -466,18 +472,17 @@ def _print_table(name: str, rows: int) -> None:
     print(f"  {name:<22}{rows:>12,}", flush=True)
 
 
-def _register_move_to(commands: Commands) -> None:
-    move = commands.add_parser(
-        "move-to",
-        help="copy everything from the SQLite database into an empty PostgreSQL one",
-        description="Outgrow SQLite: copy every row into the empty PostgreSQL database at URL, migrate it "
-        "to head and compare row counts table by table. The SQLite file is left unchanged.",
-    )
+def _move_to_arguments(move: argparse.ArgumentParser) -> None:
     move.add_argument("url", help="the PostgreSQL database, e.g. postgresql://thrust:secret@db-host/thrust")
-    move.set_defaults(handler=_cmd_move_to)
 
 
+@command("move-to", _move_to_arguments)
 def _cmd_move_to(args: argparse.Namespace) -> int:
+    """copy everything from the SQLite database into an empty PostgreSQL one
+
+    Outgrow SQLite: copy every row into the empty PostgreSQL database at URL, migrate it to head and
+    compare row counts table by table. The SQLite file is left unchanged.
+    """
     from thrust.core.db import get_engine
     from thrust.system.move import check_move, move_to
 
@@ -496,15 +501,3 @@ def _cmd_move_to(args: argparse.Namespace) -> int:
         print("  (with your password where *** is)")
     print(f"{report.source} was not changed; keep it until you are happy with PostgreSQL.")
     return EXIT_OK
-
-
-REGISTRARS: list[Callable[[Commands], None]] = [
-    _register_seed,
-    _register_create_admin,
-    _register_check,
-    _register_serve,
-    _register_remove_demo_data,
-    _register_backup,
-    _register_restore,
-    _register_move_to,
-]

@@ -14,8 +14,9 @@ from tests.auth.helpers import NEW_PASSWORD, PASSWORD, make_account
 from tests.factories import actor_for
 from tests.support.states import call, client, run, said, scope_in, sessions, signed_in
 from thrust.auth.account_state import PASSWORD_CHANGED, AccountPasswordState, AccountProfileState
-from thrust.auth.service import EMAIL_TAKEN, WRONG_CURRENT_PASSWORD
+from thrust.auth.service import WRONG_CURRENT_PASSWORD
 from thrust.auth.state import AuthState
+from thrust.core.validation import EMAIL_TAKEN
 from thrust.models import Role, User
 from thrust.ui import feedback
 from thrust.ui.feedback import FIX_FIELDS

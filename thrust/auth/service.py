@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from thrust.auth.passwords import password_problems
@@ -27,17 +26,17 @@ from thrust.auth.sessions import (
 )
 from thrust.auth.tokens import decode_device_token, password_tag
 from thrust.core import security
-from thrust.core.db import UnitsOfWork
-from thrust.core.errors import Conflict, FieldProblem, Unauthorized, ValidationFailed
+from thrust.core.db import UnitsOfWork, savepoint
+from thrust.core.errors import FieldProblem, Unauthorized, ValidationFailed
 from thrust.core.ratelimit import Limit, RateLimiter, address_subject, get_rate_limiter
 from thrust.core.security import BCRYPT_MAX_BYTES, hash_password, is_password_hash, verify_password
 from thrust.core.types import utcnow
 from thrust.core.validation import (
     EMAIL_MESSAGE,
-    EMAIL_TAKEN,
     UNSTORABLE_TEXT,
     FieldReader,
     email_address,
+    email_taken,
     is_storable,
     require_storable,
 )
@@ -98,18 +97,14 @@ def _refuse_taken_email(units: UnitsOfWork, email: str) -> None:
     with units(read_only=True) as session:
         taken = get_user_by_email(session, email) is not None
     if taken:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
+        raise email_taken()
 
 
 def _add_new_account(session: Session, *rows: User | Member) -> None:
-    # A savepoint, so that losing a race on the unique email leaves the caller's transaction usable.
-    try:
-        with session.begin_nested():
-            for row in rows:
-                session.add(row)
-                session.flush()
-    except IntegrityError:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
+    with savepoint(session, email_taken()):
+        for row in rows:
+            session.add(row)
+            session.flush()
 
 
 # -- signing in and out ---------------------------------------------------------------------------------
@@ -312,16 +307,13 @@ def update_profile(
     if new_email != user.email:
         other = get_user_by_email(session, new_email)
         if other is not None and other.id != user.id:
-            raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
+            raise email_taken()
     user.full_name, user.phone, user.email = new_name, new_phone, new_email
     session.add(user)
     if user.role == Role.MEMBER:
         sync_contact_of(session, user)  # the directory shows (and searches) what the member wrote
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
+    with savepoint(session, email_taken()):
+        session.flush()
     forget_user(user.id)
     return user
 

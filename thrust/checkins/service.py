@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, allowed, require
 from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
 from thrust.core.bus import publish_after_commit
-from thrust.core.db import rows_changed, select_columns
+from thrust.core.db import rows_changed, savepoint, select_columns
 from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from thrust.core.metrics import observe_check_in
 from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
-from thrust.core.validation import require_storable
+from thrust.core.validation import require_storable, search_too_long
 from thrust.gym import clock
 from thrust.members.search import DeskView, desk_search_conditions, desk_view, in_scope
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, User, table_of
@@ -222,11 +221,11 @@ def check_in(
     visit = CheckIn(
         member_id=member.id, check_in_time=now, checked_in_by=actor.user_id, override_reason=reason
     )
-    try:
-        with session.begin_nested():
-            session.add(visit)
-    except IntegrityError:  # the one-open-visit index: a racing check-in of the same member won
-        raise CheckInRefused(Refusal("ALREADY_INSIDE", f"{member.full_name} is already inside")) from None
+    # The one-open-visit index: a racing check-in of the same member may have won.
+    with savepoint(
+        session, CheckInRefused(Refusal("ALREADY_INSIDE", f"{member.full_name} is already inside"))
+    ):
+        session.add(visit)
     member.last_visit_at = now
     session.add(member)
     session.flush()
@@ -377,7 +376,7 @@ def lookup(
     (told as far as the actor may see: no end date outside their scope). RateLimited past DESK_SEARCHES."""
     require(actor, *USE_DESK)
     if not isinstance(query, str) or len(query) > 100:
-        raise ValidationFailed(details=[FieldProblem("q", "Search must be text of at most 100 characters")])
+        raise ValidationFailed(details=[FieldProblem("q", search_too_long(100))])
     require_storable({"q": query})
     query = query.strip()
     if not query:

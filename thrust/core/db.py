@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from thrust.core.settings import SettingsError, get_settings
@@ -127,6 +127,20 @@ def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     finally:
         units.remove(session)
         session.close()
+
+
+@contextmanager
+def savepoint(session: Session, on_conflict: Exception) -> Iterator[None]:
+    """Write inside a savepoint; a unique index or constraint the writes break raises `on_conflict`.
+
+    Where two requests race for the same unique value, the loser gets a domain error (a 409, a field
+    message) while its unit of work stays usable: only the savepoint rolls back.
+    """
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError:
+        raise on_conflict from None
 
 
 @lru_cache(maxsize=8)

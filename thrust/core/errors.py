@@ -14,11 +14,23 @@ class FieldProblem:
 
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose."""
+    """Base of every error a service raises on purpose.
+
+    A kind of error names its wire `code`, HTTP `status` and default `message` as class keywords
+    (`class NotFound(DomainError, code=..., status=404, message=...)`); those it leaves out it inherits.
+    """
 
     code = "ERROR"
     status = 400
     default_message = "The request could not be completed"
+
+    def __init_subclass__(
+        cls, *, code: str | None = None, status: int | None = None, message: str | None = None
+    ) -> None:
+        super().__init_subclass__()
+        cls.code = code or cls.code
+        cls.status = status or cls.status
+        cls.default_message = message or cls.default_message
 
     def __init__(self, message: str | None = None, *, details: list[FieldProblem] | None = None) -> None:
         self.message = message or self.default_message
@@ -26,10 +38,8 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
-class ValidationFailed(DomainError):
-    code = "VALIDATION_ERROR"
-    status = 400
-    default_message = "Invalid input data"
+class ValidationFailed(DomainError, code="VALIDATION_ERROR", status=400, message="Invalid input data"):
+    """Input broke a rule; `details` names each field and what is wrong with it."""
 
     @classmethod
     def on(cls, field: str, message: str) -> ValidationFailed:
@@ -37,34 +47,30 @@ class ValidationFailed(DomainError):
         return cls(details=[FieldProblem(field, message)])
 
 
-class Unauthorized(DomainError):
-    code = "UNAUTHORIZED"
-    status = 401
-    default_message = "Authentication required"
+class Unauthorized(DomainError, code="UNAUTHORIZED", status=401, message="Authentication required"):
+    """Nobody is signed in (or the session has ended)."""
 
 
-class PermissionDenied(DomainError):
-    code = "FORBIDDEN"
-    status = 403
-    default_message = "You don't have permission to access this resource"
+class PermissionDenied(
+    DomainError, code="FORBIDDEN", status=403, message="You don't have permission to access this resource"
+):
+    """The signed-in user may not do this."""
 
 
-class NotFound(DomainError):
-    code = "NOT_FOUND"
-    status = 404
-    default_message = "The requested resource was not found"
+class NotFound(DomainError, code="NOT_FOUND", status=404, message="The requested resource was not found"):
+    """No such thing, or none the caller may see."""
 
 
-class Conflict(DomainError):
-    code = "CONFLICT"
-    status = 409
-    default_message = "The request conflicts with the current state"
+class Conflict(
+    DomainError, code="CONFLICT", status=409, message="The request conflicts with the current state"
+):
+    """The data as it stands forbids it (a taken email, a stale version, a full gym)."""
 
 
-class RateLimited(DomainError):
-    code = "RATE_LIMIT_EXCEEDED"
-    status = 429
-    default_message = "Too many attempts. Try again later."
+class RateLimited(
+    DomainError, code="RATE_LIMIT_EXCEEDED", status=429, message="Too many attempts. Try again later."
+):
+    """Too many attempts in too short a time; `retry_after` says how many seconds to wait."""
 
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         super().__init__(message)

@@ -19,7 +19,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from thrust.core.paging import page_count
+from thrust.core.paging import Page, page_count
 from thrust.core.validation import (
     EMAIL_MESSAGE,
     NOT_BLANK_PATTERN,
@@ -86,6 +86,11 @@ class Pagination(ApiModel):
     def of(cls, total: int, page: int, limit: int) -> Pagination:
         """The pagination of page `page` of `total` rows, `limit` a page (at least one page, even empty)."""
         return cls(total=total, page=page, limit=limit, total_pages=page_count(total, limit))
+
+    @classmethod
+    def of_page(cls, page: Page[Any]) -> Pagination:
+        """The pagination of a page a service returned."""
+        return cls.of(page.total, page.page, page.limit)
 
 
 # -- the error body ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
 
-from thrust.core.errors import FieldProblem, ValidationFailed
+from thrust.core.errors import Conflict, FieldProblem, ValidationFailed
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -68,6 +68,11 @@ EMAIL_MESSAGE = "Enter a valid email address, like name@example.com"
 EMAIL_TAKEN = "An account with this email already exists"
 
 
+def email_taken() -> Conflict:
+    """The refusal of an address that is someone else's login, named at the `email` field."""
+    return Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)])
+
+
 def email_address(value: str) -> str | None:
     """The stored form of an email address (validated without DNS, lower-cased), or None if invalid."""
     try:
@@ -83,6 +88,10 @@ def phone_problem(phone: str) -> str | None:
     if len(phone) > PHONE_MAX_LENGTH or not _PHONE.match(phone):
         return PHONE_MESSAGE
     return None
+
+
+def search_too_long(max_length: int) -> str:
+    return f"Search must be text of at most {max_length} characters"
 
 
 class FieldReader:
@@ -210,6 +219,23 @@ class FieldReader:
             self.fail(field, f"{label} must be a whole number from {minimum} to {maximum}")
             return None
         return value
+
+    def search(self, field: str, *, max_length: int) -> str:
+        """What a search box sends, trimmed; "" when it is absent or not usable (a problem then)."""
+        value = self.data.get(field) or ""
+        if not isinstance(value, str) or len(value) > max_length:
+            self.fail(field, search_too_long(max_length))
+            return ""
+        if not is_storable(value):
+            self.fail(field, UNSTORABLE_TEXT)
+            return ""
+        return value.strip()
+
+    def paging(self, *, max_page: int, max_limit: int, default_limit: int) -> tuple[int, int]:
+        """A list's `page` (from 1) and `limit` (rows a page): 1 and `default_limit` when absent."""
+        page = self.integer("page", "Page", minimum=1, maximum=max_page) or 1
+        limit = self.integer("limit", "Limit", minimum=1, maximum=max_limit) or default_limit
+        return page, limit
 
     def flag(self, field: str, label: str) -> bool | None:
         value = self._raw(field)

@@ -123,9 +123,7 @@ def list_members(
     result = directory.list_members(session, actor, filters)
     return MemberListOut(
         data=[_out(row) for row in result.rows],
-        pagination=Pagination(
-            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
-        ),
+        pagination=Pagination.of_page(result),
     )
 
 

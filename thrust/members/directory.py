@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, require
-from thrust.core.paging import page_count
+from thrust.core.paging import Page
 from thrust.gym import clock
 from thrust.gym.service import GYM_ID
 from thrust.members.capabilities import (
@@ -52,16 +52,8 @@ class MemberSummary:
 
 
 @dataclass(frozen=True)
-class MemberPage:
-    rows: list[MemberSummary]
-    total: int
-    page: int
-    limit: int
+class MemberPage(Page[MemberSummary]):
     total_is_exact: bool = True  # False: at least `total` match (the count was capped)
-
-    @property
-    def total_pages(self) -> int:
-        return page_count(self.total, self.limit)
 
 
 def _today_in(session: Session, timezone: str | None) -> date:

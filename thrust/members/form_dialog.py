@@ -12,6 +12,7 @@ from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS, status_badge, tier_badge
 from thrust.ui.buttons import quiet_button
+from thrust.ui.dialogs import work_dialog
 from thrust.ui.forms import Fields, field, field_error, invalid_attrs, two_columns
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.text import muted_text
@@ -130,98 +131,87 @@ def _membership_fields() -> rx.Component:
 
 def member_form_dialog() -> rx.Component:
     values = MemberFormState.values
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(MemberFormState.editing, "Edit member", "Add a member")),
-            rx.dialog.description(
-                rx.cond(
-                    MemberFormState.editing,
-                    "Changes apply at once. The member's email is also their sign-in.",
-                    "Creates the member and their login. They set a password through “Forgot password”.",
-                ),
-                size="2",
-                color=styles.MUTED,
-                margin_bottom="1rem",
+    return work_dialog(
+        rx.dialog.title(rx.cond(MemberFormState.editing, "Edit member", "Add a member")),
+        rx.dialog.description(
+            rx.cond(
+                MemberFormState.editing,
+                "Changes apply at once. The member's email is also their sign-in.",
+                "Creates the member and their login. They set a password through “Forgot password”.",
             ),
-            rx.form(
-                stacked(
-                    two_columns(
-                        FIELDS.text(
-                            "Full name", "fullName", "member-name", values.fullName, auto_complete="off"
-                        ),
-                        _admin_field(
-                            "Email",
-                            "email",
-                            "member-email",
-                            values.email,
-                            type="text",
-                            input_mode="email",
-                            auto_complete="off",
-                        ),
+            size="2",
+            color=styles.MUTED,
+            margin_bottom="1rem",
+        ),
+        rx.form(
+            stacked(
+                two_columns(
+                    FIELDS.text("Full name", "fullName", "member-name", values.fullName, auto_complete="off"),
+                    _admin_field(
+                        "Email",
+                        "email",
+                        "member-email",
+                        values.email,
+                        type="text",
+                        input_mode="email",
+                        auto_complete="off",
                     ),
-                    two_columns(
-                        FIELDS.text(
-                            "Phone", "phone", "member-phone", values.phone, type="tel", optional=True
-                        ),
-                        FIELDS.text(
-                            "Date of birth",
-                            "dateOfBirth",
-                            "member-dob",
-                            values.dateOfBirth,
-                            type="date",
-                            optional=True,
-                        ),
-                    ),
-                    _select_field(
-                        "Gender",
-                        "gender",
-                        "member-gender",
-                        values.gender,
-                        [
-                            rx.select.item(label, value=value)
-                            for value, label in zip(
-                                GENDER_CHOICES, ("Not given", "Male", "Female", "Other"), strict=True
-                            )
-                        ],
+                ),
+                two_columns(
+                    FIELDS.text("Phone", "phone", "member-phone", values.phone, type="tel", optional=True),
+                    FIELDS.text(
+                        "Date of birth",
+                        "dateOfBirth",
+                        "member-dob",
+                        values.dateOfBirth,
+                        type="date",
                         optional=True,
                     ),
-                    rx.separator(size="4"),
-                    rx.heading("Membership", size="3"),
-                    two_columns(
-                        _admin_field(
-                            "Starts", "membershipStart", "member-start", values.membershipStart, type="date"
-                        ),
-                        _admin_field(
-                            "Ends", "membershipEnd", "member-end", values.membershipEnd, type="date"
-                        ),
-                    ),
-                    _membership_fields(),
-                    rx.hstack(
-                        rx.dialog.close(
-                            quiet_button("Cancel", type="button", on_click=MemberFormState.close)
-                        ),
-                        rx.button(
-                            rx.icon("check", size=16),
-                            rx.cond(MemberFormState.editing, "Save changes", "Add member"),
-                            type="submit",
-                            loading=MemberFormState.saving,
-                            id="save-member",
-                        ),
-                        spacing="3",
-                        justify="end",
-                        width="100%",
-                        padding_top="0.5rem",
-                    ),
                 ),
-                on_submit=MemberFormState.save,
-                reset_on_submit=False,
-                key=MemberFormState.form_key,
-                id="member-form",
-                width="100%",
+                _select_field(
+                    "Gender",
+                    "gender",
+                    "member-gender",
+                    values.gender,
+                    [
+                        rx.select.item(label, value=value)
+                        for value, label in zip(
+                            GENDER_CHOICES, ("Not given", "Male", "Female", "Other"), strict=True
+                        )
+                    ],
+                    optional=True,
+                ),
+                rx.separator(size="4"),
+                rx.heading("Membership", size="3"),
+                two_columns(
+                    _admin_field(
+                        "Starts", "membershipStart", "member-start", values.membershipStart, type="date"
+                    ),
+                    _admin_field("Ends", "membershipEnd", "member-end", values.membershipEnd, type="date"),
+                ),
+                _membership_fields(),
+                rx.hstack(
+                    rx.dialog.close(quiet_button("Cancel", type="button", on_click=MemberFormState.close)),
+                    rx.button(
+                        rx.icon("check", size=16),
+                        rx.cond(MemberFormState.editing, "Save changes", "Add member"),
+                        type="submit",
+                        loading=MemberFormState.saving,
+                        id="save-member",
+                    ),
+                    spacing="3",
+                    justify="end",
+                    width="100%",
+                    padding_top="0.5rem",
+                ),
             ),
-            max_width="40rem",
-            on_escape_key_down=MemberFormState.close,
-            on_interact_outside=rx.prevent_default,
+            on_submit=MemberFormState.save,
+            reset_on_submit=False,
+            key=MemberFormState.form_key,
+            id="member-form",
+            width="100%",
         ),
         open=MemberFormState.open,
+        on_close=MemberFormState.close,
+        max_width="40rem",
     )

@@ -12,6 +12,7 @@ from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
 from thrust.ui.buttons import action_button, dismiss_button, quiet_action
 from thrust.ui.cards import empty_panel
+from thrust.ui.dialogs import work_dialog
 from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -384,30 +385,27 @@ def _done_step() -> rx.Component:
 
 
 def import_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            row(
-                rx.dialog.title("Import members from a CSV file", margin="0"),
-                rx.spacer(),
-                dismiss_button("Close", on_click=ImportState.close_import),
-                gap="3",
-                width="100%",
-                margin_bottom="0.75rem",
-            ),
-            _steps(),
-            rx.match(
-                ImportState.step,
-                ("map", _map_step()),
-                ("report", _report_step()),
-                ("importing", _importing_step()),
-                ("done", _done_step()),
-                _upload_step(),
-            ),
-            max_width="52rem",
+    return work_dialog(
+        row(
+            rx.dialog.title("Import members from a CSV file", margin="0"),
+            rx.spacer(),
+            dismiss_button("Close", on_click=ImportState.close_import),
+            gap="3",
             width="100%",
-            on_escape_key_down=ImportState.close_import,
-            on_interact_outside=rx.prevent_default,
-            id="import-dialog",
+            margin_bottom="0.75rem",
+        ),
+        _steps(),
+        rx.match(
+            ImportState.step,
+            ("map", _map_step()),
+            ("report", _report_step()),
+            ("importing", _importing_step()),
+            ("done", _done_step()),
+            _upload_step(),
         ),
         open=ImportState.open,
+        on_close=ImportState.close_import,
+        max_width="52rem",
+        width="100%",
+        id="import-dialog",
     )

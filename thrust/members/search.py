@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, Permission
 from thrust.core.text import digits, fold, initials
-from thrust.core.validation import UNSTORABLE_TEXT, FieldReader, is_storable
+from thrust.core.validation import FieldReader
 from thrust.models import Member, MembershipTier, MemberStatus, User
 
 MAX_PAGE_SIZE = 100
@@ -83,13 +83,7 @@ def _choices(reader: FieldReader, value: Any, name: str, enum: type[E]) -> tuple
 def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     """Validate the directory's query (API query string or UI state); ValidationFailed names bad fields."""
     reader = FieldReader(raw)
-    query = raw.get("q") or ""
-    if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
-        reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
-        query = ""
-    elif not is_storable(query):
-        reader.fail("q", UNSTORABLE_TEXT)
-        query = ""
+    query = reader.search("q", max_length=MAX_QUERY_LENGTH)
     statuses = _choices(reader, raw.get("status"), "status", MemberStatus)
     tiers = _choices(reader, raw.get("tier"), "tier", MembershipTier)
     trainer_raw = raw.get("trainerId")
@@ -107,11 +101,10 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     order = raw.get("order") or "asc"
     if order not in ("asc", "desc"):
         reader.fail("order", "Order must be asc or desc")
-    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
-    limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_PAGE_SIZE) or DEFAULT_PAGE_SIZE
+    page, limit = reader.paging(max_page=MAX_PAGE, max_limit=MAX_PAGE_SIZE, default_limit=DEFAULT_PAGE_SIZE)
     reader.raise_if_problems()
     return MemberFilters(
-        query=query.strip(),
+        query=query,
         statuses=statuses,
         tiers=tiers,
         trainer_id=trainer_id,

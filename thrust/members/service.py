@@ -15,10 +15,11 @@ from thrust.analytics import rollup
 from thrust.auth.rbac import Actor, Permission, require
 from thrust.auth.sessions import RevokeReason, forget_user, revoke_user_sessions
 from thrust.checkins.visits import Visit, visit_of
-from thrust.core.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from thrust.core.db import savepoint
+from thrust.core.errors import NotFound, PermissionDenied, ValidationFailed
 from thrust.core.security import UNUSABLE_PASSWORD
 from thrust.core.types import utcnow
-from thrust.core.validation import EMAIL_TAKEN, FieldReader
+from thrust.core.validation import EMAIL_TAKEN, FieldReader, email_taken
 from thrust.gym import clock
 from thrust.members.capabilities import (
     CREATE_MEMBERS,
@@ -351,14 +352,10 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
 
 
 def _save(session: Session, user: User, member: Member) -> None:
-    # A savepoint: losing a race on the unique email leaves the caller's transaction usable.
-    try:
-        with session.begin_nested():
-            session.add(user)
-            session.flush()
-            session.add(member)
-    except sa.exc.IntegrityError:
-        raise Conflict(EMAIL_TAKEN, details=[FieldProblem("email", EMAIL_TAKEN)]) from None
+    with savepoint(session, email_taken()):
+        session.add(user)
+        session.flush()
+        session.add(member)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from thrust.core.db import savepoint
 from thrust.core.errors import Conflict
 from thrust.core.types import utcnow
 from thrust.models import Member, WorkoutPlan
@@ -46,16 +47,13 @@ def deactivate_others(session: Session, member_id: uuid.UUID, keep: uuid.UUID | 
 def activate(session: Session, plan: WorkoutPlan, *, today: date) -> None:
     """Make `plan` its member's only active plan; a plan without a start date starts `today`."""
     lock_member(session, plan.member_id)
-    try:
-        with session.begin_nested():  # a lost race leaves the caller's transaction usable
-            deactivate_others(session, plan.member_id, keep=plan.id)
-            plan.is_active = True
-            plan.starts_on = plan.starts_on or today
-            plan.updated_at = utcnow()
-            session.add(plan)
-            session.flush()
-    except sa.exc.IntegrityError:
-        raise Conflict(RACE_MESSAGE) from None
+    with savepoint(session, Conflict(RACE_MESSAGE)):  # the one-active-plan index: a racing activation
+        deactivate_others(session, plan.member_id, keep=plan.id)
+        plan.is_active = True
+        plan.starts_on = plan.starts_on or today
+        plan.updated_at = utcnow()
+        session.add(plan)
+        session.flush()
 
 
 def deactivate(session: Session, plan: WorkoutPlan) -> None:

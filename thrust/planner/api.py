@@ -8,8 +8,10 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
+from thrust.auth.rbac import Actor
 from thrust.core.http import API_PREFIX, documented
 from thrust.core.schemas import Data
 from thrust.members.schemas import Pagination
@@ -19,7 +21,6 @@ from thrust.planner.schemas import (
     CompletionOut,
     CopyWeekIn,
     DayProgressOut,
-    LoggedExerciseOut,
     PlanCreate,
     PlanListOut,
     PlanOut,
@@ -32,7 +33,6 @@ from thrust.planner.schemas import (
     TemplateOut,
     TemplateSummaryOut,
     TemplateUpdate,
-    WeekCompletionOut,
 )
 
 router = authenticated_router(tags=["workout plans"])
@@ -49,37 +49,20 @@ QueryPage = Annotated[int, Query(ge=1, le=service.MAX_PAGE)]
 QueryLimit = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
 
 
-def _completion(figures: progress.Completion) -> CompletionOut:
-    return CompletionOut(
-        weeks=[WeekCompletionOut.model_validate(week) for week in figures.weeks],
-        planned_days=figures.planned_days,
-        completed_days=figures.completed_days,
-        percent=figures.percent,
-        due_days=figures.due_days,
-        completed_due_days=figures.completed_due_days,
-        adherence_percent=figures.adherence_percent,
-    )
-
-
-def _day(day: progress.DayProgress) -> DayProgressOut:
-    return DayProgressOut(
-        week_number=day.week_number,
-        day_number=day.day_number,
-        completed=day.completed,
-        completed_at=day.completed_at,
-        exercises=[LoggedExerciseOut.model_validate(entry) for entry in day.exercises],
-    )
-
-
 def _plan(detail: service.PlanDetail) -> PlanOut:
     return PlanOut(
         **PlanSummaryOut.model_validate(detail.summary).model_dump(),
         plan_data=detail.plan_data,
         input_params=detail.input_params,
-        progress=[_day(day) for day in detail.progress],
-        completion=_completion(detail.completion),
+        progress=[DayProgressOut.model_validate(day) for day in detail.progress],
+        completion=CompletionOut.model_validate(detail.completion),
         allowed_actions=detail.allowed_actions,
     )
+
+
+def _plan_data(session: Session, actor: Actor, plan_id: uuid.UUID) -> Data[PlanOut]:
+    """The plan as the caller now sees it: what every plan route but the list answers."""
+    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
 
 
 # -- plans ------------------------------------------------------------------------------------------------
@@ -99,9 +82,7 @@ def list_plans(
     result = service.list_plans(session, actor, member_id=member_id, active=active, page=page, limit=limit)
     return PlanListOut(
         data=[PlanSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination(
-            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
-        ),
+        pagination=Pagination.of_page(result),
     )
 
 
@@ -111,14 +92,14 @@ def list_plans(
 def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """A plan for a member the caller may see (ADMIN, TRAINER for assigned members)."""
     plan = service.create_plan(session, actor, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
+    return _plan_data(session, actor, plan.id)
 
 
 @router.get("/workout-plans/{plan_id:uuid}", response_model=Data[PlanOut], summary="Get a workout plan")
 def get_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """The plan with its document, progress and completion: ADMIN any, TRAINER assigned members',
     MEMBER their own."""
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 @router.patch("/workout-plans/{plan_id:uuid}", **documented("Update a workout plan", Data[PlanOut], 409))
@@ -128,7 +109,7 @@ def update_plan(
     """Change title, planData or startsOn (with the version you opened: 409 if someone saved since), or
     isActive (activating deactivates the member's other active plan). ADMIN, TRAINER."""
     service.update_plan(session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 @router.delete("/workout-plans/{plan_id:uuid}", status_code=204, summary="Delete a workout plan")
@@ -149,7 +130,7 @@ def record_progress(
     recorded = progress.record_progress(
         session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True)
     )
-    return Data(data=ProgressOut(day=_day(recorded.day), completion=_completion(recorded.completion)))
+    return Data(data=ProgressOut.model_validate(recorded))
 
 
 @router.post(
@@ -161,7 +142,7 @@ def copy_week(
 ) -> Data[PlanOut]:
     """Week weekNumber copied over the week after it (or added as that week). ADMIN, TRAINER."""
     service.copy_week(session, actor, plan_id, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan_id)))
+    return _plan_data(session, actor, plan_id)
 
 
 # -- templates --------------------------------------------------------------------------------------------
@@ -175,6 +156,10 @@ def _template(detail: templates.TemplateDetail) -> TemplateOut:
     )
 
 
+def _template_data(session: Session, actor: Actor, template_id: uuid.UUID) -> Data[TemplateOut]:
+    return Data(data=_template(templates.get_template(session, actor, template_id)))
+
+
 @router.get("/workout-plan-templates", response_model=TemplateListOut, summary="List plan templates")
 def list_templates(
     actor: CurrentActor,
@@ -186,9 +171,7 @@ def list_templates(
     result = templates.list_templates(session, actor, page=page, limit=limit)
     return TemplateListOut(
         data=[TemplateSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination(
-            total=result.total, page=result.page, limit=result.limit, total_pages=result.total_pages
-        ),
+        pagination=Pagination.of_page(result),
     )
 
 
@@ -198,7 +181,7 @@ def list_templates(
 def create_template(body: TemplateCreate, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
     """A plan not tied to a member, to assign to many. ADMIN, TRAINER."""
     template = templates.create_template(session, actor, body.model_dump(by_alias=True))
-    return Data(data=_template(templates.get_template(session, actor, template.id)))
+    return _template_data(session, actor, template.id)
 
 
 @router.get(
@@ -206,7 +189,7 @@ def create_template(body: TemplateCreate, actor: CurrentActor, session: SessionD
 )
 def get_template(template_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[TemplateOut]:
     """A template with its document. ADMIN, TRAINER."""
-    return Data(data=_template(templates.get_template(session, actor, template_id)))
+    return _template_data(session, actor, template_id)
 
 
 @router.patch(
@@ -218,7 +201,7 @@ def update_template(
     """Change its title or planData with the version you opened (409 if stale): its author or ADMIN.
     Plans assigned from it keep their own copy."""
     templates.update_template(session, actor, template_id, body.model_dump(by_alias=True, exclude_unset=True))
-    return Data(data=_template(templates.get_template(session, actor, template_id)))
+    return _template_data(session, actor, template_id)
 
 
 @router.delete("/workout-plan-templates/{template_id:uuid}", status_code=204, summary="Delete a template")
@@ -238,4 +221,4 @@ def assign_template(
 ) -> Data[PlanOut]:
     """A plan for the member copied from the template (active by default). ADMIN, TRAINER (assigned)."""
     plan = templates.assign_template(session, actor, template_id, body.model_dump(by_alias=True))
-    return Data(data=_plan(service.get_plan(session, actor, plan.id)))
+    return _plan_data(session, actor, plan.id)

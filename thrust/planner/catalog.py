@@ -20,10 +20,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from thrust.auth.rbac import Actor, require
+from thrust.core.db import savepoint
 from thrust.core.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from thrust.core.paging import page_count
 from thrust.core.text import exercise_search_text, words
-from thrust.core.validation import MAX_TEXT, UNSTORABLE_TEXT, FieldReader, is_storable
+from thrust.core.validation import MAX_TEXT, UNSTORABLE_TEXT, FieldReader, is_storable, search_too_long
 from thrust.models import Exercise, ExerciseMuscle, table_of
 from thrust.planner.capabilities import ADD_EXERCISES, BROWSE_EXERCISES
 from thrust.planner.catalog_file import muscle_rows
@@ -31,6 +32,7 @@ from thrust.planner.vocabulary import (
     VOCABULARIES,
     Category,
     Equipment,
+    ExerciseTraits,
     Force,
     Level,
     Mechanic,
@@ -59,26 +61,14 @@ _MUSCLES = table_of(ExerciseMuscle)
 
 
 @dataclass(frozen=True)
-class ExerciseView:
+class ExerciseView(ExerciseTraits):
     """An exercise as the picker, a plan and the API show it."""
 
     id: uuid.UUID
-    name: str
-    level: Level
-    category: Category
-    equipment: Equipment
-    mechanic: Mechanic | None
-    force: Force | None
-    primary_muscles: tuple[Muscle, ...]  # the main one first
-    secondary_muscles: tuple[Muscle, ...]
     instructions: str | None  # written by the staff; the shipped catalog has none
     is_custom: bool
     source_id: str | None  # the shipped catalog's own id; None for the staff's exercises
     created_at: datetime
-
-    @property
-    def main_muscle(self) -> Muscle:
-        return self.primary_muscles[0]
 
 
 @dataclass(frozen=True)
@@ -162,23 +152,16 @@ def parse_query(raw: Mapping[str, Any]) -> ExerciseQuery:
     """A search as the API's query string or the picker sends it (q, equipment, muscle, includeSecondary,
     level, category, page, limit); ValidationFailed names every bad field."""
     reader = FieldReader(raw)
-    text = raw.get("q") or ""
-    if not isinstance(text, str) or len(text) > MAX_QUERY_LENGTH:
-        reader.fail("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters")
-        text = ""
-    elif not is_storable(text):
-        reader.fail("q", UNSTORABLE_TEXT)
-        text = ""
+    text = reader.search("q", max_length=MAX_QUERY_LENGTH)
     equipment = _many(reader, "equipment", "Equipment", Equipment)
     muscles = _many(reader, "muscle", "Muscle", Muscle)
     include_secondary = bool(reader.flag("includeSecondary", "Include secondary muscles"))
     levels = _many(reader, "level", "Level", Level)
     categories = _many(reader, "category", "Category", Category)
-    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
-    limit = reader.integer("limit", "Limit", minimum=1, maximum=MAX_LIMIT) or DEFAULT_LIMIT
+    page, limit = reader.paging(max_page=MAX_PAGE, max_limit=MAX_LIMIT, default_limit=DEFAULT_LIMIT)
     reader.raise_if_problems()
     return ExerciseQuery(
-        text=text.strip(),
+        text=text,
         equipment=equipment,
         muscles=muscles,
         include_secondary=include_secondary,
@@ -193,7 +176,7 @@ def _checked(query: ExerciseQuery) -> None:
     """A query built in code (the picker's state) meets the same bounds as one read by `parse_query`."""
     problems = []
     if len(query.text) > MAX_QUERY_LENGTH or not is_storable(query.text):
-        problems.append(FieldProblem("q", f"Search must be text of at most {MAX_QUERY_LENGTH} characters"))
+        problems.append(FieldProblem("q", search_too_long(MAX_QUERY_LENGTH)))
     if not 1 <= query.limit <= MAX_LIMIT:
         problems.append(FieldProblem("limit", f"Limit must be a whole number from 1 to {MAX_LIMIT}"))
     if not 0 <= query.offset <= MAX_PAGE * MAX_LIMIT:
@@ -420,17 +403,13 @@ def create_custom(session: Session, actor: Actor | None, data: Mapping[str, Any]
         is_custom=True,
         created_by=actor.user_id,
     )
-    # A savepoint: losing a race for the name leaves the caller's transaction usable.
-    try:
-        with session.begin_nested():
-            session.add(exercise)
-            session.flush()
-            session.add_all(
-                ExerciseMuscle(exercise_id=exercise.id, muscle=muscle, is_primary=is_primary)
-                for muscle, is_primary in muscle_rows(exercise.primary_muscles, exercise.secondary_muscles)
-            )
-            session.flush()
-    except sa.exc.IntegrityError:
-        message = name_taken(name, custom=True)
-        raise Conflict(message, details=[FieldProblem("name", message)]) from None
+    taken = name_taken(name, custom=True)
+    with savepoint(session, Conflict(taken, details=[FieldProblem("name", taken)])):  # a race for the name
+        session.add(exercise)
+        session.flush()
+        session.add_all(
+            ExerciseMuscle(exercise_id=exercise.id, muscle=muscle, is_primary=is_primary)
+            for muscle, is_primary in muscle_rows(exercise.primary_muscles, exercise.secondary_muscles)
+        )
+        session.flush()
     return get_exercise(session, actor, exercise.id)

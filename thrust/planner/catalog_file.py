@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from thrust.core.text import exercise_search_text
 from thrust.core.types import JSONDocument, UTCDateTime
-from thrust.planner.vocabulary import Category, Equipment, Force, Level, Mechanic, Muscle
+from thrust.planner.vocabulary import Category, Equipment, ExerciseTraits, Force, Level, Mechanic, Muscle
 
 CATALOG_FILE = Path(__file__).resolve().parent / "data" / "exercises.json"
 # The namespace of the catalog's ids (uuid5 of the catalog's own id); never change it.
@@ -63,18 +63,10 @@ def catalog_id(source_id: str) -> uuid.UUID:
 
 
 @dataclass(frozen=True)
-class CatalogEntry:
+class CatalogEntry(ExerciseTraits):
     """One exercise of the shipped file, its values checked against the vocabulary."""
 
     source_id: str
-    name: str
-    level: Level
-    category: Category
-    equipment: Equipment
-    mechanic: Mechanic | None
-    force: Force | None
-    primary_muscles: tuple[Muscle, ...]
-    secondary_muscles: tuple[Muscle, ...]
 
     @property
     def id(self) -> uuid.UUID:

@@ -115,6 +115,26 @@ def _number(low: int, high: int, message: str) -> Any:
     ]
 
 
+def _number_or_text(
+    stored: type, read: Callable[[Any], Any], bounds: tuple[int, int], text: dict[str, Any], description: str
+) -> Any:
+    """A whole number in `bounds`, or text a person writes for one (`text`: its JSON Schema); `read`
+    checks either and returns the `stored` value."""
+    return Annotated[
+        stored,
+        BeforeValidator(read),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "integer", "minimum": bounds[0], "maximum": bounds[1]},
+                    {"type": "string", **text},
+                ],
+                "description": description,
+            }
+        ),
+    ]
+
+
 def _text(label: str, max_length: int, *, required: bool = False, one_line: bool = True) -> Any:
     """Text of at most `max_length` characters (as sent), trimmed; one line: inner spaces collapsed."""
 
@@ -194,34 +214,20 @@ def _exercise_id(value: Any) -> str | None:
 Sets = _number(*SETS_RANGE, SETS_MESSAGE)
 WeekNumber = _number(1, MAX_WEEKS, WEEK_NUMBER_MESSAGE)
 DayNumber = _number(1, DAYS_IN_WEEK, DAY_NUMBER_MESSAGE)
-Reps = Annotated[
+Reps = _number_or_text(
     str,
-    BeforeValidator(_reps),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": REPS_RANGE[0], "maximum": REPS_RANGE[1]},
-                {"type": "string", "maxLength": MAX_REPS_TEXT, "pattern": REPS_PATTERN},
-            ],
-            "description": f'{REPS_RANGE[0]}-{REPS_RANGE[1]}, or a range low-high like "8-12"; '
-            "stored as text",
-        }
-    ),
-]
-Rest = Annotated[
+    _reps,
+    REPS_RANGE,
+    {"maxLength": MAX_REPS_TEXT, "pattern": REPS_PATTERN},
+    f'{REPS_RANGE[0]}-{REPS_RANGE[1]}, or a range low-high like "8-12"; stored as text',
+)
+Rest = _number_or_text(
     int,
-    BeforeValidator(_rest),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": REST_RANGE[0], "maximum": REST_RANGE[1]},
-                {"type": "string", "maxLength": 20, "pattern": REST_PATTERN},
-            ],
-            "description": f'Seconds, {REST_RANGE[0]}-{REST_RANGE[1]} ("90s", "2 min" are read too); '
-            "stored as a number",
-        }
-    ),
-]
+    _rest,
+    REST_RANGE,
+    {"maxLength": 20, "pattern": REST_PATTERN},
+    f'Seconds, {REST_RANGE[0]}-{REST_RANGE[1]} ("90s", "2 min" are read too); stored as a number',
+)
 ExerciseId = Annotated[
     str | None,
     BeforeValidator(_exercise_id),

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.core.validation import FieldReader
 from thrust.models import Exercise, table_of
-from thrust.planner.document import PlanDocument, parse_plan
+from thrust.planner.document import PlanDocument, parse_plan, stored
 
 MAX_TITLE = 120
 PLAN_REQUIRED = "The plan itself (planData) is required"
@@ -41,6 +41,19 @@ def read_document(reader: FieldReader, session: Session, *, required: bool) -> P
     unknown = exercises_not_in_catalog(session, document, at="planData")
     reader.problems.extend(unknown)
     return None if unknown else document
+
+
+def read_changes(reader: FieldReader, session: Session) -> dict[str, Any]:
+    """The `title` and `planData` an update sends, as the columns to change (none sent: empty); their
+    problems join the reader's."""
+    title = read_title(reader, required=False)
+    document = read_document(reader, session, required=False)
+    changes: dict[str, Any] = {}
+    if title is not None:
+        changes["title"] = title
+    if document is not None:
+        changes["plan_data"] = stored(document)
+    return changes
 
 
 def exercises_not_in_catalog(session: Session, document: PlanDocument, *, at: str) -> list[FieldProblem]:

@@ -23,7 +23,7 @@ from thrust.planner import activation
 from thrust.planner.access import is_own, may_edit, visible_member, visible_plan
 from thrust.planner.capabilities import BUILD_PLANS, EDIT_PLANS
 from thrust.planner.document import MAX_WEEKS, copy_week_forward, parse_plan, stored
-from thrust.planner.fields import read_document, read_title
+from thrust.planner.fields import read_changes, read_document, read_title
 from thrust.planner.progress import Completion, DayProgress, completion, progress_of
 from thrust.planner.versioning import MAX_VERSION, check_version, read_version, save_versioned
 
@@ -32,21 +32,27 @@ ACTIVE_REQUIRED = "Active must be true or false"
 
 
 @dataclass(frozen=True)
-class PlanSummary:
+class Authored:
+    """What a list shows of a plan or a template alike: its title, version, author and times."""
+
+    title: str
+    version: int
+    author_name: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PlanSummary(Authored):
     """A plan without its document: a row of a list."""
 
     id: uuid.UUID
     member_id: uuid.UUID
     member_name: str
-    title: str
     is_active: bool
     is_ai_generated: bool
-    version: int
     starts_on: date | None
     created_by: uuid.UUID
-    author_name: str | None
-    created_at: datetime
-    updated_at: datetime
 
 
 PlanPage = Page[PlanSummary]
@@ -229,19 +235,13 @@ def update_plan(session: Session, actor: Actor, plan_id: uuid.UUID, data: Mappin
     plan, _member = visible_plan(session, actor, plan_id)
     reader = FieldReader(data)
     version = read_version(reader)
-    title = read_title(reader, required=False)
-    document = read_document(reader, session, required=False)
+    changes = read_changes(reader, session)
     starts_on = reader.day("startsOn", "Start date")
     active = reader.flag("isActive", "Active")
     if "isActive" in data and data["isActive"] is None:
         reader.fail("isActive", ACTIVE_REQUIRED)
     reader.raise_if_problems()
     check_version("plan", plan.version, version)
-    changes: dict[str, Any] = {}
-    if title is not None:
-        changes["title"] = title
-    if document is not None:
-        changes["plan_data"] = stored(document)
     if "startsOn" in data:
         changes["starts_on"] = starts_on
     if changes:

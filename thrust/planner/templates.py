@@ -11,7 +11,6 @@ import copy
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,8 +25,8 @@ from thrust.models import User, WorkoutPlan, WorkoutPlanTemplate
 from thrust.planner.access import visible_member
 from thrust.planner.capabilities import BUILD_PLANS, EDIT_ANY_TEMPLATE, USE_TEMPLATES
 from thrust.planner.document import stored
-from thrust.planner.fields import MAX_TITLE, read_document, read_title
-from thrust.planner.service import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, new_plan
+from thrust.planner.fields import MAX_TITLE, read_changes, read_document, read_title
+from thrust.planner.service import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, Authored, new_plan
 from thrust.planner.versioning import check_version, read_version, save_versioned
 
 TEMPLATE_NOT_FOUND = "Template not found"
@@ -35,14 +34,11 @@ NOT_YOUR_TEMPLATE = "Only its author or an admin may change or delete this templ
 
 
 @dataclass(frozen=True)
-class TemplateSummary:
+class TemplateSummary(Authored):
+    """A template without its document: a row of a list."""
+
     id: uuid.UUID
-    title: str
-    version: int
-    created_by: uuid.UUID | None
-    author_name: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_by: uuid.UUID | None  # None once its author's account is gone
 
 
 TemplatePage = Page[TemplateSummary]
@@ -148,15 +144,9 @@ def update_template(
     template = _load_to_change(session, actor, template_id)
     reader = FieldReader(data)
     version = read_version(reader)
-    title = read_title(reader, required=False)
-    document = read_document(reader, session, required=False)
+    changes = read_changes(reader, session)
     reader.raise_if_problems()
     check_version("template", template.version, version)
-    changes: dict[str, Any] = {}
-    if title is not None:
-        changes["title"] = title
-    if document is not None:
-        changes["plan_data"] = stored(document)
     if changes:
         assert version is not None
         save_versioned(session, WorkoutPlanTemplate, template.id, version, changes, kind="template")

@@ -75,6 +75,24 @@ class Muscle(StrEnum):
     TRICEPS = "triceps"
 
 
+@dataclass(frozen=True)
+class ExerciseTraits:
+    """What the vocabulary says of one exercise: the part a shipped and a staff exercise share."""
+
+    name: str
+    level: Level
+    category: Category
+    equipment: Equipment
+    mechanic: Mechanic | None
+    force: Force | None
+    primary_muscles: tuple[Muscle, ...]  # the main one first
+    secondary_muscles: tuple[Muscle, ...]
+
+    @property
+    def main_muscle(self) -> Muscle:
+        return self.primary_muscles[0]
+
+
 # Where the sentence-case label of a value is not what a person would write.
 _LABELS: dict[str, str] = {Equipment.EZ_CURL_BAR: "E-Z curl bar", Equipment.NONE: "No equipment"}
 

@@ -62,10 +62,8 @@ SQLITE_LOAD_CACHE_KIB = -128 * 1024  # negative: KiB, an upper bound (pages are 
 OnTable = Callable[[str, int], None]
 
 
-class TransferError(DomainError):
+class TransferError(DomainError, code="TRANSFER_ERROR"):
     """A backup, restore or move cannot go on; the message says why and what to do."""
-
-    code = "TRANSFER_ERROR"
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor, Permission, require
-from thrust.core.db import rows_changed, session_scope
+from thrust.core.db import rows_changed, savepoint, session_scope
 from thrust.core.errors import Conflict, NotFound
 from thrust.core.jobs import MANUAL, Job, perform
 from thrust.core.types import utcnow
@@ -161,12 +161,11 @@ def claim_manual_run(session: Session, actor: Actor, jobs: Sequence[Job], name: 
         started_at=now,
         triggered_by=actor.user_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(run)
-            session.flush()
-    except IntegrityError:
-        raise Conflict(f"{job.title or job.name} was started a moment ago; try again in a minute") from None
+    with savepoint(
+        session, Conflict(f"{job.title or job.name} was started a moment ago; try again in a minute")
+    ):
+        session.add(run)
+        session.flush()
     return job, run.id
 
 

@@ -1,4 +1,5 @@
-"""Dialogs: the confirmation every page uses before a change that is hard to undo, and a panel to work in."""
+"""Dialogs: the confirmation every page asks before a change that is hard to undo, and the dialog that
+holds work in progress (a form, an import, the planner's catalog picker)."""
 
 from __future__ import annotations
 
@@ -58,28 +59,41 @@ def confirm_dialog(
     )
 
 
+def work_dialog(
+    *children: Any, open: Any, on_close: Any, max_width: str, **content_props: Any
+) -> rx.Component:
+    """A dialog holding work in progress (a form being filled, an import): Escape and its own buttons
+    close it (`on_close`), a click outside does not, since that would throw away what was typed."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            *children,
+            max_width=max_width,
+            on_escape_key_down=on_close,
+            on_interact_outside=rx.prevent_default,
+            **content_props,
+        ),
+        open=open,
+    )
+
+
 def panel_dialog(
     title: Any, *children: rx.Component, open: Any, on_close: Any, max_width: str = "40rem", **props: Any
 ) -> rx.Component:
-    """A dialog to work in (not a question): its title and a ✕ at the top, then `children`; state opens it
-    (`open`) and `on_close` closes it (the ✕, Escape or a click outside). `props` go to its content."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.flex(
-                rx.dialog.title(title, margin="0"),
-                rx.spacer(),
-                dismiss_button("Close", on_click=on_close),
-                gap="3",
-                align="center",
-                width="100%",
-                margin_bottom="0.75rem",
-            ),
-            *children,
-            max_width=max_width,
+    """A `work_dialog` with its title and a ✕ (`on_close`) at the top, then `children`."""
+    return work_dialog(
+        rx.flex(
+            rx.dialog.title(title, margin="0"),
+            rx.spacer(),
+            dismiss_button("Close", on_click=on_close),
+            gap="3",
+            align="center",
             width="100%",
-            on_escape_key_down=on_close,
-            on_pointer_down_outside=on_close,
-            **props,
+            margin_bottom="0.75rem",
         ),
+        *children,
         open=open,
+        on_close=on_close,
+        max_width=max_width,
+        width="100%",
+        **props,
     )

@@ -1,0 +1,123 @@
+"""Members: the gym's customers, their membership and its state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from thrust.core.types import UTCDateTime
+from thrust.models.columns import created, db_enum, trigram_index, updated
+
+
+class MembershipTier(StrEnum):
+    BASIC = "BASIC"
+    PREMIUM = "PREMIUM"
+    VIP = "VIP"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    FROZEN = "FROZEN"
+
+
+class Member(SQLModel, table=True):
+    """A member's profile and membership; linked one-to-one to their user account."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        sa.Index("members_status_idx", "status"),
+        sa.Index("members_membership_tier_idx", "membership_tier"),
+        # Status with the last visit (migration 0004): inactive and frozen members stopped coming, so
+        # walking the plain last-visit index to find them would pass nearly everyone first.
+        sa.Index("members_status_last_visit_at_idx", "status", "last_visit_at", "id"),
+        sa.Index(
+            "members_status_last_visit_at_desc_idx",
+            "status",
+            sa.text("last_visit_at DESC NULLS LAST"),
+            sa.text("id DESC"),
+        ).ddl_if(dialect="postgresql"),
+        # The directory's sorts, each with the id that breaks ties (migration 0003): a page is read
+        # straight off the index, in either direction.
+        sa.Index("members_membership_end_id_idx", "membership_end", "id"),
+        sa.Index("members_assigned_trainer_id_idx", "assigned_trainer_id"),
+        # The seed's raw-SQL indexes (PostgreSQL only).
+        sa.Index(
+            "members_search_idx",
+            # Written as PostgreSQL prints it back, so autogenerate sees no difference.
+            sa.text(
+                "to_tsvector('english'::regconfig, (full_name::text || ' '::text) "
+                "|| COALESCE(phone, ''::character varying)::text)"
+            ),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+        # The seed writes `membership_end > NOW()` into the predicate, which PostgreSQL refuses
+        # (index predicates must be immutable); the status filter keeps the index small enough.
+        sa.Index(
+            "members_expiring_idx",
+            "membership_end",
+            postgresql_where=sa.text("status = 'ACTIVE'"),
+        ).ddl_if(dialect="postgresql"),
+        sa.Index("members_trainer_status_idx", "assigned_trainer_id", "status").ddl_if(dialect="postgresql"),
+        # Partial, accent- and case-insensitive search: trigrams over a folded search key.
+        # Check-ins add every updated row's trigrams to its pending list, which each search reads: the
+        # minute job thrust.members.jobs.tidy_search_index merges it.
+        trigram_index("members_search_trgm_idx", "search_text"),
+        sa.Index("members_full_name_id_idx", "full_name", "id"),
+        sa.Index("members_last_visit_at_id_idx", "last_visit_at", "id"),
+        # Latest visit first with never-visited members last (a backward scan of the one above would put
+        # them first).
+        sa.Index(
+            "members_last_visit_at_desc_idx",
+            sa.text("last_visit_at DESC NULLS LAST"),
+            sa.text("id DESC"),
+        ).ddl_if(dialect="postgresql"),
+        sa.CheckConstraint("membership_end >= membership_start", name="members_end_after_start"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            sa.Uuid(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
+    date_of_birth: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
+    gender: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
+    membership_tier: MembershipTier = Field(
+        default=MembershipTier.BASIC,
+        sa_column=sa.Column(
+            db_enum(MembershipTier, "membership_tier"),
+            nullable=False,
+            server_default=MembershipTier.BASIC.value,
+        ),
+    )
+    membership_start: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    membership_end: date = Field(sa_column=sa.Column(sa.Date(), nullable=False))
+    status: MemberStatus = Field(
+        default=MemberStatus.ACTIVE,
+        sa_column=sa.Column(
+            db_enum(MemberStatus, "member_status"), nullable=False, server_default=MemberStatus.ACTIVE.value
+        ),
+    )
+    assigned_trainer_id: uuid.UUID | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    )
+    search_text: str = Field(
+        default="",
+        sa_column=sa.Column(sa.String(400), nullable=False, server_default=""),
+        description="Name, email and phone folded to lower case without accents, for LIKE search.",
+    )
+    last_visit_at: datetime | None = Field(
+        default=None,
+        sa_column=sa.Column(UTCDateTime(), nullable=True),
+        description="Start of the latest visit, kept by check-in so lists can sort by it cheaply.",
+    )
+    created_at: datetime = created()
+    updated_at: datetime = updated()
