@@ -87,54 +87,86 @@ class ModelAnswer:
     seconds: float = 0.0
 
 
+def _client_options(config: ModelConfig) -> dict[str, Any]:
+    return {
+        "api_key": config.api_key or NO_KEY,
+        "base_url": config.base_url,
+        "timeout": openai.Timeout(config.timeout, connect=min(CONNECT_TIMEOUT, config.timeout)),
+        "max_retries": 0,  # the service decides what happens after a failure, not the client
+    }
+
+
 def _client(config: ModelConfig) -> openai.OpenAI:
-    return openai.OpenAI(
-        api_key=config.api_key or NO_KEY,
-        base_url=config.base_url,
-        timeout=openai.Timeout(config.timeout, connect=min(CONNECT_TIMEOUT, config.timeout)),
-        max_retries=0,
-    )
+    return openai.OpenAI(**_client_options(config))
+
+
+def _async_client(config: ModelConfig) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(**_client_options(config))
 
 
 def ask(config: ModelConfig, messages: list[dict[str, str]]) -> ModelAnswer:
     """Ask the model for a draft; its answer's text, tokens and model, or a `ProviderError`.
 
-    At most two requests: a second one only when the server refused structured output (see the module)."""
-    server = (config.base_url, config.model)
-    mode: ResponseFormatKind = config.response_format
-    if server in _PLAIN_JSON_ONLY:
-        mode = "json_object"
+    Blocking (run it in a thread from async code, or use `ask_async`). At most two requests: a second one
+    only when the server refused structured output (see the module)."""
+    mode = _first_mode(config)
     started = time.monotonic()
     with _client(config) as client:
         try:
-            completion = _complete(client, config, messages, mode)
+            completion = client.chat.completions.create(**_request(config, messages, mode))
         except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-            if mode != "json_schema" or not _refuses_structured_output(exc):
-                raise _provider_error(exc, config) from None
-            log.info(
-                "%s refused structured output for %s; asking in JSON mode", config.base_url, config.model
-            )
-            with _PLAIN_JSON_LOCK:
-                _PLAIN_JSON_ONLY.add(server)
-            mode = "json_object"
+            mode = _json_mode_after(exc, config, mode)
             try:
-                completion = _complete(client, config, messages, mode)
-            except openai.OpenAIError as retry_exc:
-                raise _provider_error(retry_exc, config) from None
+                completion = client.chat.completions.create(**_request(config, messages, mode))
+            except openai.OpenAIError as again:
+                raise _provider_error(again, config) from None
         except openai.OpenAIError as exc:
             raise _provider_error(exc, config) from None
     return _answer(completion, config, mode, time.monotonic() - started)
 
 
-def _complete(
-    client: openai.OpenAI, config: ModelConfig, messages: list[dict[str, str]], mode: ResponseFormatKind
-) -> ChatCompletion:
-    response_format: Any = response_format_json_schema() if mode == "json_schema" else {"type": "json_object"}
-    return client.chat.completions.create(
-        model=config.model,
-        messages=messages,  # type: ignore[arg-type]  # plain role/content dicts are what the API takes
-        response_format=response_format,
-    )
+async def ask_async(config: ModelConfig, messages: list[dict[str, str]]) -> ModelAnswer:
+    """`ask` for a background event: cancelling the task closes the connection at once, where a thread
+    running `ask` would wait for the answer or the time-out."""
+    mode = _first_mode(config)
+    started = time.monotonic()
+    async with _async_client(config) as client:
+        try:
+            completion = await client.chat.completions.create(**_request(config, messages, mode))
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+            mode = _json_mode_after(exc, config, mode)
+            try:
+                completion = await client.chat.completions.create(**_request(config, messages, mode))
+            except openai.OpenAIError as again:
+                raise _provider_error(again, config) from None
+        except openai.OpenAIError as exc:
+            raise _provider_error(exc, config) from None
+    return _answer(completion, config, mode, time.monotonic() - started)
+
+
+def _first_mode(config: ModelConfig) -> ResponseFormatKind:
+    if (config.base_url, config.model) in _PLAIN_JSON_ONLY:
+        return "json_object"
+    return config.response_format
+
+
+def _json_mode_after(
+    exc: openai.APIStatusError, config: ModelConfig, mode: ResponseFormatKind
+) -> ResponseFormatKind:
+    """JSON mode when this 400/422 is the server refusing structured output (remembered for the server);
+    otherwise the error, in plain words."""
+    if mode != "json_schema" or not _refuses_structured_output(exc):
+        raise _provider_error(exc, config) from None
+    log.info("%s refused structured output for %s; asking in JSON mode", config.base_url, config.model)
+    with _PLAIN_JSON_LOCK:
+        _PLAIN_JSON_ONLY.add((config.base_url, config.model))
+    return "json_object"
+
+
+def _request(config: ModelConfig, messages: list[dict[str, str]], mode: ResponseFormatKind) -> dict[str, Any]:
+    """The chat completion's arguments (plain role/content dicts are what the API takes as messages)."""
+    response_format = response_format_json_schema() if mode == "json_schema" else {"type": "json_object"}
+    return {"model": config.model, "messages": messages, "response_format": response_format}
 
 
 def _answer(
