@@ -335,6 +335,17 @@ def test_cost_is_estimated_from_the_price_table() -> None:
         assert estimate_cost(local, 5000, 5000) == 0.0
 
 
+def test_retry_after_in_seconds_milliseconds_or_as_a_date() -> None:
+    from email.utils import formatdate
+
+    assert model_client.retry_after_seconds({"retry-after": "12"}) == 12.0
+    assert model_client.retry_after_seconds({"retry-after-ms": "1500"}) == 1.5
+    in_a_minute = model_client.retry_after_seconds({"retry-after": formatdate(time.time() + 60, usegmt=True)})
+    assert in_a_minute is not None and 55 < in_a_minute <= 61
+    assert model_client.retry_after_seconds({"retry-after": "soon"}) is None
+    assert model_client.retry_after_seconds({}) is None
+
+
 def test_the_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1/")
@@ -356,6 +367,8 @@ def test_defaults_and_bad_values(monkeypatch: pytest.MonkeyPatch) -> None:
         120.0,
         "json_schema",
     )
+    assert not ModelConfig.configured(load_settings())
+    monkeypatch.setenv("OPENAI_API_KEY", "")
     assert not ModelConfig.configured(load_settings())
     monkeypatch.setenv("THRUST_AI_TIMEOUT_SECONDS", "0")
     with pytest.raises(SettingsError, match="THRUST_AI_TIMEOUT_SECONDS"):

@@ -377,3 +377,18 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self._send(status, answer, headers)
 
     return Handler
+
+
+if __name__ == "__main__":  # a server to point a running app at by hand: good drafts, any key
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    options = parser.parse_args()
+    server = FakeOpenAI(api_key=None)
+    server._server = ThreadingHTTPServer(("127.0.0.1", options.port), _handler(server))
+    if options.delay:
+        server.script(*[slow(options.delay) for _ in range(10_000)])
+    print(f"OPENAI_BASE_URL={server.base_url}", flush=True)
+    server._server.serve_forever()

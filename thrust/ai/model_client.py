@@ -72,7 +72,8 @@ class ModelConfig:
         """Whether a model endpoint is configured at all (a key, or a base URL for a local server);
         otherwise the offline planner is the provider."""
         s = settings or get_settings()
-        return bool(s.openai_api_key or s.openai_base_url)
+        key = s.openai_api_key.get_secret_value().strip() if s.openai_api_key else ""
+        return bool(key or (s.openai_base_url or "").strip())
 
 
 @dataclass(frozen=True)
