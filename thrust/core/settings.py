@@ -93,6 +93,17 @@ class Settings(BaseSettings):
         default="gpt-4o-mini",
         validation_alias=AliasChoices("OPENAI_MODEL", "THRUST_OPENAI_MODEL"),
     )
+    ai_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=1800,
+        description="How long one model call may take; local models on a CPU may need several minutes.",
+    )
+    ai_response_format: Literal["json_schema", "json_object"] = Field(
+        default="json_schema",
+        description="`json_schema`: structured output (plain JSON mode when the server refuses it); "
+        "`json_object`: plain JSON mode always, for servers that accept a schema but ignore it.",
+    )
     log_level: str = Field(default="INFO")
     log_format: Literal["text", "json"] = Field(
         default="text", description="`json`: one JSON object per line; `text`: readable lines."

@@ -1,0 +1,85 @@
+"""The AI planner's model-side fixtures: a local OpenAI-compatible server, a config pointing at it, a
+request and the allowed exercises a prompt lists."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.support.fake_openai import FakeOpenAI
+from thrust.ai.draft import EquipmentAccess, FitnessLevel, GenerationInput, Goal
+from thrust.ai.model_client import ModelConfig
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An allowed exercise as exercise_pool.py's ExerciseChoice has it."""
+
+    id: str
+    name: str
+    level: str = "beginner"
+    equipment: str = "dumbbell"
+    category: str = "strength"
+    mechanic: str | None = "compound"
+    force: str | None = "push"
+    primary_muscles: tuple[str, ...] = ("chest",)
+    secondary_muscles: tuple[str, ...] = ()
+
+
+@pytest.fixture(scope="session")
+def fake_server() -> Iterator[FakeOpenAI]:
+    """One server for the session (starting one takes milliseconds, but there is no need)."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_openai(fake_server: FakeOpenAI) -> Iterator[FakeOpenAI]:
+    """The local server with an empty script and no recorded requests."""
+    fake_server.reset()
+    yield fake_server
+    fake_server.reset()
+
+
+@pytest.fixture
+def model_config(fake_openai: FakeOpenAI) -> ModelConfig:
+    # A fresh model name per test: the client remembers servers that refused structured output.
+    return ModelConfig(
+        base_url=fake_openai.base_url,
+        api_key=fake_openai.api_key,
+        model=f"fake-model-{uuid.uuid4().hex[:8]}",
+        timeout=5.0,
+    )
+
+
+@pytest.fixture
+def choices() -> list[Choice]:
+    return [
+        Choice(str(uuid.uuid4()), "Dumbbell Bench Press", primary_muscles=("chest", "triceps")),
+        Choice(str(uuid.uuid4()), "Goblet Squat", primary_muscles=("quadriceps",), force="push"),
+        Choice(str(uuid.uuid4()), "One-Arm Dumbbell Row", primary_muscles=("middle back",), force="pull"),
+        Choice(str(uuid.uuid4()), "Romanian Deadlift", primary_muscles=("hamstrings",), force="pull"),
+        Choice(str(uuid.uuid4()), "Plank", equipment="none", primary_muscles=("abdominals",), mechanic=None),
+        Choice(str(uuid.uuid4()), "Lateral Raise", primary_muscles=("shoulders",), mechanic="isolation"),
+    ]
+
+
+def request_for(injuries: str = "", days: int = 3) -> GenerationInput:
+    return GenerationInput(
+        age=34,
+        gender="female",
+        level=FitnessLevel.BEGINNER,
+        goals=(Goal.MUSCLE_GAIN, Goal.STRENGTH),
+        days_per_week=days,
+        minutes_per_session=45,
+        equipment=EquipmentAccess.HOME_BASIC,
+        injuries=injuries,
+    )
+
+
+@pytest.fixture
+def request_input() -> GenerationInput:
+    return request_for()
