@@ -98,12 +98,13 @@ class PickerState(rx.State):
     @rx.event
     @requires(*BUILD_PLANS)
     async def open_swap(self, day: int, exercise: int) -> Any:
-        self.day = int_arg(day, "day", minimum=0, maximum=DAYS_IN_WEEK - 1)
-        self.exercise = int_arg(exercise, "exercise", minimum=0, maximum=MAX_EXERCISES_PER_DAY - 1)
+        d = int_arg(day, "day", minimum=0, maximum=DAYS_IN_WEEK - 1)
+        e = int_arg(exercise, "exercise", minimum=0, maximum=MAX_EXERCISES_PER_DAY - 1)
         planner = await self.get_state(PlannerState)
-        if self.day >= len(planner.days) or self.exercise >= len(planner.days[self.day].exercises):
+        if d >= len(planner.days) or e >= len(planner.days[d].exercises):
             return None
-        current = planner.days[self.day].exercises[self.exercise]
+        self.day, self.exercise = d, e
+        current = planner.days[d].exercises[e]
         if not current.exercise_id:
             return rx.toast.info("Only a catalog exercise has similar ones to swap for.")
         self.open, self.swapping, self.added = True, True, ""
