@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.browser import admin_browser
 from tests.server import launch
 
 TARGET_MS = 1000.0
@@ -88,26 +89,10 @@ def one_load(context: BrowserContext, member_id: str) -> float:
 
 
 def run(url: str, loads: int) -> list[float]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            base_url=url,
-            viewport={"width": 1280, "height": 900},
-            extra_http_headers={"X-Forwarded-For": "10.79.0.1"},
-        )
-        response = context.request.post(
-            "/api/v1/auth/login",
-            data={"email": "admin@thrust.com", "password": "Admin123!", "useCookies": True},
-            headers={"Origin": url},
-        )
-        assert response.ok, response.text()
+    with admin_browser(url, client_ip="10.79.0.1") as context:
         member_id = big_plan(context, url)
         one_load(context, member_id)  # fills the HTTP cache and the server's caches
         samples = [one_load(context, member_id) for _ in range(loads)]
-        browser.close()
     return samples
 
 
