@@ -92,8 +92,9 @@ def day_minutes(day: DraftDay, catalog: Mapping[str, ExerciseChoice]) -> int:
 
 
 def counts_as_training(choice: ExerciseChoice | None) -> bool:
-    """Stretches are mobility work, not training volume: they count for no muscle's sets."""
-    return choice is not None and choice.category is not Category.STRETCHING
+    """Resistance work counts for its main muscles' sets; stretches (mobility) and cardio (minutes of
+    steady work or intervals) do not load a muscle the way sets of resistance do, and count for none."""
+    return choice is not None and choice.category not in (Category.STRETCHING, Category.CARDIO)
 
 
 def muscle_sets(day: DraftDay, catalog: Mapping[str, ExerciseChoice]) -> dict[Muscle, int]:

@@ -70,10 +70,10 @@ def shipped_exercises() -> tuple[ExerciseChoice, ...]:
 
 # -- equipment and level ----------------------------------------------------------------------------------
 
-_BODYWEIGHT = frozenset({Equipment.BODY_ONLY, Equipment.NONE})
+BODYWEIGHT = frozenset({Equipment.BODY_ONLY, Equipment.NONE})
 # A home's usual kit: small weights, bands, a ball, a foam roller. Not "other" (sleds, tyres, parallel
 # bars, boxes...: the catalog cannot tell which is at home) nor anything needing a rack or a machine.
-_HOME_BASIC = _BODYWEIGHT | {
+_HOME_BASIC = BODYWEIGHT | {
     Equipment.DUMBBELL,
     Equipment.KETTLEBELLS,
     Equipment.BANDS,
@@ -82,7 +82,7 @@ _HOME_BASIC = _BODYWEIGHT | {
     Equipment.MEDICINE_BALL,
 }
 EQUIPMENT_BY_ACCESS: dict[EquipmentAccess, frozenset[Equipment]] = {
-    EquipmentAccess.HOME_BODYWEIGHT: _BODYWEIGHT,
+    EquipmentAccess.HOME_BODYWEIGHT: BODYWEIGHT,
     EquipmentAccess.HOME_BASIC: frozenset(_HOME_BASIC),
     EquipmentAccess.FULL_GYM: frozenset(Equipment),
 }
@@ -146,7 +146,8 @@ def injured_parts(text: str) -> frozenset[BodyPart]:
     return frozenset(part for part, pattern in _PART_PATTERNS.items() if pattern.search(text))
 
 
-_LOADED = frozenset(Equipment) - _BODYWEIGHT - {Equipment.EXERCISE_BALL, Equipment.FOAM_ROLL}
+# Equipment that adds a load that can be raised step by step (what "loaded" means in the rules below).
+LOADED = frozenset(Equipment) - BODYWEIGHT - {Equipment.EXERCISE_BALL, Equipment.FOAM_ROLL, Equipment.BANDS}
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ INJURY_RULES: tuple[InjuryRule, ...] = (
         BodyPart.LOWER_BACK,
         "no loaded spinal flexion",
         names=("crunch", "sit-up", "situp", "v-up", "jackknife", "russian twist", "toe touch", "windmill"),
-        equipment=_LOADED,
+        equipment=LOADED,
     ),
     InjuryRule(
         BodyPart.LOWER_BACK,
