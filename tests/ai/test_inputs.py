@@ -59,7 +59,9 @@ def test_every_bad_field_is_named_at_once() -> None:
 
 
 def test_missing_fields_are_required() -> None:
-    problems = _problems(age=None, currentFitnessLevel=None, goals=[], daysPerWeek=None, minutesPerSession=None)
+    problems = _problems(
+        age=None, currentFitnessLevel=None, goals=[], daysPerWeek=None, minutesPerSession=None
+    )
     assert problems["age"] == "Age is required"
     assert problems["currentFitnessLevel"] == "Fitness level is required"
     assert problems["goals"] == "Choose at least one goal"

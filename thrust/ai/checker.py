@@ -9,9 +9,9 @@ What is checked, and why:
 - every exercise is one of the allowed ones (the catalog after the equipment, level and injury filter),
   by id, with the catalog's name: nothing outside the filtered list can reach a member;
 - sets, reps and rest are plausible: the plan document's limits (document.py) and tighter sane ones;
-- no muscle is trained hard (`HARD_SETS` or more working sets as a main muscle) on two consecutive
-  days: the usual guidance is about 48 hours between hard sessions for the same muscle group. Day 7
-  and day 1 count as consecutive, because the week repeats;
+- no muscle is trained hard (`HARD_SETS` or more sets of resistance work as a main muscle; stretches
+  and cardio do not count) on two consecutive days: the usual guidance is about 48 hours between
+  hard sessions for the same muscle group. Day 7 and day 1 count as consecutive: the week repeats;
 - the estimated session (warm-up, then sets x (work + rest)) fits the minutes asked for;
 - the week, as a plan document, passes the document's own rules (text lengths, counts).
 """

@@ -307,7 +307,8 @@ def _words(request: GenerationInput, kinds: list[DayKind]) -> tuple[str, tuple[s
     goals = " and ".join(GOAL_WORDS[g] for g in request.goals)
     split = ", ".join(dict.fromkeys(k.value.split(" (")[0].lower() for k in kinds))
     summary = (
-        f"A {request.days_per_week}-day week for a {request.level.value} aiming at {goals}: {split} days of "
+        f"A {request.days_per_week}-day week for {'an' if request.level.value[0] in 'aei' else 'a'} "
+        f"{request.level.value} aiming at {goals}: {split} days of "
         f"about {request.minutes_per_session} minutes with {request.equipment.value.replace('_', ' ')} "
         "equipment, built by THRUST's offline planner from published training guidance (ACSM). Warm up "
         f"for {WARM_UP_MINUTES} minutes before each session."
