@@ -1,16 +1,19 @@
-"""The AI planner's model-side fixtures: a local OpenAI-compatible server, a config pointing at it, a
-request and the allowed exercises a prompt lists."""
+"""The AI planner's tests' helpers: a local OpenAI-compatible server and a config pointing at it; requests
+and allowed exercises, made up for the prompt's tests or from the shipped catalog (no database needed)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from tests.support.fake_openai import FakeOpenAI
 from thrust.ai.draft import EquipmentAccess, FitnessLevel, GenerationInput, Goal
+from thrust.ai.exercise_pool import ExerciseChoice, filter_exercises, shipped_exercises
+from thrust.ai.inputs import parse_input
 from thrust.ai.model_client import ModelConfig
 
 
@@ -83,3 +86,32 @@ def request_for(injuries: str = "", days: int = 3) -> GenerationInput:
 @pytest.fixture
 def request_input() -> GenerationInput:
     return request_for()
+
+
+def body(**fields: Any) -> dict[str, Any]:
+    """A valid request body (the seed's camelCase JSON), with `fields` changed."""
+    data: dict[str, Any] = {
+        "age": 34,
+        "gender": "female",
+        "currentFitnessLevel": "intermediate",
+        "goals": ["muscle_gain"],
+        "daysPerWeek": 4,
+        "minutesPerSession": 60,
+        "equipment": "full_gym",
+        "injuries": "",
+    }
+    data.update(fields)
+    return data
+
+
+def request(**fields: Any) -> GenerationInput:
+    return parse_input(body(**fields))
+
+
+def pool_for(req: GenerationInput) -> list[ExerciseChoice]:
+    return filter_exercises(shipped_exercises(), req)
+
+
+def named(name: str) -> ExerciseChoice:
+    """The shipped catalog's exercise of this name."""
+    return next(e for e in shipped_exercises() if e.name == name)
