@@ -64,4 +64,15 @@ class GymSettings(SQLModel, table=True):
         sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
         description="Whether /busy and GET /api/v1/public/occupancy tell anyone how busy the gym is.",
     )
+    ai_requires_approval: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+        description="Whether a member sees an AI-generated plan only once a trainer approved it.",
+    )
+    ai_monthly_budget_usd: float | None = Field(
+        default=None,
+        sa_column=sa.Column(sa.Float(), nullable=True),
+        description="Estimated model cost per calendar month after which generation uses the offline "
+        "planner; None: no budget.",
+    )
     updated_at: datetime = updated()

@@ -54,6 +54,18 @@ class WorkoutPlan(SQLModel, table=True):
         sa_column=sa.Column(sa.Date(), nullable=True),
         description="The gym's date of week 1, day 1: which plan day is today, and what is due so far.",
     )
+    generation: dict[str, Any] | None = Field(
+        default=None,
+        sa_column=sa.Column(JSONDocument, nullable=True),
+        description="How the AI planner made it: provider, model, promptVersion, tokens, costUsd, repairs, "
+        "notice and the checker's report (thrust/ai/generation.py); None for a plan written by hand.",
+    )
+    awaiting_approval: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
+        description="A generated plan the member does not see yet: the gym asks a trainer to approve "
+        "generated plans first (gym_settings.ai_requires_approval).",
+    )
     created_at: datetime = created()
     updated_at: datetime = updated()
 
