@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from thrust.ai.api import router as ai_router
 from thrust.analytics.api import history_router as occupancy_history_router
 from thrust.analytics.api import public as analytics_public_router
 from thrust.analytics.api import router as analytics_router
@@ -31,6 +32,7 @@ API_ROUTERS: list[APIRouter] = [
     checkins_router,
     exercises_router,
     planner_router,
+    ai_router,
     occupancy_history_router,
     analytics_router,
     analytics_public_router,
