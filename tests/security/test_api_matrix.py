@@ -206,6 +206,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/workout-plan-templates/{template_id}/assign"): Route(
         roles_with(P.WORKOUT_CREATE), path={"template_id": TEMPLATE}, json={"memberId": NOBODY}
     ),
+    # The AI planner: staff who build plans, for members they may see (nobody here: 404, nothing made).
+    ("POST", "/api/v1/ai/generate-workout"): Route(
+        roles_with(P.WORKOUT_CREATE),
+        json={
+            "memberId": NOBODY,
+            "age": 30,
+            "currentFitnessLevel": "beginner",
+            "goals": ["strength"],
+            "daysPerWeek": 3,
+            "minutesPerSession": 45,
+            "equipment": "home_bodyweight",
+        },
+    ),
     ("GET", "/api/v1/jobs"): Route(roles_with(P.SETTINGS_MANAGE)),
     ("POST", "/api/v1/jobs/{name}/run"): Route(roles_with(P.SETTINGS_MANAGE), path={"name": "no-such-job"}),
 }
