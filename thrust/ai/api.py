@@ -49,8 +49,15 @@ async def generate_workout(
 
     def keep(session: Session) -> GeneratedOut:
         service.log_usage(session, actor, generated)
-        plan = service.keep(session, actor, prepared, generated, data)
-        record = plan.generation or {}
+        record = service.record_of(prepared, generated)
+        plan = service.keep(
+            session,
+            actor,
+            member_id=prepared.member_id,
+            request=prepared.request,
+            record=record,
+            data={"planData": generated.plan_data, **data},
+        )
         return GeneratedOut(
             plan_id=plan.id,
             plan=_plan(plans.get_plan(session, actor, plan.id)),

@@ -137,22 +137,25 @@ def log_usage(session: Session, actor: Actor, generated: Generated) -> None:
 def keep(
     session: Session,
     actor: Actor,
-    prepared: Prepared,
-    generated: Generated,
+    *,
+    member_id: uuid.UUID,
+    request: GenerationInput,
+    record: dict[str, Any],
     data: Mapping[str, Any],
 ) -> WorkoutPlan:
-    """Store the generated plan (`planData` as the trainer left it, else as generated) for its member,
-    with its inputs and record; `isActive` (default false: a generated plan is reviewed first) and
-    `startsOn`. When the gym asks for approval, the member sees it only once a trainer approves it."""
+    """Store a generated plan for its member: `data` holds `planData` (as generated, or as the trainer
+    left it: checked like any plan), `title`, `isActive` (default false: a generated plan is reviewed
+    first) and `startsOn`; `record` is how it was made (Generated.record()). When the gym asks for
+    approval, the member sees it only once a trainer approves it."""
     require(actor, *BUILD_PLANS)
-    reader = FieldReader({"planData": generated.plan_data, "title": _title(prepared), **data})
+    reader = FieldReader({"title": default_title(request), **data})
     title = read_title(reader, required=True)
     document = read_document(reader, session, required=True)
     starts_on = reader.day("startsOn", "Start date")
     active = reader.flag("isActive", "Active")
     reader.raise_if_problems()
     assert title is not None and document is not None
-    member = visible_member(session, actor, prepared.member_id)
+    member = visible_member(session, actor, member_id)
     plan = new_plan(
         session,
         actor,
@@ -162,15 +165,21 @@ def keep(
         active=active is True,
         starts_on=starts_on,
         is_ai_generated=True,
-        input_params=input_json(prepared.request),
+        input_params=input_json(request),
     )
-    plan.generation = {**generated.record(), "notice": prepared.notice or generated.notice}
+    plan.generation = record
     plan.awaiting_approval = get_gym(session).ai_requires_approval
     session.add(plan)
     session.flush()
     return plan
 
 
-def _title(prepared: Prepared) -> str:
-    goal = prepared.request.goals[0].value.replace("_", " ")
-    return f"{goal.capitalize()}: {prepared.request.days_per_week} days a week"
+def record_of(prepared: Prepared, generated: Generated) -> dict[str, Any]:
+    """What a generated plan keeps of its making, with why the model was not asked (a spent budget)."""
+    return {**generated.record(), "notice": prepared.notice or generated.notice}
+
+
+def default_title(request: GenerationInput) -> str:
+    """ "Muscle gain: 4 days a week"."""
+    goal = request.goals[0].value.replace("_", " ")
+    return f"{goal.capitalize()}: {request.days_per_week} days a week"
