@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlmodel import Session
 
+from thrust.ai import service as ai_service
+from thrust.ai.inputs import parse_input
 from thrust.auth.rbac import Actor
 from thrust.core.types import utcnow
 from thrust.gym import clock
@@ -147,6 +149,29 @@ def save_plan(
         plan = service.create_plan(session, actor, {**fields, "memberId": member_id, "isActive": make_active})
     else:
         plan = service.update_plan(session, actor, uuid.UUID(plan_id), {**fields, "version": version})
+    return str(plan.id), plan.version, gym_clock(session).hhmm(utcnow())
+
+
+def save_generated(
+    session: Session,
+    actor: Actor,
+    *,
+    member_id: str,
+    title: str,
+    starts_on: str,
+    document: dict[str, Any],
+    make_active: bool,
+    generated: dict[str, Any],
+) -> tuple[str, int, str]:
+    """Store a reviewed AI draft for its member with its request and record (thrust/ai/service.py)."""
+    plan = ai_service.keep(
+        session,
+        actor,
+        member_id=uuid.UUID(member_id),
+        request=parse_input(generated["request"]),
+        record=generated["record"],
+        data={"title": title, "planData": document, "startsOn": starts_on or None, "isActive": make_active},
+    )
     return str(plan.id), plan.version, gym_clock(session).hhmm(utcnow())
 
 

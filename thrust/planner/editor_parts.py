@@ -10,6 +10,7 @@ import reflex as rx
 from thrust.planner.editor_state import PlannerState as S
 from thrust.planner.editor_view import DayCard, ExerciseRow, WeekTab
 from thrust.planner.picker_state import PickerState
+from thrust.planner.plan_actions import PlanActionsState as A
 from thrust.ui import routes
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import titled_card
@@ -75,7 +76,7 @@ def _conflict() -> rx.Component:
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.callout.text(S.conflict),
             quiet_action(
-                "refresh-cw", "Load their version", on_click=S.reload_latest, id="plan-reload", size="2"
+                "refresh-cw", "Load their version", on_click=A.reload_latest, id="plan-reload", size="2"
             ),
             color_scheme="red",
             role="alert",
@@ -91,7 +92,7 @@ def _delete() -> rx.Component:
             "Delete this plan?",
             "The plan and every day the member marked done in it are deleted. This cannot be undone.",
             rx.alert_dialog.action(
-                rx.button("Delete plan", color_scheme="red", on_click=S.delete_plan, id="plan-delete-confirm")
+                rx.button("Delete plan", color_scheme="red", on_click=A.delete_plan, id="plan-delete-confirm")
             ),
             trigger=action_button(
                 "trash-2", "Delete", variant="soft", color_scheme="red", id="plan-delete", size="2"
@@ -137,6 +138,15 @@ def plan_header() -> rx.Component:
             _message(S.title_error, id="plan-title-error"),
             _message(S.starts_on_error),
             _conflict(),
+            rx.cond(
+                S.origin != "",
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("sparkles")),
+                    rx.callout.text(S.origin),
+                    color_scheme="blue",
+                    id="plan-origin",
+                ),
+            ),
             row(
                 _save_state(),
                 rx.spacer(),
@@ -144,7 +154,7 @@ def plan_header() -> rx.Component:
                     row(
                         rx.switch(
                             checked=rx.cond(S.plan_id != "", S.is_active, S.make_active),
-                            on_change=S.set_active,
+                            on_change=A.set_active,
                             id="plan-active",
                         ),
                         rx.text("Member's active plan", size="2"),
@@ -152,12 +162,12 @@ def plan_header() -> rx.Component:
                 ),
                 rx.cond(
                     S.dirty,
-                    quiet_button("Discard changes", on_click=S.discard_changes, id="plan-discard", size="2"),
+                    quiet_button("Discard changes", on_click=A.discard_changes, id="plan-discard", size="2"),
                 ),
                 action_button(
                     "save",
                     "Save plan",
-                    on_click=S.save,
+                    on_click=A.save,
                     loading=S.saving,
                     disabled=~S.dirty,
                     id="plan-save",
@@ -196,7 +206,7 @@ def plan_header() -> rx.Component:
                     ),
                 ),
                 quiet_action(
-                    "copy", "Save as template", on_click=S.save_as_template, id="plan-save-template", size="2"
+                    "copy", "Save as template", on_click=A.save_as_template, id="plan-save-template", size="2"
                 ),
                 _delete(),
             ),

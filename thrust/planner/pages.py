@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from thrust.ai.generate_dialog import generate_button, generate_dialog
 from thrust.planner.capabilities import USE_TEMPLATES
 from thrust.planner.editor_io import MemberOption, TemplateOption
 from thrust.planner.editor_parts import plan_header, plan_texts, weeks_editor
@@ -128,6 +129,7 @@ def _plans() -> rx.Component:
         ),
         rx.divider(),
         _new_plan(),
+        generate_button(),
     )
 
 
@@ -167,4 +169,5 @@ def planner_page() -> rx.Component:
             width="100%",
         ),
         catalog_picker(),
+        generate_dialog(),
     )

@@ -1,0 +1,188 @@
+"""The planner's "Generate with AI" dialog: the seed's request as a form (age and gender from the member's
+profile), then the generation's stages as they happen, with Cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from thrust.ai.draft import (
+    DAYS_PER_WEEK_RANGE,
+    MAX_INJURIES_TEXT,
+    SESSION_MINUTES,
+    EquipmentAccess,
+    FitnessLevel,
+    Goal,
+)
+from thrust.ai.generate_state import GenerateState as G
+from thrust.ui.buttons import action_button, quiet_button
+from thrust.ui.dialogs import panel_dialog
+from thrust.ui.forms import ERROR_STYLE, field, field_error, select_field, submit_button, text_field
+from thrust.ui.layout import end_row, grid, row, stacked
+from thrust.ui.text import fine_print, muted_text
+
+LEVELS = {
+    FitnessLevel.BEGINNER: "Beginner",
+    FitnessLevel.INTERMEDIATE: "Intermediate",
+    FitnessLevel.ADVANCED: "Advanced",
+}
+GOALS = {
+    Goal.MUSCLE_GAIN: "Muscle gain",
+    Goal.STRENGTH: "Strength",
+    Goal.WEIGHT_LOSS: "Weight loss",
+    Goal.ENDURANCE: "Endurance",
+    Goal.FLEXIBILITY: "Flexibility",
+}
+EQUIPMENT = {
+    EquipmentAccess.FULL_GYM: "Full gym",
+    EquipmentAccess.HOME_BASIC: "Home, basic kit (dumbbells, kettlebells, bands)",
+    EquipmentAccess.HOME_BODYWEIGHT: "Home, body weight only",
+}
+GENDERS = {"female": "Female", "male": "Male", "other": "Other", "unspecified": "Not said"}
+
+
+def _items(choices: dict[Any, str]) -> list[rx.Component]:
+    return [rx.select.item(label, value=str(value)) for value, label in choices.items()]
+
+
+def _goals() -> rx.Component:
+    error = field_error(G.errors, "goals")
+    return rx.el.fieldset(
+        rx.el.legend(
+            "Goals (the first ticked is the main one)",
+            style={"font_size": "var(--font-size-2)", "font_weight": "500"},
+        ),
+        rx.flex(
+            *(
+                rx.el.label(
+                    row(
+                        rx.checkbox(name=f"goal_{goal.value}", value="yes", id=f"ai-goal-{goal.value}"),
+                        rx.text(label, size="2"),
+                    ),
+                )
+                for goal, label in GOALS.items()
+            ),
+            wrap="wrap",
+            gap="3",
+            padding_top="0.35rem",
+        ),
+        rx.cond(error != "", rx.el.p(error, role="alert", style=ERROR_STYLE, id="ai-goals-error")),
+        style={"border": "none", "padding": "0", "margin": "0"},
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        stacked(
+            muted_text(
+                "For ", rx.text.strong(G.member_name), ". Answered by: ", G.provider, id="ai-provider"
+            ),
+            grid(
+                text_field(
+                    "Age",
+                    "age",
+                    control_id="ai-age",
+                    errors=G.errors,
+                    default_value=G.age,
+                    input_mode="numeric",
+                ),
+                select_field(
+                    "Gender",
+                    "gender",
+                    *_items(GENDERS),
+                    control_id="ai-gender",
+                    errors=G.errors,
+                    default_value=G.gender,
+                ),
+                select_field(
+                    "Fitness level",
+                    "currentFitnessLevel",
+                    *_items(LEVELS),
+                    control_id="ai-level",
+                    errors=G.errors,
+                    default_value=FitnessLevel.BEGINNER.value,
+                ),
+                select_field(
+                    "Days a week",
+                    "daysPerWeek",
+                    *(
+                        rx.select.item(str(n), value=str(n))
+                        for n in range(DAYS_PER_WEEK_RANGE[0], DAYS_PER_WEEK_RANGE[1] + 1)
+                    ),
+                    control_id="ai-days",
+                    errors=G.errors,
+                    default_value="3",
+                ),
+                select_field(
+                    "Minutes a session",
+                    "minutesPerSession",
+                    *(rx.select.item(f"{n} min", value=str(n)) for n in SESSION_MINUTES),
+                    control_id="ai-minutes",
+                    errors=G.errors,
+                    default_value="60",
+                ),
+                select_field(
+                    "Equipment",
+                    "equipment",
+                    *_items(EQUIPMENT),
+                    control_id="ai-equipment",
+                    errors=G.errors,
+                    default_value=EquipmentAccess.FULL_GYM.value,
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                gap="3",
+            ),
+            _goals(),
+            field(
+                "Injuries or limits",
+                rx.text_area(
+                    name="injuries", id="ai-injuries", max_length=MAX_INJURIES_TEXT, rows="2", width="100%"
+                ),
+                control_id="ai-injuries",
+                hint="For example: sore left knee, lower back. Only used to leave exercises out.",
+                error=field_error(G.errors, "injuries"),
+                optional=True,
+            ),
+            end_row(submit_button("Generate", "sparkles", id="ai-generate")),
+            gap="3",
+        ),
+        on_submit=G.generate,
+    )
+
+
+def _stage_done(text: rx.Var) -> rx.Component:
+    return row(rx.icon("circle-check", size=16, color="var(--green-10)"), rx.text(text, size="2"))
+
+
+def _running() -> rx.Component:
+    return stacked(
+        rx.box(rx.foreach(G.stages_done, _stage_done), width="100%"),
+        row(rx.spinner(size="2"), rx.text(G.stage, size="3", weight="medium"), id="ai-stage", role="status"),
+        fine_print(
+            "A local model may take a few minutes. Cancel at any time: nothing is saved until you save."
+        ),
+        end_row(quiet_button("Cancel", on_click=G.cancel, id="ai-cancel")),
+        gap="3",
+    )
+
+
+def generate_dialog() -> rx.Component:
+    return panel_dialog(
+        "Generate a four-week plan",
+        rx.cond(G.running, _running(), _form()),
+        open=G.open,
+        on_close=G.close_generator,
+        id="ai-dialog",
+    )
+
+
+def generate_button() -> rx.Component:
+    return action_button(
+        "sparkles",
+        "Generate with AI",
+        on_click=G.open_generator,
+        variant="soft",
+        id="planner-generate",
+        width="100%",
+    )
