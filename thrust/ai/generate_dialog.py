@@ -57,7 +57,7 @@ def _goals() -> rx.Component:
             *(
                 rx.el.label(
                     row(
-                        rx.checkbox(name=f"goal_{goal.value}", value="yes", id=f"ai-goal-{goal.value}"),
+                        rx.checkbox(name=f"goal_{goal.value}", value="yes"),
                         rx.text(label, size="2"),
                     ),
                 )
@@ -170,7 +170,9 @@ def _running() -> rx.Component:
 def generate_dialog() -> rx.Component:
     return panel_dialog(
         "Generate a four-week plan",
-        rx.cond(G.running, _running(), _form()),
+        # The form stays mounted while the plan is generated, so a cancel gives back what was filled in.
+        rx.box(_form(), display=rx.cond(G.running, "none", "block")),
+        rx.cond(G.running, _running()),
         open=G.open,
         on_close=G.close_generator,
         id="ai-dialog",
