@@ -212,6 +212,7 @@ def plan_header() -> rx.Component:
             ),
             gap="3",
         ),
+        width="100%",
     )
 
 
