@@ -59,6 +59,8 @@ WORD_RULES: dict[tuple[str, str], set[str]] = {
     # a day, a week and exercises the plan has
     ("POST", f"{API}/workout-plans/{{plan_id}}/progress"): {"weekNumber", "dayNumber", "exercises*"},
     ("POST", f"{API}/workout-plans/{{plan_id}}/copy-week"): {"weekNumber"},
+    # the age, when left out, comes from the member's profile (400 when it has no birth date)
+    ("POST", f"{API}/ai/generate-workout"): {"age"},
 }
 
 LOGIN: dict[str, str] | None = json.loads(os.environ.get("THRUST_CONTRACT_LOGIN") or "null")

@@ -11,10 +11,12 @@ import pytest
 from sqlmodel import Session
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
+from tests.planner.approval import awaiting
 from tests.planner.conftest import Gym
 from tests.planner.plans import exercise, plan_document
 from tests.support.states import call, client, run, scope_in, sessions, signed_in
 from thrust.auth.rbac import Actor
+from thrust.planner import service
 from thrust.planner.print_state import PlanPrintState
 from thrust.ui import feedback, routes
 
@@ -120,5 +122,22 @@ def test_the_admin_prints_any_members_plan(gym: Gym, cookies: dict[str, Actor]) 
     async def scenario() -> None:
         state = await opened("thrust_access=admin", routes.plan_print_url(plan.id))
         assert state.plan.member_name == "Cy Park" and len(state.plan.weeks) == 4
+
+    run(scenario())
+
+
+def test_a_plan_awaiting_approval_prints_for_the_trainer_not_for_its_member(
+    gym: Gym, cookies: dict[str, Actor]
+) -> None:
+    plan = awaiting(gym.db, gym.plan(gym.ana, "Generated"))
+
+    async def scenario() -> None:
+        member = await opened("thrust_access=ana", routes.plan_print_url(plan.id))
+        assert member.loaded and member.missing and member.plan.title == ""
+        trainer = await opened("thrust_access=coach", routes.plan_print_url(plan.id))
+        assert not trainer.missing and trainer.plan.title == "Generated"
+        service.approve_plan(gym.db, gym.coach, plan.id)
+        member = await opened("thrust_access=ana", routes.plan_print_url(plan.id))
+        assert not member.missing and member.plan.title == "Generated"
 
     run(scenario())

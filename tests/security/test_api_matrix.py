@@ -184,6 +184,10 @@ ROUTES: dict[tuple[str, str], Route] = {
         json={"weekNumber": 4, "dayNumber": 7},
         hidden=True,
     ),
+    # B's plan awaits no approval: approving it changes nothing (a member is refused before the plan is read).
+    ("POST", "/api/v1/workout-plans/{plan_id}/approve"): Route(
+        roles_with(P.WORKOUT_EDIT), path={"plan_id": PLAN}
+    ),
     ("POST", "/api/v1/workout-plans/{plan_id}/copy-week"): Route(
         roles_with(P.WORKOUT_EDIT), path={"plan_id": PLAN}, json={"weekNumber": 3, "version": 1}
     ),

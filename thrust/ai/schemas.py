@@ -28,7 +28,10 @@ class GenerateIn(ApiModel):
     inactive unless `isActive` is true: a generated plan is reviewed first."""
 
     member_id: Id
-    age: Whole(*AGE_RANGE) | None = None
+    age: Whole(*AGE_RANGE) | None = Field(
+        default=None,
+        description="Default: the member's age from their profile; required (400) when it has no birth date",
+    )
     gender: Literal["male", "female", "other", "unspecified"] | None = None
     current_fitness_level: LevelIn
     goals: list[GoalIn] = Field(min_length=1, max_length=len(Goal))

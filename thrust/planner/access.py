@@ -27,13 +27,24 @@ def visible_member(session: Session, actor: Actor, member_id: uuid.UUID) -> Memb
     return member
 
 
+def readable_plans(actor: Actor) -> sa.ColumnElement[bool]:
+    """The plans the actor may read, as one condition over WorkoutPlan joined with its Member: those of
+    the members they see (the directory's scope), except that a plan awaiting a trainer's approval
+    (the gym's `ai_requires_approval`) is read only by staff who edit plans: its member sees it once it
+    is approved. Every reader of plans filters with this, so no door shows a plan another hides."""
+    members = visible_to(actor)
+    if may_edit(actor):
+        return members
+    return sa.and_(members, col(WorkoutPlan.awaiting_approval).is_(False))
+
+
 def visible_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> tuple[WorkoutPlan, Member]:
-    """The plan and its member, if the actor may see the member; NotFound otherwise."""
+    """The plan and its member, if the actor may read the plan (`readable_plans`); NotFound otherwise."""
     require(actor)
     row = session.exec(
         select(WorkoutPlan, Member)
         .join(Member, sa.and_(col(Member.id) == col(WorkoutPlan.member_id)))
-        .where(col(WorkoutPlan.id) == plan_id, visible_to(actor))
+        .where(col(WorkoutPlan.id) == plan_id, readable_plans(actor))
     ).first()
     if row is None:
         raise NotFound(PLAN_NOT_FOUND)

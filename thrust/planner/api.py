@@ -1,5 +1,5 @@
-"""Workout plan routes: list, create, read, change, delete, progress and copy a week; plan templates and
-their assignment to a member."""
+"""Workout plan routes: list, create, read, change, delete, approve, progress and copy a week; plan
+templates and their assignment to a member."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def _plan(detail: service.PlanDetail) -> PlanOut:
         **PlanSummaryOut.model_validate(detail.summary).model_dump(),
         plan_data=detail.plan_data,
         input_params=detail.input_params,
+        generation=detail.generation,
         progress=[DayProgressOut.model_validate(day) for day in detail.progress],
         completion=CompletionOut.model_validate(detail.completion),
         allowed_actions=detail.allowed_actions,
@@ -77,8 +78,8 @@ def list_plans(
     page: QueryPage = 1,
     limit: QueryLimit = service.DEFAULT_PAGE_SIZE,
 ) -> PlanListOut:
-    """Plans of the members the caller may see (ADMIN all, TRAINER assigned, MEMBER their own), active
-    first; without their documents."""
+    """Plans of the members the caller may see (ADMIN all, TRAINER assigned, MEMBER their own, without
+    those awaiting a trainer's approval), active first; without their documents."""
     result = service.list_plans(session, actor, member_id=member_id, active=active, page=page, limit=limit)
     return PlanListOut(
         data=[PlanSummaryOut.model_validate(row) for row in result.rows],
@@ -98,7 +99,7 @@ def create_plan(body: PlanCreate, actor: CurrentActor, session: SessionDep) -> D
 @router.get("/workout-plans/{plan_id:uuid}", response_model=Data[PlanOut], summary="Get a workout plan")
 def get_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
     """The plan with its document, progress and completion: ADMIN any, TRAINER assigned members',
-    MEMBER their own."""
+    MEMBER their own (once approved, when it awaits a trainer's approval)."""
     return _plan_data(session, actor, plan_id)
 
 
@@ -107,7 +108,8 @@ def update_plan(
     plan_id: uuid.UUID, body: PlanUpdate, actor: CurrentActor, session: SessionDep
 ) -> Data[PlanOut]:
     """Change title, planData or startsOn (with the version you opened: 409 if someone saved since), or
-    isActive (activating deactivates the member's other active plan). ADMIN, TRAINER."""
+    isActive (activating deactivates the member's other active plan, and approves a plan that awaits
+    approval). ADMIN, TRAINER."""
     service.update_plan(session, actor, plan_id, body.model_dump(by_alias=True, exclude_unset=True))
     return _plan_data(session, actor, plan_id)
 
@@ -117,6 +119,17 @@ def delete_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) ->
     """Delete the plan and its progress. ADMIN, TRAINER (assigned members)."""
     service.delete_plan(session, actor, plan_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/workout-plans/{plan_id:uuid}/approve",
+    **documented("Approve a generated plan for its member", Data[PlanOut]),
+)
+def approve_plan(plan_id: uuid.UUID, actor: CurrentActor, session: SessionDep) -> Data[PlanOut]:
+    """Let the member see a plan that awaits a trainer's approval (awaitingApproval); a plan that awaits
+    nothing is answered unchanged. ADMIN, TRAINER (assigned members)."""
+    service.approve_plan(session, actor, plan_id)
+    return _plan_data(session, actor, plan_id)
 
 
 @router.post(

@@ -90,6 +90,10 @@ class PlanSummaryOut(ApiModel):
     title: str
     is_active: bool = Field(description="A member has at most one active plan")
     is_ai_generated: bool
+    awaiting_approval: bool = Field(
+        description="A generated plan its member does not see until staff who edit plans approve it "
+        "(POST .../approve, or activating it): the gym's aiRequiresApproval setting"
+    )
     version: int = Field(description="Counts saved changes; send it back with a change (409 if stale)")
     starts_on: date | None = Field(description="The gym's date of week 1, day 1")
     created_by: uuid.UUID
@@ -144,9 +148,15 @@ class PlanOut(PlanSummaryOut):
 
     plan_data: PlanData
     input_params: dict[str, Any] | None = Field(description="What an AI-generated plan was asked for")
+    generation: dict[str, Any] | None = Field(
+        description="How the AI planner made it: provider, model, promptVersion, tokens, costUsd, repairs, "
+        "notice and the checker's report; null for a plan written by hand"
+    )
     progress: list[DayProgressOut]
     completion: CompletionOut
-    allowed_actions: list[str] = Field(description="edit, delete, activate or deactivate, recordProgress")
+    allowed_actions: list[str] = Field(
+        description="edit, delete, activate or deactivate, approve (while it awaits approval), recordProgress"
+    )
 
 
 class PlanCreate(ApiModel):

@@ -1,5 +1,6 @@
 """Workout plans: listing, reading, writing, activating and deleting a member's plans, within the members
-an actor may see (an admin every member's, a trainer their assigned members', a member only their own)."""
+an actor may see (an admin every member's, a trainer their assigned members', a member only their own);
+approving a generated plan that awaits a trainer's approval (its member does not see it until then)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from sqlmodel import Session, col
 
 from thrust.auth.rbac import Actor, require
 from thrust.core.paging import Page
+from thrust.core.types import utcnow
 from thrust.core.validation import FieldReader
 from thrust.gym import clock
-from thrust.members.search import visible_to
 from thrust.models import Member, User, WorkoutPlan
 from thrust.planner import activation
-from thrust.planner.access import is_own, may_edit, visible_member, visible_plan
+from thrust.planner.access import is_own, may_edit, readable_plans, visible_member, visible_plan
 from thrust.planner.capabilities import BUILD_PLANS, EDIT_PLANS
 from thrust.planner.document import MAX_WEEKS, copy_week_forward, parse_plan, stored
 from thrust.planner.fields import read_changes, read_document, read_title
@@ -51,6 +52,7 @@ class PlanSummary(Authored):
     member_name: str
     is_active: bool
     is_ai_generated: bool
+    awaiting_approval: bool
     starts_on: date | None
     created_by: uuid.UUID
 
@@ -61,11 +63,13 @@ PlanPage = Page[PlanSummary]
 @dataclass(frozen=True)
 class PlanDetail:
     """A plan with its document, its progress, its completion and what the viewer may do with it
-    (edit, delete, activate or deactivate, recordProgress)."""
+    (edit, delete, activate or deactivate, approve, recordProgress); `generation`: how the AI planner
+    made it (None for a plan written by hand)."""
 
     summary: PlanSummary
     plan_data: dict[str, Any]
     input_params: dict[str, Any] | None
+    generation: dict[str, Any] | None
     progress: list[DayProgress]
     completion: Completion
     allowed_actions: list[str]
@@ -79,6 +83,7 @@ _SUMMARY_COLUMNS: tuple[Any, ...] = (
     col(WorkoutPlan.title),
     col(WorkoutPlan.is_active),
     col(WorkoutPlan.is_ai_generated),
+    col(WorkoutPlan.awaiting_approval),
     col(WorkoutPlan.version),
     col(WorkoutPlan.starts_on),
     col(WorkoutPlan.created_by),
@@ -113,10 +118,11 @@ def list_plans(
     page: int = 1,
     limit: int = DEFAULT_PAGE_SIZE,
 ) -> PlanPage:
-    """One page of the plans of members the actor may see, active ones first, then the latest changed."""
+    """One page of the plans the actor may read (`readable_plans`), active ones first, then the latest
+    changed."""
     require(actor)
     page, limit = max(1, min(page, MAX_PAGE)), max(1, min(limit, MAX_PAGE_SIZE))
-    conditions: list[Any] = [visible_to(actor)]
+    conditions: list[Any] = [readable_plans(actor)]
     if member_id is not None:
         conditions.append(col(WorkoutPlan.member_id) == member_id)
     if active is not None:
@@ -141,6 +147,8 @@ def allowed_actions(actor: Actor, member: Member, plan: WorkoutPlan) -> list[str
     actions = []
     if may_edit(actor):
         actions += ["edit", "delete", "deactivate" if plan.is_active else "activate"]
+        if plan.awaiting_approval:
+            actions.append("approve")
     if may_edit(actor) or is_own(actor, member):
         actions.append("recordProgress")
     return actions
@@ -154,6 +162,7 @@ def get_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> PlanDetail:
         summary=_summary(row),
         plan_data=plan.plan_data,
         input_params=plan.input_params,
+        generation=plan.generation,
         progress=progress_of(session, plan.id),
         completion=completion(session, plan, today=clock.today(session)),
         allowed_actions=allowed_actions(actor, member, plan),
@@ -230,7 +239,8 @@ def create_plan(session: Session, actor: Actor, data: Mapping[str, Any]) -> Work
 
 def update_plan(session: Session, actor: Actor, plan_id: uuid.UUID, data: Mapping[str, Any]) -> WorkoutPlan:
     """Change `title`, `planData`, `startsOn` (null clears it) and/or `isActive`. A change to the first
-    three names the `version` it started from and is refused (409) if someone saved since."""
+    three names the `version` it started from and is refused (409) if someone saved since. `isActive`
+    true approves a plan that awaits approval (see `activate_plan`)."""
     require(actor, *EDIT_PLANS)
     plan, _member = visible_plan(session, actor, plan_id)
     reader = FieldReader(data)
@@ -247,20 +257,45 @@ def update_plan(session: Session, actor: Actor, plan_id: uuid.UUID, data: Mappin
     if changes:
         assert version is not None
         save_versioned(session, WorkoutPlan, plan.id, version, changes, kind="plan")
-    if active is True and not plan.is_active:
-        activation.activate(session, plan, today=clock.today(session))
+    if active is True:
+        _activate(session, plan)
     elif active is False and plan.is_active:
         activation.deactivate(session, plan)
     return plan
 
 
 def activate_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> WorkoutPlan:
-    """Make the plan its member's only active one (the other active plan, if any, is deactivated)."""
+    """Make the plan its member's only active one (the other active plan, if any, is deactivated); a plan
+    awaiting approval is approved by it."""
     require(actor, *EDIT_PLANS)
     plan, _member = visible_plan(session, actor, plan_id)
+    _activate(session, plan)
+    return plan
+
+
+def _activate(session: Session, plan: WorkoutPlan) -> None:
+    # Activating approves: only staff who may approve may activate, and an active plan its member could
+    # not see would take their current plan away from them with nothing in its place.
+    _approve(session, plan)
     if not plan.is_active:
         activation.activate(session, plan, today=clock.today(session))
+
+
+def approve_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> WorkoutPlan:
+    """Let the member see a generated plan that awaits a trainer's approval (the gym's setting);
+    approving a plan that awaits nothing changes nothing."""
+    require(actor, *EDIT_PLANS)
+    plan, _member = visible_plan(session, actor, plan_id)
+    _approve(session, plan)
     return plan
+
+
+def _approve(session: Session, plan: WorkoutPlan) -> None:
+    if plan.awaiting_approval:
+        plan.awaiting_approval = False
+        plan.updated_at = utcnow()
+        session.add(plan)
+        session.flush()
 
 
 def copy_week(session: Session, actor: Actor, plan_id: uuid.UUID, data: Mapping[str, Any]) -> WorkoutPlan:

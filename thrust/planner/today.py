@@ -11,8 +11,8 @@ from sqlmodel import Session, col, select
 
 from thrust.auth.rbac import Actor
 from thrust.gym import clock
-from thrust.members.search import visible_to
 from thrust.models import Member, WorkoutPlan
+from thrust.planner.access import readable_plans
 from thrust.planner.document import DAYS_IN_WEEK, find_day
 
 # The desk names this many of the day's exercises; the rest is counted.
@@ -46,8 +46,9 @@ class TodaysDay:
 
 
 def todays_day(session: Session, actor: Actor, member_id: uuid.UUID) -> TodaysDay | None:
-    """Today's (the gym's today) day of the member's active plan, if the actor may see the member's plans
-    (the members directory's scope, as for every plan) and the plan has a day today; None otherwise.
+    """Today's (the gym's today) day of the member's active plan, if the actor may read the plan (the
+    members directory's scope, and approved unless the actor edits plans: `readable_plans`, as for every
+    plan) and the plan has a day today; None otherwise.
 
     Never raises for a plan it cannot read (a rest day, a plan past its last week, a document without
     the day): the desk calls it inside a check-in, which must not fail over a greeting."""
@@ -55,7 +56,9 @@ def todays_day(session: Session, actor: Actor, member_id: uuid.UUID) -> TodaysDa
         select(WorkoutPlan)
         .join(Member, col(Member.id) == col(WorkoutPlan.member_id))
         .where(
-            col(WorkoutPlan.member_id) == member_id, col(WorkoutPlan.is_active).is_(True), visible_to(actor)
+            col(WorkoutPlan.member_id) == member_id,
+            col(WorkoutPlan.is_active).is_(True),
+            readable_plans(actor),
         )
     ).first()
     if plan is None or plan.starts_on is None:
