@@ -35,7 +35,14 @@ def generated_plan(gym: Gym, member: Member, **fields: Any) -> WorkoutPlan:
     }
     prepared = ai.prepare(gym.db, gym.coach, data)
     made = asyncio.run(generation.generate(prepared.request, prepared.pool, config=None, seed=7))
-    return ai.keep(gym.db, gym.coach, prepared, made, data)
+    return ai.keep(
+        gym.db,
+        gym.coach,
+        member_id=prepared.member_id,
+        request=prepared.request,
+        record=ai.record_of(prepared, made),
+        data={"planData": made.plan_data, **data},
+    )
 
 
 def awaiting(db: Session, plan: WorkoutPlan) -> WorkoutPlan:

@@ -77,9 +77,11 @@ def test_approving_shows_the_plan_to_its_member_and_twice_changes_nothing(gym: G
     ana = gym.login_of(gym.ana)
     require_approval(gym.db)
     held = generated_plan(gym, gym.ana, isActive=True)
-    assert held.is_active and my_plan.read_my_plan(gym.db, ana).detail is None
+    # Awaiting approval it is stored inactive, whatever was asked: the member keeps their current plan.
+    assert not held.is_active and my_plan.read_my_plan(gym.db, ana).detail is None
     approved = service.approve_plan(gym.db, gym.coach, held.id)
     assert not approved.awaiting_approval
+    service.activate_plan(gym.db, gym.coach, held.id)
     stamp = approved.updated_at
     mine = my_plan.read_my_plan(gym.db, ana)
     assert mine.detail is not None and mine.detail.summary.id == held.id and mine.current

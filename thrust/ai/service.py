@@ -146,7 +146,7 @@ def keep(
     """Store a generated plan for its member: `data` holds `planData` (as generated, or as the trainer
     left it: checked like any plan), `title`, `isActive` (default false: a generated plan is reviewed
     first) and `startsOn`; `record` is how it was made (Generated.record()). When the gym asks for
-    approval, the member sees it only once a trainer approves it."""
+    approval, it is stored inactive and the member sees it only once a trainer approves (or activates) it."""
     require(actor, *BUILD_PLANS)
     reader = FieldReader({"title": default_title(request), **data})
     title = read_title(reader, required=True)
@@ -156,19 +156,22 @@ def keep(
     reader.raise_if_problems()
     assert title is not None and document is not None
     member = visible_member(session, actor, member_id)
+    # A plan that waits for approval is stored inactive: activating it (which approves it) is the
+    # trainer's next step, so the member never loses their current plan to one they cannot see.
+    awaiting = get_gym(session).ai_requires_approval
     plan = new_plan(
         session,
         actor,
         member,
         title=title,
         plan_data=stored(document),
-        active=active is True,
+        active=active is True and not awaiting,
         starts_on=starts_on,
         is_ai_generated=True,
         input_params=input_json(request),
     )
     plan.generation = record
-    plan.awaiting_approval = get_gym(session).ai_requires_approval
+    plan.awaiting_approval = awaiting
     session.add(plan)
     session.flush()
     return plan
