@@ -68,7 +68,6 @@ def _provider() -> rx.Component:
                 id="ai-test-connection",
             ),
             gap="3",
-            width="100%",
         ),
         # Read out when the answer arrives (a test may take a while).
         rx.box(_test_result(), role="status", width="100%"),
