@@ -393,7 +393,7 @@ def test_gym_settings_read_by_anyone_signed_in_changed_by_admins(client: TestCli
     assert got.status_code == 200
     assert set(got.json()["data"]) == {
         "name", "maxCapacity", "timezone", "autoCheckoutHours", "openingHours", "publicOccupancy",
-        "updatedAt",
+        "aiRequiresApproval", "aiMonthlyBudgetUsd", "updatedAt",
     }  # fmt: skip
     for who in (member, trainer):
         _error(client.patch("/api/v1/settings/gym", json={"maxCapacity": 50}, headers=who), 403, "FORBIDDEN")
@@ -411,6 +411,46 @@ def test_gym_settings_read_by_anyone_signed_in_changed_by_admins(client: TestCli
     data = changed.json()["data"]
     assert (data["name"], data["maxCapacity"], data["timezone"]) == ("Iron Temple", 80, "Europe/Berlin")
     assert data["openingHours"]["sun"] is None and data["openingHours"]["mon"] == ["05:30", "23:00"]
+
+
+def test_the_ai_planners_budget_and_approval_rule(client: TestClient, db: Session) -> None:
+    trainer, admin = (_bearer(client, make_account(db, role)) for role in (Role.TRAINER, Role.ADMIN))
+    got = client.get("/api/v1/settings/gym", headers=trainer).json()["data"]
+    assert (got["aiMonthlyBudgetUsd"], got["aiRequiresApproval"]) == (None, False)
+    _error(
+        client.patch("/api/v1/settings/gym", json={"aiMonthlyBudgetUsd": 5}, headers=trainer),
+        403,
+        "FORBIDDEN",
+    )
+
+    changed = client.patch(
+        "/api/v1/settings/gym", json={"aiMonthlyBudgetUsd": 25, "aiRequiresApproval": True}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+    data = changed.json()["data"]
+    assert (data["aiMonthlyBudgetUsd"], data["aiRequiresApproval"]) == (25.0, True)
+    # Left out: unchanged; null: no budget (the one setting whose null is a value).
+    data = client.patch("/api/v1/settings/gym", json={"name": "Iron Temple"}, headers=admin).json()["data"]
+    assert (data["aiMonthlyBudgetUsd"], data["aiRequiresApproval"]) == (25.0, True)
+    data = client.patch("/api/v1/settings/gym", json={"aiMonthlyBudgetUsd": None}, headers=admin).json()[
+        "data"
+    ]
+    assert data["aiMonthlyBudgetUsd"] is None
+
+    refusals = (
+        {"aiMonthlyBudgetUsd": -1},
+        {"aiMonthlyBudgetUsd": 100_001},
+        {"aiMonthlyBudgetUsd": "25"},
+        {"aiMonthlyBudgetUsd": True},
+        {"aiRequiresApproval": "yes"},
+        {"aiRequiresApproval": None},
+    )
+    for bad in refusals:
+        refused = _error(
+            client.patch("/api/v1/settings/gym", json=bad, headers=admin), 422, "VALIDATION_ERROR"
+        )
+        assert [d["field"] for d in refused["details"]] == list(bad), bad
+    assert client.get("/api/v1/settings/gym", headers=admin).json()["data"]["aiMonthlyBudgetUsd"] is None
 
 
 def test_gym_settings_errors(client: TestClient, db: Session) -> None:

@@ -196,6 +196,7 @@ ROUTES: dict[str, Route] = {
             View("staff tab", _open_tab("Staff", "#staff-table tbody tr")),
             View("deactivate staff", _staff_confirmation, dialog=True),
             View("jobs tab", _open_tab("Jobs", "#jobs-table")),
+            View("ai planner tab", _open_tab("AI planner", "#ai-budget-form")),
         ),
     ),
     "404": Route("#not-found-home"),

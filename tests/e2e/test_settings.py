@@ -171,15 +171,55 @@ def test_staff_add_deactivate_and_last_admin_refusal(admin_page: Page) -> None:
     expect(me.get_by_text("Admin", exact=True).first).to_be_visible()
 
 
+def test_ai_planner_offline_budget_and_approval(admin_page: Page) -> None:
+    page = admin_page
+    page.goto("/settings")
+    open_tab(page, "AI planner")
+    expect(page.locator("#ai-provider")).to_have_text("Built-in planner (no AI endpoint configured)")
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.locator("#ai-test-result")).to_contain_text("There is nothing to test")
+    expect(page.locator("#ai-usage-empty, #ai-usage-table").first).to_be_visible()
+
+    budget = page.get_by_label("Monthly AI budget (USD)")
+    try:
+        budget.fill("a lot")
+        page.get_by_role("button", name="Save budget").click()
+        expect(page.locator("#ai-budget-error")).to_contain_text("amount in US dollars")
+        expect(budget).to_have_attribute("aria-invalid", "true")
+        budget.fill("125000")
+        page.get_by_role("button", name="Save budget").click()
+        expect(page.locator("#ai-budget-error")).to_contain_text("0 to 100,000")
+        budget.fill("42.5")
+        page.get_by_role("button", name="Save budget").click()
+        toast(page, "Saved")
+        expect(page.locator("#ai-budget-note")).to_contain_text("$42.50 budget")
+        page.get_by_label("Members see a generated plan only after a trainer approves it").click()
+        toast(page, "only once a trainer approves it")
+
+        page.reload()
+        open_tab(page, "AI planner")
+        expect(page.get_by_label("Monthly AI budget (USD)")).to_have_value("42.50")
+        expect(page.locator("#ai-approval-switch")).to_have_attribute("aria-checked", "true")
+        page.screenshot(path=str(ARTIFACTS / "settings-ai-planner-saved-light.png"), full_page=True)
+    finally:
+        page.get_by_label("Monthly AI budget (USD)").fill("")
+        page.get_by_role("button", name="Save budget").click()
+        expect(page.locator("#ai-budget-note")).to_contain_text("No monthly budget")
+        if page.locator("#ai-approval-switch").get_attribute("aria-checked") == "true":
+            page.locator("#ai-approval-switch").click()
+            expect(page.locator("#ai-approval-switch")).to_have_attribute("aria-checked", "false")
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_screenshots_of_every_settings_tab(new_page: Callable[..., Page], app_url: str, dark: bool) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     mode = "dark" if dark else "light"
     page = new_page(dark=dark)
     sign_in(page, app_url, *ADMIN, then="/settings")
-    for tab in ("Profile", "Password", "Gym", "Staff"):
+    for tab in ("Profile", "Password", "Gym", "Staff", "AI planner"):
         open_tab(page, tab)
         page.wait_for_timeout(300)  # let the tab's content settle before the picture
-        page.screenshot(path=str(ARTIFACTS / f"settings-{tab.lower()}-{mode}.png"), full_page=True)
+        name = tab.lower().replace(" ", "-")
+        page.screenshot(path=str(ARTIFACTS / f"settings-{name}-{mode}.png"), full_page=True)
     page.locator("#account-menu").click()
     page.screenshot(path=str(ARTIFACTS / f"account-menu-{mode}.png"))

@@ -111,3 +111,52 @@ def test_bounds_are_inclusive(db: Session, admin: Actor) -> None:
     service.update_gym(db, admin, max_capacity=1, auto_checkout_hours=1)
     gym = service.update_gym(db, admin, max_capacity=10_000, auto_checkout_hours=24, name="x" * 120)
     assert (gym.max_capacity, gym.auto_checkout_hours) == (10_000, 24)
+
+
+# -- the AI planner's settings ---------------------------------------------------------------------------
+
+
+def test_the_ai_budget_and_approval_rule(db: Session, admin: Actor) -> None:
+    gym = service.get_gym(db)
+    assert gym.ai_monthly_budget_usd is None and gym.ai_requires_approval is False
+    gym = service.update_gym(db, admin, ai_monthly_budget_usd=49.999, ai_requires_approval=True)
+    assert (gym.ai_monthly_budget_usd, gym.ai_requires_approval) == (50.0, True)  # kept to the cent
+    gym = service.update_gym(db, admin, name="Iron Temple")  # not sent: both stay
+    assert (gym.ai_monthly_budget_usd, gym.ai_requires_approval) == (50.0, True)
+    for bound in (0, 100_000):
+        assert service.update_gym(db, admin, ai_monthly_budget_usd=bound).ai_monthly_budget_usd == bound
+    gym = service.update_gym(db, admin, ai_monthly_budget_usd=None, ai_requires_approval=False)
+    assert (gym.ai_monthly_budget_usd, gym.ai_requires_approval) == (None, False)  # None: no budget
+    db.expire_all()
+    assert service.get_gym(db).ai_monthly_budget_usd is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ai_monthly_budget_usd": -0.01}, "aiMonthlyBudgetUsd"),
+        ({"ai_monthly_budget_usd": 100_000.01}, "aiMonthlyBudgetUsd"),
+        ({"ai_monthly_budget_usd": float("nan")}, "aiMonthlyBudgetUsd"),
+        ({"ai_monthly_budget_usd": float("inf")}, "aiMonthlyBudgetUsd"),
+        ({"ai_monthly_budget_usd": "25"}, "aiMonthlyBudgetUsd"),
+        ({"ai_monthly_budget_usd": True}, "aiMonthlyBudgetUsd"),
+        ({"ai_requires_approval": "yes"}, "aiRequiresApproval"),
+        ({"ai_requires_approval": 1}, "aiRequiresApproval"),
+    ],
+)
+def test_the_ai_settings_are_validated(
+    db: Session, admin: Actor, changes: dict[str, Any], field: str
+) -> None:
+    service.update_gym(db, admin, ai_monthly_budget_usd=10)
+    with pytest.raises(ValidationFailed) as exc:
+        service.update_gym(db, admin, **changes)
+    assert [d.field for d in exc.value.details] == [field]
+    assert service.get_gym(db).ai_monthly_budget_usd == 10
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.MEMBER])
+def test_only_admins_set_the_ai_budget(db: Session, make_user: MakeUser, sign_in: SignIn, role: Role) -> None:
+    with pytest.raises(PermissionDenied):
+        service.update_gym(db, actor_of(sign_in(make_user(role))), ai_monthly_budget_usd=None)
+    with pytest.raises(PermissionDenied):
+        service.update_gym(db, actor_of(sign_in(make_user(role))), ai_requires_approval=True)

@@ -3,7 +3,7 @@ publishes how busy the gym is on the public page /busy).
 
 The page assembles the tabs; each lives with its domain: Profile and Password in
 `thrust/auth/account_pages.py`, Staff in `thrust/staff/components.py`, Jobs in
-`thrust/system/jobs_page.py`.
+`thrust/system/jobs_page.py`, AI planner in `thrust/ai/settings_view.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from thrust.ai.settings_view import ai_tab
 from thrust.auth.account_pages import password_tab, profile_tab
 from thrust.auth.rbac import Permission
 from thrust.gym.state import DayHours, GymSettingsState, SettingsState
@@ -259,6 +260,7 @@ TABS: tuple[tuple[str, str, str, Permission | None, Callable[[], rx.Component]],
     ("Gym", "building-2", "gym", Permission.SETTINGS_MANAGE, gym_tab),
     ("Staff", "users", "staff", Permission.STAFF_MANAGE, staff_tab),
     ("Jobs", "clock", "jobs", Permission.SETTINGS_MANAGE, jobs_tab),
+    ("AI planner", "sparkles", "ai", Permission.SETTINGS_MANAGE, ai_tab),
 )
 
 

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from thrust.core.schemas import ApiModel, Flag, Name, PatchModel, Whole
 from thrust.gym.service import (
+    AI_BUDGET_RANGE,
     AUTO_CHECKOUT_RANGE,
     CAPACITY_RANGE,
     DAYS,
@@ -26,6 +27,13 @@ class GymOut(ApiModel):
     auto_checkout_hours: int
     opening_hours: dict[str, list[str] | None]
     public_occupancy: bool = Field(description="Whether /busy and /api/v1/public/occupancy answer")
+    ai_requires_approval: bool = Field(
+        description="Whether a member sees an AI-generated plan only once a trainer approved it"
+    )
+    ai_monthly_budget_usd: float | None = Field(
+        description="Estimated AI model cost a calendar month (USD) after which the built-in planner "
+        "answers; null: no budget"
+    )
     updated_at: datetime
 
 
@@ -64,8 +72,15 @@ class OpeningHours(ApiModel):
 assert tuple(OpeningHours.model_fields) == DAYS
 
 
+# true/false and numbers only: "25" and true are refused, as the service refuses them.
+Budget = Annotated[
+    float, Field(ge=AI_BUDGET_RANGE[0], le=AI_BUDGET_RANGE[1], strict=True, allow_inf_nan=False)
+]
+
+
 class GymPatch(PatchModel):
-    """Change only the fields sent (null is refused: every setting has a value)."""
+    """Change only the fields sent (null is refused: every setting has a value, except the AI budget,
+    where null means no budget)."""
 
     name: Name(MAX_NAME_LENGTH, description="The gym's name.") = None
     max_capacity: Whole(*CAPACITY_RANGE) = None
@@ -74,4 +89,13 @@ class GymPatch(PatchModel):
     opening_hours: OpeningHours = None
     public_occupancy: Flag = Field(
         default=None, description="Tell anyone how busy the gym is: the public page /busy and its API."
+    )
+    ai_requires_approval: Flag = Field(
+        default=None,
+        description="A member sees an AI-generated plan only once a trainer approved it.",
+    )
+    ai_monthly_budget_usd: Budget | None = Field(
+        default=None,
+        description="Estimated AI model cost a calendar month (USD, kept to the cent) after which the "
+        "built-in planner answers instead of the model; null removes the budget.",
     )

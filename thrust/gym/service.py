@@ -1,8 +1,11 @@
-"""The gym's own settings (name, capacity, timezone, opening hours): reading and changing them."""
+"""The gym's own settings (name, capacity, timezone, opening hours, the AI planner's budget and approval
+rule): reading and changing them."""
 
 from __future__ import annotations
 
+import math
 import re
+from enum import Enum
 from functools import lru_cache
 from typing import Any, TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -57,6 +60,20 @@ DAY_NAMES = dict(
 MAX_NAME_LENGTH = 120
 CAPACITY_RANGE = (1, 10_000)
 AUTO_CHECKOUT_RANGE = (1, 24)
+AI_BUDGET_RANGE = (0, 100_000)  # USD a calendar month; None: no budget
+AI_BUDGET_MESSAGE = (
+    f"Monthly AI budget must be an amount from {AI_BUDGET_RANGE[0]} to {AI_BUDGET_RANGE[1]:,} US dollars, "
+    "or empty for no budget"
+)
+
+
+class Keep(Enum):
+    """ "Leave it as it is", for a setting whose None means something (no AI budget)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
@@ -122,8 +139,11 @@ def update_gym(
     auto_checkout_hours: int | None = None,
     opening_hours: dict[str, Any] | None = None,
     public_occupancy: bool | None = None,
+    ai_requires_approval: bool | None = None,
+    ai_monthly_budget_usd: float | Keep | None = KEEP,
 ) -> GymSettings:
-    """Change the gym's settings; None leaves a field unchanged, a day left out keeps its hours."""
+    """Change the gym's settings; None leaves a field unchanged, a day left out keeps its hours.
+    The AI budget is the exception: None removes it, `KEEP` (the default) leaves it."""
     require(actor, Permission.SETTINGS_MANAGE)
     problems = unstorable_fields({"name": name, "timezone": timezone})
     if problems:
@@ -151,6 +171,10 @@ def update_gym(
         )
     if public_occupancy is not None and not isinstance(public_occupancy, bool):
         problems.append(FieldProblem("publicOccupancy", "Choose on or off"))
+    if ai_requires_approval is not None and not isinstance(ai_requires_approval, bool):
+        problems.append(FieldProblem("aiRequiresApproval", "Choose on or off"))
+    if not isinstance(ai_monthly_budget_usd, Keep) and ai_monthly_budget_usd is not None:
+        ai_monthly_budget_usd = _budget(ai_monthly_budget_usd, problems)
     if problems:
         raise ValidationFailed(details=problems)
 
@@ -172,6 +196,22 @@ def update_gym(
         gym.opening_hours = merged  # a new dict, so the JSON column is seen as changed
     if public_occupancy is not None:
         gym.public_occupancy = public_occupancy
+    if ai_requires_approval is not None:
+        gym.ai_requires_approval = ai_requires_approval
+    if not isinstance(ai_monthly_budget_usd, Keep):
+        gym.ai_monthly_budget_usd = ai_monthly_budget_usd
     session.add(gym)
     session.flush()
     return gym
+
+
+def _budget(value: object, problems: list[FieldProblem]) -> float | None:
+    """A budget in USD, to the cent; a problem (and None) for anything else (text, true, NaN, too much)."""
+    low, high = AI_BUDGET_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        problems.append(FieldProblem("aiMonthlyBudgetUsd", AI_BUDGET_MESSAGE))
+        return None
+    if not low <= value <= high:
+        problems.append(FieldProblem("aiMonthlyBudgetUsd", AI_BUDGET_MESSAGE))
+        return None
+    return round(float(value), 2)

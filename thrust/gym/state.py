@@ -2,9 +2,9 @@
 with the switch that publishes how busy the gym is on /busy).
 
 The Profile and Password tabs' state is in `thrust/auth/account_state.py`, the Staff tab's in
-`thrust/staff/state.py`, the Jobs tab's in `thrust/system/jobs_state.py`. Each tab has its own small
-state, loaded by a guarded handler when the page opens (never computed vars), and reset when the user
-signs out.
+`thrust/staff/state.py`, the Jobs tab's in `thrust/system/jobs_state.py`, the AI planner tab's in
+`thrust/ai/settings_state.py`. Each tab has its own small state, loaded by a guarded handler when the page
+opens (never computed vars), and reset when the user signs out.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from thrust.ai.settings_state import AISettingsState
 from thrust.auth.account_state import AccountProfileState
 from thrust.auth.arguments import bool_arg, choice_arg, form_values
 from thrust.auth.guard import requires, signed_in
@@ -144,6 +145,7 @@ class SettingsState(rx.State):
             events.append(StaffState.load_staff)
         if actor.can(Permission.SETTINGS_MANAGE):
             events.append(JobsState.load_jobs)
+            events.append(AISettingsState.load_ai_settings)
         return events
 
 
