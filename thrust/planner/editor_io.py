@@ -66,6 +66,8 @@ class OpenedPlan:
     completion: Completion
     done: set[tuple[int, int]]  # (week, day) the member marked done
     actions: list[str]
+    awaiting_approval: bool = False
+    generation: dict[str, Any] | None = None  # how the AI planner made it; None for a plan written by hand
 
 
 def member_choices(session: Session, actor: Actor, query: str) -> list[MemberOption]:
@@ -116,6 +118,8 @@ def open_plan(session: Session, actor: Actor, plan_id: uuid.UUID) -> OpenedPlan:
         completion=detail.completion,
         done={(p.week_number, p.day_number) for p in detail.progress if p.completed},
         actions=detail.allowed_actions,
+        awaiting_approval=summary.awaiting_approval,
+        generation=detail.generation,
     )
 
 
@@ -181,6 +185,10 @@ def save_template(session: Session, actor: Actor, title: str, document: dict[str
 
 def set_active(session: Session, actor: Actor, plan_id: str, active: bool) -> None:
     service.update_plan(session, actor, uuid.UUID(plan_id), {"isActive": active})
+
+
+def approve_plan(session: Session, actor: Actor, plan_id: str) -> None:
+    service.approve_plan(session, actor, uuid.UUID(plan_id))
 
 
 def delete_plan(session: Session, actor: Actor, plan_id: str) -> None:

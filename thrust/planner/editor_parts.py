@@ -139,6 +139,16 @@ def plan_header() -> rx.Component:
             _message(S.starts_on_error),
             _conflict(),
             rx.cond(
+                S.awaiting_approval,
+                rx.callout.root(
+                    rx.callout.icon(rx.icon("eye-off")),
+                    rx.callout.text("Waiting for approval: the member does not see this plan yet."),
+                    action_button("check", "Approve", on_click=A.approve, id="plan-approve", size="2"),
+                    color_scheme="amber",
+                    id="plan-awaiting",
+                ),
+            ),
+            rx.cond(
                 S.origin != "",
                 rx.callout.root(
                     rx.callout.icon(rx.icon("sparkles")),

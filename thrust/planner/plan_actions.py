@@ -14,7 +14,7 @@ from thrust.auth.guard import requires
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import Conflict, DomainError
 from thrust.planner import editing, editor_io
-from thrust.planner.capabilities import BUILD_PLANS
+from thrust.planner.capabilities import BUILD_PLANS, EDIT_PLANS
 from thrust.planner.editor_state import PlannerState
 from thrust.ui.feedback import error_toast, in_unit_of_work, refusals, saved_toast
 
@@ -137,3 +137,18 @@ class PlanActionsState(rx.State):
             return refused.toast
         p.templates = await in_unit_of_work(lambda s: editor_io.template_choices(s, actor), read_only=True)
         return saved_toast(f"Saved as the template “{title}”")
+
+    @rx.event
+    @requires(*EDIT_PLANS)
+    async def approve(self) -> Any:
+        """Let the member see a generated plan (the gym asks a trainer to approve them first)."""
+        p = await self.get_state(PlannerState)
+        if not p.plan_id:
+            return None
+        actor, plan_id = await acting_user(self), p.plan_id
+        with refusals(p) as refused:
+            await in_unit_of_work(lambda s: editor_io.approve_plan(s, actor, plan_id))
+        if refused:
+            return refused.toast
+        await p._open(plan_id)
+        return saved_toast("Approved: the member sees this plan now")
