@@ -69,7 +69,7 @@ class GenerateState(rx.State):
     stage: str = ""
     stages_done: list[str] = []
     _cancel: bool = False
-    _prepared: service.Prepared | None = None
+    _body: dict[str, Any] | None = None  # the checked request, until the background task takes it
 
     @rx.event
     @requires(*BUILD_PLANS)
@@ -128,7 +128,8 @@ class GenerateState(rx.State):
         except DomainError as error:
             self.errors = field_errors(error)
             return rx.toast.error(error.message if not self.errors else "Fix the marked fields.")
-        self.errors, self._prepared, self._cancel = {}, prepared, False
+        del prepared  # checked; the background task prepares again (no exercise pool kept in the state)
+        self.errors, self._body, self._cancel = {}, body, False
         self.running, self.stage, self.stages_done = True, "Starting", []
         return GenerateState.run_generation
 
@@ -137,10 +138,16 @@ class GenerateState(rx.State):
     async def run_generation(self) -> Any:
         actor = background_actor()
         async with self:
-            prepared, self._prepared = self._prepared, None
-            if prepared is None or not self.running:
+            body, self._body = self._body, None
+            if body is None or not self.running:
                 self.running = False
                 return None
+        try:
+            prepared = await in_unit_of_work(lambda s: service.prepare(s, actor, body), read_only=True)
+        except DomainError as error:  # the member left the trainer's list meanwhile
+            async with self:
+                self.running, self.stage = False, ""
+                return rx.toast.error(error.message)
 
         async def stage(text: str) -> None:
             async with self:
