@@ -183,6 +183,10 @@ class GenerateState(rx.State):
         async with self:
             self.running, self.open, self.stage = False, False, ""
             planner = await self.get_state(PlannerState)
+            if planner.member_id != str(prepared.member_id):  # the planner moved on to another member
+                return rx.toast.info(
+                    f"The plan for {prepared.member_name} was not opened: another member is open."
+                )
             planner._load_generated(
                 generated.plan_data,
                 title=service.default_title(prepared.request),
