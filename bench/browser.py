@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, sync_playwright
+
+from tests.server import launch
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -31,3 +35,11 @@ def admin_browser(url: str, *, client_ip: str) -> Iterator[BrowserContext]:
             yield context
         finally:
             browser.close()
+
+
+@contextmanager
+def demo_server(name: str) -> Iterator[str]:
+    """`python -m thrust serve` on SQLite with the demo data, its build in .web-bench-<name>; its URL."""
+    with launch(Path(tempfile.mkdtemp(prefix=f"thrust_bench_{name}_")), name=f"bench-{name}") as app:
+        print(f"server with the demo data up at {app.url}")
+        yield app.url

@@ -18,17 +18,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.browser import admin_browser
-from tests.server import launch
+from bench.browser import admin_browser, demo_server
 
 TARGET_LCP_MS = 1000.0
 CHARTS = ("today", "visits", "heatmap", "lengths", "tiers")
@@ -67,13 +63,6 @@ MEASURE = """
   tick();
 })
 """
-
-
-@contextmanager
-def server() -> Iterator[str]:
-    with launch(Path(tempfile.mkdtemp(prefix="thrust_bench_dashboard_")), name="bench-dashboard") as app:
-        print(f"server with the demo data up at {app.url}")
-        yield app.url
 
 
 def one_load(context: BrowserContext) -> tuple[float, float, float]:
@@ -117,7 +106,7 @@ def main() -> int:
     if args.url:
         medians = all_runs(args.url)
     else:
-        with server() as url:
+        with demo_server("dashboard") as url:
             medians = all_runs(url)
     seen = sorted(ELEMENTS.items(), key=lambda item: -item[1])
     print("largest paint:", "; ".join(f"{what} x{count}" for what, count in seen))

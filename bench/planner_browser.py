@@ -16,9 +16,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +23,7 @@ from playwright.sync_api import BrowserContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.browser import admin_browser
-from tests.server import launch
+from bench.browser import admin_browser, demo_server
 
 TARGET_MS = 1000.0
 WEEKS, DAYS, EXERCISES = 4, 7, 10
@@ -45,13 +41,6 @@ MEASURE = """
   tick();
 })
 """
-
-
-@contextmanager
-def server() -> Iterator[str]:
-    with launch(Path(tempfile.mkdtemp(prefix="thrust_bench_planner_")), name="bench-planner") as app:
-        print(f"server with the demo data up at {app.url}")
-        yield app.url
 
 
 def big_plan(context: BrowserContext, url: str) -> str:
@@ -114,7 +103,7 @@ def main() -> int:
     if args.url:
         medians = all_runs(args.url)
     else:
-        with server() as url:
+        with demo_server("planner") as url:
             medians = all_runs(url)
     middle = statistics.median(medians)
     print(f"median run: plan shown at {middle:.0f} ms; target <= {TARGET_MS:.0f} ms:", end=" ")

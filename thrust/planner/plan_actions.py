@@ -5,12 +5,15 @@ through its own helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
 from thrust.auth.arguments import bool_arg
 from thrust.auth.guard import requires
+from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import Conflict, DomainError
 from thrust.planner import editing, editor_io
@@ -22,6 +25,15 @@ from thrust.ui.feedback import error_toast, in_unit_of_work, refusals, saved_toa
 @user_bound
 class PlanActionsState(rx.State):
     """No vars of its own: the plan's are PlannerState's."""
+
+    async def _change(self, change: Callable[[Session, Actor, str], Any]) -> tuple[PlannerState, Any]:
+        """Run `change` on the open plan in one unit of work: the planner's state, and the refusal's
+        toast (None: done)."""
+        p = await self.get_state(PlannerState)
+        actor, plan_id = await acting_user(self), p.plan_id
+        with refusals(p) as refused:
+            await in_unit_of_work(lambda s: change(s, actor, plan_id))
+        return p, refused.toast if refused else None
 
     @rx.event
     @requires(*BUILD_PLANS)
@@ -102,11 +114,11 @@ class PlanActionsState(rx.State):
         if not p.plan_id:
             p.make_active = active
             return None
-        actor, plan_id = await acting_user(self), p.plan_id
-        with refusals(p) as refused:
-            await in_unit_of_work(lambda s: editor_io.set_active(s, actor, plan_id, active))
-        if refused:
-            return refused.toast
+        p, refusal = await self._change(
+            lambda s, actor, plan_id: editor_io.set_active(s, actor, plan_id, active)
+        )
+        if refusal:
+            return refusal
         p.is_active = active
         await p._reload_plans()
         return saved_toast("This is now the member's active plan" if active else "Plan deactivated")
@@ -117,11 +129,9 @@ class PlanActionsState(rx.State):
         p = await self.get_state(PlannerState)
         if not p.plan_id:
             return None
-        actor, plan_id = await acting_user(self), p.plan_id
-        with refusals(p) as refused:
-            await in_unit_of_work(lambda s: editor_io.delete_plan(s, actor, plan_id))
-        if refused:
-            return refused.toast
+        p, refusal = await self._change(editor_io.delete_plan)
+        if refusal:
+            return refusal
         p.editing, p.dirty, p.plan_id = False, False, ""
         await p._reload_plans()
         return saved_toast("Plan deleted")
@@ -145,10 +155,8 @@ class PlanActionsState(rx.State):
         p = await self.get_state(PlannerState)
         if not p.plan_id:
             return None
-        actor, plan_id = await acting_user(self), p.plan_id
-        with refusals(p) as refused:
-            await in_unit_of_work(lambda s: editor_io.approve_plan(s, actor, plan_id))
-        if refused:
-            return refused.toast
-        await p._open(plan_id)
+        p, refusal = await self._change(editor_io.approve_plan)
+        if refusal:
+            return refusal
+        await p._open(p.plan_id)
         return saved_toast("Approved: the member sees this plan now")
