@@ -79,6 +79,13 @@ def _open_dialog(page: Page, opener: str, role: str = "dialog") -> None:
     expect(page.get_by_role(role)).to_be_visible()
 
 
+def _generate_form(page: Page) -> None:
+    """The AI planner's form, sent without a goal: its fields and the message next to the goals."""
+    _open_dialog(page, "#planner-generate")
+    page.locator("#ai-generate").click()
+    expect(page.locator("#ai-goals-error")).to_be_visible()
+
+
 def _open_tab(name: str, ready: str) -> Callable[[Page], None]:
     def show(page: Page) -> None:
         page.get_by_role("tab", name=name).click()
@@ -182,6 +189,7 @@ ROUTES: dict[str, Route] = {
                 dialog=True,
             ),
             View("delete plan", lambda page: _open_dialog(page, "#plan-delete", "alertdialog"), dialog=True),
+            View("generate with AI", _generate_form, dialog=True),
         ),
     ),
     "planner/print/[plan_id]": Route("#print-title, #plan-missing"),
