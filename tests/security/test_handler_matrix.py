@@ -202,7 +202,16 @@ async def _matrix_for(
     if role in (None, Role.MEMBER):
         own = account.email if account else None
         rows = db.query("SELECT u.email, m.full_name FROM users u LEFT JOIN members m ON m.user_id = u.id")
-        leaked = [v for email, name in rows if email != own for v in (email, name) if v and v in seen]
+        # A member may see staff names (their trainer, their plan's author): a member who happens to
+        # share one is not a leak.
+        staff = {name for (name,) in db.query("SELECT full_name FROM users WHERE role <> 'MEMBER'")}
+        leaked = [
+            v
+            for email, name in rows
+            if email != own
+            for v in (email, None if name in staff else name)
+            if v and v in seen
+        ]
         if leaked:
             failures.append(f"{role_name(role)} socket received other users' emails or names: {leaked[:5]}")
     # A trainer's socket: contact details of their assigned members only (names, tiers and status of
