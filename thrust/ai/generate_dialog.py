@@ -57,14 +57,16 @@ def _goals() -> rx.Component:
             *(
                 rx.el.label(
                     row(
-                        rx.checkbox(name=f"goal_{goal.value}", value="yes"),
+                        # Named itself: a label around Radix's checkbox (a button) does not name it.
+                        rx.checkbox(name=f"goal_{goal.value}", value="yes", aria_label=label, size="3"),
                         rx.text(label, size="2"),
                     ),
+                    style={"padding": "0.3rem 0"},
                 )
                 for goal, label in GOALS.items()
             ),
             wrap="wrap",
-            gap="3",
+            gap="4",
             padding_top="0.35rem",
         ),
         rx.cond(error != "", rx.el.p(error, role="alert", style=ERROR_STYLE, id="ai-goals-error")),
