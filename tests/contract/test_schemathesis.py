@@ -32,6 +32,7 @@ MAX_EXAMPLES = int(os.environ.get("THRUST_CONTRACT_EXAMPLES", "5"))
 # Concurrent requests: the run's own work (generating examples) and the server's share CI's 2 cores;
 # two at a time halve the module's time (about 3.5 min to under 2 on CI's box).
 WORKERS = int(os.environ.get("THRUST_CONTRACT_WORKERS", "2"))
+INTERPRETER_BUG = "SystemError: AST constructor recursion depth mismatch"
 # Figures per role for the run's summary: (requests, failures, seconds).
 FIGURES: dict[str, tuple[int, int, float]] = {}
 
@@ -118,8 +119,14 @@ def test_every_answer_is_the_one_the_document_promises(
     started = time.monotonic()
     # Its own working folder: schemathesis keeps files there.
     result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-    elapsed = time.monotonic() - started
     output = result.stdout + result.stderr
+    if result.returncode != 0 and INTERPRETER_BUG in output:
+        # CPython 3.11.7 and earlier can raise a spurious SystemError from `ast.parse` (gh-106905);
+        # hypothesis parses lambdas to describe strategies, and a threaded run hit it once. That is
+        # the interpreter, not the API: run once more. Any other failure stands.
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+        output = result.stdout + result.stderr
+    elapsed = time.monotonic() - started
     requests, failures = _figures(output)
     FIGURES[role] = (requests, failures, elapsed)
     assert result.returncode == 0, f"schemathesis as {role} (exit {result.returncode}):\n{output[-20000:]}"
