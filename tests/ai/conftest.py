@@ -15,6 +15,7 @@ from thrust.ai.draft import EquipmentAccess, FitnessLevel, GenerationInput, Goal
 from thrust.ai.exercise_pool import ExerciseChoice, filter_exercises, shipped_exercises
 from thrust.ai.inputs import parse_input
 from thrust.ai.model_client import ModelConfig
+from thrust.core.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,14 @@ def pool_for(req: GenerationInput) -> list[ExerciseChoice]:
 def named(name: str) -> ExerciseChoice:
     """The shipped catalog's exercise of this name."""
     return next(e for e in shipped_exercises() if e.name == name)
+
+
+@pytest.fixture
+def with_model(fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """THRUST configured to ask the local server (the settings read afresh)."""
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", fake_openai.api_key or "")
+    monkeypatch.setenv("OPENAI_MODEL", "fake-model")
+    get_settings.cache_clear()
+    yield fake_openai
+    get_settings.cache_clear()

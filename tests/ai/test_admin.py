@@ -98,16 +98,6 @@ def no_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-@pytest.fixture
-def with_model(fake_openai: fake.FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[fake.FakeOpenAI]:
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", fake_openai.api_key or "")
-    monkeypatch.setenv("OPENAI_MODEL", "fake-model")
-    get_settings.cache_clear()
-    yield fake_openai
-    get_settings.cache_clear()
-
-
 def test_offline_the_built_in_planner_and_nothing_to_test(db: Session, no_model: None) -> None:
     boss = actor_for(make_user(db, role=Role.ADMIN))
     assert admin.provider_label() == "Built-in planner (no AI endpoint configured)"

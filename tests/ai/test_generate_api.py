@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from tests.ai.conftest import body as request_body
 from tests.ai.test_generation import _passing_answer
 from tests.planner.conftest import Gym
 from tests.planner.test_plans_api import Doors
@@ -21,7 +22,6 @@ from thrust.ai.api import router
 from thrust.ai.service import PLANS_PER_HOUR
 from thrust.core.http import create_api
 from thrust.core.ratelimit import get_rate_limiter
-from thrust.core.settings import get_settings
 from thrust.gym.service import get_gym
 from thrust.models import AIUsageLog, WorkoutPlan
 
@@ -45,29 +45,9 @@ def client(make_client: Callable, db: Session) -> Iterator[TestClient]:
     get_rate_limiter().reset()
 
 
-@pytest.fixture
-def with_model(fake_openai: fake.FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> Iterator[fake.FakeOpenAI]:
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", fake_openai.api_key or "")
-    monkeypatch.setenv("OPENAI_MODEL", "fake-model-api")
-    get_settings.cache_clear()
-    yield fake_openai
-    get_settings.cache_clear()
-
-
 def body(gym: Gym, **fields: Any) -> dict[str, Any]:
-    return {
-        "memberId": str(gym.ana.id),
-        "age": 34,
-        "gender": "female",
-        "currentFitnessLevel": "intermediate",
-        "goals": ["muscle_gain"],
-        "daysPerWeek": 4,
-        "minutesPerSession": 60,
-        "equipment": "full_gym",
-        "injuries": "",
-        **fields,
-    }
+    """The AI tests' valid request, for Ana (the coach's member)."""
+    return request_body(**{"memberId": str(gym.ana.id), **fields})
 
 
 def test_the_offline_planner_answers_by_default_and_the_plan_waits_for_review(

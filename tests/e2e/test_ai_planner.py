@@ -51,7 +51,7 @@ def test_a_trainer_generates_a_plan_offline_edits_it_and_saves_it(
     sign_in(page, app_url, *TRAINER)
     member = _a_member(page)
     _open_generator(page, app_url, member)
-    expect(page.locator("#ai-provider")).to_contain_text("The built-in planner")
+    expect(page.locator("#ai-provider")).to_contain_text("Built-in planner")
     # A missing goal is named next to the goals, and nothing runs.
     page.locator("#ai-generate").click()
     expect(page.locator("#ai-goals-error")).to_have_text("Choose at least one goal")

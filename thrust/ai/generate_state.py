@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from thrust.ai import generation, service
+from thrust.ai.admin import OFFLINE, provider_label
 from thrust.ai.draft import Goal
 from thrust.ai.inputs import input_json
 from thrust.auth.arguments import form_values
@@ -19,7 +20,7 @@ from thrust.auth.guard import requires
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
 from thrust.planner.capabilities import BUILD_PLANS
-from thrust.planner.editor_state import PlannerState
+from thrust.planner.editor_state import PICK_MEMBER, SAVE_FIRST, PlannerState
 from thrust.ui.feedback import field_errors, in_unit_of_work, refusals
 
 FORM_LIMITS = {
@@ -77,18 +78,14 @@ class GenerateState(rx.State):
         """Open the form for the planner's member, with their age and gender from the profile."""
         planner = await self.get_state(PlannerState)
         if not planner.member_id:
-            return rx.toast.error("Pick a member first.")
+            return rx.toast.error(PICK_MEMBER)
         if planner.dirty and planner.editing:
-            return rx.toast.warning("Save or discard this plan's changes first.")
+            return rx.toast.warning(SAVE_FIRST)
         actor, member_id = await acting_user(self), uuid.UUID(planner.member_id)
 
         def read(session: Any) -> tuple[dict[str, Any], str]:
             config, notice = service.provider_for(session)
-            who = (
-                f"{config.model} (checked, with the built-in planner as a fallback)"
-                if config
-                else "The built-in planner"
-            )
+            who = provider_label() if config else OFFLINE  # the words Settings uses
             return service.form_defaults(session, actor, member_id), notice or who
 
         with refusals(self) as refused:

@@ -27,6 +27,7 @@ from thrust.ui.feedback import in_unit_of_work, refusals
 UNSAVED = "Unsaved changes"
 NOT_SAVED_YET = "New plan: not saved yet"
 SAVE_FIRST = "Save or discard this plan's changes first."
+PICK_MEMBER = "Pick a member first."
 MAX_QUERY = 100
 MAX_TEXT = 5000  # the longest text an input sends (the service's limits are lower and named)
 
@@ -247,7 +248,7 @@ class PlannerState(rx.State):
     async def start_plan(self, form: dict[str, Any]) -> Any:
         """A new plan for the member: blank, or a copy of a template ("" or a template's id)."""
         if not self.member_id:
-            return rx.toast.error("Pick a member first.")
+            return rx.toast.error(PICK_MEMBER)
         if self.dirty and self.editing:
             return rx.toast.warning(SAVE_FIRST)
         values = form_values(form, {"source": 36, "startsOn": 10})
