@@ -22,8 +22,9 @@ from thrust.api import API_ROUTERS
 from thrust.auth.connections import SocketCredentials
 from thrust.auth.middleware import AuthMiddleware
 from thrust.auth.state import AuthState
+from thrust.checkins.hydrate import LiveHydrate
 from thrust.checkins.live import broadcast_capacity
-from thrust.checkins.state import push_to_token, staff_actor, tell_paused
+from thrust.checkins.state import LIVE_VIEWS, staff_actor
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
 from thrust.core.reflex_compat import check_reflex_version
@@ -89,6 +90,8 @@ app = rx.App(
 )
 # Default deny: every socket event is checked against its handler's policy (thrust/auth/policy.py).
 app.add_middleware(AuthMiddleware())
+# Live pages are pushed to without saving each client's state: a hydrate catches up first.
+app.add_middleware(LiveHydrate())
 
 # Every page as declared with @page (thrust/ui/registry.py). The gym's name loads on every page;
 # a signed-in page's own loaders run from `require_login`, once the visitor may open it.
@@ -101,11 +104,9 @@ for spec in registry.PAGES.values():
     )
 
 
-# Lifespan tasks run once per worker: each worker's broadcaster pushes to its own sockets (into the live
-# states, names only to cookies that still prove a staff session); the scheduler runs on every worker,
-# and each job slot runs on one of them (thrust/core/jobs.py).
-app.register_lifespan_task(
-    broadcast_capacity, push=push_to_token, verify=staff_actor, tell_paused=tell_paused
-)
+# Lifespan tasks run once per worker: each worker's broadcaster sends each change to its own sockets, one
+# message per audience (names only to cookies that still prove a staff session); the scheduler runs on
+# every worker, and each job slot runs on one of them (thrust/core/jobs.py).
+app.register_lifespan_task(broadcast_capacity, views=LIVE_VIEWS, verify=staff_actor)
 app.register_lifespan_task(scheduled_jobs)
 app.register_lifespan_task(count_sockets)

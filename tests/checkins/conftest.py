@@ -13,7 +13,7 @@ from tests.checkins.support import COOKIES
 from tests.factories import make_user
 from tests.support.states import scope_in, sessions
 from thrust.auth.rbac import Actor
-from thrust.checkins import live, snapshot
+from thrust.checkins import latest, live, snapshot
 from thrust.checkins import state as desk_state
 
 
@@ -34,5 +34,7 @@ def bound(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Ac
     monkeypatch.setattr(desk_state, "in_unit_of_work", in_db)
     monkeypatch.setattr(snapshot, "session_scope", scope_in(db))
     live.WATCHERS.clear()
+    latest.LATEST.clear()
     yield live_table
     live.WATCHERS.clear()
+    latest.LATEST.clear()

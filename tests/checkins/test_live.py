@@ -1,24 +1,26 @@
-"""The live broadcaster without a server: its rounds, watchers, staff-only names, pause and recovery.
+"""The live broadcaster without a server: its rounds, audiences, staff-only names, pause and recovery.
 
-Driven through a fake bus, a recording push and a table of cookies (what thrust/thrust.py wires in as
-`push=` and `verify=`); the push into the real states is tested in test_live_state.py.
+Driven through a fake bus, a recording `send` and a table of cookies (what thrust/thrust.py wires in as
+the socket transport and `verify=`); the messages' contents for the real states are tested in
+test_live_state.py, and over a real socket in tests/realtime/.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.checkins.support import STAFF, snapshot
 from tests.support.states import run
 from thrust.auth.rbac import Actor
-from thrust.checkins.live import HEARTBEAT_TYPE, Broadcaster, Watchers
+from thrust.checkins.latest import Latest
+from thrust.checkins.live import HEARTBEAT_TYPE, Broadcaster, Delta, Views, Watchers
 from thrust.checkins.snapshot import Snapshot
 
-# -- a fake bus and a recording push ------------------------------------------------------------------------
+# -- a fake bus and a recording transport -----------------------------------------------------------------
 
 
 class FakeBus:
@@ -54,12 +56,36 @@ class FakeBus:
             queue.put_nowait(ConnectionError("Redis went away"))
 
 
+# Test views: what each audience's message says, in a form the assertions can read.
+VIEWS = Views(
+    occupancy=lambda latest, stamp, paused: {
+        "occupancy": {"current": latest.occupancy.current if latest.occupancy else None, "paused": paused}
+    },
+    names=lambda latest: {"names": {"inside": len(latest.names.inside) if latest.names else 0}},
+    names_cleared=lambda: {"names": {"loaded": False}},
+)
+
+
 @dataclass
-class Pushed:
-    token: str
-    snapshot: Snapshot
-    paused: bool
-    names: bool | None
+class Message:
+    """One send: the sockets it went to, and what it said."""
+
+    sids: list[str]
+    delta: Delta
+
+    @property
+    def kind(self) -> str:
+        if "occupancy" in self.delta:
+            return "occupancy"
+        return "cleared" if self.delta["names"].get("loaded") is False else "names"
+
+    @property
+    def current(self) -> int:
+        return int(self.delta["occupancy"]["current"])
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.delta["occupancy"]["paused"])
 
 
 @dataclass
@@ -68,15 +94,15 @@ class Harness:
     sockets: dict[str, str]
     watchers: Watchers
     cookies: dict[str, Actor | None]
-    pushes: list[Pushed] = field(default_factory=list)
+    sent: list[Message] = field(default_factory=list)
     reads: list[Actor | None] = field(default_factory=list)
     gate: asyncio.Event | None = None
     broadcaster: Broadcaster | None = None
 
-    async def push(self, token: str, snap: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
+    async def send(self, sids: Sequence[str], delta: Delta) -> None:
         if self.gate is not None:
             await self.gate.wait()
-        self.pushes.append(Pushed(token, snap, paused, names))
+        self.sent.append(Message(list(sids), delta))
 
     def read(self, actor: Actor | None) -> Snapshot:
         self.reads.append(actor)
@@ -84,6 +110,9 @@ class Harness:
 
     async def verify(self, cookie: str) -> Actor | None:
         return self.cookies.get(cookie)
+
+    def of(self, kind: str) -> list[Message]:
+        return [m for m in self.sent if m.kind == kind]
 
 
 async def eventually(check: Callable[[], bool], within: float = 3.0) -> None:
@@ -105,9 +134,11 @@ async def running(harness: Harness, **options: Any) -> AsyncIterator[Broadcaster
     settings.update(options)
     broadcaster = Broadcaster(
         sockets=lambda: harness.sockets,
-        push=harness.push,
+        send=harness.send,
+        views=VIEWS,
         bus=harness.bus,  # type: ignore[arg-type]  # a test double with the bus's methods
         watchers=harness.watchers,
+        latest=Latest(),
         read=harness.read,
         verify=harness.verify,
         **settings,
@@ -140,35 +171,36 @@ def harness() -> Harness:
 # -- the broadcaster ----------------------------------------------------------------------------------------
 
 
-def test_a_change_reaches_every_watcher_connected_here_and_names_only_staff() -> None:
+def test_a_change_is_one_message_to_every_watcher_here_and_one_with_names_to_staff() -> None:
     async def scenario() -> None:
         h = harness()
         async with running(h):
-            h.pushes.clear()
+            h.sent.clear()
             h.bus.publish("capacity", {"type": "check-in", "memberName": "Ana Ruiz"})
-            await eventually(lambda: len(h.pushes) == 2)
-        by_token = {p.token: p for p in h.pushes}
-        # A socket that is gone, or that reconnected elsewhere, is dropped; one that never loaded a
-        # live page ("stranger") gets nothing.
-        assert set(by_token) == {"desk", "phone"}
+            await eventually(lambda: len(h.sent) == 2)
+        # One message for everyone watching here (one encoding, whatever their number): a socket that
+        # is gone or reconnected elsewhere is dropped; one that never loaded a live page gets nothing.
+        [occupancy] = h.of("occupancy")
+        assert sorted(occupancy.sids) == ["sid-desk", "sid-phone"]
         assert len(h.watchers) == 2
-        assert by_token["desk"].names is True and by_token["desk"].snapshot.has_names
-        assert by_token["phone"].names is None
+        # Names: one message, to the staff socket only.
+        [names] = h.of("names")
+        assert names.sids == ["sid-desk"] and names.delta["names"]["inside"] == 1
         # One read per round, with a staff actor because a staff screen is watching.
         assert h.reads[-1] == STAFF
 
     run(scenario())
 
 
-def test_without_staff_watchers_the_round_reads_no_names() -> None:
+def test_without_staff_watchers_the_round_reads_and_sends_no_names() -> None:
     async def scenario() -> None:
         h = harness()
         h.watchers.forget("desk")
         async with running(h):
             h.bus.publish("capacity", {"type": "check-out"})
-            await eventually(lambda: any(not p.snapshot.has_names for p in h.pushes))
+            await eventually(lambda: len(h.of("occupancy")) >= 2)
         assert set(h.reads) == {None}
-        assert all(p.names is None for p in h.pushes)
+        assert h.of("names") == [] and h.of("cleared") == []
 
     run(scenario())
 
@@ -180,7 +212,7 @@ def test_a_burst_of_messages_is_coalesced_into_few_reads() -> None:
             h.gate = asyncio.Event()
             before = len(h.reads)
             h.bus.publish("capacity", {"type": "check-in"})
-            await eventually(lambda: len(h.reads) == before + 1)  # a round is in flight, held at the push
+            await eventually(lambda: len(h.reads) == before + 1)  # a round is in flight, held at the send
             for _ in range(50):
                 h.bus.publish("capacity", {"type": "check-in"})
             await asyncio.sleep(0.05)
@@ -188,11 +220,21 @@ def test_a_burst_of_messages_is_coalesced_into_few_reads() -> None:
             await eventually(lambda: len(h.reads) == before + 2)
             await asyncio.sleep(0.05)
             # The 50 messages that arrived during the first round made exactly one more round, whose
-            # read happened after all of them: the last push holds the latest number.
+            # read happened after all of them: the last message holds the latest number.
             assert len(h.reads) == before + 2
-            assert h.pushes[-1].snapshot.occupancy.current == len(h.reads)
+            assert h.of("occupancy")[-1].current == len(h.reads)
 
     run(scenario())
+
+
+def test_an_older_read_never_replaces_a_newer_one() -> None:
+    """Reads are ordered by when they began: a slow read that finishes last does not win."""
+    latest = Latest()
+    latest.offer(snapshot(7, names=True), began=2.0)
+    latest.offer(snapshot(5, names=True), began=1.0)  # began earlier, arrived later
+    assert latest.occupancy is not None and latest.occupancy.current == 7
+    latest.offer(snapshot(9), began=3.0)  # a newer occupancy without names keeps the names read
+    assert latest.occupancy.current == 9 and latest.names is not None
 
 
 def test_a_staff_session_that_ended_gets_its_names_cleared_and_no_more() -> None:
@@ -200,15 +242,17 @@ def test_a_staff_session_that_ended_gets_its_names_cleared_and_no_more() -> None
         h = harness()
         async with running(h):
             h.cookies["thrust_access=staff"] = None  # signed out elsewhere, or demoted
-            h.pushes.clear()
+            h.sent.clear()
             h.bus.publish("capacity", {"type": "check-in"})
-            await eventually(lambda: any(p.token == "desk" for p in h.pushes))
-            assert next(p for p in h.pushes if p.token == "desk").names is False
-            h.pushes.clear()
+            await eventually(lambda: len(h.of("cleared")) == 1)
+            assert h.of("cleared")[0].sids == ["sid-desk"]
+            assert h.of("names") == []
+            assert "sid-desk" in h.of("occupancy")[-1].sids  # still signed in somewhere: the number stays
+            h.sent.clear()
             h.cookies["thrust_access=staff"] = STAFF  # even if it came back, this socket must reload first
             h.bus.publish("capacity", {"type": "check-in"})
-            await eventually(lambda: any(p.token == "desk" for p in h.pushes))
-            assert next(p for p in h.pushes if p.token == "desk").names is None
+            await eventually(lambda: len(h.of("occupancy")) == 1)
+            assert h.of("names") == [] and h.of("cleared") == []
 
     run(scenario())
 
@@ -229,43 +273,35 @@ def test_a_broken_subscription_pauses_the_pages_and_recovers() -> None:
     async def scenario() -> None:
         h = harness()
         async with running(h, probe_retry_seconds=0.02) as broadcaster:
-            h.pushes.clear()
+            h.sent.clear()
             h.bus.break_all()
-            await eventually(lambda: any(p.paused for p in h.pushes))
+            # The rounds go straight over the sockets, so the pages hear "paused" with Redis gone.
+            await eventually(lambda: any(m.paused for m in h.of("occupancy")))
             # Subscribed again; its probe came back; the pages hear it's live, with a fresh read.
             await eventually(lambda: h.bus.subscriptions >= 2 and broadcaster.healthy)
-            await eventually(lambda: not h.pushes[-1].paused)
+            await eventually(lambda: not h.of("occupancy")[-1].paused)
             assert not broadcaster.paused
 
     run(scenario())
 
 
-def test_when_pushes_fail_while_paused_each_page_is_told_paused_directly() -> None:
-    """Redis down: the state store is gone with it, so pages hear "paused" straight over their socket."""
-
+def test_a_failed_send_is_logged_and_the_next_round_goes_out() -> None:
     async def scenario() -> None:
         h = harness()
-        told: list[str] = []
+        async with running(h) as broadcaster:
+            working = broadcaster._send
 
-        async def tell(token: str) -> None:
-            told.append(token)
+            async def failing(sids: Sequence[str], delta: Delta) -> None:
+                raise ConnectionError("socket gone")
 
-        async def failing_push(*args: Any) -> None:
-            raise ConnectionError("Redis is down")
-
-        async with running(
-            h, probe_retry_seconds=0.02, backoff_seconds=(5.0,), tell_paused=tell
-        ) as broadcaster:
-            broadcaster._push = failing_push  # type: ignore[assignment]  # a failing stand-in for this test
-            h.bus.break_all()
-            await eventually(lambda: sorted(told) == ["desk", "phone"])
-            told.clear()
+            broadcaster._send = failing
+            rounds = broadcaster.rounds
             await broadcaster.push_round()
-            assert sorted(told) == ["desk", "phone"]
-            broadcaster._set_paused(False)
-            told.clear()
-            await broadcaster.push_round()  # not paused: a failed push is only logged
-            assert told == []
+            assert broadcaster.rounds == rounds + 1
+            broadcaster._send = working
+            h.sent.clear()
+            await broadcaster.push_round()
+            assert len(h.of("occupancy")) == 1
 
     run(scenario())
 
@@ -277,11 +313,11 @@ def test_silence_on_the_bus_pauses_the_pages_and_they_recover_when_it_speaks_aga
         async with running(h, **fast) as b:
             h.bus.deliver = False  # publishing "works" but nothing comes back (a dead subscription)
             await eventually(lambda: b.paused)
-            await eventually(lambda: any(p.paused for p in h.pushes))
+            await eventually(lambda: any(m.paused for m in h.of("occupancy")))
             subscriptions = h.bus.subscriptions
             h.bus.deliver = True
             await eventually(lambda: not b.paused and h.bus.subscriptions > subscriptions - 1)
-            await eventually(lambda: not h.pushes[-1].paused)
+            await eventually(lambda: not h.of("occupancy")[-1].paused)
 
     run(scenario())
 

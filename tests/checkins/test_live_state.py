@@ -1,5 +1,6 @@
-"""The live states: the broadcaster's push into them, the gauge, the spoken occupancy, and loading a live page
-against the database (both engines), names only for staff on the live traffic page.
+"""The live states: the messages a push round sends, the gauge, the spoken occupancy, catching up before a
+hydrate, and loading a live page against the database (both engines), names only for staff on the live
+traffic page.
 
 State handlers run as Reflex runs them for one client token (tests/support/states.py), with the cookie
 -> actor lookup replaced by a table and the unit of work bound to the test's rolled-back session.
@@ -7,11 +8,8 @@ State handlers run as Reflex runs them for one client token (tests/support/state
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
-from reflex.state import State
 from sqlmodel import Session
 
 from tests.checkins.support import client, open_visits, snapshot
@@ -19,85 +17,127 @@ from tests.factories import make_member, make_visit
 from tests.support.states import run, signed_in
 from thrust.auth.rbac import Actor
 from thrust.checkins import live
-from thrust.checkins import state as desk_state
+from thrust.checkins.latest import ANNOUNCE_EVERY_MS, LATEST, Latest, occupancy_fields, read_began
 from thrust.checkins.snapshot import Occupancy, read_snapshot
-from thrust.checkins.state import LiveStaffState, LiveState, push_to_token
+from thrust.checkins.state import LIVE_VIEWS, LiveStaffState, LiveState, refresh_before_hydrate
 from thrust.core.reflex_compat import call_handler
 
-# -- pushing into the real state classes --------------------------------------------------------------------
+LIVE = LiveState.get_full_name()
+STAFF = LiveStaffState.get_full_name()
 
 
-class FakeApp:
-    """`modify_state` as Reflex's: one root state per client token; deltas are read by the test."""
-
-    def __init__(self) -> None:
-        self.roots: dict[str, State] = {}
-
-    @contextlib.asynccontextmanager
-    async def modify_state(self, token: Any) -> AsyncIterator[State]:
-        yield self.roots.setdefault(token.ident, State(_reflex_internal_init=True))
+def _var_names(state: type[Any]) -> set[str]:
+    return {name for name in state.base_vars if not name.startswith("_")}
 
 
-def _flat(delta: dict[str, dict[str, Any]]) -> str:
-    return repr(delta)
-
-
-def test_push_to_token_sends_occupancy_to_all_and_names_only_when_told() -> None:
-    async def scenario() -> None:
-        app = FakeApp()
-        await push_to_token(app, "member", snapshot(7, names=True), 123, False, None)  # type: ignore[arg-type]  # a stand-in app with modify_state only
-        await push_to_token(app, "staff", snapshot(7, names=True), 123, False, True)  # type: ignore[arg-type]  # a stand-in app with modify_state only
-        member, staff = app.roots["member"], app.roots["staff"]
-        assert (await member.get_state(LiveState)).current == 7
-        assert (await member.get_state(LiveState)).now_ms == 123
-        member_delta = await member._get_resolved_delta()
-        assert "Ana Ruiz" not in _flat(member_delta)
-        assert LiveStaffState.get_full_name() not in member_delta
-        staff_delta = await staff._get_resolved_delta()
-        assert "Ana Ruiz" in _flat(staff_delta[LiveStaffState.get_full_name()])
-        staff._clean()
-        await push_to_token(app, "staff", snapshot(8), 124, True, False)  # type: ignore[arg-type]  # a stand-in app with modify_state only
-        cleared = await staff.get_state(LiveStaffState)
-        assert cleared.feed == [] and cleared.inside == [] and not cleared.loaded
-        assert (await staff.get_state(LiveState)).paused
-
-    run(scenario())
+def test_the_messages_carry_every_var_of_the_live_states_and_names_only_in_their_own() -> None:
+    latest_read = Latest()
+    latest_read.offer(snapshot(7, names=True), began=1.0)
+    occupancy = LIVE_VIEWS.occupancy(latest_read, 123, False)
+    # Every var a live page shows, in one message: a page that only ever got pushes shows what a page
+    # freshly loaded would (nothing is left to a per-client state round trip).
+    assert set(occupancy) == {LIVE}
+    assert set(occupancy[LIVE]) == _var_names(LiveState)
+    assert occupancy[LIVE]["current"] == 7 and occupancy[LIVE]["now_ms"] == 123
+    assert "Ana Ruiz" not in repr(occupancy)
+    names = LIVE_VIEWS.names(latest_read)
+    assert set(names) == {STAFF} and set(names[STAFF]) == _var_names(LiveStaffState)
+    assert "Ana Ruiz" in repr(names)
+    # Cleared: the staff state's own defaults.
+    cleared = LIVE_VIEWS.names_cleared()[STAFF]
+    defaults = LiveStaffState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
+    assert cleared == {name: getattr(defaults, name) for name in _var_names(LiveStaffState)}
 
 
 def test_the_gauge_bands() -> None:
-    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]  # Reflex's own flag for a state built outside an app
-    for current, maximum, band, percent in [
-        (0, 100, "green", 0),
-        (69, 100, "green", 69),
-        (70, 100, "amber", 70),
-        (89, 100, "amber", 89),
-        (90, 100, "red", 90),
-        (120, 100, "red", 120),
-        (2, 3, "green", 67),  # 66.7 % is green even though it rounds towards 70
-        (0, 0, "green", 0),
+    for current, maximum, band, percent, fill in [
+        (0, 100, "green", 0, "0%"),
+        (69, 100, "green", 69, "69%"),
+        (70, 100, "amber", 70, "70%"),
+        (89, 100, "amber", 89, "89%"),
+        (90, 100, "red", 90, "90%"),
+        (120, 100, "red", 120, "100%"),  # an admin override: the bar stops at full
+        (2, 3, "green", 67, "67%"),  # 66.7 % is green even though it rounds towards 70
+        (0, 0, "green", 0, "0%"),
     ]:
-        live_state.current, live_state.maximum = current, maximum
-        assert (live_state.band, live_state.percent) == (band, percent), (current, maximum)
-    assert live_state.fill == "0%"
+        read = Latest()
+        read.offer_occupancy(Occupancy(current, maximum, "10:00:00"), began=1.0)
+        fields = occupancy_fields(read, stamp=1, paused=False)
+        shown = (fields["band"], fields["percent"], fields["fill"])
+        assert shown == (band, percent, fill), (current, maximum)
 
 
 def test_screen_readers_hear_the_occupancy_at_most_every_few_seconds() -> None:
     """The polite live region changes on the first read, then at most every ANNOUNCE_EVERY_MS; a change
     held back is said by the next push or heartbeat after the pause."""
-    live_state = LiveState(_reflex_internal_init=True)  # type: ignore[call-arg]
-    every = desk_state.ANNOUNCE_EVERY_MS
+    read = Latest()
     start = 1_000_000
 
-    live_state._show(Occupancy(12, 40, "10:00:00"), start, paused=False)
-    assert live_state.announcement == "12 people inside, 30% of the maximum of 40."
+    def push(current: int, at: int) -> dict[str, Any]:
+        read.offer_occupancy(Occupancy(current, 40, "10:00:00"), began=read_began())
+        return occupancy_fields(read, stamp=at, paused=False)
+
+    assert push(12, start)["announcement"] == "12 people inside, 30% of the maximum of 40."
     for step, current in enumerate((13, 14, 15), start=1):  # a burst of check-ins, a second apart
-        live_state._show(Occupancy(current, 40, "10:00:01"), start + step * 1000, paused=False)
-        assert live_state.current == current  # the number on screen follows every push
-        assert live_state.announcement.startswith("12 people")  # the voice waits
-    live_state._show(Occupancy(15, 40, "10:00:15"), start + every, paused=False)  # the heartbeat
-    assert live_state.announcement == "15 people inside, 38% of the maximum of 40."
-    live_state._show(Occupancy(1, 40, "10:01:00"), start + 3 * every, paused=False)
-    assert live_state.announcement == "1 person inside, 2% of the maximum of 40."
+        shown = push(current, start + step * 1000)
+        assert shown["current"] == current  # the number on screen follows every push
+        assert shown["announcement"].startswith("12 people")  # the voice waits
+    heartbeat = push(15, start + ANNOUNCE_EVERY_MS)
+    assert heartbeat["announcement"] == "15 people inside, 38% of the maximum of 40."
+    later = push(1, start + 3 * ANNOUNCE_EVERY_MS)
+    assert later["announcement"] == "1 person inside, 2% of the maximum of 40."
+
+
+def test_a_hydrate_after_pushes_shows_the_newest_number_and_no_later_delta_sends_an_older_one(
+    db: Session, bound: dict[str, Actor]
+) -> None:
+    """Pushes never touch the stored state; a reload (hydrate) and the desk's own check-in must still
+    send the number the pushes showed, not the one the state stored at its last load."""
+    make_visit(db, make_member(db), minutes=None)
+
+    async def scenario() -> None:
+        desk = client("thrust_access=staff", "/front-desk")
+        await signed_in(desk)
+        live_state = await desk.get_state(LiveState)
+        await call_handler(LiveState.load_live, live_state)
+        stored = live_state.current
+        desk._clean()
+        # Rounds pushed newer numbers to the page (the stored state is not touched by them).
+        LATEST.offer_occupancy(Occupancy(stored + 5, 100, "10:00:05"), began=read_began())
+        assert live_state.current == stored
+        # A reload: the hydrate's whole state holds the newest number.
+        await refresh_before_hydrate(desk)
+        assert live_state.current == stored + 5
+        assert (await desk._get_resolved_delta())[LIVE]["current_rx_state_"] == stored + 5
+        desk._clean()
+        # A count the desk made before a later-begun read cannot replace it in what the desk is sent.
+        before_the_round = read_began()
+        LATEST.offer_occupancy(Occupancy(stored + 6, 100, "10:00:06"), began=read_began())
+        LATEST.offer_occupancy(Occupancy(stored + 1, 100, ""), began=before_the_round)
+        live_state._show_latest()
+        assert (await desk._get_resolved_delta())[LIVE]["current_rx_state_"] == stored + 6
+
+    run(scenario())
+
+
+def test_before_a_hydrate_names_are_refreshed_only_for_a_user_who_may_see_them(
+    db: Session, bound: dict[str, Actor]
+) -> None:
+    async def scenario() -> None:
+        staff = client("thrust_access=staff", "/live")
+        member = client("thrust_access=member", "/live")
+        for page in (staff, member):
+            await signed_in(page)
+            await call_handler(LiveState.load_live, await page.get_state(LiveState))
+        LATEST.offer(snapshot(3, names=True), began=read_began())  # a round read someone coming in
+        await refresh_before_hydrate(staff)
+        assert [row.name for row in (await staff.get_state(LiveStaffState)).inside] == ["Ana Ruiz"]
+        await refresh_before_hydrate(member)
+        assert (await member.get_state(LiveStaffState)).inside == []
+        assert "Ana Ruiz" not in repr(await member._get_resolved_delta())
+        assert (await member.get_state(LiveState)).current == 3
+
+    run(scenario())
 
 
 def test_read_snapshot_names_people_only_for_staff(db: Session, bound: dict[str, Actor]) -> None:

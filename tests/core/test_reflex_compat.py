@@ -135,29 +135,47 @@ def test_local_sockets_are_only_this_workers_sockets() -> None:
     assert compat.local_sockets(SimpleNamespace(event_namespace=None)) == {}  # type: ignore[arg-type]  # a stand-in app without sockets
 
 
-def test_send_vars_emits_the_delta_reflex_itself_would_send() -> None:
+def test_send_to_sockets_emits_once_the_delta_reflex_itself_would_send() -> None:
     app = app_with_namespace()
     namespace = app.event_namespace
-    sent: list[tuple[Any, str]] = []
+    sent: list[tuple[str, Any, Any]] = []
 
-    async def emit(event: str, update: StateUpdate, to: str) -> None:
-        sent.append((update, to))
+    async def emit(event: str, update: StateUpdate, to: Any) -> None:
+        sent.append((event, update, to))
 
     namespace.emit = emit
 
     async def scenario() -> dict[str, Any]:
-        await namespace._token_manager.link_token_to_sid("tab", "sid-1")
-        await compat.send_vars(app, "tab", LiveState, {"paused": True})
+        paused = {LiveState.get_full_name(): {"paused": True}}
+        await compat.send_to_sockets(app, ["sid-1", "sid-2"], paused)
+        await compat.send_to_sockets(app, [], paused)  # nobody: nothing sent
         root = new_tree()
         live = await root.get_state(LiveState)
         live.paused = True
         return await root._get_resolved_delta()
 
     reflex_delta = run(scenario())
-    [(update, to)] = sent
-    assert to == "sid-1"
+    [(event, update, to)] = sent
+    assert event == "event" and to == ["sid-1", "sid-2"]  # one emit for all the sockets
     assert update.delta == {LiveState.get_full_name(): {"paused_rx_state_": True}}
     assert set(update.delta[LiveState.get_full_name()]) <= set(reflex_delta[LiveState.get_full_name()])
+
+
+def test_socketio_takes_a_list_of_sids_as_rooms_and_encodes_the_packet_once() -> None:
+    """What send_to_sockets relies on in python-socketio: each socket is a room of its own, a list of
+    rooms is accepted, and a callback-less emit builds one packet for all of them."""
+    import socketio  # Reflex's own dependency
+
+    server = socketio.AsyncServer(async_mode="asgi")
+    manager = server.manager
+    manager.set_server(server)
+    manager.initialize()
+    for sid in ("a", "b", "c"):
+        manager.basic_enter_room(sid, "/_event", None, eio_sid=f"eio-{sid}")
+        manager.basic_enter_room(sid, "/_event", sid)
+    assert sorted(sid for sid, _ in manager.get_participants("/_event", ["a", "c"])) == ["a", "c"]
+    source = inspect.getsource(type(manager).emit)
+    assert "can be generated once and reused" in source
 
 
 def test_the_socket_hooks_have_the_signatures_we_wrap_and_come_back() -> None:

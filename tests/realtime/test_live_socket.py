@@ -164,7 +164,107 @@ def test_an_anonymous_socket_gets_no_occupancy(app_server: AppServer) -> None:
     run(scenario())
 
 
+async def check_in_by_api(url: str, cookie: str, address: str, who: Candidate) -> tuple[str, int]:
+    """Check `who` in through the REST API; (visit id, the new number inside)."""
+    headers = {"Cookie": cookie, "Origin": url, "X-Forwarded-For": address}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+        response = await api.post("/api/v1/check-ins", json={"memberId": who.id})
+        assert response.status_code == 201, response.text
+        return response.json()["data"]["id"], response.json()["meta"]["capacity"]["current"]
+
+
+async def check_out_by_api(url: str, cookie: str, address: str, visit: str) -> None:
+    headers = {"Cookie": cookie, "Origin": url, "X-Forwarded-For": address}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+        response = await api.patch(f"/api/v1/check-ins/{visit}")
+        assert response.status_code == 200, response.text
+
+
+def test_a_reconnect_after_pushes_is_hydrated_with_the_newest_number(app_server: AppServer) -> None:
+    """Pushes do not save each client's state; the hydrate of a reload or reconnect must still carry the
+    number the pushes showed, never the one stored when the page loaded."""
+    first, second = members_who_may_enter(app_server.db_url, 2)
+    url = app_server.url
+
+    async def scenario() -> None:
+        address = ip()
+        cookie = sign_in(url, *ADMIN, ip=address)
+        screen = await connected(url, cookie, "/live", address)
+        visits = []
+        try:
+            loaded_with = screen.get(LIVE, "current")
+            for who in (first, second):
+                visit, inside_now = await check_in_by_api(url, cookie, address, who)
+                visits.append(visit)
+                await screen.wait_for(lambda n=inside_now: screen.get(LIVE, "current") == n, what="the push")
+            assert inside_now == loaded_with + 2
+            await screen.close()
+            # The same tab again (its token), as after a reload: the first thing it is sent is the hydrate.
+            again = ReflexClient(url, cookie=cookie, ip=address, token=screen.token)
+            hydrated: list[Any] = []
+            again.on_update = lambda _c, update: hydrated.append(update)
+            await again.connect("/live")
+            await again.wait_for(lambda: again.get(LIVE, "current") is not None, what="the hydrate")
+            first_number = next(
+                u["delta"][LIVE]["current_rx_state_"] for u in hydrated if LIVE in (u.get("delta") or {})
+            )
+            assert first_number == inside_now, "the hydrate sent a number older than the pushes had shown"
+            await again.close()
+        finally:
+            for visit in visits:
+                await check_out_by_api(url, cookie, address, visit)
+
+    run(scenario())
+
+
+def test_a_staff_socket_whose_session_ended_is_sent_no_more_names(app_server: AppServer) -> None:
+    """Audiences are re-checked by the server: a trainer's live page keeps the number but loses the names
+    (cleared at once) when an admin deactivates the account, which ends its sessions."""
+    target = members_who_may_enter(app_server.db_url, 1)[0]
+    url = app_server.url
+
+    async def scenario() -> None:
+        address = ip()
+        admin = sign_in(url, *ADMIN, ip=address)
+        headers = {"Cookie": admin, "Origin": url, "X-Forwarded-For": address}
+        email = f"coach.{random.randint(0, 10**9)}@thrust.example"
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+            coach_account = {"email": email, "password": "Coach-Pass-123!", "fullName": "Cora Coach"}
+            made = await api.post("/api/v1/staff", json=coach_account)
+            assert made.status_code == 201, made.text
+            coach_id = made.json()["data"]["id"]
+        coach = await connected(url, sign_in(url, email, "Coach-Pass-123!", ip=address), "/live", address)
+        received: list[Any] = []
+        coach.on_update = lambda _client, update: received.append(update)
+        visit = ""
+        try:
+            await coach.wait_for(lambda: coach.get(STAFF, "loaded") is True, what="names on the live page")
+            async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+                off = await api.patch(f"/api/v1/staff/{coach_id}", json={"isActive": False})
+                assert off.status_code == 200, off.text
+            visit, inside_now = await check_in_by_api(url, admin, address, target)
+            await coach.wait_for(lambda: coach.get(LIVE, "current") == inside_now, what="the number")
+            await coach.wait_for(lambda: coach.get(STAFF, "loaded") is False, what="the names cleared")
+            assert coach.get(STAFF, "feed") == [] and coach.get(STAFF, "inside") == []
+            assert target.name not in repr(received), "a name reached a socket whose session had ended"
+        finally:
+            await coach.close()
+            if visit:
+                await check_out_by_api(url, admin, address, visit)
+
+    run(scenario())
+
+
 # -- two workers on Redis -----------------------------------------------------------------------------------
+
+
+async def deliveries(url: str) -> float:
+    """Occupancy messages queued to sockets for changes (not heartbeats), over all workers."""
+    loopback = url.replace("localhost", "127.0.0.1")
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(f"{loopback}/metrics")).text
+    wanted = 'thrust_live_deliveries_total{audience="occupancy",cause="change"}'
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(wanted))
 
 
 def test_a_check_in_on_one_worker_reaches_clients_on_every_worker(redis_cluster: Server) -> None:
@@ -187,6 +287,7 @@ def test_a_check_in_on_one_worker_reaches_clients_on_every_worker(redis_cluster:
             assert len(set(owners.values())) >= 2, f"all {len(clients)} sockets landed on one worker"
 
             headers = {"Cookie": staff_cookie, "Origin": url, "X-Forwarded-For": address}
+            delivered_before = await deliveries(url)
             async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
                 response = await api.post("/api/v1/check-ins", json={"memberId": target.id})
                 assert response.status_code == 201, response.text
@@ -204,6 +305,10 @@ def test_a_check_in_on_one_worker_reaches_clients_on_every_worker(redis_cluster:
                         for c in clients
                     )
                 )
+                # Each worker sent the change to its own sockets only: every socket once, none twice
+                # (the workers' counters, summed by whichever answers /metrics).
+                await asyncio.sleep(0.5)
+                assert await deliveries(url) - delivered_before == len(clients)
                 response = await api.patch(f"/api/v1/check-ins/{visit}")
                 assert response.status_code == 200, response.text
                 await asyncio.gather(

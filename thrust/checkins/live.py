@@ -1,18 +1,28 @@
-"""Occupancy pushed live: each worker's broadcaster turns bus messages into pushes to its own sockets.
+"""Occupancy pushed live: each worker's broadcaster turns bus messages into one message per audience.
 
-This module is the transport only: what a round reads is thrust/checkins/snapshot.py, and how a round
-lands in a client's state (and whose cookie may see names) is given to it as `push=` and `verify=`
-(thrust/checkins/state.py, wired in thrust/thrust.py), so it imports no state class.
+This module is the transport only: what a round reads is thrust/checkins/snapshot.py, what each
+audience is sent is given to it as `views=` (thrust/checkins/state.py, from thrust/checkins/latest.py)
+and whose cookie may see names as `verify=` (both wired in thrust/thrust.py), so it imports no state
+class.
 
 The path of a check-in to every open screen:
 1. the service commits, then publishes on the bus channel "capacity" (thrust/core/bus.py);
 2. on every worker, the `Broadcaster` (a lifespan task, one per worker) receives it and reads one
    `Snapshot` from the database (`read_snapshot`): occupancy for everyone, the feed and who is inside
-   only when a staff screen is watching;
-3. it pushes the snapshot to the watchers connected to *this* worker, concurrently, through its `push`
-   (`app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState))`: a small dedicated substate;
-   not `rx.SharedState`, whose fan-out is quadratic in 0.10.1). Names go only to watchers whose
-   handshake cookie still proves a staff session at push time.
+   only when a staff screen is watching; the read becomes the worker's newest (`LATEST`);
+3. it builds the occupancy message once and sends that one encoded message to every live page
+   connected to *this* worker, and the names message once to the staff pages among them, over the
+   sockets, in the shape Reflex applies as a delta (`send_to_sockets`). No client's stored state is
+   loaded or saved, so a round costs about what a bare Socket.IO broadcast does, however many pages
+   are open. The stored states catch up from `LATEST` whenever they are next sent (a hydrate, a load),
+   see thrust/checkins/latest.py.
+
+Audiences are the server's decision: a page joins at its load handler (names only if its user may see
+them, on the live traffic page), and before every round with names each staff page's handshake cookie
+is checked again; one that no longer proves a staff session is sent empty names and leaves that
+audience. A socket that disconnects, or reconnects under another id, leaves every audience (its page's
+load handler registers it again). With several workers each one sends to its own sockets only, so a
+change reaches every socket once.
 
 The database, not the message, is the truth: a round reads after the message arrived (so after the
 commit), bursts of messages are coalesced into one read, and a lost or reordered message is
@@ -23,12 +33,9 @@ waits to hear it back through its own subscription. Each echo is also a push rou
 gets a fresh `now_ms` at least that often; a page that hears nothing for STALE_AFTER_SECONDS says
 "Live updates paused" by itself (the client side needs no server to notice a silence). Without an
 echo for ECHO_TIMEOUT_SECONDS, or when the subscription fails, the broadcaster pauses its pages,
-resubscribes with backoff, and resumes with a full round once its probe comes back.
-
-When Redis itself is down, a push cannot go through the state (Reflex keeps it in Redis): a paused
-round then tells each page "paused" straight over its socket (`tell_paused`), so the pages say so
-within seconds instead of after their silence runs out. Every push carries `paused`, so the first
-round after Redis returns clears it.
+resubscribes with backoff, and resumes with a full round once its probe comes back. Rounds go straight
+over the sockets, so they reach the pages even while Redis (the bus, and Reflex's state store) is down:
+every message carries `paused`, and the first round after Redis returns clears it.
 """
 
 from __future__ import annotations
@@ -45,10 +52,11 @@ from typing import TYPE_CHECKING, Any
 
 from thrust.auth.rbac import Actor
 from thrust.checkins import service
+from thrust.checkins.latest import LATEST, Latest, read_began
 from thrust.checkins.snapshot import Snapshot, now_ms, read_snapshot
 from thrust.core.bus import Bus, get_bus
-from thrust.core.metrics import PUSH_LATENCY
-from thrust.core.reflex_compat import local_sockets
+from thrust.core.metrics import LIVE_DELIVERIES, PUSH_LATENCY
+from thrust.core.reflex_compat import local_sockets, send_to_sockets
 
 if TYPE_CHECKING:
     import reflex as rx
@@ -62,10 +70,10 @@ __all__ = [
     "PUSH_TIMEOUT_SECONDS",
     "STALE_AFTER_SECONDS",
     "WATCHERS",
-    "AppPush",
-    "AppTell",
     "Broadcaster",
-    "Push",
+    "Delta",
+    "Send",
+    "Views",
     "Watcher",
     "Watchers",
     "broadcast_capacity",
@@ -132,7 +140,20 @@ WATCHERS = Watchers()
 
 # -- the broadcaster ------------------------------------------------------------------------------------
 
-Push = Callable[[str, Snapshot, int, bool, "bool | None"], Awaitable[None]]
+# A message to some of this worker's sockets: {state's full name: {var: value}}, applied by the page as
+# Reflex applies a handler's delta.
+Delta = dict[str, dict[str, Any]]
+Send = Callable[[Sequence[str], Delta], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Views:
+    """What a round sends to each audience, built from the worker's newest read (thrust/checkins/state.py
+    names the states: this module imports none)."""
+
+    occupancy: Callable[[Latest, int, bool], Delta]  # (latest, stamp, paused): every signed-in live page
+    names: Callable[[Latest], Delta]  # staff pages whose session still proves a staff role
+    names_cleared: Callable[[], Delta]  # a page whose session just lost it
 
 
 class Broadcaster:
@@ -142,22 +163,24 @@ class Broadcaster:
         self,
         *,
         sockets: Callable[[], Mapping[str, str]],
-        push: Push,
+        send: Send,
+        views: Views,
         bus: Bus | None = None,
         watchers: Watchers | None = None,
+        latest: Latest | None = None,
         read: Callable[[Actor | None], Snapshot] = read_snapshot,
         verify: Callable[[str], Awaitable[Actor | None]],
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         echo_timeout_seconds: float = ECHO_TIMEOUT_SECONDS,
         probe_retry_seconds: float = PROBE_RETRY_SECONDS,
         backoff_seconds: Sequence[float] = BACKOFF_SECONDS,
-        tell_paused: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._sockets = sockets
-        self._push = push
-        self._tell_paused = tell_paused
+        self._send = send
+        self._views = views
         self._bus = bus
         self.watchers = watchers if watchers is not None else WATCHERS
+        self.latest = latest if latest is not None else LATEST
         self._read = read
         self._verify = verify
         self.heartbeat_seconds = heartbeat_seconds
@@ -168,6 +191,7 @@ class Broadcaster:
         self.healthy = False  # the last probe came back through the subscription
         self.paused = False  # set after a failure, until a new subscription is proven
         self.rounds = 0
+        self._changed = False  # a change (not only a heartbeat) arrived since the last round began
         self._wake = asyncio.Event()
         self._probe_soon = asyncio.Event()  # a new subscription wants its first heartbeat now
         self._last_echo = time.monotonic()
@@ -238,6 +262,8 @@ class Broadcaster:
             self._last_echo = time.monotonic()
             self.healthy = True
             self._set_paused(False)
+        else:
+            self._changed = True
         self._wake.set()
 
     async def _heartbeat(self) -> None:
@@ -270,53 +296,57 @@ class Broadcaster:
                 log.exception("live push round failed")
 
     async def push_round(self) -> None:
-        """Read the database once and push to every live watcher on this worker, concurrently."""
+        """Read the database once, then send one message per audience to this worker's live pages."""
         watching = self.watchers.connected(self._sockets())
         if not watching:
             return
         t0 = time.perf_counter()
-        cookies = {watcher.cookie for _, watcher in watching if watcher.staff}
+        cause = "change" if self._changed else "heartbeat"
+        self._changed = False  # one arriving from here on is read by the next round
+        staff = [watcher for _, watcher in watching if watcher.staff]
+        cookies = {watcher.cookie for watcher in staff}
         verified = dict(zip(cookies, await asyncio.gather(*(self._verify(c) for c in cookies)), strict=True))
         reader = next((actor for actor in verified.values() if actor is not None), None)
+        began = read_began()
         snapshot = await asyncio.to_thread(self._read, reader)
+        self.latest.offer(snapshot, began)
         t1 = time.perf_counter()
-        stamp = now_ms()
-        paused = self.paused
-
-        async def one(token: str, watcher: Watcher) -> None:
-            names: bool | None = None
-            if watcher.staff:
-                if verified.get(watcher.cookie) is None:
-                    watcher.staff = False  # the session ended or lost its staff role: no names from now on
-                    names = False
-                else:
-                    names = True
-            await asyncio.wait_for(self._push(token, snapshot, stamp, paused, names), PUSH_TIMEOUT_SECONDS)
-
-        results = await asyncio.gather(*(one(t, w) for t, w in watching), return_exceptions=True)
+        # The audiences, decided here from what the server knows, never by the page: names only to sockets
+        # whose cookie still proves a staff session now; one that lost it is cleared and leaves for good.
+        named = [watcher.sid for watcher in staff if verified.get(watcher.cookie) is not None]
+        dropped = [watcher for watcher in staff if verified.get(watcher.cookie) is None]
+        for watcher in dropped:
+            watcher.staff = False
+        # Names first, then the number: a staff page that shows the new number already lists who came in.
+        messages: list[tuple[str, list[str], Delta]] = []
+        if named and snapshot.has_names:
+            messages.append(("names", named, self._views.names(self.latest)))
+        if dropped:
+            messages.append(("names", [watcher.sid for watcher in dropped], self._views.names_cleared()))
+        everyone = [watcher.sid for _, watcher in watching]
+        messages.append(("occupancy", everyone, self._views.occupancy(self.latest, now_ms(), self.paused)))
+        results: list[BaseException | None] = []
+        for audience, sids, delta in messages:
+            try:
+                await asyncio.wait_for(self._send(sids, delta), PUSH_TIMEOUT_SECONDS)
+            except Exception as exc:
+                results.append(exc)
+            else:
+                results.append(None)
+                LIVE_DELIVERIES.labels(audience, cause).inc(len(sids))
         t2 = time.perf_counter()
         PUSH_LATENCY.observe(t2 - t0)
         log.debug(
-            "live round: %d clients, read %.1f ms, push %.1f ms",
+            "live round: %d clients (%d named), read %.1f ms, send %.1f ms",
             len(watching),
+            len(named),
             (t1 - t0) * 1e3,
             (t2 - t1) * 1e3,
         )
         self.rounds += 1
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
-            log.warning("live push failed for %d of %d clients: %r", len(failed), len(results), failed[0])
-            if paused and self._tell_paused is not None:
-                missed = [
-                    token
-                    for (token, _), r in zip(watching, results, strict=True)
-                    if isinstance(r, BaseException)
-                ]
-                told = await asyncio.gather(
-                    *(asyncio.wait_for(self._tell_paused(token), PUSH_TIMEOUT_SECONDS) for token in missed),
-                    return_exceptions=True,
-                )
-                log.info("told %d pages directly that live updates are paused", told.count(None))
+            log.warning("live push failed for %d of %d messages: %r", len(failed), len(results), failed[0])
 
 
 # -- this worker's broadcaster -----------------------------------------------------------------------------
@@ -333,34 +363,20 @@ def is_paused() -> bool:
     return _current is not None and _current.paused
 
 
-# What thrust/thrust.py hands the lifespan task: the push into the live states, and the direct "paused".
-AppPush = Callable[["rx.App", str, Snapshot, int, bool, "bool | None"], Awaitable[None]]
-AppTell = Callable[["rx.App", str], Awaitable[None]]
-
-
 async def broadcast_capacity(
-    app: rx.App,
-    *,
-    push: AppPush,
-    verify: Callable[[str], Awaitable[Actor | None]],
-    tell_paused: AppTell,
+    app: rx.App, *, views: Views, verify: Callable[[str], Awaitable[Actor | None]]
 ) -> None:
     """Lifespan task (one per worker): push occupancy changes to the live pages connected here.
 
-    `push` applies a round to one client's state, `verify` says whether a watcher's cookie still
-    proves a session that may see names, `tell_paused` says "paused" to a page without the state store.
+    `views` builds each audience's message, `verify` says whether a watcher's cookie still proves a
+    session that may see names.
     """
     global _current
 
-    async def push_here(token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None) -> None:
-        await push(app, token, snapshot, stamp, paused, names)
+    async def send_here(sids: Sequence[str], delta: Delta) -> None:
+        await send_to_sockets(app, sids, delta)
 
-    async def tell_here(token: str) -> None:
-        await tell_paused(app, token)
-
-    broadcaster = Broadcaster(
-        sockets=lambda: local_sockets(app), push=push_here, verify=verify, tell_paused=tell_here
-    )
+    broadcaster = Broadcaster(sockets=lambda: local_sockets(app), send=send_here, views=views, verify=verify)
     _current = broadcaster
     try:
         await broadcaster.run()

@@ -1,7 +1,8 @@
 """State of the front desk and the live pages: desk search and actions, live occupancy, staff-only names.
 
 - `LiveState`: occupancy only (no names), for every signed-in screen; filled on page load, then
-  pushed by this worker's broadcaster (thrust/checkins/live.py) through `push_to_token` here.
+  pushed by this worker's broadcaster (thrust/checkins/live.py) as the `LIVE_VIEWS` messages here, and
+  brought up to the worker's newest read before a hydrate (`refresh_before_hydrate`).
 - `LiveStaffState`: the activity feed and who is inside. Filled only for staff sockets (on load and
   by the broadcaster after `staff_actor` re-checked the session), so no name ever reaches a member's
   socket.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 from sqlmodel import Session
@@ -23,79 +24,54 @@ from thrust.auth.arguments import BadArgument, form_values, text_arg, uuid_arg
 from thrust.auth.guard import requires
 from thrust.auth.rbac import Actor, allowed
 from thrust.auth.sessions import lookup_actor
-from thrust.auth.state import AuthState, acting_user, cookie_header, user_bound
-from thrust.checkins import bands, service
+from thrust.auth.state import AuthState, acting_user, cookie_header, recorded_actor, user_bound
+from thrust.checkins import service
 from thrust.checkins.capabilities import OVERRIDE_CAPACITY, USE_DESK, VIEW_NAMES, VIEW_OCCUPANCY
-from thrust.checkins.live import WATCHERS, is_paused
-from thrust.checkins.snapshot import FeedRow, InsideRow, Occupancy, Snapshot, now_ms, read_snapshot
+from thrust.checkins.latest import LATEST, Latest, names_cleared, names_fields, occupancy_fields, read_began
+from thrust.checkins.live import WATCHERS, Delta, Views, is_paused
+from thrust.checkins.snapshot import FeedRow, InsideRow, Occupancy, now_ms, read_snapshot
 from thrust.core.errors import DomainError, RateLimited
-from thrust.core.reflex_compat import send_vars
 from thrust.gym import clock
 from thrust.planner.today import TodaysDay, todays_day
 from thrust.ui import routes
 from thrust.ui.feedback import error_toast, in_unit_of_work, refusals
 from thrust.ui.format import count_label, minutes_label
 
+if TYPE_CHECKING:
+    from reflex.state import BaseState
+
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
 QUERY_LIMIT = 100
-# Screen readers hear the occupancy at most this often (a busy gym pushes a change every few seconds);
-# a change held back is said on the next push or heartbeat after the pause.
-ANNOUNCE_EVERY_MS = 10_000
-
 # -- live occupancy -------------------------------------------------------------------------------------
 
 
 class LiveState(rx.State):
-    """Occupancy now: the same for everyone signed in, and nothing else (no names here)."""
+    """Occupancy now: the same for everyone signed in, and nothing else (no names here).
+
+    Its vars are the ones `occupancy_fields` fills (thrust/checkins/latest.py): the broadcaster sends
+    them to every live page in one message, and this state takes them from the worker's newest read
+    whenever it is itself sent (load, hydrate, the desk's own check-in), so it never sends an older one.
+    """
 
     current: int = 0
     maximum: int = 0
     as_of: str = ""  # when the shown number was read, gym time
-    now_ms: int = (
-        0  # server clock of the last push or heartbeat: the page's freshness watchdog restarts on it
-    )
+    percent: int = 0
+    band: str = "green"  # green below 70 %, amber below 90 %, red from 90 %
+    fill: str = "0%"  # the bar's width
+    # Server clock of the last push or heartbeat: the page's freshness watchdog restarts on it.
+    now_ms: int = 0
     paused: bool = False  # this worker's broadcaster lost the bus and is reconnecting
     loaded: bool = False
     # The occupancy in words for the page's polite live region, changed at most every ANNOUNCE_EVERY_MS.
     announcement: str = ""
-    _announced_ms: int = 0
 
-    @rx.var
-    def percent(self) -> int:
-        return round(100 * self.current / self.maximum) if self.maximum else 0
-
-    @rx.var
-    def band(self) -> str:
-        """green below 70 %, amber below 90 %, red from 90 % (exact, not the rounded percent)."""
-        return bands.COLOURS[bands.band(self.current, self.maximum)]
-
-    @rx.var
-    def fill(self) -> str:
-        """The bar's width (capped: an admin override can take the gym past 100 %)."""
-        return f"{min(self.percent, 100)}%"
-
-    def _show(self, occupancy: Occupancy, stamp: int, *, paused: bool) -> None:
-        """Apply a read; only changed vars are assigned (and so sent)."""
-        if self.current != occupancy.current:
-            self.current = occupancy.current
-        if self.maximum != occupancy.maximum:
-            self.maximum = occupancy.maximum
-        if self.as_of != occupancy.as_of:
-            self.as_of = occupancy.as_of
-        # Always sent: while Redis was down the page may have been told "paused" around this state.
-        self.paused = paused
-        if not self.loaded:
-            self.loaded = True
-        self.now_ms = stamp
-        self._announce(stamp)
-
-    def _announce(self, stamp: int) -> None:
-        people = "person" if self.current == 1 else "people"
-        words = f"{self.current} {people} inside, {self.percent}% of the maximum of {self.maximum}."
-        if words != self.announcement and stamp - self._announced_ms >= ANNOUNCE_EVERY_MS:
-            self.announcement = words
-            self._announced_ms = stamp
+    def _show_latest(self) -> None:
+        """Take every var from the worker's newest read (all assigned, so all sent: the page may hold a
+        pushed value this stored state never had)."""
+        for name, value in occupancy_fields(LATEST, stamp=now_ms(), paused=is_paused()).items():
+            setattr(self, name, value)
 
     @rx.event
     @requires(*VIEW_OCCUPANCY)
@@ -106,10 +82,12 @@ class LiveState(rx.State):
         """
         actor = await acting_user(self)
         names = allowed(actor, VIEW_NAMES) and self._on_live_page()
+        began = read_began()
         snapshot = await asyncio.to_thread(read_snapshot, actor if names else None)
-        self._show(snapshot.occupancy, now_ms(), paused=is_paused())
+        LATEST.offer(snapshot, began)
+        self._show_latest()
         if names:
-            (await self.get_state(LiveStaffState))._show(snapshot)
+            (await self.get_state(LiveStaffState))._show_latest()
         auth = await self.get_state(AuthState)
         session = self.router.session
         WATCHERS.watch(session.client_token, session.session_id, staff=names, cookie=cookie_header(auth))
@@ -126,18 +104,10 @@ class LiveStaffState(rx.State):
     inside: list[InsideRow] = []
     loaded: bool = False
 
-    def _show(self, snapshot: Snapshot) -> None:
-        if snapshot.feed is None or snapshot.inside is None:
-            return
-        feed, inside = list(snapshot.feed), list(snapshot.inside)
-        if [row.key for row in self.feed] != [row.key for row in feed]:
-            self.feed = feed
-        if [(r.visit_id, r.name, r.tier) for r in self.inside] != [
-            (r.visit_id, r.name, r.tier) for r in inside
-        ]:
-            self.inside = inside
-        if not self.loaded:
-            self.loaded = True
+    def _show_latest(self) -> None:
+        """Take the names from the worker's newest read (for a user already allowed to see them)."""
+        for name, value in names_fields(LATEST).items():
+            setattr(self, name, value)
 
     def _clear(self) -> None:
         if self.loaded or self.feed or self.inside:
@@ -351,6 +321,7 @@ class FrontDeskState(rx.State):
                 todays_day(session, actor, member_id),
             )
 
+        began = read_began()
         try:
             result, at, today = await in_unit_of_work(work)
         except service.CheckInRefused as refused:
@@ -377,7 +348,7 @@ class FrontDeskState(rx.State):
             detail=f"Welcome, {first}!",
             today=today,
         )
-        return await self._done(card, result.capacity)
+        return await self._done(card, result.capacity, began)
 
     async def _check_out(self, member_id: uuid.UUID, row: DeskRow | DeskCard) -> Any:
         actor = await acting_user(self)
@@ -386,6 +357,7 @@ class FrontDeskState(rx.State):
             result = service.check_out_member(session, actor, member_id)
             return result, clock.hhmm(session, result.visit.check_out_time or result.visit.check_in_time)
 
+        began = read_began()
         try:
             result, at = await in_unit_of_work(work)
         except DomainError as error:
@@ -399,18 +371,19 @@ class FrontDeskState(rx.State):
         )
         headline, detail = f"Checked out at {at}", f"Visit of {minutes_label(minutes)}"
         card = _greeting(row, inside=False, visits=row.visits, headline=headline, detail=detail)
-        return await self._done(card, result.capacity)
+        return await self._done(card, result.capacity, began)
 
-    async def _done(self, card: DeskCard, capacity: service.Capacity) -> Any:
-        """After a success: greet the member, clear the search for the next one, show the new number."""
+    async def _done(self, card: DeskCard, capacity: service.Capacity, began: float) -> Any:
+        """After a success: greet the member, clear the search for the next one, show the new number
+        (the count the service made after the change, unless a round that began later read a newer one)."""
         self._clear_refusal()
         self.card, self.has_card = card, True
         self.flash += 1
         self.query, self.results, self.highlight, self.searched = "", [], 0, False
         self.slow_down = ""
-        live = await self.get_state(LiveState)
-        stamp = now_ms()
-        live._show(Occupancy(capacity.current, capacity.max, live.as_of), stamp, paused=live.paused)
+        shown = LATEST.occupancy
+        LATEST.offer_occupancy(Occupancy(capacity.current, capacity.max, shown.as_of if shown else ""), began)
+        (await self.get_state(LiveState))._show_latest()
         return [rx.set_value(SEARCH_ID, ""), rx.set_focus(SEARCH_ID)]
 
     @rx.event
@@ -460,24 +433,33 @@ class FrontDeskState(rx.State):
 # -- what the broadcaster is given (thrust/thrust.py wires these into thrust/checkins/live.py) -----------
 
 
-async def push_to_token(
-    app: rx.App, token: str, snapshot: Snapshot, stamp: int, paused: bool, names: bool | None
-) -> None:
-    """Apply a round to one client: occupancy always; names if `names`, cleared if False, else untouched."""
-    async with app.modify_state(rx.BaseStateToken(ident=token, cls=LiveState)) as root:
-        live = await root.get_state(LiveState)
-        live._show(snapshot.occupancy, stamp, paused=paused)
-        if names is True and snapshot.has_names:
-            staff = await root.get_state(LiveStaffState)
-            staff._show(snapshot)
-        elif names is False:
-            staff = await root.get_state(LiveStaffState)
-            staff._clear()
+def _occupancy_message(latest: Latest, stamp: int, paused: bool) -> Delta:
+    return {LiveState.get_full_name(): occupancy_fields(latest, stamp=stamp, paused=paused)}
 
 
-async def tell_paused(app: rx.App, token: str) -> None:
-    """Set `paused` on one page straight over its socket (on this worker), without Reflex's state store."""
-    await send_vars(app, token, LiveState, {"paused": True})
+def _names_message(latest: Latest) -> Delta:
+    return {LiveStaffState.get_full_name(): names_fields(latest)}
+
+
+def _names_cleared_message() -> Delta:
+    return {LiveStaffState.get_full_name(): names_cleared()}
+
+
+# What a push round sends to each audience (wired into the broadcaster by thrust/thrust.py).
+LIVE_VIEWS = Views(occupancy=_occupancy_message, names=_names_message, names_cleared=_names_cleared_message)
+
+
+async def refresh_before_hydrate(state: BaseState) -> None:
+    """Before a hydrate sends a client its whole stored state: bring the live parts up to the worker's
+    newest read, so a reload or a reconnect shows the number the pushes showed, never an older one."""
+    live = await state.get_state(LiveState)
+    if not live.loaded:
+        return  # no live page loaded yet: its load handler reads afresh
+    live._show_latest()
+    staff = await state.get_state(LiveStaffState)
+    auth = await state.get_state(AuthState)
+    if staff.loaded and auth._user_id and allowed(recorded_actor(auth), VIEW_NAMES):
+        staff._show_latest()
 
 
 async def staff_actor(cookie: str) -> Actor | None:

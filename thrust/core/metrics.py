@@ -53,6 +53,11 @@ PUSH_LATENCY = Histogram(
     "Time for one live push round: read the occupancy, push it to this worker's open screens.",
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+LIVE_DELIVERIES = Counter(
+    "thrust_live_deliveries_total",
+    "Live messages queued to sockets (one per socket reached), by audience and by what started the round.",
+    ["audience", "cause"],
+)
 JOB_RUNS = Counter("thrust_job_runs_total", "Scheduled job runs, by job and outcome.", ["job", "outcome"])
 JOB_DURATION = Histogram(
     "thrust_job_duration_seconds",

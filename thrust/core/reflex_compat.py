@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -162,17 +162,24 @@ def local_sockets(app: rx.App) -> dict[str, str]:
     return {token: record.sid for token, record in records if record.instance_id == mine}
 
 
-async def send_vars(app: rx.App, token: str, state: type[BaseState], values: Mapping[str, Any]) -> None:
-    """Set vars of `state` in one client's browser straight over its socket on this worker, without
-    touching Reflex's state store (so it works while that store is unreachable). No socket: nothing."""
+async def send_to_sockets(app: rx.App, sids: Sequence[str], delta: Mapping[str, Mapping[str, Any]]) -> None:
+    """Send one update to these sockets of this worker, encoded once for all of them, in the shape a
+    handler's delta has (`{state's full name: {var: value}}`), without touching Reflex's state store.
+    The page applies it as it applies any delta; a socket gone meanwhile is skipped by Socket.IO."""
     from reflex.state import StateUpdate
+    from reflex_base.constants import SocketEvent
     from reflex_base.constants.state import FIELD_MARKER
 
     namespace = app.event_namespace
-    if namespace is None:
+    if namespace is None or not sids:
         return
-    delta = {state.get_full_name(): {f"{name}{FIELD_MARKER}": value for name, value in values.items()}}
-    await namespace.emit_update(StateUpdate(delta=delta), token)
+    marked = {
+        state: {f"{name}{FIELD_MARKER}": value for name, value in values.items()}
+        for state, values in delta.items()
+    }
+    # A list of sids is a list of rooms (each socket is a room of its own): python-socketio encodes the
+    # packet once and queues it to each, like a broadcast to one room.
+    await namespace.emit(str(SocketEvent.EVENT), StateUpdate(delta=marked), to=list(sids))
 
 
 SocketHook = Callable[..., Any]
