@@ -217,6 +217,42 @@ def test_a_reconnect_after_pushes_is_hydrated_with_the_newest_number(app_server:
     run(scenario())
 
 
+def test_a_tab_that_signed_out_leaves_every_audience(app_server: AppServer) -> None:
+    """Signing out ends with a full page load (a new socket for the same tab, on the sign-in page): that
+    tab is sent no number any more, neither in its hydrate nor by the next change."""
+    target, member = members_who_may_enter(app_server.db_url, 2)
+    url = app_server.url
+
+    async def scenario() -> None:
+        address, desk_address = ip(), ip()
+        cookie = sign_in(url, member.email, MEMBER_PASSWORD, ip=address)
+        phone = await connected(url, cookie, "/live", address)
+        desk = await connected(url, sign_in(url, *TRAINER, ip=desk_address), "/front-desk", desk_address)
+        signed_out: ProbingClient | None = None
+        try:
+            headers = {"Cookie": cookie, "Origin": url, "X-Forwarded-For": address}
+            async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as api:
+                assert (await api.post("/api/v1/auth/logout")).status_code == 200
+            await phone.close()
+            # The browser's reload after sign-out: same tab (token), the old cookie, the sign-in page.
+            signed_out = ProbingClient(url, cookie=cookie, ip=address, token=phone.token)
+            await signed_out.connect("/login")
+            before = desk.get(LIVE, "current")
+            await desk_action(desk, target)
+            await desk.wait_for(lambda: desk.get(LIVE, "current") == before + 1, what="the desk's number")
+            await signed_out.settle()  # whatever was sent to the signed-out tab has arrived
+            live = signed_out.mirror.get(LIVE, {})
+            assert live.get("loaded") in (None, False), "the signed-out tab still holds live data"
+            assert live.get("current") in (None, 0), "the signed-out tab was sent the number"
+            await desk_action(desk, target)  # out again, as the test found the gym
+        finally:
+            if signed_out is not None:
+                await signed_out.close()
+            await desk.close()
+
+    run(scenario())
+
+
 def test_a_staff_socket_whose_session_ended_is_sent_no_more_names(app_server: AppServer) -> None:
     """Audiences are re-checked by the server: a trainer's live page keeps the number but loses the names
     (cleared at once) when an admin deactivates the account, which ends its sessions."""

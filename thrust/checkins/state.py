@@ -46,8 +46,10 @@ QUERY_LIMIT = 100
 # -- live occupancy -------------------------------------------------------------------------------------
 
 
+@user_bound
 class LiveState(rx.State):
-    """Occupancy now: the same for everyone signed in, and nothing else (no names here).
+    """Occupancy now: the same for everyone signed in, and nothing else (no names here). Reset on
+    sign-out like the user's own data: a signed-out tab holds no number.
 
     Its vars are the ones `occupancy_fields` fills (thrust/checkins/latest.py): the broadcaster sends
     them to every live page in one message, and this state takes them from the worker's newest read
@@ -452,13 +454,13 @@ LIVE_VIEWS = Views(occupancy=_occupancy_message, names=_names_message, names_cle
 async def refresh_before_hydrate(state: BaseState) -> None:
     """Before a hydrate sends a client its whole stored state: bring the live parts up to the worker's
     newest read, so a reload or a reconnect shows the number the pushes showed, never an older one."""
+    auth = await state.get_state(AuthState)
     live = await state.get_state(LiveState)
-    if not live.loaded:
-        return  # no live page loaded yet: its load handler reads afresh
+    if not live.loaded or not auth._user_id:
+        return  # no live page loaded yet (its load handler reads afresh), or nobody signed in
     live._show_latest()
     staff = await state.get_state(LiveStaffState)
-    auth = await state.get_state(AuthState)
-    if staff.loaded and auth._user_id and allowed(recorded_actor(auth), VIEW_NAMES):
+    if staff.loaded and allowed(recorded_actor(auth), VIEW_NAMES):
         staff._show_latest()
 
 
