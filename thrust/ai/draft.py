@@ -26,6 +26,16 @@ class Goal(StrEnum):
     STRENGTH = "strength"
 
 
+# How a goal reads in a sentence: the model's prompt and the offline planner's summary say it alike.
+GOAL_WORDS = {
+    Goal.WEIGHT_LOSS: "weight loss",
+    Goal.MUSCLE_GAIN: "muscle gain",
+    Goal.ENDURANCE: "endurance",
+    Goal.FLEXIBILITY: "flexibility",
+    Goal.STRENGTH: "strength",
+}
+
+
 class EquipmentAccess(StrEnum):
     HOME_BODYWEIGHT = "home_bodyweight"
     HOME_BASIC = "home_basic"

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from thrust.ai.draft import EquipmentAccess, FitnessLevel, GenerationInput
 from thrust.models import Exercise, table_of
 from thrust.planner.catalog_file import read_catalog
-from thrust.planner.vocabulary import Category, Equipment, Force, Level, Mechanic, Muscle
+from thrust.planner.vocabulary import Category, Equipment, Force, Level, Mechanic, Muscle, with_traits
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,7 @@ class ExerciseChoice:
 
 def choice_of(row: Any) -> ExerciseChoice:
     """An ExerciseChoice from anything with the catalog's fields (a row, an ExerciseView, a CatalogEntry)."""
-    return ExerciseChoice(
-        id=str(row.id),
-        name=row.name,
-        level=Level(row.level),
-        equipment=Equipment(row.equipment),
-        category=Category(row.category),
-        mechanic=Mechanic(row.mechanic) if row.mechanic else None,
-        force=Force(row.force) if row.force else None,
-        primary_muscles=tuple(Muscle(m) for m in row.primary_muscles),
-        secondary_muscles=tuple(Muscle(m) for m in row.secondary_muscles),
-    )
+    return with_traits(ExerciseChoice, row, id=str(row.id))
 
 
 @cache

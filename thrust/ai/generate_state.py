@@ -20,7 +20,7 @@ from thrust.auth.guard import requires
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
 from thrust.planner.capabilities import BUILD_PLANS
-from thrust.planner.editor_state import PICK_MEMBER, SAVE_FIRST, PlannerState
+from thrust.planner.editor_state import PlannerState
 from thrust.ui.feedback import field_errors, in_unit_of_work, refusals
 
 FORM_LIMITS = {
@@ -77,10 +77,8 @@ class GenerateState(rx.State):
     async def open_generator(self) -> Any:
         """Open the form for the planner's member, with their age and gender from the profile."""
         planner = await self.get_state(PlannerState)
-        if not planner.member_id:
-            return rx.toast.error(PICK_MEMBER)
-        if planner.dirty and planner.editing:
-            return rx.toast.warning(SAVE_FIRST)
+        if refusal := planner._new_plan_refusal():
+            return refusal
         actor, member_id = await acting_user(self), uuid.UUID(planner.member_id)
 
         def read(session: Any) -> tuple[dict[str, Any], str]:

@@ -30,14 +30,13 @@ from thrust.ai.checker import (
     rep_bounds,
     work_kind,
 )
-from thrust.ai.draft import Draft, DraftDay, DraftExercise, FitnessLevel, GenerationInput, Goal
+from thrust.ai.draft import GOAL_WORDS, Draft, DraftDay, DraftExercise, FitnessLevel, GenerationInput, Goal
 from thrust.ai.exercise_pool import BODYWEIGHT, LOADED, ExerciseChoice, injured_parts
 from thrust.ai.offline_rules import (
     BODYWEIGHT_STRENGTH,
     CORE,
     CORE_HOLD,
     GENERAL_TIPS,
-    GOAL_WORDS,
     INTERVALS,
     LIGHT,
     LIGHT_DAY_NUMBERS,

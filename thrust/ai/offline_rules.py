@@ -229,14 +229,6 @@ PLYO_INTERVALS = Prescription(4, "10", 60, "Fast and light landings; stop before
 # The share of a session the finishing blocks (intervals, stretches) may take at most.
 MAX_FINISHER_SHARE = 0.4
 
-GOAL_WORDS = {
-    Goal.WEIGHT_LOSS: "weight loss",
-    Goal.MUSCLE_GAIN: "muscle gain",
-    Goal.ENDURANCE: "endurance",
-    Goal.FLEXIBILITY: "flexibility",
-    Goal.STRENGTH: "strength",
-}
-
 NUTRITION_TIPS: dict[Goal, tuple[str, ...]] = {
     Goal.WEIGHT_LOSS: (
         "Aim for a modest calorie deficit (about 300-500 kcal a day), not a crash diet.",

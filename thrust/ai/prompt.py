@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from typing import Protocol
 
-from thrust.ai.draft import MAX_INJURIES_TEXT, GenerationInput
+from thrust.ai.draft import GOAL_WORDS, MAX_INJURIES_TEXT, GenerationInput
 from thrust.ai.schema import DRAFT_SCHEMA
 
 PROMPT_VERSION = "plan-week-v1"
@@ -51,14 +51,6 @@ class ExerciseChoice(Protocol):
 
 
 Message = dict[str, str]
-
-GOAL_WORDS = {
-    "weight_loss": "weight loss",
-    "muscle_gain": "muscle gain",
-    "endurance": "endurance",
-    "flexibility": "flexibility",
-    "strength": "strength",
-}
 
 SYSTEM_TEMPLATE = """\
 You are an experienced strength and conditioning coach. You write ONE training week for a gym member; \
@@ -130,7 +122,7 @@ def _exercise_line(choice: ExerciseChoice) -> str:
 
 
 def _goals(request: GenerationInput) -> str:
-    words = [GOAL_WORDS.get(goal.value, goal.value) for goal in request.goals]
+    words = [GOAL_WORDS.get(goal, goal.value) for goal in request.goals]
     if not words:
         return "general fitness"
     return words[0] + " (main)" + "".join(f", {word}" for word in words[1:])

@@ -38,6 +38,7 @@ from thrust.planner.vocabulary import (
     Mechanic,
     Muscle,
     Vocabularies,
+    with_traits,
 )
 
 E = TypeVar("E", bound=StrEnum)
@@ -108,16 +109,10 @@ def vocabularies() -> Vocabularies:
 
 
 def _view(row: Any) -> ExerciseView:
-    return ExerciseView(
+    return with_traits(
+        ExerciseView,
+        row,
         id=row.id,
-        name=row.name,
-        level=Level(row.level),
-        category=Category(row.category),
-        equipment=Equipment(row.equipment),
-        mechanic=Mechanic(row.mechanic) if row.mechanic else None,
-        force=Force(row.force) if row.force else None,
-        primary_muscles=tuple(Muscle(m) for m in row.primary_muscles),
-        secondary_muscles=tuple(Muscle(m) for m in row.secondary_muscles),
         instructions=row.instructions,
         is_custom=row.is_custom,
         source_id=row.source_id,

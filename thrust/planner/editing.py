@@ -110,10 +110,14 @@ def set_exercise_field(doc: Document, w: int, d: int, e: int, field: str, raw: s
     return out
 
 
-def set_day_title(doc: Document, w: int, d: int, title: str) -> Document:
+def _set_day_field(doc: Document, w: int, d: int, field: str, value: Any) -> Document:
     out = copy.deepcopy(doc)
-    _week(out, w)["days"][d]["title"] = title
+    _week(out, w)["days"][d][field] = value
     return out
+
+
+def set_day_title(doc: Document, w: int, d: int, title: str) -> Document:
+    return _set_day_field(doc, w, d, "title", title)
 
 
 def set_week_focus(doc: Document, w: int, focus: str) -> Document:
@@ -155,9 +159,7 @@ def add_day(doc: Document, w: int, day_number: int | None = None) -> Document:
 
 def set_day_number(doc: Document, w: int, d: int, day_number: int) -> Document:
     """Move a training day to another day of the week (the check names a day used twice)."""
-    out = copy.deepcopy(doc)
-    _week(out, w)["days"][d]["dayNumber"] = day_number
-    return out
+    return _set_day_field(doc, w, d, "dayNumber", day_number)
 
 
 def remove_day(doc: Document, w: int, d: int) -> Document:

@@ -50,6 +50,13 @@ def _labelled(caption: str, control: rx.Component, **props: Any) -> rx.Component
     return column(fine_print(caption), control, gap="1", **props)
 
 
+def _wide_field(label: str, value: Any, on_change: Any, error: Any, **props: Any) -> rx.Component:
+    """A labelled text field that takes the row's free width (the plan's title, a week's focus)."""
+    return _labelled(
+        label, _input(value, on_change, label, error, **props, width="100%"), flex="1", min_width="14rem"
+    )
+
+
 # -- the header ----------------------------------------------------------------------------------------
 
 
@@ -105,20 +112,7 @@ def plan_header() -> rx.Component:
     return rx.card(
         stacked(
             row(
-                _labelled(
-                    "Plan title",
-                    _input(
-                        S.title,
-                        S.set_title,
-                        "Plan title",
-                        S.title_error,
-                        size="3",
-                        id="plan-title",
-                        width="100%",
-                    ),
-                    flex="1",
-                    min_width="14rem",
-                ),
+                _wide_field("Plan title", S.title, S.set_title, S.title_error, size="3", id="plan-title"),
                 _labelled(
                     "Starts on",
                     rx.input(
@@ -247,19 +241,7 @@ def _week_tab(tab: WeekTab) -> rx.Component:
 def _week_tools() -> rx.Component:
     return stacked(
         row(
-            _labelled(
-                "This week's focus",
-                _input(
-                    S.week_focus,
-                    S.set_focus,
-                    "This week's focus",
-                    S.focus_error,
-                    id="plan-focus",
-                    width="100%",
-                ),
-                flex="1",
-                min_width="14rem",
-            ),
+            _wide_field("This week's focus", S.week_focus, S.set_focus, S.focus_error, id="plan-focus"),
             toolbar(
                 quiet_action(
                     "copy-plus",

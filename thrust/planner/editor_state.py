@@ -163,6 +163,15 @@ class PlannerState(rx.State):
         self.tips = "\n".join(str(t) for t in document.get("nutritionTips") or [])
         self._refresh()
 
+    def _unsaved_refusal(self) -> Any:
+        """The warning when opening or starting another plan would drop this one's unsaved changes; None
+        when nothing would be lost."""
+        return rx.toast.warning(SAVE_FIRST) if self.dirty and self.editing else None
+
+    def _new_plan_refusal(self) -> Any:
+        """Why no new plan may start now (no member picked, or unsaved changes) as a toast; None: it may."""
+        return rx.toast.error(PICK_MEMBER) if not self.member_id else self._unsaved_refusal()
+
     # -- choosing the member ---------------------------------------------------------------------------
 
     @rx.event
@@ -200,9 +209,7 @@ class PlannerState(rx.State):
     @requires(*USE_TEMPLATES)
     async def choose_member(self, member_id: str) -> Any:
         uuid_arg(member_id, "member_id")
-        if self.dirty and self.editing:
-            return rx.toast.warning(SAVE_FIRST)
-        return await self._choose(member_id)
+        return self._unsaved_refusal() or await self._choose(member_id)
 
     async def _choose(self, member_id: str) -> Any:
         actor = await acting_user(self)
@@ -228,9 +235,7 @@ class PlannerState(rx.State):
     @requires(*USE_TEMPLATES)
     async def open_plan(self, plan_id: str) -> Any:
         uuid_arg(plan_id, "plan_id")
-        if self.dirty and self.editing:
-            return rx.toast.warning(SAVE_FIRST)
-        return await self._open(plan_id)
+        return self._unsaved_refusal() or await self._open(plan_id)
 
     async def _open(self, plan_id: str) -> Any:
         actor = await acting_user(self)
@@ -247,10 +252,8 @@ class PlannerState(rx.State):
     @requires(*BUILD_PLANS)
     async def start_plan(self, form: dict[str, Any]) -> Any:
         """A new plan for the member: blank, or a copy of a template ("" or a template's id)."""
-        if not self.member_id:
-            return rx.toast.error(PICK_MEMBER)
-        if self.dirty and self.editing:
-            return rx.toast.warning(SAVE_FIRST)
+        if refusal := self._new_plan_refusal():
+            return refusal
         values = form_values(form, {"source": 36, "startsOn": 10})
         source, starts = values.get("source", ""), values.get("startsOn", "")
         if source and source != "blank":

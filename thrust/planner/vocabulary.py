@@ -6,8 +6,12 @@ them); an exercise the staff add takes its values from the same lists, so a filt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Level(StrEnum):
@@ -91,6 +95,23 @@ class ExerciseTraits:
     @property
     def main_muscle(self) -> Muscle:
         return self.primary_muscles[0]
+
+
+def with_traits(make: Callable[..., T], row: Any, **more: Any) -> T:
+    """`make(...)` given the vocabulary's fields of `row` (anything with the catalog's attributes: a
+    database row, an ExerciseView, a CatalogEntry) as the enums, and `more`: a value outside the vocabulary
+    raises ValueError."""
+    return make(
+        name=row.name,
+        level=Level(row.level),
+        category=Category(row.category),
+        equipment=Equipment(row.equipment),
+        mechanic=Mechanic(row.mechanic) if row.mechanic else None,
+        force=Force(row.force) if row.force else None,
+        primary_muscles=tuple(Muscle(m) for m in row.primary_muscles),
+        secondary_muscles=tuple(Muscle(m) for m in row.secondary_muscles),
+        **more,
+    )
 
 
 # Where the sentence-case label of a value is not what a person would write.
