@@ -13,6 +13,7 @@ import thrust.demo_data as demo_data
 from tests.conftest import ENGINES, Databases, migrate
 from tests.test_demo_data import _thrust, _users, cli_db  # noqa: F401  (cli_db: the fixture)
 from thrust import cli, launcher
+from thrust.cli.serving import _start_banner
 from thrust.core.db import build_engine, session_scope, set_engine
 from thrust.core.security import hash_password
 from thrust.core.settings import Settings, get_settings
@@ -137,7 +138,7 @@ def test_the_start_banner_lists_every_demo_login_the_database_holds(empty: Engin
     with session_scope(read_only=True) as session:
         trainers = session.execute(sa.select(User.email).where(User.role == "TRAINER")).scalars().all()
         members = session.execute(sa.select(User.email).where(User.role == "MEMBER")).scalars().all()
-    banner = "\n".join(cli._start_banner(get_settings(), no_accounts=False))
+    banner = "\n".join(_start_banner(get_settings(), no_accounts=False))
     assert f"{demo_data.ADMIN_EMAIL}" in banner and demo_data.DEFAULT_ADMIN_PASSWORD in banner
     assert len(trainers) == 5 and all(email in banner for email in trainers)
     assert banner.count(demo_data.TRAINER_PASSWORD) == 5
@@ -147,7 +148,7 @@ def test_the_start_banner_lists_every_demo_login_the_database_holds(empty: Engin
     # Once the demo is removed, only the admin's published password is left to warn about.
     with session_scope() as session:
         remove_demo_data(session, console_actor(session))
-    banner = "\n".join(cli._start_banner(get_settings(), no_accounts=False))
+    banner = "\n".join(_start_banner(get_settings(), no_accounts=False))
     assert not any(email in banner for email in trainers) and demo_data.TRAINER_PASSWORD not in banner
     assert f"Demo login: {demo_data.ADMIN_EMAIL} / {demo_data.DEFAULT_ADMIN_PASSWORD} (change it!)" in banner
 
@@ -158,9 +159,9 @@ def test_the_banner_never_shows_a_password_that_does_not_work(
     monkeypatch.setenv("THRUST_ADMIN_PASSWORD", "Owner-Chosen-9!")
     get_settings.cache_clear()
     assert cli.main(["seed", "--members", "3", "--no-progress"]) == cli.EXIT_OK
-    banner = "\n".join(cli._start_banner(get_settings(), no_accounts=False))
+    banner = "\n".join(_start_banner(get_settings(), no_accounts=False))
     assert "(THRUST_ADMIN_PASSWORD)" in banner and demo_data.DEFAULT_ADMIN_PASSWORD not in banner
     monkeypatch.delenv("THRUST_ADMIN_PASSWORD")
     get_settings.cache_clear()
-    banner = "\n".join(cli._start_banner(get_settings(), no_accounts=False))
+    banner = "\n".join(_start_banner(get_settings(), no_accounts=False))
     assert "(changed since)" in banner and "THRUST_ADMIN_PASSWORD" not in banner

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+from sqlmodel import Session
+
+from thrust.core.db import session_scope
 
 log = logging.getLogger("thrust.jobs")
 
@@ -82,6 +85,17 @@ class SlotClaims:
     async def close(self) -> None:
         if self._redis is not None:
             await self._redis.aclose()
+
+
+def in_unit_of_work(work: Callable[[Session], Any]) -> Callable[[], Any]:
+    """A service function as a job's `run`: each run gets a unit of work of its own, committed when
+    `work` returns (so what it publishes goes out after the commit) and rolled back if it raises."""
+
+    def run() -> Any:
+        with session_scope() as session:
+            return work(session)
+
+    return run
 
 
 def slot_of(moment: float, every_seconds: int) -> int:

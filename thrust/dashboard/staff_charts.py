@@ -8,7 +8,7 @@ import reflex as rx
 from thrust.dashboard.state import PERIODS, StaffChartsState
 from thrust.ui.charts import chart_card
 from thrust.ui.forms import checked_form, submit_button, text_field
-from thrust.ui.layout import column, grid, stacked
+from thrust.ui.layout import column, grid, header_bar, stacked
 from thrust.ui.text import fine_print, icon_line, section_heading
 
 C = StaffChartsState
@@ -76,14 +76,12 @@ def _range_picker() -> rx.Component:
         form_id="visits-range",
         width=rx.breakpoints(initial="100%", md="auto"),
     )
-    return rx.flex(
+    return header_bar(
         column(periods, rx.text(C.range_label, size="2", weight="medium", id="visits-range-label")),
         dates,
-        direction=rx.breakpoints(initial="column", md="row"),
         justify="between",
         align=rx.breakpoints(initial="start", md="end"),
         gap="4",
-        width="100%",
     )
 
 

@@ -23,7 +23,7 @@ from thrust.ui.buttons import action_button, dismiss_button, quiet_action
 from thrust.ui.cards import empty_panel
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import search_input
-from thrust.ui.layout import column, flow, row, stacked, toolbar
+from thrust.ui.layout import actions, column, flow, header_bar, row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.shell import can
@@ -82,10 +82,10 @@ def _export_button() -> rx.Component:
 
 
 def _toolbar() -> rx.Component:
-    return rx.flex(
+    return header_bar(
         _search_box(),
         rx.spacer(display=["none", "none", "block"]),
-        rx.hstack(
+        actions(
             _export_button(),
             rx.cond(
                 can(*CREATE_MEMBERS),
@@ -107,13 +107,9 @@ def _toolbar() -> rx.Component:
                     spacing="2",
                 ),
             ),
-            spacing="2",
-            wrap="wrap",
         ),
         gap="0.75rem",
         align="center",
-        width="100%",
-        direction=rx.breakpoints(initial="column", md="row"),
         align_items=rx.breakpoints(initial="stretch", md="center"),
     )
 
@@ -222,7 +218,7 @@ def _bulk_bar() -> rx.Component:
                 wrap="wrap",
             ),
             rx.spacer(),
-            rx.hstack(
+            actions(
                 *[
                     action_button(
                         icon,
@@ -238,8 +234,6 @@ def _bulk_bar() -> rx.Component:
                 dismiss_button(
                     "Clear the selection", icon_size=15, size="2", on_click=MembersState.clear_selection
                 ),
-                spacing="2",
-                wrap="wrap",
             ),
             gap="0.75rem",
             padding="0.6rem 0.9rem",

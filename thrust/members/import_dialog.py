@@ -11,7 +11,7 @@ from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
 from thrust.ui.buttons import action_button, dismiss_button, quiet_action
-from thrust.ui.cards import empty_panel
+from thrust.ui.cards import empty_panel, notice
 from thrust.ui.dialogs import work_dialog
 from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
 from thrust.ui.tables import captioned_table
@@ -62,15 +62,7 @@ def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
     """A problem with the import so far (a file it cannot read, a mapping it cannot use), if any."""
     return rx.cond(
         message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("circle-alert", size=16)),
-            rx.callout.text(message),
-            color_scheme="red",
-            size="1",
-            width="100%",
-            role="alert",
-            **props,
-        ),
+        notice("circle-alert", message, tone="red", size="1", width="100%", role="alert", **props),
     )
 
 
@@ -296,13 +288,11 @@ def _report_step() -> rx.Component:
         rx.cond(
             ImportState.problems.length() > 0,
             stacked(
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("shield-alert", size=16)),
-                    rx.callout.text(
-                        "Nothing was saved. Fix these rows in your file (or change the column matches) and "
-                        "check again: the import runs only when every row is ready."
-                    ),
-                    color_scheme="amber",
+                notice(
+                    "shield-alert",
+                    "Nothing was saved. Fix these rows in your file (or change the column matches) and "
+                    "check again: the import runs only when every row is ready.",
+                    tone="amber",
                     size="1",
                     width="100%",
                 ),
@@ -331,14 +321,12 @@ def _report_step() -> rx.Component:
                 ),
                 gap="2",
             ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-check", size=16)),
-                rx.callout.text(
-                    "Every row is ready. Nothing has been saved yet: the import adds all "
-                    + ImportState.ready.to_string()
-                    + " members in one step, or none if anything goes wrong."
-                ),
-                color_scheme="green",
+            notice(
+                "circle-check",
+                "Every row is ready. Nothing has been saved yet: the import adds all "
+                + ImportState.ready.to_string()
+                + " members in one step, or none if anything goes wrong.",
+                tone="green",
                 size="1",
                 width="100%",
             ),

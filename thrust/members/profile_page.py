@@ -16,9 +16,9 @@ from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import action_button, arrow_button
-from thrust.ui.cards import empty_note, empty_panel, fact, stat_tile, titled_card
+from thrust.ui.cards import empty_note, empty_panel, fact, notice, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.layout import column, end_row, grid, row, stacked
+from thrust.ui.layout import actions, column, end_row, grid, header_bar, row, stacked
 from thrust.ui.meter import meter
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
@@ -65,7 +65,7 @@ def _status_actions() -> rx.Component:
 def _profile_header() -> rx.Component:
     m = MemberProfileState.member
     return rx.card(
-        rx.flex(
+        header_bar(
             row(
                 rx.avatar(fallback=m.initials, size="6", radius="full", variant="soft"),
                 column(
@@ -95,7 +95,7 @@ def _profile_header() -> rx.Component:
                 gap="4",
             ),
             rx.spacer(),
-            rx.hstack(
+            actions(
                 rx.cond(
                     MemberProfileState.can_edit,
                     action_button(
@@ -119,13 +119,9 @@ def _profile_header() -> rx.Component:
                         id="delete-member",
                     ),
                 ),
-                spacing="2",
-                wrap="wrap",
             ),
             gap="1rem",
             align=rx.breakpoints(initial="start", md="center"),
-            direction=rx.breakpoints(initial="column", md="row"),
-            width="100%",
         ),
         size="3",
         width="100%",
@@ -335,13 +331,11 @@ def _delete_dialog() -> rx.Component:
         "Delete " + MemberProfileState.member.name + "?",
         column(
             rx.text(MemberProfileState.delete_summary, size="2", id="delete-impact"),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("lightbulb", size=16)),
-                rx.callout.text(
-                    "Leaving or taking a break? Deactivate instead: they can no longer check in, "
-                    "and their history stays."
-                ),
-                color_scheme="amber",
+            notice(
+                "lightbulb",
+                "Leaving or taking a break? Deactivate instead: they can no longer check in, "
+                "and their history stays.",
+                tone="amber",
                 size="1",
             ),
             gap="3",

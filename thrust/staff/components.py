@@ -6,6 +6,7 @@ import reflex as rx
 
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui.badges import active_badge, role_badge
+from thrust.ui.cards import notice
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import Fields, loading_rows, section, server_form, two_columns
 from thrust.ui.layout import column, row, stacked
@@ -124,10 +125,10 @@ def staff_tab() -> rx.Component:
             "the last active admin can never be removed.",
             rx.cond(
                 StaffState.notice != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("shield-alert", size=16)),
-                    rx.callout.text(StaffState.notice),
-                    color_scheme="amber",
+                notice(
+                    "shield-alert",
+                    StaffState.notice,
+                    tone="amber",
                     role="alert",
                     id="staff-notice",
                     width="100%",

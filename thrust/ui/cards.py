@@ -149,6 +149,14 @@ def metric_card(
     )
 
 
+def notice(icon: str, text: Any, *, tone: str, **props: Any) -> rx.Component:
+    """A callout: an icon and a line of text on the `tone` colour (a problem, a warning, a hint); `props`
+    go to the callout (size, role, width, id…)."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon, size=16)), rx.callout.text(text), color_scheme=tone, **props
+    )
+
+
 def fact(label: str, value: Any, **props: Any) -> rx.Component:
     """A small muted label over its value ("Membership until / 12 Mar 2027"); `props` go to the value."""
     return column(muted_text(label, size="1"), rx.text(value, size="2", weight="medium", **props), gap="0")

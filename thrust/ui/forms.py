@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from thrust.ui.buttons import action_button
+from thrust.ui.cards import notice
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
 
@@ -121,10 +122,10 @@ def text_input(
 
 def form_message_slot() -> rx.Component:
     """The (hidden until needed) box where page script shows the server's message for a whole form."""
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("circle-alert", size=16)),
-        rx.callout.text(rx.el.span(custom_attrs={"data-thrust-auth-message-text": ""})),
-        color_scheme="red",
+    return notice(
+        "circle-alert",
+        rx.el.span(custom_attrs={"data-thrust-auth-message-text": ""}),
+        tone="red",
         variant="soft",
         size="1",
         width="100%",

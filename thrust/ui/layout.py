@@ -45,3 +45,15 @@ def flow(*children: Any, gap: str = "1rem", **props: Any) -> rx.Component:
     """A full-width line of blocks, centred, that wraps onto more lines when narrow (a banner's text
     and its button, a pager's count and its arrows); `gap` a CSS length."""
     return rx.flex(*children, align="center", gap=gap, wrap="wrap", width="100%", **props)
+
+
+def actions(*children: Any, gap: str = "2", **props: Any) -> rx.Component:
+    """Buttons side by side, as wide as they need, that wrap onto a second line when narrow (a page's or
+    a bar's actions)."""
+    return rx.hstack(*children, spacing=gap, wrap="wrap", **props)
+
+
+def header_bar(*children: Any, **props: Any) -> rx.Component:
+    """A full-width row from the `md` breakpoint up that stacks on a phone (a page or card header: what
+    it is on one side, its controls on the other); `props` set the gap and each layout's alignment."""
+    return rx.flex(*children, direction=rx.breakpoints(initial="column", md="row"), width="100%", **props)
