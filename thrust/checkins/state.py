@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 SEARCH_ID = "desk-search"
 OVERRIDE_ID = "override-reason"
 QUERY_LIMIT = 100
+
+
 # -- live occupancy -------------------------------------------------------------------------------------
 
 
@@ -110,10 +112,6 @@ class LiveStaffState(rx.State):
         """Take the names from the worker's newest read (for a user already allowed to see them)."""
         for name, value in names_fields(LATEST).items():
             setattr(self, name, value)
-
-    def _clear(self) -> None:
-        if self.loaded or self.feed or self.inside:
-            self.reset()
 
 
 # -- the front desk ---------------------------------------------------------------------------------------
