@@ -27,7 +27,7 @@ from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.state import LIVE_VIEWS, staff_actor
 from thrust.core.body_limit import BodyLimit
 from thrust.core.http import API_PREFIX, create_api
-from thrust.core.reflex_compat import check_reflex_version
+from thrust.core.reflex_compat import check_reflex_version, throttle_disk_state_purge
 from thrust.core.security_headers import FrameAncestors, SecurityHeaders
 from thrust.core.settings import get_settings
 from thrust.members.uploads import BODY_LIMITS as IMPORT_BODY_LIMITS
@@ -43,6 +43,7 @@ from thrust.ui.state import ShellState
 
 start_observing()
 check_reflex_version()  # logs an error when the installed Reflex is not the one verified
+throttle_disk_state_purge()  # the embedded state store looks for expired tabs once a minute, not every 2 s
 api = create_api(API_ROUTERS)
 
 # Paths that may be framed, and by whom (every other page refuses to be framed): the public /busy page by

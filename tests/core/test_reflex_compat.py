@@ -268,3 +268,37 @@ def test_the_output_supervisor_is_asked_only_in_reflexs_json_mode(monkeypatch: p
     monkeypatch.setattr(reflex_log, "is_json_mode", lambda: True)
     monkeypatch.setattr(reflex_log, "is_output_supervised", lambda: False)
     assert compat.output_needs_supervisor() is True
+
+
+# -- the embedded state store ---------------------------------------------------------------------------
+
+
+def test_the_disk_state_store_purges_in_the_method_we_throttle() -> None:
+    from reflex.istate.manager.disk import StateManagerDisk
+
+    assert "_purge_expired_states" in inspect.getsource(StateManagerDisk._process_write_queue)
+    assert compat.throttle_disk_state_purge() is True  # applied once (at import of the app), kept since
+    assert getattr(StateManagerDisk._purge_expired_states, "_thrust_throttled", False)
+
+
+def test_the_throttled_purge_still_removes_expired_states_at_most_once_a_minute(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from reflex.istate.manager.disk import StateManagerDisk
+
+    store = SimpleNamespace(states_directory=tmp_path, token_expiration=60)
+
+    def expired(name: str) -> Path:
+        path = tmp_path / f"{name}.pkl"
+        path.write_bytes(b"")
+        an_hour_ago = time.time() - 3600
+        os.utime(path, (an_hour_ago, an_hour_ago))
+        return path
+
+    first = expired("first")
+    StateManagerDisk._purge_expired_states(store)  # type: ignore[arg-type]  # a stand-in with the two fields it reads
+    assert not first.exists()
+    second = expired("second")
+    StateManagerDisk._purge_expired_states(store)  # type: ignore[arg-type]
+    assert second.exists()  # within the minute: left for the next purge

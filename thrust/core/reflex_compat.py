@@ -230,6 +230,40 @@ def connection_lost_var() -> Any:
     return has_connection_errors
 
 
+# -- the embedded state store ----------------------------------------------------------------------------
+
+# How often the disk state store (the default without Redis) looks for expired tab states. Reflex does
+# it after every write batch, about every two seconds: it lists the states folder and reads every file's
+# modification time, in a thread holding the interpreter lock for most of it. With hundreds of tabs
+# open that is thousands of files every two seconds, and the live pushes queue behind it (the p95 of
+# bench/realtime.py at 500 screens). Tabs expire after an hour or more, so once a minute loses nothing.
+DISK_PURGE_EVERY_SECONDS = 60.0
+
+
+def throttle_disk_state_purge(every_seconds: float = DISK_PURGE_EVERY_SECONDS) -> bool:
+    """Let the disk state store purge expired states at most every `every_seconds`. False (Reflex's own
+    pace kept) when the purge is no longer where Reflex 0.10 keeps it."""
+    import time
+
+    from reflex.istate.manager.disk import StateManagerDisk
+
+    purge = getattr(StateManagerDisk, "_purge_expired_states", None)
+    if purge is None or getattr(purge, "_thrust_throttled", False):
+        return purge is not None
+    last: dict[int, float] = {}
+
+    def throttled(self: Any) -> None:
+        now = time.monotonic()
+        if now - last.get(id(self), float("-inf")) < every_seconds:
+            return
+        last[id(self)] = now
+        purge(self)
+
+    throttled._thrust_throttled = True  # type: ignore[attr-defined]  # marks the wrapper, so it is applied once
+    StateManagerDisk._purge_expired_states = throttled  # type: ignore[method-assign]  # the seam: one named place
+    return True
+
+
 # -- the reflex command line ---------------------------------------------------------------------------------
 
 _PROD_BUILD_STEPS = (("reflex.reflex", "_compile_app"), ("reflex.utils.build", "setup_frontend_prod"))
