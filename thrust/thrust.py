@@ -26,6 +26,7 @@ from thrust.checkins.hydrate import LiveHydrate
 from thrust.checkins.live import broadcast_capacity
 from thrust.checkins.state import LIVE_VIEWS, staff_actor
 from thrust.core.body_limit import BodyLimit
+from thrust.core.collector import tune_collector
 from thrust.core.http import API_PREFIX, create_api
 from thrust.core.reflex_compat import check_reflex_version, throttle_disk_state_purge
 from thrust.core.security_headers import FrameAncestors, SecurityHeaders
@@ -111,3 +112,7 @@ for spec in registry.PAGES.values():
 app.register_lifespan_task(broadcast_capacity, views=LIVE_VIEWS, verify=staff_actor)
 app.register_lifespan_task(scheduled_jobs)
 app.register_lifespan_task(count_sockets)
+
+# Last: the assembled app lives as long as the process. Out of the collector's way from here on (see
+# thrust/core/collector.py: full collections over it held live pushes back by up to half a second).
+tune_collector()
