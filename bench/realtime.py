@@ -158,7 +158,14 @@ def quiet(pid: int, *, busy_below: float = 0.05, within: float = 180.0) -> None:
 
 
 def measure(
-    url: str, cookie: str, members: list[Any], clients: int, rounds: int, procs: int, pid: int
+    url: str,
+    cookie: str,
+    members: list[Any],
+    clients: int,
+    rounds: int,
+    procs: int,
+    pid: int,
+    redis_url: str | None = None,
 ) -> dict[str, Any]:
     """Open `clients` dashboards, make `rounds` check-ins (and check-outs), and time each delivery."""
     ip = "10.250.255.1"
@@ -174,6 +181,7 @@ def measure(
         workers.append(process)
     tokens = [token for pipe in pipes for token in pipe.recv()]
     connect_seconds = time.perf_counter() - started
+    owners = socket_owners(redis_url, tokens) if redis_url else {}  # while the sockets are open
     quiet(pid)
     cpu_before = session_cpu(pid)
     sent_at = asyncio.run(rounds_of_check_ins(url, cookie, ip, members, rounds))
@@ -198,7 +206,7 @@ def measure(
             per_round.append(max(latencies))
     return {
         "clients": clients,
-        "tokens": tokens,
+        "workers_seen": len(set(owners.values())) if owners else 1,
         "connect_seconds": connect_seconds,
         "per_client": per_client,
         "per_round": per_round,
@@ -330,10 +338,10 @@ def main() -> int:
             cookie = sign_in(server.url, *TRAINER, ip="10.250.255.1")
             members = members_who_may_enter(db_url, args.rounds)
             for clients in args.clients:
-                result = measure(server.url, cookie, members, clients, args.rounds, args.procs, server.pid)
-                if redis_url:
-                    owners = socket_owners(redis_url, result["tokens"])
-                    print(f"{clients} clients on {len(set(owners.values()))} worker(s)")
+                result = measure(
+                    server.url, cookie, members, clients, args.rounds, args.procs, server.pid, redis_url
+                )
+                print(f"{clients} clients on {result['workers_seen']} worker(s)")
                 rows.append(("THRUST", result))
         if args.baseline:
             dummies = [SimpleNamespace(id=str(n)) for n in range(args.rounds)]
