@@ -175,6 +175,26 @@ def test_the_role_comes_from_the_database_not_the_token(
     assert sessions.actor_from_access_token(issued.access_token, session=db).role == Role.TRAINER
 
 
+def test_a_check_racing_a_role_change_is_forgotten_when_the_change_commits(
+    db: Session, make_user: MakeUser, sign_in: SignIn
+) -> None:
+    """Until the change commits, a check from elsewhere still reads the old row and caches it: the
+    change's own forget must run again at commit, or the old role stays for SESSION_CHECK_TTL."""
+    user = make_user(Role.ADMIN)
+    issued = sign_in(user)
+    db.commit()
+    user.role = Role.TRAINER
+    db.add(user)
+    db.flush()
+    sessions.forget_user(user.id, db)
+    # The racing check: another request reads the committed row (still ADMIN) and caches it.
+    claims = sessions.decode_access_token(issued.access_token)
+    stale = sessions.Actor(user.id, user.email, Role.ADMIN, claims.session_id)
+    sessions._cache.put(claims.session_id, stale, sessions.SESSION_CHECK_TTL)
+    db.commit()
+    assert sessions.actor_from_access_token(issued.access_token, session=db).role == Role.TRAINER
+
+
 def test_a_token_for_another_users_session_is_refused(
     db: Session, make_user: MakeUser, sign_in: SignIn
 ) -> None:

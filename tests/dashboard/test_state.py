@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 import thrust.thrust  # noqa: F401  (registers every page's states, as the running app does)
 from tests.factories import actor_for, make_member, make_user
+from tests.server import afternoon_timezone
 from tests.support.states import call, run, said, scope_in, sessions
 from tests.support.states import client as new_client
 from tests.support.states import signed_in as harness_signed_in
@@ -31,7 +32,7 @@ from thrust.core.settings import get_settings
 from thrust.dashboard.staff_cards import MEMBER_LISTS
 from thrust.dashboard.state import StaffCardsState, StaffChartsState
 from thrust.members.directory_state import MembersState
-from thrust.models import CheckIn, Member, MemberStatus, Role, User
+from thrust.models import CheckIn, GymSettings, Member, MemberStatus, Role, User
 from thrust.ui import feedback
 
 ADMIN, COACH, MEMBER = "thrust_access=admin", "thrust_access=coach", "thrust_access=member"
@@ -60,6 +61,12 @@ def visits(db: Session, member: Member, days_ago: list[int], minutes: int = 60) 
 
 @pytest.fixture
 def people(db: Session) -> dict[str, Any]:
+    # A gym where it is now mid-afternoon (its date is today's UTC date): a visit an hour ago is today's
+    # whatever the hour the suite runs (at 00:20 UTC it was yesterday's in a UTC gym).
+    gym = db.get(GymSettings, 1)
+    assert gym is not None
+    gym.timezone = afternoon_timezone()
+    db.add(gym)
     today = date.today()
     admin = make_user(db, role=Role.ADMIN, full_name="Gym Admin")
     coach = make_user(db, role=Role.TRAINER, full_name="Marcus Reid")

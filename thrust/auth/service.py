@@ -314,7 +314,7 @@ def update_profile(
         sync_contact_of(session, user)  # the directory shows (and searches) what the member wrote
     with savepoint(session, email_taken()):
         session.flush()
-    forget_user(user.id)
+    forget_user(user.id, session)
     return user
 
 

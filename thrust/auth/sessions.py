@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import redis
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -298,9 +299,30 @@ def _revoked_in_redis(sid: uuid.UUID) -> bool:
         return False
 
 
-def forget_user(user_id: uuid.UUID) -> None:
-    """Drop cached checks of a user's sessions (after a role or email change), in this process."""
+FORGET_AFTER_COMMIT = "thrust.forget_users_after_commit"
+
+
+def forget_user(user_id: uuid.UUID, session: Session | None = None) -> None:
+    """Drop cached checks of a user's sessions (after a role or email change), in this process.
+
+    With the unit of work making the change: once more when it commits, because a check racing the
+    change reads the old row until then and would cache the old role or email for SESSION_CHECK_TTL.
+    """
     _cache.forget_user(user_id)
+    if session is not None:
+        session.info.setdefault(FORGET_AFTER_COMMIT, set()).add(user_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    for user_id in session.info.pop(FORGET_AFTER_COMMIT, ()):
+        _cache.forget_user(user_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _nothing_to_forget(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(FORGET_AFTER_COMMIT, None)
 
 
 def clear_session_cache() -> None:

@@ -347,7 +347,7 @@ def update_member(session: Session, actor: Actor, member_id: uuid.UUID, data: Ma
         rollup.retier(session, [member.id])  # the visit mix counts their past visits by the new tier
     if ended is not None:
         revoke_user_sessions(session, user.id, reason=ended)
-    forget_user(user.id)  # sessions read the email from the database: this process's cache drops it
+    forget_user(user.id, session)  # sessions read the email from the database: this process's cache drops it
     return member
 
 

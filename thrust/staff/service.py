@@ -77,7 +77,7 @@ def set_staff_role(session: Session, actor: Actor, user_id: uuid.UUID, role: Rol
     session.add(user)
     session.flush()
     # Sessions check the role in the database; drop this process's cached answer so it applies now.
-    forget_user(user.id)
+    forget_user(user.id, session)
     return user
 
 
@@ -99,5 +99,5 @@ def set_staff_active(session: Session, actor: Actor, user_id: uuid.UUID, active:
     session.flush()
     if not active:
         revoke_user_sessions(session, user.id, reason=RevokeReason.DEACTIVATED)
-    forget_user(user.id)
+    forget_user(user.id, session)
     return user
