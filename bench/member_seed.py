@@ -1,15 +1,17 @@
 """Seed a migrated PostgreSQL database with N members for bench/members.py: COPY, a million in under a minute.
 
 The rows are the demo seed's (thrust/demo_data.py): its staff, its name pools (five locales, accents),
-phones, tiers, statuses, membership dates, birth dates and trainer assignments, drawn by the demo's own
-helpers in the same order, and the search key written by the app's own `member_search_text`. What the
+phones, tiers, statuses, membership dates, birth dates and trainer assignments, drawn with the demo's
+own helpers and shares, and the search key written by the app's own `member_search_text`. What the
 directory does not read is left out: no visit rows, plans or dashboard roll-ups, only each member's
 `last_visit_at` (the latest of the visits the demo would have laid out in the gym's opening hours).
+The draws are not the demo's stream (each worker has its own), so a seed repeats itself, not the demo.
 
-Speed: users and members stream through two COPYs on two connections at once (two backends parse while
-this process generates); the members' secondary indexes and foreign keys are dropped first and made
-again afterwards from the definitions the migrations left (pg_get_indexdef / pg_get_constraintdef), two
-at a time, so the schema ends exactly as migrated. Then VACUUM ANALYZE.
+Speed: one worker process per core draws its slice of the members and streams them through two COPYs
+at once (users and members, a connection each, so the backends parse while it draws). The members'
+secondary indexes and foreign keys are dropped first and made again afterwards from the definitions the
+migrations left (pg_get_indexdef / pg_get_constraintdef), two builds at a time, so the schema ends
+exactly as migrated and every key is checked. Then VACUUM ANALYZE.
 """
 
 from __future__ import annotations
@@ -301,7 +303,7 @@ def seed_members(url: str, members: int, *, rng_seed: int = 42) -> SeedTimes:
         _check_pools(pools)
         club = _Club(pools, trainer_ids, zone, hours, now, hashes.member)
 
-    with _connect(url) as connection, _stage(times, "drop indexes"):
+    with _connect(url) as connection, _stage(times, "drop indexes, staff"):
         indexes, keys = _secondary(connection)
         for name, _ in keys:
             connection.execute(f'ALTER TABLE members DROP CONSTRAINT "{name}"')
