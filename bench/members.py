@@ -3,6 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/members.py                 # PostgreSQL 100,000 + SQLite 10,000
     PYTHONPATH=. .venv/bin/python bench/members.py --keep      # keep the seeded databases, print their URLs
     PYTHONPATH=. .venv/bin/python bench/members.py --pg-url URL --sqlite-url URL   # reuse them
+    PYTHONPATH=. .venv/bin/python bench/members.py --members 1000000 --pg-only --explain   # issue 17
 
 Targets (issue 4): on PostgreSQL with 100,000 members a search p95 <= 10 ms and a list page p95 <= 20 ms;
 on SQLite with 10,000 members <= 30 ms; a bulk action on 10,000 members <= 2 s; exporting 100,000 rows
@@ -11,6 +12,10 @@ with the UI's capped search count, the rows shaped), measured in this process af
 over the mix (a running server's statements are built and prepared); each query runs several times.
 The API counts searches exactly: those figures are printed too. After the check-ins, the search index's
 pending entries are merged as the server's minute job does (thrust/members/jobs.py).
+
+PostgreSQL is seeded by COPY (bench/member_seed.py: the demo's people without their visits, a million in
+under a minute); SQLite by the demo seed itself. `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of the
+statements the service sends for the slowest shape of each kind (search, list page, API search).
 """
 
 from __future__ import annotations
@@ -29,18 +34,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import migrate, throwaway_postgres  # noqa: E402
+from bench.member_seed import seed_members  # noqa: E402
 from thrust.auth.rbac import Actor  # noqa: E402
 from thrust.core.db import build_engine  # noqa: E402
 from thrust.demo_data import seed_demo_data  # noqa: E402
-from thrust.members import bulk, csv_export, service  # noqa: E402
+from thrust.members import bulk, csv_export, directory  # noqa: E402
 from thrust.members.jobs import tidy_search_index  # noqa: E402
+from thrust.members.search import parse_filters  # noqa: E402
 from thrust.models import Role, User  # noqa: E402
 
 SEARCH_P95_MS = 10.0
@@ -135,6 +142,11 @@ def _vacuum(engine: Engine) -> None:
 
 def _seed(url: str, members: int) -> None:
     migrate(url)
+    if url.startswith("postgresql"):
+        print(f"  seeded {members:,} members by COPY in {seed_members(url, members)}")
+        gc.collect()
+        gc.freeze()
+        return
     engine = build_engine(url)
     try:
         started = time.perf_counter()
@@ -197,13 +209,13 @@ def _actors(engine: Engine) -> tuple[Actor, Actor, str]:
 
 def _time(engine: Engine, actor: Actor, raw: dict[str, str], exact: bool) -> list[float]:
     samples = []
-    filters = service.parse_filters(raw)
+    filters = parse_filters(raw)
     # As the members page asks (a search counted up to 1,000, a list up to 10,000); the API exactly.
-    up_to = None if exact else service.count_limit_for(filters)
+    up_to = None if exact else directory.count_limit_for(filters)
     for attempt in range(REPEATS + 1):
         started = time.perf_counter()
         with Session(engine, expire_on_commit=False) as session:
-            page = service.list_members(session, actor, filters, count_up_to=up_to)
+            page = directory.list_members(session, actor, filters, count_up_to=up_to)
             rows = [(row.id, row.full_name, row.membership_cue) for row in page.rows]
         elapsed = (time.perf_counter() - started) * 1000
         assert len(rows) <= filters.limit
@@ -214,16 +226,17 @@ def _time(engine: Engine, actor: Actor, raw: dict[str, str], exact: bool) -> lis
 
 def directory_timings(
     engine: Engine, actor: Actor, trainer_id: str, *, exact: bool = False
-) -> tuple[Timing, Timing, list[tuple]]:
+) -> tuple[Timing, Timing, list[tuple[float, dict[str, str], str]]]:
+    """The search and list-page timings, and every shape's slowest call (ms, query, kind), slowest first."""
     search: list[float] = []
     listing: list[float] = []
-    slowest: list[tuple[float, dict[str, str]]] = []
+    slowest: list[tuple[float, dict[str, str], str]] = []
 
     def run(raw: dict[str, str], into: list[float]) -> None:
         raw = {k: (trainer_id if v == "<trainer>" else v) for k, v in raw.items()}
         samples = _time(engine, actor, raw, exact)
         into.extend(samples)
-        slowest.append((max(samples), raw))
+        slowest.append((max(samples), raw, "search" if into is search else "list page"))
 
     for query in SEARCHES:
         run({"q": query}, search)
@@ -241,7 +254,7 @@ def directory_timings(
         run({"page": page}, listing)
         run({"page": page, "sort": "lastVisit", "order": "desc"}, listing)
     slowest.sort(key=lambda item: -item[0])
-    return Timing("search", search), Timing("list page", search + listing), slowest[:6]
+    return Timing("search", search), Timing("list page", search + listing), slowest
 
 
 def churn(engine: Engine, check_ins: int) -> None:
@@ -268,7 +281,7 @@ def churn(engine: Engine, check_ins: int) -> None:
 
 def bulk_timing(engine: Engine, actor: Actor) -> tuple[int, float, float]:
     """Freeze every VIP member (about 10% of the club) by filter, in one transaction, rolled back."""
-    filters = service.parse_filters({"tier": "VIP"})
+    filters = parse_filters({"tier": "VIP"})
     with Session(engine) as session:
         started = time.perf_counter()
         count = bulk.count_targets(session, actor, filters=filters)
@@ -292,7 +305,7 @@ def _rss_mb() -> float:
 
 def export_memory(engine: Engine, actor: Actor, raw: dict[str, str]) -> tuple[int, int, float, float, float]:
     """Stream the export; return (rows, bytes, tracemalloc peak MB, RSS growth MB, seconds)."""
-    filters = service.parse_filters(raw)
+    filters = parse_filters(raw)
     gc.collect()
     rss_before = _rss_mb()
     rss_peak = rss_before
@@ -335,7 +348,49 @@ def warm_up(engine: Engine) -> None:
             directory_timings(engine, actor, trainer_id, exact=exact)
 
 
-def report_directory(engine: Engine, search_target: float, list_target: float) -> bool:
+def explain(engine: Engine, actor: Actor, raw: dict[str, str], *, exact: bool) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of each statement the service sends for this query, as the members
+    page (capped count) or the API (`exact`) asks it: captured from one call, then run again explained,
+    with the same parameters (planned for those values, as the driver's first executions are)."""
+    sent: list[tuple[str, object]] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
+        sent.append((statement, parameters))
+
+    filters = parse_filters(raw)
+    up_to = None if exact else directory.count_limit_for(filters)
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            directory.list_members(session, actor, filters, count_up_to=up_to)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    with engine.connect() as connection:
+        for statement, parameters in sent:
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")) or "members" not in statement:
+                continue  # SET TRANSACTION, the gym's timezone and the like
+            plan = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement,
+                parameters,  # type: ignore[arg-type]  # the driver's own parameters, as captured
+            )
+            print("      " + "\n      ".join(str(line) for line in plan.scalars()))
+        connection.rollback()
+
+
+def _explain_slowest(
+    engine: Engine, admin: Actor, slowest: list[tuple[float, dict[str, str], str]], api: list[tuple]
+) -> None:
+    """The plans of the slowest search, the slowest list page and the slowest API (exact-count) search."""
+    picks = [(next(item for item in slowest if item[2] == kind), False) for kind in ("search", "list page")]
+    picks.append(((*next(item for item in api if item[2] == "search")[:2], "API search"), True))
+    for (ms, raw, kind), exact in picks:
+        print(f"    plan of the slowest {kind} ({ms:.1f} ms): {raw}")
+        explain(engine, admin, raw, exact=exact)
+
+
+def report_directory(
+    engine: Engine, search_target: float, list_target: float, *, plans: bool = False
+) -> bool:
     admin, trainer, trainer_id = _actors(engine)
     search, listing, slowest = directory_timings(engine, admin, trainer_id)
     ok = search.p95 <= search_target and listing.p95 <= list_target
@@ -345,25 +400,35 @@ def report_directory(engine: Engine, search_target: float, list_target: float) -
             f"  max {timing.worst:6.2f} ms  ({len(timing.samples)} calls)"
             f"  target p95 <= {target:.0f} ms: {_verdict(timing.p95, target)}"
         )
-    print("  slowest: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw in slowest[:4]))
+    print("  slowest: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw, _ in slowest[:4]))
     searches = sorted(((max(s), raw) for raw, s in _samples(engine, admin, trainer_id)), key=lambda x: -x[0])
     print("  slowest searches: " + "; ".join(f"{ms:.1f} ms {raw}" for ms, raw in searches[:3]))
     t_search, t_list, _ = directory_timings(engine, trainer, trainer_id)
     print(
         f"  as a trainer (assigned members): search p95 {t_search.p95:.2f} ms, list p95 {t_list.p95:.2f} ms"
     )
-    x_search, x_list, _ = directory_timings(engine, admin, trainer_id, exact=True)
+    x_search, x_list, x_slowest = directory_timings(engine, admin, trainer_id, exact=True)
     print(f"  API (searches counted exactly): search p95 {x_search.p95:.2f} ms, list p95 {x_list.p95:.2f} ms")
+    if plans and engine.dialect.name == "postgresql":
+        _explain_slowest(engine, admin, slowest, x_slowest)
     return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pg-members", type=int, default=100_000)
+    parser.add_argument("--pg-members", "--members", type=int, default=100_000)
     parser.add_argument("--sqlite-members", type=int, default=10_000)
     parser.add_argument("--pg-url", help="an already seeded PostgreSQL database (not dropped)")
     parser.add_argument("--sqlite-url", help="an already seeded SQLite database (not deleted)")
-    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-sqlite", "--pg-only", action="store_true")
+    parser.add_argument(
+        "--check-ins",
+        type=int,
+        help="check-ins before the second PostgreSQL run (default: a twentieth of the members)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plans of the slowest shapes (PostgreSQL)"
+    )
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the databases this run seeds")
     args = parser.parse_args()
@@ -376,15 +441,16 @@ def main() -> int:
             warm_up(engine)
             _vacuum(engine)
             print("  freshly vacuumed:")
-            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
-            churn(engine, args.pg_members // 20)
+            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS, plans=args.explain)
+            check_ins = args.pg_members // 20 if args.check_ins is None else args.check_ins
+            churn(engine, check_ins)
             # A running server merges what check-ins leave pending in the search index every minute.
             merged = tidy_search_index(engine)
             print(
-                f"  after {args.pg_members // 20:,} check-ins since the last vacuum"
+                f"  after {check_ins:,} check-ins since the last vacuum"
                 f" (the minute's search-index tidy-up merged {merged} pages):"
             )
-            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS)
+            ok &= report_directory(engine, SEARCH_P95_MS, LIST_P95_MS, plans=args.explain)
             admin, _, _ = _actors(engine)
             small = export_memory(engine, admin, {"tier": "VIP"})
             full = export_memory(engine, admin, {})
