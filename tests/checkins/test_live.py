@@ -237,6 +237,20 @@ def test_an_older_read_never_replaces_a_newer_one() -> None:
     assert latest.occupancy.current == 9 and latest.names is not None
 
 
+def test_a_round_with_nobody_watching_reads_nothing_and_marks_the_newest_read_stale() -> None:
+    async def scenario() -> None:
+        h = harness()
+        async with running(h) as broadcaster:
+            broadcaster.latest.offer(snapshot(1), began=0.0)
+            assert not broadcaster.latest.stale
+            h.sockets.clear()  # every page closed
+            reads = len(h.reads)
+            await broadcaster.push_round()
+            assert len(h.reads) == reads and broadcaster.latest.stale
+
+    run(scenario())
+
+
 def test_a_staff_session_that_ended_gets_its_names_cleared_and_no_more() -> None:
     async def scenario() -> None:
         h = harness()

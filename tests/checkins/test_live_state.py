@@ -189,3 +189,22 @@ def test_loading_a_live_page_registers_the_socket_and_names_only_staff_on_live_t
         assert "Ana Ruiz" not in repr(await dashboard._get_resolved_delta())
 
     run(scenario())
+
+
+def test_a_hydrate_on_a_worker_that_skipped_rounds_reads_afresh(db: Session, bound: dict[str, Actor]) -> None:
+    """With no page watching, a worker reads nothing on a change; a tab reconnecting to it must still be
+    hydrated with the number in the database, not the worker's older read."""
+
+    async def scenario() -> None:
+        screen = client("thrust_access=staff", "/live")
+        await signed_in(screen)
+        live_state = await screen.get_state(LiveState)
+        await call_handler(LiveState.load_live, live_state)
+        before = live_state.current
+        make_visit(db, make_member(db, full_name="Late Arrival"), minutes=None)  # a change nobody read
+        LATEST.mark_stale()  # what the broadcaster does when it skips a round
+        await refresh_before_hydrate(screen)
+        assert live_state.current == before + 1 == open_visits(db)
+        assert not LATEST.stale
+
+    run(scenario())

@@ -58,6 +58,16 @@ class Latest:
         self._names_began = float("-inf")
         self.announcement = ""
         self._announced_ms = 0
+        self._stale_since: float | None = None
+
+    @property
+    def stale(self) -> bool:
+        """A change may have happened since the newest read (rounds were skipped: no page watched)."""
+        return self._stale_since is not None
+
+    def mark_stale(self) -> None:
+        if self._stale_since is None:
+            self._stale_since = read_began()
 
     def offer(self, snapshot: Snapshot, began: float) -> None:
         """Keep what `snapshot` read if no later-begun read is already kept (parts separately)."""
@@ -70,6 +80,8 @@ class Latest:
         if began >= self._occupancy_began:
             self._occupancy = occupancy
             self._occupancy_began = began
+        if self._stale_since is not None and began >= self._stale_since:
+            self._stale_since = None
 
     @property
     def occupancy(self) -> Occupancy | None:

@@ -299,6 +299,8 @@ class Broadcaster:
         """Read the database once, then send one message per audience to this worker's live pages."""
         watching = self.watchers.connected(self._sockets())
         if not watching:
+            # Nobody to send to, so nothing is read: the next hydrate on this worker reads afresh.
+            self.latest.mark_stale()
             return
         t0 = time.perf_counter()
         cause = "change" if self._changed else "heartbeat"

@@ -456,9 +456,15 @@ async def refresh_before_hydrate(state: BaseState) -> None:
     live = await state.get_state(LiveState)
     if not live.loaded or not auth._user_id:
         return  # no live page loaded yet (its load handler reads afresh), or nobody signed in
-    live._show_latest()
     staff = await state.get_state(LiveStaffState)
-    if staff.loaded and allowed(recorded_actor(auth), VIEW_NAMES):
+    actor = recorded_actor(auth)
+    names = staff.loaded and allowed(actor, VIEW_NAMES)
+    if LATEST.stale or LATEST.occupancy is None:
+        # This worker skipped rounds while no page watched: its newest read may be old.
+        began = read_began()
+        LATEST.offer(await asyncio.to_thread(read_snapshot, actor if names else None), began)
+    live._show_latest()
+    if names:
         staff._show_latest()
 
 
