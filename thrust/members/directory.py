@@ -5,6 +5,7 @@ Cohesive rather than small: the statements, the cap and the planner's budgets ar
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,11 +23,14 @@ from thrust.members.capabilities import (
     VIEW_MEMBERS,
 )
 from thrust.members.search import (
+    Cursor,
+    Matching,
     MemberFilters,
     Shape,
     SortKey,
     Trainer,
     conditions_of,
+    falls_back,
     membership_cue,
     shape_of,
 )
@@ -54,6 +58,10 @@ class MemberSummary:
 @dataclass(frozen=True)
 class MemberPage(Page[MemberSummary]):
     total_is_exact: bool = True  # False: at least `total` match (the count was capped)
+    # Where the rows found inside names begin ("also matching inside names": the search's words start
+    # no word of theirs); None when every row's words start with the search's.
+    inside_from: int | None = None
+    next_after: Cursor | None = None  # where the next page starts, when this one is full
 
 
 def _today_in(session: Session, timezone: str | None) -> date:
@@ -66,11 +74,7 @@ def _today_in(session: Session, timezone: str | None) -> date:
 
 def _sort_keys(shape: Shape, source: Any = Member) -> list[Any]:
     """ORDER BY for the chosen sort; the id breaks ties in the same direction, so one index serves it."""
-    column: Any = {
-        SortKey.NAME: source.full_name,
-        SortKey.MEMBERSHIP_END: source.membership_end,
-        SortKey.LAST_VISIT: source.last_visit_at,
-    }[shape.sort]
+    column = _sort_column(shape, source)
     key = column.desc() if shape.descending else column.asc()
     if shape.sort is SortKey.LAST_VISIT:
         key = key.nulls_last()  # never-visited members last, both ways
@@ -120,10 +124,37 @@ _ROW_COLUMNS: tuple[Any, ...] = (
 )
 
 
+def _sort_column(shape: Shape, source: Any = Member) -> Any:
+    return {
+        SortKey.NAME: source.full_name,
+        SortKey.MEMBERSHIP_END: source.membership_end,
+        SortKey.LAST_VISIT: source.last_visit_at,
+    }[shape.sort]
+
+
+def _seek(shape: Shape, source: Any = Member) -> list[Any]:
+    """After a cursor: the rows past it in the page's order, as a condition an index can start from
+    (`(name, id) > ('Maria', id)`), so a deep page costs what the first one does."""
+    if not shape.seek:
+        return []
+    column = _sort_column(shape, source)
+    member_id = sa.bindparam("f_seek_id", type_=Member.__table__.c.id.type)  # type: ignore[attr-defined]
+
+    def past(a: Any, b: Any) -> Any:
+        return a < b if shape.descending else a > b
+
+    if shape.seek == "null":  # within the never-visited members, which close the list both ways
+        return [column.is_(None), past(source.id, member_id)]
+    value = sa.bindparam("f_seek_value", type_=column.type)
+    beyond = past(sa.tuple_(column, source.id), sa.tuple_(value, member_id))
+    return [sa.or_(beyond, column.is_(None))] if shape.sort is SortKey.LAST_VISIT else [beyond]
+
+
 def _page_ids(source: Any, shape: Shape) -> Any:
     """The page's member ids from `source` (the members table or a set of matches), in the page's order."""
     return (
         select(source.id.label("id"))
+        .where(*_seek(shape, source))
         .order_by(*_sort_keys(shape, source))
         .offset(sa.bindparam("offset"))
         .limit(sa.bindparam("limit"))
@@ -135,6 +166,11 @@ def _matches(shape: Shape, *, fenced: bool) -> Any:
     the filter indexes first instead of walking a sort index (for sorting a few matches)."""
     statement = select(*_HIT_COLUMNS).where(*conditions_of(shape))
     return statement.offset(0) if fenced else statement
+
+
+def _row_tests(shape: Shape) -> list[Any]:
+    """The shape's conditions tested on each row (walking a sort's index), not looked up in an index."""
+    return conditions_of(shape, indexed=False)
 
 
 def _people(base: Any, ids: Any, shape: Shape, *leading: Any) -> Any:
@@ -184,10 +220,11 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     found = select(counted_hits.c.matches).scalar_subquery()
     sorted_hits = _page_ids(hits.c, shape).subquery("sorted_hits")
 
-    where = conditions_of(shape)
+    where = _row_tests(shape)
     hit = sa.and_(*where) if where else sa.true()
     scanned = (
         select(col(Member.id).label("id"), hit.label("hit"))
+        .where(*_seek(shape))
         .order_by(*_sort_keys(shape))
         .limit(sa.bindparam("walk_budget"))
         .subquery("scanned")
@@ -239,7 +276,7 @@ def _page_statement(shape: Shape, filter_first: bool) -> Any:
     if filter_first:
         ids = _page_ids(_matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
     else:
-        ids = _page_ids(Member, shape).where(*conditions_of(shape)).subquery("page")
+        ids = _page_ids(Member, shape).where(*_row_tests(shape)).subquery("page")
     return _people(ids, ids, shape)
 
 
@@ -253,6 +290,11 @@ def list_members(
 ) -> MemberPage:
     """One page of the directory, searched, filtered and sorted in SQL; never the whole table.
 
+    A search finds the members one of whose words each search word starts (name words, email, phone
+    digits), through the words index. When those fill less than a page, the members whose text holds
+    the search's words elsewhere ("tone" in "Stone") follow them, marked (`inside_from`): a fallback,
+    since a substring is found by trigrams, which must collect every match before sorting one.
+
     `count_up_to` stops counting past that many matches (the members page says "500+" rather than
     count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
     is. Without it (the API) the count is exact.
@@ -262,9 +304,67 @@ def list_members(
     # timezone the page's statement returns.
     dated = filters.expiring_within_days is not None or filters.expired or filters.started_this_month
     known_today = clock.today(session) if dated else None
-    shape, params = shape_of(filters, known_today or date.min, actor)
-    offset = (filters.page - 1) * filters.limit
-    params.update(offset=offset, limit=filters.limit)
+    after, limit = filters.after, filters.limit
+    offset = 0 if after is not None else (filters.page - 1) * limit
+    past_prefix = after is not None and after.inside  # the cursor is within the inside part
+    found = _find(
+        session,
+        actor,
+        filters,
+        known_today,
+        (Matching.PREFIX, None if past_prefix else after),
+        (offset, 0 if past_prefix else limit),
+        count_up_to,
+    )
+    if not falls_back(filters) or not found.total_is_exact or found.total >= limit:
+        return _with_next(found, filters, inside=False)
+    inside = _find(
+        session,
+        actor,
+        filters,
+        known_today,
+        (Matching.INSIDE, after if past_prefix else None),
+        (max(0, offset - found.total), limit - len(found.rows)),
+        None if count_up_to is None else max(1, count_up_to - found.total),
+    )
+    both = dataclasses.replace(
+        found,
+        rows=[*found.rows, *inside.rows],
+        total=found.total + inside.total,
+        total_is_exact=inside.total_is_exact,
+        inside_from=len(found.rows) if inside.rows else None,
+    )
+    return _with_next(both, filters, inside=bool(inside.rows))
+
+
+def _with_next(page: MemberPage, filters: MemberFilters, *, inside: bool) -> MemberPage:
+    """The page with the cursor after its last row, when it is full (more may follow)."""
+    if len(page.rows) < filters.limit or not page.rows:
+        return page
+    last = page.rows[-1]
+    value = {
+        SortKey.NAME: last.full_name,
+        SortKey.MEMBERSHIP_END: last.membership_end,
+        SortKey.LAST_VISIT: last.last_visit_at,
+    }[filters.sort]
+    cursor = Cursor.after_row(filters.sort, filters.descending, value, last.id, inside)
+    return dataclasses.replace(page, next_after=cursor)
+
+
+def _find(
+    session: Session,
+    actor: Actor,
+    filters: MemberFilters,
+    known_today: date | None,
+    how: tuple[Matching, Cursor | None],
+    window: tuple[int, int],
+    count_up_to: int | None,
+) -> MemberPage:
+    """The rows `offset` to `offset + limit` (`window`) of the members these filters match the way
+    given, after the cursor if there is one, and how many match."""
+    (matching, after), (offset, limit) = how, window
+    shape, params = shape_of(filters, known_today or date.min, actor, matching, after)
+    params.update(offset=offset, limit=limit)
 
     if count_up_to is not None and count_up_to <= FILTER_FIRST_BELOW:
         cap = max(1, count_up_to)
@@ -272,7 +372,7 @@ def list_members(
         params.update(
             cap=cap,
             cap_plus_one=cap + 1,
-            walk_budget=WALK_BUDGET + WALK_ROWS_PER_ROW * (offset + filters.limit),
+            walk_budget=WALK_BUDGET + WALK_ROWS_PER_ROW * (offset + limit),
             sample_percent=SAMPLE_PERCENT,
             sample_matches_up_to=round(SORT_MATCHES_UP_TO * SAMPLE_PERCENT / 100),
         )
@@ -294,7 +394,7 @@ def list_members(
         params.update(cap_plus_one=count_up_to + 1)
         matched = int(_core(session, _count_statement(shape, True), params).scalar_one())
         total, exact = min(matched, count_up_to), matched <= count_up_to
-    if total == 0 or (exact and offset >= total):
+    if total == 0 or (exact and offset >= total) or limit <= 0:
         return _page([], total, exact, filters, known_today or date.min)  # no rows: no cues to word
     # Few matches: sort them; many: walk the sort's index until the page is full.
     filter_first = exact and total < FILTER_FIRST_BELOW

@@ -3,26 +3,32 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
+import json
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from thrust.auth.rbac import Actor, Permission
 from thrust.core.text import digits, fold, initials
 from thrust.core.validation import FieldReader
-from thrust.models import Member, MembershipTier, MemberStatus, User
+from thrust.models import Member, MemberSearchWord, MembershipTier, MemberStatus, User
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1_000_000
+# How deep `page` (an offset) reaches: past this row a list is read on with `after`, the last page's
+# cursor, which seeks straight to its place in the sort's index instead of counting rows up to it.
+MAX_OFFSET = 10_000
 DEFAULT_PAGE_SIZE = 25
 MAX_QUERY_LENGTH = 100
 MAX_EXPIRING_DAYS = 365
@@ -53,6 +59,62 @@ class MemberFilters:
     descending: bool = False
     page: int = 1
     limit: int = DEFAULT_PAGE_SIZE
+    after: Cursor | None = None  # read on after this row (keyset paging); `page` then only labels
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: the last row's sort value and id, in which order, and in which part of a
+    search (the prefix matches or the ones found inside names). Sent to clients as an opaque token."""
+
+    sort: SortKey
+    descending: bool
+    value: str | None  # the sort column's value as ISO text (None: a never-visited member)
+    member_id: uuid.UUID
+    inside: bool = False
+
+    def token(self) -> str:
+        raw = [self.sort.value, int(self.descending), self.value, self.member_id.hex, int(self.inside)]
+        return base64.urlsafe_b64encode(json.dumps(raw, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    @classmethod
+    def read(cls, token: str) -> Cursor:
+        """The cursor a token names; ValueError for anything that is not one of ours."""
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            sort, descending, value, member_id, inside = raw
+            cursor = cls(SortKey(sort), bool(descending), value, uuid.UUID(hex=member_id), bool(inside))
+            if value is not None and not isinstance(value, str):
+                raise ValueError(value)
+            cursor.sort_value()
+            return cursor
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+            raise ValueError(token) from exc
+
+    def sort_value(self) -> Any:
+        """The value as the sort column holds it."""
+        if self.value is None:
+            if self.sort is not SortKey.LAST_VISIT:
+                raise ValueError("only a last visit may be empty")
+            return None
+        if self.sort is SortKey.NAME:
+            return self.value
+        if self.sort is SortKey.MEMBERSHIP_END:
+            return date.fromisoformat(self.value)
+        return datetime.fromisoformat(self.value)
+
+    @classmethod
+    def after_row(
+        cls, sort: SortKey, descending: bool, value: Any, member_id: uuid.UUID, inside: bool
+    ) -> Cursor:
+        text = value if value is None or isinstance(value, str) else value.isoformat()
+        return cls(sort, descending, text, member_id, inside)
+
+
+CURSOR_PROBLEM = "This list has changed its order or the link is broken: start again from the first page"
+DEEP_PAGE_PROBLEM = (
+    f"Pages reach the first {MAX_OFFSET:,} rows: read further with `after` (the last page's nextCursor)"
+)
 
 
 # -- reading filters -------------------------------------------------------------------------------
@@ -102,6 +164,17 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     if order not in ("asc", "desc"):
         reader.fail("order", "Order must be asc or desc")
     page, limit = reader.paging(max_page=MAX_PAGE, max_limit=MAX_PAGE_SIZE, default_limit=DEFAULT_PAGE_SIZE)
+    after = None
+    token = raw.get("after")
+    if token:
+        try:
+            after = Cursor.read(token) if isinstance(token, str) and len(token) <= 400 else None
+        except ValueError:
+            after = None
+        if after is None or (after.sort, after.descending) != (sort, order == "desc"):
+            reader.fail("after", CURSOR_PROBLEM)
+    elif (page - 1) * limit > MAX_OFFSET:
+        reader.fail("page", DEEP_PAGE_PROBLEM)
     reader.raise_if_problems()
     return MemberFilters(
         query=query,
@@ -116,6 +189,7 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
         descending=order == "desc",
         page=page,
         limit=limit,
+        after=after,
     )
 
 
@@ -141,9 +215,21 @@ def _search_terms(query: str) -> list[str]:
     return [term for term in fold(query).split(" ") if term][:6]
 
 
-# Terms this short are matched at the start of a word ("m" finds Maria and Müller, not everyone whose
-# email contains "example.com"): a substring that short matches nearly every row, and trigrams need 3.
+# Terms this short are matched at the start of a word even where substrings are searched ("m" finds
+# Maria and Müller, not everyone whose email contains "example.com"): a substring that short matches
+# nearly every row, and trigrams need 3.
 WORD_PREFIX_BELOW = 3
+# Past the last character there is: `word < term + PAST` holds for every word that starts with `term`
+# (bytewise, on both engines), so "starts with" is a range of member_search_words' primary key.
+PAST = "\U0010ffff"
+
+
+class Matching(StrEnum):
+    """How a search's words match a member's search words (name words, email, phone digits)."""
+
+    PREFIX = "prefix"  # each term starts one of the words: the directory's main path, served by an index
+    INSIDE = "inside"  # not that, but each term (of 3 letters and more) is inside the text: its fallback
+    ANY = "any"  # either (the desk, bulk actions and export: what the directory's two parts show)
 
 
 @dataclass(frozen=True)
@@ -155,7 +241,9 @@ class Shape:
     it. A shape is small (a few counts and flags), so there are few of them.
     """
 
-    terms: tuple[str, ...] = ()  # per search term: "id" (the query is a member id) or "like"
+    # Per search term: "id" (the query is a member id), "prefix" (starts a word), "inside" (a substring,
+    # not at every word's start: the fallback) or "like" (a substring; short terms a word start).
+    terms: tuple[str, ...] = ()
     statuses: int = 0
     tiers: int = 0
     trainer: str = ""  # "" (any), "none" (unassigned) or "one"
@@ -165,11 +253,36 @@ class Shape:
     scope: str = "all"  # whom the viewer may see: "all", "assigned" (trainer) or "own" (member)
     sort: SortKey = SortKey.NAME
     descending: bool = False
+    seek: str = ""  # after a cursor: "" (from the start), "value" (a sort value) or "null" (no last visit)
 
 
-def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) -> tuple[Shape, dict[str, Any]]:
-    """The shape of these filters (and of the actor's scope) and the values its parameters take."""
+def falls_back(filters: MemberFilters) -> bool:
+    """Whether substrings may add to this search's prefix matches: a term of 3 letters or more (shorter
+    ones match inside nearly everyone, and stay word starts) in a search that is not a member id."""
+    if not filters.query:
+        return False
+    try:
+        uuid.UUID(filters.query)
+        return False
+    except ValueError:
+        return any(len(term) >= WORD_PREFIX_BELOW for term in _search_terms(filters.query))
+
+
+def shape_of(
+    filters: MemberFilters,
+    today: date,
+    actor: Actor | None = None,
+    matching: Matching = Matching.ANY,
+    after: Cursor | None = None,
+) -> tuple[Shape, dict[str, Any]]:
+    """The shape of these filters (and of the actor's scope) and the values its parameters take;
+    `after`: the page starts after that row."""
     params: dict[str, Any] = {}
+    seek = ""
+    if after is not None:
+        value = after.sort_value()
+        seek = "null" if value is None else "value"
+        params["f_seek_value"], params["f_seek_id"] = value, after.member_id
     terms: list[str] = []
     if filters.query:
         try:
@@ -179,9 +292,14 @@ def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) ->
             for index, term in enumerate(_search_terms(filters.query)):
                 escaped = _LIKE_SPECIALS.sub(r"\\\1", term)
                 # search_text is " name words email phone-digits": every word follows a space.
+                params[f"f_word{index}"] = "% " + escaped + "%"
+                params[f"f_lo{index}"], params[f"f_hi{index}"] = term, term + PAST
                 short = len(term) < WORD_PREFIX_BELOW
                 params[f"f_term{index}"] = ("% " if short else "%") + escaped + "%"
-                terms.append("like")
+                if matching is Matching.PREFIX or (short and matching is Matching.INSIDE):
+                    terms.append("prefix")
+                else:
+                    terms.append("inside" if matching is Matching.INSIDE else "like")
     params.update({f"f_status{index}": status for index, status in enumerate(filters.statuses)})
     params.update({f"f_tier{index}": tier for index, tier in enumerate(filters.tiers)})
     trainer = "none" if filters.unassigned else "one" if filters.trainer_id is not None else ""
@@ -209,15 +327,21 @@ def shape_of(filters: MemberFilters, today: date, actor: Actor | None = None) ->
         scope=scope,
         sort=filters.sort,
         descending=filters.descending,
+        seek=seek,
     )
     return shape, params
 
 
 def conditions_of(
-    shape: Shape, values: Mapping[str, Any] | None = None, columns: Any = None
+    shape: Shape, values: Mapping[str, Any] | None = None, columns: Any = None, *, indexed: bool = True
 ) -> list[sa.ColumnElement[bool]]:
-    """The shape's conditions, with parameters named as `_shape` fills them (and given `values`), on
-    the members table or on `columns` (a sample's)."""
+    """The shape's conditions, with parameters named as `shape_of` fills them (and given `values`), on
+    the members table or on `columns` (a sample's).
+
+    `indexed`: a word prefix is looked up in member_search_words (finding the matches); otherwise it is
+    tested on the row itself (`search_text LIKE '% mar%'`, the same condition: walking an index and
+    keeping the rows that match).
+    """
 
     def bind(name: str) -> Any:
         return sa.bindparam(name) if values is None else sa.bindparam(name, values[name])
@@ -229,11 +353,23 @@ def conditions_of(
     elif shape.scope == "own":
         conditions.append(member.user_id == bind("f_actor"))
     text = member.search_text
+    starts: list[Any] = []  # the inside part leaves out what the prefix part shows
     for index, kind in enumerate(shape.terms):
         if kind == "id":
             conditions.append(member.id == bind("f_member"))
-        else:  # a word prefix or a substring: the pattern says which
+        elif kind == "prefix" and indexed and columns is None:
+            words = select(MemberSearchWord.member_id).where(
+                MemberSearchWord.word >= bind(f"f_lo{index}"), MemberSearchWord.word < bind(f"f_hi{index}")
+            )
+            conditions.append(member.id.in_(words))
+        elif kind == "prefix":
+            conditions.append(text.like(bind(f"f_word{index}"), escape="\\"))
+        else:  # "like" or "inside": a substring, or a word prefix for a short term (the pattern says)
             conditions.append(text.like(bind(f"f_term{index}"), escape="\\"))
+        if kind in ("prefix", "inside"):
+            starts.append(text.like(bind(f"f_word{index}"), escape="\\"))
+    if "inside" in shape.terms:
+        conditions.append(sa.not_(sa.and_(*starts)))
     if shape.statuses:
         conditions.append(member.status.in_([bind(f"f_status{i}") for i in range(shape.statuses)]))
     if shape.tiers:

@@ -12,7 +12,7 @@ from thrust.models.catalog import Exercise, ExerciseMuscle
 from thrust.models.checkins import CheckIn, OccupancySlot, VisitMixSlot, VisitRhythm
 from thrust.models.columns import table_of
 from thrust.models.gym import GymSettings, default_opening_hours
-from thrust.models.members import Member, MembershipTier, MemberStatus
+from thrust.models.members import Member, MemberSearchWord, MembershipTier, MemberStatus
 from thrust.models.operations import JobRun, MembershipReminder, ReminderOptOut
 from thrust.models.plans import AIUsageLog, WorkoutPlan, WorkoutPlanTemplate, WorkoutProgress
 from thrust.models.users import AuthSession, Role, User
@@ -44,6 +44,7 @@ __all__ = [
     "GymSettings",
     "JobRun",
     "Member",
+    "MemberSearchWord",
     "MemberStatus",
     "MembershipReminder",
     "MembershipTier",

@@ -121,3 +121,29 @@ class Member(SQLModel, table=True):
     )
     created_at: datetime = created()
     updated_at: datetime = updated()
+
+
+class MemberSearchWord(SQLModel, table=True):
+    """One word of a member's search text (`members.search_text` split at its spaces: the name's words,
+    the email, the phone's digits), for word-prefix search: `word >= 'mar' AND word < 'mar' + U+10FFFF`
+    is a range of this table's primary key, read in order and as far as needed.
+
+    The database keeps it (migration 0014's triggers, on both engines), so every writer of
+    `search_text`, COPY and bulk updates included, keeps it true. Bytewise order ("C" on PostgreSQL,
+    SQLite's BINARY) makes the prefix range the same on both engines.
+    """
+
+    __tablename__ = "member_search_words"
+    __table_args__ = (sa.Index("member_search_words_member_id_idx", "member_id"),)
+
+    word: str = Field(
+        sa_column=sa.Column(
+            sa.String(400).with_variant(sa.String(400, collation="C"), "postgresql"),
+            primary_key=True,
+        )
+    )
+    member_id: uuid.UUID = Field(
+        sa_column=sa.Column(
+            sa.Uuid(), sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
