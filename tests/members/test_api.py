@@ -48,10 +48,50 @@ def test_list_uses_the_seed_envelope(client: TestClient, people: dict) -> None:
     response = client.get("/api/v1/members", params={"q": "ANGSTROM", "limit": 10}, headers=people["admin"])
     assert response.status_code == 200
     body = response.json()
-    assert body["pagination"] == {"total": 1, "page": 1, "limit": 10, "totalPages": 1}
+    # The seed's four fields as they were, and two more (backward compatible).
+    assert body["pagination"] == {
+        "total": 1,
+        "page": 1,
+        "limit": 10,
+        "totalPages": 1,
+        "totalIsExact": True,
+        "nextCursor": None,
+    }
     row = body["data"][0]
     assert row["fullName"] == "Zoë Ångström" and row["membershipTier"] == "BASIC"
     assert {"membershipCue", "daysLeft", "trainerName", "lastVisitAt"} <= set(row)
+    assert row["matchedInside"] is False
+
+
+def test_matches_inside_names_follow_and_are_marked(client: TestClient, db: Session, people: dict) -> None:
+    make_member(db, full_name="Ana Firestone")
+    body = client.get("/api/v1/members", params={"q": "ston"}, headers=people["admin"]).json()
+    assert [(r["fullName"], r["matchedInside"]) for r in body["data"]] == [
+        ("Bob Stone", False),
+        ("Ana Firestone", True),
+    ]
+
+
+def test_pages_read_on_with_the_next_cursor(client: TestClient, db: Session, people: dict) -> None:
+    for n in range(5):
+        make_member(db, full_name=f"Cursor Person {n}")
+    seen: list[str] = []
+    params: dict[str, object] = {"q": "cursor", "limit": 2, "sort": "name", "order": "desc"}
+    for _ in range(5):
+        body = client.get("/api/v1/members", params=params, headers=people["admin"]).json()
+        seen += [row["fullName"] for row in body["data"]]
+        assert body["pagination"]["total"] == 5
+        if body["pagination"]["nextCursor"] is None:
+            break
+        params["after"] = body["pagination"]["nextCursor"]
+    assert seen == [f"Cursor Person {n}" for n in (4, 3, 2, 1, 0)]
+    # A cursor of another order, a broken one, and a page past the offset limit: the seed's error.
+    for bad in ({**params, "order": "asc"}, {"after": "garbage"}, {"page": 5000, "limit": 100}):
+        response = client.get("/api/v1/members", params=bad, headers=people["admin"])
+        assert response.status_code == 400, bad
+        error = response.json()["error"]
+        assert error["code"] == "VALIDATION_ERROR" and error["details"][0]["field"] in ("after", "page")
+        assert error["details"][0]["message"]
 
 
 def test_filters_repeat_or_comma_separate(client: TestClient, people: dict) -> None:

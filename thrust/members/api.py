@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -36,8 +35,8 @@ from thrust.members.schemas import (
     MemberDetailOut,
     MemberListOut,
     MemberOut,
+    MemberPagination,
     MemberUpdate,
-    Pagination,
     Search,
     TrainerFilter,
     VisitOut,
@@ -98,8 +97,8 @@ def _filter_query(
 FilterQuery = Annotated[search.MemberFilters, Depends(_filter_query)]
 
 
-def _out(row: directory.MemberSummary) -> MemberOut:
-    return MemberOut.model_validate(row, from_attributes=True)
+def _out(row: directory.MemberSummary, *, inside: bool = False) -> MemberOut:
+    return MemberOut.model_validate(row, from_attributes=True).model_copy(update={"matched_inside": inside})
 
 
 @router.get("/members", response_model=MemberListOut, summary="List members, searched and filtered")
@@ -109,21 +108,46 @@ def list_members(
     matching: FilterQuery,
     sort: Annotated[search.SortKey | None, Query()] = None,
     order: Annotated[Literal["asc", "desc"] | None, Query()] = None,
-    page: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE)] = None,
+    page: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            le=search.MAX_PAGE,
+            description=f"Pages reach the first {search.MAX_OFFSET:,} rows; read further with `after`.",
+        ),
+    ] = None,
     limit: Annotated[int | None, Query(ge=1, le=search.MAX_PAGE_SIZE)] = None,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="Read on after the previous page: its `pagination.nextCursor` (same sort and order). "
+            "Any depth costs what the first page does.",
+        ),
+    ] = None,
+    count: Annotated[
+        Literal["exact", "estimated"],
+        Query(
+            description="`estimated` (default): `total` is exact up to "
+            f"{directory.API_EXACT_UP_TO:,} matches and estimated beyond, `totalIsExact` says which. "
+            "`exact`: always counted to the end (slower for broad lists).",
+        ),
+    ] = "estimated",
 ) -> MemberListOut:
-    """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total."""
-    filters = dataclasses.replace(
-        matching,
-        sort=sort or search.SortKey.NAME,
-        descending=order == "desc",
-        page=page or 1,
-        limit=limit or search.DEFAULT_PAGE_SIZE,
-    )
-    result = directory.list_members(session, actor, filters)
+    """One page of members the caller may see (ADMIN all, TRAINER assigned), with the total.
+
+    A search lists the members one of whose words (name, email, phone digits) starts with each search
+    word; when they fill less than a page, members holding the search inside a word follow, marked
+    `matchedInside`."""
+    paging = {"sort": sort, "order": order, "page": page, "limit": limit, "after": after}
+    filters = search.with_paging(matching, {k: str(v) for k, v in paging.items() if v is not None})
+    result = directory.list_members_counted(session, actor, filters, exact=count == "exact")
     return MemberListOut(
-        data=[_out(row) for row in result.rows],
-        pagination=Pagination.of_page(result),
+        data=[
+            _out(row, inside=result.inside_from is not None and i >= result.inside_from)
+            for i, row in enumerate(result.rows)
+        ],
+        pagination=MemberPagination.of_member_page(result),
     )
 
 

@@ -6,6 +6,7 @@ Cohesive rather than small: the statements, the cap and the planner's budgets ar
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -335,6 +336,39 @@ def list_members(
         inside_from=len(found.rows) if inside.rows else None,
     )
     return _with_next(both, filters, inside=bool(inside.rows))
+
+
+# The API's `total` (unless asked `count=exact`): counted exactly up to this many matches, estimated
+# beyond by the planner (PostgreSQL; SQLite counts, its lists are small).
+API_EXACT_UP_TO = 1_000
+
+
+def list_members_counted(
+    session: Session, actor: Actor, filters: MemberFilters, *, exact: bool
+) -> MemberPage:
+    """A page as the API gives it: with the exact total, or (`exact` False) the total counted up to
+    API_EXACT_UP_TO and estimated beyond that (`total_is_exact` False)."""
+    if exact or session.get_bind().dialect.name != "postgresql":
+        return list_members(session, actor, filters)
+    page = list_members(session, actor, filters, count_up_to=API_EXACT_UP_TO)
+    if page.total_is_exact:
+        return page
+    return dataclasses.replace(page, total=max(page.total + 1, _estimate(session, actor, filters)))
+
+
+def _estimate(session: Session, actor: Actor, filters: MemberFilters) -> int:
+    """How many members the planner expects these filters to match (its statistics; no rows read).
+    More than API_EXACT_UP_TO match here, so a search's prefix matches are a page and more: no fallback."""
+    shape, params = shape_of(filters, clock.today(session), actor, Matching.PREFIX)
+    statement = _count_statement(shape, False).compile(dialect=session.get_bind().dialect)
+    plan = (
+        session.connection()
+        .exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(statement), statement.construct_params(params))
+        .scalar_one()
+    )
+    top = (plan[0] if isinstance(plan, list) else json.loads(plan)[0])["Plan"]
+    counted = top.get("Plans", [top])[0]  # the aggregate's input: the matching rows
+    return int(counted.get("Plan Rows", 0))
 
 
 def _with_next(page: MemberPage, filters: MemberFilters, *, inside: bool) -> MemberPage:

@@ -26,6 +26,7 @@ from thrust.core.schemas import (
     Whole,
 )
 from thrust.members.bulk import MAX_SELECTED
+from thrust.members.directory import MemberPage
 from thrust.members.search import MAX_EXPIRING_DAYS, MAX_QUERY_LENGTH
 from thrust.members.service import GENDERS
 from thrust.models import MembershipTier, MemberStatus
@@ -46,11 +47,36 @@ class MemberOut(ApiModel):
     trainer_id: uuid.UUID | None
     trainer_name: str | None
     last_visit_at: datetime | None
+    matched_inside: bool = Field(
+        default=False,
+        description="Found by the search's words inside a word of the member's (not at its start): "
+        "these rows follow the others, shown as 'also matching inside names'.",
+    )
+
+
+class MemberPagination(Pagination):
+    """The seed's pagination, extended (every field it had keeps its meaning): whether `total` is
+    exact, and the cursor of the next page."""
+
+    total_is_exact: bool = Field(
+        default=True,
+        description="False: `total` is an estimate (more than the exact-count limit match; ask "
+        "`count=exact` for the exact number).",
+    )
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `after` (same sort and order) for the next page; null on the last."
+    )
+
+    @classmethod
+    def of_member_page(cls, page: MemberPage) -> MemberPagination:
+        base = Pagination.of_page(page)
+        cursor = page.next_after.token() if page.next_after is not None else None
+        return cls(**base.model_dump(), total_is_exact=page.total_is_exact, next_cursor=cursor)
 
 
 class MemberListOut(ApiModel):
     data: list[MemberOut]
-    pagination: Pagination
+    pagination: MemberPagination
 
 
 class VisitOut(ApiModel):

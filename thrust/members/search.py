@@ -154,6 +154,32 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
     expiring = reader.integer("expiringWithinDays", "Expiring within", minimum=0, maximum=MAX_EXPIRING_DAYS)
     expired = bool(reader.flag("expired", "Expired"))
     started_this_month = bool(reader.flag("startedThisMonth", "Started this month"))
+    paging = _paging(reader, raw)
+    reader.raise_if_problems()
+    return MemberFilters(
+        query=query,
+        statuses=statuses,
+        tiers=tiers,
+        trainer_id=trainer_id,
+        unassigned=unassigned,
+        expiring_within_days=expiring,
+        expired=expired,
+        started_this_month=started_this_month,
+        **paging,
+    )
+
+
+def with_paging(filters: MemberFilters, raw: Mapping[str, Any]) -> MemberFilters:
+    """These filters in the order and at the page `raw` asks for (sort, order, page, limit, after),
+    checked as `parse_filters` checks them."""
+    reader = FieldReader(raw)
+    paging = _paging(reader, raw)
+    reader.raise_if_problems()
+    return dataclasses.replace(filters, **paging)
+
+
+def _paging(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The order and the page: sort, order, page and limit, or a cursor to read on after."""
     sort_raw = raw.get("sort") or SortKey.NAME.value
     try:
         sort = SortKey(sort_raw)
@@ -175,22 +201,7 @@ def parse_filters(raw: Mapping[str, Any]) -> MemberFilters:
             reader.fail("after", CURSOR_PROBLEM)
     elif (page - 1) * limit > MAX_OFFSET:
         reader.fail("page", DEEP_PAGE_PROBLEM)
-    reader.raise_if_problems()
-    return MemberFilters(
-        query=query,
-        statuses=statuses,
-        tiers=tiers,
-        trainer_id=trainer_id,
-        unassigned=unassigned,
-        expiring_within_days=expiring,
-        expired=expired,
-        started_this_month=started_this_month,
-        sort=sort,
-        descending=order == "desc",
-        page=page,
-        limit=limit,
-        after=after,
-    )
+    return {"sort": sort, "descending": order == "desc", "page": page, "limit": limit, "after": after}
 
 
 # -- scope and conditions ------------------------------------------------------------------------
