@@ -41,6 +41,29 @@ def test_cards_build() -> None:
     assert "for staff" in _html(cards.locked_card("The desk is for staff."))
 
 
+def test_notice_is_the_callout_pages_wrote_out() -> None:
+    hand_rolled = rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert")),
+        rx.callout.text("Changed by someone else", id="t"),
+        rx.button("Reload"),
+        color_scheme="red",
+        role="alert",
+    )
+    made = cards.notice(
+        "triangle-alert",
+        "Changed by someone else",
+        rx.button("Reload"),
+        tone="red",
+        icon_size=None,
+        text_props={"id": "t"},
+        role="alert",
+    )
+    assert _html(made) == _html(hand_rolled)
+    icon = rx.cond(rx.Var.create(True), rx.icon("circle-check", size=16), rx.icon("info", size=16))
+    assert "LucideCircleCheck" in _html(cards.notice(icon, "Connected", tone="green"))
+    assert "size:16" in _html(cards.notice("info", "A hint", tone="gray"))
+
+
 def test_confirm_dialog_has_a_cancel_without_a_handler_and_closes_through_on_open_change() -> None:
     dialog = confirm_dialog(
         "Remove?",
@@ -142,6 +165,17 @@ def test_fields_tie_each_input_to_its_message_in_the_forms_errors() -> None:
 def test_search_input_waits_for_a_pause_in_typing() -> None:
     out = _html(search_input(value=rx.Var.create("ana"), on_change=DemoDataState.cancel_removal, id="s"))
     assert f"debounceTimeout:{SEARCH_DEBOUNCE_MS}" in out and 'autoComplete:"off"' in out
+    assert "LucideSearch" in out  # the magnifier every search box shows
+
+
+def test_search_input_puts_its_magnifier_before_the_other_slots() -> None:
+    box = search_input(
+        rx.input.slot(rx.text("clear"), side="right"),
+        value=rx.Var.create("ana"),
+        on_change=DemoDataState.cancel_removal,
+        icon_size=20,
+    )
+    assert "size:20" in _html(box.children[0]) and "clear" in _html(box.children[1])
 
 
 def test_text_presets_build_the_lines_pages_used_to_write_out() -> None:

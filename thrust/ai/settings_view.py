@@ -8,7 +8,7 @@ import reflex as rx
 from thrust.ai.settings_state import BUDGET_FIELD, AISettingsState, UsageRow
 from thrust.gym.service import AI_BUDGET_RANGE
 from thrust.ui.buttons import action_button
-from thrust.ui.cards import empty_note
+from thrust.ui.cards import empty_note, notice
 from thrust.ui.forms import FORM_WIDTH, Fields, loading_rows, section, server_form
 from thrust.ui.layout import row, stacked, toolbar
 from thrust.ui.tables import captioned_table
@@ -25,16 +25,14 @@ def _test_result() -> rx.Component:
     color = rx.cond(state.test_ok, "green", rx.cond(state.tested, "red", "gray"))
     return rx.cond(
         state.test_message != "",
-        rx.callout.root(
-            rx.callout.icon(
-                rx.cond(
-                    state.test_ok,
-                    rx.icon("circle-check", size=16),
-                    rx.cond(state.tested, rx.icon("circle-alert", size=16), rx.icon("info", size=16)),
-                )
+        notice(
+            rx.cond(
+                state.test_ok,
+                rx.icon("circle-check", size=16),
+                rx.cond(state.tested, rx.icon("circle-alert", size=16), rx.icon("info", size=16)),
             ),
-            rx.callout.text(state.test_message),
-            color_scheme=color,
+            state.test_message,
+            tone=color,
             variant="soft",
             size="1",
             width="100%",

@@ -38,7 +38,6 @@ def _search_box() -> rx.Component:
         # Debounced: a search 100 ms after the last key (Enter sends it at once), so typing stays far
         # below the desk's search limit (checkins service DESK_SEARCHES).
         search_input(
-            rx.input.slot(rx.icon("search", size=20)),
             value=FrontDeskState.query,
             on_change=FrontDeskState.search,
             id=SEARCH_ID,
@@ -50,6 +49,7 @@ def _search_box() -> rx.Component:
             custom_attrs={"data-keep-caret": "true"},
             aria_controls="desk-results",
             aria_expanded=FrontDeskState.results.length() > 0,
+            icon_size=20,
         ),
         rx.hstack(
             key_hint("↑", "↓", says="move"),

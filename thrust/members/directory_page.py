@@ -39,7 +39,6 @@ BULK_BUTTONS = (
 
 def _search_box() -> rx.Component:
     return search_input(
-        rx.input.slot(rx.icon("search", size=16)),
         rx.input.slot(
             rx.cond(
                 MembersState.loading,

@@ -18,7 +18,7 @@ from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import action_button, arrow_button, quiet_action
-from thrust.ui.cards import empty_panel
+from thrust.ui.cards import empty_panel, notice
 from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
@@ -232,20 +232,17 @@ def no_members() -> rx.Component:
 
 
 def error_panel() -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("triangle-alert", size=18)),
-        rx.callout.text(
-            toolbar(
-                rx.text(MembersState.error),
-                rx.spacer(),
-                rx.button(
-                    "Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry
-                ),
-                gap="3",
-            ),
-            width="100%",
+    return notice(
+        "triangle-alert",
+        toolbar(
+            rx.text(MembersState.error),
+            rx.spacer(),
+            rx.button("Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry),
+            gap="3",
         ),
-        color_scheme="red",
+        tone="red",
+        icon_size=18,
+        text_props={"width": "100%"},
         role="alert",
         width="100%",
         id="members-error",

@@ -4,7 +4,7 @@ templates and their assignment to a member."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 from fastapi.responses import Response
@@ -13,7 +13,8 @@ from sqlmodel import Session
 from thrust.auth.deps import CurrentActor, SessionDep, authenticated_router
 from thrust.auth.rbac import Actor
 from thrust.core.http import API_PREFIX, documented
-from thrust.core.schemas import Data
+from thrust.core.paging import Page
+from thrust.core.schemas import ApiModel, Data
 from thrust.members.schemas import Pagination
 from thrust.planner import progress, service, templates
 from thrust.planner.schemas import (
@@ -48,6 +49,15 @@ BODY_LIMITS = {
 QueryPage = Annotated[int, Query(ge=1, le=service.MAX_PAGE)]
 QueryLimit = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
 
+ListOut = TypeVar("ListOut", PlanListOut, TemplateListOut)
+
+
+def _listed(body: type[ListOut], row: type[ApiModel], result: Page[Any]) -> ListOut:
+    """A page the service returned as a list route's body: its rows as `row`s, then the pagination."""
+    return body(
+        data=[row.model_validate(item) for item in result.rows], pagination=Pagination.of_page(result)
+    )
+
 
 def _plan(detail: service.PlanDetail) -> PlanOut:
     return PlanOut(
@@ -81,10 +91,7 @@ def list_plans(
     """Plans of the members the caller may see (ADMIN all, TRAINER assigned, MEMBER their own, without
     those awaiting a trainer's approval), active first; without their documents."""
     result = service.list_plans(session, actor, member_id=member_id, active=active, page=page, limit=limit)
-    return PlanListOut(
-        data=[PlanSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination.of_page(result),
-    )
+    return _listed(PlanListOut, PlanSummaryOut, result)
 
 
 @router.post(
@@ -182,10 +189,7 @@ def list_templates(
 ) -> TemplateListOut:
     """The gym's templates, by title. ADMIN, TRAINER."""
     result = templates.list_templates(session, actor, page=page, limit=limit)
-    return TemplateListOut(
-        data=[TemplateSummaryOut.model_validate(row) for row in result.rows],
-        pagination=Pagination.of_page(result),
-    )
+    return _listed(TemplateListOut, TemplateSummaryOut, result)
 
 
 @router.post(

@@ -13,7 +13,7 @@ from thrust.planner.picker_state import PickerState
 from thrust.planner.plan_actions import PlanActionsState as A
 from thrust.ui import routes
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
-from thrust.ui.cards import titled_card
+from thrust.ui.cards import notice, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.drag import drag_box, drop_zone
 from thrust.ui.forms import ERROR_STYLE
@@ -79,13 +79,14 @@ def _save_state() -> rx.Component:
 def _conflict() -> rx.Component:
     return rx.cond(
         S.conflict != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(S.conflict),
+        notice(
+            "triangle-alert",
+            S.conflict,
             quiet_action(
                 "refresh-cw", "Load their version", on_click=A.reload_latest, id="plan-reload", size="2"
             ),
-            color_scheme="red",
+            tone="red",
+            icon_size=None,
             role="alert",
             id="plan-conflict",
         ),
@@ -134,22 +135,18 @@ def plan_header() -> rx.Component:
             _conflict(),
             rx.cond(
                 S.awaiting_approval,
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("eye-off")),
-                    rx.callout.text("Waiting for approval: the member does not see this plan yet."),
+                notice(
+                    "eye-off",
+                    "Waiting for approval: the member does not see this plan yet.",
                     action_button("check", "Approve", on_click=A.approve, id="plan-approve", size="2"),
-                    color_scheme="amber",
+                    tone="amber",
+                    icon_size=None,
                     id="plan-awaiting",
                 ),
             ),
             rx.cond(
                 S.origin != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("sparkles")),
-                    rx.callout.text(S.origin),
-                    color_scheme="blue",
-                    id="plan-origin",
-                ),
+                notice("sparkles", S.origin, tone="blue", icon_size=None, id="plan-origin"),
             ),
             row(
                 _save_state(),

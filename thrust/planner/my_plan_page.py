@@ -13,7 +13,7 @@ from thrust.planner.my_plan_rows import DayCard, EarlierRow, ExerciseRow, WeekTa
 from thrust.planner.my_plan_state import MyPlanState
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action
-from thrust.ui.cards import empty_panel, fact, titled_card
+from thrust.ui.cards import empty_panel, fact, notice, titled_card
 from thrust.ui.forms import ERROR_STYLE, loading_rows
 from thrust.ui.layout import column, grid, row, stacked, toolbar
 from thrust.ui.lists import list_row, name_lines
@@ -365,11 +365,11 @@ def _earlier() -> rx.Component:
 def _read_only_note() -> rx.Component:
     return rx.cond(
         ~S.current,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("history", size=16)),
-            rx.callout.text("An earlier plan: read-only. "),
+        notice(
+            "history",
+            "An earlier plan: read-only. ",
             rx.button("Back to my current plan", on_click=S.open_plan(""), variant="soft", size="3"),
-            color_scheme="gray",
+            tone="gray",
             variant="surface",
             width="100%",
             id="my-plan-read-only",

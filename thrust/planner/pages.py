@@ -49,7 +49,6 @@ def _member_picker() -> rx.Component:
             ),
         ),
         search_input(
-            rx.input.slot(rx.icon("search", size=16)),
             value=S.member_query,
             on_change=S.search_members,
             placeholder=rx.cond(

@@ -53,7 +53,6 @@ def catalog_picker() -> rx.Component:
                 ~PickerState.swapping,
                 stacked(
                     search_input(
-                        rx.input.slot(rx.icon("search", size=16)),
                         value=PickerState.query,
                         on_change=PickerState.set_query,
                         placeholder="Search the catalog by name",

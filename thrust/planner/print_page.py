@@ -14,7 +14,7 @@ from reflex.vars.sequence import ArrayVar
 from thrust.planner.print_state import PlanPrintState, PrintDay, PrintExercise, PrintWeek
 from thrust.ui import routes
 from thrust.ui.buttons import action_button
-from thrust.ui.cards import empty_panel, fact
+from thrust.ui.cards import empty_panel, fact, notice
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
@@ -176,7 +176,7 @@ def plan_print_page() -> rx.Component:
             _missing(),
             rx.cond(
                 PlanPrintState.error != "",
-                rx.callout(PlanPrintState.error, icon="triangle-alert", color_scheme="red", width="100%"),
+                notice("triangle-alert", PlanPrintState.error, tone="red", icon_size=None, width="100%"),
                 _plan(),
             ),
         ),

@@ -149,12 +149,33 @@ def metric_card(
     )
 
 
-def notice(icon: str, text: Any, *, tone: str, **props: Any) -> rx.Component:
-    """A callout: an icon and a line of text on the `tone` colour (a problem, a warning, a hint); `props`
-    go to the callout (size, role, width, id…)."""
+def notice(
+    icon: str | rx.Component,
+    text: Any,
+    *after: rx.Component,
+    tone: Any,
+    icon_size: int | None = 16,
+    text_props: dict[str, Any] | None = None,
+    **props: Any,
+) -> rx.Component:
+    """A callout: an icon and a line of text on the `tone` colour (a problem, a warning, a hint).
+
+    `icon` is a name (drawn `icon_size` across; None, the icon's own size) or a component (an `rx.cond`
+    of icons); `after` follow the text (a button that answers it); `text_props` go to the text, `props`
+    to the callout (size, variant, role, width, id…).
+    """
+    glyph = icon if isinstance(icon, rx.Component) else _icon(icon, icon_size)
     return rx.callout.root(
-        rx.callout.icon(rx.icon(icon, size=16)), rx.callout.text(text), color_scheme=tone, **props
+        rx.callout.icon(glyph),
+        rx.callout.text(text, **(text_props or {})),
+        *after,
+        color_scheme=tone,
+        **props,
     )
+
+
+def _icon(name: str, size: int | None) -> rx.Component:
+    return rx.icon(name) if size is None else rx.icon(name, size=size)
 
 
 def fact(label: str, value: Any, **props: Any) -> rx.Component:

@@ -283,10 +283,14 @@ class Fields:
 SEARCH_DEBOUNCE_MS = 100
 
 
-def search_input(*slots: rx.Component, value: rx.Var, on_change: Any, **props: Any) -> rx.Component:
-    """A large search box whose text goes to `on_change` once typing pauses (SEARCH_DEBOUNCE_MS), with no
-    browser autocomplete over the results; `slots` are `rx.input.slot`s (an icon, a clear button)."""
+def search_input(
+    *slots: rx.Component, value: rx.Var, on_change: Any, icon_size: int = 16, **props: Any
+) -> rx.Component:
+    """A large search box with a magnifier (`icon_size` across) on its left, whose text goes to `on_change`
+    once typing pauses (SEARCH_DEBOUNCE_MS), with no browser autocomplete over the results; `slots` are
+    more `rx.input.slot`s after the magnifier (a spinner and a clear button on the right)."""
     return rx.input(
+        rx.input.slot(rx.icon("search", size=icon_size)),
         *slots,
         value=value,
         on_change=on_change,
