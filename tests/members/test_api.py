@@ -276,3 +276,12 @@ def test_import_preview_reports_and_import_writes_all(client: TestClient, people
         ).status_code
         == 403
     )
+
+
+def test_the_openapi_document_describes_counting_and_cursors(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/members"]["get"]["parameters"]}
+    assert parameters["count"]["schema"]["enum"] == ["exact", "estimated"]
+    assert "nextCursor" in parameters["after"]["description"]
+    pagination = document["components"]["schemas"]["MemberPagination"]["properties"]
+    assert {"total", "page", "limit", "totalPages", "totalIsExact", "nextCursor"} <= set(pagination)

@@ -163,3 +163,24 @@ def test_cursors_and_deep_pages_are_checked() -> None:
     with pytest.raises(ValidationFailed) as deep:
         parse_filters({"page": str(MAX_OFFSET // 25 + 2)})
     assert "after" in deep.value.details[0].message
+
+
+def test_counts_are_exact_when_asked_and_estimated_past_the_limit(
+    db: Session, admin: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(6):
+        make_member(db, full_name=f"Counted {n}")
+    filters = MemberFilters(query="counted", limit=2)
+    exact = directory.list_members_counted(db, admin, filters, exact=True)
+    assert (exact.total, exact.total_is_exact) == (6, True)
+    monkeypatch.setattr(directory, "API_EXACT_UP_TO", 3)
+    estimated = directory.list_members_counted(db, admin, filters, exact=False)
+    assert names(estimated) == ["Counted 0", "Counted 1"]
+    if db.get_bind().dialect.name == "postgresql":
+        # Past the limit: the planner's estimate, never below what was counted, and said to be one.
+        assert estimated.total >= 4 and not estimated.total_is_exact
+    else:  # SQLite's lists are small: always counted
+        assert (estimated.total, estimated.total_is_exact) == (6, True)
+    monkeypatch.setattr(directory, "API_EXACT_UP_TO", 100)
+    within = directory.list_members_counted(db, admin, filters, exact=False)
+    assert (within.total, within.total_is_exact) == (6, True)

@@ -174,6 +174,34 @@ def test_search_filters_sort_and_pages() -> None:
     run(scenario())
 
 
+def test_next_and_previous_seek_with_cursors_past_the_offset_limit(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With offsets allowed to reach only the first page, Next still reads every page (through the
+    cursor of the page before) and Previous comes back; a search's inside matches are marked."""
+    for n in range(6):
+        make_member(db, full_name=f"Paged Person {n}")
+    monkeypatch.setattr(search, "MAX_OFFSET", 0)
+
+    async def scenario() -> None:
+        members = await directory()
+        await call(MembersState.set_page_size, members, "25")
+        await call(MembersState.search, members, "paged")
+        members.limit = 4  # a page size the picker does not offer: two pages of six
+        await call(MembersState.retry, members)
+        assert [r.name for r in members.rows] == [f"Paged Person {n}" for n in range(4)]
+        await call(MembersState.go_to_page, members, 2)
+        assert members.page == 2 and [r.name for r in members.rows] == ["Paged Person 4", "Paged Person 5"]
+        await call(MembersState.go_to_page, members, 1)
+        assert members.rows[0].name == "Paged Person 0"
+        await call(MembersState.go_to_page, members, 2)
+        assert members.rows[0].name == "Paged Person 4"
+        await call(MembersState.search, members, "tone")  # inside "Stone" only
+        assert [(r.name, r.inside, r.first_inside) for r in members.rows] == [("Bob Stone", True, True)]
+
+    run(scenario())
+
+
 def test_the_view_handlers_take_their_arguments_by_name_as_reflex_sends_them() -> None:
     async def scenario() -> None:
         members = await directory()

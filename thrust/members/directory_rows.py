@@ -48,6 +48,8 @@ class MemberRow:
     trainer: str = ""
     last_visit: str = ""
     last_visit_exact: str = ""
+    inside: bool = False  # found inside a word of the member's, not at its start
+    first_inside: bool = False  # the first such row: "Also matching inside names" above it
 
 
 @dataclasses.dataclass
@@ -56,8 +58,16 @@ class TrainerOption:
     name: str = ""
 
 
-def member_row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -> MemberRow:
-    """A directory row as the table shows it (`now` for "3 hours ago", the gym's clock for the exact time)."""
+def member_row(
+    summary: directory.MemberSummary,
+    now: datetime,
+    gym: GymClock,
+    *,
+    inside: bool = False,
+    first_inside: bool = False,
+) -> MemberRow:
+    """A directory row as the table shows it (`now` for "3 hours ago", the gym's clock for the exact time;
+    `inside`: a search found it inside a word, `first_inside`: the first row so found)."""
     last = summary.last_visit_at
     return MemberRow(
         id=str(summary.id),
@@ -73,6 +83,8 @@ def member_row(summary: directory.MemberSummary, now: datetime, gym: GymClock) -
         trainer=summary.trainer_name or "",
         last_visit=relative_time(last, now),
         last_visit_exact=day_label(gym.local(last), DAY_TIME) if last else "",
+        inside=inside,
+        first_inside=first_inside,
     )
 
 

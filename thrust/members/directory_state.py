@@ -111,6 +111,12 @@ class MembersState(rx.State):
     selected: list[str] = []
     all_matching: bool = False
 
+    # Keyset paging: _trail[i] is the cursor that starts page i + 2 of the view _trail_view (the filters
+    # and order), so Next and Previous seek straight to their rows at any depth; a page reached by its
+    # number alone (a reload, a shared link) is read by offset, which the service caps.
+    _trail: list[str] = []
+    _trail_view: str = ""
+
     bulk_open: bool = False
     bulk_action: str = ""
     bulk_count: int = 0
@@ -255,10 +261,11 @@ class MembersState(rx.State):
                 self.trainer = str(uuid.UUID(trainer))
         self.sort = pick("sort", SORT_CHOICES, "name")
         self.order = pick("order", ORDER_CHOICES, FIRST_ORDER[self.sort])
+        self.limit = int(pick("limit", PAGE_SIZES, "25"))
         page = params.get("page")
         wanted = int(page) if isinstance(page, str) and page.isdigit() else 0
-        self.page = wanted if 0 < wanted <= search.MAX_PAGE else 1
-        self.limit = int(pick("limit", PAGE_SIZES, "25"))
+        # Without the cursors that led there, a page is read by offset, which reaches MAX_OFFSET rows.
+        self.page = wanted if wanted > 0 and (wanted - 1) * self.limit <= search.MAX_OFFSET else 1
 
     def _forget_selection(self) -> None:
         self.selected = []
@@ -266,30 +273,41 @@ class MembersState(rx.State):
 
     async def _load(self, actor: Actor) -> Any:
         """Query the current page (in a worker thread); on success also put the view in the address."""
+        raw = self._filter_values()
+        view = json.dumps({k: v for k, v in raw.items() if k != "page"}, sort_keys=True)
+        if view != self._trail_view:
+            self._trail, self._trail_view = [], view
+        if 1 < self.page <= len(self._trail) + 1:
+            raw["after"] = self._trail[self.page - 2]
         try:
-            filters = search.parse_filters(self._filter_values())
+            filters = search.parse_filters(raw)
         except ValidationFailed:
             # Only a stale trainer id or similar can get here; start over rather than show nothing.
             self.trainer = self.status = self.tier = self.membership = ALL
+            self.page, self._trail = 1, []
             filters = search.parse_filters(self._filter_values())
-
         up_to = directory.count_limit_for(filters)
 
-        def work(session: Session) -> tuple[list[MemberRow], int, bool, int]:
+        def work(session: Session) -> tuple[list[MemberRow], int, bool, int, str]:
             result = directory.list_members(session, actor, filters, count_up_to=up_to)
             page = result.page
             if not result.rows and result.total and result.total_is_exact and page > result.total_pages:
                 # The page ran past the end (a filter shrank the list): show the last one.
-                page = result.total_pages
-                result = directory.list_members(
-                    session, actor, dataclasses.replace(filters, page=page), count_up_to=up_to
-                )
+                page = min(result.total_pages, search.MAX_OFFSET // filters.limit + 1)
+                again = dataclasses.replace(filters, page=page, after=None)
+                result = directory.list_members(session, actor, again, count_up_to=up_to)
             now, gym = utcnow(), gym_clock(session)
-            return [member_row(s, now, gym) for s in result.rows], result.total, result.total_is_exact, page
+            inside = len(result.rows) if result.inside_from is None else result.inside_from
+            rows = [
+                member_row(s, now, gym, inside=i >= inside, first_inside=i == inside)
+                for i, s in enumerate(result.rows)
+            ]
+            cursor = result.next_after.token() if result.next_after is not None else ""
+            return rows, result.total, result.total_is_exact, page, cursor
 
         try:
             with refusals(self, message="error", loading=False) as refused:
-                rows, total, exact, page = await in_unit_of_work(work, read_only=True)
+                rows, total, exact, page, cursor = await in_unit_of_work(work, read_only=True)
         except Exception:
             log.exception("loading the members directory failed")
             self.error = LOAD_FAILED
@@ -298,6 +316,8 @@ class MembersState(rx.State):
         if refused:
             return refused.toast
         self.rows, self.total, self.total_exact, self.page = rows, total, exact, page
+        if cursor and len(self._trail) >= page - 1:
+            self._trail = [*self._trail[: page - 1], cursor]
         self.error = ""
         self.loaded = True
         self.loading = False
@@ -411,7 +431,10 @@ class MembersState(rx.State):
     @_reloads()
     def go_to_page(self, page: int) -> None:
         page = int_arg(page, "page", minimum=1, maximum=search.MAX_PAGE)
-        self.page = min(page, self.total_pages) if self.total_exact else page
+        page = min(page, self.total_pages) if self.total_exact else page
+        # A page past the offset limit is reached through the cursors of the pages before it only.
+        reachable = page <= len(self._trail) + 1 or (page - 1) * self.limit <= search.MAX_OFFSET
+        self.page = page if reachable else self.page
         self.selected = []
 
     # -- selection ---------------------------------------------------------------------------------

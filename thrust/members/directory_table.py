@@ -80,7 +80,32 @@ def _header() -> rx.Component:
     )
 
 
+def _inside_heading(member: MemberRow) -> rx.Component:
+    """Above the first row a search found inside a word ("ston" in "Firestone"), not at its start."""
+    return rx.cond(
+        member.first_inside,
+        rx.table.row(
+            rx.table.cell(
+                row(
+                    rx.icon("text-search", size=14, aria_hidden="true"),
+                    rx.text("Also matching inside names", size="1", weight="medium"),
+                    gap="2",
+                    color=styles.MUTED,
+                ),
+                col_span=7,
+                padding_y="0.4rem",
+                background=rx.color("gray", 2),
+            ),
+            id="members-inside-heading",
+        ),
+    )
+
+
 def _row(member: MemberRow) -> rx.Component:
+    return rx.fragment(_inside_heading(member), _member_row(member))
+
+
+def _member_row(member: MemberRow) -> rx.Component:
     href = member_href(member.id)
     selected = MembersState.selected.contains(member.id)
     return rx.table.row(
