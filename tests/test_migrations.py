@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, table, text
+from sqlalchemy import Connection, Engine, column, delete, func, insert, inspect, select, table, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
@@ -176,6 +176,59 @@ def test_members_found_before_the_search_text_change_are_found_after_it(fresh_en
     downgrade(fresh_engine, "0004")
     with fresh_engine.connect() as connection:
         assert connection.execute(select(Member.search_text)).scalar_one() == "jo li jo@example.com"
+
+
+@pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)
+def test_0014_indexes_the_words_of_members_already_there_and_keeps_them(fresh_engine: Engine) -> None:
+    """Upgrading splits every member's search text into words; the triggers then follow each write
+    (a text no JSON array can hold on SQLite, a control character, gets no words, never a failed write);
+    downgrading takes the table and the triggers away and leaves the members."""
+    migrate(fresh_engine, "0013")
+    ids = {}
+    with fresh_engine.begin() as connection:
+        for name, text in (("Jo Li", " jo li jo@example.com 4915123"), ("Odd One", ' odd "one\x01')):
+            user_id, ids[name] = uuid.uuid4(), uuid.uuid4()
+            email = f"{name.split()[0].lower()}@example.com"
+            connection.execute(
+                insert(User.__table__).values(
+                    id=user_id, email=email, password_hash="!", full_name=name, role="MEMBER"
+                )
+            )
+            connection.execute(
+                insert(Member.__table__).values(
+                    id=ids[name],
+                    user_id=user_id,
+                    full_name=name,
+                    membership_start=date(2026, 1, 1),
+                    membership_end=date(2027, 1, 1),
+                    search_text=text,
+                )
+            )
+    migrate(fresh_engine, "0014")
+    words = table("member_search_words", column("word"), column("member_id"))
+
+    def words_of(name: str) -> set[str]:
+        with fresh_engine.connect() as connection:
+            found = connection.execute(select(words.c.word, words.c.member_id)).all()
+            return {word for word, member_id in found if str(member_id).replace("-", "") == ids[name].hex}
+
+    assert words_of("Jo Li") == {"jo", "li", "jo@example.com", "4915123"}
+    with fresh_engine.begin() as connection:
+        connection.execute(
+            Member.__table__.update()
+            .where(Member.__table__.c.id == ids["Jo Li"])
+            .values(search_text=" jo lee")
+        )
+        connection.execute(
+            Member.__table__.update().where(Member.__table__.c.id == ids["Odd One"]).values(full_name="Odd")
+        )
+    assert words_of("Jo Li") == {"jo", "lee"}
+    assert words_of("Odd One") in ({"odd", '"one\x01'}, set())  # PostgreSQL splits it, SQLite skips it
+    downgrade(fresh_engine, "0013")
+    with fresh_engine.begin() as connection:
+        assert "member_search_words" not in inspect(connection).get_table_names()
+        connection.execute(Member.__table__.update().values(search_text=" after"))  # no trigger left
+        assert connection.execute(select(func.count()).select_from(Member.__table__)).scalar_one() == 2
 
 
 @pytest.mark.parametrize("fresh_engine", ENGINES, indirect=True)

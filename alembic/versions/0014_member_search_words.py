@@ -81,26 +81,27 @@ def _sqlite_words(text: str) -> str:
     return f"json_each(CASE WHEN json_valid({array}) THEN {array} ELSE '[]' END)"
 
 
+# NEW_WORDS and MEMBER_WORDS stand for `_sqlite_words` of the new row's and each member's text.
 SQLITE_TRIGGERS = (
-    f"""
+    """
 CREATE TRIGGER member_search_words_added AFTER INSERT ON members BEGIN
     INSERT OR IGNORE INTO member_search_words (word, member_id)
-    SELECT value, NEW.id FROM {_sqlite_words("NEW.search_text")} WHERE value <> '';
+    SELECT value, NEW.id FROM NEW_WORDS WHERE value <> '';
 END
 """,
-    f"""
+    """
 CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text ON members
 WHEN NEW.search_text IS NOT OLD.search_text BEGIN
     DELETE FROM member_search_words WHERE member_id = OLD.id;
     INSERT OR IGNORE INTO member_search_words (word, member_id)
-    SELECT value, NEW.id FROM {_sqlite_words("NEW.search_text")} WHERE value <> '';
+    SELECT value, NEW.id FROM NEW_WORDS WHERE value <> '';
 END
 """,
 )
 
-SQLITE_BACKFILL = f"""
+SQLITE_BACKFILL = """
 INSERT OR IGNORE INTO member_search_words (word, member_id)
-SELECT value, members.id FROM members, {_sqlite_words("members.search_text")} WHERE value <> ''
+SELECT value, members.id FROM members, MEMBER_WORDS WHERE value <> ''
 """
 
 
@@ -120,9 +121,9 @@ def upgrade() -> None:
         for statement in PG_FUNCTIONS:
             op.execute(statement)
     else:
-        op.execute(SQLITE_BACKFILL)
+        op.execute(SQLITE_BACKFILL.replace("MEMBER_WORDS", _sqlite_words("members.search_text")))
         for trigger in SQLITE_TRIGGERS:
-            op.execute(trigger)
+            op.execute(trigger.replace("NEW_WORDS", _sqlite_words("NEW.search_text")))
 
 
 def downgrade() -> None:
