@@ -237,26 +237,42 @@ def _copy_part(url: str, club: _Club, first: int, stop: int, rng_seed: int) -> N
             to_members.write("".join(members))
 
 
-def _secondary(connection: psycopg.Connection[Any]) -> tuple[list[str], list[tuple[str, str]]]:
-    """The members table's indexes that back no constraint (their CREATE statements), and its foreign keys
-    (name, definition), as the migrations made them."""
+def _secondary(
+    connection: psycopg.Connection[Any], table: str = "members", kinds: str = "f"
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """A table's indexes that back no constraint (their CREATE statements), and its constraints of the
+    kinds given (pg_constraint.contype: "f" foreign keys, "p" the primary key) as (name, definition), as
+    the migrations made them."""
     indexes = [
         row[0]
         for row in connection.execute(
             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
-            " WHERE i.indrelid = 'members'::regclass"
+            " WHERE i.indrelid = %s::regclass"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-            " ORDER BY i.indexrelid"
+            " ORDER BY i.indexrelid",
+            (table,),
         )
     ]
     keys = [
         (row[0], row[1])
         for row in connection.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = 'members'::regclass AND contype = 'f' ORDER BY conname"
+            " WHERE conrelid = %s::regclass AND contype = ANY(%s) ORDER BY contype DESC, conname",
+            (table, list(kinds)),
         )
     ]
     return indexes, keys
+
+
+# The members' search words (migration 0014) for the members whose id starts with one of `digits`: what
+# its statement-level trigger would write for each COPY, in slices that run side by side.
+WORDS_OF_SLICE = (
+    "INSERT INTO member_search_words (word, member_id)"
+    " SELECT word, members.id FROM members,"
+    " LATERAL (SELECT DISTINCT unnest(string_to_array(members.search_text, ' ')) AS word) AS words"
+    " WHERE word <> '' AND left(members.id::text, 1) = ANY('{{{digits}}}')"
+)
+WORD_SLICES = ("0,1,2,3", "4,5,6,7", "8,9,a,b", "c,d,e,f")
 
 
 def _check_pools(pools: list[tuple[list[str], list[str], list[str]]]) -> None:
@@ -305,9 +321,13 @@ def seed_members(url: str, members: int, *, rng_seed: int = 42) -> SeedTimes:
 
     with _connect(url) as connection, _stage(times, "drop indexes, staff"):
         indexes, keys = _secondary(connection)
-        for name, _ in keys:
-            connection.execute(f'ALTER TABLE members DROP CONSTRAINT "{name}"')
-        for statement in indexes:
+        # The search words are written after the COPY, in slices, into a table without its keys.
+        word_indexes, word_keys = _secondary(connection, "member_search_words", "fp")
+        connection.execute("ALTER TABLE members DISABLE TRIGGER member_search_words_added")
+        for table, dropped in (("members", keys), ("member_search_words", word_keys)):
+            for name, _ in dropped:
+                connection.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for statement in indexes + word_indexes:
             name = statement.split(" ON ", 1)[0].rsplit(" ", 1)[-1]
             connection.execute(f'DROP INDEX "{name}"')
         with connection.cursor().copy(f"COPY users ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
@@ -329,13 +349,24 @@ def seed_members(url: str, members: int, *, rng_seed: int = 42) -> SeedTimes:
             for done in parts:
                 done.result()
 
+    with _stage(times, "search words"):
+        _run_all(url, [WORDS_OF_SLICE.format(digits=digits) for digits in WORD_SLICES], INDEX_BUILDERS)
     with _stage(times, "indexes + keys"):
         # The two GIN builds (trigram, full text) first, on different connections; then the B-trees.
-        _run_all(url, sorted(indexes, key=lambda statement: "USING gin" not in statement), INDEX_BUILDERS)
-        # Each key is checked as one join, not a lookup per row (one at a time: both lock the table).
         _run_all(
-            url, [f'ALTER TABLE members ADD CONSTRAINT "{name}" {definition}' for name, definition in keys], 1
+            url,
+            sorted(indexes + word_indexes, key=lambda statement: "USING gin" not in statement),
+            INDEX_BUILDERS,
         )
+        # Each key is checked as one join, not a lookup per row (one at a time: they lock the tables);
+        # the words' primary key before their foreign key.
+        added = [("members", key) for key in keys] + [("member_search_words", key) for key in word_keys]
+        _run_all(
+            url,
+            [f'ALTER TABLE {t} ADD CONSTRAINT "{name}" {definition}' for t, (name, definition) in added],
+            1,
+        )
+        _run_all(url, ["ALTER TABLE members ENABLE TRIGGER member_search_words_added"], 1)
     with _stage(times, "vacuum analyze"):
         _run_all(url, ["VACUUM ANALYZE"], 1)
     return times

@@ -36,8 +36,8 @@ PG_FUNCTIONS = (
     """
 CREATE FUNCTION member_search_words_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO member_search_words (word, member_id)
-    SELECT DISTINCT word, added.id
+    INSERT INTO member_search_words (word, member_id, full_name)
+    SELECT DISTINCT word, added.id, added.full_name
     FROM added, unnest(string_to_array(added.search_text, ' ')) AS word
     WHERE word <> '';
     RETURN NULL;
@@ -46,12 +46,12 @@ END $$
     """
 CREATE FUNCTION member_search_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text THEN
+    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND NEW.full_name = OLD.full_name THEN
         RETURN NULL;
     END IF;
     DELETE FROM member_search_words WHERE member_id = OLD.id;
-    INSERT INTO member_search_words (word, member_id)
-    SELECT DISTINCT word, NEW.id FROM unnest(string_to_array(NEW.search_text, ' ')) AS word
+    INSERT INTO member_search_words (word, member_id, full_name)
+    SELECT DISTINCT word, NEW.id, NEW.full_name FROM unnest(string_to_array(NEW.search_text, ' ')) AS word
     WHERE word <> '';
     RETURN NULL;
 END $$
@@ -61,14 +61,15 @@ CREATE TRIGGER member_search_words_added AFTER INSERT ON members
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_search_words_added()
 """,
     """
-CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text ON members
+CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text, full_name ON members
     FOR EACH ROW EXECUTE FUNCTION member_search_words_changed()
 """,
 )
 
 PG_BACKFILL = """
-INSERT INTO member_search_words (word, member_id)
-SELECT DISTINCT word, members.id FROM members, unnest(string_to_array(members.search_text, ' ')) AS word
+INSERT INTO member_search_words (word, member_id, full_name)
+SELECT DISTINCT word, members.id, members.full_name
+FROM members, unnest(string_to_array(members.search_text, ' ')) AS word
 WHERE word <> ''
 """
 
@@ -85,23 +86,23 @@ def _sqlite_words(text: str) -> str:
 SQLITE_TRIGGERS = (
     """
 CREATE TRIGGER member_search_words_added AFTER INSERT ON members BEGIN
-    INSERT OR IGNORE INTO member_search_words (word, member_id)
-    SELECT value, NEW.id FROM NEW_WORDS WHERE value <> '';
+    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
+    SELECT value, NEW.id, NEW.full_name FROM NEW_WORDS WHERE value <> '';
 END
 """,
     """
-CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text ON members
-WHEN NEW.search_text IS NOT OLD.search_text BEGIN
+CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text, full_name ON members
+WHEN NEW.search_text IS NOT OLD.search_text OR NEW.full_name IS NOT OLD.full_name BEGIN
     DELETE FROM member_search_words WHERE member_id = OLD.id;
-    INSERT OR IGNORE INTO member_search_words (word, member_id)
-    SELECT value, NEW.id FROM NEW_WORDS WHERE value <> '';
+    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
+    SELECT value, NEW.id, NEW.full_name FROM NEW_WORDS WHERE value <> '';
 END
 """,
 )
 
 SQLITE_BACKFILL = """
-INSERT OR IGNORE INTO member_search_words (word, member_id)
-SELECT value, members.id FROM members, MEMBER_WORDS WHERE value <> ''
+INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
+SELECT value, members.id, members.full_name FROM members, MEMBER_WORDS WHERE value <> ''
 """
 
 
@@ -112,10 +113,19 @@ def upgrade() -> None:
         "member_search_words",
         sa.Column("word", word_type, nullable=False),
         sa.Column("member_id", sa.Uuid(), nullable=False),
+        sa.Column("full_name", sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("word", "member_id"),
     )
     op.create_index("member_search_words_member_id_idx", "member_search_words", ["member_id"], unique=False)
+    for n in (1, 2, 3):
+        group = f"substr((word)::text, 1, {n})" if postgres else f"substr(word, 1, {n})"
+        op.create_index(
+            f"member_search_words_group{n}_idx",
+            "member_search_words",
+            [sa.text(group), "full_name", "member_id", "word"],
+            unique=False,
+        )
     if postgres:
         op.execute(PG_BACKFILL)
         for statement in PG_FUNCTIONS:
@@ -135,5 +145,7 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER member_search_words_changed")
         op.execute("DROP TRIGGER member_search_words_added")
+    for n in (3, 2, 1):
+        op.drop_index(f"member_search_words_group{n}_idx", table_name="member_search_words")
     op.drop_index("member_search_words_member_id_idx", table_name="member_search_words")
     op.drop_table("member_search_words")

@@ -19,9 +19,16 @@ from sqlmodel import Session, col, select
 from thrust.auth.rbac import Actor, require
 from thrust.core.paging import Page
 from thrust.gym import clock
-from thrust.gym.service import GYM_ID
 from thrust.members.capabilities import (
     VIEW_MEMBERS,
+)
+from thrust.members.directory_sql import (
+    matches,
+    page_ids,
+    people,
+    row_tests,
+    seek,
+    sort_keys,
 )
 from thrust.members.search import (
     Cursor,
@@ -29,13 +36,12 @@ from thrust.members.search import (
     MemberFilters,
     Shape,
     SortKey,
-    Trainer,
     conditions_of,
     falls_back,
     membership_cue,
     shape_of,
 )
-from thrust.models import GymSettings, Member, MembershipTier, MemberStatus, Role, User
+from thrust.models import Member, MembershipTier, MemberStatus, Role, User
 
 
 @dataclass(frozen=True)
@@ -73,16 +79,6 @@ def _today_in(session: Session, timezone: str | None) -> date:
 # -- listing ---------------------------------------------------------------------------------------
 
 
-def _sort_keys(shape: Shape, source: Any = Member) -> list[Any]:
-    """ORDER BY for the chosen sort; the id breaks ties in the same direction, so one index serves it."""
-    column = _sort_column(shape, source)
-    key = column.desc() if shape.descending else column.asc()
-    if shape.sort is SortKey.LAST_VISIT:
-        key = key.nulls_last()  # never-visited members last, both ways
-    tie: Any = source.id.desc() if shape.descending else source.id.asc()
-    return [key, tie]
-
-
 # Below this many matches a page is found by filtering first and sorting the few matches; above it, by
 # walking the sort's index until the page is full (matches are then dense enough to find quickly).
 FILTER_FIRST_BELOW = 2_000
@@ -110,89 +106,6 @@ def count_limit_for(filters: MemberFilters) -> int:
     return SEARCH_COUNT_LIMIT if filters.query else BROWSE_COUNT_LIMIT
 
 
-_HIT_COLUMNS: tuple[Any, ...] = (Member.id, Member.full_name, Member.membership_end, Member.last_visit_at)
-_ROW_COLUMNS: tuple[Any, ...] = (
-    Member.id,
-    Member.full_name,
-    Member.phone,
-    Member.membership_tier,
-    Member.status,
-    Member.membership_end,
-    Member.assigned_trainer_id,
-    Member.last_visit_at,
-    User.email,
-    col(Trainer.full_name).label("trainer_name"),
-)
-
-
-def _sort_column(shape: Shape, source: Any = Member) -> Any:
-    return {
-        SortKey.NAME: source.full_name,
-        SortKey.MEMBERSHIP_END: source.membership_end,
-        SortKey.LAST_VISIT: source.last_visit_at,
-    }[shape.sort]
-
-
-def _seek(shape: Shape, source: Any = Member) -> list[Any]:
-    """After a cursor: the rows past it in the page's order, as a condition an index can start from
-    (`(name, id) > ('Maria', id)`), so a deep page costs what the first one does."""
-    if not shape.seek:
-        return []
-    column = _sort_column(shape, source)
-    member_id = sa.bindparam("f_seek_id", type_=Member.__table__.c.id.type)  # type: ignore[attr-defined]
-
-    def past(a: Any, b: Any) -> Any:
-        return a < b if shape.descending else a > b
-
-    if shape.seek == "null":  # within the never-visited members, which close the list both ways
-        return [column.is_(None), past(source.id, member_id)]
-    value = sa.bindparam("f_seek_value", type_=column.type)
-    beyond = past(sa.tuple_(column, source.id), sa.tuple_(value, member_id))
-    return [sa.or_(beyond, column.is_(None))] if shape.sort is SortKey.LAST_VISIT else [beyond]
-
-
-def _page_ids(source: Any, shape: Shape) -> Any:
-    """The page's member ids from `source` (the members table or a set of matches), in the page's order."""
-    return (
-        select(source.id.label("id"))
-        .where(*_seek(shape, source))
-        .order_by(*_sort_keys(shape, source))
-        .offset(sa.bindparam("offset"))
-        .limit(sa.bindparam("limit"))
-    )
-
-
-def _matches(shape: Shape, *, fenced: bool) -> Any:
-    """The matching members' ids and sort columns. Fenced (OFFSET 0), the planner finds them through
-    the filter indexes first instead of walking a sort index (for sorting a few matches)."""
-    statement = select(*_HIT_COLUMNS).where(*conditions_of(shape))
-    return statement.offset(0) if fenced else statement
-
-
-def _row_tests(shape: Shape) -> list[Any]:
-    """The shape's conditions tested on each row (walking a sort's index), not looked up in an index."""
-    return conditions_of(shape, indexed=False)
-
-
-def _people(base: Any, ids: Any, shape: Shape, *leading: Any) -> Any:
-    """The gym's timezone, then the directory's columns for the members `ids` (a subquery within
-    `base`) names, in page order: the timezone rides along rather than cost a round trip of its own.
-
-    Outer joins, so that `leading` columns (a count) still arrive when the page is empty.
-    """
-    timezone = select(GymSettings.timezone).where(col(GymSettings.id) == GYM_ID).scalar_subquery()
-    joined = (
-        base.outerjoin(Member, Member.id == ids.c.id)
-        .outerjoin(User, User.id == Member.user_id)
-        .outerjoin(Trainer, Trainer.id == Member.assigned_trainer_id)
-    )
-    return (
-        select(timezone.label("gym_timezone"), *leading, *_ROW_COLUMNS)
-        .select_from(joined)
-        .order_by(*_sort_keys(shape))
-    )
-
-
 @lru_cache(maxsize=256)
 def _capped_statement(shape: Shape, walks: bool) -> Any:
     """One statement: the matches (found through the search and filter indexes) counted up to `cap` + 1,
@@ -205,28 +118,28 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     """
     cap: sa.BindParameter[int] = sa.bindparam("cap")
     if not walks:
-        hits = _matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
+        hits = matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
         found = select(sa.func.count()).select_from(hits).scalar_subquery()
-        ids = _page_ids(hits.c, shape).subquery("from_hits")
+        ids = page_ids(hits.c, shape).subquery("from_hits")
         counted = select(found.label("total")).subquery("counted")
-        return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+        return people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
 
     # All matches, materialized as they are read: the count reads the first `cap` + 1, sorting reads
     # on from there. Without a LIMIT of its own the CTE is planned for all its rows (the search index);
     # with one, a high guess at how many match made PostgreSQL scan the table for the "first few".
-    hits = _matches(shape, fenced=False).cte("hits").prefix_with("MATERIALIZED")
+    hits = matches(shape, fenced=False).cte("hits").prefix_with("MATERIALIZED")
     first = select(hits.c.id).limit(sa.bindparam("cap_plus_one")).subquery("first_hits")
     # Counted once, in a CTE of its own: each use of a scalar subquery would count the hits again.
     counted_hits = select(sa.func.count().label("matches")).select_from(first).cte("counted_hits")
     found = select(counted_hits.c.matches).scalar_subquery()
-    sorted_hits = _page_ids(hits.c, shape).subquery("sorted_hits")
+    sorted_hits = page_ids(hits.c, shape).subquery("sorted_hits")
 
-    where = _row_tests(shape)
+    where = row_tests(shape)
     hit = sa.and_(*where) if where else sa.true()
     scanned = (
         select(col(Member.id).label("id"), hit.label("hit"))
-        .where(*_seek(shape))
-        .order_by(*_sort_keys(shape))
+        .where(*seek(shape))
+        .order_by(*sort_keys(shape))
         .limit(sa.bindparam("walk_budget"))
         .subquery("scanned")
     )
@@ -258,7 +171,7 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
         select(sorted_hits.c.id).where(sa.or_(found <= cap, sa.not_(many), sa.not_(page_filled))),
     ).subquery("page")
     counted = select(found.label("total")).subquery("counted")
-    return _people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
+    return people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
 
 
 @lru_cache(maxsize=256)
@@ -275,10 +188,10 @@ def _page_statement(shape: Shape, filter_first: bool) -> Any:
     """The page's rows: sorted among the (few) matches, or by walking the sort's index, keeping
     matching rows until the page is full (many matches)."""
     if filter_first:
-        ids = _page_ids(_matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
+        ids = page_ids(matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
     else:
-        ids = _page_ids(Member, shape).where(*_row_tests(shape)).subquery("page")
-    return _people(ids, ids, shape)
+        ids = page_ids(Member, shape).where(*row_tests(shape)).subquery("page")
+    return people(ids, ids, shape)
 
 
 def _core(session: Session, statement: Any, params: dict[str, Any]) -> Any:

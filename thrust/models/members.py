@@ -123,18 +123,44 @@ class Member(SQLModel, table=True):
     updated_at: datetime = updated()
 
 
+# A word's first one, two or three characters, then the name: the name-ordered indexes. Written as
+# PostgreSQL prints the expression back, so autogenerate sees no difference; SQLite gets the same
+# indexes from migration 0014 (`substr(word, 1, n)`), which its reflection skips (expression indexes).
+WORD_GROUPS = (1, 2, 3)
+
+
+def _word_group_indexes() -> list[sa.Index]:
+    return [
+        sa.Index(
+            f"member_search_words_group{n}_idx",
+            sa.text(f"substr(word::text, 1, {n})"),
+            "full_name",
+            "member_id",
+            "word",
+        ).ddl_if(dialect="postgresql")
+        for n in WORD_GROUPS
+    ]
+
+
 class MemberSearchWord(SQLModel, table=True):
     """One word of a member's search text (`members.search_text` split at its spaces: the name's words,
-    the email, the phone's digits), for word-prefix search: `word >= 'mar' AND word < 'mar' + U+10FFFF`
-    is a range of this table's primary key, read in order and as far as needed.
+    the email, the phone's digits) with the member's name, for word-prefix search.
+
+    "Starts with mar" is a range of the primary key (`word >= 'mar' AND word < 'mar' + U+10FFFF`). The
+    name-ordered indexes answer "the first 25 members, by name, one of whose words starts with m / ma /
+    mar" by reading 25 entries: a word's first one to three characters, then the name and the member.
 
     The database keeps it (migration 0014's triggers, on both engines), so every writer of
-    `search_text`, COPY and bulk updates included, keeps it true. Bytewise order ("C" on PostgreSQL,
-    SQLite's BINARY) makes the prefix range the same on both engines.
+    `search_text` or `full_name`, COPY and bulk updates included, keeps it true. Bytewise word order
+    ("C" on PostgreSQL, SQLite's BINARY) makes the prefix range the same on both engines; the name is in
+    the members table's own collation, so both lists sort names alike.
     """
 
     __tablename__ = "member_search_words"
-    __table_args__ = (sa.Index("member_search_words_member_id_idx", "member_id"),)
+    __table_args__ = (
+        sa.Index("member_search_words_member_id_idx", "member_id"),
+        *_word_group_indexes(),
+    )
 
     word: str = Field(
         sa_column=sa.Column(
@@ -147,3 +173,4 @@ class MemberSearchWord(SQLModel, table=True):
             sa.Uuid(), sa.ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, nullable=False
         )
     )
+    full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
