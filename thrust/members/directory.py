@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from thrust.auth.rbac import Actor, require
 from thrust.core.paging import Page
 from thrust.gym import clock
+from thrust.members import word_search
 from thrust.members.capabilities import (
     VIEW_MEMBERS,
 )
@@ -312,6 +313,20 @@ def _find(
     (matching, after), (offset, limit) = how, window
     shape, params = shape_of(filters, known_today or date.min, actor, matching, after)
     params.update(offset=offset, limit=limit)
+
+    if word_search.serves(shape):  # word starts in name order: the name-ordered words indexes
+        driver, group, longer = word_search.driver_of(shape, params)
+        capped = count_up_to is not None
+        if capped:
+            params.update(cap_plus_one=max(1, count_up_to or 0) + 1)
+        statement = word_search.page_statement(shape, driver, group, longer, capped)
+        found = _core(session, statement, params).all()
+        timezone, total = found[0][0], int(found[0][1])  # outer joins: always a row
+        today = known_today or _today_in(session, timezone)
+        rows = [row[2:] for row in found if row[2] is not None]
+        if count_up_to is not None and total > count_up_to:
+            return _page(rows, max(1, count_up_to), False, filters, today)
+        return _page(rows, total, True, filters, today)
 
     if count_up_to is not None and count_up_to <= FILTER_FIRST_BELOW:
         cap = max(1, count_up_to)

@@ -366,6 +366,8 @@ def conditions_of(
     text = member.search_text
     starts: list[Any] = []  # the inside part leaves out what the prefix part shows
     for index, kind in enumerate(shape.terms):
+        if kind == "driven":  # found through the words index already (thrust/members/word_search.py)
+            continue
         if kind == "id":
             conditions.append(member.id == bind("f_member"))
         elif kind == "prefix" and indexed and columns is None:

@@ -1,0 +1,105 @@
+"""The directory's main search path: members one of whose words starts with each search word, in name
+order, read off the name-ordered word indexes (member_search_words) only as far as a page and a capped
+count need.
+
+The driving term (the longest: the fewest matches) picks an index by its first one to three characters
+("mar" -> the members with a word starting "mar", ordered by name); a longer term ("martinez") keeps the
+entries whose word starts with all of it, read from the same index entry. The other terms, the filters
+and the viewer's scope are tested on each member the index yields, in name order, until the page is
+full: like walking the name index of the members table, but through only the members whose words start
+right. A member with two such words ("Mar Martinez") is one entry after DISTINCT, which streams (the
+entries arrive ordered by name and id).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from thrust.members.directory_sql import people
+from thrust.members.search import Shape, SortKey, conditions_of
+from thrust.models import Member, MemberSearchWord
+
+GROUP_MAX = 3  # the name-ordered indexes hold a word's first 1, 2 and 3 characters (migration 0014)
+
+WORDS: Any = MemberSearchWord.__table__  # type: ignore[attr-defined]
+
+
+def serves(shape: Shape) -> bool:
+    """Whether this path answers the shape: a search of word starts only, in name order."""
+    return shape.sort is SortKey.NAME and bool(shape.terms) and all(kind == "prefix" for kind in shape.terms)
+
+
+def driver_of(shape: Shape, params: dict[str, Any]) -> tuple[int, int, bool]:
+    """The driving term (the longest), the length of the index group it reads (1-3) and whether the
+    term is longer than that (its entries are then kept by the word itself); sets `f_group`."""
+    driver = max(range(len(shape.terms)), key=lambda index: len(params[f"f_lo{index}"]))
+    term = params[f"f_lo{driver}"]
+    group = min(len(term), GROUP_MAX)
+    params["f_group"] = term[:group]
+    return driver, group, len(term) > group
+
+
+def _candidates(driver: int, group: int, longer: bool) -> Any:
+    """The members with a word in the driving term's index group (and, for a longer term, starting
+    with all of it), as (name, id) pairs: the index's own order, duplicates adjacent."""
+    in_group = sa.literal_column(f"substr(member_search_words.word, 1, {group})") == sa.bindparam("f_group")
+    starts = [WORDS.c.word >= sa.bindparam(f"f_lo{driver}"), WORDS.c.word < sa.bindparam(f"f_hi{driver}")]
+    return (
+        select(WORDS.c.full_name, WORDS.c.member_id).where(in_group, *(starts if longer else [])).distinct()
+    )
+
+
+def _others(shape: Shape, driver: int) -> list[Any]:
+    """Every condition but the driving term's, tested on the member's row."""
+    terms = tuple("driven" if index == driver else kind for index, kind in enumerate(shape.terms))
+    return conditions_of(dataclasses.replace(shape, terms=terms), indexed=False)
+
+
+def _matching(candidates: Any, others: list[Any]) -> Any:
+    """The candidates that meet the other conditions (read from the members table only when there are
+    other conditions)."""
+    if not others:
+        return select(candidates.c.full_name, candidates.c.member_id)
+    joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
+    return select(candidates.c.full_name, candidates.c.member_id).select_from(joined).where(*others)
+
+
+@lru_cache(maxsize=256)
+def page_statement(shape: Shape, driver: int, group: int, longer: bool, capped: bool) -> Any:
+    """One statement: how many match (up to `cap_plus_one` when `capped`), the gym's timezone and the
+    page's rows, in name order, after the cursor if the shape seeks."""
+    others = _others(shape, driver)
+
+    def name_order(source: Any) -> list[Any]:
+        keys = (source.c.full_name, source.c.member_id)
+        return [key.desc() for key in keys] if shape.descending else [key.asc() for key in keys]
+
+    counted_from = _matching(_candidates(driver, group, longer).subquery("counted_candidates"), others)
+    if capped:
+        counted_from = counted_from.limit(sa.bindparam("cap_plus_one"))
+    found = select(sa.func.count()).select_from(counted_from.subquery("counted_matches")).scalar_subquery()
+
+    candidates = _candidates(driver, group, longer)
+    if shape.seek:  # names and ids past the cursor's, in the page's direction
+        after = sa.tuple_(WORDS.c.full_name, WORDS.c.member_id)
+        cursor = sa.tuple_(
+            sa.bindparam("f_seek_value", type_=WORDS.c.full_name.type),
+            sa.bindparam("f_seek_id", type_=WORDS.c.member_id.type),
+        )
+        candidates = candidates.where(after < cursor if shape.descending else after > cursor)
+    ordered = candidates.order_by(*name_order(WORDS)).subquery("candidates")
+    page = (
+        _matching(ordered, others)
+        .order_by(*name_order(ordered))
+        .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+        .subquery("page")
+    )
+    ids = select(page.c.member_id.label("id")).subquery("ids")
+    counted = select(found.label("total")).subquery("counted")
+    return people(sa.join(counted, ids, sa.true(), isouter=True), ids, shape, counted.c.total)
