@@ -107,8 +107,15 @@ def count_limit_for(filters: MemberFilters) -> int:
     return SEARCH_COUNT_LIMIT if filters.query else BROWSE_COUNT_LIMIT
 
 
+def found_by(shape: Shape, driven: tuple[int, int, bool] | None, walks: bool) -> Any:
+    """The matches, through the words index when a term drives them (`word_search.driver_of`)."""
+    if driven is None:
+        return matches(shape, fenced=False)
+    return word_search.hits(shape, *driven, lateral=walks)
+
+
 @lru_cache(maxsize=256)
-def _capped_statement(shape: Shape, walks: bool) -> Any:
+def _capped_statement(shape: Shape, walks: bool, driven: tuple[int, int, bool] | None = None) -> Any:
     """One statement: the matches (found through the search and filter indexes) counted up to `cap` + 1,
     and the page sorted among them.
 
@@ -119,7 +126,7 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     """
     cap: sa.BindParameter[int] = sa.bindparam("cap")
     if not walks:
-        hits = matches(shape, fenced=False).limit(sa.bindparam("cap_plus_one")).cte("hits")
+        hits = found_by(shape, driven, walks).limit(sa.bindparam("cap_plus_one")).cte("hits")
         found = select(sa.func.count()).select_from(hits).scalar_subquery()
         ids = page_ids(hits.c, shape).subquery("from_hits")
         counted = select(found.label("total")).subquery("counted")
@@ -128,7 +135,7 @@ def _capped_statement(shape: Shape, walks: bool) -> Any:
     # All matches, materialized as they are read: the count reads the first `cap` + 1, sorting reads
     # on from there. Without a LIMIT of its own the CTE is planned for all its rows (the search index);
     # with one, a high guess at how many match made PostgreSQL scan the table for the "first few".
-    hits = matches(shape, fenced=False).cte("hits").prefix_with("MATERIALIZED")
+    hits = found_by(shape, driven, walks).cte("hits").prefix_with("MATERIALIZED")
     first = select(hits.c.id).limit(sa.bindparam("cap_plus_one")).subquery("first_hits")
     # Counted once, in a CTE of its own: each use of a scalar subquery would count the hits again.
     counted_hits = select(sa.func.count().label("matches")).select_from(first).cte("counted_hits")
@@ -338,7 +345,8 @@ def _find(
             sample_percent=SAMPLE_PERCENT,
             sample_matches_up_to=round(SORT_MATCHES_UP_TO * SAMPLE_PERCENT / 100),
         )
-        found = _core(session, _capped_statement(shape, walks), params).all()
+        driven = word_search.driver_of(shape, params) if "prefix" in shape.terms else None
+        found = _core(session, _capped_statement(shape, walks, driven), params).all()
         timezone, total = found[0][0], int(found[0][1])  # outer joins: always a row
         today = known_today or _today_in(session, timezone)
         people = [row[2:] for row in found if row[2] is not None]

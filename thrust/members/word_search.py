@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import select
 
-from thrust.members.directory_sql import people
+from thrust.members.directory_sql import HIT_COLUMNS, people
 from thrust.members.search import Shape, SortKey, conditions_of
 from thrust.models import Member, MemberSearchWord
 
@@ -67,6 +67,23 @@ def _matching(candidates: Any, others: list[Any]) -> Any:
         return select(candidates.c.full_name, candidates.c.member_id)
     joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
     return select(candidates.c.full_name, candidates.c.member_id).select_from(joined).where(*others)
+
+
+def hits(shape: Shape, driver: int, group: int, longer: bool, *, lateral: bool) -> Any:
+    """The matching members' ids and sort columns (as `directory_sql.matches`), found through the
+    words index: in name order, one members row looked up per candidate, read only as far as the reader
+    goes. `lateral` (PostgreSQL): so that the planner cannot trade the lookups for a scan of the whole
+    table (SQLite has no LATERAL, and joins by lookups anyway)."""
+    candidates = _candidates(driver, group, longer).subquery("word_candidates")
+    if not lateral:
+        joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
+        return select(*HIT_COLUMNS).select_from(joined).where(*_others(shape, driver))
+    member = (
+        select(*HIT_COLUMNS)
+        .where(Member.id == candidates.c.member_id, *_others(shape, driver))  # type: ignore[arg-type]
+        .lateral("member")
+    )
+    return select(*member.c).select_from(candidates.join(member, sa.true()))
 
 
 @lru_cache(maxsize=256)
