@@ -25,13 +25,14 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as clock
 from functools import lru_cache
 from random import Random
 from typing import Any
 
 import psycopg
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -63,7 +64,8 @@ from thrust.demo_data import (  # the demo seed's own generators: the bench's me
     _window,
     hash_demo_passwords,
 )
-from thrust.models import MemberStatus, Role
+from thrust.models import Member, MemberStatus, Role, User
+from thrust.models.columns import table_of
 
 # Sorting and GIN builds in memory: the box has the RAM, and a build that spills to disk is slower.
 MAINTENANCE_WORK_MEM = "512MB"
@@ -370,3 +372,70 @@ def seed_members(url: str, members: int, *, rng_seed: int = 42) -> SeedTimes:
     with _stage(times, "vacuum analyze"):
         _run_all(url, ["VACUUM ANALYZE"], 1)
     return times
+
+
+def _typed(table: Any, columns: tuple[str, ...], line: str) -> dict[str, Any]:
+    """A COPY text line as the values SQLAlchemy binds for `table`'s columns (SQLite has no COPY)."""
+    values: dict[str, Any] = {}
+    for name, text in zip(columns, line.rstrip("\n").split("\t"), strict=True):
+        kind = table.c[name].type
+        if text == "\\N":
+            values[name] = None
+        elif isinstance(kind, sa.Uuid):
+            values[name] = uuid.UUID(text)
+        elif isinstance(kind, sa.Boolean):
+            values[name] = text == "t"
+        elif isinstance(kind, sa.Date):
+            values[name] = date.fromisoformat(text)
+        elif name.endswith("_at"):
+            values[name] = datetime.fromisoformat(text)
+        else:
+            values[name] = text
+    return values
+
+
+def seed_members_sqlite(url: str, members: int, *, rng_seed: int = 42) -> SeedTimes:
+    """The same members into a migrated, empty SQLite database, by batched inserts (the database's
+    triggers write the search words as they go)."""
+    times = SeedTimes()
+    rng = Random(rng_seed)
+    now = utcnow()
+    engine = build_engine(url)
+    users, people = table_of(User), table_of(Member)
+    try:
+        with _stage(times, "prepare"):
+            hashes = hash_demo_passwords()
+            with Session(engine) as session:
+                zone, hours = _gym_hours(session)
+            staff_rows, trainer_ids, _ = _staff(now, rng)
+            club = _Club(_name_pools(rng), trainer_ids, zone, hours, now, hashes.member)
+        with _stage(times, "generate + insert"), engine.begin() as connection:
+            connection.execute(
+                users.insert(),
+                [
+                    dict(zip(USER_COLUMNS, (*row[:2], _staff_hash(hashes, row[3]), *row[3:]), strict=True))
+                    for row in staff_rows
+                ],
+            )
+            batch: list[tuple[str, str]] = []
+            for lines in _copy_lines(club, 0, members, Random(rng_seed * 1000)):
+                batch.append(lines)
+                if len(batch) >= BATCH:
+                    _insert_batch(connection, users, people, batch)
+            _insert_batch(connection, users, people, batch)
+        with _stage(times, "analyze"), engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    finally:
+        engine.dispose()
+    return times
+
+
+def _staff_hash(hashes: Any, role: str) -> str:
+    return str(hashes.admin if role == Role.ADMIN.value else hashes.trainer)
+
+
+def _insert_batch(connection: Any, users: Any, people: Any, batch: list[tuple[str, str]]) -> None:
+    if batch:
+        connection.execute(users.insert(), [_typed(users, USER_COLUMNS, line) for line, _ in batch])
+        connection.execute(people.insert(), [_typed(people, MEMBER_COLUMNS, line) for _, line in batch])
+        batch.clear()

@@ -74,13 +74,16 @@ def hits(shape: Shape, driver: int, group: int, longer: bool, *, lateral: bool) 
     words index: in name order, one members row looked up per candidate, read only as far as the reader
     goes. `lateral` (PostgreSQL): so that the planner cannot trade the lookups for a scan of the whole
     table (SQLite has no LATERAL, and joins by lookups anyway)."""
-    candidates = _candidates(driver, group, longer).subquery("word_candidates")
+    # In the index's order, so DISTINCT streams (no hash of every candidate before the first row).
+    ordered = _candidates(driver, group, longer).order_by(WORDS.c.full_name, WORDS.c.member_id)
+    candidates = ordered.subquery("word_candidates")
     if not lateral:
         joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
         return select(*HIT_COLUMNS).select_from(joined).where(*_others(shape, driver))
     member = (
         select(*HIT_COLUMNS)
         .where(Member.id == candidates.c.member_id, *_others(shape, driver))  # type: ignore[arg-type]
+        .limit(1)  # one row per id anyway; a LIMIT keeps the planner from pulling it up into a join
         .lateral("member")
     )
     return select(*member.c).select_from(candidates.join(member, sa.true()))
