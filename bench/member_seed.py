@@ -269,8 +269,8 @@ def _secondary(
 # The members' search words (migration 0014) for the members whose id starts with one of `digits`: what
 # its statement-level trigger would write for each COPY, in slices that run side by side.
 WORDS_OF_SLICE = (
-    "INSERT INTO member_search_words (word, member_id)"
-    " SELECT word, members.id FROM members,"
+    "INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)"
+    " SELECT word, members.id, members.full_name, members.assigned_trainer_id FROM members,"
     " LATERAL (SELECT DISTINCT unnest(string_to_array(members.search_text, ' ')) AS word) AS words"
     " WHERE word <> '' AND left(members.id::text, 1) = ANY('{{{digits}}}')"
 )

@@ -1,5 +1,5 @@
-"""Word-prefix search for the members directory: a table of each member's search words, kept by the
-database itself.
+"""Word-prefix search for the members directory: a table of each member's search words (with the
+member's name and trainer), kept by the database itself.
 
 `member_search_words` holds every space-separated word of `members.search_text` (the folded name's
 words, the email, the phone's digits) with its member. "Starts with mar" is then a range of its primary
@@ -36,8 +36,8 @@ PG_FUNCTIONS = (
     """
 CREATE FUNCTION member_search_words_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO member_search_words (word, member_id, full_name)
-    SELECT DISTINCT word, added.id, added.full_name
+    INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+    SELECT DISTINCT word, added.id, added.full_name, added.assigned_trainer_id
     FROM added, unnest(string_to_array(added.search_text, ' ')) AS word
     WHERE word <> '';
     RETURN NULL;
@@ -46,12 +46,14 @@ END $$
     """
 CREATE FUNCTION member_search_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND NEW.full_name = OLD.full_name THEN
+    IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND NEW.full_name = OLD.full_name
+        AND NEW.assigned_trainer_id IS NOT DISTINCT FROM OLD.assigned_trainer_id THEN
         RETURN NULL;
     END IF;
     DELETE FROM member_search_words WHERE member_id = OLD.id;
-    INSERT INTO member_search_words (word, member_id, full_name)
-    SELECT DISTINCT word, NEW.id, NEW.full_name FROM unnest(string_to_array(NEW.search_text, ' ')) AS word
+    INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+    SELECT DISTINCT word, NEW.id, NEW.full_name, NEW.assigned_trainer_id
+    FROM unnest(string_to_array(NEW.search_text, ' ')) AS word
     WHERE word <> '';
     RETURN NULL;
 END $$
@@ -61,14 +63,15 @@ CREATE TRIGGER member_search_words_added AFTER INSERT ON members
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION member_search_words_added()
 """,
     """
-CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text, full_name ON members
+CREATE TRIGGER member_search_words_changed
+    AFTER UPDATE OF search_text, full_name, assigned_trainer_id ON members
     FOR EACH ROW EXECUTE FUNCTION member_search_words_changed()
 """,
 )
 
 PG_BACKFILL = """
-INSERT INTO member_search_words (word, member_id, full_name)
-SELECT DISTINCT word, members.id, members.full_name
+INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+SELECT DISTINCT word, members.id, members.full_name, members.assigned_trainer_id
 FROM members, unnest(string_to_array(members.search_text, ' ')) AS word
 WHERE word <> ''
 """
@@ -86,23 +89,26 @@ def _sqlite_words(text: str) -> str:
 SQLITE_TRIGGERS = (
     """
 CREATE TRIGGER member_search_words_added AFTER INSERT ON members BEGIN
-    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
-    SELECT value, NEW.id, NEW.full_name FROM NEW_WORDS WHERE value <> '';
+    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+    SELECT value, NEW.id, NEW.full_name, NEW.assigned_trainer_id FROM NEW_WORDS WHERE value <> '';
 END
 """,
     """
-CREATE TRIGGER member_search_words_changed AFTER UPDATE OF search_text, full_name ON members
-WHEN NEW.search_text IS NOT OLD.search_text OR NEW.full_name IS NOT OLD.full_name BEGIN
+CREATE TRIGGER member_search_words_changed
+    AFTER UPDATE OF search_text, full_name, assigned_trainer_id ON members
+WHEN NEW.search_text IS NOT OLD.search_text OR NEW.full_name IS NOT OLD.full_name
+    OR NEW.assigned_trainer_id IS NOT OLD.assigned_trainer_id BEGIN
     DELETE FROM member_search_words WHERE member_id = OLD.id;
-    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
-    SELECT value, NEW.id, NEW.full_name FROM NEW_WORDS WHERE value <> '';
+    INSERT OR IGNORE INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+    SELECT value, NEW.id, NEW.full_name, NEW.assigned_trainer_id FROM NEW_WORDS WHERE value <> '';
 END
 """,
 )
 
 SQLITE_BACKFILL = """
-INSERT OR IGNORE INTO member_search_words (word, member_id, full_name)
-SELECT value, members.id, members.full_name FROM members, MEMBER_WORDS WHERE value <> ''
+INSERT OR IGNORE INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
+SELECT value, members.id, members.full_name, members.assigned_trainer_id
+FROM members, MEMBER_WORDS WHERE value <> ''
 """
 
 
@@ -114,6 +120,7 @@ def upgrade() -> None:
         sa.Column("word", word_type, nullable=False),
         sa.Column("member_id", sa.Uuid(), nullable=False),
         sa.Column("full_name", sa.String(length=120), nullable=False),
+        sa.Column("assigned_trainer_id", sa.Uuid(), nullable=True),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("word", "member_id"),
     )
@@ -123,7 +130,7 @@ def upgrade() -> None:
         op.create_index(
             f"member_search_words_group{n}_idx",
             "member_search_words",
-            [sa.text(group), "full_name", "member_id", "word"],
+            [sa.text(group), "full_name", "member_id", "word", "assigned_trainer_id"],
             unique=False,
         )
     if postgres:

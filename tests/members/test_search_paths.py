@@ -185,3 +185,25 @@ def test_counts_are_exact_when_asked_and_estimated_past_the_limit(
     monkeypatch.setattr(directory, "API_EXACT_UP_TO", 100)
     within = directory.list_members_counted(db, admin, filters, exact=False)
     assert (within.total, within.total_is_exact) == (6, True)
+
+
+def test_a_trainers_search_follows_assignments(db: Session) -> None:
+    """The words index keeps each member's trainer: assigning or unassigning one is seen at once."""
+    coach = make_user(db, role=Role.TRAINER)
+    lena = make_member(db, full_name="Lena Stone")
+    trainer = actor_for(coach)
+    assert names(directory.list_members(db, trainer, MemberFilters(query="lena"))) == []
+    lena.assigned_trainer_id = coach.id
+    db.add(lena)
+    db.flush()
+    assert names(directory.list_members(db, trainer, MemberFilters(query="lena"), count_up_to=5)) == [
+        "Lena Stone"
+    ]
+    by_filter = MemberFilters(query="sto", trainer_id=coach.id, sort=SortKey.MEMBERSHIP_END)
+    assert names(directory.list_members(db, actor_for(make_user(db, role=Role.ADMIN)), by_filter)) == [
+        "Lena Stone"
+    ]
+    lena.assigned_trainer_id = None
+    db.add(lena)
+    db.flush()
+    assert names(directory.list_members(db, trainer, MemberFilters(query="lena"))) == []

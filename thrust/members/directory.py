@@ -83,10 +83,11 @@ def _today_in(session: Session, timezone: str | None) -> date:
 # Below this many matches a page is found by filtering first and sorting the few matches; above it, by
 # walking the sort's index until the page is full (matches are then dense enough to find quickly).
 FILTER_FIRST_BELOW = 2_000
-# How far the members page counts: a search up to 500 ("1–25 of 500+": time to narrow it down), a
-# plain list up to 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins
-# (which update last_visit_at) have dirtied the table's visibility map; the API still counts exactly.
-SEARCH_COUNT_LIMIT = 500
+# How far the members page counts: a search up to 100 ("1–25 of 100+": time to narrow it down; every
+# match counted is a members row read when filters or a trainer's scope apply), a plain list up to
+# 10,000. Counting 100,000 rows exactly costs 20-30 ms on PostgreSQL once check-ins (which update
+# last_visit_at) have dirtied the table's visibility map; the API counts exactly when asked.
+SEARCH_COUNT_LIMIT = 100
 BROWSE_COUNT_LIMIT = 10_000
 # A search with more matches than the count limit walks the sort's index for its page, but only this
 # far (plus WALK_ROWS_PER_ROW for every row up to the page's end): matches that cluster (a two-letter
@@ -192,11 +193,14 @@ def _count_statement(shape: Shape, capped: bool) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _page_statement(shape: Shape, filter_first: bool) -> Any:
+def _page_statement(
+    shape: Shape, filter_first: bool, driven: tuple[int, int, bool] | None = None, walks: bool = False
+) -> Any:
     """The page's rows: sorted among the (few) matches, or by walking the sort's index, keeping
     matching rows until the page is full (many matches)."""
     if filter_first:
-        ids = page_ids(matches(shape, fenced=True).subquery("matches").c, shape).subquery("page")
+        found = matches(shape, fenced=True) if driven is None else found_by(shape, driven, walks)
+        ids = page_ids(found.subquery("matches").c, shape).subquery("page")
     else:
         ids = page_ids(Member, shape).where(*row_tests(shape)).subquery("page")
     return people(ids, ids, shape)
@@ -217,7 +221,7 @@ def list_members(
     the search's words elsewhere ("tone" in "Stone") follow them, marked (`inside_from`): a fallback,
     since a substring is found by trigrams, which must collect every match before sorting one.
 
-    `count_up_to` stops counting past that many matches (the members page says "500+" rather than
+    `count_up_to` stops counting past that many matches (the members page says "100+" rather than
     count a broad search to the end; see `count_limit_for`); `total_is_exact` on the page tells which it
     is. Without it (the API) the count is exact.
     """
@@ -370,7 +374,14 @@ def _find(
         people = [row[1:] for row in _core(session, _page_statement(shape, False), params).all()]
         return _page(people, cap, False, filters, today)
 
-    if count_up_to is None:
+    walks = session.get_bind().dialect.name == "postgresql"
+    driven = word_search.driver_of(shape, params) if "prefix" in shape.terms else None
+    if count_up_to is None and driven is not None:
+        total, exact = (
+            int(_core(session, word_search.count_statement(shape, *driven), params).scalar_one()),
+            True,
+        )
+    elif count_up_to is None:
         total, exact = int(_core(session, _count_statement(shape, False), params).scalar_one()), True
     else:
         params.update(cap_plus_one=count_up_to + 1)
@@ -380,7 +391,7 @@ def _find(
         return _page([], total, exact, filters, known_today or date.min)  # no rows: no cues to word
     # Few matches: sort them; many: walk the sort's index until the page is full.
     filter_first = exact and total < FILTER_FIRST_BELOW
-    rows = _core(session, _page_statement(shape, filter_first), params).all()
+    rows = _core(session, _page_statement(shape, filter_first, driven, walks), params).all()
     today = known_today or _today_in(session, rows[0][0] if rows else None)
     return _page([row[1:] for row in rows], total, exact, filters, today)
 

@@ -44,20 +44,31 @@ def driver_of(shape: Shape, params: dict[str, Any]) -> tuple[int, int, bool]:
     return driver, group, len(term) > group
 
 
-def _candidates(driver: int, group: int, longer: bool) -> Any:
+def _candidates(shape: Shape, driver: int, group: int, longer: bool) -> Any:
     """The members with a word in the driving term's index group (and, for a longer term, starting
-    with all of it), as (name, id) pairs: the index's own order, duplicates adjacent."""
-    in_group = sa.literal_column(f"substr(member_search_words.word, 1, {group})") == sa.bindparam("f_group")
-    starts = [WORDS.c.word >= sa.bindparam(f"f_lo{driver}"), WORDS.c.word < sa.bindparam(f"f_hi{driver}")]
-    return (
-        select(WORDS.c.full_name, WORDS.c.member_id).where(in_group, *(starts if longer else [])).distinct()
-    )
+    with all of it), within the trainer's scope or filter (kept on the entry), as (name, id) pairs: the
+    index's own order, duplicates adjacent."""
+    trainer = WORDS.c.assigned_trainer_id
+    group_of = sa.literal_column(f"substr(member_search_words.word, 1, {group})")
+    conditions = [group_of == sa.bindparam("f_group")]
+    if longer:
+        conditions.append(WORDS.c.word >= sa.bindparam(f"f_lo{driver}"))
+        conditions.append(WORDS.c.word < sa.bindparam(f"f_hi{driver}"))
+    if shape.scope == "assigned":
+        conditions.append(trainer == sa.bindparam("f_actor", type_=trainer.type))
+    if shape.trainer == "one":
+        conditions.append(trainer == sa.bindparam("f_trainer", type_=trainer.type))
+    elif shape.trainer == "none":
+        conditions.append(trainer.is_(None))
+    return select(WORDS.c.full_name, WORDS.c.member_id).where(*conditions).distinct()
 
 
 def _others(shape: Shape, driver: int) -> list[Any]:
-    """Every condition but the driving term's, tested on the member's row."""
+    """Every condition but the ones the index entries answer (the driving term, the trainer's scope and
+    the trainer filter), tested on the member's row."""
     terms = tuple("driven" if index == driver else kind for index, kind in enumerate(shape.terms))
-    return conditions_of(dataclasses.replace(shape, terms=terms), indexed=False)
+    scope = "all" if shape.scope == "assigned" else shape.scope
+    return conditions_of(dataclasses.replace(shape, terms=terms, scope=scope, trainer=""), indexed=False)
 
 
 def _matching(candidates: Any, others: list[Any]) -> Any:
@@ -75,7 +86,7 @@ def hits(shape: Shape, driver: int, group: int, longer: bool, *, lateral: bool) 
     goes. `lateral` (PostgreSQL): so that the planner cannot trade the lookups for a scan of the whole
     table (SQLite has no LATERAL, and joins by lookups anyway)."""
     # In the index's order, so DISTINCT streams (no hash of every candidate before the first row).
-    ordered = _candidates(driver, group, longer).order_by(WORDS.c.full_name, WORDS.c.member_id)
+    ordered = _candidates(shape, driver, group, longer).order_by(WORDS.c.full_name, WORDS.c.member_id)
     candidates = ordered.subquery("word_candidates")
     if not lateral:
         joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
@@ -90,6 +101,14 @@ def hits(shape: Shape, driver: int, group: int, longer: bool, *, lateral: bool) 
 
 
 @lru_cache(maxsize=256)
+def count_statement(shape: Shape, driver: int, group: int, longer: bool) -> Any:
+    """How many members match, counted off the words index (an exact count: every candidate read)."""
+    candidates = _candidates(shape, driver, group, longer).subquery("counted_candidates")
+    counted = _matching(candidates, _others(shape, driver)).subquery("counted_matches")
+    return select(sa.func.count()).select_from(counted)
+
+
+@lru_cache(maxsize=256)
 def page_statement(shape: Shape, driver: int, group: int, longer: bool, capped: bool) -> Any:
     """One statement: how many match (up to `cap_plus_one` when `capped`), the gym's timezone and the
     page's rows, in name order, after the cursor if the shape seeks."""
@@ -99,12 +118,12 @@ def page_statement(shape: Shape, driver: int, group: int, longer: bool, capped: 
         keys = (source.c.full_name, source.c.member_id)
         return [key.desc() for key in keys] if shape.descending else [key.asc() for key in keys]
 
-    counted_from = _matching(_candidates(driver, group, longer).subquery("counted_candidates"), others)
+    counted_from = _matching(_candidates(shape, driver, group, longer).subquery("counted_candidates"), others)
     if capped:
         counted_from = counted_from.limit(sa.bindparam("cap_plus_one"))
     found = select(sa.func.count()).select_from(counted_from.subquery("counted_matches")).scalar_subquery()
 
-    candidates = _candidates(driver, group, longer)
+    candidates = _candidates(shape, driver, group, longer)
     if shape.seek:  # names and ids past the cursor's, in the page's direction
         after = sa.tuple_(WORDS.c.full_name, WORDS.c.member_id)
         cursor = sa.tuple_(

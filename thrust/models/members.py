@@ -86,6 +86,8 @@ class Member(SQLModel, table=True):
         )
     )
     full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    # The member's trainer: a trainer's search (and the trainer filter) is kept on the index entry.
+    assigned_trainer_id: uuid.UUID | None = Field(default=None, sa_column=sa.Column(sa.Uuid(), nullable=True))
     phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
     date_of_birth: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
     gender: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
@@ -137,6 +139,7 @@ def _word_group_indexes() -> list[sa.Index]:
             "full_name",
             "member_id",
             "word",
+            "assigned_trainer_id",
         ).ddl_if(dialect="postgresql")
         for n in WORD_GROUPS
     ]
@@ -148,12 +151,13 @@ class MemberSearchWord(SQLModel, table=True):
 
     "Starts with mar" is a range of the primary key (`word >= 'mar' AND word < 'mar' + U+10FFFF`). The
     name-ordered indexes answer "the first 25 members, by name, one of whose words starts with m / ma /
-    mar" by reading 25 entries: a word's first one to three characters, then the name and the member.
+    mar" by reading 25 entries: a word's first one to three characters, then the name and the member
+    (the word and the member's trainer follow, for the entries a longer term or a trainer's scope keeps).
 
     The database keeps it (migration 0014's triggers, on both engines), so every writer of
-    `search_text` or `full_name`, COPY and bulk updates included, keeps it true. Bytewise word order
-    ("C" on PostgreSQL, SQLite's BINARY) makes the prefix range the same on both engines; the name is in
-    the members table's own collation, so both lists sort names alike.
+    `search_text`, `full_name` or `assigned_trainer_id`, COPY and bulk updates included, keeps it true.
+    Bytewise word order ("C" on PostgreSQL, SQLite's BINARY) makes the prefix range the same on both
+    engines; the name is in the members table's own collation, so both lists sort names alike.
     """
 
     __tablename__ = "member_search_words"
@@ -174,3 +178,5 @@ class MemberSearchWord(SQLModel, table=True):
         )
     )
     full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    # The member's trainer: a trainer's search (and the trainer filter) is kept on the index entry.
+    assigned_trainer_id: uuid.UUID | None = Field(default=None, sa_column=sa.Column(sa.Uuid(), nullable=True))
