@@ -202,7 +202,7 @@ def _page_statement(
         found = matches(shape, fenced=True) if driven is None else found_by(shape, driven, walks)
         ids = page_ids(found.subquery("matches").c, shape).subquery("page")
     else:
-        ids = page_ids(Member, shape).where(*row_tests(shape)).subquery("page")
+        ids = page_ids(Member, shape, *row_tests(shape)).subquery("page")
     return people(ids, ids, shape)
 
 

@@ -65,13 +65,48 @@ def seek(shape: Shape, source: Any = Member) -> list[Any]:
     return [sa.or_(beyond, column.is_(None))] if shape.sort is SortKey.LAST_VISIT else [beyond]
 
 
-def page_ids(source: Any, shape: Shape) -> Any:
-    """The page's member ids from `source` (the members table or a set of matches), in the page's order."""
+def page_ids(source: Any, shape: Shape, *conditions: Any) -> Any:
+    """The page's member ids from `source` (the members table or a set of matches) that meet
+    `conditions`, in the page's order."""
+    if shape.seek == "value" and shape.sort is SortKey.LAST_VISIT:
+        return _visited_then_never(source, shape, conditions)
     return (
         select(source.id.label("id"))
-        .where(*seek(shape, source))
+        .where(*seek(shape, source), *conditions)
         .order_by(*sort_keys(shape, source))
         .offset(sa.bindparam("offset"))
+        .limit(sa.bindparam("limit"))
+    )
+
+
+def _visited_then_never(source: Any, shape: Shape, conditions: tuple[Any, ...]) -> Any:
+    """After a cursor on a visited member, by last visit: the visited members past it, then the
+    never-visited ones, each read as a range of its index (`(last visit, id) > (...)` and `IS NULL`):
+    the one condition "past it or never visited" would make the planner read the index from its start.
+    A cursor means the page starts right after it (no offset)."""
+    column = sort_column(shape, source)
+    value = sa.bindparam("f_seek_value", type_=column.type)
+    member_id = sa.bindparam("f_seek_id", type_=Member.__table__.c.id.type)  # type: ignore[attr-defined]
+    pair, cursor = sa.tuple_(column, source.id), sa.tuple_(value, member_id)
+    beyond = pair < cursor if shape.descending else pair > cursor
+    tie = source.id.desc() if shape.descending else source.id.asc()
+    parts = [
+        select(source.id.label("id"), column.label("key"))
+        .where(beyond, *conditions)
+        .order_by(column.desc() if shape.descending else column.asc(), tie)
+        .limit(sa.bindparam("limit"))
+        .subquery("visited"),
+        select(source.id.label("id"), column.label("key"))
+        .where(column.is_(None), *conditions)
+        .order_by(tie)
+        .limit(sa.bindparam("limit"))
+        .subquery("never"),
+    ]
+    both = sa.union_all(*(select(part.c.id, part.c.key) for part in parts)).subquery("visited_then_never")
+    key = (both.c.key.desc() if shape.descending else both.c.key.asc()).nulls_last()
+    return (
+        select(both.c.id.label("id"))
+        .order_by(key, both.c.id.desc() if shape.descending else both.c.id.asc())
         .limit(sa.bindparam("limit"))
     )
 
