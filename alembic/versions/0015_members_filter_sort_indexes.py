@@ -1,10 +1,13 @@
-"""Indexes for the members directory's lists: each filter (status, tier, trainer) with each sort.
+"""Indexes for the members directory's lists: the status filter and the trainer (a trainer's own list,
+or the filter) with each sort.
 
 A filtered list sorted by another column walked that column's index and skipped every member the
 filter left out ("frozen, by membership end" read 18,000 index entries for a page at 100,000 members);
 with the filter leading, the page is read straight off one index, also deep into the list by cursor.
-Check-ins update the last visit, which every index of the table then takes a new entry for (such an
-update is never HOT): a few more index entries per check-in, against lists that stop scanning.
+Every index of the table takes a new entry when a row's indexed column changes (check-ins update the
+last visit; bulk actions the status). Measured on freezing 10,000 members by filter: 1.1 s before,
+2.2 s with ten more indexes (the tier's too), 1.5 s with these six. So not the tier (a tenth of the
+club or more: its walks are short), and status with the last visit 0004 made already.
 
 Revision ID: 0015
 Revises: 0014
@@ -21,7 +24,7 @@ down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-FILTERS = (("status", "status"), ("membership_tier", "tier"), ("assigned_trainer_id", "trainer"))
+FILTERS = (("status", "status"), ("assigned_trainer_id", "trainer"))
 
 
 def _indexes(postgres: bool) -> list[tuple[str, list[object]]]:
