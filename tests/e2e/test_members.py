@@ -312,3 +312,42 @@ def test_a_member_sees_their_own_profile_and_no_one_else_s(
     # The directory is for staff: a member is told so and sent home.
     page.goto("/members")
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_word_starts_come_first_then_matches_inside_names_and_pages_read_on(
+    admin_page: Page, app_url: str
+) -> None:
+    page = admin_page
+    for name, email in (("Kestrel Ashvane", "k.ashvane"), ("Orla Vaneshaw", "orla.v")):
+        response = page.request.post(
+            "/api/v1/members",
+            data={
+                "fullName": name,
+                "email": f"{email}.{uuid.uuid4().hex[:6]}@example.org",
+                "membershipStart": "2026-01-01",
+                "membershipEnd": "2027-06-30",
+            },
+            headers={"Origin": app_url},
+        )
+        assert response.status == 201, response.text()
+    open_directory(page, "q=vane")
+    # "Vaneshaw" starts with "vane"; "Ashvane" holds it inside, so it follows under its own heading.
+    assert row_names(page) == ["Orla Vaneshaw", "Kestrel Ashvane"]
+    heading = page.locator("#members-inside-heading")
+    expect(heading).to_have_text("Also matching inside names")
+    assert page.locator(ROWS).nth(1).get_attribute("id") == "members-inside-heading"
+    shot(page, "inside")
+
+    # Next and Previous: the next page starts after this one's last row, and the way back is the same.
+    open_directory(page)
+    first = row_names(page)
+    page.get_by_role("button", name="Next page").click()
+    expect(page.locator("#members-range")).to_contain_text("26–50")
+    settle(page)
+    second = row_names(page)
+    assert second and not set(second) & set(first)
+    assert min(second) >= max(first)  # name order goes on where page 1 stopped
+    page.get_by_role("button", name="Previous page").click()
+    expect(page.locator("#members-range")).to_contain_text("1–25")
+    settle(page)
+    assert row_names(page) == first
