@@ -49,7 +49,7 @@ def _candidates(shape: Shape, driver: int, group: int, longer: bool) -> Any:
     with all of it), within the trainer's scope or filter (kept on the entry), as (name, id) pairs: the
     index's own order, duplicates adjacent."""
     trainer = WORDS.c.assigned_trainer_id
-    group_of = sa.literal_column(f"substr(member_search_words.word, 1, {group})")
+    group_of: Any = sa.literal_column(f"substr(member_search_words.word, 1, {group})")
     conditions = [group_of == sa.bindparam("f_group")]
     if longer:
         conditions.append(WORDS.c.word >= sa.bindparam(f"f_lo{driver}"))
@@ -76,7 +76,7 @@ def _matching(candidates: Any, others: list[Any]) -> Any:
     other conditions)."""
     if not others:
         return select(candidates.c.full_name, candidates.c.member_id)
-    joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
+    joined = candidates.join(Member, Member.id == candidates.c.member_id)
     return select(candidates.c.full_name, candidates.c.member_id).select_from(joined).where(*others)
 
 
@@ -89,11 +89,11 @@ def hits(shape: Shape, driver: int, group: int, longer: bool, *, lateral: bool) 
     ordered = _candidates(shape, driver, group, longer).order_by(WORDS.c.full_name, WORDS.c.member_id)
     candidates = ordered.subquery("word_candidates")
     if not lateral:
-        joined = candidates.join(Member, Member.id == candidates.c.member_id)  # type: ignore[arg-type]
+        joined = candidates.join(Member, Member.id == candidates.c.member_id)
         return select(*HIT_COLUMNS).select_from(joined).where(*_others(shape, driver))
     member = (
         select(*HIT_COLUMNS)
-        .where(Member.id == candidates.c.member_id, *_others(shape, driver))  # type: ignore[arg-type]
+        .where(Member.id == candidates.c.member_id, *_others(shape, driver))
         .limit(1)  # one row per id anyway; a LIMIT keeps the planner from pulling it up into a join
         .lateral("member")
     )

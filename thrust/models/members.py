@@ -111,8 +111,6 @@ class Member(SQLModel, table=True):
         )
     )
     full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
-    # The member's trainer: a trainer's search (and the trainer filter) is kept on the index entry.
-    assigned_trainer_id: uuid.UUID | None = Field(default=None, sa_column=sa.Column(sa.Uuid(), nullable=True))
     phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
     date_of_birth: date | None = Field(default=None, sa_column=sa.Column(sa.Date(), nullable=True))
     gender: str | None = Field(default=None, sa_column=sa.Column(sa.String(16), nullable=True))
