@@ -42,6 +42,8 @@ WORD_RULES: dict[tuple[str, str], set[str]] = {
     # the end after the start, an age of 5 to 110, an active trainer, an email no one else uses
     ("POST", f"{API}/members"): {"membershipEnd", "dateOfBirth", "assignedTrainerId", "email"},
     ("PATCH", f"{API}/members/{{member_id}}"): {"membershipEnd", "dateOfBirth", "assignedTrainerId", "email"},
+    # a cursor the list gave (same sort and order); a page within the first 10,000 rows
+    ("GET", f"{API}/members"): {"after", "page"},
     # a range of days: the start not after the end, and not longer than its bucket size allows
     ("GET", f"{API}/check-ins/history"): {"from", "to"},
     ("GET", f"{API}/analytics/visits"): {"from", "to"},

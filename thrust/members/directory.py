@@ -6,6 +6,7 @@ Cohesive rather than small: the statements, the cap and the planner's budgets ar
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -234,26 +235,14 @@ def list_members(
     after, limit = filters.after, filters.limit
     offset = 0 if after is not None else (filters.page - 1) * limit
     past_prefix = after is not None and after.inside  # the cursor is within the inside part
-    found = _find(
-        session,
-        actor,
-        filters,
-        known_today,
-        (Matching.PREFIX, None if past_prefix else after),
-        (offset, 0 if past_prefix else limit),
-        count_up_to,
-    )
+    find = functools.partial(_find, session, actor, filters, known_today)
+    prefix_window = (offset, 0 if past_prefix else limit)
+    found = find((Matching.PREFIX, None if past_prefix else after), prefix_window, count_up_to)
     if not falls_back(filters) or not found.total_is_exact or found.total >= limit:
         return _with_next(found, filters, inside=False)
-    inside = _find(
-        session,
-        actor,
-        filters,
-        known_today,
-        (Matching.INSIDE, after if past_prefix else None),
-        (max(0, offset - found.total), limit - len(found.rows)),
-        None if count_up_to is None else max(1, count_up_to - found.total),
-    )
+    inside_window = (max(0, offset - found.total), limit - len(found.rows))
+    inside_up_to = None if count_up_to is None else max(1, count_up_to - found.total)
+    inside = find((Matching.INSIDE, after if past_prefix else None), inside_window, inside_up_to)
     both = dataclasses.replace(
         found,
         rows=[*found.rows, *inside.rows],
