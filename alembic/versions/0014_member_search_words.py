@@ -54,7 +54,9 @@ BEGIN
     INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
     SELECT DISTINCT word, NEW.id, NEW.full_name, NEW.assigned_trainer_id
     FROM unnest(string_to_array(NEW.search_text, ' ')) AS word
-    WHERE word <> '';
+    -- Deleting a trainer's account sets the trainer to NULL on members that the same statement may
+    -- delete (their own account going too): a member gone by now gets no words.
+    WHERE word <> '' AND EXISTS (SELECT 1 FROM members WHERE members.id = NEW.id);
     RETURN NULL;
 END $$
 """,
@@ -100,7 +102,8 @@ WHEN NEW.search_text IS NOT OLD.search_text OR NEW.full_name IS NOT OLD.full_nam
     OR NEW.assigned_trainer_id IS NOT OLD.assigned_trainer_id BEGIN
     DELETE FROM member_search_words WHERE member_id = OLD.id;
     INSERT OR IGNORE INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
-    SELECT value, NEW.id, NEW.full_name, NEW.assigned_trainer_id FROM NEW_WORDS WHERE value <> '';
+    SELECT value, NEW.id, NEW.full_name, NEW.assigned_trainer_id FROM NEW_WORDS
+    WHERE value <> '' AND EXISTS (SELECT 1 FROM members WHERE members.id = NEW.id);
 END
 """,
 )

@@ -8,13 +8,14 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from tests.factories import actor_for, make_member, make_user
 from thrust.core.errors import ValidationFailed
 from thrust.members import directory
 from thrust.members.search import MAX_OFFSET, Cursor, MemberFilters, SortKey, parse_filters
-from thrust.models import Member, MemberSearchWord, Role
+from thrust.models import Member, MemberSearchWord, Role, User
 
 
 @pytest.fixture
@@ -207,3 +208,13 @@ def test_a_trainers_search_follows_assignments(db: Session) -> None:
     db.add(lena)
     db.flush()
     assert names(directory.list_members(db, trainer, MemberFilters(query="lena"))) == []
+
+
+def test_deleting_every_account_at_once_takes_the_words_too(db: Session) -> None:
+    """A trainer's account and their members' accounts deleted in one statement: the members go (their
+    accounts cascade) while the trainer's going sets their trainer to nothing; no word is left."""
+    coach = make_user(db, role=Role.TRAINER)
+    lena = make_member(db, full_name="Lena Stone", trainer=coach)
+    db.exec(sa.delete(User).where(User.id.in_([coach.id, lena.user_id])))  # type: ignore[call-overload,attr-defined]
+    db.flush()
+    assert db.exec(select(sa.func.count()).select_from(MemberSearchWord)).one() == 0
