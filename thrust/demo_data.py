@@ -43,6 +43,7 @@ from thrust.models import (
     GymSettings,
     JobRun,
     Member,
+    MemberSearchWord,
     MembershipReminder,
     MembershipTier,
     MemberStatus,
@@ -128,6 +129,7 @@ RESET_ORDER = (
     AIUsageLog,
     MembershipReminder,
     ReminderOptOut,
+    MemberSearchWord,  # the triggers' words go with their members (TRUNCATE names every referrer)
     Member,
     AuthSession,
     JobRun,

@@ -34,7 +34,7 @@ depends_on: str | Sequence[str] | None = None
 
 PG_FUNCTIONS = (
     """
-CREATE FUNCTION member_search_words_added() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION member_search_words_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO member_search_words (word, member_id, full_name, assigned_trainer_id)
     SELECT DISTINCT word, added.id, added.full_name, added.assigned_trainer_id
@@ -44,7 +44,7 @@ BEGIN
 END $$
 """,
     """
-CREATE FUNCTION member_search_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION member_search_words_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.search_text IS NOT DISTINCT FROM OLD.search_text AND NEW.full_name = OLD.full_name
         AND NEW.assigned_trainer_id IS NOT DISTINCT FROM OLD.assigned_trainer_id THEN

@@ -53,6 +53,10 @@ from thrust.core.settings import PROJECT_ROOT
 VERSION_TABLE = "alembic_version"
 BACKUP_INFO_TABLE = "thrust_backup"  # what a backup file says about itself (see thrust/system/backup.py)
 BOOKKEEPING = frozenset({VERSION_TABLE, BACKUP_INFO_TABLE})
+# The database derives these rows itself, with triggers, from the rows copied (a member's search words,
+# migration 0014): copying them too would collide with what the triggers wrote.
+DERIVED = frozenset({"member_search_words"})
+TRIGGER_FUNCTIONS = ("member_search_words_added", "member_search_words_changed")  # PostgreSQL, 0014
 # Migrations write these rows themselves (the gym's default settings, the shipped exercise catalog): a
 # database holding only them is still empty.
 SEEDED_BY_MIGRATIONS = frozenset({"gym_settings", "exercises", "exercise_muscles"})
@@ -163,6 +167,8 @@ def drop_thrust_schema(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         for name in _enum_type_names():
             connection.execute(text(f'DROP TYPE IF EXISTS "{name}"'))
+        for name in TRIGGER_FUNCTIONS:  # their triggers went with the tables
+            connection.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
 
 
 def _enum_type_names() -> list[str]:
@@ -184,7 +190,7 @@ def typed_tables(connection: Connection) -> list[Table]:
     names = [
         name
         for name in inspect(connection).get_table_names()
-        if name in thrust_table_names() and name not in BOOKKEEPING
+        if name in thrust_table_names() and name not in BOOKKEEPING | DERIVED
     ]
     reflected = MetaData()
     reflected.reflect(bind=connection, only=names)
