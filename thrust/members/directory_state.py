@@ -264,8 +264,8 @@ class MembersState(rx.State):
         self.limit = int(pick("limit", PAGE_SIZES, "25"))
         page = params.get("page")
         wanted = int(page) if isinstance(page, str) and page.isdigit() else 0
-        # Without the cursors that led there, a page is read by offset, which reaches MAX_OFFSET rows.
-        self.page = wanted if wanted > 0 and (wanted - 1) * self.limit <= search.MAX_OFFSET else 1
+        # Without the cursors that led there, a page is read by offset, which the service caps.
+        self.page = wanted if 0 < wanted <= search.last_offset_page(self.limit) else 1
 
     def _forget_selection(self) -> None:
         self.selected = []
@@ -293,7 +293,7 @@ class MembersState(rx.State):
             page = result.page
             if not result.rows and result.total and result.total_is_exact and page > result.total_pages:
                 # The page ran past the end (a filter shrank the list): show the last one.
-                page = min(result.total_pages, search.MAX_OFFSET // filters.limit + 1)
+                page = min(result.total_pages, search.last_offset_page(filters.limit))
                 again = dataclasses.replace(filters, page=page, after=None)
                 result = directory.list_members(session, actor, again, count_up_to=up_to)
             now, gym = utcnow(), gym_clock(session)
@@ -433,7 +433,7 @@ class MembersState(rx.State):
         page = int_arg(page, "page", minimum=1, maximum=search.MAX_PAGE)
         page = min(page, self.total_pages) if self.total_exact else page
         # A page past the offset limit is reached through the cursors of the pages before it only.
-        reachable = page <= len(self._trail) + 1 or (page - 1) * self.limit <= search.MAX_OFFSET
+        reachable = page <= len(self._trail) + 1 or page <= search.last_offset_page(self.limit)
         self.page = page if reachable else self.page
         self.selected = []
 

@@ -111,6 +111,12 @@ class Cursor:
         return cls(sort, descending, text, member_id, inside)
 
 
+def last_offset_page(limit: int) -> int:
+    """The deepest page `page` reaches at this page size (its first row within MAX_OFFSET); deeper
+    pages are read with a cursor."""
+    return MAX_OFFSET // limit + 1
+
+
 CURSOR_PROBLEM = "This list has changed its order or the link is broken: start again from the first page"
 DEEP_PAGE_PROBLEM = (
     f"Pages reach the first {MAX_OFFSET:,} rows: read further with `after` (the last page's nextCursor)"
@@ -199,7 +205,7 @@ def _paging(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, Any]:
             after = None
         if after is None or (after.sort, after.descending) != (sort, order == "desc"):
             reader.fail("after", CURSOR_PROBLEM)
-    elif (page - 1) * limit > MAX_OFFSET:
+    elif page > last_offset_page(limit):
         reader.fail("page", DEEP_PAGE_PROBLEM)
     return {"sort": sort, "descending": order == "desc", "page": page, "limit": limit, "after": after}
 
