@@ -46,6 +46,11 @@ def _input(value: Any, on_change: Any, label: Any, error: Any = "", **props: Any
     )
 
 
+def _whole_number_input(value: Any, on_change: Any, label: Any, error: Any, width: str) -> rx.Component:
+    """An `_input` for a count (sets, seconds of rest): a phone shows its number keyboard."""
+    return _input(value, on_change, label, error, width=width, input_mode="numeric")
+
+
 def _labelled(caption: str, control: rx.Component, **props: Any) -> rx.Component:
     return column(fine_print(caption), control, gap="1", **props)
 
@@ -54,6 +59,13 @@ def _wide_field(label: str, value: Any, on_change: Any, error: Any, **props: Any
     """A labelled text field that takes the row's free width (the plan's title, a week's focus)."""
     return _labelled(
         label, _input(value, on_change, label, error, **props, width="100%"), flex="1", min_width="14rem"
+    )
+
+
+def _date_field(label: str, value: Any, on_change: Any, **props: Any) -> rx.Component:
+    """A labelled date picker, named by its label for screen readers; sent as soon as it changes."""
+    return _labelled(
+        label, rx.input(type="date", value=value, on_change=on_change, aria_label=label, **props)
     )
 
 
@@ -112,23 +124,11 @@ def _delete() -> rx.Component:
 def plan_header() -> rx.Component:
     return rx.card(
         stacked(
-            row(
+            toolbar(
                 _wide_field("Plan title", S.title, S.set_title, S.title_error, size="3", id="plan-title"),
-                _labelled(
-                    "Starts on",
-                    rx.input(
-                        type="date",
-                        value=S.starts_on,
-                        on_change=S.set_starts_on,
-                        aria_label="Starts on",
-                        id="plan-starts",
-                        size="3",
-                    ),
-                ),
+                _date_field("Starts on", S.starts_on, S.set_starts_on, id="plan-starts", size="3"),
                 align="start",
-                wrap="wrap",
                 gap="4",
-                width="100%",
             ),
             _message(S.title_error, id="plan-title-error"),
             _message(S.starts_on_error),
@@ -148,7 +148,7 @@ def plan_header() -> rx.Component:
                 S.origin != "",
                 notice("sparkles", S.origin, tone="blue", icon_size=None, id="plan-origin"),
             ),
-            row(
+            toolbar(
                 _save_state(),
                 rx.spacer(),
                 rx.el.label(
@@ -174,8 +174,6 @@ def plan_header() -> rx.Component:
                     id="plan-save",
                     size="2",
                 ),
-                wrap="wrap",
-                width="100%",
             ),
             rx.cond(
                 S.progress_label != "",
@@ -237,7 +235,7 @@ def _week_tab(tab: WeekTab) -> rx.Component:
 
 def _week_tools() -> rx.Component:
     return stacked(
-        row(
+        toolbar(
             _wide_field("This week's focus", S.week_focus, S.set_focus, S.focus_error, id="plan-focus"),
             toolbar(
                 quiet_action(
@@ -260,8 +258,6 @@ def _week_tools() -> rx.Component:
                 ),
             ),
             align="end",
-            wrap="wrap",
-            width="100%",
         ),
         _message(S.focus_error),
         gap="3",
@@ -315,30 +311,18 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
             width="100%",
         ),
         _message(item.error),
-        row(
+        toolbar(
             _labelled(
                 "Sets",
-                _input(
-                    item.sets,
-                    change("sets"),
-                    "Sets of " + name,
-                    item.sets_error,
-                    width="4rem",
-                    input_mode="numeric",
-                ),
+                _whole_number_input(item.sets, change("sets"), "Sets of " + name, item.sets_error, "4rem"),
             ),
             _labelled(
                 "Reps", _input(item.reps, change("reps"), "Reps of " + name, item.reps_error, width="5.5rem")
             ),
             _labelled(
                 "Rest (s)",
-                _input(
-                    item.rest,
-                    change("rest"),
-                    "Rest in seconds after " + name,
-                    item.rest_error,
-                    width="4.5rem",
-                    input_mode="numeric",
+                _whole_number_input(
+                    item.rest, change("rest"), "Rest in seconds after " + name, item.rest_error, "4.5rem"
                 ),
             ),
             _labelled(
@@ -348,9 +332,7 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
                 min_width="10rem",
             ),
             align="end",
-            wrap="wrap",
             gap="3",
-            width="100%",
             padding_left="1.5rem",
         ),
         stacked(

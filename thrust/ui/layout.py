@@ -26,9 +26,10 @@ def stacked(*children: Any, gap: str = "4", **props: Any) -> rx.Component:
     return rx.vstack(*children, spacing=gap, width="100%", **props)
 
 
-def toolbar(*children: Any, gap: str = "2", **props: Any) -> rx.Component:
-    """A row across the full width that wraps on a narrow screen (filters, actions, a list row)."""
-    return rx.hstack(*children, align="center", spacing=gap, wrap="wrap", width="100%", **props)
+def toolbar(*children: Any, gap: str = "2", align: str = "center", **props: Any) -> rx.Component:
+    """A row across the full width that wraps on a narrow screen (filters, actions, a list row, fields
+    side by side: `align="start"` or `"end"` lines up fields whose labels or messages differ)."""
+    return rx.hstack(*children, align=align, spacing=gap, wrap="wrap", width="100%", **props)
 
 
 def end_row(*children: Any, **props: Any) -> rx.Component:
