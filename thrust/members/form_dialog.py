@@ -11,8 +11,8 @@ from thrust.members.form_state import GENDER_CHOICES, MemberFormState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS, status_badge, tier_badge
-from thrust.ui.buttons import quiet_button
-from thrust.ui.dialogs import work_dialog
+from thrust.ui.buttons import action_button, quiet_button
+from thrust.ui.dialogs import dialog_actions, work_dialog
 from thrust.ui.forms import Fields, field, field_error, invalid_attrs, two_columns
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.text import muted_text
@@ -129,6 +129,17 @@ def _membership_fields() -> rx.Component:
     )
 
 
+def _actions() -> rx.Component:
+    """Cancel, and the form's submit: "Add member" for a new one, "Save changes" for an edit."""
+    save = rx.cond(MemberFormState.editing, "Save changes", "Add member")
+    return dialog_actions(
+        rx.dialog.close(quiet_button("Cancel", type="button", on_click=MemberFormState.close)),
+        action_button(
+            "check", save, icon_size=16, type="submit", loading=MemberFormState.saving, id="save-member"
+        ),
+    )
+
+
 def member_form_dialog() -> rx.Component:
     values = MemberFormState.values
     return work_dialog(
@@ -190,20 +201,7 @@ def member_form_dialog() -> rx.Component:
                     _admin_field("Ends", "membershipEnd", "member-end", values.membershipEnd, type="date"),
                 ),
                 _membership_fields(),
-                rx.hstack(
-                    rx.dialog.close(quiet_button("Cancel", type="button", on_click=MemberFormState.close)),
-                    rx.button(
-                        rx.icon("check", size=16),
-                        rx.cond(MemberFormState.editing, "Save changes", "Add member"),
-                        type="submit",
-                        loading=MemberFormState.saving,
-                        id="save-member",
-                    ),
-                    spacing="3",
-                    justify="end",
-                    width="100%",
-                    padding_top="0.5rem",
-                ),
+                _actions(),
             ),
             on_submit=MemberFormState.save,
             reset_on_submit=False,

@@ -59,6 +59,11 @@ def confirm_dialog(
     )
 
 
+def dialog_actions(*buttons: rx.Component) -> rx.Component:
+    """A form dialog's buttons under its fields, at the right: Cancel first, then what saves."""
+    return rx.hstack(*buttons, spacing="3", justify="end", width="100%", padding_top="0.5rem")
+
+
 def work_dialog(
     *children: Any, open: Any, on_close: Any, max_width: str, **content_props: Any
 ) -> rx.Component:
