@@ -9,7 +9,7 @@ from thrust.ai.settings_state import BUDGET_FIELD, AISettingsState, UsageRow
 from thrust.gym.service import AI_BUDGET_RANGE
 from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_note, notice
-from thrust.ui.forms import FORM_WIDTH, Fields, loading_rows, section, server_form
+from thrust.ui.forms import Fields, settings_section
 from thrust.ui.layout import row, stacked, toolbar
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -104,39 +104,34 @@ def _approval() -> rx.Component:
 
 def _planner_section() -> rx.Component:
     state = AISettingsState
-    fields = Fields(state.errors)
-    return section(
+    fields = Fields(state.errors, state.form_key)
+    return settings_section(
         "AI planner",
         "Which planner writes generated plans, what the model may cost a month, and whether members wait "
         "for a trainer's approval. The built-in planner costs nothing.",
-        rx.cond(
-            ~state.loaded,
-            loading_rows(3),
-            stacked(
-                _provider(),
-                rx.separator(size="4"),
-                server_form(
-                    fields.text(
-                        "Monthly AI budget (USD)",
-                        BUDGET_FIELD,
-                        "ai-budget",
-                        state.budget,
-                        optional=True,
-                        input_mode="decimal",
-                        placeholder="No budget",
-                        hint=_BUDGET_HINT,
-                    ),
-                    submit="Save budget",
-                    on_submit=AISettingsState.save_ai_budget,
-                    key=state.form_key,
-                    form_id="ai-budget-form",
+        stacked(
+            _provider(),
+            rx.separator(size="4"),
+            fields.form(
+                fields.text(
+                    "Monthly AI budget (USD)",
+                    BUDGET_FIELD,
+                    "ai-budget",
+                    state.budget,
+                    optional=True,
+                    input_mode="decimal",
+                    placeholder="No budget",
+                    hint=_BUDGET_HINT,
                 ),
-                rx.separator(size="4"),
-                _approval(),
-                gap="5",
+                submit="Save budget",
+                on_submit=AISettingsState.save_ai_budget,
+                form_id="ai-budget-form",
             ),
+            rx.separator(size="4"),
+            _approval(),
+            gap="5",
         ),
-        max_width=FORM_WIDTH,
+        loaded=state.loaded,
         id="ai-planner-settings",
     )
 
@@ -165,33 +160,30 @@ def _end(title: str) -> rx.Component:
 
 def _usage_section() -> rx.Component:
     state = AISettingsState
-    return section(
+    return settings_section(
         "AI usage this month",
         "Each model call this calendar month (the gym's clock): who asked, how many tokens it took and its "
         "estimated cost in US dollars. Plans from the built-in planner are not counted: they cost nothing.",
-        rx.cond(
-            ~state.loaded,
-            loading_rows(2),
-            stacked(
-                muted_text(state.month, id="ai-usage-month"),
-                rx.cond(
-                    state.usage.length() == 0,
-                    empty_note("No AI calls this month", id="ai-usage-empty"),
-                    captioned_table(
-                        "AI usage this month per user",
-                        ("User", _end("Calls"), _end("Tokens"), _end("Estimated cost")),
-                        state.usage,
-                        _usage_row,
-                        size="2",
-                        variant="surface",
-                        id="ai-usage-table",
-                    ),
+        stacked(
+            muted_text(state.month, id="ai-usage-month"),
+            rx.cond(
+                state.usage.length() == 0,
+                empty_note("No AI calls this month", id="ai-usage-empty"),
+                captioned_table(
+                    "AI usage this month per user",
+                    ("User", _end("Calls"), _end("Tokens"), _end("Estimated cost")),
+                    state.usage,
+                    _usage_row,
+                    size="2",
+                    variant="surface",
+                    id="ai-usage-table",
                 ),
-                muted_text(state.budget_note, size="1", id="ai-budget-note"),
-                gap="3",
             ),
+            muted_text(state.budget_note, size="1", id="ai-budget-note"),
+            gap="3",
         ),
-        max_width=FORM_WIDTH,
+        loaded=state.loaded,
+        placeholder_rows=2,
         id="ai-usage",
     )
 

@@ -6,60 +6,53 @@ import reflex as rx
 
 from thrust.auth.account_state import AccountPasswordState, AccountProfileState
 from thrust.auth.passwords import PASSWORD_RULES
-from thrust.ui.forms import FORM_WIDTH, Fields, loading_rows, section, server_form, two_columns
+from thrust.ui.forms import Fields, settings_section, two_columns
 
 SIGN_IN_ADDRESS = "You sign in with this address."
 
 
 def profile_tab() -> rx.Component:
     state = AccountProfileState
-    fields = Fields(state.errors)
-    return section(
+    fields = Fields(state.errors, state.form_key)
+    return settings_section(
         "Profile",
         "Your name and contact details, as the front desk and your trainer see them.",
-        rx.cond(
-            ~state.loaded,
-            loading_rows(3),
-            server_form(
-                two_columns(
-                    fields.text(
-                        "Full name", "fullName", "profile-name", state.full_name, auto_complete="name"
-                    ),
-                    fields.text(
-                        "Phone",
-                        "phone",
-                        "profile-phone",
-                        state.phone,
-                        type="tel",
-                        auto_complete="tel",
-                        optional=True,
-                    ),
+        fields.form(
+            two_columns(
+                fields.text("Full name", "fullName", "profile-name", state.full_name, auto_complete="name"),
+                fields.text(
+                    "Phone",
+                    "phone",
+                    "profile-phone",
+                    state.phone,
+                    type="tel",
+                    auto_complete="tel",
+                    optional=True,
                 ),
-                fields.email(
-                    "Email",
-                    "email",
-                    "profile-email",
-                    state.email,
-                    auto_complete="email",
-                    hint=SIGN_IN_ADDRESS,
-                ),
-                submit="Save profile",
-                on_submit=state.save_profile,
-                key=state.form_key,
-                form_id="profile-form",
             ),
+            fields.email(
+                "Email",
+                "email",
+                "profile-email",
+                state.email,
+                auto_complete="email",
+                hint=SIGN_IN_ADDRESS,
+            ),
+            submit="Save profile",
+            on_submit=state.save_profile,
+            form_id="profile-form",
         ),
-        max_width=FORM_WIDTH,
+        loaded=state.loaded,
     )
 
 
 def password_tab() -> rx.Component:
     state = AccountPasswordState
-    fields = Fields(state.errors)
-    return section(
+    fields = Fields(state.errors, state.form_key)
+    return settings_section(
         "Password",
         "Changing your password signs you out on every other device; this one stays signed in.",
-        server_form(
+        fields.form(
             fields.password(
                 "Current password", "currentPassword", "password-current", auto_complete="current-password"
             ),
@@ -78,8 +71,6 @@ def password_tab() -> rx.Component:
             submit="Change password",
             submit_icon="key-round",
             on_submit=state.change_password,
-            key=state.form_key,
             form_id="password-form",
         ),
-        max_width=FORM_WIDTH,
     )

@@ -20,13 +20,10 @@ from thrust.staff.components import staff_tab
 from thrust.system.jobs_page import jobs_tab
 from thrust.ui import routes, styles
 from thrust.ui.forms import (
-    FORM_WIDTH,
     Fields,
     field_error,
     invalid_attrs,
-    loading_rows,
-    section,
-    server_form,
+    settings_section,
     two_columns,
 )
 from thrust.ui.layout import row, stacked, toolbar
@@ -158,37 +155,34 @@ def _public_page_details() -> rx.Component:
 
 def public_page_section() -> rx.Component:
     state = GymSettingsState
-    return section(
+    return settings_section(
         "Public page",
         "Let anyone see how busy the gym is, on a page of its own or inside your website: how full it is "
         "in percent, whether it is filling up, and the next hours. No names, no one's data.",
-        rx.cond(
-            ~state.loaded,
-            loading_rows(1),
-            stacked(
-                rx.el.label(
-                    row(
-                        rx.switch(
-                            checked=state.public_occupancy,
-                            on_change=GymSettingsState.set_public_occupancy,
-                            id="public-occupancy-switch",
-                        ),
-                        rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
-                        gap="3",
+        stacked(
+            rx.el.label(
+                row(
+                    rx.switch(
+                        checked=state.public_occupancy,
+                        on_change=GymSettingsState.set_public_occupancy,
+                        id="public-occupancy-switch",
                     ),
+                    rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
+                    gap="3",
                 ),
-                rx.cond(
-                    state.public_occupancy,
-                    _public_page_details(),
-                    muted_text(
-                        "Off: the page answers “not found”, other websites cannot show it, and nothing "
-                        "is shared.",
-                        id="busy-off-note",
-                    ),
+            ),
+            rx.cond(
+                state.public_occupancy,
+                _public_page_details(),
+                muted_text(
+                    "Off: the page answers “not found”, other websites cannot show it, and nothing "
+                    "is shared.",
+                    id="busy-off-note",
                 ),
             ),
         ),
-        max_width=FORM_WIDTH,
+        loaded=state.loaded,
+        placeholder_rows=1,
         id="public-page-settings",
     )
 
@@ -199,54 +193,50 @@ def gym_tab() -> rx.Component:
 
 def _gym_section() -> rx.Component:
     state = GymSettingsState
-    fields = Fields(state.errors)
-    return section(
+    fields = Fields(state.errors, state.form_key)
+    return settings_section(
         "Gym",
         "Your club's name (shown in every page's header), how many people may be inside at once, "
         "and when you are open.",
-        rx.cond(
-            ~state.loaded,
-            loading_rows(6),
-            server_form(
-                fields.text("Gym name", "name", "gym-name-input", state.name, max_length=120),
-                two_columns(
-                    fields.number(
-                        "Maximum capacity",
-                        "maxCapacity",
-                        "gym-capacity",
-                        state.max_capacity,
-                        hint="People inside at once; the front desk stops check-ins at this number.",
-                    ),
-                    fields.number(
-                        "Automatic check-out after (hours)",
-                        "autoCheckoutHours",
-                        "gym-auto-checkout",
-                        state.auto_checkout_hours,
-                        max=24,
-                        hint="Visits still open after this long are closed for the member (1–24).",
-                    ),
+        fields.form(
+            fields.text("Gym name", "name", "gym-name-input", state.name, max_length=120),
+            two_columns(
+                fields.number(
+                    "Maximum capacity",
+                    "maxCapacity",
+                    "gym-capacity",
+                    state.max_capacity,
+                    hint="People inside at once; the front desk stops check-ins at this number.",
                 ),
-                fields.select(
-                    "Timezone",
-                    "timezone",
-                    rx.foreach(state.timezones, lambda tz: rx.select.item(tz, value=tz)),
-                    control_id="gym-timezone",
-                    default=state.timezone,
-                    hint="Opening hours and daily charts use this clock.",
+                fields.number(
+                    "Automatic check-out after (hours)",
+                    "autoCheckoutHours",
+                    "gym-auto-checkout",
+                    state.auto_checkout_hours,
+                    max=24,
+                    hint="Visits still open after this long are closed for the member (1–24).",
                 ),
-                stacked(
-                    rx.text("Opening hours", size="2", weight="medium"),
-                    stacked(rx.foreach(state.days, _day_row), gap="0"),
-                    _hours_error(field_error(state.errors, "openingHours")),
-                    gap="2",
-                ),
-                submit="Save gym settings",
-                on_submit=state.save_gym,
-                key=state.form_key,
-                form_id="gym-form",
             ),
+            fields.select(
+                "Timezone",
+                "timezone",
+                rx.foreach(state.timezones, lambda tz: rx.select.item(tz, value=tz)),
+                control_id="gym-timezone",
+                default=state.timezone,
+                hint="Opening hours and daily charts use this clock.",
+            ),
+            stacked(
+                rx.text("Opening hours", size="2", weight="medium"),
+                stacked(rx.foreach(state.days, _day_row), gap="0"),
+                _hours_error(field_error(state.errors, "openingHours")),
+                gap="2",
+            ),
+            submit="Save gym settings",
+            on_submit=state.save_gym,
+            form_id="gym-form",
         ),
-        max_width=FORM_WIDTH,
+        loaded=state.loaded,
+        placeholder_rows=6,
     )
 
 

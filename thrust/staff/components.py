@@ -8,7 +8,7 @@ from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui.badges import active_badge, role_badge
 from thrust.ui.cards import notice
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import Fields, loading_rows, section, server_form, two_columns
+from thrust.ui.forms import Fields, loading_rows, section, two_columns
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -86,8 +86,8 @@ HANDED_OVER = "Give it to them in person; they can change it under Settings → 
 
 
 def _add_staff_form() -> rx.Component:
-    fields = Fields(StaffState.errors)
-    return server_form(
+    fields = Fields(StaffState.errors, StaffState.add_key)
+    return fields.form(
         rx.heading("Add a staff account", size="3"),
         two_columns(
             fields.text("Full name", "fullName", "staff-name"),
@@ -112,7 +112,6 @@ def _add_staff_form() -> rx.Component:
         submit="Add staff account",
         submit_icon="user-plus",
         on_submit=StaffState.add_staff,
-        key=StaffState.add_key,
         form_id="staff-form",
     )
 

@@ -234,13 +234,31 @@ class Fields:
     """The fields of one server-checked form, each showing its message from `errors` (the state's
     {field: message} var), so a field is one call: name, id and starting value::
 
-        fields = Fields(ProfileState.errors)
-        fields.text("Full name", "fullName", "profile-name", ProfileState.full_name, auto_complete="name")
+        fields = Fields(ProfileState.errors, ProfileState.form_key)
+        fields.form(
+            fields.text("Full name", "fullName", "profile-name", ProfileState.full_name),
+            submit="Save profile", on_submit=ProfileState.save_profile, form_id="profile-form",
+        )
 
     Other keywords go to `text_field` (hint, optional, type…), and through it to the input.
+    `key`: the state's form counter, which re-mounts the fields of `form` with fresh values.
     """
 
     errors: rx.Var
+    key: Any = None
+
+    def form(
+        self, *children: rx.Component, submit: str, on_submit: Any, form_id: str, submit_icon: str = "check"
+    ) -> rx.Component:
+        """`server_form` of `children` (these fields, one above the other), re-mounted when `key` changes."""
+        return server_form(
+            *children,
+            submit=submit,
+            on_submit=on_submit,
+            key=self.key,
+            form_id=form_id,
+            submit_icon=submit_icon,
+        )
 
     def text(self, label: str, name: str, control_id: str, default: Any = None, **props: Any) -> rx.Component:
         return text_field(
@@ -327,6 +345,21 @@ def loading_rows(rows: int = 3) -> rx.Component:
         *[rx.skeleton(rx.box(height="2.5rem", width="100%"), loading=True) for _ in range(rows)],
         aria_busy="true",
     )
+
+
+def settings_section(
+    title: str,
+    description: str,
+    content: rx.Component,
+    *,
+    loaded: rx.Var | None = None,
+    placeholder_rows: int = 3,
+    **props: Any,
+) -> rx.Component:
+    """A settings tab's `section`, no wider than a form (FORM_WIDTH). Until `loaded` (a state var) is
+    true, `placeholder_rows` bars stand in for `content` (see `loading_rows`); `props` go to the card."""
+    body = content if loaded is None else rx.cond(~loaded, loading_rows(placeholder_rows), content)
+    return section(title, description, body, max_width=FORM_WIDTH, **props)
 
 
 def server_form(
