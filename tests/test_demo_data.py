@@ -457,7 +457,7 @@ def test_a_few_regulars_stopped_coming_and_the_dashboard_lists_them(db: Session)
     found = at_risk(db, Actor(admin.id, admin.email, admin.role), now=OPEN_NOW)
     assert 3 <= found.total <= 300 // 10, found.total
     for member in found.members:
-        assert member.recent <= 1 and member.recent < member.usual / 2
+        assert member.recent_visits <= 1 and member.recent_visits < member.usual_visits / 2
     latest = [member.last_visit for member in found.members]
     assert latest == sorted(latest, reverse=True)
 

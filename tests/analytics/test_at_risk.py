@@ -54,7 +54,7 @@ def test_a_drop_below_half_of_ones_own_rhythm(db: Session, counted_before: timed
     assert [m.name for m in result.members] == ["Stopped Stella", "Vanished Vic"]  # the newest drop first
     assert result.total == 2
     stella = result.members[0]
-    assert (stella.usual, stella.recent) == (4.0, 1)
+    assert (stella.usual_visits, stella.recent_visits) == (4.0, 1)
     assert at_risk(db, admin, now=NOW, limit=1).members[0].name == "Stopped Stella"
 
     mine = at_risk(db, actor_for(coach), now=NOW)

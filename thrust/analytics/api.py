@@ -171,16 +171,7 @@ def at_risk(
     before), the most recent drop first. A trainer sees their assigned members only."""
     found = service.members_at_risk(session, actor, limit=limit)
     return AtRiskListOut(
-        data=[
-            AtRiskOut(
-                member_id=m.member_id,
-                name=m.name,
-                usual_visits=m.usual,
-                recent_visits=m.recent,
-                last_visit=m.last_visit,
-            )
-            for m in found.members
-        ],
+        data=[AtRiskOut.model_validate(m) for m in found.members],
         meta=AtRiskMeta(total=found.total),
     )
 

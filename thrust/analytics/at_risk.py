@@ -28,8 +28,8 @@ LIMIT = 50
 class AtRisk:
     member_id: uuid.UUID
     name: str
-    usual: float  # visits per 14 days over the previous 8 weeks
-    recent: int  # visits in the last 14 days
+    usual_visits: float  # visits per 14 days over the previous 8 weeks
+    recent_visits: int  # visits in the last 14 days
     last_visit: datetime
 
 

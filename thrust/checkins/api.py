@@ -16,7 +16,6 @@ from thrust.checkins.schemas import (
     CheckOutIn,
     CurrentOut,
     MonthOfVisitsOut,
-    OwnVisitOut,
     Pagination,
     VisitListOut,
     VisitOut,
@@ -104,16 +103,7 @@ def my_visits(actor: CurrentActor, session: SessionDep) -> Data[MonthOfVisitsOut
                 "to": month.last,
                 "count": month.count,
                 "minutes": month.minutes,
-                "visits": [
-                    OwnVisitOut(
-                        id=v.id,
-                        check_in_time=v.check_in_time,
-                        check_out_time=v.check_out_time,
-                        minutes=v.minutes,
-                        auto_checked_out=v.automatic,
-                    )
-                    for v in month.visits
-                ],
+                "visits": month.visits,
             }
         )
     )

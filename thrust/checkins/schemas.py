@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from thrust.checkins.service import OVERRIDE_REASON_LENGTH
 from thrust.core.schemas import ApiModel, Id, Pagination, Trimmed
@@ -63,7 +63,8 @@ class OwnVisitOut(ApiModel):
     check_in_time: datetime
     check_out_time: datetime | None = Field(description="null while still inside")
     minutes: int | None = Field(description="The visit's length in whole minutes; null while still inside")
-    auto_checked_out: bool
+    # read off the visit view's `automatic` (the members API's name for the same flag)
+    auto_checked_out: bool = Field(validation_alias=AliasChoices("automatic", "auto_checked_out"))
 
 
 class MonthOfVisitsOut(ApiModel):

@@ -57,8 +57,8 @@ def _at_risk_rows(found: AtRiskList, now: datetime) -> list[AtRiskRow]:
             id=str(m.member_id),
             name=m.name,
             initials=initials(m.name),
-            usual=f"usually {m.usual:g} visits a fortnight",
-            recent=f"{count_label(m.recent, 'visit')} in the last 14 days",
+            usual=f"usually {m.usual_visits:g} visits a fortnight",
+            recent=f"{count_label(m.recent_visits, 'visit')} in the last 14 days",
             last_visit=relative_time(m.last_visit, now),
         )
         for m in found.members

@@ -28,65 +28,38 @@ EARLIER_DONE_SHARE = 0.75
 
 # (catalog id, sets by week, reps, rest in seconds, notes, a first working load in kg or None)
 Slot = tuple[str, tuple[int, int, int, int], str, int, str, float | None]
+LOWER: tuple[Slot, ...] = (
+    ("Barbell_Full_Squat", (3, 4, 4, 3), "8-10", 120, "Sit back and down; knees follow the toes.", 40.0),
+    ("Romanian_Deadlift", (3, 3, 4, 3), "10", 90, "Soft knees, flat back, bar close to the legs.", 35.0),
+    ("Dumbbell_Lunges", (3, 3, 3, 3), "10", 60, "10 steps each leg.", 10.0),
+    ("Standing_Calf_Raises", (3, 3, 3, 3), "12-15", 45, "", 30.0),
+    ("Cable_Crunch", (3, 3, 3, 3), "12-15", 45, "", 20.0),
+)
+UPPER: tuple[Slot, ...] = (
+    (
+        "Barbell_Bench_Press_-_Medium_Grip",
+        (3, 4, 4, 3),
+        "6-8",
+        120,
+        "Feet planted, shoulder blades back.",
+        35.0,
+    ),
+    ("Seated_Cable_Rows", (3, 3, 4, 3), "10-12", 90, "", 30.0),
+    ("Dumbbell_Shoulder_Press", (3, 3, 3, 3), "8-10", 90, "", 10.0),
+    ("Wide-Grip_Lat_Pulldown", (3, 3, 3, 3), "10-12", 90, "Pull to the top of the chest.", 30.0),
+    ("Triceps_Pushdown", (2, 2, 3, 2), "12-15", 60, "", 15.0),
+)
+FULL: tuple[Slot, ...] = (
+    ("Barbell_Deadlift", (3, 3, 4, 3), "5", 150, "Brace before each rep; stop when form slips.", 50.0),
+    ("Dumbbell_Bench_Press", (3, 3, 3, 3), "10", 90, "", 12.5),
+    ("Bent_Over_Barbell_Row", (3, 3, 4, 3), "8-10", 90, "", 30.0),
+    ("Goblet_Squat", (3, 3, 3, 3), "12", 60, "", 12.0),
+    ("Mountain_Climbers", (3, 3, 3, 3), "20", 45, "20 each leg, at a steady pace.", None),
+)
 DAYS: dict[int, tuple[str, tuple[Slot, ...]]] = {
-    1: (
-        "Lower body and core",
-        (
-            (
-                "Barbell_Full_Squat",
-                (3, 4, 4, 3),
-                "8-10",
-                120,
-                "Sit back and down; knees follow the toes.",
-                40.0,
-            ),
-            (
-                "Romanian_Deadlift",
-                (3, 3, 4, 3),
-                "10",
-                90,
-                "Soft knees, flat back, bar close to the legs.",
-                35.0,
-            ),
-            ("Dumbbell_Lunges", (3, 3, 3, 3), "10", 60, "10 steps each leg.", 10.0),
-            ("Standing_Calf_Raises", (3, 3, 3, 3), "12-15", 45, "", 30.0),
-            ("Cable_Crunch", (3, 3, 3, 3), "12-15", 45, "", 20.0),
-        ),
-    ),
-    3: (
-        "Upper body: push and pull",
-        (
-            (
-                "Barbell_Bench_Press_-_Medium_Grip",
-                (3, 4, 4, 3),
-                "6-8",
-                120,
-                "Feet planted, shoulder blades back.",
-                35.0,
-            ),
-            ("Seated_Cable_Rows", (3, 3, 4, 3), "10-12", 90, "", 30.0),
-            ("Dumbbell_Shoulder_Press", (3, 3, 3, 3), "8-10", 90, "", 10.0),
-            ("Wide-Grip_Lat_Pulldown", (3, 3, 3, 3), "10-12", 90, "Pull to the top of the chest.", 30.0),
-            ("Triceps_Pushdown", (2, 2, 3, 2), "12-15", 60, "", 15.0),
-        ),
-    ),
-    5: (
-        "Full body",
-        (
-            (
-                "Barbell_Deadlift",
-                (3, 3, 4, 3),
-                "5",
-                150,
-                "Brace before each rep; stop when form slips.",
-                50.0,
-            ),
-            ("Dumbbell_Bench_Press", (3, 3, 3, 3), "10", 90, "", 12.5),
-            ("Bent_Over_Barbell_Row", (3, 3, 4, 3), "8-10", 90, "", 30.0),
-            ("Goblet_Squat", (3, 3, 3, 3), "12", 60, "", 12.0),
-            ("Mountain_Climbers", (3, 3, 3, 3), "20", 45, "20 each leg, at a steady pace.", None),
-        ),
-    ),
+    1: ("Lower body and core", LOWER),
+    3: ("Upper body: push and pull", UPPER),
+    5: ("Full body", FULL),
 }
 FOCUS = ("Learn the movements", "Build volume", "Add load", "Easier week: consolidate")
 SUMMARY = (
@@ -213,32 +186,25 @@ def seed_demo_plans(
     progress: list[WorkoutProgress] = []
     for n, row in enumerate(active):
         member_id, author = row[0], row[10] or trainer_ids[0]
+        # (title, first day, the day its progress runs to, share of days done, made how many days ago);
+        # the earlier plan ends where the current one starts
+        spans = [("Strength base: 4 weeks", starts, today, DONE_SHARE if n else None, STARTED_DAYS_AGO + 1)]
         if n < WITH_HISTORY:
-            earlier_start = starts - timedelta(days=28)
-            earlier = WorkoutPlan(
+            earlier = starts - timedelta(days=28)
+            spans.insert(0, ("Foundations", earlier, starts, EARLIER_DONE_SHARE, STARTED_DAYS_AGO + 30))
+        for title, first, until, share, made_days_ago in spans:
+            plan = WorkoutPlan(
                 member_id=member_id,
                 created_by=author,
-                title="Foundations",
+                title=title,
                 plan_data=document,
-                is_active=False,
-                starts_on=earlier_start,
-                created_at=now - timedelta(days=STARTED_DAYS_AGO + 30),
+                is_active=until == today,
+                starts_on=first,
+                created_at=now - timedelta(days=made_days_ago),
                 updated_at=now - timedelta(days=STARTED_DAYS_AGO + 1),
             )
-            plans.append(earlier)
-            progress += _progress(earlier.id, earlier_start, starts, EARLIER_DONE_SHARE, zone, rng, names)
-        plan = WorkoutPlan(
-            member_id=member_id,
-            created_by=author,
-            title="Strength base: 4 weeks",
-            plan_data=document,
-            is_active=True,
-            starts_on=starts,
-            created_at=now - timedelta(days=STARTED_DAYS_AGO + 1),
-            updated_at=now - timedelta(days=STARTED_DAYS_AGO + 1),
-        )
-        plans.append(plan)
-        progress += _progress(plan.id, starts, today, DONE_SHARE if n else None, zone, rng, names)
+            plans.append(plan)
+            progress += _progress(plan.id, first, until, share, zone, rng, names)
     session.add_all(plans)
     session.flush()  # plans before their progress (the foreign key)
     session.add_all(progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ router = authenticated_router(tags=["system"])
 
 
 class RunOut(ApiModel):
-    id: str
+    id: uuid.UUID
     trigger: str
     status: str
     started_at: datetime
@@ -36,35 +37,11 @@ class JobOut(ApiModel):
     next_run_at: datetime
 
 
-def _run(view: service.RunView) -> RunOut:
-    return RunOut(
-        id=str(view.id),
-        trigger=view.trigger,
-        status=view.status,
-        started_at=view.started_at,
-        finished_at=view.finished_at,
-        result=view.result,
-        error=view.error,
-    )
-
-
 @router.get("/jobs", response_model=Data[list[JobOut]], summary="Scheduled jobs and their last runs (ADMIN)")
 def list_jobs(actor: CurrentActor, session: SessionDep) -> dict[str, Any]:
     """Each job's last run (when, how it ended, what it did) and when it runs next."""
     statuses = service.job_statuses(session, actor, JOBS)
-    return {
-        "data": [
-            JobOut(
-                name=s.name,
-                title=s.title,
-                description=s.description,
-                every_seconds=s.every_seconds,
-                last_run=_run(s.last_run) if s.last_run else None,
-                next_run_at=s.next_run_at,
-            ).model_dump(mode="json", by_alias=True)
-            for s in statuses
-        ]
-    }
+    return {"data": [JobOut.model_validate(s).model_dump(mode="json", by_alias=True) for s in statuses]}
 
 
 @router.post(
@@ -77,5 +54,5 @@ def run_job(
     job, run_id = service.claim_manual_run(session, actor, JOBS, name)
     session.commit()  # the claim must be visible before the run records its end
     background.add_task(service.run_claimed, job, run_id)
-    run = RunOut(id=str(run_id), trigger="manual", status="running", started_at=utcnow())
+    run = RunOut(id=run_id, trigger="manual", status="running", started_at=utcnow())
     return {"data": run.model_dump(mode="json", by_alias=True)}
