@@ -21,6 +21,7 @@ from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import DomainError
 from thrust.planner.capabilities import BUILD_PLANS
 from thrust.planner.editor_state import PlannerState
+from thrust.ui.background import follow
 from thrust.ui.feedback import field_errors, in_unit_of_work, refusals
 
 FORM_LIMITS = {
@@ -150,6 +151,12 @@ class GenerateState(rx.State):
                     self.stages_done = [*self.stages_done, self.stage]
                 self.stage = text
 
+        async def look_for_cancel(task: asyncio.Future[Any]) -> None:
+            async with self:
+                cancelled = self._cancel
+            if cancelled and not task.done():
+                task.cancel()
+
         try:
             with service.start(actor) as attempt:
                 task = asyncio.ensure_future(
@@ -157,12 +164,7 @@ class GenerateState(rx.State):
                         prepared.request, prepared.pool, config=prepared.config, on_stage=stage
                     )
                 )
-                while not task.done():
-                    await asyncio.wait({task}, timeout=POLL_SECONDS)
-                    async with self:
-                        cancelled = self._cancel
-                    if cancelled and not task.done():
-                        task.cancel()
+                await follow(task, every=POLL_SECONDS, tick=look_for_cancel)
                 try:
                     generated = await task
                 except asyncio.CancelledError:

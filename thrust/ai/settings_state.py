@@ -19,7 +19,8 @@ from thrust.auth.guard import requires
 from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import ValidationFailed
-from thrust.gym.service import get_gym, update_gym
+from thrust.gym.saving import save_gym_settings
+from thrust.gym.service import get_gym
 from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
 
 BUDGET_FIELD = "aiMonthlyBudgetUsd"
@@ -160,8 +161,7 @@ class AISettingsState(rx.State):
     async def save_ai_budget(self, form_data: dict) -> Any:
         values = form_values(form_data, {BUDGET_FIELD: 20})
         budget = read_budget(values[BUDGET_FIELD])
-        actor = await acting_user(self)
-        gym = await in_unit_of_work(lambda session: update_gym(session, actor, ai_monthly_budget_usd=budget))
+        gym = await save_gym_settings(self, ai_monthly_budget_usd=budget)
         self.errors = {}
         self._show_settings(gym.ai_monthly_budget_usd, gym.ai_requires_approval)
         return [saved_toast(), AISettingsState.load_ai_settings]  # the note under the usage follows
@@ -171,8 +171,6 @@ class AISettingsState(rx.State):
     @shows_refusals()
     async def set_ai_approval(self, on: bool) -> Any:
         """The switch: saved at once."""
-        on = bool_arg(on, "on")
-        actor = await acting_user(self)
-        gym = await in_unit_of_work(lambda session: update_gym(session, actor, ai_requires_approval=on))
+        gym = await save_gym_settings(self, ai_requires_approval=bool_arg(on, "on"))
         self.requires_approval = gym.ai_requires_approval
         return saved_toast(APPROVAL_ON if gym.ai_requires_approval else APPROVAL_OFF)

@@ -118,35 +118,33 @@ class LiveStaffState(rx.State):
 
 
 @dataclasses.dataclass
-class DeskRow:
-    """A member the desk search found."""
+class DeskMember:
+    """A member as the desk shows them, both in a search row and on the greeting card."""
 
     id: str = ""
     name: str = ""
     initials: str = ""
-    contact: str = ""  # "ana@example.com · +34 612 345 678"; "" outside the user's scope
     tier: str = ""
     ends: str = ""  # "12 Mar 2027"; "" outside the user's scope
-    warning: str = ""  # the service's cue: why a check-in will be refused, shown before Enter
     inside: bool = False
     visits: int = 0
-    detailed: bool = False  # within the user's scope: contact, end and visits are filled
+    detailed: bool = False  # within the user's scope: the end and visits (and a row's contact) are filled
 
 
 @dataclasses.dataclass
-class DeskCard:
+class DeskRow(DeskMember):
+    """A member the desk search found."""
+
+    contact: str = ""  # "ana@example.com · +34 612 345 678"; "" outside the user's scope
+    warning: str = ""  # the service's cue: why a check-in will be refused, shown before Enter
+
+
+@dataclasses.dataclass
+class DeskCard(DeskMember):
     """The member just checked in or out, as the desk greets them."""
 
-    id: str = ""
-    name: str = ""
-    initials: str = ""
-    tier: str = ""
-    ends: str = ""
-    visits: int = 0
-    inside: bool = False
     headline: str = ""  # "Checked in at 18:05"
     detail: str = ""  # "Welcome, Ana!" / "Visit of 1 h 12 min"
-    detailed: bool = False  # within the user's scope: the end and visits are shown
     plan_day: str = ""  # today's day of their active plan: "Week 1 · Day 3: Upper body"; "" for none
     plan_exercises: str = ""  # "4 exercises: Goblet squat, Push-up, Row and 1 more"
 
@@ -182,7 +180,7 @@ def _row(found: service.DeskMember) -> DeskRow:
 
 
 def _greeting(
-    row: DeskRow | DeskCard,
+    member: DeskMember,
     *,
     inside: bool,
     visits: int,
@@ -193,17 +191,12 @@ def _greeting(
     """The card greeting a member just checked in (`inside`) or out: one the search found, or the
     one on the card already (its Check out button); with today's day of their plan, if it has one."""
     plan_day, plan_exercises = _plan_day(today)
+    # The card keeps what the desk knew of the member, with the visit's own inside and count.
+    known = {field.name: getattr(member, field.name) for field in dataclasses.fields(DeskMember)}
     return DeskCard(
-        id=row.id,
-        name=row.name,
-        initials=row.initials,
-        tier=row.tier,
-        ends=row.ends,
-        visits=visits,
-        inside=inside,
+        **(known | {"inside": inside, "visits": visits}),
         headline=headline,
         detail=detail,
-        detailed=row.detailed,
         plan_day=plan_day,
         plan_exercises=plan_exercises,
     )
@@ -350,7 +343,7 @@ class FrontDeskState(rx.State):
         )
         return await self._done(card, result.capacity, began)
 
-    async def _check_out(self, member_id: uuid.UUID, row: DeskRow | DeskCard) -> Any:
+    async def _check_out(self, member_id: uuid.UUID, row: DeskMember) -> Any:
         actor = await acting_user(self)
 
         def work(session: Session) -> tuple[service.CheckInResult, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from typing import Any
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -17,13 +18,14 @@ from thrust.auth.guard import signed_in
 from thrust.auth.rbac import Actor, allowed
 from thrust.auth.state import acting_user, user_bound
 from thrust.checkins import visits as checkins_visits
+from thrust.checkins.visit_lines import VisitLine
 from thrust.core.errors import NotFound
 from thrust.core.types import utcnow
 from thrust.dashboard.member_chart import day_chart
-from thrust.gym.clock import GymClock, gym_clock
+from thrust.gym.clock import gym_clock
 from thrust.gym.service import DAYS, get_gym
 from thrust.ui.feedback import in_unit_of_work
-from thrust.ui.format import WEEKDAY, count_label, day_label, minutes_label
+from thrust.ui.format import count_label, minutes_label
 
 NO_FORECAST = "No forecast yet: it needs a few days of visits to learn the gym's rhythm."
 DAY_OVER = "The day is nearly over: no more hours to forecast."
@@ -32,12 +34,14 @@ RECENT_VISITS = 5  # shown at once; the month's earlier ones one click away
 
 
 @dataclasses.dataclass
-class OwnVisitRow:
-    id: str = ""
-    day: str = ""  # Tue 12 May 2026
+class OwnVisitRow(VisitLine):
+    """One of the member's own visits: also its hours in one line."""
+
     hours: str = ""  # 18:05–19:30
-    duration: str = ""  # 1 h 25 min
-    open: bool = False  # still inside
+
+    @classmethod
+    def _columns(cls, visit: checkins_visits.Visit, start: datetime, end: datetime | None) -> dict[str, Any]:
+        return {"hours": f"{start:%H:%M}–{end:%H:%M}" if end else f"since {start:%H:%M}"}
 
 
 @dataclasses.dataclass
@@ -54,18 +58,6 @@ class MemberDay:
     time_inside: str
     visits: list[OwnVisitRow]
     visits_note: str
-
-
-def _visit_row(visit: checkins_visits.Visit, clock: GymClock) -> OwnVisitRow:
-    start = clock.local(visit.check_in_time)
-    end = clock.local(visit.check_out_time) if visit.check_out_time else None
-    return OwnVisitRow(
-        id=str(visit.id),
-        day=day_label(start, WEEKDAY),
-        hours=f"{start:%H:%M}–{end:%H:%M}" if end else f"since {start:%H:%M}",
-        duration=minutes_label(visit.minutes),
-        open=end is None,
-    )
 
 
 def read_member_day(session: Session, actor: Actor, now: datetime | None = None) -> MemberDay:
@@ -101,7 +93,7 @@ def read_member_day(session: Session, actor: Actor, now: datetime | None = None)
         month=month.first.strftime("%B %Y"),
         count=month.count,
         time_inside=minutes_label(month.minutes) if month.minutes else "",
-        visits=[_visit_row(v, clock) for v in month.visits],
+        visits=[OwnVisitRow.of(v, clock) for v in month.visits],
         visits_note="" if month.count else NO_VISITS,
     )
 

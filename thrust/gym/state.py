@@ -14,7 +14,6 @@ import html
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session
 
 from thrust.ai.settings_state import AISettingsState
 from thrust.auth.account_state import AccountProfileState
@@ -24,6 +23,7 @@ from thrust.auth.rbac import Permission
 from thrust.auth.state import acting_user, user_bound
 from thrust.core.errors import FieldProblem, ValidationFailed
 from thrust.core.settings import get_settings
+from thrust.gym.saving import save_gym_settings
 from thrust.staff.state import StaffState
 from thrust.system.jobs_state import JobsState
 from thrust.ui import routes
@@ -210,11 +210,7 @@ class GymSettingsState(rx.State):
     @shows_refusals()
     async def set_public_occupancy(self, on: bool) -> Any:
         """The switch: publish how busy the gym is (/busy and its API), or stop; saved at once."""
-        from thrust.gym.service import update_gym
-
-        on = bool_arg(on, "on")
-        actor = await acting_user(self)
-        gym = await in_unit_of_work(lambda session: update_gym(session, actor, public_occupancy=on))
+        gym = await save_gym_settings(self, public_occupancy=bool_arg(on, "on"))
         self._show_public_page(gym)
         return saved_toast(PUBLISHED if gym.public_occupancy else UNPUBLISHED)
 
@@ -235,8 +231,6 @@ class GymSettingsState(rx.State):
     @requires(Permission.SETTINGS_MANAGE)
     @shows_refusals(fields="errors")
     async def save_gym(self, form_data: dict) -> Any:
-        from thrust.gym.service import update_gym
-
         limits = {"name": 120, "maxCapacity": 9, "timezone": 64, "autoCheckoutHours": 4}
         limits |= {f"opens_{day}": 5 for day in DAY_KEYS} | {f"closes_{day}": 5 for day in DAY_KEYS}
         values = form_values(form_data, limits)
@@ -256,20 +250,14 @@ class GymSettingsState(rx.State):
                 opening_hours[entry.day] = None
         if problems:  # shown like the service's own
             raise ValidationFailed(details=[FieldProblem(name, text) for name, text in problems.items()])
-        actor = await acting_user(self)
-
-        def work(session: Session) -> Any:
-            return update_gym(
-                session,
-                actor,
-                name=values["name"],
-                max_capacity=capacity,
-                timezone=values["timezone"],
-                auto_checkout_hours=auto_checkout,
-                opening_hours=opening_hours,
-            )
-
-        gym = await in_unit_of_work(work)
+        gym = await save_gym_settings(
+            self,
+            name=values["name"],
+            max_capacity=capacity,
+            timezone=values["timezone"],
+            auto_checkout_hours=auto_checkout,
+            opening_hours=opening_hours,
+        )
         self.errors = {}
         self._show(gym)
         shell = await self.get_state(ShellState)

@@ -32,14 +32,14 @@ BULK_VERBS = {"activate": "Activated", "deactivate": "Deactivated", "freeze": "F
 
 
 @dataclasses.dataclass
-class MemberRow:
-    """One directory row, already worded for the table."""
+class MemberFacts:
+    """What the directory's row and the member's profile both say of a member, worded for the page."""
 
     id: str = ""
     name: str = ""
+    initials: str = ""
     email: str = ""
     phone: str = ""
-    initials: str = ""
     tier: str = ""
     status: str = ""
     end: str = ""
@@ -47,6 +47,12 @@ class MemberRow:
     cue_tone: str = ""  # red: expired, amber: ends within 30 days, gray: later
     trainer: str = ""
     last_visit: str = ""
+
+
+@dataclasses.dataclass
+class MemberRow(MemberFacts):
+    """One directory row, already worded for the table."""
+
     last_visit_exact: str = ""
     inside: bool = False  # found inside a word of the member's, not at its start
     first_inside: bool = False  # the first such row: "Also matching inside names" above it

@@ -24,6 +24,7 @@ from thrust.members import csv_import
 from thrust.members.capabilities import CREATE_MEMBERS
 from thrust.members.directory_state import MembersState
 from thrust.members.uploads import drop_upload, read_upload, store_upload
+from thrust.ui.background import follow
 from thrust.ui.feedback import in_unit_of_work, saved_toast
 from thrust.ui.format import count_label
 
@@ -47,6 +48,7 @@ class ProblemRow:
 IGNORE = "ignore"
 MAX_PROBLEMS_SHOWN = 200
 STALE_IMPORT_SECONDS = 15 * 60
+PROGRESS_SECONDS = 0.25  # how often the running import reports its progress
 IMPORT_STEPS = ("upload", "map", "report", "importing", "done")
 
 
@@ -320,14 +322,15 @@ class ImportState(rx.State):
                 session, actor, data, mapping, date_format, on_progress=progress.update
             )
 
-        task = asyncio.ensure_future(in_unit_of_work(work))
-        while not task.done():
-            await asyncio.wait({task}, timeout=0.25)
+        async def report(_task: asyncio.Future[Any]) -> None:
             done, total = progress.read()
             if total:
                 async with self:
                     self.progress = min(99, round(100 * done / total))
                     self.progress_label = f"Importing {done:,} of {total:,} members…"
+
+        task = asyncio.ensure_future(in_unit_of_work(work))
+        await follow(task, every=PROGRESS_SECONDS, tick=report)
         async with self:
             self._running = False
             try:

@@ -17,6 +17,7 @@ from thrust.auth.arguments import choice_arg, int_arg
 from thrust.auth.guard import requires, signed_in
 from thrust.auth.rbac import Actor
 from thrust.auth.state import acting_user, user_bound
+from thrust.checkins.visit_lines import VisitLine
 from thrust.checkins.visits import Visit
 from thrust.core.errors import NotFound
 from thrust.core.paging import page_count
@@ -26,36 +27,24 @@ from thrust.core.types import utcnow
 from thrust.gym.clock import GymClock, gym_clock
 from thrust.members import bulk, service
 from thrust.members.capabilities import DELETE_MEMBERS, MANAGE_MEMBERSHIPS
-from thrust.members.directory_rows import BULK_VERBS
+from thrust.members.directory_rows import BULK_VERBS, MemberFacts
 from thrust.planner.overview import PlanOverview, plan_overview
 from thrust.ui import routes
 from thrust.ui.feedback import in_unit_of_work, refusals, saved_toast, shows_refusals
-from thrust.ui.format import WEEKDAY, count_label, cue_tone, day_label, minutes_label, relative_time
+from thrust.ui.format import count_label, cue_tone, day_label, minutes_label, relative_time
 
 log = logging.getLogger("thrust.members")
 
 
 @dataclasses.dataclass
-class MemberDetail:
-    """A member's profile as the page words it."""
+class MemberDetail(MemberFacts):
+    """A member's profile as the page words it: the directory's facts and the profile's own."""
 
-    id: str = ""
-    name: str = ""
-    initials: str = ""
-    email: str = ""
-    phone: str = ""
     date_of_birth: str = ""
     age: str = ""
     gender: str = ""
-    tier: str = ""
-    status: str = ""
     start: str = ""
-    end: str = ""
-    cue: str = ""
-    cue_tone: str = ""
     ends_in: str = ""  # "331 days left", or the cue when it matters
-    trainer: str = ""
-    last_visit: str = ""
     member_since: str = ""
     inside_now: bool = False
     visits_30: int = 0
@@ -63,14 +52,20 @@ class MemberDetail:
 
 
 @dataclasses.dataclass
-class VisitRow:
-    id: str = ""
-    day: str = ""
+class VisitRow(VisitLine):
+    """A visit in the profile's table: also its times, and whether the auto check-out closed it."""
+
     checked_in: str = ""
     checked_out: str = ""
-    duration: str = ""
     automatic: bool = False
-    open: bool = False
+
+    @classmethod
+    def _columns(cls, visit: Visit, start: datetime, end: datetime | None) -> dict[str, Any]:
+        return {
+            "checked_in": start.strftime("%H:%M"),
+            "checked_out": end.strftime("%H:%M") if end else "",
+            "automatic": visit.automatic,
+        }
 
 
 @dataclasses.dataclass
@@ -176,20 +171,6 @@ def _detail(profile: service.MemberProfile, now: datetime, gym: GymClock, today:
     )
 
 
-def _visit(visit: Visit, gym: GymClock) -> VisitRow:
-    start = gym.local(visit.check_in_time)
-    end = gym.local(visit.check_out_time) if visit.check_out_time else None
-    return VisitRow(
-        id=str(visit.id),
-        day=day_label(start, WEEKDAY),
-        checked_in=start.strftime("%H:%M"),
-        checked_out=end.strftime("%H:%M") if end else "",
-        duration=minutes_label(visit.minutes),
-        automatic=visit.automatic,
-        open=end is None,
-    )
-
-
 @user_bound
 class MemberProfileState(rx.State):
     """One member's page; what it may show and do is decided by the service for the viewer."""
@@ -244,7 +225,7 @@ class MemberProfileState(rx.State):
             plan = _plan_card(plan_overview(session, actor, member_id))
             return (
                 _detail(profile, now, gym, today),
-                [_visit(v, gym) for v in profile.visits],
+                [VisitRow.of(v, gym) for v in profile.visits],
                 profile.visits_total,
                 profile.visits_page,
                 (profile.can_edit, profile.can_edit_membership, profile.can_delete),

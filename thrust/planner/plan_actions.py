@@ -19,21 +19,22 @@ from thrust.core.errors import Conflict, DomainError
 from thrust.planner import editing, editor_io
 from thrust.planner.capabilities import BUILD_PLANS, EDIT_PLANS
 from thrust.planner.editor_state import PlannerState
-from thrust.ui.feedback import error_toast, in_unit_of_work, refusals, saved_toast
+from thrust.ui.feedback import error_toast, in_unit_of_work, refusals, saved_toast, shows_refusals
 
 
 @user_bound
 class PlanActionsState(rx.State):
     """No vars of its own: the plan's are PlannerState's."""
 
-    async def _change(self, change: Callable[[Session, Actor, str], Any]) -> tuple[PlannerState, Any]:
-        """Run `change` on the open plan in one unit of work: the planner's state, and the refusal's
-        toast (None: done)."""
+    async def _change(self, change: Callable[[Session, Actor, str], Any]) -> PlannerState | None:
+        """Run `change` on the open plan in one unit of work and return the planner's state; None when no
+        plan is open (nothing to change). A refusal raises: the handler's `shows_refusals` shows it."""
         p = await self.get_state(PlannerState)
+        if not p.plan_id:
+            return None
         actor, plan_id = await acting_user(self), p.plan_id
-        with refusals(p) as refused:
-            await in_unit_of_work(lambda s: change(s, actor, plan_id))
-        return p, refused.toast if refused else None
+        await in_unit_of_work(lambda s: change(s, actor, plan_id))
+        return p
 
     @rx.event
     @requires(*BUILD_PLANS)
@@ -108,30 +109,25 @@ class PlanActionsState(rx.State):
 
     @rx.event
     @requires(*BUILD_PLANS)
+    @shows_refusals()
     async def set_active(self, value: bool) -> Any:
         p = await self.get_state(PlannerState)
         active = bool_arg(value, "active")
-        if not p.plan_id:
+        if not p.plan_id:  # a new plan: the choice is saved with it
             p.make_active = active
             return None
-        p, refusal = await self._change(
-            lambda s, actor, plan_id: editor_io.set_active(s, actor, plan_id, active)
-        )
-        if refusal:
-            return refusal
+        await self._change(lambda s, actor, plan_id: editor_io.set_active(s, actor, plan_id, active))
         p.is_active = active
         await p._reload_plans()
         return saved_toast("This is now the member's active plan" if active else "Plan deactivated")
 
     @rx.event
     @requires(*BUILD_PLANS)
+    @shows_refusals()
     async def delete_plan(self) -> Any:
-        p = await self.get_state(PlannerState)
-        if not p.plan_id:
+        p = await self._change(editor_io.delete_plan)
+        if p is None:
             return None
-        p, refusal = await self._change(editor_io.delete_plan)
-        if refusal:
-            return refusal
         p.editing, p.dirty, p.plan_id = False, False, ""
         await p._reload_plans()
         return saved_toast("Plan deleted")
@@ -150,13 +146,11 @@ class PlanActionsState(rx.State):
 
     @rx.event
     @requires(*EDIT_PLANS)
+    @shows_refusals()
     async def approve(self) -> Any:
         """Let the member see a generated plan (the gym asks a trainer to approve them first)."""
-        p = await self.get_state(PlannerState)
-        if not p.plan_id:
+        p = await self._change(editor_io.approve_plan)
+        if p is None:
             return None
-        p, refusal = await self._change(editor_io.approve_plan)
-        if refusal:
-            return refusal
         await p._open(p.plan_id)
         return saved_toast("Approved: the member sees this plan now")
