@@ -39,11 +39,24 @@ EQUIPMENT = {
     EquipmentAccess.HOME_BASIC: "Home, basic kit (dumbbells, kettlebells, bands)",
     EquipmentAccess.HOME_BODYWEIGHT: "Home, body weight only",
 }
+DAYS = {n: str(n) for n in range(DAYS_PER_WEEK_RANGE[0], DAYS_PER_WEEK_RANGE[1] + 1)}
+MINUTES = {n: f"{n} min" for n in SESSION_MINUTES}
 GENDERS = {"female": "Female", "male": "Male", "other": "Other", "unspecified": "Not said"}
 
 
 def _items(choices: dict[Any, str]) -> list[rx.Component]:
     return [rx.select.item(label, value=str(value)) for value, label in choices.items()]
+
+
+def _choice(
+    label: str, name: str, control_id: str, choices: dict[Any, str], default: str | rx.Var
+) -> rx.Component:
+    """One of the form's drop-downs, its error under it (from the dialog's errors); `default` is a
+    choice's key (an enum member reads as its value) or the state's var."""
+    value = default if isinstance(default, rx.Var) else str(default)
+    return select_field(
+        label, name, *_items(choices), control_id=control_id, errors=G.errors, default_value=value
+    )
 
 
 def _goals() -> rx.Component:
@@ -89,49 +102,11 @@ def _form() -> rx.Component:
                     default_value=G.age,
                     input_mode="numeric",
                 ),
-                select_field(
-                    "Gender",
-                    "gender",
-                    *_items(GENDERS),
-                    control_id="ai-gender",
-                    errors=G.errors,
-                    default_value=G.gender,
-                ),
-                select_field(
-                    "Fitness level",
-                    "currentFitnessLevel",
-                    *_items(LEVELS),
-                    control_id="ai-level",
-                    errors=G.errors,
-                    default_value=FitnessLevel.BEGINNER.value,
-                ),
-                select_field(
-                    "Days a week",
-                    "daysPerWeek",
-                    *(
-                        rx.select.item(str(n), value=str(n))
-                        for n in range(DAYS_PER_WEEK_RANGE[0], DAYS_PER_WEEK_RANGE[1] + 1)
-                    ),
-                    control_id="ai-days",
-                    errors=G.errors,
-                    default_value="3",
-                ),
-                select_field(
-                    "Minutes a session",
-                    "minutesPerSession",
-                    *(rx.select.item(f"{n} min", value=str(n)) for n in SESSION_MINUTES),
-                    control_id="ai-minutes",
-                    errors=G.errors,
-                    default_value="60",
-                ),
-                select_field(
-                    "Equipment",
-                    "equipment",
-                    *_items(EQUIPMENT),
-                    control_id="ai-equipment",
-                    errors=G.errors,
-                    default_value=EquipmentAccess.FULL_GYM.value,
-                ),
+                _choice("Gender", "gender", "ai-gender", GENDERS, G.gender),
+                _choice("Fitness level", "currentFitnessLevel", "ai-level", LEVELS, FitnessLevel.BEGINNER),
+                _choice("Days a week", "daysPerWeek", "ai-days", DAYS, "3"),
+                _choice("Minutes a session", "minutesPerSession", "ai-minutes", MINUTES, "60"),
+                _choice("Equipment", "equipment", "ai-equipment", EQUIPMENT, EquipmentAccess.FULL_GYM),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 gap="3",
             ),

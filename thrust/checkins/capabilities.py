@@ -5,7 +5,7 @@ Services `require(actor, *USE_DESK)`, state handlers `@requires(*USE_DESK)`, pag
 
 The desk's scope. Everyone who may use the desk (admins and trainers) may find any member, by name,
 phone, email or member id, and check them in or out. What the desk shows of a member follows the
-members directory's scope (thrust/members/search.py, `desk_view` and `desk_search_conditions`): an
+members directory's scope (thrust/members/desk_search.py, `desk_view` and `desk_search_conditions`): an
 admin sees every member in full; a trainer sees their assigned members in full, and anyone else by
 name, initials, tier and status only (no email, phone, birth date, membership end or visit count),
 and finds them by name or member id only (an email or a phone number would tell whose it is). Only an

@@ -19,7 +19,7 @@ from thrust.core.ratelimit import Limit, RateLimiter, get_rate_limiter
 from thrust.core.types import utcnow
 from thrust.core.validation import require_storable, search_too_long
 from thrust.gym import clock
-from thrust.members.search import DeskView, desk_search_conditions, desk_view, in_scope
+from thrust.members.desk_search import DeskView, desk_search_conditions, desk_view, in_scope
 from thrust.models import CheckIn, GymSettings, Member, MembershipTier, MemberStatus, User, table_of
 
 CAPACITY_CHANNEL = "capacity"

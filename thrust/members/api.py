@@ -143,10 +143,7 @@ def list_members(
     filters = search.with_paging(matching, {k: str(v) for k, v in paging.items() if v is not None})
     result = directory.list_members_counted(session, actor, filters, exact=count == "exact")
     return MemberListOut(
-        data=[
-            _out(row, inside=result.inside_from is not None and i >= result.inside_from)
-            for i, row in enumerate(result.rows)
-        ],
+        data=[_out(row, inside=result.found_inside(i)) for i, row in enumerate(result.rows)],
         pagination=MemberPagination.of_member_page(result),
     )
 

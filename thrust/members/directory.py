@@ -72,6 +72,10 @@ class MemberPage(Page[MemberSummary]):
     inside_from: int | None = None
     next_after: Cursor | None = None  # where the next page starts, when this one is full
 
+    def found_inside(self, row: int) -> bool:
+        """Whether the page's row at this index holds the search only inside a word."""
+        return self.inside_from is not None and row >= self.inside_from
+
 
 def _today_in(session: Session, timezone: str | None) -> date:
     """Today where the gym is, from the timezone a directory statement read along with the rows."""

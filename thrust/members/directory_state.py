@@ -297,9 +297,8 @@ class MembersState(rx.State):
                 again = dataclasses.replace(filters, page=page, after=None)
                 result = directory.list_members(session, actor, again, count_up_to=up_to)
             now, gym = utcnow(), gym_clock(session)
-            inside = len(result.rows) if result.inside_from is None else result.inside_from
             rows = [
-                member_row(s, now, gym, inside=i >= inside, first_inside=i == inside)
+                member_row(s, now, gym, inside=result.found_inside(i), first_inside=i == result.inside_from)
                 for i, s in enumerate(result.rows)
             ]
             cursor = result.next_after.token() if result.next_after is not None else ""

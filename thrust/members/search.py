@@ -1,5 +1,5 @@
 """Member search, one public piece: filters, whom an actor may see (`visible_to`), what filters match
-(`matching`), the statement shapes they build, and the front desk's search and view of a member."""
+(`matching`) and the statement shapes they build. The front desk's search: members/desk_search.py."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from thrust.auth.rbac import Actor, Permission
-from thrust.core.text import digits, fold, initials
+from thrust.core.text import digits, fold
 from thrust.core.validation import FieldReader
 from thrust.models import Member, MemberSearchWord, MembershipTier, MemberStatus, User
 
@@ -213,7 +213,7 @@ def _paging(reader: FieldReader, raw: Mapping[str, Any]) -> dict[str, Any]:
 # -- scope and conditions ------------------------------------------------------------------------
 
 
-def _scope(actor: Actor) -> tuple[str, uuid.UUID | None]:
+def scope_of(actor: Actor) -> tuple[str, uuid.UUID | None]:
     """Whom this actor may see: all members (admin), the assigned ones (trainer), or only themself."""
     if actor.can(Permission.MEMBERS_VIEW_ALL):
         return "all", None
@@ -330,7 +330,7 @@ def shape_of(
     if filters.started_this_month:
         params["f_today"] = today
         params["f_month"] = today.replace(day=1)
-    scope, user_id = _scope(actor) if actor is not None else ("all", None)
+    scope, user_id = scope_of(actor) if actor is not None else ("all", None)
     if user_id is not None:
         params["f_actor"] = user_id
     shape = Shape(
@@ -408,111 +408,20 @@ def conditions_of(
 
 def visible_to(actor: Actor) -> sa.ColumnElement[bool]:
     """The members this actor may see, as one condition."""
-    scope, user_id = _scope(actor)
+    scope, user_id = scope_of(actor)
     conditions = conditions_of(Shape(scope=scope), {"f_actor": user_id})
     return sa.and_(*conditions) if conditions else sa.true()
 
 
 def sees_everyone(actor: Actor) -> bool:
     """Whether `visible_to(actor)` holds for every member (what sums over all members may answer)."""
-    return _scope(actor)[0] == "all"
+    return scope_of(actor)[0] == "all"
 
 
 def matching(filters: MemberFilters, today: date) -> list[sa.ColumnElement[bool]]:
     """The members these filters match, as conditions with their values in place (bulk actions, export)."""
     shape, params = shape_of(filters, today)
     return conditions_of(shape, params)
-
-
-# -- the front desk's view of a member -------------------------------------------------------------------
-#
-# Everyone at the desk (admins and trainers) may find and check in any member. What the desk shows of
-# a member follows the same scope as the directory (`_scope`): within it, everything the desk shows;
-# outside it (a trainer and a member assigned to someone else), the name, initials, tier and status
-# only: no email, phone, birth date, membership end or visit count.
-
-
-def in_scope(actor: Actor, member: Member) -> bool:
-    """Whether `member` is within the actor's scope (`_scope`): their details are the actor's to see."""
-    scope, user_id = _scope(actor)
-    if scope == "all":
-        return True
-    if scope == "assigned":
-        return member.assigned_trainer_id == user_id
-    return member.user_id == user_id
-
-
-@dataclass(frozen=True)
-class DeskView:
-    """A member as the front desk shows them to one actor; the details are None outside their scope."""
-
-    id: uuid.UUID
-    full_name: str
-    initials: str
-    membership_tier: MembershipTier
-    status: MemberStatus
-    expired: bool  # a cue like the status ("Expired"), not the date
-    detailed: bool  # within the actor's scope: the fields below are filled
-    email: str | None = None
-    phone: str | None = None
-    date_of_birth: date | None = None
-    membership_end: date | None = None
-
-
-def desk_view(actor: Actor, member: Member, email: str, today: date) -> DeskView:
-    """The one projection of a member for the desk: what this actor may see of them."""
-    seen = DeskView(
-        id=member.id,
-        full_name=member.full_name,
-        initials=initials(member.full_name),
-        membership_tier=MembershipTier(member.membership_tier),
-        status=MemberStatus(member.status),
-        expired=member.membership_end < today,
-        detailed=False,
-    )
-    if not in_scope(actor, member):
-        return seen
-    return dataclasses.replace(
-        seen,
-        detailed=True,
-        email=email,
-        phone=member.phone,
-        date_of_birth=member.date_of_birth,
-        membership_end=member.membership_end,
-    )
-
-
-def _name_part(session: Session) -> Any:
-    """The name words at the start of `search_text` (" folded name email phone-digits"): up to where
-    " " + the user's email starts. Needs the users table joined. Fails closed: should the email not
-    be found (its case-folding differs from lower case, e.g. "ß"), the part is empty."""
-    needle = sa.literal(" ", sa.String) + User.email
-    if session.get_bind().dialect.name == "postgresql":
-        position = sa.func.strpos(Member.search_text, needle)
-    else:
-        position = sa.func.instr(Member.search_text, needle)
-    return sa.func.substr(Member.search_text, 1, sa.case((position > 0, position - 1), else_=0))
-
-
-def desk_search_conditions(session: Session, actor: Actor, query: str, today: date) -> list[Any]:
-    """The desk's search (name, phone, email or member id, across all members) as this actor may run it.
-
-    Outside the actor's scope a member is found by name or member id only: finding them by an email or
-    a phone number would tell the desk whose it is (and, a letter at a time, what it is).
-    """
-    shape, params = shape_of(MemberFilters(query=query), today)
-    conditions: list[Any] = conditions_of(shape, params)
-    scope, user_id = _scope(actor)
-    if scope == "all":
-        return conditions
-    name = _name_part(session)
-    by_name = [
-        name.like(params[f"f_term{index}"], escape="\\")
-        for index, kind in enumerate(shape.terms)
-        if kind == "like"
-    ]
-    mine = conditions_of(Shape(scope=scope), {"f_actor": user_id})
-    return [*conditions, sa.or_(sa.and_(*mine), sa.and_(sa.true(), *by_name))]
 
 
 def membership_cue(end: date, today: date) -> str:
