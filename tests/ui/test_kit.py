@@ -7,9 +7,10 @@ import reflex as rx
 from thrust.demo.state import DemoDataState
 from thrust.ui import badges, cards, layout, text
 from thrust.ui.avatar import avatar
-from thrust.ui.buttons import arrow_button, dismiss_button
+from thrust.ui.buttons import arrow_button, block_button, dismiss_button
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, checked_form, search_input, submit_button, text_field
+from thrust.ui.lists import item_list, list_row
 from thrust.ui.meter import meter
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -142,6 +143,35 @@ def test_icon_buttons_say_what_they_do() -> None:
     assert "ChevronRight" in _html(arrow_button("right", "Next page"))
     out = _html(dismiss_button("Close", on_click=DemoDataState.cancel_removal))
     assert '"aria-label":"Close"' in out and "LucideX" in out
+
+
+def test_a_block_button_is_a_full_width_choice_its_lines_set_the_height_of() -> None:
+    assert _html(block_button("Ann", variant="ghost")) == _html(
+        rx.button("Ann", width="100%", height="auto", justify="start", variant="ghost")
+    )
+
+
+def test_a_list_row_takes_its_gap_and_rule() -> None:
+    assert _html(list_row("a", gap="2", rule="1px solid red", id="r")) == _html(
+        rx.hstack(
+            "a",
+            align="center",
+            spacing="2",
+            width="100%",
+            padding_y="0.5rem",
+            border_bottom="1px solid red",
+            id="r",
+        )
+    )
+
+
+def test_an_item_list_says_when_it_is_empty() -> None:
+    names = rx.Var.create(["Ann", "Bo"])
+    boxed = _html(item_list(names, rx.text, empty="Nobody yet.", id="names"))
+    assert "Nobody yet." in boxed and "names" in boxed and "Box" in boxed
+    spaced = _html(item_list(names, rx.text, gap="2"))
+    assert "'gap:\"2\"'" in spaced and "'direction:\"column\"'" in spaced
+    assert "Nobody" not in spaced
 
 
 def test_captioned_table_takes_names_widths_and_header_cells() -> None:

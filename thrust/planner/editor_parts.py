@@ -11,7 +11,7 @@ from thrust.planner.editor_state import PlannerState as S
 from thrust.planner.editor_view import DayCard, ExerciseRow, WeekTab
 from thrust.planner.picker_state import PickerState
 from thrust.planner.plan_actions import PlanActionsState as A
-from thrust.ui import routes
+from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import notice, titled_card
 from thrust.ui.dialogs import confirm_dialog
@@ -346,7 +346,7 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
         on_drop=S.drop_exercise(d, e),
         class_name="plan-exercise",
         padding_y="0.5rem",
-        border_bottom="1px solid var(--gray-a4)",
+        border_bottom=styles.LIGHT_BORDER,
         width="100%",
     )
 
