@@ -16,17 +16,13 @@ from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import notice, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.drag import drag_box, drop_zone
-from thrust.ui.forms import ERROR_STYLE
+from thrust.ui.forms import error_line
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.meter import meter
 from thrust.ui.text import fine_print, muted_text
 
 DAY_NUMBERS = [str(n) for n in range(1, 8)]
 DEBOUNCE_MS = 400  # a pause in typing sends the field: each change is checked at once
-
-
-def _message(text: Any, **props: Any) -> rx.Component:
-    return rx.cond(text != "", rx.el.p(text, role="alert", style=ERROR_STYLE, **props))
 
 
 def _invalid(error: Any) -> dict[str, Any]:
@@ -130,8 +126,8 @@ def plan_header() -> rx.Component:
                 align="start",
                 gap="4",
             ),
-            _message(S.title_error, id="plan-title-error"),
-            _message(S.starts_on_error),
+            error_line(S.title_error, id="plan-title-error"),
+            error_line(S.starts_on_error),
             _conflict(),
             rx.cond(
                 S.awaiting_approval,
@@ -259,7 +255,7 @@ def _week_tools() -> rx.Component:
             ),
             align="end",
         ),
-        _message(S.focus_error),
+        error_line(S.focus_error),
         gap="3",
     )
 
@@ -310,7 +306,7 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
             ),
             width="100%",
         ),
-        _message(item.error),
+        error_line(item.error),
         toolbar(
             _labelled(
                 "Sets",
@@ -336,10 +332,10 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
             padding_left="1.5rem",
         ),
         stacked(
-            _message(item.sets_error),
-            _message(item.reps_error),
-            _message(item.rest_error),
-            _message(item.notes_error),
+            error_line(item.sets_error),
+            error_line(item.reps_error),
+            error_line(item.rest_error),
+            error_line(item.notes_error),
             gap="0",
         ),
         on_drag_start=S.drag_exercise(d, e),
@@ -383,7 +379,7 @@ def _day_card(day: DayCard, d: Any) -> rx.Component:
                 placeholder="Title, e.g. Upper body",
                 width="100%",
             ),
-            _message(day.title_error),
+            error_line(day.title_error),
             rx.box(rx.foreach(day.exercises, lambda item, e: _exercise_row(item, e, d)), width="100%"),
             # Dropping on the day's foot puts the exercise at the day's end.
             drop_zone(
@@ -396,7 +392,7 @@ def _day_card(day: DayCard, d: Any) -> rx.Component:
                         size="2",
                         aria_label="Add exercise to " + day.heading,
                     ),
-                    _message(day.error),
+                    error_line(day.error),
                     wrap="wrap",
                 ),
                 on_drop=S.drop_exercise(d, day.exercises.length()),
@@ -445,6 +441,6 @@ def plan_texts() -> rx.Component:
         area(
             "Progression notes", S.progression_notes, "progressionNotes", "How to make it harder week by week"
         ),
-        _message(S.plan_error),
+        error_line(S.plan_error),
         muted_text("The member sees these with their plan."),
     )
