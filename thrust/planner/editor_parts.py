@@ -29,12 +29,15 @@ def _invalid(error: Any) -> dict[str, Any]:
     return {"aria-invalid": rx.cond(error != "", "true", "false")}
 
 
+def _live(value: Any, on_change: Any, label: Any) -> dict[str, Any]:
+    """What ties a control to the plan: its value from state, sent back once typing pauses, and
+    `label`, its name for screen readers (the caption above it is not a <label>)."""
+    return {"value": value, "on_change": on_change, "debounce_timeout": DEBOUNCE_MS, "aria_label": label}
+
+
 def _input(value: Any, on_change: Any, label: Any, error: Any = "", **props: Any) -> rx.Component:
     return rx.input(
-        value=value,
-        on_change=on_change,
-        debounce_timeout=DEBOUNCE_MS,
-        aria_label=label,
+        **_live(value, on_change, label),
         custom_attrs=_invalid(error),
         color_scheme=rx.cond(error != "", "red", "gray"),
         variant=rx.cond(error != "", "soft", "surface"),
@@ -422,10 +425,7 @@ def plan_texts() -> rx.Component:
         return _labelled(
             label,
             rx.text_area(
-                value=value,
-                on_change=lambda text: S.set_plan_text(field, text),
-                debounce_timeout=DEBOUNCE_MS,
-                aria_label=label,
+                **_live(value, lambda text: S.set_plan_text(field, text), label),
                 placeholder=hint,
                 rows="3",
                 width="100%",
