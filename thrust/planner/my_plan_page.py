@@ -13,7 +13,7 @@ from thrust.planner.my_plan_rows import DayCard, EarlierRow, ExerciseRow, WeekTa
 from thrust.planner.my_plan_state import MyPlanState
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action
-from thrust.ui.cards import empty_panel, fact, notice, titled_card
+from thrust.ui.cards import empty_card, empty_panel, fact, notice, titled_card
 from thrust.ui.forms import error_line, loading_rows, text_input
 from thrust.ui.layout import column, grid, row, stacked, toolbar
 from thrust.ui.lists import list_row, name_lines
@@ -386,7 +386,7 @@ def _plan() -> rx.Component:
 
 def _no_plan() -> rx.Component:
     return stacked(
-        rx.card(
+        empty_card(
             empty_panel(
                 "clipboard-list",
                 "No plan yet",
@@ -394,7 +394,6 @@ def _no_plan() -> rx.Component:
                 "what to do each day, and a button to tick off each day you trained.",
                 id="my-plan-empty",
             ),
-            width="100%",
         ),
         _earlier(),
     )
