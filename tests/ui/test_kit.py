@@ -9,7 +9,15 @@ from thrust.ui import badges, cards, layout, text
 from thrust.ui.avatar import avatar
 from thrust.ui.buttons import arrow_button, block_button, dismiss_button
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, checked_form, search_input, submit_button, text_field
+from thrust.ui.forms import (
+    SEARCH_DEBOUNCE_MS,
+    Fields,
+    checked_form,
+    error_line,
+    search_input,
+    submit_button,
+    text_field,
+)
 from thrust.ui.lists import item_list, list_row
 from thrust.ui.meter import meter
 from thrust.ui.tables import captioned_table
@@ -83,6 +91,21 @@ def test_confirm_dialog_has_a_cancel_without_a_handler_and_closes_through_on_ope
 def test_text_field_ties_label_input_and_message() -> None:
     out = _html(text_field("Email", "email", errors=rx.Var.create({"email": "Taken"}), type="email"))
     assert '"email-error"' in out and "htmlFor" in out and '"aria-invalid"' in out
+
+
+def test_an_error_line_shows_only_a_message_and_names_itself_for_its_control() -> None:
+    out = _html(error_line(rx.Var.create("Too heavy"), control_id="load"))
+    assert "Too heavy" in out and 'id:"load-error"' in out and 'role:"alert"' in out and "cond_state" in out
+    # A row's id inside a foreach is a Var: the message's id stays one (a str id would get a React ref).
+    row_id = rx.Var.create("sets-3")
+    assert "ref:" not in _html(error_line(rx.Var.create("x"), control_id=row_id))
+
+
+def test_an_empty_card_holds_an_empty_state_across_the_page() -> None:
+    panel = cards.empty_panel("file-x", "Plan not found", "Gone.")
+    assert _html(cards.empty_card(panel, id="plan-missing")) == _html(
+        rx.card(panel, width="100%", id="plan-missing")
+    )
 
 
 def test_a_metric_card_is_one_link_to_what_explains_it() -> None:
