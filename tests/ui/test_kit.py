@@ -7,9 +7,18 @@ import reflex as rx
 from thrust.demo.state import DemoDataState
 from thrust.ui import badges, cards, layout, text
 from thrust.ui.avatar import avatar
-from thrust.ui.buttons import arrow_button, dismiss_button
+from thrust.ui.buttons import arrow_button, block_button, dismiss_button
 from thrust.ui.dialogs import confirm_dialog
-from thrust.ui.forms import SEARCH_DEBOUNCE_MS, Fields, checked_form, search_input, submit_button, text_field
+from thrust.ui.forms import (
+    SEARCH_DEBOUNCE_MS,
+    Fields,
+    checked_form,
+    error_line,
+    search_input,
+    submit_button,
+    text_field,
+)
+from thrust.ui.lists import item_list, list_row
 from thrust.ui.meter import meter
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -84,6 +93,21 @@ def test_text_field_ties_label_input_and_message() -> None:
     assert '"email-error"' in out and "htmlFor" in out and '"aria-invalid"' in out
 
 
+def test_an_error_line_shows_only_a_message_and_names_itself_for_its_control() -> None:
+    out = _html(error_line(rx.Var.create("Too heavy"), control_id="load"))
+    assert "Too heavy" in out and 'id:"load-error"' in out and 'role:"alert"' in out and "cond_state" in out
+    # A row's id inside a foreach is a Var: the message's id stays one (a str id would get a React ref).
+    row_id = rx.Var.create("sets-3")
+    assert "ref:" not in _html(error_line(rx.Var.create("x"), control_id=row_id))
+
+
+def test_an_empty_card_holds_an_empty_state_across_the_page() -> None:
+    panel = cards.empty_panel("file-x", "Plan not found", "Gone.")
+    assert _html(cards.empty_card(panel, id="plan-missing")) == _html(
+        rx.card(panel, width="100%", id="plan-missing")
+    )
+
+
 def test_a_metric_card_is_one_link_to_what_explains_it() -> None:
     to_list = _html(cards.metric_card("active", "user-check", "Active", 12, href="/members?status=ACTIVE"))
     assert (
@@ -142,6 +166,35 @@ def test_icon_buttons_say_what_they_do() -> None:
     assert "ChevronRight" in _html(arrow_button("right", "Next page"))
     out = _html(dismiss_button("Close", on_click=DemoDataState.cancel_removal))
     assert '"aria-label":"Close"' in out and "LucideX" in out
+
+
+def test_a_block_button_is_a_full_width_choice_its_lines_set_the_height_of() -> None:
+    assert _html(block_button("Ann", variant="ghost")) == _html(
+        rx.button("Ann", width="100%", height="auto", justify="start", variant="ghost")
+    )
+
+
+def test_a_list_row_takes_its_gap_and_rule() -> None:
+    assert _html(list_row("a", gap="2", rule="1px solid red", id="r")) == _html(
+        rx.hstack(
+            "a",
+            align="center",
+            spacing="2",
+            width="100%",
+            padding_y="0.5rem",
+            border_bottom="1px solid red",
+            id="r",
+        )
+    )
+
+
+def test_an_item_list_says_when_it_is_empty() -> None:
+    names = rx.Var.create(["Ann", "Bo"])
+    boxed = _html(item_list(names, rx.text, empty="Nobody yet.", id="names"))
+    assert "Nobody yet." in boxed and "names" in boxed and "Box" in boxed
+    spaced = _html(item_list(names, rx.text, gap="2"))
+    assert "'gap:\"2\"'" in spaced and "'direction:\"column\"'" in spaced
+    assert "Nobody" not in spaced
 
 
 def test_captioned_table_takes_names_widths_and_header_cells() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from thrust.ui import styles
+from thrust.ui.lists import list_row
 
 # Keyframes and the few rules Radix props cannot express, for these pages only.
 PAGE_CSS = """
@@ -54,14 +55,11 @@ def detail_row(label: str, value: Any) -> rx.Component:
         if isinstance(value, rx.Var)
         else value
     )
-    return rx.hstack(
+    return list_row(
         rx.text(label, size="2", color=styles.MUTED, min_width="8rem"),
         shown,
-        justify="between",
-        align="center",
-        width="100%",
         padding_y="0.6rem",
-        border_bottom=styles.BORDER,
+        justify="between",
     )
 
 

@@ -19,7 +19,7 @@ from thrust.members.import_state import ImportState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes, styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
-from thrust.ui.buttons import action_button, dismiss_button, quiet_action
+from thrust.ui.buttons import action_button, dismiss_button, quiet_action, quiet_button
 from thrust.ui.cards import empty_panel
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import search_input
@@ -63,7 +63,7 @@ def _search_box() -> rx.Component:
 
 
 def _export_button() -> rx.Component:
-    return rx.button(
+    return quiet_button(
         rx.el.a(
             rx.icon("download", size=16),
             "Export CSV",
@@ -74,8 +74,6 @@ def _export_button() -> rx.Component:
             custom_attrs={"reloadDocument": True},
         ),
         as_child=True,
-        variant="soft",
-        color_scheme="gray",
         size="2",
     )
 

@@ -18,7 +18,7 @@ from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import action_button, arrow_button, quiet_action
-from thrust.ui.cards import empty_panel, notice
+from thrust.ui.cards import empty_card, empty_panel, notice
 from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
@@ -214,7 +214,7 @@ def table() -> rx.Component:
 
 
 def no_members() -> rx.Component:
-    return rx.card(
+    return empty_card(
         rx.cond(
             MembersState.has_filters,
             empty_panel(
@@ -251,7 +251,6 @@ def no_members() -> rx.Component:
             ),
         ),
         size="1",
-        width="100%",
         id="members-empty",
     )
 

@@ -16,7 +16,7 @@ from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import action_button, arrow_button
-from thrust.ui.cards import empty_note, empty_panel, fact, notice, stat_tile, titled_card
+from thrust.ui.cards import empty_card, empty_note, empty_panel, fact, notice, stat_tile, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import actions, column, end_row, grid, header_bar, row, stacked
 from thrust.ui.meter import meter
@@ -398,7 +398,7 @@ def member_page() -> rx.Component:
             _profile_skeleton(),
             rx.cond(
                 MemberProfileState.error != "",
-                rx.card(
+                empty_card(
                     empty_panel(
                         "user-x",
                         "Member not available",
@@ -410,7 +410,6 @@ def member_page() -> rx.Component:
                             on_click=rx.redirect(routes.MEMBERS),
                         ),
                     ),
-                    width="100%",
                     id="member-missing",
                 ),
                 stacked(_profile_header(), _stats(), _details(), _plan_card(), _visits(), reminders_card()),

@@ -11,12 +11,12 @@ from thrust.planner.editor_state import PlannerState as S
 from thrust.planner.editor_view import DayCard, ExerciseRow, WeekTab
 from thrust.planner.picker_state import PickerState
 from thrust.planner.plan_actions import PlanActionsState as A
-from thrust.ui import routes
+from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import notice, titled_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.drag import drag_box, drop_zone
-from thrust.ui.forms import ERROR_STYLE
+from thrust.ui.forms import error_line
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.meter import meter
 from thrust.ui.text import fine_print, muted_text
@@ -25,20 +25,19 @@ DAY_NUMBERS = [str(n) for n in range(1, 8)]
 DEBOUNCE_MS = 400  # a pause in typing sends the field: each change is checked at once
 
 
-def _message(text: Any, **props: Any) -> rx.Component:
-    return rx.cond(text != "", rx.el.p(text, role="alert", style=ERROR_STYLE, **props))
-
-
 def _invalid(error: Any) -> dict[str, Any]:
     return {"aria-invalid": rx.cond(error != "", "true", "false")}
 
 
+def _live(value: Any, on_change: Any, label: Any) -> dict[str, Any]:
+    """What ties a control to the plan: its value from state, sent back once typing pauses, and
+    `label`, its name for screen readers (the caption above it is not a <label>)."""
+    return {"value": value, "on_change": on_change, "debounce_timeout": DEBOUNCE_MS, "aria_label": label}
+
+
 def _input(value: Any, on_change: Any, label: Any, error: Any = "", **props: Any) -> rx.Component:
     return rx.input(
-        value=value,
-        on_change=on_change,
-        debounce_timeout=DEBOUNCE_MS,
-        aria_label=label,
+        **_live(value, on_change, label),
         custom_attrs=_invalid(error),
         color_scheme=rx.cond(error != "", "red", "gray"),
         variant=rx.cond(error != "", "soft", "surface"),
@@ -130,8 +129,8 @@ def plan_header() -> rx.Component:
                 align="start",
                 gap="4",
             ),
-            _message(S.title_error, id="plan-title-error"),
-            _message(S.starts_on_error),
+            error_line(S.title_error, id="plan-title-error"),
+            error_line(S.starts_on_error),
             _conflict(),
             rx.cond(
                 S.awaiting_approval,
@@ -259,7 +258,7 @@ def _week_tools() -> rx.Component:
             ),
             align="end",
         ),
-        _message(S.focus_error),
+        error_line(S.focus_error),
         gap="3",
     )
 
@@ -310,7 +309,7 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
             ),
             width="100%",
         ),
-        _message(item.error),
+        error_line(item.error),
         toolbar(
             _labelled(
                 "Sets",
@@ -336,17 +335,17 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
             padding_left="1.5rem",
         ),
         stacked(
-            _message(item.sets_error),
-            _message(item.reps_error),
-            _message(item.rest_error),
-            _message(item.notes_error),
+            error_line(item.sets_error),
+            error_line(item.reps_error),
+            error_line(item.rest_error),
+            error_line(item.notes_error),
             gap="0",
         ),
         on_drag_start=S.drag_exercise(d, e),
         on_drop=S.drop_exercise(d, e),
         class_name="plan-exercise",
         padding_y="0.5rem",
-        border_bottom="1px solid var(--gray-a4)",
+        border_bottom=styles.LIGHT_BORDER,
         width="100%",
     )
 
@@ -383,7 +382,7 @@ def _day_card(day: DayCard, d: Any) -> rx.Component:
                 placeholder="Title, e.g. Upper body",
                 width="100%",
             ),
-            _message(day.title_error),
+            error_line(day.title_error),
             rx.box(rx.foreach(day.exercises, lambda item, e: _exercise_row(item, e, d)), width="100%"),
             # Dropping on the day's foot puts the exercise at the day's end.
             drop_zone(
@@ -396,7 +395,7 @@ def _day_card(day: DayCard, d: Any) -> rx.Component:
                         size="2",
                         aria_label="Add exercise to " + day.heading,
                     ),
-                    _message(day.error),
+                    error_line(day.error),
                     wrap="wrap",
                 ),
                 on_drop=S.drop_exercise(d, day.exercises.length()),
@@ -426,10 +425,7 @@ def plan_texts() -> rx.Component:
         return _labelled(
             label,
             rx.text_area(
-                value=value,
-                on_change=lambda text: S.set_plan_text(field, text),
-                debounce_timeout=DEBOUNCE_MS,
-                aria_label=label,
+                **_live(value, lambda text: S.set_plan_text(field, text), label),
                 placeholder=hint,
                 rows="3",
                 width="100%",
@@ -445,6 +441,6 @@ def plan_texts() -> rx.Component:
         area(
             "Progression notes", S.progression_notes, "progressionNotes", "How to make it harder week by week"
         ),
-        _message(S.plan_error),
+        error_line(S.plan_error),
         muted_text("The member sees these with their plan."),
     )

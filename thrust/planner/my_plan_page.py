@@ -13,8 +13,8 @@ from thrust.planner.my_plan_rows import DayCard, EarlierRow, ExerciseRow, WeekTa
 from thrust.planner.my_plan_state import MyPlanState
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action
-from thrust.ui.cards import empty_panel, fact, notice, titled_card
-from thrust.ui.forms import ERROR_STYLE, loading_rows
+from thrust.ui.cards import empty_card, empty_panel, fact, notice, titled_card
+from thrust.ui.forms import error_line, loading_rows, text_input
 from thrust.ui.layout import column, grid, row, stacked, toolbar
 from thrust.ui.lists import list_row, name_lines
 from thrust.ui.meter import meter
@@ -128,26 +128,20 @@ def _week_switcher() -> rx.Component:
 
 def _number_input(label: str, control_id: Any, name: Any, value: Any, error: Any, mode: str) -> rx.Component:
     """A labelled input of one logged number, its message under it (ids from the row: inside a foreach)."""
-    message_id = control_id + "-error"
     return stacked(
         rx.el.label(
             label, html_for=control_id, style={"font_size": "var(--font-size-1)", "font_weight": "500"}
         ),
-        rx.input(
-            id=control_id,
+        text_input(
             name=name,
+            control_id=control_id,
+            error=error,
             default_value=value,
             input_mode=mode,
             auto_complete="off",
-            size="3",
-            width="100%",
             height=TAP,
-            custom_attrs={
-                "aria-invalid": rx.cond(error != "", "true", "false"),
-                "aria-describedby": rx.cond(error != "", message_id, ""),
-            },
         ),
-        rx.cond(error != "", rx.el.p(error, id=message_id, role="alert", style=ERROR_STYLE)),
+        error_line(error, control_id=control_id),
         gap="1",
         min_width="0",
     )
@@ -272,7 +266,7 @@ def _day(card: DayCard) -> rx.Component:
                 rx.box(rx.foreach(card.exercises, _exercise), width="100%"),
                 rx.el.input(type="hidden", name="week", default_value=card.week.to_string()),
                 rx.el.input(type="hidden", name="day", default_value=card.day.to_string()),
-                rx.cond(card.error != "", rx.el.p(card.error, role="alert", style=ERROR_STYLE)),
+                error_line(card.error),
                 rx.box(
                     rx.cond(
                         card.saved_note != "",
@@ -392,7 +386,7 @@ def _plan() -> rx.Component:
 
 def _no_plan() -> rx.Component:
     return stacked(
-        rx.card(
+        empty_card(
             empty_panel(
                 "clipboard-list",
                 "No plan yet",
@@ -400,7 +394,6 @@ def _no_plan() -> rx.Component:
                 "what to do each day, and a button to tick off each day you trained.",
                 id="my-plan-empty",
             ),
-            width="100%",
         ),
         _earlier(),
     )

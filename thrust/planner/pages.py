@@ -14,9 +14,11 @@ from thrust.planner.editor_view import PlanCard
 from thrust.planner.picker import catalog_picker
 from thrust.ui import routes
 from thrust.ui.badges import active_badge
+from thrust.ui.buttons import block_button
 from thrust.ui.cards import empty_panel, titled_card
 from thrust.ui.forms import search_input, submit_button
 from thrust.ui.layout import row, stacked
+from thrust.ui.lists import item_list
 from thrust.ui.pages import page
 from thrust.ui.registry import Nav
 from thrust.ui.text import fine_print, muted_text, name_link
@@ -25,13 +27,10 @@ BLANK = "blank"
 
 
 def _member_option(option: MemberOption) -> rx.Component:
-    return rx.button(
+    return block_button(
         stacked(rx.text(option.name, weight="medium"), fine_print(option.email), gap="0", align="start"),
         on_click=S.choose_member(option.id),
         variant="ghost",
-        width="100%",
-        justify="start",
-        height="auto",
         padding_y="0.4rem",
     )
 
@@ -57,16 +56,17 @@ def _member_picker() -> rx.Component:
             aria_label="Find a member",
             id="planner-member-search",
         ),
-        rx.cond(
-            S.member_options.length() > 0,
-            rx.box(rx.foreach(S.member_options, _member_option), width="100%", id="planner-member-options"),
-            rx.cond(S.member_query != "", muted_text("No member you may plan for matches.")),
+        item_list(
+            S.member_options,
+            _member_option,
+            empty=rx.cond(S.member_query != "", muted_text("No member you may plan for matches.")),
+            id="planner-member-options",
         ),
     )
 
 
 def _plan_card(plan: PlanCard) -> rx.Component:
-    return rx.button(
+    return block_button(
         stacked(
             row(rx.text(plan.title, weight="medium"), rx.cond(plan.active, active_badge(plan.active))),
             fine_print(plan.detail),
@@ -77,10 +77,7 @@ def _plan_card(plan: PlanCard) -> rx.Component:
         on_click=S.open_plan(plan.id),
         variant=rx.cond(plan.id == S.plan_id, "soft", "outline"),
         color_scheme="gray",
-        width="100%",
-        height="auto",
         padding="0.6rem",
-        justify="start",
         text_align="left",
         aria_current=rx.cond(plan.id == S.plan_id, "true", "false"),
     )
@@ -121,11 +118,7 @@ def _plans() -> rx.Component:
     return titled_card(
         "list-checks",
         "Plans",
-        rx.cond(
-            S.plans.length() > 0,
-            stacked(rx.foreach(S.plans, _plan_card), gap="2", id="planner-plans"),
-            muted_text("No plans yet for this member."),
-        ),
+        item_list(S.plans, _plan_card, empty="No plans yet for this member.", gap="2", id="planner-plans"),
         rx.divider(),
         _new_plan(),
         generate_button(),

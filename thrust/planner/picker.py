@@ -8,9 +8,11 @@ from typing import Any
 import reflex as rx
 
 from thrust.planner.picker_state import EQUIPMENT, LEVELS, MUSCLES, PickerState
+from thrust.ui import styles
 from thrust.ui.dialogs import panel_dialog
 from thrust.ui.forms import search_input
-from thrust.ui.layout import row, stacked, toolbar
+from thrust.ui.layout import stacked, toolbar
+from thrust.ui.lists import list_row
 from thrust.ui.text import fine_print, muted_text
 
 PICKER_ID = "catalog-picker"
@@ -27,7 +29,7 @@ def _filter(field: str, value: Any, options: list[list[str]], name: str) -> rx.C
 
 
 def _hit_row(hit: rx.Var) -> rx.Component:
-    return row(
+    return list_row(
         stacked(rx.text(hit.name, weight="medium"), fine_print(hit.detail), gap="0", flex="1", min_width="0"),
         rx.button(
             rx.cond(PickerState.swapping, rx.icon("replace", size=14), rx.icon("plus", size=14)),
@@ -37,10 +39,9 @@ def _hit_row(hit: rx.Var) -> rx.Component:
             variant="soft",
             aria_label=rx.cond(PickerState.swapping, "Swap in ", "Add ") + hit.name,
         ),
+        gap="2",
+        rule=styles.LIGHT_BORDER,
         justify="between",
-        padding_y="0.5rem",
-        border_bottom="1px solid var(--gray-a4)",
-        width="100%",
     )
 
 

@@ -14,7 +14,7 @@ from reflex.vars.sequence import ArrayVar
 from thrust.planner.print_state import PlanPrintState, PrintDay, PrintExercise, PrintWeek
 from thrust.ui import routes
 from thrust.ui.buttons import action_button
-from thrust.ui.cards import empty_panel, fact, notice
+from thrust.ui.cards import empty_card, empty_panel, fact, notice
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN
@@ -154,13 +154,8 @@ def _plan() -> rx.Component:
 
 
 def _missing() -> rx.Component:
-    return rx.card(
-        empty_panel(
-            "file-x",
-            "Plan not found",
-            "It does not exist, or it is not one you can see.",
-        ),
-        width="100%",
+    return empty_card(
+        empty_panel("file-x", "Plan not found", "It does not exist, or it is not one you can see."),
         id="plan-missing",
     )
 

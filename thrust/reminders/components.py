@@ -7,8 +7,9 @@ import reflex as rx
 from thrust.members.capabilities import VIEW_MEMBERS
 from thrust.reminders.state import ReminderHistoryState, ReminderRow
 from thrust.ui.badges import outcome_badge
-from thrust.ui.cards import empty_note, titled_card
-from thrust.ui.layout import stacked, toolbar
+from thrust.ui.cards import titled_card
+from thrust.ui.layout import toolbar
+from thrust.ui.lists import item_list
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
 
@@ -36,10 +37,11 @@ def reminders_card() -> rx.Component:
                 ReminderHistoryState.unsubscribed != "",
                 muted_text(ReminderHistoryState.unsubscribed, id="reminders-optout"),
             ),
-            rx.cond(
-                ReminderHistoryState.rows.length() > 0,
-                stacked(rx.foreach(ReminderHistoryState.rows, _reminder), gap="2"),
-                empty_note("No expiry reminders yet. They go out by e-mail before the membership ends."),
+            item_list(
+                ReminderHistoryState.rows,
+                _reminder,
+                empty="No expiry reminders yet. They go out by e-mail before the membership ends.",
+                gap="2",
             ),
             icon_size=17,
             title_gap="3",

@@ -1,5 +1,6 @@
 """Accessibility pieces every page shares: the skip link, text for screen readers only, captions,
-keyboard-reachable scroll regions and throttled live announcements (styles in assets/thrust.css)."""
+keyboard-reachable scroll regions, progress bars and throttled live announcements (styles in
+assets/thrust.css)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ def scroll_region(label: str, *children: rx.Component, **props: Any) -> rx.Compo
         class_name="thrust-scroll",
         **props,
     )
+
+
+def progressbar(label: Any, value: Any, maximum: Any = 100) -> dict[str, Any]:
+    """The attributes that make a drawn bar a progress bar for screen readers: named `label`, at `value`
+    of 0 to `maximum`. Spread them into the bar's props."""
+    return {
+        "role": "progressbar",
+        "aria_label": label,
+        "aria_valuemin": 0,
+        "aria_valuemax": maximum,
+        "aria_valuenow": value,
+    }
 
 
 def announcement(text: rx.Var, **props: Any) -> rx.Component:

@@ -1,5 +1,5 @@
 """Button presets: an action led by its icon (the shape most of the app's actions take), the quiet
-secondary choice, a pager's arrows and the ✕ that closes or clears."""
+secondary choice, a list's choice of a line or two, a pager's arrows and the ✕ that closes or clears."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def quiet_action(icon: Any, label: Any, **props: Any) -> rx.Component:
 def quiet_button(*children: Any, **props: Any) -> rx.Component:
     """A soft gray button: the secondary choice next to a coloured one (Cancel, Check out)."""
     return rx.button(*children, variant="soft", color_scheme="gray", **props)
+
+
+def block_button(*children: Any, **props: Any) -> rx.Component:
+    """A button across its list's width whose content starts at the left and sets its height: a choice
+    of a line or two (a member's name over their email, a plan's card). `props` go to the button
+    (on_click, variant, padding…)."""
+    return rx.button(*children, width="100%", height="auto", justify="start", **props)
 
 
 def arrow_button(direction: str, label: str, **props: Any) -> rx.Component:

@@ -220,6 +220,12 @@ def empty_panel(
     )
 
 
+def empty_card(panel: rx.Component, **props: Any) -> rx.Component:
+    """An empty state (`empty_panel`, or an `rx.cond` of them) in a card across the page, standing where
+    the page's content would be (no members yet, a plan not found). `props` go to the card (id, size…)."""
+    return rx.card(panel, width="100%", **props)
+
+
 def locked_card(what: str) -> rx.Component:
     """A page part the user may not see, said plainly ("The front desk is for staff.")."""
     return rx.card(

@@ -25,8 +25,10 @@ ERROR_STYLE = {
 TEXT_CONTROLS = frozenset({"TextField.Root", "TextArea", "input", "textarea"})
 
 
-def _error_id(control_id: str) -> str:
-    return f"{control_id}-error"
+def _error_id(control_id: Any) -> Any:
+    # A row's id (a Var, inside a foreach) stays a Var: as an f-string it would be a str, and Reflex gives
+    # an element whose id is a str a React ref of its own.
+    return control_id + "-error" if isinstance(control_id, rx.Var) else f"{control_id}-error"
 
 
 def field(
@@ -57,12 +59,7 @@ def field(
     )
     below: list[rx.Component] = []
     if error is not None:
-        below.append(
-            rx.cond(
-                error != "",
-                rx.el.p(error, id=_error_id(control_id), role="alert", style=ERROR_STYLE),
-            )
-        )
+        below.append(error_line(error, control_id=control_id))
     if error_slot is not None:
         below.append(
             rx.el.p(
@@ -76,6 +73,17 @@ def field(
         below.append(muted_text(hint, size="1", id=_hint_id(control_id)))
         _describe_with_hint(control, control_id, error)
     return stacked(label_row, control, *below, gap="1")
+
+
+def error_line(text: Any, *, control_id: Any = None, **props: Any) -> rx.Component:
+    """A message in red, shown only when `text` is not empty, that screen readers say at once.
+
+    With `control_id` it is the message of that control (`#<control_id>-error`, the id `invalid_attrs`
+    names); `props` go to the line (id…).
+    """
+    if control_id is not None:
+        props["id"] = _error_id(control_id)
+    return rx.cond(text != "", rx.el.p(text, role="alert", style=ERROR_STYLE, **props))
 
 
 def _hint_id(control_id: str) -> str:

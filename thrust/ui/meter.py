@@ -7,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from thrust.ui.a11y import progressbar
+
 PILL = "999px"
 # The gray track, its ends round; what overflows it (the fill past 100 %, a mark's ends) is cut off.
 TRACK_STYLE = {"width": "100%", "border_radius": PILL, "background": "var(--gray-a4)", "overflow": "hidden"}
@@ -25,21 +27,5 @@ def meter(
 ) -> rx.Component:
     """A track `height` tall, filled to `fill` (a CSS width) in `color`; `marks` stand over it (ticks at
     the bands' edges). Screen readers hear `label` and `value` out of `maximum`. `props` go to the track."""
-    return rx.box(
-        rx.box(
-            height="100%",
-            width=fill,
-            background=color,
-            border_radius=PILL,
-            **({"class_name": fill_class} if fill_class else {}),
-        ),
-        *marks,
-        height=height,
-        role="progressbar",
-        aria_label=label,
-        aria_valuemin=0,
-        aria_valuemax=maximum,
-        aria_valuenow=value,
-        **TRACK_STYLE,
-        **props,
-    )
+    filled = rx.box(height="100%", width=fill, background=color, border_radius=PILL, class_name=fill_class)
+    return rx.box(filled, *marks, height=height, **progressbar(label, value, maximum), **TRACK_STYLE, **props)

@@ -22,6 +22,7 @@ BASE_STYLE = {
 # Radix colour scale steps: 2 = subtle background, 3/4 = hover, 6 = border, 11 = low-contrast text.
 SURFACE = "var(--gray-2)"
 BORDER = "1px solid var(--gray-a5)"
+LIGHT_BORDER = "1px solid var(--gray-a4)"  # the rule between the planner's rows: many to a card
 HOVER = "var(--gray-a3)"
 ACTIVE_BG = "var(--accent-a3)"
 ACTIVE_FG = "var(--accent-11)"
