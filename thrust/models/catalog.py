@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from thrust.core.types import JSONDocument
-from thrust.models.columns import created, partial_index, trigram_index
+from thrust.models.columns import created, flag, partial_index, trigram_index
 
 
 class Exercise(SQLModel, table=True):
@@ -60,9 +60,7 @@ class Exercise(SQLModel, table=True):
         sa_column=sa.Column(sa.Text(), nullable=True),
         description="How to do it, written by the staff; the shipped catalog has none.",
     )
-    is_custom: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
-    )
+    is_custom: bool = flag(False)
     created_by: uuid.UUID | None = Field(
         default=None,
         sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from thrust.core.types import UTCDateTime, utcnow
-from thrust.models.columns import created, db_enum, foreign_key, partial_index
+from thrust.models.columns import created, db_enum, flag, foreign_key, partial_index
 from thrust.models.members import MembershipTier
 
 
@@ -51,11 +51,7 @@ class CheckIn(SQLModel, table=True):
         sa_column=sa.Column(UTCDateTime(), nullable=False, server_default=sa.func.now()),
     )
     check_out_time: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
-    auto_checked_out: bool = Field(
-        default=False,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
-        description="True when the hourly job closed the visit, not the front desk.",
-    )
+    auto_checked_out: bool = flag(False, "True when the hourly job closed the visit, not the front desk.")
     checked_in_by: uuid.UUID | None = Field(
         default=None,
         sa_column=sa.Column(sa.Uuid(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),

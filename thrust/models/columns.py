@@ -1,4 +1,4 @@
-"""The column helpers every table module uses: enum types, timestamps, foreign keys, and `table_of`."""
+"""The column helpers every table module uses: enum types, timestamps, flags, foreign keys, and `table_of`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def updated() -> Any:
     return Field(
         default_factory=utcnow,
         sa_column=sa.Column(UTCDateTime(), nullable=False, server_default=sa.func.now(), onupdate=utcnow),
+    )
+
+
+def flag(default: bool, description: str | None = None) -> Any:
+    """A yes/no column that is never NULL; the database fills rows written without it the way Python does."""
+    return Field(
+        default=default,
+        sa_column=sa.Column(
+            sa.Boolean(), nullable=False, server_default=sa.true() if default else sa.false()
+        ),
+        description=description,
     )
 
 

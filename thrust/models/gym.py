@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from thrust.core.types import JSONDocument
-from thrust.models.columns import updated
+from thrust.models.columns import flag, updated
 
 
 def default_opening_hours() -> dict[str, list[str] | None]:
@@ -59,15 +59,11 @@ class GymSettings(SQLModel, table=True):
         sa_column=sa.Column(JSONDocument, nullable=False),
         description='{"mon": ["05:30", "23:00"], ..., "sun": null}',
     )
-    public_occupancy: bool = Field(
-        default=False,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
-        description="Whether /busy and GET /api/v1/public/occupancy tell anyone how busy the gym is.",
+    public_occupancy: bool = flag(
+        False, "Whether /busy and GET /api/v1/public/occupancy tell anyone how busy the gym is."
     )
-    ai_requires_approval: bool = Field(
-        default=False,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
-        description="Whether a member sees an AI-generated plan only once a trainer approved it.",
+    ai_requires_approval: bool = flag(
+        False, "Whether a member sees an AI-generated plan only once a trainer approved it."
     )
     ai_monthly_budget_usd: float | None = Field(
         default=None,

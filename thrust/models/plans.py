@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from thrust.core.types import JSONDocument, UTCDateTime
-from thrust.models.columns import created, foreign_key, partial_index, updated
+from thrust.models.columns import created, flag, foreign_key, partial_index, updated
 
 
 class WorkoutPlan(SQLModel, table=True):
@@ -30,9 +30,7 @@ class WorkoutPlan(SQLModel, table=True):
     member_id: uuid.UUID = foreign_key("members.id", ondelete="CASCADE")
     created_by: uuid.UUID = foreign_key("users.id")
     title: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
-    is_ai_generated: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
-    )
+    is_ai_generated: bool = flag(False)
     plan_data: dict[str, Any] = Field(
         sa_column=sa.Column(JSONDocument, nullable=False),
         description="{planSummary, weeks[{weekNumber, focus, days[...]}], nutritionTips, progressionNotes}",
@@ -40,9 +38,7 @@ class WorkoutPlan(SQLModel, table=True):
     input_params: dict[str, Any] | None = Field(
         default=None, sa_column=sa.Column(JSONDocument, nullable=True)
     )
-    is_active: bool = Field(
-        default=True, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true())
-    )
+    is_active: bool = flag(True)
     version: int = Field(
         default=1,
         sa_column=sa.Column(sa.Integer(), nullable=False, server_default="1"),
@@ -60,10 +56,9 @@ class WorkoutPlan(SQLModel, table=True):
         description="How the AI planner made it: provider, model, promptVersion, tokens, costUsd, repairs, "
         "notice and the checker's report (thrust/ai/generation.py); None for a plan written by hand.",
     )
-    awaiting_approval: bool = Field(
-        default=False,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
-        description="A generated plan the member does not see yet: the gym asks a trainer to approve "
+    awaiting_approval: bool = flag(
+        False,
+        "A generated plan the member does not see yet: the gym asks a trainer to approve "
         "generated plans first (gym_settings.ai_requires_approval).",
     )
     created_at: datetime = created()
@@ -110,9 +105,7 @@ class WorkoutProgress(SQLModel, table=True):
     plan_id: uuid.UUID = foreign_key("workout_plans.id", ondelete="CASCADE")
     week_number: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
     day_number: int = Field(sa_column=sa.Column(sa.Integer(), nullable=False))
-    completed: bool = Field(
-        default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false())
-    )
+    completed: bool = flag(False)
     completed_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     exercise_data: list[dict[str, Any]] | None = Field(
         default=None, sa_column=sa.Column(JSONDocument, nullable=True)

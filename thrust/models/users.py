@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from thrust.core.types import UTCDateTime
-from thrust.models.columns import created, db_enum, foreign_key, updated
+from thrust.models.columns import created, db_enum, flag, foreign_key, updated
 
 
 class Role(StrEnum):
@@ -45,15 +45,9 @@ class User(SQLModel, table=True):
         description="Display name (staff; members also carry it on their member profile).",
     )
     phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True))
-    is_active: bool = Field(
-        default=True,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.true()),
-        description="False once an admin deactivates the account: it can no longer sign in.",
-    )
-    is_demo: bool = Field(
-        default=False,
-        sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()),
-        description="Created by the demo seed (its trainers and members, not its admin): removable as one.",
+    is_active: bool = flag(True, "False once an admin deactivates the account: it can no longer sign in.")
+    is_demo: bool = flag(
+        False, "Created by the demo seed (its trainers and members, not its admin): removable as one."
     )
     last_login_at: datetime | None = Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=True))
     password_changed_at: datetime | None = Field(
