@@ -28,7 +28,7 @@ from typing import Any, Literal
 import openai
 from openai.types.chat import ChatCompletion
 
-from thrust.ai.errors import ProviderError
+from thrust.ai.errors import ProviderError, ProviderErrorKind
 from thrust.ai.schema import response_format_json_schema
 from thrust.core.settings import Settings, get_settings
 
@@ -268,30 +268,45 @@ def _wait_words(seconds: float) -> str:
     return f"{max(2, round(seconds / 60))} minutes"
 
 
+# The errors whose words depend only on the model settings, checked in this order (a timeout is also a
+# connection error); `{config}` is the ModelConfig.
+_PLAIN_ERRORS: tuple[tuple[type[openai.OpenAIError], ProviderErrorKind, str], ...] = (
+    (
+        openai.APITimeoutError,
+        "timeout",
+        "The AI model did not answer within {config.timeout:g} seconds. A local model on a CPU may "
+        "need a longer THRUST_AI_TIMEOUT_SECONDS.",
+    ),
+    (
+        openai.APIConnectionError,
+        "unreachable",
+        "Cannot reach the AI provider at {config.base_url}: is the server running and the address "
+        "(OPENAI_BASE_URL) right?",
+    ),
+    (
+        openai.AuthenticationError,
+        "unauthorized",
+        "The AI provider refused the API key. Check OPENAI_API_KEY in the server's settings.",
+    ),
+    (
+        openai.PermissionDeniedError,
+        "unauthorized",
+        "The AI provider does not let this API key use the model {config.model!r}.",
+    ),
+    (
+        openai.NotFoundError,
+        "rejected",
+        "The AI provider does not know the model {config.model!r} (or OPENAI_BASE_URL is not an "
+        "OpenAI-compatible address).",
+    ),
+)
+
+
 def _provider_error(exc: openai.OpenAIError, config: ModelConfig) -> ProviderError:
     """The plain-words error for anything the openai client raised."""
-    if isinstance(exc, openai.APITimeoutError):
-        return ProviderError(
-            "timeout",
-            f"The AI model did not answer within {config.timeout:g} seconds. A local model on a CPU may "
-            "need a longer THRUST_AI_TIMEOUT_SECONDS.",
-        )
-    if isinstance(exc, openai.APIConnectionError):
-        return ProviderError(
-            "unreachable",
-            f"Cannot reach the AI provider at {config.base_url}: is the server running and the address "
-            "(OPENAI_BASE_URL) right?",
-        )
-    if isinstance(exc, openai.AuthenticationError):
-        return ProviderError(
-            "unauthorized",
-            "The AI provider refused the API key. Check OPENAI_API_KEY in the server's settings.",
-        )
-    if isinstance(exc, openai.PermissionDeniedError):
-        return ProviderError(
-            "unauthorized",
-            f"The AI provider does not let this API key use the model {config.model!r}.",
-        )
+    for error_type, kind, words in _PLAIN_ERRORS:
+        if isinstance(exc, error_type):
+            return ProviderError(kind, words.format(config=config))
     if isinstance(exc, openai.RateLimitError):
         wait = retry_after_seconds(exc.response.headers)
         if exc.code == "insufficient_quota":
@@ -303,12 +318,6 @@ def _provider_error(exc: openai.OpenAIError, config: ModelConfig) -> ProviderErr
         when = f"try again in {_wait_words(wait)}" if wait is not None else "try again in a minute"
         return ProviderError(
             "rate_limited", f"The AI provider is receiving too many requests; {when}.", retry_after=wait
-        )
-    if isinstance(exc, openai.NotFoundError):
-        return ProviderError(
-            "rejected",
-            f"The AI provider does not know the model {config.model!r} (or OPENAI_BASE_URL is not an "
-            "OpenAI-compatible address).",
         )
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500:
