@@ -33,6 +33,7 @@ from thrust.core.security import hash_password
 from thrust.core.text import fold, member_search_text
 from thrust.core.types import utcnow
 from thrust.demo.plans import seed_demo_plans
+from thrust.gym.service import DAYS as WEEKDAYS
 from thrust.gym.service import valid_timezone
 from thrust.models import (
     AIUsageLog,
@@ -96,7 +97,6 @@ TRAINER_ASSIGNED_SHARE = 0.70
 # the gym is open". Weekdays peak before work, at lunch and after work; weekends are flatter.
 WEEKDAY_ARRIVALS = ((0.30, 7.0, 1.0), (0.17, 12.5, 0.6), (0.45, 18.5, 1.3), (0.08, None, None))
 WEEKEND_ARRIVALS = ((0.35, 9.5, 1.5), (0.30, 13.0, 1.8), (0.25, 17.0, 1.5), (0.10, None, None))
-DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # is_demo marks what "Remove demo data" deletes: the trainers and members, never the admin.
 USER_COLUMNS = ("id", "email", "password_hash", "role", "full_name", "phone", "created_at", "is_demo")
@@ -399,7 +399,7 @@ def _gym_hours(session: Session) -> tuple[tzinfo, dict[str, Any]]:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise DemoDataError(f"The gym's timezone {zone_name!r} is not a known IANA zone") from None
-    for key in DAY_KEYS:
+    for key in WEEKDAYS:
         _parse_hours(hours.get(key), key)  # fail early on malformed settings
     return zone, hours
 
@@ -425,7 +425,7 @@ def _clock_seconds(text: str) -> int:
 
 
 def _hours_on(hours: dict[str, Any], day: date) -> tuple[int, int] | None:
-    key = DAY_KEYS[day.weekday()]
+    key = WEEKDAYS[day.weekday()]
     return _parse_hours(hours.get(key), key)
 
 
