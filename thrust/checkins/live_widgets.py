@@ -127,8 +127,7 @@ def paused_overlay(*, say: bool = True) -> rx.Component:
     )
     veil = rx.center(
         *([chip] if say else []),
-        position="absolute",
-        inset="0",
+        **styles.COVER,
         background="var(--gray-a4)",
         backdrop_filter="blur(1.5px) grayscale(1)",
         border_radius="inherit",
@@ -139,7 +138,7 @@ def paused_overlay(*, say: bool = True) -> rx.Component:
     return rx.cond(
         PAUSED_NOW,
         veil,
-        rx.box(veil, key=LiveState.now_ms, class_name="thrust-stale-after", position="absolute", inset="0"),
+        rx.box(veil, key=LiveState.now_ms, class_name="thrust-stale-after", **styles.COVER),
     )
 
 

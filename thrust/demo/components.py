@@ -6,6 +6,7 @@ import reflex as rx
 
 from thrust.demo.state import DemoDataState
 from thrust.ui import styles
+from thrust.ui.a11y import landmark
 from thrust.ui.buttons import action_button
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import column, flow, row
@@ -75,9 +76,8 @@ def demo_banner() -> rx.Component:
                 color_scheme="amber",
                 variant="surface",
                 width="100%",
-                role="region",
-                aria_label="Demo data",
                 id="demo-banner",
+                **landmark("Demo data"),
             ),
             _dialog(),
             **styles.CONTENT_COLUMN,
