@@ -19,7 +19,7 @@ from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
 from thrust.ui.shell import logo
-from thrust.ui.text import fine_print, icon_line, muted_text
+from thrust.ui.text import figure, fine_print, icon_line, muted_text
 from thrust.ui.timers import every
 
 NOW = BusyState.now
@@ -113,14 +113,8 @@ def _next_hours() -> rx.Component:
 def _now() -> rx.Component:
     return stacked(
         row(
-            rx.text(
-                NOW.percent.to_string() + "%",
-                size="9",
-                weight="bold",
-                line_height="1",
-                color=_tone(11),
-                class_name="thrust-num",
-                id="busy-percent",
+            figure(
+                NOW.percent.to_string() + "%", size="9", line_height="1", color=_tone(11), id="busy-percent"
             ),
             column(
                 rx.text(NOW.words, size="3", weight="bold", color=_tone(11), id="busy-band"),

@@ -21,7 +21,7 @@ from thrust.ui.meter import meter
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 from thrust.ui.shell import can
-from thrust.ui.text import arrow_link, fine_print, muted_text
+from thrust.ui.text import arrow_link, figure, fine_print, muted_text
 
 S = MyPlanState
 TAP = "2.75rem"  # the least height of anything tapped (44 px: a thumb in the gym)
@@ -37,7 +37,7 @@ def _meter_line(title: str, percent: Any, words: Any, meter_id: str) -> rx.Compo
         row(
             rx.text(title, size="2", weight="medium"),
             rx.spacer(),
-            rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="thrust-num"),
+            figure(percent.to_string() + "%", size="2"),
             width="100%",
         ),
         meter(f"{percent}%", "var(--accent-9)", label=title, value=percent, id=meter_id),
