@@ -7,7 +7,7 @@ import reflex as rx
 from thrust.demo.state import DemoDataState
 from thrust.ui import styles
 from thrust.ui.a11y import landmark
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import page_action
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import column, flow, row
 from thrust.ui.text import muted_text
@@ -28,10 +28,9 @@ def _dialog() -> rx.Component:
             ),
             gap="3",
         ),
-        action_button(
+        page_action(
             "trash-2",
             REMOVE_LABEL,
-            icon_size=16,
             color_scheme="red",
             loading=DemoDataState.busy,
             on_click=DemoDataState.confirm_removal(DemoDataState.accounts),

@@ -17,7 +17,7 @@ from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
-from thrust.ui.buttons import action_button, arrow_button, quiet_action
+from thrust.ui.buttons import arrow_button, page_action, quiet_action
 from thrust.ui.cards import empty_card, empty_panel, notice
 from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
@@ -225,10 +225,9 @@ def no_members() -> rx.Component:
                     "No members match these filters",
                 ),
                 "Check the spelling, search by phone or email instead, or clear the filters.",
-                action_button(
+                page_action(
                     "x",
                     "Clear filters",
-                    icon_size=16,
                     on_click=MembersState.clear_filters,
                     id="clear-filters",
                 ),
@@ -240,9 +239,7 @@ def no_members() -> rx.Component:
                 rx.cond(
                     can(*CREATE_MEMBERS),
                     rx.hstack(
-                        action_button(
-                            "user-plus", "Add member", icon_size=16, on_click=MemberFormState.open_create
-                        ),
+                        page_action("user-plus", "Add member", on_click=MemberFormState.open_create),
                         quiet_action("upload", "Import CSV", icon_size=16, on_click=ImportState.open_import),
                         spacing="3",
                     ),

@@ -12,7 +12,7 @@ from thrust.planner.capabilities import BUILD_PLANS
 from thrust.planner.my_plan_rows import DayCard, EarlierRow, ExerciseRow, WeekTab
 from thrust.planner.my_plan_state import MyPlanState
 from thrust.ui import routes, styles
-from thrust.ui.buttons import action_button, quiet_action
+from thrust.ui.buttons import page_action, quiet_action
 from thrust.ui.cards import empty_card, empty_panel, fact, notice, titled_card
 from thrust.ui.forms import error_line, loading_rows, text_input
 from thrust.ui.layout import column, grid, row, stacked, toolbar
@@ -214,10 +214,9 @@ def _day_actions(card: DayCard) -> rx.Component:
     return rx.cond(
         S.can_log,
         toolbar(
-            action_button(
+            page_action(
                 rx.cond(card.done, "save", "circle-check"),
                 rx.cond(card.done, "Save changes", "Mark day done"),
-                icon_size=16,
                 type="submit",
                 size="3",
                 min_height=TAP,

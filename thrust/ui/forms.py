@@ -8,7 +8,7 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import page_action
 from thrust.ui.cards import notice
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
@@ -339,7 +339,7 @@ def two_columns(*children: rx.Component) -> rx.Component:
 
 def submit_button(label: str, icon: str = "check", **props: Any) -> rx.Component:
     """A form's submit button: its icon, then its label; `props` go to the button (variant, loading…)."""
-    return action_button(icon, label, icon_size=16, type="submit", size="3", **props)
+    return page_action(icon, label, type="submit", size="3", **props)
 
 
 def submit_row(label: str, icon: str = "check") -> rx.Component:
