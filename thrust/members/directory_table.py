@@ -18,7 +18,7 @@ from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import arrow_button, page_action, quiet_action
-from thrust.ui.cards import empty_card, empty_panel, notice
+from thrust.ui.cards import alert_notice, empty_card, empty_panel
 from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
@@ -253,7 +253,7 @@ def no_members() -> rx.Component:
 
 
 def error_panel() -> rx.Component:
-    return notice(
+    return alert_notice(
         "triangle-alert",
         toolbar(
             rx.text(MembersState.error),
@@ -261,11 +261,8 @@ def error_panel() -> rx.Component:
             rx.button("Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry),
             gap="3",
         ),
-        tone="red",
         icon_size=18,
         text_props={"width": "100%"},
-        role="alert",
-        width="100%",
         id="members-error",
     )
 

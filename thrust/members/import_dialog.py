@@ -11,7 +11,7 @@ from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
 from thrust.ui.buttons import dismiss_button, page_action, quiet_action
-from thrust.ui.cards import empty_panel, notice
+from thrust.ui.cards import alert_notice, empty_panel, notice
 from thrust.ui.dialogs import work_dialog
 from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
 from thrust.ui.tables import captioned_table
@@ -62,7 +62,7 @@ def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
     """A problem with the import so far (a file it cannot read, a mapping it cannot use), if any."""
     return rx.cond(
         message != "",
-        notice("circle-alert", message, tone="red", size="1", width="100%", role="alert", **props),
+        alert_notice("circle-alert", message, size="1", **props),
     )
 
 

@@ -174,6 +174,12 @@ def notice(
     )
 
 
+def alert_notice(icon: str, text: Any, *after: rx.Component, tone: Any = "red", **props: Any) -> rx.Component:
+    """A `notice` across its column that screen readers announce at once (role="alert"): a problem to see
+    now (a list that did not load, a file the import cannot read, a form the server refused)."""
+    return notice(icon, text, *after, tone=tone, role="alert", width="100%", **props)
+
+
 def _icon(name: str, size: int | None) -> rx.Component:
     return rx.icon(name) if size is None else rx.icon(name, size=size)
 

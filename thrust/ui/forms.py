@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from thrust.ui.buttons import page_action
-from thrust.ui.cards import notice
+from thrust.ui.cards import alert_notice
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
 
@@ -130,14 +130,11 @@ def text_input(
 
 def form_message_slot() -> rx.Component:
     """The (hidden until needed) box where page script shows the server's message for a whole form."""
-    return notice(
+    return alert_notice(
         "circle-alert",
         rx.el.span(custom_attrs={"data-thrust-auth-message-text": ""}),
-        tone="red",
         variant="soft",
         size="1",
-        width="100%",
-        role="alert",
         hidden=True,
         custom_attrs={"data-thrust-auth-message": ""},
     )
