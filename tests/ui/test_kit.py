@@ -294,3 +294,9 @@ def test_a_landmark_and_a_cover_are_the_attributes_pages_wrote_out() -> None:
     assert _html(rx.box(**styles.COVER, z_index="2")) == _html(
         rx.box(position="absolute", inset="0", z_index="2")
     )
+
+
+def test_a_wide_card_is_a_card_across_its_column() -> None:
+    assert _html(cards.wide_card(rx.text("Plan"), size="3", id="c")) == _html(
+        rx.card(rx.text("Plan"), width="100%", size="3", id="c")
+    )

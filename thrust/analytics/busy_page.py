@@ -12,6 +12,7 @@ import reflex as rx
 from thrust.analytics.busy_state import REFRESH_SECONDS, BusyHour, BusyState
 from thrust.analytics.public import SWITCHED_OFF
 from thrust.ui import routes, styles
+from thrust.ui.cards import wide_card
 from thrust.ui.forms import loading_rows
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.meter import meter
@@ -139,7 +140,7 @@ def _now() -> rx.Component:
 
 
 def _card() -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             row(
                 logo("1.75rem"),
@@ -158,7 +159,6 @@ def _card() -> rx.Component:
             ),
         ),
         size="3",
-        width="100%",
         id="busy-card",
         custom_attrs={"data-tone": NOW.tone},
     )
@@ -183,7 +183,7 @@ def busy_page() -> rx.Component:
             _not_published(),
             rx.center(
                 rx.box(
-                    rx.cond(BusyState.loaded, _card(), rx.card(loading_rows(4), size="3", width="100%")),
+                    rx.cond(BusyState.loaded, _card(), wide_card(loading_rows(4), size="3")),
                     width="100%",
                     max_width="26rem",
                 ),

@@ -11,7 +11,7 @@ from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
 from thrust.ui.buttons import dismiss_button, page_action, quiet_action
-from thrust.ui.cards import alert_notice, empty_panel, notice
+from thrust.ui.cards import alert_notice, empty_panel, notice, wide_card
 from thrust.ui.dialogs import work_dialog
 from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
 from thrust.ui.tables import captioned_table
@@ -233,7 +233,7 @@ def _map_step() -> rx.Component:
 def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: str) -> rx.Component:
     """How many rows (or emails) the check found of one kind: "1 row ready", "12 rows with problems"."""
     value, label = count.to_string(), rx.cond(count == 1, one, many)
-    return rx.card(
+    return wide_card(
         row(
             rx.icon(icon, size=20, color=f"var(--{tone}-11)"),
             column(
@@ -244,7 +244,6 @@ def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: 
             gap="3",
         ),
         size="1",
-        width="100%",
         id=tile_id,
     )
 

@@ -16,7 +16,16 @@ from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
 from thrust.ui.buttons import arrow_button, page_action
-from thrust.ui.cards import empty_card, empty_note, empty_panel, fact, notice, stat_tile, titled_card
+from thrust.ui.cards import (
+    empty_card,
+    empty_note,
+    empty_panel,
+    fact,
+    notice,
+    stat_tile,
+    titled_card,
+    wide_card,
+)
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import actions, column, end_row, grid, header_bar, row, stacked
 from thrust.ui.meter import meter
@@ -64,7 +73,7 @@ def _status_actions() -> rx.Component:
 
 def _profile_header() -> rx.Component:
     m = MemberProfileState.member
-    return rx.card(
+    return wide_card(
         header_bar(
             row(
                 rx.avatar(fallback=m.initials, size="6", radius="full", variant="soft"),
@@ -122,7 +131,6 @@ def _profile_header() -> rx.Component:
             align=rx.breakpoints(initial="start", md="center"),
         ),
         size="3",
-        width="100%",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from thrust.ui.buttons import page_action
-from thrust.ui.cards import alert_notice
+from thrust.ui.cards import alert_notice, wide_card
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
 
@@ -142,14 +142,13 @@ def form_message_slot() -> rx.Component:
 
 def section(title: str, description: str, *children: rx.Component, **props: Any) -> rx.Component:
     """A settings card: a heading with one line of explanation, then its content."""
-    return rx.card(
+    return wide_card(
         stacked(
             column(rx.heading(title, size="4", weight="bold"), muted_text(description), gap="1"),
             *children,
             gap="5",
         ),
         size="3",
-        width="100%",
         **props,
     )
 
