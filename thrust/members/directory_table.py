@@ -225,12 +225,7 @@ def no_members() -> rx.Component:
                     "No members match these filters",
                 ),
                 "Check the spelling, search by phone or email instead, or clear the filters.",
-                page_action(
-                    "x",
-                    "Clear filters",
-                    on_click=MembersState.clear_filters,
-                    id="clear-filters",
-                ),
+                page_action("x", "Clear filters", on_click=MembersState.clear_filters, id="clear-filters"),
             ),
             empty_panel(
                 "users",

@@ -107,12 +107,7 @@ def _profile_header() -> rx.Component:
             actions(
                 rx.cond(
                     MemberProfileState.can_edit,
-                    page_action(
-                        "pencil",
-                        "Edit",
-                        on_click=MemberFormState.open_edit(m.id),
-                        id="edit-member",
-                    ),
+                    page_action("pencil", "Edit", on_click=MemberFormState.open_edit(m.id), id="edit-member"),
                 ),
                 _status_actions(),
                 rx.cond(
