@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.demo.state import DemoDataState
-from thrust.ui import badges, cards, layout, text
+from thrust.ui import badges, cards, layout, styles, text
+from thrust.ui.a11y import landmark
 from thrust.ui.avatar import avatar
-from thrust.ui.buttons import arrow_button, block_button, dismiss_button
+from thrust.ui.buttons import arrow_button, block_button, dismiss_button, page_action
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import (
     SEARCH_DEBOUNCE_MS,
@@ -265,3 +266,37 @@ def test_a_checked_form_leaves_the_checks_to_the_server_and_keeps_the_values() -
     )
     assert "noValidate:true" in out and 'type:"submit"' in out and "CalendarSearch" in out
     assert 'id:"f"' in out and '"100%"' in out
+
+
+def test_a_page_action_is_an_action_button_with_a_16px_icon() -> None:
+    assert _html(page_action("user-plus", "Add member", id="add")) == _html(
+        rx.button(rx.icon("user-plus", size=16), "Add member", id="add")
+    )
+
+
+def test_an_alert_notice_is_read_out_at_once_across_its_column() -> None:
+    assert _html(cards.alert_notice("circle-alert", "No file", size="1")) == _html(
+        cards.notice("circle-alert", "No file", tone="red", size="1", width="100%", role="alert")
+    )
+    assert "amber" in _html(cards.alert_notice("shield-alert", "Last admin", tone="amber"))
+
+
+def test_a_figure_is_bold_in_tabular_digits() -> None:
+    assert _html(text.figure("42", size="9", line_height="1")) == _html(
+        rx.text("42", size="9", weight="bold", class_name="thrust-num", line_height="1")
+    )
+
+
+def test_a_landmark_and_a_cover_are_the_attributes_pages_wrote_out() -> None:
+    assert _html(rx.box("Demo", **landmark("Demo data"))) == _html(
+        rx.box("Demo", role="region", aria_label="Demo data")
+    )
+    assert _html(rx.box(**styles.COVER, z_index="2")) == _html(
+        rx.box(position="absolute", inset="0", z_index="2")
+    )
+
+
+def test_a_wide_card_is_a_card_across_its_column() -> None:
+    assert _html(cards.wide_card(rx.text("Plan"), size="3", id="c")) == _html(
+        rx.card(rx.text("Plan"), width="100%", size="3", id="c")
+    )

@@ -12,6 +12,7 @@ import reflex as rx
 from thrust.analytics.busy_state import REFRESH_SECONDS, BusyHour, BusyState
 from thrust.analytics.public import SWITCHED_OFF
 from thrust.ui import routes, styles
+from thrust.ui.cards import wide_card
 from thrust.ui.forms import loading_rows
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.meter import meter
@@ -19,7 +20,7 @@ from thrust.ui.pages import page
 from thrust.ui.public import public_layout
 from thrust.ui.registry import PUBLIC
 from thrust.ui.shell import logo
-from thrust.ui.text import fine_print, icon_line, muted_text
+from thrust.ui.text import figure, fine_print, icon_line, muted_text
 from thrust.ui.timers import every
 
 NOW = BusyState.now
@@ -113,14 +114,8 @@ def _next_hours() -> rx.Component:
 def _now() -> rx.Component:
     return stacked(
         row(
-            rx.text(
-                NOW.percent.to_string() + "%",
-                size="9",
-                weight="bold",
-                line_height="1",
-                color=_tone(11),
-                class_name="thrust-num",
-                id="busy-percent",
+            figure(
+                NOW.percent.to_string() + "%", size="9", line_height="1", color=_tone(11), id="busy-percent"
             ),
             column(
                 rx.text(NOW.words, size="3", weight="bold", color=_tone(11), id="busy-band"),
@@ -145,7 +140,7 @@ def _now() -> rx.Component:
 
 
 def _card() -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             row(
                 logo("1.75rem"),
@@ -164,7 +159,6 @@ def _card() -> rx.Component:
             ),
         ),
         size="3",
-        width="100%",
         id="busy-card",
         custom_attrs={"data-tone": NOW.tone},
     )
@@ -189,7 +183,7 @@ def busy_page() -> rx.Component:
             _not_published(),
             rx.center(
                 rx.box(
-                    rx.cond(BusyState.loaded, _card(), rx.card(loading_rows(4), size="3", width="100%")),
+                    rx.cond(BusyState.loaded, _card(), wide_card(loading_rows(4), size="3")),
                     width="100%",
                     max_width="26rem",
                 ),

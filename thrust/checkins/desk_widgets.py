@@ -10,7 +10,7 @@ from thrust.ui import styles
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import tier_badge
 from thrust.ui.buttons import quiet_button
-from thrust.ui.cards import fact
+from thrust.ui.cards import fact, wide_card
 from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.lists import list_row
 from thrust.ui.text import muted_text
@@ -117,7 +117,7 @@ def member_card() -> rx.Component:
     card = FrontDeskState.card
     return rx.cond(
         FrontDeskState.has_card,
-        rx.card(
+        wide_card(
             stacked(
                 row(
                     rx.icon(
@@ -187,7 +187,6 @@ def member_card() -> rx.Component:
             key=FrontDeskState.flash,
             class_name="thrust-flash",
             size="3",
-            width="100%",
             id="desk-card",
             border_top=rx.cond(card.inside, "4px solid var(--grass-9)", "4px solid var(--gray-8)"),
         ),

@@ -21,7 +21,7 @@ from thrust.ui.cards import empty_note, icon_tile, titled_card
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.lists import list_row, name_lines
 from thrust.ui.meter import meter
-from thrust.ui.text import muted_text
+from thrust.ui.text import figure, muted_text
 
 PAUSED_TEXT = "Live updates paused — reconnecting…"
 
@@ -127,8 +127,7 @@ def paused_overlay(*, say: bool = True) -> rx.Component:
     )
     veil = rx.center(
         *([chip] if say else []),
-        position="absolute",
-        inset="0",
+        **styles.COVER,
         background="var(--gray-a4)",
         backdrop_filter="blur(1.5px) grayscale(1)",
         border_radius="inherit",
@@ -139,7 +138,7 @@ def paused_overlay(*, say: bool = True) -> rx.Component:
     return rx.cond(
         PAUSED_NOW,
         veil,
-        rx.box(veil, key=LiveState.now_ms, class_name="thrust-stale-after", position="absolute", inset="0"),
+        rx.box(veil, key=LiveState.now_ms, class_name="thrust-stale-after", **styles.COVER),
     )
 
 
@@ -206,14 +205,7 @@ def occupancy_panel() -> rx.Component:
                 )
             ),
             rx.hstack(
-                rx.text(
-                    SHOWN_CURRENT,
-                    size="9",
-                    weight="bold",
-                    class_name="thrust-num",
-                    id="occupancy-current",
-                    line_height="1",
-                ),
+                figure(SHOWN_CURRENT, size="9", id="occupancy-current", line_height="1"),
                 column(
                     muted_text(
                         "of ",
@@ -226,15 +218,7 @@ def occupancy_panel() -> rx.Component:
                 ),
                 rx.spacer(),
                 column(
-                    rx.text(
-                        SHOWN_PERCENT,
-                        size="8",
-                        weight="bold",
-                        color=_band(11),
-                        class_name="thrust-num",
-                        id="occupancy-percent",
-                        line_height="1",
-                    ),
+                    figure(SHOWN_PERCENT, size="8", color=_band(11), id="occupancy-percent", line_height="1"),
                     rx.text(_band_word(), size="2", weight="medium", color=_band(11), id="occupancy-band"),
                     align="end",
                     gap="1",
@@ -266,12 +250,10 @@ def capacity_summary() -> rx.Component:
         stacked(
             _live_header(muted_text("Inside now", weight="medium")),
             rx.hstack(
-                rx.text(
-                    SHOWN_CURRENT, size="8", weight="bold", class_name="thrust-num", id="summary-current"
-                ),
+                figure(SHOWN_CURRENT, size="8", id="summary-current"),
                 muted_text("/ ", LiveState.maximum, size="4", class_name="thrust-num"),
                 rx.spacer(),
-                rx.text(SHOWN_PERCENT, size="4", weight="bold", color=_band(11), class_name="thrust-num"),
+                figure(SHOWN_PERCENT, size="4", color=_band(11)),
                 align="baseline",
                 spacing="2",
                 width="100%",

@@ -16,7 +16,7 @@ from thrust.checkins.live_widgets import (
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveState
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_button
-from thrust.ui.cards import dashed_box, locked_card
+from thrust.ui.cards import dashed_box, locked_card, wide_card
 from thrust.ui.forms import invalid_attrs, search_input
 from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.pages import page
@@ -198,7 +198,7 @@ def front_desk_page() -> rx.Component:
             can(*USE_DESK),
             grid(
                 stacked(_search_box(), _refusal(), _results()),
-                stacked(rx.card(capacity_summary(), size="2", width="100%"), member_card()),
+                stacked(wide_card(capacity_summary(), size="2"), member_card()),
                 columns=rx.breakpoints(initial="1", md="3fr 2fr", lg="2fr 1fr"),
                 gap="5",
                 align_items="start",

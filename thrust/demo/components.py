@@ -6,7 +6,8 @@ import reflex as rx
 
 from thrust.demo.state import DemoDataState
 from thrust.ui import styles
-from thrust.ui.buttons import action_button
+from thrust.ui.a11y import landmark
+from thrust.ui.buttons import page_action
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import column, flow, row
 from thrust.ui.text import muted_text
@@ -27,10 +28,9 @@ def _dialog() -> rx.Component:
             ),
             gap="3",
         ),
-        action_button(
+        page_action(
             "trash-2",
             REMOVE_LABEL,
-            icon_size=16,
             color_scheme="red",
             loading=DemoDataState.busy,
             on_click=DemoDataState.confirm_removal(DemoDataState.accounts),
@@ -75,9 +75,8 @@ def demo_banner() -> rx.Component:
                 color_scheme="amber",
                 variant="surface",
                 width="100%",
-                role="region",
-                aria_label="Demo data",
                 id="demo-banner",
+                **landmark("Demo data"),
             ),
             _dialog(),
             **styles.CONTENT_COLUMN,

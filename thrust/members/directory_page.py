@@ -18,8 +18,9 @@ from thrust.members.import_dialog import import_dialog
 from thrust.members.import_state import ImportState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import routes, styles
+from thrust.ui.a11y import landmark
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS
-from thrust.ui.buttons import action_button, dismiss_button, quiet_action, quiet_button
+from thrust.ui.buttons import action_button, dismiss_button, page_action, quiet_action, quiet_button
 from thrust.ui.cards import empty_panel
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import search_input
@@ -94,10 +95,9 @@ def _toolbar() -> rx.Component:
                         on_click=ImportState.open_import,
                         id="import-members",
                     ),
-                    action_button(
+                    page_action(
                         "user-plus",
                         "Add member",
-                        icon_size=16,
                         on_click=MemberFormState.open_create,
                         id="add-member",
                     ),
@@ -237,8 +237,7 @@ def _bulk_bar() -> rx.Component:
             border_radius="var(--radius-4)",
             background="var(--accent-a3)",
             border="1px solid var(--accent-a6)",
-            role="region",
-            aria_label="Bulk actions",
+            **landmark("Bulk actions"),
         ),
     )
 

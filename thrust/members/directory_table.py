@@ -17,8 +17,8 @@ from thrust.ui import routes, styles
 from thrust.ui.a11y import caption
 from thrust.ui.avatar import avatar
 from thrust.ui.badges import status_badge, tier_badge
-from thrust.ui.buttons import action_button, arrow_button, quiet_action
-from thrust.ui.cards import empty_card, empty_panel, notice
+from thrust.ui.buttons import arrow_button, page_action, quiet_action
+from thrust.ui.cards import alert_notice, empty_card, empty_panel
 from thrust.ui.layout import column, flow, row, toolbar
 from thrust.ui.shell import can
 from thrust.ui.text import muted_text
@@ -225,13 +225,7 @@ def no_members() -> rx.Component:
                     "No members match these filters",
                 ),
                 "Check the spelling, search by phone or email instead, or clear the filters.",
-                action_button(
-                    "x",
-                    "Clear filters",
-                    icon_size=16,
-                    on_click=MembersState.clear_filters,
-                    id="clear-filters",
-                ),
+                page_action("x", "Clear filters", on_click=MembersState.clear_filters, id="clear-filters"),
             ),
             empty_panel(
                 "users",
@@ -240,9 +234,7 @@ def no_members() -> rx.Component:
                 rx.cond(
                     can(*CREATE_MEMBERS),
                     rx.hstack(
-                        action_button(
-                            "user-plus", "Add member", icon_size=16, on_click=MemberFormState.open_create
-                        ),
+                        page_action("user-plus", "Add member", on_click=MemberFormState.open_create),
                         quiet_action("upload", "Import CSV", icon_size=16, on_click=ImportState.open_import),
                         spacing="3",
                     ),
@@ -256,7 +248,7 @@ def no_members() -> rx.Component:
 
 
 def error_panel() -> rx.Component:
-    return notice(
+    return alert_notice(
         "triangle-alert",
         toolbar(
             rx.text(MembersState.error),
@@ -264,11 +256,8 @@ def error_panel() -> rx.Component:
             rx.button("Try again", size="1", variant="soft", color_scheme="red", on_click=MembersState.retry),
             gap="3",
         ),
-        tone="red",
         icon_size=18,
         text_props={"width": "100%"},
-        role="alert",
-        width="100%",
         id="members-error",
     )
 

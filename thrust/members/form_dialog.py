@@ -11,7 +11,8 @@ from thrust.members.form_state import GENDER_CHOICES, MemberFormState
 from thrust.models import MembershipTier, MemberStatus
 from thrust.ui import styles
 from thrust.ui.badges import STATUS_LABELS, TIER_LABELS, status_badge, tier_badge
-from thrust.ui.buttons import action_button, quiet_button
+from thrust.ui.buttons import page_action, quiet_button
+from thrust.ui.cards import wide_card
 from thrust.ui.dialogs import dialog_actions, work_dialog
 from thrust.ui.forms import Fields, field, field_error, invalid_attrs, two_columns
 from thrust.ui.layout import column, row, stacked
@@ -104,7 +105,7 @@ def _membership_fields() -> rx.Component:
         ],
         optional=True,
     )
-    read_only = rx.card(
+    read_only = wide_card(
         column(
             row(
                 rx.icon("lock", size=14, color=styles.MUTED),
@@ -119,7 +120,6 @@ def _membership_fields() -> rx.Component:
             ),
         ),
         variant="surface",
-        width="100%",
         id="membership-read-only",
     )
     return rx.cond(
@@ -134,9 +134,7 @@ def _actions() -> rx.Component:
     save = rx.cond(MemberFormState.editing, "Save changes", "Add member")
     return dialog_actions(
         rx.dialog.close(quiet_button("Cancel", type="button", on_click=MemberFormState.close)),
-        action_button(
-            "check", save, icon_size=16, type="submit", loading=MemberFormState.saving, id="save-member"
-        ),
+        page_action("check", save, type="submit", loading=MemberFormState.saving, id="save-member"),
     )
 
 

@@ -10,8 +10,8 @@ from thrust.members.csv_import import DATE_FORMATS, MAX_IMPORT_BYTES, MAX_IMPORT
 from thrust.members.import_state import ImportState, MappingRow, ProblemRow
 from thrust.ui import styles
 from thrust.ui.a11y import scroll_region
-from thrust.ui.buttons import action_button, dismiss_button, quiet_action
-from thrust.ui.cards import empty_panel, notice
+from thrust.ui.buttons import dismiss_button, page_action, quiet_action
+from thrust.ui.cards import alert_notice, empty_panel, notice, wide_card
 from thrust.ui.dialogs import work_dialog
 from thrust.ui.layout import column, end_row, flow, grid, row, stacked, toolbar
 from thrust.ui.tables import captioned_table
@@ -62,7 +62,7 @@ def _import_alert(message: rx.Var, **props: Any) -> rx.Component:
     """A problem with the import so far (a file it cannot read, a mapping it cannot use), if any."""
     return rx.cond(
         message != "",
-        notice("circle-alert", message, tone="red", size="1", width="100%", role="alert", **props),
+        alert_notice("circle-alert", message, size="1", **props),
     )
 
 
@@ -92,10 +92,9 @@ def _upload_step() -> rx.Component:
                     ),
                     rx.text("Drop a CSV file here, or choose one", size="3", weight="medium"),
                     # Its click reaches the zone, which opens the file chooser.
-                    action_button(
+                    page_action(
                         "folder-open",
                         "Choose a file",
-                        icon_size=16,
                         type="button",
                         variant="soft",
                         id="import-choose-file",
@@ -219,10 +218,9 @@ def _map_step() -> rx.Component:
         ),
         _import_alert(ImportState.mapping_error, id="import-mapping-error"),
         end_row(
-            action_button(
+            page_action(
                 "list-checks",
                 "Check the file",
-                icon_size=16,
                 on_click=ImportState.check,
                 loading=ImportState.checking,
                 id="import-check",
@@ -235,7 +233,7 @@ def _map_step() -> rx.Component:
 def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: str) -> rx.Component:
     """How many rows (or emails) the check found of one kind: "1 row ready", "12 rows with problems"."""
     value, label = count.to_string(), rx.cond(count == 1, one, many)
-    return rx.card(
+    return wide_card(
         row(
             rx.icon(icon, size=20, color=f"var(--{tone}-11)"),
             column(
@@ -246,7 +244,6 @@ def _count_tile(icon: str, tone: str, count: Any, one: str, many: str, tile_id: 
             gap="3",
         ),
         size="1",
-        width="100%",
         id=tile_id,
     )
 
@@ -334,10 +331,9 @@ def _report_step() -> rx.Component:
         rx.hstack(
             quiet_action("arrow-left", "Back to columns", icon_size=16, on_click=ImportState.back_to_mapping),
             rx.spacer(),
-            action_button(
+            page_action(
                 "upload",
                 ImportState.import_label,
-                icon_size=16,
                 disabled=~ImportState.can_import,
                 on_click=ImportState.start_import,
                 id="import-run",

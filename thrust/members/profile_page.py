@@ -15,8 +15,17 @@ from thrust.reminders.components import reminders_card
 from thrust.reminders.state import ReminderHistoryState
 from thrust.ui import routes
 from thrust.ui.badges import status_badge, tier_badge
-from thrust.ui.buttons import action_button, arrow_button
-from thrust.ui.cards import empty_card, empty_note, empty_panel, fact, notice, stat_tile, titled_card
+from thrust.ui.buttons import arrow_button, page_action
+from thrust.ui.cards import (
+    empty_card,
+    empty_note,
+    empty_panel,
+    fact,
+    notice,
+    stat_tile,
+    titled_card,
+    wide_card,
+)
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.layout import actions, column, end_row, grid, header_bar, row, stacked
 from thrust.ui.meter import meter
@@ -64,7 +73,7 @@ def _status_actions() -> rx.Component:
 
 def _profile_header() -> rx.Component:
     m = MemberProfileState.member
-    return rx.card(
+    return wide_card(
         header_bar(
             row(
                 rx.avatar(fallback=m.initials, size="6", radius="full", variant="soft"),
@@ -98,21 +107,14 @@ def _profile_header() -> rx.Component:
             actions(
                 rx.cond(
                     MemberProfileState.can_edit,
-                    action_button(
-                        "pencil",
-                        "Edit",
-                        icon_size=16,
-                        on_click=MemberFormState.open_edit(m.id),
-                        id="edit-member",
-                    ),
+                    page_action("pencil", "Edit", on_click=MemberFormState.open_edit(m.id), id="edit-member"),
                 ),
                 _status_actions(),
                 rx.cond(
                     MemberProfileState.can_delete,
-                    action_button(
+                    page_action(
                         "trash-2",
                         "Delete",
-                        icon_size=16,
                         variant="soft",
                         color_scheme="red",
                         on_click=MemberProfileState.ask_delete,
@@ -124,7 +126,6 @@ def _profile_header() -> rx.Component:
             align=rx.breakpoints(initial="start", md="center"),
         ),
         size="3",
-        width="100%",
     )
 
 
@@ -341,18 +342,16 @@ def _delete_dialog() -> rx.Component:
             gap="3",
         ),
         rx.spacer(),  # Cancel on the left, the two ways forward on the right
-        action_button(
+        page_action(
             "circle-pause",
             "Deactivate instead",
-            icon_size=16,
             variant="soft",
             on_click=MemberProfileState.deactivate_instead,
             id="deactivate-instead",
         ),
-        action_button(
+        page_action(
             "trash-2",
             "Delete for good",
-            icon_size=16,
             color_scheme="red",
             on_click=MemberProfileState.confirm_delete,
             id="confirm-delete",
@@ -403,10 +402,9 @@ def member_page() -> rx.Component:
                         "user-x",
                         "Member not available",
                         MemberProfileState.error,
-                        action_button(
+                        page_action(
                             "arrow-left",
                             "Back to the members",
-                            icon_size=16,
                             on_click=rx.redirect(routes.MEMBERS),
                         ),
                     ),

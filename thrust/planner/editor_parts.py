@@ -13,7 +13,7 @@ from thrust.planner.picker_state import PickerState
 from thrust.planner.plan_actions import PlanActionsState as A
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_action, quiet_button
-from thrust.ui.cards import notice, titled_card
+from thrust.ui.cards import notice, titled_card, wide_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.drag import drag_box, drop_zone
 from thrust.ui.forms import error_line
@@ -121,7 +121,7 @@ def _delete() -> rx.Component:
 
 
 def plan_header() -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             toolbar(
                 _wide_field("Plan title", S.title, S.set_title, S.title_error, size="3", id="plan-title"),
@@ -210,7 +210,6 @@ def plan_header() -> rx.Component:
             ),
             gap="3",
         ),
-        width="100%",
     )
 
 
@@ -351,7 +350,7 @@ def _exercise_row(item: ExerciseRow, e: Any, d: Any) -> rx.Component:
 
 
 def _day_card(day: DayCard, d: Any) -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             row(
                 rx.select.root(
@@ -403,7 +402,6 @@ def _day_card(day: DayCard, d: Any) -> rx.Component:
             ),
             gap="2",
         ),
-        width="100%",
         class_name="plan-day",
     )
 

@@ -12,8 +12,8 @@ from thrust.planner.capabilities import BUILD_PLANS
 from thrust.planner.my_plan_rows import DayCard, EarlierRow, ExerciseRow, WeekTab
 from thrust.planner.my_plan_state import MyPlanState
 from thrust.ui import routes, styles
-from thrust.ui.buttons import action_button, quiet_action
-from thrust.ui.cards import empty_card, empty_panel, fact, notice, titled_card
+from thrust.ui.buttons import page_action, quiet_action
+from thrust.ui.cards import empty_card, empty_panel, fact, notice, titled_card, wide_card
 from thrust.ui.forms import error_line, loading_rows, text_input
 from thrust.ui.layout import column, grid, row, stacked, toolbar
 from thrust.ui.lists import list_row, name_lines
@@ -21,7 +21,7 @@ from thrust.ui.meter import meter
 from thrust.ui.pages import page
 from thrust.ui.registry import SIGNED_IN, Nav
 from thrust.ui.shell import can
-from thrust.ui.text import arrow_link, fine_print, muted_text
+from thrust.ui.text import arrow_link, figure, fine_print, muted_text
 
 S = MyPlanState
 TAP = "2.75rem"  # the least height of anything tapped (44 px: a thumb in the gym)
@@ -37,7 +37,7 @@ def _meter_line(title: str, percent: Any, words: Any, meter_id: str) -> rx.Compo
         row(
             rx.text(title, size="2", weight="medium"),
             rx.spacer(),
-            rx.text(percent.to_string() + "%", size="2", weight="bold", class_name="thrust-num"),
+            figure(percent.to_string() + "%", size="2"),
             width="100%",
         ),
         meter(f"{percent}%", "var(--accent-9)", label=title, value=percent, id=meter_id),
@@ -47,7 +47,7 @@ def _meter_line(title: str, percent: Any, words: Any, meter_id: str) -> rx.Compo
 
 
 def _overview() -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             column(
                 rx.heading(S.title, size="6", id="my-plan-title", style=WRAP),
@@ -77,7 +77,6 @@ def _overview() -> rx.Component:
             gap="4",
         ),
         size="3",
-        width="100%",
         id="my-plan-overview",
     )
 
@@ -214,10 +213,9 @@ def _day_actions(card: DayCard) -> rx.Component:
     return rx.cond(
         S.can_log,
         toolbar(
-            action_button(
+            page_action(
                 rx.cond(card.done, "save", "circle-check"),
                 rx.cond(card.done, "Save changes", "Mark day done"),
-                icon_size=16,
                 type="submit",
                 size="3",
                 min_height=TAP,
@@ -240,7 +238,7 @@ def _day_actions(card: DayCard) -> rx.Component:
 
 def _day(card: DayCard) -> rx.Component:
     heading_id = "day-" + card.key + "-title"
-    return rx.card(
+    return wide_card(
         rx.form(
             stacked(
                 row(
@@ -288,7 +286,6 @@ def _day(card: DayCard) -> rx.Component:
             width="100%",
         ),
         size="2",
-        width="100%",
         id="day-" + card.key,
         class_name=rx.cond(card.is_today, "my-plan-day my-plan-today", "my-plan-day"),
         aria_labelledby=heading_id,
@@ -400,7 +397,7 @@ def _no_plan() -> rx.Component:
 
 
 def _for_staff() -> rx.Component:
-    return rx.card(
+    return wide_card(
         stacked(
             row(
                 rx.icon("info", size=18, color=styles.MUTED), rx.text("Plans here are for members.", size="3")
@@ -413,7 +410,6 @@ def _for_staff() -> rx.Component:
             gap="2",
         ),
         size="3",
-        width="100%",
         id="my-plan-staff",
     )
 

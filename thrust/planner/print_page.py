@@ -13,7 +13,7 @@ from reflex.vars.sequence import ArrayVar
 
 from thrust.planner.print_state import PlanPrintState, PrintDay, PrintExercise, PrintWeek
 from thrust.ui import routes
-from thrust.ui.buttons import action_button
+from thrust.ui.buttons import page_action
 from thrust.ui.cards import empty_card, empty_panel, fact, notice
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.pages import page
@@ -130,9 +130,7 @@ def _plan() -> rx.Component:
         toolbar(
             muted_text("One printed page per week, with a box to tick for each set."),
             rx.spacer(),
-            action_button(
-                "printer", "Print", icon_size=16, on_click=rx.call_script("window.print()"), id="print-plan"
-            ),
+            page_action("printer", "Print", on_click=rx.call_script("window.print()"), id="print-plan"),
             class_name=SCREEN_ONLY,
         ),
         column(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from thrust.staff.state import STAFF_ROLE_CHOICES, StaffRow, StaffState
 from thrust.ui.badges import active_badge, role_badge
-from thrust.ui.cards import notice
+from thrust.ui.cards import alert_notice, wide_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.forms import Fields, loading_rows, section, two_columns
 from thrust.ui.layout import column, row, stacked
@@ -124,14 +124,7 @@ def staff_tab() -> rx.Component:
             "the last active admin can never be removed.",
             rx.cond(
                 StaffState.notice != "",
-                notice(
-                    "shield-alert",
-                    StaffState.notice,
-                    tone="amber",
-                    role="alert",
-                    id="staff-notice",
-                    width="100%",
-                ),
+                alert_notice("shield-alert", StaffState.notice, tone="amber", id="staff-notice"),
             ),
             rx.cond(
                 ~StaffState.loaded,
@@ -147,5 +140,5 @@ def staff_tab() -> rx.Component:
                 ),
             ),
         ),
-        rx.card(_add_staff_form(), size="3", width="100%"),
+        wide_card(_add_staff_form(), size="3"),
     )

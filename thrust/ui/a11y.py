@@ -30,15 +30,20 @@ def caption(text: Any) -> rx.Component:
     return rx.el.caption(text, class_name=SR_ONLY)
 
 
+def landmark(label: str) -> dict[str, str]:
+    """The attributes of a named region: screen readers list it among the page's landmarks by `label`
+    and can jump to it (a banner, a bar of bulk actions, a scrolling list)."""
+    return {"role": "region", "aria_label": label}
+
+
 def scroll_region(label: str, *children: rx.Component, **props: Any) -> rx.Component:
     """A box that scrolls on its own, reachable with the keyboard (Tab, then the arrow keys) and
     named for screen readers: a scrolling list without focusable content is otherwise out of reach."""
     return rx.box(
         *children,
         tab_index=0,
-        role="region",
-        aria_label=label,
         class_name="thrust-scroll",
+        **landmark(label),
         **props,
     )
 

@@ -12,6 +12,12 @@ from thrust.ui.layout import column, row, stacked
 from thrust.ui.text import muted_text
 
 
+def wide_card(*children: Any, **props: Any) -> rx.Component:
+    """A card across its column, the width most of the app's cards take; `props` go to the card (size,
+    id…)."""
+    return rx.card(*children, width="100%", **props)
+
+
 def card_title(
     icon: str, title: Any, *trailing: rx.Component, icon_size: int = 18, heading: bool = True, gap: str = "2"
 ) -> rx.Component:
@@ -79,7 +85,7 @@ def icon_tile(
 
 def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "accent") -> rx.Component:
     """A number with its label and an icon in a tinted square; `hint` a line under it."""
-    return rx.card(
+    return wide_card(
         row(
             icon_tile(icon, tone=tone),
             column(
@@ -92,7 +98,6 @@ def stat_tile(icon: str, label: str, value: Any, hint: Any = None, tone: str = "
             gap="3",
         ),
         size="2",
-        width="100%",
     )
 
 
@@ -116,7 +121,7 @@ def metric_card(
     number = rx.text(
         value, size="7", weight="bold", line_height="1.1", class_name="thrust-metric-value thrust-num"
     )
-    card = rx.card(
+    card = wide_card(
         rx.vstack(
             rx.hstack(
                 icon_tile(icon, tone=tone, box="2rem", icon_size=16),
@@ -134,7 +139,6 @@ def metric_card(
             align="start",
         ),
         size="2",
-        width="100%",
         height="100%",
         class_name="thrust-metric",
     )
@@ -172,6 +176,12 @@ def notice(
         color_scheme=tone,
         **props,
     )
+
+
+def alert_notice(icon: str, text: Any, *after: rx.Component, tone: Any = "red", **props: Any) -> rx.Component:
+    """A `notice` across its column that screen readers announce at once (role="alert"): a problem to see
+    now (a list that did not load, a file the import cannot read, a form the server refused)."""
+    return notice(icon, text, *after, tone=tone, role="alert", width="100%", **props)
 
 
 def _icon(name: str, size: int | None) -> rx.Component:
@@ -223,13 +233,12 @@ def empty_panel(
 def empty_card(panel: rx.Component, **props: Any) -> rx.Component:
     """An empty state (`empty_panel`, or an `rx.cond` of them) in a card across the page, standing where
     the page's content would be (no members yet, a plan not found). `props` go to the card (id, size…)."""
-    return rx.card(panel, width="100%", **props)
+    return wide_card(panel, **props)
 
 
 def locked_card(what: str) -> rx.Component:
     """A page part the user may not see, said plainly ("The front desk is for staff.")."""
-    return rx.card(
+    return wide_card(
         row(rx.icon("lock", size=18, color=styles.MUTED), muted_text(what, size="3"), gap="3"),
-        width="100%",
         size="3",
     )

@@ -8,8 +8,8 @@ from typing import Any
 
 import reflex as rx
 
-from thrust.ui.buttons import action_button
-from thrust.ui.cards import notice
+from thrust.ui.buttons import page_action
+from thrust.ui.cards import alert_notice, wide_card
 from thrust.ui.layout import column, end_row, grid, row, stacked
 from thrust.ui.text import muted_text
 
@@ -130,14 +130,11 @@ def text_input(
 
 def form_message_slot() -> rx.Component:
     """The (hidden until needed) box where page script shows the server's message for a whole form."""
-    return notice(
+    return alert_notice(
         "circle-alert",
         rx.el.span(custom_attrs={"data-thrust-auth-message-text": ""}),
-        tone="red",
         variant="soft",
         size="1",
-        width="100%",
-        role="alert",
         hidden=True,
         custom_attrs={"data-thrust-auth-message": ""},
     )
@@ -145,14 +142,13 @@ def form_message_slot() -> rx.Component:
 
 def section(title: str, description: str, *children: rx.Component, **props: Any) -> rx.Component:
     """A settings card: a heading with one line of explanation, then its content."""
-    return rx.card(
+    return wide_card(
         stacked(
             column(rx.heading(title, size="4", weight="bold"), muted_text(description), gap="1"),
             *children,
             gap="5",
         ),
         size="3",
-        width="100%",
         **props,
     )
 
@@ -339,7 +335,7 @@ def two_columns(*children: rx.Component) -> rx.Component:
 
 def submit_button(label: str, icon: str = "check", **props: Any) -> rx.Component:
     """A form's submit button: its icon, then its label; `props` go to the button (variant, loading…)."""
-    return action_button(icon, label, icon_size=16, type="submit", size="3", **props)
+    return page_action(icon, label, type="submit", size="3", **props)
 
 
 def submit_row(label: str, icon: str = "check") -> rx.Component:

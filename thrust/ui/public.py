@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from thrust.ui import routes
+from thrust.ui.cards import wide_card
 from thrust.ui.layout import column, row, stacked
 from thrust.ui.pages import page
 from thrust.ui.registry import NOT_FOUND, PUBLIC
@@ -24,7 +25,7 @@ def public_layout(heading: str, subheading: str, card: rx.Component, footer: rx.
                 muted_text(subheading, align="center"),
                 align="center",
             ),
-            rx.card(card, size="4", width="100%"),
+            wide_card(card, size="4"),
             footer,
             rx.hstack(
                 rx.color_mode.button(variant="ghost", aria_label="Toggle dark mode"),

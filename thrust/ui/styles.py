@@ -34,6 +34,7 @@ PAGE_PADDING = ["1rem", "1.5rem", "2rem"]
 
 # Stays in view at the top while the page scrolls (the header, the sidebar's navigation).
 STICKY_TOP = {"position": "sticky", "top": "0"}
+COVER = {"position": "absolute", "inset": "0"}  # over the whole of the nearest positioned parent
 
 # Text cut to one line with an ellipsis (a contact line in a narrow row).
 ONE_LINE = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}

@@ -1,5 +1,5 @@
 """Text presets: the quiet line that explains, counts or dates something next to what matters, a
-section's heading, an icon leading its words, and the link that leads on with an arrow."""
+section's heading, a figure, an icon leading its words, and the link that leads on with an arrow."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ def muted_text(*children: Any, size: str = "2", **props: Any) -> rx.Component:
 def fine_print(*children: Any, **props: Any) -> rx.Component:
     """`muted_text` at the smallest size: a caption under a chart, a row's details, "updated 18:05"."""
     return muted_text(*children, size="1", **props)
+
+
+def figure(value: Any, *, size: str, **props: Any) -> rx.Component:
+    """A number set bold in the app's tabular digits ("42", "68%"), so it keeps its width as it changes;
+    `props` go to the text (line_height="1" for a headline figure, color, id…)."""
+    return rx.text(value, size=size, weight="bold", class_name="thrust-num", **props)
 
 
 def section_heading(title: str, *notes: Any, **props: Any) -> rx.Component:
