@@ -119,6 +119,10 @@ def test_a_refusal_shows_its_reason_and_lets_no_one_in(
     desk.keyboard.press("Enter")
     expect(desk.locator("#desk-refusal")).to_contain_text(refused.name)
     expect(desk.locator("#desk-refusal")).to_contain_text(reason)
+    # The refusal reads as one: a red box, not the app's orange with red letters.
+    expect(desk.get_by_role("alert").filter(has=desk.locator("#desk-refusal"))).to_have_attribute(
+        "data-accent-color", "red"
+    )
     expect(desk.locator("#desk-card")).to_have_count(0)
     expect(desk.locator("#summary-current")).to_have_text(before)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -326,7 +330,9 @@ def test_a_burst_of_scripted_look_ups_is_refused_with_a_plain_message_at_the_des
         except AssertionError:
             continue
     assert slowed, "the desk answered every search of three tabs looking members up in bulk"
-    expect(desk.get_by_role("alert").filter(has_text="Too many searches at once")).to_be_visible()
+    slow_down = desk.get_by_role("alert").filter(has_text="Too many searches at once")
+    expect(slow_down).to_be_visible()
+    expect(slow_down).to_have_attribute("data-accent-color", "amber")  # a warning's colour
     ARTIFACTS.mkdir(exist_ok=True)
     desk.screenshot(path=str(ARTIFACTS / "front-desk-slow-down.png"))
     # A moment later the desk searches again.

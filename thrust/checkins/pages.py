@@ -16,7 +16,7 @@ from thrust.checkins.live_widgets import (
 from thrust.checkins.state import OVERRIDE_ID, SEARCH_ID, FrontDeskState, LiveState
 from thrust.ui import routes, styles
 from thrust.ui.buttons import action_button, quiet_button
-from thrust.ui.cards import dashed_box, locked_card, wide_card
+from thrust.ui.cards import alert_notice, dashed_box, locked_card, wide_card
 from thrust.ui.forms import invalid_attrs, search_input
 from thrust.ui.layout import column, grid, row, stacked
 from thrust.ui.pages import page
@@ -136,7 +136,7 @@ def _refusal() -> rx.Component:
                 rx.cond(FrontDeskState.override_open, _override_form()),
                 gap="2",
             ),
-            color="red",
+            color_scheme="red",  # the callout's colours (`color` alone tinted only its text)
             role="alert",
             width="100%",
         ),
@@ -159,12 +159,12 @@ def _results() -> rx.Component:
         ),
         rx.cond(
             FrontDeskState.slow_down != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("timer")),
-                rx.callout.text(FrontDeskState.slow_down, id="desk-slow-down"),
-                color="amber",
-                role="alert",
-                width="100%",
+            alert_notice(
+                "timer",
+                FrontDeskState.slow_down,
+                tone="amber",
+                icon_size=None,
+                text_props={"id": "desk-slow-down"},
             ),
             rx.cond(
                 FrontDeskState.searched,
