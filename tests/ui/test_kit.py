@@ -15,6 +15,7 @@ from thrust.ui.forms import (
     Fields,
     checked_form,
     error_line,
+    labelled_switch,
     search_input,
     submit_button,
     text_field,
@@ -299,4 +300,16 @@ def test_a_landmark_and_a_cover_are_the_attributes_pages_wrote_out() -> None:
 def test_a_wide_card_is_a_card_across_its_column() -> None:
     assert _html(cards.wide_card(rx.text("Plan"), size="3", id="c")) == _html(
         rx.card(rx.text("Plan"), width="100%", size="3", id="c")
+    )
+
+
+def test_a_labelled_switch_is_flipped_by_its_text() -> None:
+    # The text sits inside the same <label> as the switch: clicking it flips the switch, and it names it.
+    out = _html(labelled_switch(rx.text("Show on a public page"), gap="3", id="public-switch"))
+    assert out == _html(
+        rx.el.label(
+            rx.hstack(
+                rx.switch(id="public-switch"), rx.text("Show on a public page"), align="center", spacing="3"
+            )
+        )
     )

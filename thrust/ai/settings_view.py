@@ -9,7 +9,7 @@ from thrust.ai.settings_state import BUDGET_FIELD, AISettingsState, UsageRow
 from thrust.gym.service import AI_BUDGET_RANGE
 from thrust.ui.buttons import action_button
 from thrust.ui.cards import empty_note, notice
-from thrust.ui.forms import Fields, settings_section
+from thrust.ui.forms import Fields, labelled_switch, settings_section
 from thrust.ui.layout import row, stacked, toolbar
 from thrust.ui.tables import captioned_table
 from thrust.ui.text import muted_text
@@ -76,18 +76,14 @@ def _provider() -> rx.Component:
 def _approval() -> rx.Component:
     state = AISettingsState
     return stacked(
-        rx.el.label(
-            row(
-                rx.switch(
-                    checked=state.requires_approval,
-                    on_change=AISettingsState.set_ai_approval,
-                    id="ai-approval-switch",
-                ),
-                rx.text(
-                    "Members see a generated plan only after a trainer approves it", size="2", weight="medium"
-                ),
-                gap="3",
+        labelled_switch(
+            rx.text(
+                "Members see a generated plan only after a trainer approves it", size="2", weight="medium"
             ),
+            gap="3",
+            checked=state.requires_approval,
+            on_change=AISettingsState.set_ai_approval,
+            id="ai-approval-switch",
         ),
         muted_text(
             rx.cond(

@@ -23,6 +23,7 @@ from thrust.ui.forms import (
     Fields,
     field_error,
     invalid_attrs,
+    labelled_switch,
     settings_section,
     two_columns,
 )
@@ -64,16 +65,12 @@ def _day_row(day: DayHours) -> rx.Component:
     return stacked(
         toolbar(
             rx.text(day.label, size="2", weight="medium", width="6.5rem"),
-            rx.el.label(
-                row(
-                    rx.switch(
-                        checked=day.is_open,
-                        on_change=lambda value: GymSettingsState.set_day_open(day.day, value),
-                        id="open-" + day.day,
-                        aria_label="Open on " + day.label,
-                    ),
-                    muted_text(rx.cond(day.is_open, "Open", "Closed"), width="3.5rem"),
-                ),
+            labelled_switch(
+                muted_text(rx.cond(day.is_open, "Open", "Closed"), width="3.5rem"),
+                checked=day.is_open,
+                on_change=lambda value: GymSettingsState.set_day_open(day.day, value),
+                id="open-" + day.day,
+                aria_label="Open on " + day.label,
             ),
             rx.cond(
                 day.is_open,
@@ -160,16 +157,12 @@ def public_page_section() -> rx.Component:
         "Let anyone see how busy the gym is, on a page of its own or inside your website: how full it is "
         "in percent, whether it is filling up, and the next hours. No names, no one's data.",
         stacked(
-            rx.el.label(
-                row(
-                    rx.switch(
-                        checked=state.public_occupancy,
-                        on_change=GymSettingsState.set_public_occupancy,
-                        id="public-occupancy-switch",
-                    ),
-                    rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
-                    gap="3",
-                ),
+            labelled_switch(
+                rx.text("Show how busy the gym is on a public page", size="2", weight="medium"),
+                gap="3",
+                checked=state.public_occupancy,
+                on_change=GymSettingsState.set_public_occupancy,
+                id="public-occupancy-switch",
             ),
             rx.cond(
                 state.public_occupancy,

@@ -16,7 +16,7 @@ from thrust.ui.buttons import action_button, quiet_action, quiet_button
 from thrust.ui.cards import notice, titled_card, wide_card
 from thrust.ui.dialogs import confirm_dialog
 from thrust.ui.drag import drag_box, drop_zone
-from thrust.ui.forms import error_line
+from thrust.ui.forms import error_line, labelled_switch
 from thrust.ui.layout import column, row, stacked, toolbar
 from thrust.ui.meter import meter
 from thrust.ui.text import fine_print, muted_text
@@ -150,15 +150,11 @@ def plan_header() -> rx.Component:
             toolbar(
                 _save_state(),
                 rx.spacer(),
-                rx.el.label(
-                    row(
-                        rx.switch(
-                            checked=rx.cond(S.plan_id != "", S.is_active, S.make_active),
-                            on_change=A.set_active,
-                            id="plan-active",
-                        ),
-                        rx.text("Member's active plan", size="2"),
-                    ),
+                labelled_switch(
+                    rx.text("Member's active plan", size="2"),
+                    checked=rx.cond(S.plan_id != "", S.is_active, S.make_active),
+                    on_change=A.set_active,
+                    id="plan-active",
                 ),
                 rx.cond(
                     S.dirty,

@@ -366,6 +366,13 @@ def settings_section(
     return section(title, description, body, max_width=FORM_WIDTH, **props)
 
 
+def labelled_switch(label: rx.Component, *, gap: str = "2", **switch_props: Any) -> rx.Component:
+    """A switch and the text that names it, in one <label>: a click on the text flips the switch, and
+    screen readers read the text as the switch's name. `switch_props` go to the switch (checked,
+    on_change, id…)."""
+    return rx.el.label(row(rx.switch(**switch_props), label, gap=gap))
+
+
 def server_form(
     *children: rx.Component,
     submit: str,
